@@ -1,0 +1,177 @@
+"""The typed values that flow between pipeline stages (source → parse → redact → … → store).
+
+Every stage takes one of these and returns the next; all are frozen so a stage
+cannot change what an earlier stage produced behind its back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+INTENT_LABELS: tuple[str, ...] = ("cancel", "duplicate", "address_fix", "refund", "other")
+
+STAGES: tuple[str, ...] = (
+    "pending_payment",
+    "unfulfilled",
+    "in_progress",
+    "label_created",
+    "shipped",
+    "delivered",
+    "canceled",
+    "refunded",
+    "returned",
+    "unknown",
+)
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    """One message as a source hands it over, with the pointer back to the original.
+
+    `uid` is the IMAP UID, or for local sources a stable key (Maildir file key,
+    mbox index, .eml file name). `uidvalidity` is 0 for local sources.
+    """
+
+    mailbox: str
+    uidvalidity: int
+    uid: str
+    data: bytes
+    internaldate: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    """A message reduced to what triage needs: headers, text, attachment facts.
+
+    `body_text` is the whole readable text (text/plain preferred, else HTML
+    converted to text); `new_text` is what the sender wrote this time, with
+    quoted history (`quoted_text`) and `signature` split off.
+    """
+
+    message_id: str | None
+    subject: str
+    from_addr: str
+    from_name: str
+    reply_to: str | None
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    date: datetime | None
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    body_text: str
+    new_text: str
+    quoted_text: str
+    signature: str
+    attachments: tuple[Attachment, ...] = ()
+    html_only: bool = False
+    # Why this message must never get a reply: "auto_reply", "bounce", "list", "own"; None if it may.
+    no_reply: str | None = None
+    defects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of sensitive data that was removed. Never holds the value itself."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Redaction:
+    text: str
+    findings: tuple[Finding, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for f in self.findings:
+            out[f.kind] = out.get(f.kind, 0) + 1
+        return out
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    """Labels most confident first; `other` only when none of the four holds."""
+
+    intents: tuple[str, ...]
+    scores: dict[str, float]
+    low_confidence: bool = False
+
+
+@dataclass(frozen=True)
+class Extraction:
+    order_numbers: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    name: str | None = None
+    country: str | None = None
+    order_time: str | None = None
+    address: str | None = None
+    keep_order: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Order:
+    number: str
+    email: str | None
+    stage: str
+    created_at: datetime | None = None
+    fulfilled_at: datetime | None = None
+    canceled_at: datetime | None = None
+    financial_status: str | None = None
+    fulfillment_status: str | None = None
+    customer_name: str | None = None
+    country: str | None = None
+    items: tuple[str, ...] = ()
+    total: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderMatch:
+    order: Order | None
+    how: str  # "number", "near_number", "email_inferred", "ambiguous", "none"
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Urgency:
+    score: int
+    reasons: tuple[str, ...] = ()
+    deadline: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    to: str
+    subject: str
+    body: str
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Triaged:
+    """The whole result for one message, as the store keeps it."""
+
+    raw_size: int
+    parsed: ParsedMessage  # already redacted
+    redactions: dict[str, int]
+    intent: IntentResult
+    extraction: Extraction
+    match: OrderMatch
+    urgency: Urgency
+    missing: tuple[str, ...]
+    draft: Draft | None
+    status: str = "ok"  # "ok" or "error"
+    error: str | None = None
+    flags: tuple[str, ...] = field(default_factory=tuple)
