@@ -38,6 +38,9 @@ class RawMessage:
     uid: str
     data: bytes
     internaldate: datetime | None = None
+    # Size on the server; for a message too big to fetch, `data` is empty and `error` says why.
+    size: int = 0
+    error: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,105 @@
+"""Shared fixtures: a real Dovecot for the session, a fresh IMAP folder and config per test."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.dovecot import PASSWORD, USER, Dovecot
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+PASSWORD_ENV = "TRIAGE_TEST_IMAP_PASSWORD"
+
+
+@pytest.fixture(scope="session")
+def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
+    server = Dovecot(tmp_path_factory.mktemp("dovecot"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_folder(dovecot: Dovecot) -> Iterator[str]:
+    """A fresh, empty folder per test so tests never see each other's mail."""
+    name = "T" + uuid.uuid4().hex[:10]
+    c = dovecot.client()
+    c.create_folder(name)
+    c.logout()
+    yield name
+
+
+def write_config(tmp: Path, dovecot: Dovecot, folder: str, **imap: object) -> Path:
+    """An inbox.toml pointing at the test Dovecot over STARTTLS with the test CA."""
+    settings = {
+        "host": dovecot.host,
+        "port": dovecot.port,
+        "tls": "starttls",
+        "ca_file": dovecot.cafile,
+        "username": USER,
+        "password_env": PASSWORD_ENV,
+        "folder": folder,
+        "poll_seconds": 30,
+        "batch_size": 50,
+    }
+    settings.update(imap)
+    lines = [
+        "[shop]",
+        'name = "Test Shop"',
+        'support_address = "support@example.com"',
+        "[source]",
+        'kind = "imap"',
+        "[store]",
+        f'path = "{tmp / "triage.db"}"',
+        "[model]",
+        f'path = "{ROOT / "models" / "intent"}"',
+        "[imap]",
+    ]
+    for key, value in settings.items():
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int | float):
+            lines.append(f"{key} = {value}")
+        else:
+            lines.append(f'{key} = "{value}"')
+    path = tmp / "inbox.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def triage_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env[PASSWORD_ENV] = PASSWORD
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def run_triage(*args: str, timeout: float = 120, **kw: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run_triage.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=triage_env(),
+        cwd=str(ROOT),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def spawn_triage(*args: str, **kw: object) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "run_triage.py"), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=triage_env(),
+        cwd=str(ROOT),
+        **kw,  # type: ignore[arg-type]
+    )

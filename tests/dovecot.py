@@ -1,0 +1,166 @@
+"""A real Dovecot on loopback, configured from a temp dir: the IMAP server every IMAP test talks to."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import time
+from pathlib import Path
+
+import imapclient
+
+USER = "test"
+PASSWORD = "secret-Passw0rd"
+
+CONF = """\
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <{d}/cert.pem
+ssl_key = <{d}/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid=65534 gid=65534 home={d}/mail/%u
+}}
+mail_location = maildir:~/Maildir
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Drafts {{
+    special_use = \\Drafts
+    auto = subscribe
+  }}
+  mailbox Sent {{
+    special_use = \\Sent
+    auto = subscribe
+  }}
+}}
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Dovecot:
+    """Start, stop and restart a standalone Dovecot; hand out logged-in clients."""
+
+    def __init__(self, root: Path) -> None:
+        binary = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
+        if binary is None:
+            raise RuntimeError(
+                "Dovecot is not installed: the IMAP tests need it. Install it with "
+                "`apt-get install -y dovecot-imapd` (the README's test command does this)."
+            )
+        self.binary = binary
+        self.root = root
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.tls_port = free_port()
+        self.cafile = str(root / "cert.pem")
+        self.proc: subprocess.Popen[bytes] | None = None
+        (root / "mail").mkdir(parents=True)
+        os.chmod(root / "mail", 0o1777)
+        (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "3650",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout",
+                str(root / "key.pem"),
+                "-out",
+                self.cafile,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        self.conf = root / "dovecot.conf"
+        self.conf.write_text(CONF.format(d=root, port=self.port, tls_port=self.tls_port))
+
+    def start(self) -> None:
+        log = open(self.root / "stdout.log", "ab")  # noqa: SIM115 - lives as long as the server
+        self.proc = subprocess.Popen([self.binary, "-F", "-c", str(self.conf)], stdout=log, stderr=log)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"dovecot exited: {(self.root / 'stdout.log').read_text()[-2000:]}")
+            try:
+                socket.create_connection((self.host, self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("dovecot did not start listening within 15 s")
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+        # Children (imap processes) may linger briefly after the master is gone.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((self.host, self.port), timeout=0.2).close()
+                time.sleep(0.1)
+            except OSError:
+                return
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def client(self) -> imapclient.IMAPClient:
+        ctx = ssl.create_default_context(cafile=self.cafile)
+        c = imapclient.IMAPClient(self.host, port=self.port, ssl=False, timeout=30)
+        c.starttls(ctx)
+        c.login(USER, PASSWORD)
+        return c
+
+    def log_text(self) -> str:
+        p = self.root / "dovecot.log"
+        return p.read_text(errors="replace") if p.exists() else ""

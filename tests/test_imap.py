@@ -1,0 +1,287 @@
+"""Ingestion against a real Dovecot: exactly once, unread, crash-safe, IDLE, reconnect, UIDVALIDITY."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_triage, spawn_triage, write_config
+from tests.dovecot import Dovecot
+from tests.mailgen import customer_message
+
+
+def rows(db: Path, sql: str = "SELECT count(*) FROM messages") -> int:
+    if not db.exists():
+        return 0
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        return int(con.execute(sql).fetchone()[0])
+    except sqlite3.OperationalError:  # schema not created yet
+        return 0
+    finally:
+        con.close()
+
+
+def append(dovecot: Dovecot, folder: str, messages: list[bytes]) -> None:
+    c = dovecot.client()
+    for i in range(0, len(messages), 100):
+        c.multiappend(folder, messages[i : i + 100])
+    c.logout()
+
+
+def wait_for(predicate, timeout: float, step: float = 0.02) -> float:  # type: ignore[no-untyped-def]
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if predicate():
+            return time.monotonic() - start
+        time.sleep(step)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+def stop(proc) -> str:  # type: ignore[no-untyped-def]
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except Exception:
+        proc.kill()
+        _, err = proc.communicate()
+    return err
+
+
+def test_ingest_200_once_each_and_still_unread(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    append(dovecot, imap_folder, [customer_message(i, seed=1) for i in range(200)])
+    cfg = write_config(tmp_path, dovecot, imap_folder)
+    first = run_triage("--config", str(cfg), "once")
+    assert first.returncode == 0, first.stderr
+    db = tmp_path / "triage.db"
+    assert rows(db) == 200
+    assert rows(db, "SELECT count(DISTINCT message_id) FROM messages") == 200
+    assert rows(db, "SELECT count(*) FROM messages WHERE status = 'ok'") == 200
+
+    second = run_triage("--config", str(cfg), "once")
+    assert second.returncode == 0, second.stderr
+    assert rows(db) == 200, "a second run must add nothing"
+
+    c = dovecot.client()
+    c.select_folder(imap_folder, readonly=True)
+    assert len(c.search(["UNSEEN"])) == 200, "BODY.PEEK[] must leave every message unread"
+    c.logout()
+
+
+def test_seen_flag_does_not_hide_mail(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    """A person reading the inbox in a mail client (setting \\Seen) must not hide mail from triage."""
+    append(dovecot, imap_folder, [customer_message(i, seed=2) for i in range(5)])
+    c = dovecot.client()
+    c.select_folder(imap_folder)
+    c.add_flags(c.search(["ALL"]), [b"\\Seen"])
+    c.logout()
+    cfg = write_config(tmp_path, dovecot, imap_folder)
+    assert run_triage("--config", str(cfg), "once").returncode == 0
+    assert rows(tmp_path / "triage.db") == 5
+
+
+def test_sigkill_mid_ingest_then_restart_triages_each_exactly_once(
+    dovecot: Dovecot, imap_folder: str, tmp_path: Path
+) -> None:
+    total = 300
+    append(dovecot, imap_folder, [customer_message(i, seed=3) for i in range(total)])
+    cfg = write_config(tmp_path, dovecot, imap_folder, batch_size=5)
+    db = tmp_path / "triage.db"
+    proc = spawn_triage("--config", str(cfg), "once")
+    wait_for(lambda: rows(db) >= 20 or proc.poll() is not None, timeout=60)
+    assert proc.poll() is None, "the ingest finished before it could be killed; use more messages"
+    proc.kill()
+    proc.wait()
+    partial = rows(db)
+    assert 0 < partial < total
+    again = run_triage("--config", str(cfg), "once")
+    assert again.returncode == 0, again.stderr
+    assert rows(db) == total
+    assert rows(db, "SELECT count(DISTINCT message_id) FROM messages") == total
+    assert rows(db, "SELECT count(*) FROM triage") == total
+    assert rows(db, f"SELECT last_uid FROM mailbox_state WHERE mailbox LIKE '%/{imap_folder}'") == total
+
+
+def test_idle_stores_a_new_message_within_two_seconds(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    cfg = write_config(tmp_path, dovecot, imap_folder, poll_seconds=600)
+    db = tmp_path / "triage.db"
+    proc = spawn_triage("--config", str(cfg), "run")
+    try:
+        wait_for(lambda: rows(db, "SELECT count(last_poll_at) FROM mailbox_state") == 1, timeout=60)
+        time.sleep(0.5)  # let the daemon enter IDLE
+        append(dovecot, imap_folder, [customer_message(1, seed=4)])
+        elapsed = wait_for(lambda: rows(db) == 1, timeout=10)
+        assert elapsed < 2.0, f"stored after {elapsed:.2f} s"
+    finally:
+        err = stop(proc)
+    assert proc.returncode == 0, err
+
+
+def test_daemon_reconnects_after_server_restart_and_loses_nothing(
+    dovecot: Dovecot, imap_folder: str, tmp_path: Path
+) -> None:
+    cfg = write_config(tmp_path, dovecot, imap_folder, poll_seconds=2, reconnect_max_seconds=2.0)
+    db = tmp_path / "triage.db"
+    append(dovecot, imap_folder, [customer_message(i, seed=5) for i in range(3)])
+    proc = spawn_triage("--config", str(cfg), "run")
+    try:
+        wait_for(lambda: rows(db) == 3, timeout=60)
+        dovecot.restart()
+        append(dovecot, imap_folder, [customer_message(i, seed=5) for i in range(3, 10)])
+        wait_for(lambda: rows(db) == 10, timeout=45)
+    finally:
+        err = stop(proc)
+    assert rows(db, "SELECT count(DISTINCT message_id) FROM messages") == 10
+    assert "reconnecting" in err
+
+
+def test_uidvalidity_change_rescans_without_duplicates(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    batch = [customer_message(i, seed=6) for i in range(10)]
+    append(dovecot, imap_folder, batch)
+    cfg = write_config(tmp_path, dovecot, imap_folder)
+    db = tmp_path / "triage.db"
+    assert run_triage("--config", str(cfg), "once").returncode == 0
+    assert rows(db) == 10
+
+    c = dovecot.client()
+    before = c.folder_status(imap_folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"]
+    c.delete_folder(imap_folder)
+    c.create_folder(imap_folder)
+    after = c.folder_status(imap_folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"]
+    c.logout()
+    assert before != after
+    append(dovecot, imap_folder, [*batch, customer_message(10, seed=6), customer_message(11, seed=6)])
+
+    result = run_triage("--config", str(cfg), "once")
+    assert result.returncode == 0, result.stderr
+    assert rows(db) == 12
+    assert rows(db, "SELECT count(DISTINCT message_id) FROM messages") == 12
+
+
+def _odd_messages() -> list[bytes]:
+    html = EmailMessage()
+    html["From"] = "html@example.com"
+    html["Subject"] = "HTML only"
+    html["Message-ID"] = "<html-only@example.com>"
+    html.set_content("<p>Please <b>cancel</b> order #1042</p><script>alert(1)</script>", subtype="html")
+
+    big = EmailMessage()
+    big["From"] = "big@example.com"
+    big["Subject"] = "photos of the broken vase"
+    big["Message-ID"] = "<big@example.com>"
+    big.set_content("It arrived broken, I want a refund for order 1043.")
+    big.add_attachment(b"\xff" * (10 * 1024 * 1024), maintype="image", subtype="jpeg", filename="vase.jpg")
+
+    nested = EmailMessage()
+    nested["From"] = "nested@example.com"
+    nested["Subject"] = "nested"
+    nested["Message-ID"] = "<nested@example.com>"
+    nested.set_content("inner text: cancel order 1044")
+    for _ in range(12):
+        outer = EmailMessage()
+        outer["Content-Type"] = "multipart/mixed"
+        outer.attach(nested)
+        outer["From"] = "nested@example.com"
+        outer["Subject"] = "nested"
+        nested = outer
+    nested["Message-ID"] = "<nested-outer@example.com>"
+
+    bad_charset = (
+        b"From: charset@example.com\r\nSubject: =?x-unknown?q?caf=E9?=\r\nMessage-ID: <charset@example.com>\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: text/plain; charset="x-unknown"\r\n\r\n'
+        b"Bitte stornieren Sie meine Bestellung 1045, danke. Gr\xfc\xdfe\r\n"
+    )
+    no_message_id = b"From: noid@example.com\r\nSubject: no id\r\n\r\nWhere is my order #1046?\r\n"
+    broken = (
+        b"From: broken@example.com\r\nMessage-ID: <broken@example.com>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="never-closed"\r\n\r\n--never-closed\r\n'
+        b"Content-Type: text/plain\r\n\r\nrefund please\r\n"
+    )
+    return [bytes(html), bytes(big), bytes(nested), bad_charset, no_message_id, broken]
+
+
+def test_malformed_and_odd_mail_each_gets_a_row(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    odd = _odd_messages()
+    append(dovecot, imap_folder, odd)
+    cfg = write_config(tmp_path, dovecot, imap_folder)
+    result = run_triage("--config", str(cfg), "once")
+    assert result.returncode == 0, result.stderr
+    db = tmp_path / "triage.db"
+    assert rows(db) == len(odd)
+    con = sqlite3.connect(db)
+    by_subject = {r[0]: r[1:] for r in con.execute("SELECT subject, status, text FROM messages")}
+    attachments = con.execute("SELECT attachments FROM messages WHERE message_id = 'big@example.com'").fetchone()[0]
+    con.close()
+    assert "cancel" in by_subject["HTML only"][1].lower()
+    assert "<script>" not in by_subject["HTML only"][1]
+    assert '"vase.jpg"' in attachments and str(10 * 1024 * 1024) in attachments
+
+
+def test_oversized_message_is_recorded_as_error_not_fetched(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    big = customer_message(0, seed=7) + b"\r\n" + b"x" * 200_000
+    append(dovecot, imap_folder, [big, customer_message(1, seed=7)])
+    cfg = write_config(tmp_path, dovecot, imap_folder)
+    text = cfg.read_text() + "[limits]\nmax_message_bytes = 100000\n"
+    cfg.write_text(text)
+    assert run_triage("--config", str(cfg), "once").returncode == 0
+    db = tmp_path / "triage.db"
+    assert rows(db) == 2
+    assert rows(db, "SELECT count(*) FROM messages WHERE status = 'error' AND error LIKE '%max_message_bytes%'") == 1
+    queue = run_triage("--config", str(cfg), "queue")
+    assert "ERROR" in queue.stdout
+
+
+def test_after_triage_keyword_is_set_and_nothing_deleted(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    append(dovecot, imap_folder, [customer_message(i, seed=8) for i in range(4)])
+    cfg = write_config(tmp_path, dovecot, imap_folder, after_triage_keyword="$Triaged")
+    assert run_triage("--config", str(cfg), "once").returncode == 0
+    c = dovecot.client()
+    c.select_folder(imap_folder, readonly=True)
+    flags = c.get_flags(c.search(["ALL"]))
+    c.logout()
+    assert len(flags) == 4
+    assert all(b"$Triaged" in f and b"\\Seen" not in f and b"\\Deleted" not in f for f in flags.values())
+
+
+def test_after_triage_move(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    append(dovecot, imap_folder, [customer_message(i, seed=9) for i in range(3)])
+    target = imap_folder + "/Processed"
+    cfg = write_config(tmp_path, dovecot, imap_folder, after_triage_move=target)
+    assert run_triage("--config", str(cfg), "once").returncode == 0
+    c = dovecot.client()
+    assert c.folder_status(imap_folder, [b"MESSAGES"])[b"MESSAGES"] == 0
+    assert c.folder_status(target, [b"MESSAGES"])[b"MESSAGES"] == 3
+    c.logout()
+    assert rows(tmp_path / "triage.db") == 3
+
+
+def test_implicit_tls_works(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    append(dovecot, imap_folder, [customer_message(0, seed=10)])
+    cfg = write_config(tmp_path, dovecot, imap_folder, tls="implicit", port=dovecot.tls_port)
+    result = run_triage("--config", str(cfg), "once")
+    assert result.returncode == 0, result.stderr
+    assert rows(tmp_path / "triage.db") == 1
+
+
+def test_untrusted_certificate_is_refused_by_default(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    cfg = write_config(tmp_path, dovecot, imap_folder, tls="implicit", port=dovecot.tls_port, ca_file="")
+    result = run_triage("--config", str(cfg), "once")
+    assert result.returncode == 1
+    assert "not trusted" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_wrong_password_is_one_clear_line_without_the_secret(
+    dovecot: Dovecot, imap_folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = write_config(tmp_path, dovecot, imap_folder, password_env="TRIAGE_WRONG_PW")
+    monkeypatch.setenv("TRIAGE_WRONG_PW", "not-the-password-xyz")
+    result = run_triage("--config", str(cfg), "once")
+    assert result.returncode == 1
+    assert "refused the login" in result.stderr
+    assert "not-the-password-xyz" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1

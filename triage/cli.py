@@ -1,0 +1,307 @@
+"""The command line: a thin click group over the library; errors become one line and an exit code."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import click
+
+from triage.config import Config, load_config
+from triage.errors import TriageError, UsageError
+
+log = logging.getLogger("triage")
+
+
+class App:
+    """What a command needs, built lazily so `redact` never loads the model and `queue` starts fast."""
+
+    def __init__(self, config_path: str, now: str | None) -> None:
+        self.config_path = config_path
+        self._now = now
+
+    @cached_property
+    def cfg(self) -> Config:
+        return load_config(self.config_path)
+
+    def now(self) -> datetime:
+        pinned = self._now or self.cfg.shop.now
+        if pinned:
+            try:
+                dt = datetime.fromisoformat(pinned)
+            except ValueError as exc:
+                raise UsageError(f"--now / [shop] now: not an ISO 8601 time: {pinned!r}") from exc
+            return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+        return datetime.now(UTC)
+
+    @cached_property
+    def store(self):  # type: ignore[no-untyped-def]
+        from triage.store import Store
+
+        return Store(self.cfg.resolve(self.cfg.store.path))
+
+    @cached_property
+    def model(self):  # type: ignore[no-untyped-def]
+        from triage.classify import IntentModel
+
+        return IntentModel.load(self.cfg.resolve(self.cfg.model.path))
+
+    def pipeline(self, store: Any | None = None):  # type: ignore[no-untyped-def]
+        from triage.pipeline import OrderBook, Pipeline
+
+        orders = OrderBook.of(store.orders()) if store is not None else OrderBook()
+
+        def follow_ups(parsed: Any) -> int:
+            from triage.pipeline import thread_key
+
+            return store.thread_count([thread_key(parsed)]) if store is not None else 0
+
+        return Pipeline(self.cfg, self.model, orders, follow_ups, clock=self.now)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def _setup_logging(debug: bool, verbose: bool) -> None:
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("imapclient", "imaplib"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", default="inbox.toml", show_default=True, help="Path to inbox.toml.")
+@click.option("--now", default=None, help="Evaluate ages and deadlines as of this ISO 8601 time.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str, now: str | None, debug: bool, verbose: bool) -> None:
+    """Triage a shop's support inbox: classify, redact, rank by fulfillment stage, queue.
+
+    With no command: run the main job once on the configured inbox (the bundled
+    demo by default) and print the queue.
+    """
+    _setup_logging(debug, verbose)
+    ctx.obj = App(config_path, now)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(once)
+        ctx.invoke(queue)
+
+
+@cli.command()
+@pass_app
+def once(app: App) -> None:
+    """Fetch and triage whatever is new, then exit."""
+    from triage.ingest import ingest_once
+    from triage.sources import open_mailbox
+
+    mailbox = open_mailbox(app.cfg)
+    try:
+        stats = ingest_once(mailbox, app.store, app.pipeline(app.store))
+    finally:
+        mailbox.close()
+    click.echo(
+        f"triaged {stats.stored} new message(s) from {mailbox.name}"
+        + (f" ({stats.errors} could not be parsed; see the queue)" if stats.errors else ""),
+        err=True,
+    )
+
+
+@cli.command()
+@pass_app
+def run(app: App) -> None:
+    """The daemon: IDLE/poll, triage and store until stopped (SIGTERM or Ctrl-C)."""
+    from triage.daemon import run_daemon
+    from triage.sources import mailbox_name, open_mailbox
+
+    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    cfg = app.cfg
+    run_daemon(
+        lambda: open_mailbox(cfg),
+        mailbox_name(cfg),
+        app.store,
+        app.pipeline(app.store),
+        poll_seconds=cfg.imap.poll_seconds,
+        reconnect_max_seconds=cfg.imap.reconnect_max_seconds,
+    )
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
+@click.option("--all", "include_done", is_flag=True, help="Include closed items.")
+@click.option("--limit", type=int, default=None, help="Show at most this many items.")
+@pass_app
+def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> None:
+    """Open items, most urgent first, with reasons and deadlines."""
+    from triage.render import queue_table
+
+    rows = app.store.queue(limit=limit, include_done=include_done)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        click.echo(queue_table(rows, app.now(), app.store.health()))
+
+
+@cli.command()
+@click.argument("item_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def show(app: App, item_id: int, as_json: bool) -> None:
+    """One item in full: text, intents, order, urgency, draft, history."""
+    from triage.render import item_text
+
+    item = app.store.item(item_id)
+    if item is None:
+        raise UsageError(f"no item with ID {item_id} (see `triage queue`)")
+    click.echo(json.dumps(item, ensure_ascii=False, indent=1) if as_json else item_text(item, app.now()))
+
+
+@cli.command()
+@click.argument("item_id", type=int)
+@click.option("--by", "actor", default="agent", help="Who closes it (recorded in the audit log).")
+@pass_app
+def done(app: App, item_id: int, actor: str) -> None:
+    """Close an item."""
+    app.store.set_state(item_id, "done", actor)
+    click.echo(f"closed {item_id}")
+
+
+@cli.command()
+@click.argument("item_id", type=int)
+@click.option("--by", "actor", default="agent", help="Who reopens it (recorded in the audit log).")
+@pass_app
+def reopen(app: App, item_id: int, actor: str) -> None:
+    """Reopen a closed item."""
+    app.store.set_state(item_id, "open", actor)
+    click.echo(f"reopened {item_id}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line (the default).")
+@pass_app
+def inspect(app: App, files: tuple[Path, ...], as_json: bool) -> None:
+    """Triage .eml files without storing them (reads orders from the store)."""
+    from triage.inspect import inspect_files
+
+    store = app.store if app.cfg.resolve(app.cfg.store.path).exists() else None
+    for obj in inspect_files(files, app.pipeline(store), app.cfg):
+        click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+@cli.command("import-orders")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_app
+def import_orders(app: App, file: Path) -> None:
+    """Load or update orders from a Shopify orders export or a mapped generic CSV."""
+    from triage.orders import read_orders
+    from triage.settings import Settings
+
+    result = read_orders(file, Settings.from_config(app.cfg).orders)
+    for problem in result.problems:
+        click.echo(f"{file}:{problem.line}: {problem.message} (row skipped)", err=True)
+    count = app.store.upsert_orders(result.orders)
+    click.echo(
+        f"imported {count} order(s) from {file}"
+        + (f", {len(result.problems)} row(s) skipped" if result.problems else "")
+    )
+    if not count and result.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the redacted text and the findings as JSON.")
+def redact(as_json: bool) -> None:
+    """Redact stdin to stdout (card numbers, CVVs, expiry dates, IBANs, bank logins, passwords)."""
+    from triage.redact import redact as redact_text
+
+    text = sys.stdin.read()
+    result = redact_text(text)
+    if as_json:
+        findings = [{"kind": f.kind, "start": f.start, "end": f.end} for f in result.findings]
+        click.echo(json.dumps({"text": result.text, "redactions": result.counts(), "findings": findings}))
+    else:
+        click.echo(result.text, nl=False)
+
+
+@cli.command()
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Training data folder (default: models/data).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the model (default: [model] path).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--epochs", type=int, default=None)
+@pass_app
+def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epochs: int | None) -> None:
+    """Rebuild the intent model from the training data in models/."""
+    from triage.train import train as train_model
+
+    data_dir = data_dir or app.cfg.resolve("models/data")
+    out_dir = out_dir or app.cfg.resolve(app.cfg.model.path)
+    report = train_model(data_dir, out_dir, seed=seed, epochs=epochs)
+    click.echo(json.dumps(report, indent=1, default=str))
+
+
+@cli.command("eval")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Labeled JSONL or CSV (default: our test split).",
+)
+@click.option(
+    "--label-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="JSON mapping the file's labels onto ours (e.g. ../shared/eval/*/label_map.json).",
+)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def eval_cmd(app: App, data: Path | None, label_map: Path | None, as_json: bool) -> None:
+    """Per-label precision/recall/F1 and macro-F1, with the keyword baseline side by side."""
+    from triage.evaluate import evaluate
+
+    report = evaluate(app.model, data, label_map)
+    click.echo(json.dumps(report.to_dict(), indent=1) if as_json else report.render())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point for `triage` and `run_triage.py`: one line per error, exit 0/1/2."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="triage", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("triage: aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except TriageError as exc:
+        if debug:
+            raise
+        click.echo(f"triage: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"triage: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(1)

@@ -1,0 +1,344 @@
+"""inbox.toml: read once at start, checked all at once, turned into frozen typed settings.
+
+Every problem is reported with the file and the key (`inbox.toml [imap] port:
+expected an integer, got "abc"`); unknown keys are errors, so a typo never
+silently falls back to a default. Secrets are never in the file: only the
+names of the environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from triage.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ShopConfig:
+    name: str = "Our shop"
+    support_address: str = "support@example.com"
+    own_addresses: tuple[str, ...] = ()
+    signature: str = ""
+    timezone: str = "UTC"
+    # Pin "now" (ISO 8601) so ages and deadlines are reproducible: for demos and tests. Empty = the real clock.
+    now: str = ""
+
+    @property
+    def all_own_addresses(self) -> frozenset[str]:
+        return frozenset(a.lower() for a in (self.support_address, *self.own_addresses))
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    kind: Literal["imap", "maildir", "mbox", "eml_dir"] = "maildir"
+    path: str = "demo/inbox"
+
+
+@dataclass(frozen=True)
+class ImapConfig:
+    host: str = "localhost"
+    port: int = 993
+    # "implicit": TLS from the first byte (993); "starttls": upgrade on 143; "none": loopback tests only.
+    tls: Literal["implicit", "starttls", "none"] = "implicit"
+    verify_tls: bool = True
+    ca_file: str = ""
+    username: str = ""
+    auth: Literal["password", "xoauth2", "oauthbearer"] = "password"
+    password_env: str = ""
+    token_env: str = ""
+    token_command: str = ""
+    folder: str = "INBOX"
+    drafts_folder: str = ""
+    after_triage_keyword: str = ""
+    after_triage_move: str = ""
+    idle: bool = True
+    idle_renew_seconds: int = 25 * 60
+    poll_seconds: int = 60
+    batch_size: int = 200
+    timeout_seconds: float = 30.0
+    reconnect_max_seconds: float = 300.0
+
+    def secret(self) -> str:
+        """The password or token, from the environment (never from the file)."""
+        if self.auth == "password":
+            return _env_secret(self.password_env, "imap", "password_env")
+        if self.token_command:
+            import subprocess
+
+            try:
+                out = subprocess.run(
+                    self.token_command, shell=True, check=True, capture_output=True, text=True, timeout=30
+                )
+            except (subprocess.SubprocessError, OSError) as exc:
+                raise ConfigError(f"[imap] token_command failed: {type(exc).__name__}") from exc
+            token = out.stdout.strip()
+            if not token:
+                raise ConfigError("[imap] token_command printed no token")
+            return token
+        return _env_secret(self.token_env, "imap", "token_env")
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: str = "triage.db"
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    path: str = "models/intent"
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    # A message bigger than this is recorded as an error instead of parsed.
+    max_message_bytes: int = 25 * 1024 * 1024
+    # Wall-clock bound on parsing one message; a message that takes longer is quarantined.
+    parse_timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = "localhost"
+    port: int = 587
+    tls: Literal["implicit", "starttls", "none"] = "starttls"
+    verify_tls: bool = True
+    ca_file: str = ""
+    username: str = ""
+    password_env: str = ""
+
+    def secret(self) -> str:
+        return _env_secret(self.password_env, "summary.smtp", "password_env") if self.password_env else ""
+
+
+@dataclass(frozen=True)
+class SummaryConfig:
+    time: str = "07:30"
+    recipients: tuple[str, ...] = ()
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+
+
+@dataclass(frozen=True)
+class IntentDetails:
+    required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated configuration. `base_dir` anchors relative paths."""
+
+    shop: ShopConfig = field(default_factory=ShopConfig)
+    source: SourceConfig = field(default_factory=SourceConfig)
+    imap: ImapConfig = field(default_factory=ImapConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
+    summary: SummaryConfig = field(default_factory=SummaryConfig)
+    intents: dict[str, IntentDetails] = field(default_factory=dict)
+    base_dir: Path = Path(".")
+    file: str = "inbox.toml"
+
+    def resolve(self, path: str) -> Path:
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)
+
+
+def _env_secret(var: str, section: str, key: str) -> str:
+    if not var:
+        raise ConfigError(f"[{section}] {key} is not set: name the environment variable that holds the secret")
+    value = os.environ.get(var)
+    if not value:
+        raise ConfigError(f"[{section}] {key}: environment variable {var} is not set or empty")
+    return value
+
+
+_SECRET_KEYS = re.compile(r"^(password|pass|secret|token|api_key)$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class _Problems:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[str] = []
+
+    def add(self, where: str, msg: str) -> None:
+        self.items.append(f"{self.file} {where}: {msg}")
+
+
+def _type_name(tp: Any) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    if tp in names:
+        return names[tp]
+    if typing.get_origin(tp) is Literal:
+        return "one of " + ", ".join(f'"{a}"' for a in typing.get_args(tp))
+    if typing.get_origin(tp) is tuple:
+        return "a list of " + _type_name(typing.get_args(tp)[0]).removeprefix("a ").removeprefix("an ") + "s"
+    if typing.get_origin(tp) is dict:
+        return "a table"
+    return str(tp)
+
+
+_BAD: Any = object()  # marks a value that failed validation (already reported)
+
+
+def _convert(value: Any, tp: Any, where: str, problems: _Problems) -> Any:
+    origin = typing.get_origin(tp)
+    bad = _BAD
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _convert(value, args[0], where, problems)
+    if origin is Literal:
+        if value in typing.get_args(tp):
+            return value
+        problems.add(where, f"expected {_type_name(tp)}, got {value!r}")
+        return bad
+    if origin is tuple:
+        if not isinstance(value, list):
+            problems.add(where, f"expected {_type_name(tp)}, got {value!r}")
+            return bad
+        item_tp = typing.get_args(tp)[0]
+        items = tuple(_convert(v, item_tp, f"{where}[{i}]", problems) for i, v in enumerate(value))
+        return bad if any(i is _BAD for i in items) else items
+    if origin is dict:
+        val_tp = typing.get_args(tp)[1]
+        if not isinstance(value, dict):
+            problems.add(where, f"expected a table, got {value!r}")
+            return bad
+        if dataclasses.is_dataclass(val_tp):
+            sub = (lambda k: f"{where[:-1]}.{k}]") if where.endswith("]") else (lambda k: f"{where}.{k}")
+            return {k: _build(val_tp, v, sub(k), problems) for k, v in value.items()}
+        return {str(k): _convert(v, val_tp, f"{where}.{k}", problems) for k, v in value.items()}
+    if dataclasses.is_dataclass(tp):
+        return _build(tp, value, where, problems)
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif tp is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    elif tp is str:
+        if isinstance(value, str):
+            return value
+    elif tp is Path and isinstance(value, str):
+        return Path(value)
+    problems.add(where, f"expected {_type_name(tp)}, got {value!r}")
+    return bad
+
+
+def _build(cls: Any, table: Any, where: str, problems: _Problems) -> Any:
+    """Build dataclass `cls` from a TOML table, recording every problem instead of stopping at the first."""
+    if not isinstance(table, dict):
+        problems.add(where, f"expected a table, got {table!r}")
+        return cls()
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in fields or key in ("base_dir", "file"):
+            known = ", ".join(sorted(k for k in fields if k not in ("base_dir", "file")))
+            hint = " (secrets go in the environment: use password_env)" if _SECRET_KEYS.match(key) else ""
+            problems.add(f"{where} {key}".strip(), f"unknown key{hint}; known keys: {known}")
+            continue
+        converted = _convert(value, hints[key], f"{where} {key}".strip(), problems)
+        if converted is not _BAD:
+            kwargs[key] = converted
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        problems.add(where, str(exc))
+        return cls()
+
+
+def _check(cfg: Config, problems: _Problems) -> None:
+    """Cross-field checks a type alone cannot express."""
+    if cfg.imap.port <= 0 or cfg.imap.port > 65535:
+        problems.add("[imap] port", f"expected 1-65535, got {cfg.imap.port}")
+    if cfg.imap.poll_seconds < 1:
+        problems.add("[imap] poll_seconds", "must be at least 1")
+    if not 60 <= cfg.imap.idle_renew_seconds <= 29 * 60:
+        problems.add("[imap] idle_renew_seconds", "must be between 60 and 1740 (servers drop IDLE after 30 min)")
+    if cfg.imap.batch_size < 1:
+        problems.add("[imap] batch_size", "must be at least 1")
+    if cfg.source.kind == "imap":
+        if not cfg.imap.host:
+            problems.add("[imap] host", 'required when [source] kind = "imap"')
+        if not cfg.imap.username:
+            problems.add("[imap] username", 'required when [source] kind = "imap"')
+        if cfg.imap.auth == "password" and not cfg.imap.password_env:
+            problems.add("[imap] password_env", "required: the name of the environment variable with the password")
+        if cfg.imap.auth != "password" and not (cfg.imap.token_env or cfg.imap.token_command):
+            problems.add("[imap] token_env", f'auth = "{cfg.imap.auth}" needs token_env or token_command')
+    if not _TIME.match(cfg.summary.time):
+        problems.add("[summary] time", f'expected "HH:MM", got {cfg.summary.time!r}')
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(cfg.shop.timezone)
+    except Exception:
+        problems.add("[shop] timezone", f"unknown zone {cfg.shop.timezone!r} (use an IANA name, e.g. Europe/Berlin)")
+    if "@" not in cfg.shop.support_address:
+        problems.add("[shop] support_address", f"not an e-mail address: {cfg.shop.support_address!r}")
+    for name in cfg.intents:
+        if name not in ("cancel", "duplicate", "address_fix", "refund", "other"):
+            problems.add(f"[intents.{name}]", "unknown intent; use cancel, duplicate, address_fix, refund or other")
+
+
+_SECTIONS: dict[str, str] = {
+    "shop": "shop",
+    "source": "source",
+    "imap": "imap",
+    "store": "store",
+    "model": "model",
+    "limits": "limits",
+    "summary": "summary",
+    "intents": "intents",
+}
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate inbox.toml; raise one ConfigError listing every problem."""
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{name}: file not found (pass --config PATH or create inbox.toml)") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{name}: not valid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{name}: cannot read: {exc}") from exc
+    return config_from_dict(raw, name=name, base_dir=path.resolve().parent)
+
+
+def config_from_dict(raw: dict[str, Any], name: str = "inbox.toml", base_dir: Path = Path(".")) -> Config:
+    problems = _Problems(name)
+    table = {k: v for k, v in raw.items() if k in _SECTIONS}
+    for key in raw:
+        if key not in _SECTIONS:
+            problems.add(f"[{key}]", "unknown section; known sections: " + ", ".join(sorted(_SECTIONS)))
+    hints = typing.get_type_hints(Config)
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        tp = hints[key]
+        if dataclasses.is_dataclass(tp):
+            kwargs[key] = _build(tp, value, f"[{key}]", problems)
+        else:
+            converted = _convert(value, tp, f"[{key}]", problems)
+            if converted is not _BAD:
+                kwargs[key] = converted
+    cfg = Config(**kwargs, base_dir=base_dir, file=name)
+    if not problems.items:
+        _check(cfg, problems)
+    if problems.items:
+        raise ConfigError("; ".join(problems.items))
+    return cfg

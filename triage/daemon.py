@@ -1,0 +1,108 @@
+"""The `run` loop: IDLE (or poll) → triage → store, reconnecting with backoff, plus scheduled jobs.
+
+Scheduling uses `schedule`: the poll job runs every `poll_seconds` (with IDLE
+it is a safety net), and later jobs (the daily summary) plug into the same
+scheduler. Between jobs the loop waits in IDLE, so new mail is triaged within
+about a second on servers that push.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable
+from types import FrameType
+
+import schedule
+
+from triage.errors import LoginError, MailboxError
+from triage.ingest import ingest_once
+from triage.pipeline import Pipeline
+from triage.sources import Mailbox
+from triage.store import Store
+
+log = logging.getLogger("triage.daemon")
+
+
+class Stop(Exception):
+    """Raised by the signal handler to leave a blocking IDLE promptly."""
+
+
+class Backoff:
+    """Exponential backoff, 1 s doubling up to `cap`, reset after a success."""
+
+    def __init__(self, cap: float) -> None:
+        self.cap = cap
+        self.delay = 1.0
+
+    def next(self) -> float:
+        delay = self.delay
+        self.delay = min(self.cap, self.delay * 2)
+        return delay
+
+    def reset(self) -> None:
+        self.delay = 1.0
+
+
+def run_daemon(
+    open_mailbox: Callable[[], Mailbox],
+    name: str,
+    store: Store,
+    pipeline: Pipeline,
+    poll_seconds: float,
+    reconnect_max_seconds: float = 300.0,
+    scheduler: schedule.Scheduler | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> None:
+    """Run until SIGTERM/SIGINT (or `should_stop()`); never exits on a mailbox error."""
+    scheduler = scheduler or schedule.Scheduler()
+    backoff = Backoff(reconnect_max_seconds)
+    state: dict[str, Mailbox | None] = {"mailbox": None}
+
+    def poll() -> None:
+        mailbox = state["mailbox"]
+        if mailbox is not None:
+            ingest_once(mailbox, store, pipeline, progress=False)
+
+    scheduler.every(poll_seconds).seconds.do(poll)
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        raise Stop()
+
+    old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while not should_stop():
+            try:
+                if state["mailbox"] is None:
+                    state["mailbox"] = open_mailbox()
+                    log.info("watching %s", name)
+                    poll()
+                    backoff.reset()
+                mailbox = state["mailbox"]
+                assert mailbox is not None
+                wait = scheduler.idle_seconds
+                mailbox.wait(min(poll_seconds, max(0.0, wait if wait is not None else poll_seconds)))
+                poll()
+                scheduler.run_pending()
+            except LoginError as exc:
+                _drop(state, store, name, exc)
+                time.sleep(backoff.next() * 4)  # a refused login will not fix itself quickly
+            except MailboxError as exc:
+                _drop(state, store, name, exc)
+                time.sleep(backoff.next())
+    except Stop:
+        log.info("stopping")
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if state["mailbox"] is not None:
+            state["mailbox"].close()
+
+
+def _drop(state: dict[str, Mailbox | None], store: Store, name: str, exc: Exception) -> None:
+    log.warning("%s: %s; reconnecting", name, exc)
+    store.heartbeat(name, error=str(exc))
+    mailbox, state["mailbox"] = state["mailbox"], None
+    if mailbox is not None:
+        mailbox.close()

@@ -1,0 +1,89 @@
+"""One pass over a mailbox: fetch what is new, triage it, store it with the checkpoint, exactly once."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from triage.pipeline import Pipeline, fingerprint, stored_ref
+from triage.records import RawMessage, Triaged
+from triage.sources import Mailbox
+from triage.store import Checkpoint, Store, StoredRef
+
+log = logging.getLogger("triage.ingest")
+
+
+@dataclass
+class IngestStats:
+    fetched: int = 0
+    stored: int = 0
+    errors: int = 0
+    skipped_duplicates: int = 0
+
+
+def _progress(show: bool, total: int | None):  # type: ignore[no-untyped-def]
+    if not show:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="msg", desc="triage", file=sys.stderr, leave=False)
+
+
+def ingest_once(mailbox: Mailbox, store: Store, pipeline: Pipeline, progress: bool | None = None) -> IngestStats:
+    """Triage everything new in `mailbox`. Safe to kill at any point: the next call resumes."""
+    stats = IngestStats()
+    uidvalidity = mailbox.uidvalidity()
+    checkpoint = store.checkpoint(mailbox.name)
+    rescan = checkpoint is not None and checkpoint.uidvalidity != uidvalidity
+    if rescan:
+        log.warning(
+            "%s: UIDVALIDITY changed %s -> %s; rescanning, skipping messages already stored",
+            mailbox.name,
+            checkpoint.uidvalidity if checkpoint else None,
+            uidvalidity,
+        )
+        store.reset_checkpoint(mailbox.name, uidvalidity)
+        checkpoint = store.checkpoint(mailbox.name)
+    else:
+        # A store that has messages for this mailbox from an older UIDVALIDITY but no checkpoint is a rescan too.
+        rescan = checkpoint is None and uidvalidity != 0 and store.has_other_uidvalidity(mailbox.name, uidvalidity)
+    known = store.known_uids(mailbox.name, uidvalidity)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    for batch in mailbox.fetch_new(checkpoint, known):
+        if bar is None:
+            bar = _progress(show, getattr(mailbox, "pending", None))
+        stats.fetched += len(batch)
+        results = pipeline.run(batch)
+        items: list[tuple[StoredRef, Triaged]] = []
+        for raw, result in zip(batch, results, strict=True):
+            if rescan and store.has_fingerprint(mailbox.name, fingerprint(raw, result.parsed)):
+                stats.skipped_duplicates += 1
+                continue
+            items.append((stored_ref(raw, result), result))
+            stats.errors += result.status == "error"
+        cp = _batch_checkpoint(mailbox.name, uidvalidity, batch)
+        stats.stored += len(store.save_batch(items, cp))
+        mailbox.after_triage(batch)
+        if bar is not None:
+            bar.update(len(batch))
+    if bar is not None:
+        bar.close()
+    store.heartbeat(mailbox.name)
+    if stats.fetched:
+        log.info(
+            "%s: fetched %d, stored %d (%d errors, %d duplicates skipped)",
+            mailbox.name,
+            stats.fetched,
+            stats.stored,
+            stats.errors,
+            stats.skipped_duplicates,
+        )
+    return stats
+
+
+def _batch_checkpoint(mailbox: str, uidvalidity: int, batch: list[RawMessage]) -> Checkpoint | None:
+    if uidvalidity == 0:  # local sources: the stored keys are the checkpoint
+        return None
+    return Checkpoint(mailbox, uidvalidity, max(int(r.uid) for r in batch))

@@ -1,0 +1,221 @@
+"""Composes the stages: parse → redact → classify → extract → match order → rank → draft.
+
+Each stage is a pure function of the previous stage's value; this module only
+wires them together, isolates failures per message and batches the model.
+Nothing here touches the network or the store: the caller passes in the
+orders and a `follow_ups` lookup, and stores what comes back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from triage.classify import IntentModel, model_text
+from triage.config import Config
+from triage.extract import extract, missing_details
+from triage.guard import WorkTimeout, time_limit
+from triage.match import match_order
+from triage.parse import parse_message
+from triage.rank import rank
+from triage.records import (
+    Extraction,
+    IntentResult,
+    Order,
+    OrderMatch,
+    ParsedMessage,
+    RawMessage,
+    Triaged,
+    Urgency,
+)
+from triage.redact import redact_message
+from triage.settings import Settings
+from triage.store import StoredRef
+
+log = logging.getLogger("triage.pipeline")
+
+
+def fingerprint(raw: RawMessage, parsed: ParsedMessage | None) -> str:
+    """Message-ID where there is one, else a hash of the bytes: the key for dedupe across UIDVALIDITY changes."""
+    if parsed is not None and parsed.message_id:
+        return "mid:" + parsed.message_id.strip().lower()
+    if not raw.data:  # not fetched (too big): size and arrival time survive a UIDVALIDITY change
+        return f"unfetched:{raw.size}:{raw.internaldate.isoformat() if raw.internaldate else raw.uid}"
+    return "sha256:" + hashlib.sha256(raw.data).hexdigest()
+
+
+def thread_key(parsed: ParsedMessage | None) -> str:
+    """The root of the conversation: first References entry, else In-Reply-To, else the message itself."""
+    if parsed is None:
+        return ""
+    if parsed.references:
+        return parsed.references[0].strip().lower()
+    if parsed.in_reply_to:
+        return parsed.in_reply_to.strip().lower()
+    return (parsed.message_id or "").strip().lower()
+
+
+def empty_message(subject: str = "") -> ParsedMessage:
+    return ParsedMessage(
+        message_id=None,
+        subject=subject,
+        from_addr="",
+        from_name="",
+        reply_to=None,
+        to=(),
+        cc=(),
+        date=None,
+        in_reply_to=None,
+        references=(),
+        body_text="",
+        new_text="",
+        quoted_text="",
+        signature="",
+    )
+
+
+@dataclass(frozen=True)
+class OrderBook:
+    """The shop's orders, indexed the two ways matching needs."""
+
+    by_number: dict[str, Order] = field(default_factory=dict)
+    by_email: dict[str, list[Order]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, orders: Sequence[Order]) -> OrderBook:
+        by_number: dict[str, Order] = {}
+        by_email: dict[str, list[Order]] = {}
+        for o in orders:
+            by_number[o.number] = o
+            if o.email:
+                by_email.setdefault(o.email.lower(), []).append(o)
+        return cls(by_number, by_email)
+
+
+@dataclass
+class Prepared:
+    """A message after parse and redact, before the batched model runs."""
+
+    raw: RawMessage
+    parsed: ParsedMessage
+    redactions: dict[str, int]
+    error: str | None = None
+
+
+class Pipeline:
+    """Everything triage needs besides I/O, loaded once and reused for every message."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        model: IntentModel,
+        orders: OrderBook | None = None,
+        follow_ups: Callable[[ParsedMessage], int] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.cfg = cfg
+        self.settings = Settings.from_config(cfg)
+        self.model = model
+        self.orders = orders or OrderBook()
+        self.follow_ups = follow_ups or (lambda p: 0)
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    # -- stages ---------------------------------------------------------------
+
+    def prepare(self, raw: RawMessage) -> Prepared:
+        """Parse and redact one message, bounded in time; failures become an error result, never an exception."""
+        if raw.error:
+            return Prepared(raw, empty_message(), {}, raw.error)
+        try:
+            with time_limit(self.cfg.limits.parse_timeout_seconds):
+                parsed = parse_message(raw.data, self.cfg.shop.all_own_addresses)
+                redacted, counts = redact_message(parsed)
+        except WorkTimeout as exc:
+            return Prepared(raw, empty_message(), {}, f"parse timed out: {exc}")
+        except Exception as exc:  # one poisonous message must not stop the rest
+            log.warning("cannot parse %s uid %s: %s", raw.mailbox, raw.uid, type(exc).__name__)
+            return Prepared(raw, empty_message(), {}, f"cannot parse: {type(exc).__name__}")
+        return Prepared(raw, redacted, counts)
+
+    def classify(self, prepared: Sequence[Prepared]) -> list[IntentResult]:
+        texts = [model_text(p.parsed.subject, p.parsed.new_text) for p in prepared]
+        return self.model.classify(texts) if texts else []
+
+    def finish(self, p: Prepared, intent: IntentResult, now: datetime) -> Triaged:
+        if p.error is not None:
+            return error_result(p.raw, p.error)
+        parsed = p.parsed
+        s = self.settings
+        extraction = extract(parsed, intent.intents, s.extract, now)
+        match = match_order(extraction, parsed.from_addr, self.orders.by_number, self.orders.by_email, now)
+        received = parsed.date or p.raw.internaldate or now
+        urgency = rank(intent, match, received, now, p.redactions, self.follow_ups(parsed), s.orders, s.rank)
+        missing = missing_details(intent.intents, extraction, match, s.required)
+        flags: list[str] = []
+        if p.redactions:
+            flags.append("sensitive_data")
+        if intent.low_confidence:
+            flags.append("review")
+        if parsed.no_reply:
+            flags.append(f"no_reply:{parsed.no_reply}")
+        return Triaged(
+            raw_size=len(p.raw.data),
+            parsed=parsed,
+            redactions=p.redactions,
+            intent=intent,
+            extraction=extraction,
+            match=match,
+            urgency=urgency,
+            missing=missing,
+            draft=None,
+            flags=tuple(flags),
+        )
+
+    def run(self, raws: Sequence[RawMessage]) -> list[Triaged]:
+        """Triage a batch: per-message parse/redact, one batched model call, then the per-message rest."""
+        prepared = [self.prepare(r) for r in raws]
+        ok = [p for p in prepared if p.error is None]
+        intents = dict(zip((id(p) for p in ok), self.classify(ok), strict=True))
+        now = self.clock()
+        out: list[Triaged] = []
+        for p in prepared:
+            try:
+                out.append(self.finish(p, intents.get(id(p), NO_INTENT), now))
+            except Exception as exc:  # a bug in a later stage still leaves a row, never a lost message
+                log.warning("triage failed for %s uid %s: %s", p.raw.mailbox, p.raw.uid, type(exc).__name__)
+                out.append(error_result(p.raw, f"triage failed: {type(exc).__name__}: {exc}"[:300]))
+        return out
+
+
+NO_INTENT = IntentResult(intents=(), scores={}, low_confidence=False)
+
+
+def error_result(raw: RawMessage, reason: str) -> Triaged:
+    return Triaged(
+        raw_size=raw.size or len(raw.data),
+        parsed=empty_message(),
+        redactions={},
+        intent=NO_INTENT,
+        extraction=Extraction(),
+        match=OrderMatch(order=None, how="none"),
+        urgency=Urgency(score=0, reasons=("could not be triaged: " + reason,)),
+        missing=(),
+        draft=None,
+        status="error",
+        error=reason,
+    )
+
+
+def stored_ref(raw: RawMessage, result: Triaged) -> StoredRef:
+    parsed = result.parsed if result.status == "ok" else None
+    return StoredRef(
+        mailbox=raw.mailbox,
+        uidvalidity=raw.uidvalidity,
+        uid=raw.uid,
+        fingerprint=fingerprint(raw, parsed),
+        thread_key=thread_key(parsed),
+        received_at=(parsed.date if parsed else None) or raw.internaldate,
+    )

@@ -1,0 +1,106 @@
+"""Local mail sources: a Maildir, an mbox file, or a folder of .eml files (the demo inbox uses these)."""
+
+from __future__ import annotations
+
+import hashlib
+import mailbox
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from triage.errors import MailboxError
+from triage.records import RawMessage
+from triage.store import Checkpoint
+
+
+class LocalMailbox:
+    """Reads files without changing them; keys are stable file keys so re-runs add nothing."""
+
+    def __init__(self, kind: str, path: Path, max_message_bytes: int = 25 * 1024 * 1024, batch_size: int = 200):
+        self.kind = kind
+        self.path = path
+        self.max_message_bytes = max_message_bytes
+        self.batch_size = batch_size
+        self.name = f"{kind}:{path.resolve()}"  # == sources.mailbox_name
+        if kind == "maildir":
+            if not (path / "cur").is_dir() and not (path / "new").is_dir():
+                raise MailboxError(f"{path} is not a Maildir (no cur/ or new/): fix [source] path")
+        elif kind == "mbox":
+            if not path.is_file():
+                raise MailboxError(f"{path} is not an mbox file: fix [source] path")
+        elif kind == "eml_dir":
+            if not path.is_dir():
+                raise MailboxError(f"{path} is not a folder of .eml files: fix [source] path")
+        else:
+            raise MailboxError(f"unknown local source kind {kind!r}")
+
+    def uidvalidity(self) -> int:
+        return 0
+
+    def _entries(self) -> Iterator[tuple[str, bytes, float]]:
+        if self.kind == "maildir":
+            files: list[tuple[float, str, Path]] = []
+            for sub in ("new", "cur"):
+                folder = self.path / sub
+                if folder.is_dir():
+                    for f in folder.iterdir():
+                        if f.is_file() and not f.name.startswith("."):
+                            # The Maildir key is the name before the ":2,FLAGS" info, stable when flags change.
+                            files.append((f.stat().st_mtime, f.name.split(":", 1)[0], f))
+            for mtime, key, f in sorted(files):
+                yield key, self._read(f), mtime
+        elif self.kind == "eml_dir":
+            for f in sorted(self.path.iterdir()):
+                if f.is_file() and f.suffix.lower() == ".eml":
+                    yield f.name, self._read(f), f.stat().st_mtime
+        else:
+            box = mailbox.mbox(str(self.path), create=False)
+            try:
+                for key in box.iterkeys():
+                    data = box.get_bytes(key)
+                    # mbox keys shift when earlier messages are removed: key by content instead.
+                    yield hashlib.sha256(data).hexdigest()[:32], data, self.path.stat().st_mtime
+            finally:
+                box.close()
+
+    def _read(self, f: Path) -> bytes:
+        size = f.stat().st_size
+        if size > self.max_message_bytes:
+            return b""
+        return f.read_bytes()
+
+    def fetch_new(self, checkpoint: Checkpoint | None, known: set[str]) -> Iterator[list[RawMessage]]:
+        batch: list[RawMessage] = []
+        try:
+            for key, data, mtime in self._entries():
+                if key in known:
+                    continue
+                error = None if data else "message is empty or larger than [limits] max_message_bytes"
+                batch.append(
+                    RawMessage(
+                        mailbox=self.name,
+                        uidvalidity=0,
+                        uid=key,
+                        data=data,
+                        internaldate=datetime.fromtimestamp(mtime, UTC),
+                        size=len(data),
+                        error=error,
+                    )
+                )
+                if len(batch) >= self.batch_size:
+                    yield batch
+                    batch = []
+        except OSError as exc:
+            raise MailboxError(f"cannot read {self.path}: {exc}") from exc
+        if batch:
+            yield batch
+
+    def after_triage(self, messages: list[RawMessage]) -> None:
+        return None
+
+    def wait(self, timeout: float) -> None:
+        time.sleep(timeout)
+
+    def close(self) -> None:
+        return None

@@ -1,0 +1,537 @@
+"""The SQLite store: redacted messages, triage results, orders, drafts, audit events, mailbox checkpoints.
+
+Only redacted text ever reaches this module. A batch of messages, their triage
+and the mailbox checkpoint are written in one transaction, so a crash at any
+point leaves either all of them or none: the next run resumes from the
+checkpoint and nothing is triaged twice. Unique keys on (mailbox, UIDVALIDITY,
+UID) make a second process or a re-run a no-op rather than a duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from triage.errors import StoreError
+from triage.records import Order, Triaged
+
+SCHEMA_VERSION = 1
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat(timespec="seconds") if dt else None
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    mailbox: str
+    uidvalidity: int
+    last_uid: int
+
+
+def _migrate_1(db: sqlite_utils.Database) -> None:
+    db["messages"].create(
+        {
+            "id": int,
+            "mailbox": str,
+            "uidvalidity": int,
+            "uid": str,
+            "fingerprint": str,
+            "message_id": str,
+            "thread_key": str,
+            "in_reply_to": str,
+            "received_at": str,
+            "stored_at": str,
+            "from_addr": str,
+            "from_name": str,
+            "reply_to": str,
+            "to_addrs": str,
+            "subject": str,
+            "text": str,
+            "quoted_text": str,
+            "signature": str,
+            "attachments": str,
+            "no_reply": str,
+            "html_only": int,
+            "defects": str,
+            "size": int,
+            "status": str,
+            "error": str,
+            "state": str,
+        },
+        pk="id",
+        not_null={"mailbox", "uidvalidity", "uid", "fingerprint", "status", "state"},
+        defaults={"state": "open", "status": "ok"},
+    )
+    db["messages"].create_index(["mailbox", "uidvalidity", "uid"], unique=True)
+    db["messages"].create_index(["mailbox", "fingerprint"])
+    db["messages"].create_index(["thread_key"])
+    db["messages"].create_index(["state"])
+    db["triage"].create(
+        {
+            "message": int,
+            "intents": str,
+            "scores": str,
+            "low_confidence": int,
+            "redactions": str,
+            "extraction": str,
+            "order_number": str,
+            "match_how": str,
+            "stage": str,
+            "urgency": int,
+            "reasons": str,
+            "deadline": str,
+            "missing": str,
+            "flags": str,
+        },
+        pk="message",
+        foreign_keys=[("message", "messages", "id")],
+    )
+    db["triage"].create_index(["urgency"])
+    db["orders"].create(
+        {
+            "number": str,
+            "email": str,
+            "stage": str,
+            "created_at": str,
+            "fulfilled_at": str,
+            "canceled_at": str,
+            "financial_status": str,
+            "fulfillment_status": str,
+            "customer_name": str,
+            "country": str,
+            "items": str,
+            "total": str,
+            "imported_at": str,
+        },
+        pk="number",
+    )
+    db["orders"].create_index(["email"])
+    db["drafts"].create(
+        {
+            "id": int,
+            "message": int,
+            "thread_key": str,
+            "to_addr": str,
+            "subject": str,
+            "body": str,
+            "in_reply_to": str,
+            "refs": str,
+            "language": str,
+            "created_at": str,
+            "updated_at": str,
+            "imap_folder": str,
+            "imap_uid": int,
+            "message_id_header": str,
+        },
+        pk="id",
+        foreign_keys=[("message", "messages", "id")],
+    )
+    db["drafts"].create_index(["thread_key"], unique=True)
+    db["events"].create(
+        {"id": int, "message": int, "at": str, "actor": str, "action": str, "detail": str},
+        pk="id",
+    )
+    db["events"].create_index(["message"])
+    db["mailbox_state"].create(
+        {
+            "mailbox": str,
+            "uidvalidity": int,
+            "last_uid": int,
+            "last_poll_at": str,
+            "last_error": str,
+            "last_error_at": str,
+            "messages_seen": int,
+        },
+        pk="mailbox",
+    )
+
+
+_MIGRATIONS = [_migrate_1]
+
+
+class Store:
+    """One SQLite file opened in WAL mode; safe to share between processes."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            self.db = sqlite_utils.Database(conn)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            if str(path) != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store {path}: {exc} (check [store] path and its permissions)") from exc
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- schema ---------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer triage (schema {version}); upgrade triage")
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                if self.db.execute("PRAGMA user_version").fetchone()[0] > number:
+                    continue  # another process migrated meanwhile
+                _MIGRATIONS[number](self.db)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT: all or nothing, and writers queue instead of failing."""
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the store {self.path}: {exc}") from exc
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise StoreError(f"cannot write to the store {self.path}: {exc} (disk full or read-only?)") from exc
+
+    # -- mailbox state --------------------------------------------------------
+
+    def checkpoint(self, mailbox: str) -> Checkpoint | None:
+        row = self.db.execute("SELECT uidvalidity, last_uid FROM mailbox_state WHERE mailbox = ?", [mailbox]).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return Checkpoint(mailbox, row[0], row[1] or 0)
+
+    def _set_checkpoint(self, mailbox: str, uidvalidity: int, last_uid: int) -> None:
+        self.db.execute(
+            """INSERT INTO mailbox_state (mailbox, uidvalidity, last_uid, messages_seen) VALUES (?, ?, ?, 0)
+               ON CONFLICT(mailbox) DO UPDATE SET
+                 last_uid = CASE WHEN uidvalidity = excluded.uidvalidity
+                                 THEN max(last_uid, excluded.last_uid) ELSE excluded.last_uid END,
+                 uidvalidity = excluded.uidvalidity""",
+            [mailbox, uidvalidity, last_uid],
+        )
+
+    def reset_checkpoint(self, mailbox: str, uidvalidity: int) -> None:
+        """A new UIDVALIDITY: start over at UID 0 (already-stored messages are skipped by fingerprint)."""
+        with self.transaction():
+            self._set_checkpoint(mailbox, uidvalidity, 0)
+            self.db.execute("UPDATE mailbox_state SET last_uid = 0 WHERE mailbox = ?", [mailbox])
+            self._event(None, "triage", "uidvalidity_changed", f"{mailbox}: rescan with UIDVALIDITY {uidvalidity}")
+
+    def heartbeat(self, mailbox: str, error: str | None = None) -> None:
+        """Record a successful poll, or the last error, for `queue` and the summary to show."""
+        now = _now()
+        self.db.execute(
+            "INSERT INTO mailbox_state (mailbox, messages_seen) VALUES (?, 0) ON CONFLICT(mailbox) DO NOTHING",
+            [mailbox],
+        )
+        if error is None:
+            self.db.execute("UPDATE mailbox_state SET last_poll_at = ? WHERE mailbox = ?", [now, mailbox])
+        else:
+            self.db.execute(
+                "UPDATE mailbox_state SET last_error = ?, last_error_at = ? WHERE mailbox = ?",
+                [error[:500], now, mailbox],
+            )
+
+    def health(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM mailbox_state ORDER BY mailbox"))
+
+    # -- messages -------------------------------------------------------------
+
+    def known_uids(self, mailbox: str, uidvalidity: int) -> set[str]:
+        return {
+            r[0]
+            for r in self.db.execute(
+                "SELECT uid FROM messages WHERE mailbox = ? AND uidvalidity = ?", [mailbox, uidvalidity]
+            )
+        }
+
+    def has_other_uidvalidity(self, mailbox: str, uidvalidity: int) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM messages WHERE mailbox = ? AND uidvalidity != ? LIMIT 1", [mailbox, uidvalidity]
+        ).fetchone()
+        return row is not None
+
+    def has_fingerprint(self, mailbox: str, fingerprint: str) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM messages WHERE mailbox = ? AND fingerprint = ? LIMIT 1", [mailbox, fingerprint]
+            ).fetchone()
+            is not None
+        )
+
+    def thread_count(self, thread_keys: Sequence[str]) -> int:
+        """How many earlier messages belong to any of these thread keys (for follow-up detection)."""
+        keys = [k for k in thread_keys if k]
+        if not keys:
+            return 0
+        marks = ",".join("?" * len(keys))
+        sql = f"SELECT count(*) FROM messages WHERE thread_key IN ({marks}) OR message_id IN ({marks})"
+        return int(self.db.execute(sql, keys + keys).fetchone()[0])
+
+    def save_batch(
+        self,
+        items: Iterable[tuple[StoredRef, Triaged]],
+        checkpoint: Checkpoint | None,
+    ) -> list[int]:
+        """Store triaged messages and advance the checkpoint in one transaction. Returns new row ids."""
+        ids: list[int] = []
+        with self.transaction():
+            for ref, result in items:
+                row_id = self._insert(ref, result)
+                if row_id is not None:
+                    ids.append(row_id)
+            if checkpoint is not None:
+                self._set_checkpoint(checkpoint.mailbox, checkpoint.uidvalidity, checkpoint.last_uid)
+            if ids:
+                mailbox = checkpoint.mailbox if checkpoint else None
+                if mailbox:
+                    self.db.execute(
+                        "UPDATE mailbox_state SET messages_seen = coalesce(messages_seen, 0) + ? WHERE mailbox = ?",
+                        [len(ids), mailbox],
+                    )
+        return ids
+
+    def _insert(self, ref: StoredRef, t: Triaged) -> int | None:
+        p = t.parsed
+        try:
+            cur = self.db.execute(
+                """INSERT INTO messages (mailbox, uidvalidity, uid, fingerprint, message_id, thread_key, in_reply_to,
+                     received_at, stored_at, from_addr, from_name, reply_to, to_addrs, subject, text, quoted_text,
+                     signature, attachments, no_reply, html_only, defects, size, status, error, state)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(mailbox, uidvalidity, uid) DO NOTHING""",
+                [
+                    ref.mailbox,
+                    ref.uidvalidity,
+                    ref.uid,
+                    ref.fingerprint,
+                    p.message_id,
+                    ref.thread_key,
+                    p.in_reply_to,
+                    _iso(ref.received_at),
+                    _now(),
+                    p.from_addr,
+                    p.from_name,
+                    p.reply_to,
+                    json.dumps(list(p.to + p.cc)),
+                    p.subject,
+                    p.new_text,
+                    p.quoted_text,
+                    p.signature,
+                    json.dumps([asdict(a) for a in p.attachments]),
+                    p.no_reply,
+                    int(p.html_only),
+                    json.dumps(list(p.defects)),
+                    t.raw_size,
+                    t.status,
+                    t.error,
+                    "open" if t.status == "error" or p.no_reply is None else "done",
+                ],
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the store {self.path}: {exc}") from exc
+        if cur.rowcount == 0:
+            return None
+        row_id = int(cur.lastrowid or 0)
+        order = t.match.order
+        self.db.execute(
+            """INSERT INTO triage (message, intents, scores, low_confidence, redactions, extraction, order_number,
+                 match_how, stage, urgency, reasons, deadline, missing, flags)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            [
+                row_id,
+                json.dumps(list(t.intent.intents)),
+                json.dumps(t.intent.scores),
+                int(t.intent.low_confidence),
+                json.dumps(t.redactions),
+                json.dumps(asdict(t.extraction)),
+                order.number if order else None,
+                t.match.how,
+                order.stage if order else "unknown",
+                t.urgency.score,
+                json.dumps(list(t.urgency.reasons)),
+                _iso(t.urgency.deadline),
+                json.dumps(list(t.missing)),
+                json.dumps(list(t.flags)),
+            ],
+        )
+        if t.draft is not None:
+            d = t.draft
+            self.db.execute(
+                """INSERT INTO drafts (message, thread_key, to_addr, subject, body, in_reply_to, refs, language,
+                     created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(thread_key) DO UPDATE SET message = excluded.message, to_addr = excluded.to_addr,
+                     subject = excluded.subject, body = excluded.body, in_reply_to = excluded.in_reply_to,
+                     refs = excluded.refs, language = excluded.language, updated_at = excluded.updated_at""",
+                [
+                    row_id,
+                    ref.thread_key,
+                    d.to,
+                    d.subject,
+                    d.body,
+                    d.in_reply_to,
+                    json.dumps(list(d.references)),
+                    d.language,
+                    _now(),
+                    _now(),
+                ],
+            )
+        action = "error" if t.status == "error" else "triaged"
+        self._event(row_id, "triage", action, t.error or ",".join(t.intent.intents))
+        return row_id
+
+    def _event(self, message: int | None, actor: str, action: str, detail: str = "") -> None:
+        self.db.execute(
+            "INSERT INTO events (message, at, actor, action, detail) VALUES (?,?,?,?,?)",
+            [message, _now(), actor, action, detail],
+        )
+
+    def set_state(self, message: int, state: str, actor: str) -> None:
+        with self.transaction():
+            cur = self.db.execute("UPDATE messages SET state = ? WHERE id = ?", [state, message])
+            if cur.rowcount == 0:
+                raise StoreError(f"no item with ID {message} (see `triage queue`)")
+            self._event(message, actor, state)
+
+    def count_messages(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM messages").fetchone()[0])
+
+    # -- reading --------------------------------------------------------------
+
+    def queue(self, limit: int | None = None, include_done: bool = False) -> list[dict[str, Any]]:
+        """Open items, most urgent first; messages that never get a reply are not in the queue."""
+        sql = """SELECT m.id, m.mailbox, m.uid, m.received_at, m.from_addr, m.from_name, m.subject, m.status,
+                        m.error, m.state, m.no_reply, t.intents, t.scores, t.low_confidence, t.redactions,
+                        t.order_number, t.match_how, t.stage, t.urgency, t.reasons, t.deadline, t.missing, t.flags
+                 FROM messages m LEFT JOIN triage t ON t.message = m.id
+                 WHERE (m.state = 'open' OR ?)
+                 ORDER BY (m.status = 'error') DESC, coalesce(t.urgency, 0) DESC, m.received_at ASC, m.id ASC"""
+        params: list[Any] = [int(include_done)]
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_decode(r) for r in self.db.query(sql, params)]
+
+    def item(self, message: int) -> dict[str, Any] | None:
+        rows = list(
+            self.db.query(
+                """SELECT m.*, t.intents, t.scores, t.low_confidence, t.redactions, t.extraction, t.order_number,
+                          t.match_how, t.stage, t.urgency, t.reasons, t.deadline, t.missing, t.flags
+                   FROM messages m LEFT JOIN triage t ON t.message = m.id WHERE m.id = ?""",
+                [message],
+            )
+        )
+        if not rows:
+            return None
+        item = _decode(rows[0])
+        item["draft"] = next(iter(self.db.query("SELECT * FROM drafts WHERE message = ?", [message])), None)
+        item["events"] = list(
+            self.db.query("SELECT at, actor, action, detail FROM events WHERE message = ?", [message])
+        )
+        return item
+
+    # -- orders ---------------------------------------------------------------
+
+    def upsert_orders(self, orders: Iterable[Order]) -> int:
+        rows = [
+            {
+                "number": o.number,
+                "email": (o.email or "").lower() or None,
+                "stage": o.stage,
+                "created_at": _iso(o.created_at),
+                "fulfilled_at": _iso(o.fulfilled_at),
+                "canceled_at": _iso(o.canceled_at),
+                "financial_status": o.financial_status,
+                "fulfillment_status": o.fulfillment_status,
+                "customer_name": o.customer_name,
+                "country": o.country,
+                "items": json.dumps(list(o.items)),
+                "total": o.total,
+                "imported_at": _now(),
+            }
+            for o in orders
+        ]
+        with self.transaction():
+            self.db["orders"].upsert_all(rows, pk="number")
+        return len(rows)
+
+    def orders(self) -> list[Order]:
+        return [_order(r) for r in self.db.query("SELECT * FROM orders")]
+
+
+@dataclass(frozen=True)
+class StoredRef:
+    """Where a triaged message came from, and the keys the store dedupes and threads on."""
+
+    mailbox: str
+    uidvalidity: int
+    uid: str
+    fingerprint: str
+    thread_key: str
+    received_at: datetime | None
+
+
+_JSON_COLUMNS = (
+    "intents",
+    "scores",
+    "redactions",
+    "reasons",
+    "missing",
+    "flags",
+    "extraction",
+    "attachments",
+    "defects",
+)
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for key in _JSON_COLUMNS:
+        if isinstance(out.get(key), str):
+            out[key] = json.loads(out[key])
+    return out
+
+
+def _parse_dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _order(r: dict[str, Any]) -> Order:
+    return Order(
+        number=r["number"],
+        email=r["email"],
+        stage=r["stage"],
+        created_at=_parse_dt(r["created_at"]),
+        fulfilled_at=_parse_dt(r["fulfilled_at"]),
+        canceled_at=_parse_dt(r["canceled_at"]),
+        financial_status=r["financial_status"],
+        fulfillment_status=r["fulfillment_status"],
+        customer_name=r["customer_name"],
+        country=r["country"],
+        items=tuple(json.loads(r["items"] or "[]")),
+        total=r["total"],
+    )
