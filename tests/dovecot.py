@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 import signal
 import socket
 import ssl
@@ -15,6 +19,25 @@ import imapclient
 
 USER = "test"
 PASSWORD = "secret-Passw0rd"
+OAUTH_TOKEN = "ya29.test-oauth-token"
+
+
+class _Introspection(BaseHTTPRequestHandler):
+    """The OAuth2 introspection endpoint Dovecot asks whether a bearer token is valid."""
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        form = parse_qs(self.rfile.read(length).decode())
+        ok = form.get("token", [""])[0] == OAUTH_TOKEN
+        body = json.dumps({"active": True, "username": USER} if ok else {"active": False}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return None
 
 CONF = """\
 base_dir = {d}/run
@@ -26,10 +49,16 @@ ssl = yes
 ssl_cert = <{d}/cert.pem
 ssl_key = <{d}/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 auth_failure_delay = 0
 passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {d}/oauth2.conf.ext
+}}
+passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {d}/passwd
 }}
 userdb {{
@@ -113,6 +142,13 @@ class Dovecot:
             ],
             check=True,
             capture_output=True,
+        )
+        self.oauth = ThreadingHTTPServer(("127.0.0.1", 0), _Introspection)
+        threading.Thread(target=self.oauth.serve_forever, daemon=True).start()
+        (root / "oauth2.conf.ext").write_text(
+            f"introspection_mode = post\n"
+            f"introspection_url = http://127.0.0.1:{self.oauth.server_address[1]}/introspect\n"
+            "username_attribute = username\nactive_attribute = active\nactive_value = true\n"
         )
         self.conf = root / "dovecot.conf"
         self.conf.write_text(CONF.format(d=root, port=self.port, tls_port=self.tls_port))

@@ -285,3 +285,27 @@ def test_wrong_password_is_one_clear_line_without_the_secret(
     assert "refused the login" in result.stderr
     assert "not-the-password-xyz" not in result.stderr + result.stdout
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("mechanism", ["xoauth2", "oauthbearer"])
+def test_oauth_login_with_token_from_environment(
+    dovecot: Dovecot, imap_folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mechanism: str
+) -> None:
+    from tests.dovecot import OAUTH_TOKEN
+
+    append(dovecot, imap_folder, [customer_message(0, seed=11)])
+    cfg = write_config(tmp_path, dovecot, imap_folder, auth=mechanism, token_env="TRIAGE_TEST_TOKEN", password_env="")
+    monkeypatch.setenv("TRIAGE_TEST_TOKEN", OAUTH_TOKEN)
+    result = run_triage("--config", str(cfg), "once")
+    assert result.returncode == 0, result.stderr
+    assert rows(tmp_path / "triage.db") == 1
+
+
+def test_oauth_token_command_and_bad_token(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    from tests.dovecot import OAUTH_TOKEN
+
+    good = write_config(tmp_path, dovecot, imap_folder, auth="xoauth2", token_command=f"echo {OAUTH_TOKEN}")
+    assert run_triage("--config", str(good), "once").returncode == 0
+    bad = write_config(tmp_path, dovecot, imap_folder, auth="xoauth2", token_command="echo wrong-token")
+    result = run_triage("--config", str(bad), "once")
+    assert result.returncode == 1 and "refused the login" in result.stderr

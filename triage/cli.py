@@ -93,6 +93,33 @@ def cli(ctx: click.Context, config_path: str, now: str | None, debug: bool, verb
         ctx.invoke(queue)
 
 
+def _import_orders(app: App, file: Path) -> tuple[int, int]:
+    from triage.orders import read_orders
+    from triage.settings import Settings
+
+    result = read_orders(file, Settings.from_config(app.cfg).orders)
+    for problem in result.problems:
+        click.echo(f"{file}:{problem.line}: {problem.message} (row skipped)", err=True)
+    return app.store.upsert_orders(result.orders), len(result.problems)
+
+
+def _sync_orders_file(app: App) -> bool:
+    """Re-import [orders] file when it changed since the last import, so the queue sees current stages."""
+    if not app.cfg.orders_file:
+        return False
+    path = app.cfg.resolve(app.cfg.orders_file)
+    try:
+        stamp = f"{path.resolve()}:{path.stat().st_mtime_ns}:{path.stat().st_size}"
+    except OSError as exc:
+        raise UsageError(f"{app.cfg.file} [orders] file: cannot read {path}: {exc.strerror}") from exc
+    if app.store.get_meta("orders_file") != stamp:
+        count, skipped = _import_orders(app, path)
+        app.store.set_meta("orders_file", stamp)
+        log.info("imported %d order(s) from %s (%d row(s) skipped)", count, path, skipped)
+        return True
+    return False
+
+
 @cli.command()
 @pass_app
 def once(app: App) -> None:
@@ -100,6 +127,7 @@ def once(app: App) -> None:
     from triage.ingest import ingest_once
     from triage.sources import open_mailbox
 
+    _sync_orders_file(app)
     mailbox = open_mailbox(app.cfg)
     try:
         stats = ingest_once(mailbox, app.store, app.pipeline(app.store))
@@ -120,14 +148,24 @@ def run(app: App) -> None:
     from triage.sources import mailbox_name, open_mailbox
 
     logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    from triage.pipeline import OrderBook
+
     cfg = app.cfg
+    pipeline = app.pipeline(app.store)
+
+    def refresh_orders() -> None:
+        if _sync_orders_file(app):
+            pipeline.orders = OrderBook.of(app.store.orders())
+
+    refresh_orders()
     run_daemon(
         lambda: open_mailbox(cfg),
         mailbox_name(cfg),
         app.store,
-        app.pipeline(app.store),
+        pipeline,
         poll_seconds=cfg.imap.poll_seconds,
         reconnect_max_seconds=cfg.imap.reconnect_max_seconds,
+        before_poll=refresh_orders,
     )
 
 

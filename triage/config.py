@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from triage.errors import ConfigError
+from triage.orders import OrdersSettings
+from triage.rank import RankSettings
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,10 @@ class Config:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
     intents: dict[str, IntentDetails] = field(default_factory=dict)
+    orders: OrdersSettings = field(default_factory=OrdersSettings)
+    # An orders export re-imported by the main job whenever the file changes (empty: use import-orders).
+    orders_file: str = ""
+    rank: RankSettings = field(default_factory=RankSettings)
     base_dir: Path = Path(".")
     file: str = "inbox.toml"
 
@@ -302,6 +308,8 @@ _SECTIONS: dict[str, str] = {
     "limits": "limits",
     "summary": "summary",
     "intents": "intents",
+    "orders": "orders",
+    "rank": "rank",
 }
 
 
@@ -323,6 +331,18 @@ def load_config(path: str | Path) -> Config:
 def config_from_dict(raw: dict[str, Any], name: str = "inbox.toml", base_dir: Path = Path(".")) -> Config:
     problems = _Problems(name)
     table = {k: v for k, v in raw.items() if k in _SECTIONS}
+    extra: dict[str, Any] = {}
+    if isinstance(table.get("orders"), dict):
+        orders_table = dict(table["orders"])
+        orders_file = orders_table.pop("file", "")
+        if not isinstance(orders_file, str):
+            problems.add("[orders] file", f"expected a string, got {orders_file!r}")
+        else:
+            extra["orders_file"] = orders_file
+        if "timezone" in orders_table:
+            problems.add("[orders] timezone", "set the shop's time zone once, in [shop] timezone")
+            orders_table.pop("timezone")
+        table["orders"] = orders_table
     for key in raw:
         if key not in _SECTIONS:
             problems.add(f"[{key}]", "unknown section; known sections: " + ", ".join(sorted(_SECTIONS)))
@@ -336,7 +356,7 @@ def config_from_dict(raw: dict[str, Any], name: str = "inbox.toml", base_dir: Pa
             converted = _convert(value, tp, f"[{key}]", problems)
             if converted is not _BAD:
                 kwargs[key] = converted
-    cfg = Config(**kwargs, base_dir=base_dir, file=name)
+    cfg = Config(**kwargs, **extra, base_dir=base_dir, file=name)
     if not problems.items:
         _check(cfg, problems)
     if problems.items:

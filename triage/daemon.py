@@ -54,6 +54,7 @@ def run_daemon(
     reconnect_max_seconds: float = 300.0,
     scheduler: schedule.Scheduler | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    before_poll: Callable[[], None] = lambda: None,
 ) -> None:
     """Run until SIGTERM/SIGINT (or `should_stop()`); never exits on a mailbox error."""
     scheduler = scheduler or schedule.Scheduler()
@@ -63,6 +64,7 @@ def run_daemon(
     def poll() -> None:
         mailbox = state["mailbox"]
         if mailbox is not None:
+            before_poll()
             ingest_once(mailbox, store, pipeline, progress=False)
 
     scheduler.every(poll_seconds).seconds.do(poll)

@@ -145,6 +145,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["events"].create_index(["message"])
+    db["meta"].create({"key": str, "value": str}, pk="key")
     db["mailbox_state"].create(
         {
             "mailbox": str,
@@ -478,6 +479,16 @@ class Store:
         with self.transaction():
             self.db["orders"].upsert_all(rows, pk="number")
         return len(rows)
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
 
     def orders(self) -> list[Order]:
         return [_order(r) for r in self.db.query("SELECT * FROM orders")]

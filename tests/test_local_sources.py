@@ -1,0 +1,71 @@
+"""Maildir, mbox and .eml folders go through the same pipeline, and re-runs add nothing."""
+
+from __future__ import annotations
+
+import mailbox
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_triage
+from tests.mailgen import customer_message
+from triage.sources.local import LocalMailbox
+
+
+def make_source(kind: str, where: Path, messages: list[bytes]) -> Path:
+    if kind == "maildir":
+        box = mailbox.Maildir(str(where / "md"), create=True)
+        for m in messages:
+            box.add(m)
+        return where / "md"
+    if kind == "mbox":
+        mb = mailbox.mbox(str(where / "box.mbox"), create=True)
+        for m in messages:
+            mb.add(m)
+        mb.flush()
+        mb.close()
+        return where / "box.mbox"
+    folder = where / "emls"
+    folder.mkdir()
+    for i, m in enumerate(messages):
+        (folder / f"{i:03d}.eml").write_bytes(m)
+    return folder
+
+
+def config_for(tmp: Path, kind: str, path: Path) -> Path:
+    cfg = tmp / "inbox.toml"
+    cfg.write_text(
+        f'[shop]\nsupport_address = "support@example.com"\n[source]\nkind = "{kind}"\npath = "{path}"\n'
+        f'[store]\npath = "{tmp / "t.db"}"\n[model]\npath = "{ROOT / "models" / "intent"}"\n'
+    )
+    return cfg
+
+
+@pytest.mark.parametrize("kind", ["maildir", "mbox", "eml_dir"])
+def test_local_source_ingests_once(tmp_path: Path, kind: str) -> None:
+    messages = [customer_message(i, seed=20) for i in range(12)]
+    path = make_source(kind, tmp_path, messages)
+    cfg = config_for(tmp_path, kind, path)
+    for _ in range(2):
+        result = run_triage("--config", str(cfg), "once")
+        assert result.returncode == 0, result.stderr
+    con = sqlite3.connect(tmp_path / "t.db")
+    assert con.execute("SELECT count(*), count(DISTINCT message_id) FROM messages").fetchone() == (12, 12)
+
+
+def test_maildir_flag_change_does_not_duplicate(tmp_path: Path) -> None:
+    path = make_source("maildir", tmp_path, [customer_message(i, seed=21) for i in range(3)])
+    source = LocalMailbox("maildir", path)
+    keys_before = {m.uid for batch in source.fetch_new(None, set()) for m in batch}
+    for f in (path / "new").iterdir():  # a mail client reads them: new/ -> cur/ with :2,S
+        f.rename(path / "cur" / (f.name + ":2,S"))
+    keys_after = {m.uid for batch in source.fetch_new(None, set()) for m in batch}
+    assert keys_before == keys_after and len(keys_after) == 3
+
+
+def test_missing_source_is_a_clear_error(tmp_path: Path) -> None:
+    cfg = config_for(tmp_path, "maildir", tmp_path / "nowhere")
+    result = run_triage("--config", str(cfg), "once")
+    assert result.returncode == 1
+    assert "is not a Maildir" in result.stderr and "Traceback" not in result.stderr
