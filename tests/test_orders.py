@@ -137,6 +137,8 @@ def test_shopify_utf8_bom_header_is_accepted(tmp_path):
         ("paid", "fulfilled", False, [], "shipped"),
         ("paid", "fulfilled", False, ["in-progress"], "shipped"),  # tags never move an order back
         ("paid", "fulfilled", False, ["delivered"], "delivered"),
+        ("paid", "fulfilled", False, ["label-created"], "label_created"),  # label bought, not handed over
+        ("paid", "fulfilled", False, ["label-created", "in-transit", "shipped"], "shipped"),
         ("paid", "restocked", False, [], "returned"),
         ("partially_refunded", "fulfilled", False, ["returned"], "returned"),
         ("refunded", "fulfilled", False, [], "refunded"),

@@ -41,6 +41,7 @@ DEFAULT_TAG_STAGES: dict[str, str] = {
     "label-created": "label_created",
     "label-printed": "label_created",
     "shipped": "shipped",
+    "in-transit": "shipped",
     "delivered": "delivered",
     "returned": "returned",
 }
@@ -66,6 +67,7 @@ _STATUS_WORDS: dict[str, str] = {
     "label_printed": "label_created",
     "fulfilled": "shipped",
     "shipped": "shipped",
+    "in-transit": "shipped",
     "in_transit": "shipped",
     "delivered": "delivered",
     "cancelled": "canceled",
@@ -240,7 +242,10 @@ def shopify_stage(
     Then tag hints refine what the export cannot show, only ever forward:
     "in-progress"/"picking"/"packing"/"packed" → in_progress,
     "label-created"/"label-printed" → label_created, "shipped" → shipped,
-    "delivered" → delivered (configurable as `tag_stages`). A closed order
+    "delivered" → delivered (configurable as `tag_stages`). One exception
+    goes back: a fulfilled order tagged label-created is not with the carrier
+    yet (Shopify marks an order fulfilled when the label is bought), so the
+    tag wins over "shipped" unless a later tag says otherwise. A closed order
     (refunded, canceled) stays closed whatever its tags say.
     """
     hints = tag_stages if tag_stages is not None else DEFAULT_TAG_STAGES
@@ -254,7 +259,7 @@ def shopify_stage(
     if cancelled or fin == "voided":
         return "canceled"
     if ful == "fulfilled":
-        stage = "shipped"
+        stage = "label_created" if tagged & {"label_created"} else "shipped"
     elif ful == "restocked":
         stage = "returned"
     elif ful == "partial":
