@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import sys
 import uuid
 from collections.abc import Iterator
@@ -16,14 +18,20 @@ from tests.dovecot import PASSWORD, USER, Dovecot
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 PASSWORD_ENV = "TRIAGE_TEST_IMAP_PASSWORD"
+# The shipped model by default; TRIAGE_TEST_MODEL points the suite at another build (e.g. while retraining).
+MODEL = Path(os.environ.get("TRIAGE_TEST_MODEL", ROOT / "models" / "intent"))
 
 
 @pytest.fixture(scope="session")
-def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
-    server = Dovecot(tmp_path_factory.mktemp("dovecot"))
+def dovecot() -> Iterator[Dovecot]:
+    # Not under pytest's tmp dir: that is mode 0700, and Dovecot's auth process (user dovecot) must read it.
+    root = Path(tempfile.mkdtemp(prefix="triage-dovecot-"))
+    root.chmod(0o755)
+    server = Dovecot(root / "srv")
     server.start()
     yield server
     server.stop()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
@@ -59,7 +67,7 @@ def write_config(tmp: Path, dovecot: Dovecot, folder: str, **imap: object) -> Pa
         "[store]",
         f'path = "{tmp / "triage.db"}"',
         "[model]",
-        f'path = "{ROOT / "models" / "intent"}"',
+        f'path = "{MODEL}"',
         "[imap]",
     ]
     for key, value in settings.items():

@@ -39,11 +39,13 @@ class _Introspection(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         return None
 
+
 CONF = """\
 base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
 protocols = imap
+shutdown_clients = yes
 listen = 127.0.0.1
 ssl = yes
 ssl_cert = <{d}/cert.pem
@@ -154,8 +156,8 @@ class Dovecot:
         self.conf.write_text(CONF.format(d=root, port=self.port, tls_port=self.tls_port))
 
     def start(self) -> None:
-        log = open(self.root / "stdout.log", "ab")  # noqa: SIM115 - lives as long as the server
-        self.proc = subprocess.Popen([self.binary, "-F", "-c", str(self.conf)], stdout=log, stderr=log)
+        with open(self.root / "stdout.log", "ab") as log:
+            self.proc = subprocess.Popen([self.binary, "-F", "-c", str(self.conf)], stdout=log, stderr=log)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -167,9 +169,26 @@ class Dovecot:
                 time.sleep(0.05)
         raise RuntimeError("dovecot did not start listening within 15 s")
 
+    def _descendants(self, pid: int) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        out, todo = [], [pid]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                out.append(child)
+                todo.append(child)
+        return out
+
     def stop(self) -> None:
+        """Stop the master and every process it started, so open client connections really drop."""
         if self.proc is None:
             return
+        clients = self._descendants(self.proc.pid)
         self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(timeout=10)
@@ -177,6 +196,11 @@ class Dovecot:
             self.proc.kill()
             self.proc.wait()
         self.proc = None
+        for pid in clients:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         # Children (imap processes) may linger briefly after the master is gone.
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -74,7 +74,7 @@ def test_token_command_supplies_oauth_token() -> None:
 @pytest.mark.parametrize(
     ("body", "needle"),
     [
-        ("[imap]\nport = \"abc\"\n", "[imap] port: expected an integer"),
+        ('[imap]\nport = "abc"\n', "[imap] port: expected an integer"),
         ("[shop\nname=1", "not valid TOML"),
         ("[store]\npath = 3\n", "[store] path: expected a string"),
     ],

@@ -96,7 +96,7 @@ def test_sigkill_mid_ingest_then_restart_triages_each_exactly_once(
     wait_for(lambda: rows(db) >= 20 or proc.poll() is not None, timeout=60)
     assert proc.poll() is None, "the ingest finished before it could be killed; use more messages"
     proc.kill()
-    proc.wait()
+    proc.communicate()
     partial = rows(db)
     assert 0 < partial < total
     again = run_triage("--config", str(cfg), "once")
@@ -137,7 +137,7 @@ def test_daemon_reconnects_after_server_restart_and_loses_nothing(
     finally:
         err = stop(proc)
     assert rows(db, "SELECT count(DISTINCT message_id) FROM messages") == 10
-    assert "reconnecting" in err
+    assert "reconnecting" in err, err
 
 
 def test_uidvalidity_change_rescans_without_duplicates(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:

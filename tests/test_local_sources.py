@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_triage
+from tests.conftest import MODEL, ROOT, run_triage
 from tests.mailgen import customer_message
 from triage.sources.local import LocalMailbox
 
@@ -37,7 +37,7 @@ def config_for(tmp: Path, kind: str, path: Path) -> Path:
     cfg = tmp / "inbox.toml"
     cfg.write_text(
         f'[shop]\nsupport_address = "support@example.com"\n[source]\nkind = "{kind}"\npath = "{path}"\n'
-        f'[store]\npath = "{tmp / "t.db"}"\n[model]\npath = "{ROOT / "models" / "intent"}"\n'
+        f'[store]\npath = "{tmp / "t.db"}"\n[model]\npath = "{MODEL}"\n'
     )
     return cfg
 

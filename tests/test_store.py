@@ -95,7 +95,11 @@ def test_done_and_reopen_are_audited(store: Store) -> None:
     store.set_state(mid, "open", "bob")
     item = store.item(mid)
     assert item is not None
-    assert [(e["actor"], e["action"]) for e in item["events"]] == [("triage", "triaged"), ("alice", "done"), ("bob", "open")]
+    assert [(e["actor"], e["action"]) for e in item["events"]] == [
+        ("triage", "triaged"),
+        ("alice", "done"),
+        ("bob", "open"),
+    ]
     with pytest.raises(StoreError, match="no item with ID 999"):
         store.set_state(999, "done", "x")
 

@@ -132,6 +132,8 @@ class Pipeline:
         try:
             with time_limit(self.cfg.limits.parse_timeout_seconds):
                 parsed = parse_message(raw.data, self.cfg.shop.all_own_addresses)
+                if parsed.defects and parsed.defects[0].startswith("unreadable:"):
+                    return Prepared(raw, empty_message(), {}, f"not a mail message ({parsed.defects[0]})"[:300])
                 redacted, counts = redact_message(parsed)
         except WorkTimeout as exc:
             return Prepared(raw, empty_message(), {}, f"parse timed out: {exc}")
@@ -152,6 +154,8 @@ class Pipeline:
         extraction = extract(parsed, intent.intents, s.extract, now)
         match = match_order(extraction, parsed.from_addr, self.orders.by_number, self.orders.by_email, now)
         received = parsed.date or p.raw.internaldate or now
+        if received.tzinfo is None:  # a Date header without a zone: read it as UTC rather than fail
+            received = received.replace(tzinfo=UTC)
         urgency = rank(intent, match, received, now, p.redactions, self.follow_ups(parsed), s.orders, s.rank)
         missing = missing_details(intent.intents, extraction, match, s.required)
         flags: list[str] = []
@@ -186,17 +190,18 @@ class Pipeline:
                 out.append(self.finish(p, intents.get(id(p), NO_INTENT), now))
             except Exception as exc:  # a bug in a later stage still leaves a row, never a lost message
                 log.warning("triage failed for %s uid %s: %s", p.raw.mailbox, p.raw.uid, type(exc).__name__)
-                out.append(error_result(p.raw, f"triage failed: {type(exc).__name__}: {exc}"[:300]))
+                out.append(error_result(p.raw, f"triage failed: {type(exc).__name__}: {exc}"[:300], p.parsed))
         return out
 
 
 NO_INTENT = IntentResult(intents=(), scores={}, low_confidence=False)
 
 
-def error_result(raw: RawMessage, reason: str) -> Triaged:
+def error_result(raw: RawMessage, reason: str, parsed: ParsedMessage | None = None) -> Triaged:
+    """A row for a message that could not be triaged: kept, visible in the queue, never silently dropped."""
     return Triaged(
         raw_size=raw.size or len(raw.data),
-        parsed=empty_message(),
+        parsed=parsed or empty_message(),
         redactions={},
         intent=NO_INTENT,
         extraction=Extraction(),
@@ -210,7 +215,7 @@ def error_result(raw: RawMessage, reason: str) -> Triaged:
 
 
 def stored_ref(raw: RawMessage, result: Triaged) -> StoredRef:
-    parsed = result.parsed if result.status == "ok" else None
+    parsed = result.parsed if result.parsed.message_id or result.status == "ok" else None
     return StoredRef(
         mailbox=raw.mailbox,
         uidvalidity=raw.uidvalidity,

@@ -99,6 +99,7 @@ class ImapMailbox:
         except NETWORK_ERRORS as exc:
             raise MailboxError(f"cannot open folder {cfg.folder!r} on {cfg.host}: {exc}") from exc
         self._uidvalidity = int(info[b"UIDVALIDITY"])
+        client.normalise_times = False  # keep INTERNALDATE's zone: aware datetimes, comparable with Date headers
         self._client = client
         log.info("connected to %s (IDLE %s)", self.name, "on" if self._can_idle else "off")
 

@@ -1,0 +1,112 @@
+"""The README's first command, end to end: the demo inbox through the whole pipeline into the queue."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MODEL, ROOT, run_triage
+
+DEMO_CARDS = ["4111111111111111", "5555555555554444", "378282246310005", "6011111111111117"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Run the main job once on the demo inbox with the shipped config and a fresh store."""
+    tmp = tmp_path_factory.mktemp("demo")
+    text = (ROOT / "inbox.toml").read_text()
+    text = text.replace('path = "triage.db"', f'path = "{tmp / "triage.db"}"')
+    text = text.replace('path = "demo/inbox"', f'path = "{ROOT / "demo" / "inbox"}"')
+    text = text.replace('file = "demo/orders.csv"', f'file = "{ROOT / "demo" / "orders.csv"}"')
+    text = text.replace('path = "models/intent"', f'path = "{MODEL}"')
+    cfg = tmp / "inbox.toml"
+    cfg.write_text(text)
+    first = run_triage("--config", str(cfg), "-v")
+    second = run_triage("--config", str(cfg))
+    queue_json = run_triage("--config", str(cfg), "queue", "--json")
+    return {"cfg": cfg, "db": tmp / "triage.db", "first": first, "second": second, "queue": queue_json}
+
+
+def test_main_job_prints_the_queue(demo: dict) -> None:
+    first = demo["first"]
+    assert first.returncode == 0, first.stderr
+    assert "triaged 47 new message(s)" in first.stderr
+    lines = first.stdout.splitlines()
+    assert any(line.lstrip().startswith("#") and "SCORE" in line for line in lines)
+    assert "open item(s)" in first.stdout
+
+
+def test_rerun_adds_nothing(demo: dict) -> None:
+    assert demo["second"].returncode == 0
+    assert "triaged 0 new message(s)" in demo["second"].stderr
+    con = sqlite3.connect(demo["db"])
+    assert con.execute("SELECT count(*) FROM messages").fetchone()[0] == 47
+
+
+def test_never_reply_messages_are_stored_but_not_queued(demo: dict) -> None:
+    con = sqlite3.connect(demo["db"])
+    reasons = sorted(r[0] for r in con.execute("SELECT no_reply FROM messages WHERE no_reply IS NOT NULL"))
+    assert reasons == ["auto_reply", "auto_reply", "auto_reply", "bounce", "list", "own"]
+    queued = json.loads(demo["queue"].stdout)
+    assert len(queued) == 41
+    assert all(item["no_reply"] is None for item in queued)
+
+
+def test_queue_is_sorted_by_urgency(demo: dict) -> None:
+    scores = [item["urgency"] for item in json.loads(demo["queue"].stdout) if item["status"] == "ok"]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_every_named_existing_order_is_matched(demo: dict) -> None:
+    con = sqlite3.connect(demo["db"])
+    orders = {r[0] for r in con.execute("SELECT number FROM orders")}
+    rows = con.execute(
+        "SELECT m.uid, t.extraction, t.order_number, t.match_how FROM messages m JOIN triage t ON t.message = m.id "
+        "WHERE m.no_reply IS NULL"
+    ).fetchall()
+    named = 0
+    for uid, extraction, order_number, how in rows:
+        numbers = json.loads(extraction)["order_numbers"]
+        existing = [n for n in numbers if n in orders]
+        if existing:
+            named += 1
+            assert order_number in existing, (uid, numbers, order_number, how)
+    assert named >= 25
+
+
+def test_card_numbers_never_rest(demo: dict) -> None:
+    """Scan the SQLite file's bytes (and WAL), stdout and stderr for the demo's test card digits."""
+    blobs = [Path(str(demo["db"]) + suffix) for suffix in ("", "-wal")]
+    data = b"".join(p.read_bytes() for p in blobs if p.exists())
+    digits_only = re.sub(rb"[^0-9]", b"", data)
+    outputs = "".join(demo[k].stdout + demo[k].stderr for k in ("first", "second", "queue"))
+    outputs_digits = re.sub(r"\D", "", outputs)
+    for card in DEMO_CARDS:
+        assert card.encode() not in digits_only
+        assert card not in outputs_digits
+    con = sqlite3.connect(demo["db"])
+    flagged = con.execute("SELECT count(*) FROM triage WHERE redactions LIKE '%card_number%'").fetchone()[0]
+    assert flagged >= 4
+
+
+def test_show_prints_one_item(demo: dict) -> None:
+    first_id = json.loads(demo["queue"].stdout)[0]["id"]
+    result = run_triage("--config", str(demo["cfg"]), "show", str(first_id))
+    assert result.returncode == 0
+    assert f"ID {first_id}" in result.stdout and "Urgency:" in result.stdout
+    missing = run_triage("--config", str(demo["cfg"]), "show", "99999")
+    assert missing.returncode == 2 and "no item with ID 99999" in missing.stderr
+
+
+def test_done_and_reopen(demo: dict) -> None:
+    item = json.loads(demo["queue"].stdout)[-1]["id"]
+    assert run_triage("--config", str(demo["cfg"]), "done", str(item)).returncode == 0
+    ids = [i["id"] for i in json.loads(run_triage("--config", str(demo["cfg"]), "queue", "--json").stdout)]
+    assert item not in ids
+    assert run_triage("--config", str(demo["cfg"]), "reopen", str(item)).returncode == 0
+    ids = [i["id"] for i in json.loads(run_triage("--config", str(demo["cfg"]), "queue", "--json").stdout)]
+    assert item in ids
