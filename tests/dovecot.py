@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 import signal
 import socket
 import ssl
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import imapclient
 
@@ -197,10 +198,8 @@ class Dovecot:
             self.proc.wait()
         self.proc = None
         for pid in clients:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         # Children (imap processes) may linger briefly after the master is gone.
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -53,7 +53,7 @@ def test_contract_shape_and_order(setup: Path, tmp_path: Path) -> None:
     objs = [json.loads(line) for line in result.stdout.splitlines()]
     assert [Path(o["file"]).name for o in objs] == ["a.eml", "b.eml", "c.eml"]
     for o in objs:
-        assert KEYS <= set(o)
+        assert set(o) >= KEYS
         assert set(o["scores"]) == LABELS and all(0.0 <= v <= 1.0 for v in o["scores"].values())
         assert o["intents"] and set(o["intents"]) <= LABELS
         assert "other" not in o["intents"] or o["intents"] == ["other"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODEL, ROOT, run_triage
+from tests.conftest import MODEL, run_triage
 from tests.mailgen import customer_message
 from triage.sources.local import LocalMailbox
 
