@@ -309,3 +309,67 @@ def test_oauth_token_command_and_bad_token(dovecot: Dovecot, imap_folder: str, t
     bad = write_config(tmp_path, dovecot, imap_folder, auth="xoauth2", token_command="echo wrong-token")
     result = run_triage("--config", str(bad), "once")
     assert result.returncode == 1 and "refused the login" in result.stderr
+
+
+def test_polling_without_idle(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    cfg = write_config(tmp_path, dovecot, imap_folder, idle=False, poll_seconds=1)
+    db = tmp_path / "triage.db"
+    proc = spawn_triage("--config", str(cfg), "run")
+    try:
+        wait_for(lambda: rows(db, "SELECT count(last_poll_at) FROM mailbox_state") == 1, timeout=60)
+        append(dovecot, imap_folder, [customer_message(i, seed=12) for i in range(2)])
+        wait_for(lambda: rows(db) == 2, timeout=10)
+    finally:
+        err = stop(proc)
+    assert "IDLE off" in err
+
+
+def _drafts(dovecot: Dovecot) -> dict[int, dict]:
+    c = dovecot.client()
+    c.select_folder("Drafts", readonly=True)
+    uids = c.search(["ALL"])
+    data = c.fetch(uids, ["FLAGS", "BODY.PEEK[HEADER]"]) if uids else {}
+    c.logout()
+    return data
+
+
+def test_drafts_land_in_drafts_folder_once_and_follow_up_replaces(
+    dovecot: Dovecot, imap_folder: str, tmp_path: Path
+) -> None:
+    import email
+
+    before = set(_drafts(dovecot))
+    first = customer_message(0, seed=13)
+    append(dovecot, imap_folder, [first])
+    cfg = write_config(tmp_path, dovecot, imap_folder)
+    assert run_triage("--config", str(cfg), "once").returncode == 0
+    assert run_triage("--config", str(cfg), "once").returncode == 0  # a re-run adds no second draft
+    new = {u: d for u, d in _drafts(dovecot).items() if u not in before}
+    assert len(new) == 1
+    (data,) = new.values()
+    assert b"\\Draft" in data[b"FLAGS"] and b"\\Seen" not in data[b"FLAGS"]
+    headers = email.message_from_bytes(data[b"BODY[HEADER]"])
+    original = email.message_from_bytes(first)
+    assert headers["In-Reply-To"] == original["Message-ID"]
+    assert original["Message-ID"] in headers["References"]
+    assert headers["Subject"].startswith("Re: ")
+    assert headers["To"] == original["From"].split("<")[1].rstrip(">")
+    assert "support@example.com" in headers["From"]
+
+    follow = EmailMessage()
+    follow["From"] = original["From"]
+    follow["To"] = "support@example.com"
+    follow["Subject"] = "Re: " + original["Subject"]
+    follow["Message-ID"] = "<follow-up-13@example.com>"
+    follow["In-Reply-To"] = original["Message-ID"]
+    follow["References"] = original["Message-ID"]
+    follow.set_content("Did you get my email? Please answer.")
+    append(dovecot, imap_folder, [bytes(follow)])
+    assert run_triage("--config", str(cfg), "once").returncode == 0
+    after = {u: d for u, d in _drafts(dovecot).items() if u not in before}
+    assert len(after) == 1, "the follow-up's draft replaces the first one"
+    (data,) = after.values()
+    assert "follow-up-13@example.com" in email.message_from_bytes(data[b"BODY[HEADER]"])["In-Reply-To"]
+    db = tmp_path / "triage.db"
+    assert rows(db, "SELECT count(*) FROM drafts") == 1
+    assert rows(db, "SELECT count(*) FROM drafts WHERE synced_at IS NULL") == 0

@@ -103,6 +103,16 @@ def _import_orders(app: App, file: Path) -> tuple[int, int]:
     return app.store.upsert_orders(result.orders), len(result.problems)
 
 
+def _sync_drafts(app: App) -> None:
+    """With an IMAP source, put new and changed drafts into the mailbox's Drafts folder."""
+    if app.cfg.source.kind != "imap":
+        return
+    from triage.draft_sync import sync_drafts
+    from triage.sources.imap import login
+
+    sync_drafts(app.store, app.cfg, lambda: login(app.cfg.imap))
+
+
 def _sync_orders_file(app: App) -> bool:
     """Re-import [orders] file when it changed since the last import, so the queue sees current stages."""
     if not app.cfg.orders_file:
@@ -133,6 +143,7 @@ def once(app: App) -> None:
         stats = ingest_once(mailbox, app.store, app.pipeline(app.store))
     finally:
         mailbox.close()
+    _sync_drafts(app)
     click.echo(
         f"triaged {stats.stored} new message(s) from {mailbox.name}"
         + (f" ({stats.errors} could not be parsed; see the queue)" if stats.errors else ""),
@@ -166,6 +177,7 @@ def run(app: App) -> None:
         poll_seconds=cfg.imap.poll_seconds,
         reconnect_max_seconds=cfg.imap.reconnect_max_seconds,
         before_poll=refresh_orders,
+        after_poll=lambda: _sync_drafts(app),
     )
 
 
@@ -230,6 +242,34 @@ def inspect(app: App, files: tuple[Path, ...], as_json: bool) -> None:
     store = app.store if app.cfg.resolve(app.cfg.store.path).exists() else None
     for obj in inspect_files(files, app.pipeline(store), app.cfg):
         click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("item_id", type=int)
+@click.option("--edit", is_flag=True, help="Open the draft in $EDITOR and save it back (and to the Drafts folder).")
+@click.option("--by", "actor", default="agent", help="Who edits it (recorded in the audit log).")
+@pass_app
+def draft(app: App, item_id: int, edit: bool, actor: str) -> None:
+    """Print an item's reply draft, or edit it."""
+    from triage.draft import assert_safe
+
+    item = app.store.item(item_id)
+    if item is None:
+        raise UsageError(f"no item with ID {item_id} (see `triage queue`)")
+    row = item.get("draft")
+    if row is None:
+        raise UsageError(f"item {item_id} has no draft (auto-replies, bounces and lists never get one)")
+    if not edit:
+        click.echo(f"To: {row['to_addr']}\nSubject: {row['subject']}\n\n{row['body']}")
+        return
+    body = click.edit(row["body"], extension=".txt")
+    if body is None or body == row["body"]:
+        click.echo("draft unchanged", err=True)
+        return
+    assert_safe(body)
+    app.store.update_draft_body(item_id, body, actor)
+    _sync_drafts(app)
+    click.echo(f"draft for {item_id} saved")
 
 
 @cli.command("import-orders")

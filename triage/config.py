@@ -30,6 +30,8 @@ class ShopConfig:
     own_addresses: tuple[str, ...] = ()
     signature: str = ""
     timezone: str = "UTC"
+    # Folder of reply templates (one subfolder per language); empty: the ones shipped in templates/replies.
+    templates: str = ""
     # Pin "now" (ISO 8601) so ages and deadlines are reproducible: for demos and tests. Empty = the real clock.
     now: str = ""
 

@@ -25,8 +25,13 @@ from triage.store import Store
 log = logging.getLogger("triage.daemon")
 
 
-class Stop(Exception):
-    """Raised by the signal handler to leave a blocking IDLE promptly."""
+class Stop(BaseException):
+    """Raised by the signal handler to leave a blocking IDLE promptly.
+
+    A BaseException, like KeyboardInterrupt, so no `except Exception` on the way
+    (per-message isolation, best-effort logout) can swallow it; an open store
+    transaction rolls back and the checkpoint keeps what was committed.
+    """
 
 
 class Backoff:
@@ -55,6 +60,7 @@ def run_daemon(
     scheduler: schedule.Scheduler | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     before_poll: Callable[[], None] = lambda: None,
+    after_poll: Callable[[], None] = lambda: None,
 ) -> None:
     """Run until SIGTERM/SIGINT (or `should_stop()`); never exits on a mailbox error."""
     scheduler = scheduler or schedule.Scheduler()
@@ -66,6 +72,7 @@ def run_daemon(
         if mailbox is not None:
             before_poll()
             ingest_once(mailbox, store, pipeline, progress=False)
+            after_poll()
 
     scheduler.every(poll_seconds).seconds.do(poll)
 

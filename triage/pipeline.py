@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 from triage.classify import IntentModel, model_text
 from triage.config import Config
+from triage.draft import make_draft
+from triage.errors import TemplateError
 from triage.extract import extract, missing_details
 from triage.guard import WorkTimeout, time_limit
 from triage.match import match_order
@@ -122,6 +124,7 @@ class Pipeline:
         self.orders = orders or OrderBook()
         self.follow_ups = follow_ups or (lambda p: 0)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.templates = cfg.resolve(cfg.shop.templates) if cfg.shop.templates else None
 
     # -- stages ---------------------------------------------------------------
 
@@ -165,6 +168,12 @@ class Pipeline:
             flags.append("review")
         if parsed.no_reply:
             flags.append(f"no_reply:{parsed.no_reply}")
+        try:
+            draft = make_draft(parsed, intent, extraction, match, missing, p.redactions, self.cfg.shop, self.templates)
+        except TemplateError as exc:  # a broken template must not cost the message its triage
+            log.warning("no draft for %s uid %s: %s", p.raw.mailbox, p.raw.uid, exc)
+            draft = None
+            flags.append("draft_error")
         return Triaged(
             raw_size=len(p.raw.data),
             parsed=parsed,
@@ -174,7 +183,7 @@ class Pipeline:
             match=match,
             urgency=urgency,
             missing=missing,
-            draft=None,
+            draft=draft,
             flags=tuple(flags),
         )
 

@@ -135,6 +135,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
             "imap_folder": str,
             "imap_uid": int,
             "message_id_header": str,
+            "synced_at": str,
         },
         pk="id",
         foreign_keys=[("message", "messages", "id")],
@@ -387,7 +388,8 @@ class Store:
                      created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(thread_key) DO UPDATE SET message = excluded.message, to_addr = excluded.to_addr,
                      subject = excluded.subject, body = excluded.body, in_reply_to = excluded.in_reply_to,
-                     refs = excluded.refs, language = excluded.language, updated_at = excluded.updated_at""",
+                     refs = excluded.refs, language = excluded.language, updated_at = excluded.updated_at,
+                     synced_at = NULL""",
                 [
                     row_id,
                     ref.thread_key,
@@ -479,6 +481,25 @@ class Store:
         with self.transaction():
             self.db["orders"].upsert_all(rows, pk="number")
         return len(rows)
+
+    def drafts_to_sync(self) -> list[dict[str, Any]]:
+        """Drafts written or changed since they were last put in the mailbox's Drafts folder."""
+        return list(self.db.query("SELECT * FROM drafts WHERE synced_at IS NULL ORDER BY id"))
+
+    def draft_synced(self, draft_id: int, folder: str, uid: int | None, message_id: str) -> None:
+        self.db.execute(
+            "UPDATE drafts SET imap_folder = ?, imap_uid = ?, message_id_header = ?, synced_at = ? WHERE id = ?",
+            [folder, uid, message_id, _now(), draft_id],
+        )
+
+    def update_draft_body(self, message: int, body: str, actor: str) -> None:
+        with self.transaction():
+            cur = self.db.execute(
+                "UPDATE drafts SET body = ?, updated_at = ?, synced_at = NULL WHERE message = ?", [body, _now(), message]
+            )
+            if cur.rowcount == 0:
+                raise StoreError(f"item {message} has no draft (see `triage show {message}`)")
+            self._event(message, actor, "draft_edited")
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

@@ -44,6 +44,41 @@ def tls_context(verify: bool, ca_file: str = "") -> ssl.SSLContext:
     return ctx
 
 
+def login(cfg: ImapConfig) -> imapclient.IMAPClient:
+    """Connect (implicit TLS or STARTTLS, verified by default) and log in; errors say what to fix."""
+    ctx = tls_context(cfg.verify_tls, cfg.ca_file)
+    secret = cfg.secret()
+    try:
+        client = imapclient.IMAPClient(
+            cfg.host,
+            port=cfg.port,
+            ssl=cfg.tls == "implicit",
+            ssl_context=ctx if cfg.tls == "implicit" else None,
+            timeout=cfg.timeout_seconds,
+        )
+        if cfg.tls == "starttls":
+            client.starttls(ctx)
+        if cfg.auth == "password":
+            client.login(cfg.username, secret)
+        elif cfg.auth == "xoauth2":
+            client.oauth2_login(cfg.username, secret)
+        else:
+            client.oauthbearer_login(cfg.username, secret)
+    except ImapLoginError as exc:
+        raise LoginError(
+            f"{cfg.host}:{cfg.port} refused the login for {cfg.username!r} ({cfg.auth}): "
+            f"check [imap] username and the secret in ${cfg.password_env or cfg.token_env or 'token_command'}"
+        ) from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise MailboxError(
+            f"TLS certificate of {cfg.host}:{cfg.port} not trusted ({exc.verify_message}): "
+            "set [imap] ca_file to the server's CA, or verify_tls = false for a local test server only"
+        ) from exc
+    except NETWORK_ERRORS as exc:
+        raise MailboxError(f"cannot connect to {cfg.host}:{cfg.port}: {exc}") from exc
+    return client
+
+
 class ImapMailbox:
     """One IMAP folder. Network errors surface as MailboxError; the daemon reconnects with backoff."""
 
@@ -61,36 +96,7 @@ class ImapMailbox:
 
     def connect(self) -> None:
         cfg = self.cfg
-        ctx = tls_context(cfg.verify_tls, cfg.ca_file)
-        secret = cfg.secret()
-        try:
-            client = imapclient.IMAPClient(
-                cfg.host,
-                port=cfg.port,
-                ssl=cfg.tls == "implicit",
-                ssl_context=ctx if cfg.tls == "implicit" else None,
-                timeout=cfg.timeout_seconds,
-            )
-            if cfg.tls == "starttls":
-                client.starttls(ctx)
-            if cfg.auth == "password":
-                client.login(cfg.username, secret)
-            elif cfg.auth == "xoauth2":
-                client.oauth2_login(cfg.username, secret)
-            else:
-                client.oauthbearer_login(cfg.username, secret)
-        except ImapLoginError as exc:
-            raise LoginError(
-                f"{cfg.host}:{cfg.port} refused the login for {cfg.username!r} ({cfg.auth}): "
-                f"check [imap] username and the secret in ${cfg.password_env or cfg.token_env or 'token_command'}"
-            ) from exc
-        except ssl.SSLCertVerificationError as exc:
-            raise MailboxError(
-                f"TLS certificate of {cfg.host}:{cfg.port} not trusted ({exc.verify_message}): "
-                "set [imap] ca_file to the server's CA, or verify_tls = false for a local test server only"
-            ) from exc
-        except NETWORK_ERRORS as exc:
-            raise MailboxError(f"cannot connect to {cfg.host}:{cfg.port}: {exc}") from exc
+        client = login(cfg)
         try:
             caps = client.capabilities()
             self._can_idle = cfg.idle and b"IDLE" in caps

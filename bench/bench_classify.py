@@ -1,0 +1,124 @@
+"""Intent classification speed on one core: model load time and messages/s at about 120 words.
+
+Run: `.venv/bin/python bench/bench_classify.py [--quick]`. The baselines are measured in the same
+run on the same texts: spaCy's bare tokenizer (the floor any spaCy model pays) and the keyword
+rules. Targets (issue 4): >= 5,000 msgs/s for classification alone, load < 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# One core, one thread: set before numpy or spaCy are imported (they are imported in run()).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WORDS_PER_MESSAGE = 120
+TARGET_MSGS_PER_S = 5000
+TARGET_LOAD_S = 0.5
+
+
+def _pin_one_core() -> str:
+    if hasattr(os, "sched_setaffinity"):
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"cpu {cpu}"
+    return "unpinned"
+
+
+def _messages(n: int, seed: int = 0) -> list[tuple[str, str]]:
+    """(subject, body) pairs of ~120 words, stitched from our own test split (never public data)."""
+    rows = [json.loads(line) for line in (ROOT / "models" / "data" / "test.jsonl").read_text("utf-8").splitlines()]
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        first = rng.choice(rows)
+        words = first["body"].split()
+        while len(words) < WORDS_PER_MESSAGE:
+            words += rng.choice(rows)["body"].split()
+        out.append((first["subject"], " ".join(words[:WORDS_PER_MESSAGE])))
+    return out
+
+
+def _rate(fn: Callable[[], object], n: int, repeat: int) -> float:
+    """Best-of-`repeat` messages per second (the least disturbed run)."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return n / best
+
+
+def run(quick: bool) -> list[dict]:
+    """Measure and return one dict per figure: name, value, unit, and target where the issue sets one."""
+    where = _pin_one_core()
+    n, repeat = (2000, 2) if quick else (20000, 3)
+
+    t0 = time.perf_counter()
+    import spacy
+
+    import_s = time.perf_counter() - t0
+
+    from triage.classify import IntentModel, model_text
+    from triage.keywords import classify_keywords
+
+    t0 = time.perf_counter()
+    model = IntentModel.load(ROOT / "models" / "intent")
+    load_s = time.perf_counter() - t0
+
+    messages = _messages(n)
+    texts = [model_text(s, b) for s, b in messages]
+    model.classify(texts[:256])  # warm caches, as a long-running process would be
+    tokenizer = spacy.blank("en").tokenizer
+
+    classify = _rate(lambda: model.classify(texts), n, repeat)
+    end_to_end = _rate(lambda: model.classify([model_text(s, b) for s, b in messages]), n, repeat)
+    tokenize = _rate(lambda: list(tokenizer.pipe(texts, batch_size=256)), n, repeat)
+    keywords = _rate(lambda: [classify_keywords(s, b) for s, b in messages], n, repeat)
+    common = {"messages": n, "words_per_message": WORDS_PER_MESSAGE, "core": where}
+    return [
+        {"name": "intent: import spacy", "value": round(import_s, 3), "unit": "s", **common},
+        {
+            "name": "intent: model load",
+            "value": round(load_s, 3),
+            "unit": "s",
+            "target": f"< {TARGET_LOAD_S}",
+            **common,
+        },
+        {
+            "name": "intent: classify",
+            "value": round(classify),
+            "unit": "msgs/s",
+            "target": f">= {TARGET_MSGS_PER_S}",
+            **common,
+        },
+        {"name": "intent: model_text + classify", "value": round(end_to_end), "unit": "msgs/s", **common},
+        {"name": "baseline: spaCy tokenizer only", "value": round(tokenize), "unit": "msgs/s", **common},
+        {"name": "baseline: keyword rules", "value": round(keywords), "unit": "msgs/s", **common},
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 messages, 2 repeats (default 20,000 x 3)")
+    args = parser.parse_args()
+    results = run(args.quick)
+    for r in results:
+        target = f"   (target {r['target']})" if "target" in r else ""
+        print(f"{r['name']:34} {r['value']:>10} {r['unit']}{target}")
+    print(f"{results[0]['messages']} messages of {WORDS_PER_MESSAGE} words, one thread, {results[0]['core']}")
+
+
+if __name__ == "__main__":
+    main()

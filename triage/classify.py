@@ -1,0 +1,140 @@
+"""The intent stage: the trained spaCy text classifier, loaded once and applied in batches.
+
+`model_text` is the single definition of what the model sees; training, evaluation and the
+pipeline all go through it, so a change to it can never make training and inference disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from triage.errors import ModelError
+from triage.records import INTENT_LABELS, IntentResult
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+INTENTS: tuple[str, ...] = tuple(label for label in INTENT_LABELS if label != "other")
+PIPE_NAME = "textcat_multilabel"
+THRESHOLDS_FILE = "thresholds.json"
+DEFAULT_REVIEW_THRESHOLD = 0.5
+# Long stories carry their request early or late; 4000 characters keeps both ends of anything a
+# customer types while bounding the cost of a pasted log or a forwarded thread.
+MAX_CHARS = 4000
+
+# Outlook-style history: everything after the separator is older mail.
+_HISTORY_CUT = re.compile(
+    r"^\s*(?:-{2,}\s*(?:original message|ursprüngliche nachricht|mensaje original|message d'origine)\s*-{2,}"
+    r"|_{10,})",
+    re.IGNORECASE | re.MULTILINE,
+)
+# "On <date>, <someone> wrote:" lines introduce '>'-quoted history; the lines themselves are noise.
+_REPLY_HEADER = re.compile(
+    r"^\s*(?:on\s.{4,160}\swrote|am\s.{4,160}\sschrieb.{0,160}|el\s.{4,160}\sescribió|le\s.{4,160}\sa écrit)\s*:\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def model_text(subject: str, body: str) -> str:
+    """Compose the one string the model reads: subject and new text, lower-cased, history dropped.
+
+    Lower-casing makes "CANCEL" and "cancel" the same feature for the bag-of-words model; digit runs
+    become "0" because order numbers and amounts say nothing about intent and would otherwise let
+    the model memorise single messages; quoted history is dropped because a shop's own template
+    text ("reply to cancel") is not the customer's request. Idempotent: model_text("", t) == t for
+    any t it returned.
+    """
+    text = body or ""
+    cut = _HISTORY_CUT.search(text)
+    if cut:
+        text = text[: cut.start()]
+    if ">" in text:
+        text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
+    if "wrote" in text or "schrieb" in text or "escribió" in text or "écrit" in text:
+        text = _REPLY_HEADER.sub("", text)
+    if subject:
+        text = f"{subject}\n{text}"
+    return _DIGITS.sub("0", " ".join(text.lower().split())[:MAX_CHARS])
+
+
+def passes(score: float, other: float, threshold: float) -> bool:
+    """An intent holds when it clears its dev-chosen threshold and outscores the model's own `other`.
+
+    The `other` gate is what keeps text with no evidence at all ("hello?", an unknown topic) from
+    drifting over a threshold on the intercept alone.
+    """
+    return score >= threshold and score >= other
+
+
+def decide(scores: Mapping[str, float], thresholds: Mapping[str, float], review: float) -> IntentResult:
+    """Turn per-label scores into the stage result: the intents that hold (see `passes`), else `other`."""
+    hits = sorted(
+        (label for label in INTENTS if passes(scores[label], scores["other"], thresholds[label])),
+        key=lambda x: -scores[x],
+    )
+    intents = tuple(hits) if hits else ("other",)
+    return IntentResult(
+        intents=intents,
+        scores={label: float(scores[label]) for label in INTENT_LABELS},
+        low_confidence=float(scores[intents[0]]) < review,
+    )
+
+
+@dataclass
+class IntentModel:
+    """A loaded intent pipeline plus its dev-chosen thresholds. Load once per process, pass it in."""
+
+    nlp: Language
+    thresholds: dict[str, float]
+    review_threshold: float
+    path: Path
+    info: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path) -> IntentModel:
+        """Load the pipeline at `path` (tokenizer + textcat only); a missing or broken model is a ModelError."""
+        path = Path(path)
+        fix = "run `run_triage.py train`"
+        if not (path / "config.cfg").is_file() or not (path / THRESHOLDS_FILE).is_file():
+            raise ModelError(f"intent model not found at {path} (no config.cfg or {THRESHOLDS_FILE}): {fix}")
+        try:
+            import spacy
+            from spacy.util import load_config
+
+            pipeline = list(load_config(path / "config.cfg")["nlp"]["pipeline"])
+            nlp = spacy.load(path, exclude=[name for name in pipeline if name != PIPE_NAME])
+            info = json.loads((path / THRESHOLDS_FILE).read_text(encoding="utf-8"))
+            thresholds = {label: float(info["labels"][label]) for label in INTENTS}
+            review = float(info.get("review", DEFAULT_REVIEW_THRESHOLD))
+            labels = set(nlp.get_pipe(PIPE_NAME).labels)
+        except Exception as exc:  # any failure here means the files on disk are unusable
+            raise ModelError(f"intent model at {path} is broken ({type(exc).__name__}: {exc}): {fix}") from exc
+        if labels != set(INTENT_LABELS):
+            raise ModelError(
+                f"intent model at {path} has labels {sorted(labels)}, expected {list(INTENT_LABELS)}: {fix}"
+            )
+        return cls(nlp=nlp, thresholds=thresholds, review_threshold=review, path=path, info=info)
+
+    def scores(self, texts: Sequence[str], batch_size: int = 256) -> list[dict[str, float]]:
+        """Raw per-label scores; texts are normalised with model_text (idempotent) first.
+
+        Empty texts never reach spaCy: its n-gram extraction fails on an empty doc batched with
+        others, and an empty message has nothing to score (all zeros, so it is flagged for review).
+        """
+        prepared = [model_text("", t) for t in texts]
+        out: list[dict[str, float]] = [dict.fromkeys(INTENT_LABELS, 0.0) for _ in prepared]
+        filled = [i for i, t in enumerate(prepared) if t]
+        docs = self.nlp.pipe((prepared[i] for i in filled), batch_size=batch_size)
+        for i, doc in zip(filled, docs, strict=True):
+            out[i] = doc.cats
+        return out
+
+    def classify(self, texts: Sequence[str], batch_size: int = 256) -> list[IntentResult]:
+        """Classify texts made by model_text(subject, body), in batches through nlp.pipe."""
+        return [decide(s, self.thresholds, self.review_threshold) for s in self.scores(texts, batch_size)]

@@ -1,0 +1,58 @@
+"""Puts drafts from the store into the mailbox's Drafts folder, where agents open, edit and send them.
+
+The store is written first (in the triage transaction); this runs afterwards
+and retries whatever is not yet in the mailbox, so a crash between the two
+only delays a draft, never loses it. A re-run or a follow-up in the same
+thread replaces the earlier draft instead of adding another.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+import imapclient
+
+from triage.config import Config
+from triage.draft_folder import DraftFolder
+from triage.errors import MailboxError
+from triage.records import Draft
+from triage.store import Store
+
+log = logging.getLogger("triage.drafts")
+
+
+def sync_drafts(store: Store, cfg: Config, connect: Callable[[], imapclient.IMAPClient]) -> int:
+    """Save every pending draft; returns how many were saved. A failure skips that draft until next time."""
+    pending = store.drafts_to_sync()
+    if not pending:
+        return 0
+    client = connect()
+    saved = 0
+    try:
+        folder = DraftFolder(client, cfg.imap.drafts_folder)
+        for row in pending:
+            draft = Draft(
+                to=row["to_addr"],
+                subject=row["subject"],
+                body=row["body"],
+                in_reply_to=row["in_reply_to"],
+                references=tuple(json.loads(row["refs"] or "[]")),
+                language=row["language"] or "en",
+            )
+            try:
+                uid, message_id = folder.save(draft, cfg.shop, replace_message_id=row["message_id_header"])
+            except MailboxError as exc:
+                log.warning("draft for item %s not saved to %s: %s", row["message"], folder.folder, exc)
+                continue
+            store.draft_synced(row["id"], folder.folder, uid, message_id)
+            saved += 1
+    finally:
+        try:
+            client.logout()
+        except Exception:  # the connection may be gone already; the drafts are recorded either way
+            log.debug("logout after draft sync failed", exc_info=True)
+    if saved:
+        log.info("saved %d draft(s) to the Drafts folder", saved)
+    return saved
