@@ -110,3 +110,16 @@ def test_done_and_reopen(demo: dict) -> None:
     assert run_triage("--config", str(demo["cfg"]), "reopen", str(item)).returncode == 0
     ids = [i["id"] for i in json.loads(run_triage("--config", str(demo["cfg"]), "queue", "--json").stdout)]
     assert item in ids
+
+
+def test_follow_up_nudge_inherits_the_thread_request_but_a_retraction_does_not(demo: dict) -> None:
+    queued = json.loads(demo["queue"].stdout)
+    javier = [i for i in queued if i["from_addr"] == "javier.ortega@example.net"]
+    nudge = max(javier, key=lambda i: i["received_at"])
+    assert nudge["intents"] == ["address_fix"]
+    assert "intent_from_thread" in nudge["flags"]
+    assert any("follow-up" in r for r in nudge["reasons"])
+    dana = [i for i in queued if i["from_addr"] == "dana.okafor@example.org"]
+    retraction = max(dana, key=lambda i: i["received_at"])
+    assert "cancel" not in retraction["intents"]
+    assert any("follow-up" in r for r in retraction["reasons"])

@@ -147,7 +147,8 @@ def test_deadline_is_shown_and_raises_the_score():
     assert "packing cutoff in 1 h 40 m" in near.reasons
     assert far.score == WEIGHTS.high and near.score > far.score
     late = _rank(match=_match("unfulfilled", created), received_at=NOW, now=NOW + timedelta(hours=2))
-    assert "packing cutoff passed (overdue by 20 m)" in late.reasons
+    assert "packing cutoff in 23 h 40 m (order is 20 m past its packing target)" in late.reasons
+    assert late.deadline == datetime(2024, 11, 7, 14, 0, tzinfo=BERLIN)  # the next daily packing run
     assert late.score > near.score
 
 
@@ -258,5 +259,18 @@ def test_urgency_never_falls_as_a_message_ages(
         assert 0 <= urgency.score <= 100
         if previous is not None:
             assert urgency.score >= previous.score
-            assert urgency.deadline == previous.deadline
+            # The deadline shown only moves forward: to the next packing run once the target has passed.
+            assert (urgency.deadline is None) == (previous.deadline is None)
+            assert urgency.deadline is None or urgency.deadline >= previous.deadline
         previous = urgency
+
+
+def test_overdue_order_shows_the_next_packing_run_as_deadline() -> None:
+    from datetime import UTC, datetime
+
+    from triage.orders import OrdersSettings
+    from triage.rank import next_cutoff
+
+    s = OrdersSettings(daily_cutoff="14:00", timezone="Europe/Berlin")
+    assert next_cutoff(datetime(2026, 11, 21, 8, 30, tzinfo=UTC), s) == datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
+    assert next_cutoff(datetime(2026, 11, 21, 13, 0, tzinfo=UTC), s) == datetime(2026, 11, 22, 13, 0, tzinfo=UTC)

@@ -56,12 +56,14 @@ class App:
 
         orders = OrderBook.of(store.orders()) if store is not None else OrderBook()
 
-        def follow_ups(parsed: Any) -> int:
+        def history(parsed: Any) -> tuple[int, tuple[str, ...]]:
             from triage.pipeline import thread_key
 
-            return store.thread_count([thread_key(parsed)]) if store is not None else 0
+            if store is None:
+                return 0, ()
+            return store.thread_history([thread_key(parsed), (parsed.in_reply_to or "").lower()])
 
-        return Pipeline(self.cfg, self.model, orders, follow_ups, clock=self.now)
+        return Pipeline(self.cfg, self.model, orders, history, clock=self.now)
 
 
 pass_app = click.make_pass_decorator(App)

@@ -3,7 +3,7 @@
 Each stage is a pure function of the previous stage's value; this module only
 wires them together, isolates failures per message and batches the model.
 Nothing here touches the network or the store: the caller passes in the
-orders and a `follow_ups` lookup, and stores what comes back.
+orders and a thread-history lookup, and stores what comes back.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from triage.config import Config
 from triage.draft import make_draft
 from triage.errors import TemplateError
 from triage.extract import extract, missing_details
+from triage.followup import is_nudge
 from triage.guard import WorkTimeout, time_limit
 from triage.match import match_order
 from triage.parse import parse_message
@@ -115,14 +116,14 @@ class Pipeline:
         cfg: Config,
         model: IntentModel,
         orders: OrderBook | None = None,
-        follow_ups: Callable[[ParsedMessage], int] | None = None,
+        history: Callable[[ParsedMessage], tuple[int, tuple[str, ...]]] | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.cfg = cfg
         self.settings = Settings.from_config(cfg)
         self.model = model
         self.orders = orders or OrderBook()
-        self.follow_ups = follow_ups or (lambda p: 0)
+        self.history = history or (lambda p: (0, ()))
         self.clock = clock or (lambda: datetime.now(UTC))
         self.templates = cfg.resolve(cfg.shop.templates) if cfg.shop.templates else None
 
@@ -149,19 +150,31 @@ class Pipeline:
         texts = [model_text(p.parsed.subject, p.parsed.new_text) for p in prepared]
         return self.model.classify(texts) if texts else []
 
-    def finish(self, p: Prepared, intent: IntentResult, now: datetime) -> Triaged:
+    def finish(
+        self, p: Prepared, intent: IntentResult, now: datetime, batch: dict[str, list[tuple[str, ...]]] | None = None
+    ) -> Triaged:
+        """The per-message rest; `batch` holds the intents of earlier messages of this batch by thread."""
         if p.error is not None:
             return error_result(p.raw, p.error)
         parsed = p.parsed
         s = self.settings
+        follow_ups, earlier = self.history(parsed)
+        for key in {thread_key(parsed), (parsed.in_reply_to or "").lower()} - {""}:
+            for labels in (batch or {}).get(key, []):
+                follow_ups += 1
+                earlier += tuple(i for i in labels if i != "other" and i not in earlier)
+        flags: list[str] = []
+        if follow_ups and earlier and intent.intents == ("other",) and is_nudge(parsed.new_text):
+            # "Did you get my email?": the request is the one the thread already made.
+            intent = IntentResult(earlier, intent.scores, intent.low_confidence)
+            flags.append("intent_from_thread")
         extraction = extract(parsed, intent.intents, s.extract, now)
         match = match_order(extraction, parsed.from_addr, self.orders.by_number, self.orders.by_email, now)
         received = parsed.date or p.raw.internaldate or now
         if received.tzinfo is None:  # a Date header without a zone: read it as UTC rather than fail
             received = received.replace(tzinfo=UTC)
-        urgency = rank(intent, match, received, now, p.redactions, self.follow_ups(parsed), s.orders, s.rank)
+        urgency = rank(intent, match, received, now, p.redactions, follow_ups, s.orders, s.rank)
         missing = missing_details(intent.intents, extraction, match, s.required)
-        flags: list[str] = []
         if p.redactions:
             flags.append("sensitive_data")
         if intent.low_confidence:
@@ -194,9 +207,14 @@ class Pipeline:
         intents = dict(zip((id(p) for p in ok), self.classify(ok), strict=True))
         now = self.clock()
         out: list[Triaged] = []
+        threads: dict[str, list[tuple[str, ...]]] = {}
         for p in prepared:
             try:
-                out.append(self.finish(p, intents.get(id(p), NO_INTENT), now))
+                result = self.finish(p, intents.get(id(p), NO_INTENT), now, threads)
+                out.append(result)
+                if result.status == "ok" and result.parsed.no_reply is None:
+                    for key in {thread_key(result.parsed), (result.parsed.message_id or "").lower()} - {""}:
+                        threads.setdefault(key, []).append(result.intent.intents)
             except Exception as exc:  # a bug in a later stage still leaves a row, never a lost message
                 log.warning("triage failed for %s uid %s: %s", p.raw.mailbox, p.raw.uid, type(exc).__name__)
                 out.append(error_result(p.raw, f"triage failed: {type(exc).__name__}: {exc}"[:300], p.parsed))

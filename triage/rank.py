@@ -110,6 +110,15 @@ def packing_deadline(created_at: datetime, orders: OrdersSettings) -> datetime:
     return cutoff
 
 
+def next_cutoff(after: datetime, orders: OrdersSettings) -> datetime:
+    """The first daily packing cutoff strictly after `after`, in the shop's time zone."""
+    tz = _zone(orders.timezone)
+    local = after.astimezone(tz)
+    hh, mm = (int(p) for p in orders.daily_cutoff.split(":", 1))
+    cutoff = datetime.combine(local.date(), time(hh, mm), tzinfo=tz)
+    return cutoff if cutoff > local else datetime.combine(local.date() + timedelta(days=1), time(hh, mm), tzinfo=tz)
+
+
 def _level(intent: str, stage: str) -> str:
     return LEVELS.get(intent, LEVELS["other"]).get(stage, "low")
 
@@ -172,7 +181,14 @@ def rank(
         if left.total_seconds() >= 0:
             reasons.append(f"packing cutoff in {format_duration(left)}")
         else:
-            reasons.append(f"packing cutoff passed ({format_duration(left)})")
+            # Still not packed after its target: it goes out with the next daily run, so that is the deadline
+            # the agent has. The score keeps the full deadline bonus (urgency never falls as time passes).
+            late = -left
+            deadline = next_cutoff(now, orders)
+            reasons.append(
+                f"packing cutoff in {format_duration(deadline - now)} "
+                f"(order is {format_duration(late)} past its packing target)"
+            )
 
     age = max(now - received_at, timedelta(0))
     sla = timedelta(hours=settings.sla_hours)

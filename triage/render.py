@@ -43,7 +43,7 @@ def _clip(text: str, width: int) -> str:
 
 def queue_table(rows: list[dict[str, Any]], now: datetime, health: list[dict[str, Any]]) -> str:
     width = shutil.get_terminal_size((140, 40)).columns
-    lines = [_health_line(h, now) for h in health]
+    lines = [_health_line(h, datetime.now(UTC)) for h in health]  # the heartbeat is wall-clock, never pinned
     if not rows:
         lines.append("The queue is empty.")
         return "\n".join(lines)

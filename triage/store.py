@@ -285,14 +285,22 @@ class Store:
             is not None
         )
 
-    def thread_count(self, thread_keys: Sequence[str]) -> int:
-        """How many earlier messages belong to any of these thread keys (for follow-up detection)."""
+    def thread_history(self, thread_keys: Sequence[str]) -> tuple[int, tuple[str, ...]]:
+        """Earlier messages in the thread: how many, and the requests they made (for follow-ups)."""
         keys = [k for k in thread_keys if k]
         if not keys:
-            return 0
+            return 0, ()
         marks = ",".join("?" * len(keys))
-        sql = f"SELECT count(*) FROM messages WHERE thread_key IN ({marks}) OR message_id IN ({marks})"
-        return int(self.db.execute(sql, keys + keys).fetchone()[0])
+        sql = f"""SELECT t.intents FROM messages m LEFT JOIN triage t ON t.message = m.id
+                  WHERE m.no_reply IS NULL AND (m.thread_key IN ({marks}) OR m.message_id IN ({marks}))
+                  ORDER BY m.id"""
+        rows = self.db.execute(sql, keys + keys).fetchall()
+        intents: list[str] = []
+        for (encoded,) in rows:
+            for label in json.loads(encoded or "[]"):
+                if label != "other" and label not in intents:
+                    intents.append(label)
+        return len(rows), tuple(intents)
 
     def save_batch(
         self,
@@ -495,7 +503,8 @@ class Store:
     def update_draft_body(self, message: int, body: str, actor: str) -> None:
         with self.transaction():
             cur = self.db.execute(
-                "UPDATE drafts SET body = ?, updated_at = ?, synced_at = NULL WHERE message = ?", [body, _now(), message]
+                "UPDATE drafts SET body = ?, updated_at = ?, synced_at = NULL WHERE message = ?",
+                [body, _now(), message],
             )
             if cur.rowcount == 0:
                 raise StoreError(f"item {message} has no draft (see `triage show {message}`)")
