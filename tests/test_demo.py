@@ -123,3 +123,12 @@ def test_follow_up_nudge_inherits_the_thread_request_but_a_retraction_does_not(d
     retraction = max(dana, key=lambda i: i["received_at"])
     assert "cancel" not in retraction["intents"]
     assert any("follow-up" in r for r in retraction["reasons"])
+
+
+def test_silent_duplicate_order_is_flagged_with_both_orders(demo: dict) -> None:
+    """Ethan never says he ordered twice, but #1063 and #1064 have the same items four minutes apart."""
+    ethan = [i for i in json.loads(demo["queue"].stdout) if i["from_addr"] == "ethan.clarke@example.net"]
+    assert ethan and "likely_duplicate" in ethan[0]["flags"]
+    assert any("#1063" in r and "#1064" in r for r in ethan[0]["reasons"])
+    others = [i for i in json.loads(demo["queue"].stdout) if i["from_addr"] == "hannah.whitfield@example.com"]
+    assert others and "likely_duplicate" not in others[0]["flags"]  # a repeat customer, days apart

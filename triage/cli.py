@@ -54,7 +54,8 @@ class App:
     def pipeline(self, store: Any | None = None):  # type: ignore[no-untyped-def]
         from triage.pipeline import OrderBook, Pipeline
 
-        orders = OrderBook.of(store.orders()) if store is not None else OrderBook()
+        window = self.cfg.orders.duplicate_window_minutes
+        orders = OrderBook.of(store.orders(), window) if store is not None else OrderBook()
 
         def history(parsed: Any) -> tuple[int, tuple[str, ...]]:
             from triage.pipeline import thread_key
@@ -168,7 +169,7 @@ def run(app: App) -> None:
 
     def refresh_orders() -> None:
         if _sync_orders_file(app):
-            pipeline.orders = OrderBook.of(app.store.orders())
+            pipeline.orders = OrderBook.of(app.store.orders(), cfg.orders.duplicate_window_minutes)
 
     refresh_orders()
     run_daemon(

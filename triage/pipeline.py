@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from triage.classify import IntentModel, model_text
@@ -22,6 +22,7 @@ from triage.extract import extract, missing_details
 from triage.followup import is_nudge
 from triage.guard import WorkTimeout, time_limit
 from triage.match import match_order
+from triage.orders import find_duplicate_orders
 from triage.parse import parse_message
 from triage.rank import rank
 from triage.records import (
@@ -82,20 +83,26 @@ def empty_message(subject: str = "") -> ParsedMessage:
 
 @dataclass(frozen=True)
 class OrderBook:
-    """The shop's orders, indexed the two ways matching needs."""
+    """The shop's orders, indexed the two ways matching needs, with likely duplicate checkouts paired up."""
 
     by_number: dict[str, Order] = field(default_factory=dict)
     by_email: dict[str, list[Order]] = field(default_factory=dict)
+    # order number -> the other order of a likely duplicate pair (same customer, same items, minutes apart)
+    twins: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, orders: Sequence[Order]) -> OrderBook:
+    def of(cls, orders: Sequence[Order], duplicate_window_minutes: int = 60) -> OrderBook:
         by_number: dict[str, Order] = {}
         by_email: dict[str, list[Order]] = {}
         for o in orders:
             by_number[o.number] = o
             if o.email:
                 by_email.setdefault(o.email.lower(), []).append(o)
-        return cls(by_number, by_email)
+        twins: dict[str, str] = {}
+        for first, later in find_duplicate_orders(orders, duplicate_window_minutes):
+            twins.setdefault(first, later)
+            twins.setdefault(later, first)
+        return cls(by_number, by_email, twins)
 
 
 @dataclass
@@ -175,6 +182,12 @@ class Pipeline:
             received = received.replace(tzinfo=UTC)
         urgency = rank(intent, match, received, now, p.redactions, follow_ups, s.orders, s.rank)
         missing = missing_details(intent.intents, extraction, match, s.required)
+        twin = self.orders.twins.get(match.order.number) if match.order else None
+        if twin is not None and "duplicate" not in intent.intents:
+            # The customer did not say so, but the orders do: same items, placed minutes apart.
+            flags.append("likely_duplicate")
+            reason = f"order #{match.order.number} looks like a duplicate of #{twin} (same customer and items)"
+            urgency = replace(urgency, reasons=(*urgency.reasons, reason))
         if p.redactions:
             flags.append("sensitive_data")
         if intent.low_confidence:

@@ -90,6 +90,7 @@ class ImapMailbox:
         self._uidvalidity = 0
         self._can_idle = False
         self._move_folder_ready = False
+        self.pending: int | None = None
         self.connect()
 
     # -- connection -------------------------------------------------------------
@@ -142,6 +143,7 @@ class ImapMailbox:
             uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last and str(u) not in known)
         except NETWORK_ERRORS as exc:
             raise MailboxError(f"search failed on {self.name}: {exc}") from exc
+        self.pending = len(uids)  # for the progress bar of a long backfill
         step = self.cfg.batch_size
         for i in range(0, len(uids), step):
             chunk = uids[i : i + step]

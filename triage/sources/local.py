@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import mailbox
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ class LocalMailbox:
         self.path = path
         self.max_message_bytes = max_message_bytes
         self.batch_size = batch_size
+        self.pending: int | None = None
         self.name = f"{kind}:{path.resolve()}"  # == sources.mailbox_name
         if kind == "maildir":
             if not (path / "cur").is_dir() and not (path / "new").is_dir():
@@ -38,7 +40,8 @@ class LocalMailbox:
     def uidvalidity(self) -> int:
         return 0
 
-    def _entries(self) -> Iterator[tuple[str, bytes, float]]:
+    def _entries(self) -> Iterator[tuple[str, Callable[[], bytes], float]]:
+        """(key, reader, mtime) per message; bytes are read only for messages not yet stored."""
         if self.kind == "maildir":
             files: list[tuple[float, str, Path]] = []
             for sub in ("new", "cur"):
@@ -49,18 +52,18 @@ class LocalMailbox:
                             # The Maildir key is the name before the ":2,FLAGS" info, stable when flags change.
                             files.append((f.stat().st_mtime, f.name.split(":", 1)[0], f))
             for mtime, key, f in sorted(files):
-                yield key, self._read(f), mtime
+                yield key, partial(self._read, f), mtime
         elif self.kind == "eml_dir":
             for f in sorted(self.path.iterdir()):
                 if f.is_file() and f.suffix.lower() == ".eml":
-                    yield f.name, self._read(f), f.stat().st_mtime
+                    yield f.name, partial(self._read, f), f.stat().st_mtime
         else:
             box = mailbox.mbox(str(self.path), create=False)
             try:
                 for key in box.iterkeys():
                     data = box.get_bytes(key)
                     # mbox keys shift when earlier messages are removed: key by content instead.
-                    yield hashlib.sha256(data).hexdigest()[:32], data, self.path.stat().st_mtime
+                    yield hashlib.sha256(data).hexdigest()[:32], partial(bytes, data), self.path.stat().st_mtime
             finally:
                 box.close()
 
@@ -73,9 +76,10 @@ class LocalMailbox:
     def fetch_new(self, checkpoint: Checkpoint | None, known: set[str]) -> Iterator[list[RawMessage]]:
         batch: list[RawMessage] = []
         try:
-            for key, data, mtime in self._entries():
-                if key in known:
-                    continue
+            entries = [e for e in self._entries() if e[0] not in known]
+            self.pending = len(entries)  # for the progress bar of a long backfill
+            for key, reader, mtime in entries:
+                data = reader()
                 error = None if data else "message is empty or larger than [limits] max_message_bytes"
                 batch.append(
                     RawMessage(
