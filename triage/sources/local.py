@@ -6,8 +6,8 @@ import hashlib
 import mailbox
 import time
 from collections.abc import Callable, Iterator
-from functools import partial
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from triage.errors import MailboxError
