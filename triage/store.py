@@ -209,13 +209,19 @@ class Store:
             raise StoreError(f"cannot write to the store {self.path}: {exc}") from exc
         try:
             yield
+        except sqlite3.Error as exc:
+            if conn.in_transaction:  # SQLite already rolled back after e.g. SQLITE_FULL
+                conn.execute("ROLLBACK")
+            raise StoreError(f"cannot write to the store {self.path}: {exc} (disk full or read-only?)") from exc
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise StoreError(f"cannot write to the store {self.path}: {exc} (disk full or read-only?)") from exc
 
     # -- mailbox state --------------------------------------------------------
@@ -327,43 +333,40 @@ class Store:
 
     def _insert(self, ref: StoredRef, t: Triaged) -> int | None:
         p = t.parsed
-        try:
-            cur = self.db.execute(
-                """INSERT INTO messages (mailbox, uidvalidity, uid, fingerprint, message_id, thread_key, in_reply_to,
+        cur = self.db.execute(
+            """INSERT INTO messages (mailbox, uidvalidity, uid, fingerprint, message_id, thread_key, in_reply_to,
                      received_at, stored_at, from_addr, from_name, reply_to, to_addrs, subject, text, quoted_text,
                      signature, attachments, no_reply, html_only, defects, size, status, error, state)
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(mailbox, uidvalidity, uid) DO NOTHING""",
-                [
-                    ref.mailbox,
-                    ref.uidvalidity,
-                    ref.uid,
-                    ref.fingerprint,
-                    p.message_id,
-                    ref.thread_key,
-                    p.in_reply_to,
-                    _iso(ref.received_at),
-                    _now(),
-                    p.from_addr,
-                    p.from_name,
-                    p.reply_to,
-                    json.dumps(list(p.to + p.cc)),
-                    p.subject,
-                    p.new_text,
-                    p.quoted_text,
-                    p.signature,
-                    json.dumps([asdict(a) for a in p.attachments]),
-                    p.no_reply,
-                    int(p.html_only),
-                    json.dumps(list(p.defects)),
-                    t.raw_size,
-                    t.status,
-                    t.error,
-                    "open" if t.status == "error" or p.no_reply is None else "done",
-                ],
-            )
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot write to the store {self.path}: {exc}") from exc
+            [
+                ref.mailbox,
+                ref.uidvalidity,
+                ref.uid,
+                ref.fingerprint,
+                p.message_id,
+                ref.thread_key,
+                p.in_reply_to,
+                _iso(ref.received_at),
+                _now(),
+                p.from_addr,
+                p.from_name,
+                p.reply_to,
+                json.dumps(list(p.to + p.cc)),
+                p.subject,
+                p.new_text,
+                p.quoted_text,
+                p.signature,
+                json.dumps([asdict(a) for a in p.attachments]),
+                p.no_reply,
+                int(p.html_only),
+                json.dumps(list(p.defects)),
+                t.raw_size,
+                t.status,
+                t.error,
+                "open" if t.status == "error" or p.no_reply is None else "done",
+            ],
+        )
         if cur.rowcount == 0:
             return None
         row_id = int(cur.lastrowid or 0)
