@@ -171,6 +171,12 @@ def run(app: App) -> None:
         if _sync_orders_file(app):
             pipeline.orders = OrderBook.of(app.store.orders(), cfg.orders.duplicate_window_minutes)
 
+    import schedule
+
+    from triage.summary_send import schedule_daily
+
+    scheduler = schedule.Scheduler()
+    schedule_daily(scheduler, app.store, cfg, app.now)
     refresh_orders()
     run_daemon(
         lambda: open_mailbox(cfg),
@@ -179,6 +185,7 @@ def run(app: App) -> None:
         pipeline,
         poll_seconds=cfg.imap.poll_seconds,
         reconnect_max_seconds=cfg.imap.reconnect_max_seconds,
+        scheduler=scheduler,
         before_poll=refresh_orders,
         after_poll=lambda: _sync_drafts(app),
     )
@@ -293,6 +300,24 @@ def import_orders(app: App, file: Path) -> None:
     )
     if not count and result.problems:
         sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The shop-local day to report (default: yesterday).",
+)
+@click.option("--send", is_flag=True, help="Also e-mail it to [summary] recipients.")
+@pass_app
+def summary(app: App, day: datetime | None, send: bool) -> None:
+    """The managers' daily report: reports/YYYY-MM-DD.html and .txt; --send mails it."""
+    from triage.summary_send import summary_command
+
+    for path in summary_command(app.store, app.cfg, day.date() if day else None, send, app.now()):
+        click.echo(str(path))
 
 
 @cli.command()

@@ -97,9 +97,11 @@ def run_daemon(
             except LoginError as exc:
                 _drop(state, store, name, exc)
                 time.sleep(backoff.next() * 4)  # a refused login will not fix itself quickly
+                _run_jobs(scheduler, skip=poll)
             except MailboxError as exc:
                 _drop(state, store, name, exc)
                 time.sleep(backoff.next())
+                _run_jobs(scheduler, skip=poll)
     except Stop:
         log.info("stopping")
     finally:
@@ -107,6 +109,13 @@ def run_daemon(
             signal.signal(s, handler)
         if state["mailbox"] is not None:
             state["mailbox"].close()
+
+
+def _run_jobs(scheduler: schedule.Scheduler, skip: Callable[[], None]) -> None:
+    """While the mailbox is unreachable, other jobs (the daily summary) still run on time."""
+    for job in list(scheduler.jobs):
+        if job.should_run and job.job_func is not None and job.job_func.func is not skip:
+            job.run()
 
 
 def _drop(state: dict[str, Mailbox | None], store: Store, name: str, exc: Exception) -> None:

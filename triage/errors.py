@@ -6,6 +6,7 @@
     ├── MailboxError       the mail source could not be read
     │   └── LoginError     the server refused the credentials
     ├── ModelError         the intent model is missing or broken
+    ├── DeliveryError      the SMTP server did not take the daily summary
     ├── StoreError         the SQLite store cannot be opened or written
     ├── OrdersError        an orders file cannot be read
     └── TemplateError      a reply or report template is broken
@@ -37,6 +38,10 @@ class LoginError(MailboxError):
 
 
 class ModelError(TriageError):
+    pass
+
+
+class DeliveryError(TriageError):
     pass
 
 
