@@ -2,23 +2,24 @@
 
 Works on the redacted subject and new text only, so quoted history cannot
 leak old order numbers into a new request, and redaction markers such as
-`[card •••• 1111]` are blanked before any number is read.
+`[card •••• 1111]` are blanked before any number is read. The country and the corrected address
+are found by triage.countries and the order time by triage.when; both are re-exported here.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
-from rapidfuzz import fuzz, process
 
+from triage.countries import EMAIL, SENTENCES, SIGNOFF, find_address, find_country, fold, mask, wordset
 from triage.orders import DEFAULT_ORDER_PATTERNS
 from triage.records import Extraction, OrderMatch, ParsedMessage
+from triage.when import find_order_time
 
 
 @dataclass(frozen=True)
@@ -30,43 +31,6 @@ class ExtractSettings:
 
     order_patterns: tuple[str, ...] = DEFAULT_ORDER_PATTERNS
     own_addresses: tuple[str, ...] = ()
-
-
-# ---------------------------------------------------------------- text helpers
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    low = ch.lower()
-    if len(low) != 1:
-        return ch
-    base = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
-    return base if len(base) == 1 else low
-
-
-def fold(text: str) -> str:
-    """Lower-case without accents, keeping every index: a match in the fold is a slice of the original."""
-    return "".join(_fold_char(c) for c in text)
-
-
-def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
-
-
-# Sentence ends, but not the dot after a number ("3. November").
-_SENTENCES = re.compile(r"(?<=[^\W\d][.!?])\s+|(?<=[)\"'][.!?])\s+|\n\s*\n")
-_MARKER = re.compile(r"\[[^\[\]\n]{0,60}?(?:•|removed|redacted|entfernt)[^\[\]\n]{0,60}?\]", re.I)
-_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
-_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def _mask(text: str) -> str:
-    """Blank redaction markers, URLs and addresses so their digits are never read as numbers."""
-    spans = [m.span() for rx in (_MARKER, _URL, _EMAIL) for m in rx.finditer(text)]
-    return _blank(text, spans)
 
 
 # ---------------------------------------------------------------- order numbers
@@ -131,7 +95,7 @@ def find_order_numbers(text: str, patterns: Sequence[str] = DEFAULT_ORDER_PATTER
     Neither takes a number followed by a decimal, date, time, currency or
     another digit group.
     """
-    masked = _mask(text)
+    masked = mask(text)
     folded = fold(masked)
     found: list[tuple[int, str]] = []
 
@@ -181,6 +145,7 @@ def _is_own(addr: str, own: Sequence[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1024)  # validation costs ~0.1 ms, and a customer's and the shop's addresses recur
 def normalize_email(candidate: str) -> str | None:
     """A valid address lower-cased, or None; never a DNS lookup (works offline)."""
     try:
@@ -191,9 +156,9 @@ def normalize_email(candidate: str) -> str | None:
 
 def find_emails(msg: ParsedMessage, own: Sequence[str] = ()) -> tuple[str, ...]:
     """Customer addresses: From, Reply-To, then any in the body; the shop's own left out."""
-    headers = [_EMAIL.search(h) for h in (msg.from_addr, msg.reply_to or "")]
+    headers = [EMAIL.search(h) for h in (msg.from_addr, msg.reply_to or "")]
     candidates = [h.group(0) for h in headers if h]
-    candidates += [m.group(0) for m in _EMAIL.finditer(f"{msg.subject}\n{msg.new_text}")]
+    candidates += [m.group(0) for m in EMAIL.finditer(f"{msg.subject}\n{msg.new_text}")]
     out: list[str] = []
     for c in candidates:
         addr = normalize_email(c) if c else None
@@ -205,12 +170,8 @@ def find_emails(msg: ParsedMessage, own: Sequence[str] = ()) -> tuple[str, ...]:
 # ---------------------------------------------------------------- names
 
 
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_PARTICLES = _wordset("van von der den de da del della di du la le ten ter y zu bin al")
-_NOT_NAMES = _wordset(
+_PARTICLES = wordset("van von der den de da del della di du la le ten ter y zu bin al")
+_NOT_NAMES = wordset(
     """order orders thanks thank regards best kind warm hello hi hey dear team support customer service
     shop store sent from my iphone android mobile please the and bestellung danke dank grüße gruesse
     viele liebe freundlichen gracias saludos atentamente merci cordialement bonjour hola hallo
@@ -221,13 +182,6 @@ _TITLES = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|herr|frau|sr|sra|srta|m|mme|ml
 _NAME_CUE = re.compile(
     r"(?i:my name is|my name's|name:|mein name ist|ich hei(?:ß|ss)e|me llamo|mi nombre es"
     r"|je m['’]appelle|mon nom est)\s+([^\n,.;:!?()]{2,60})"
-)
-_SIGNOFF = re.compile(
-    r"^\s*(?:(?:best|kind|warm|many)\s+)?(?:regards|wishes|thanks|thank you|cheers|sincerely|best"
-    r"|(?:viele|liebe|beste|herzliche)\s+gr(?:ü|ue)(?:ß|ss)e|mit freundlichen gr(?:ü|ue)(?:ß|ss)en|gru(?:ß|ss)"
-    r"|danke|lg|mfg|saludos|un saludo|atentamente|gracias|cordialement|bien (?:à|a) vous|merci"
-    r"|bisous|amicalement)\b[\s,.!:]*(.*)$",
-    re.I,
 )
 
 
@@ -257,7 +211,7 @@ def find_name(msg: ParsedMessage) -> str | None:
             return name
     lines = msg.new_text.splitlines()
     for i in range(len(lines) - 1, -1, -1):
-        m = _SIGNOFF.match(lines[i])
+        m = SIGNOFF.match(lines[i])
         if m:
             tail = [m.group(1)] + [ln for ln in lines[i + 1 : i + 3] if ln.strip()]
             for cand in tail:
@@ -278,401 +232,7 @@ def find_name(msg: ParsedMessage) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------- countries
-
-_COUNTRIES: dict[str, tuple[str, ...]] = {
-    "DE": ("germany", "deutschland", "alemania", "allemagne"),
-    "AT": ("austria", "österreich", "oesterreich", "autriche"),
-    "CH": ("switzerland", "schweiz", "suiza", "suisse"),
-    "FR": ("france", "frankreich", "francia"),
-    "BE": ("belgium", "belgien", "bélgica", "belgique"),
-    "NL": ("netherlands", "the netherlands", "holland", "niederlande", "países bajos", "holanda", "pays-bas"),
-    "LU": ("luxembourg", "luxemburg", "luxemburgo"),
-    "IT": ("italy", "italien", "italia", "italie"),
-    "ES": ("spain", "spanien", "españa", "espagne"),
-    "PT": ("portugal",),
-    "GB": (
-        "united kingdom",
-        "uk",
-        "great britain",
-        "britain",
-        "england",
-        "scotland",
-        "wales",
-        "northern ireland",
-        "vereinigtes königreich",
-        "großbritannien",
-        "grossbritannien",
-        "reino unido",
-        "inglaterra",
-        "royaume-uni",
-        "angleterre",
-        "ecosse",
-        "schottland",
-    ),
-    "IE": ("ireland", "irland", "irlanda", "irlande"),
-    "US": ("united states", "usa", "america", "vereinigte staaten", "estados unidos", "eeuu", "états-unis"),
-    "CA": ("canada", "kanada", "canadá"),
-    "AU": ("australia", "australien", "australie"),
-    "NZ": ("new zealand", "neuseeland", "nueva zelanda", "nouvelle-zélande"),
-    "DK": ("denmark", "dänemark", "dinamarca", "danemark"),
-    "SE": ("sweden", "schweden", "suecia", "suède"),
-    "NO": ("norway", "norwegen", "noruega", "norvège"),
-    "FI": ("finland", "finnland", "finlandia", "finlande"),
-    "IS": ("iceland", "Island", "islandia", "islande"),
-    "PL": ("poland", "polen", "polonia", "pologne"),
-    "CZ": ("czech republic", "czechia", "tschechien", "república checa", "chequia", "tchéquie", "république tchèque"),
-    "SK": ("slovakia", "slowakei", "eslovaquia", "slovaquie"),
-    "HU": ("hungary", "ungarn", "hungría", "hongrie"),
-    "SI": ("slovenia", "slowenien", "eslovenia", "slovénie"),
-    "HR": ("croatia", "kroatien", "croacia", "croatie"),
-    "RO": ("romania", "rumänien", "rumania", "rumanía", "roumanie"),
-    "BG": ("bulgaria", "bulgarien", "bulgarie"),
-    "GR": ("greece", "griechenland", "grecia", "grèce"),
-    "CY": ("cyprus", "zypern", "chipre", "chypre"),
-    "MT": ("Malta", "malte"),
-    "EE": ("estonia", "estland", "estonie"),
-    "LV": ("latvia", "lettland", "letonia", "lettonie"),
-    "LT": ("lithuania", "litauen", "lituania", "lituanie"),
-    "LI": ("liechtenstein",),
-    "MC": ("monaco", "mónaco"),
-    "MX": ("mexico", "mexiko", "méxico", "mexique"),
-    "BR": ("brazil", "brasilien", "brasil", "brésil"),
-    "AR": ("argentina", "argentinien", "argentine"),
-    "CL": ("Chile", "chili"),
-    "CO": ("colombia", "kolumbien", "colombie"),
-    "JP": ("japan", "japón", "japon"),
-    "CN": ("China", "chine"),
-    "KR": ("south korea", "südkorea", "corea del sur", "corée du sud"),
-    "IN": ("India", "indien", "inde"),
-    "ZA": ("south africa", "südafrika", "sudáfrica", "afrique du sud"),
-    "TR": ("Turkey", "türkiye", "türkei", "turquía", "turquie"),
-    "UA": ("ukraine", "ucrania"),
-    "IL": ("israel",),
-    "AE": ("united arab emirates", "uae", "vereinigte arabische emirate", "emiratos árabes unidos"),
-    "SG": ("singapore", "singapur", "singapour"),
-    "HK": ("hong kong", "hongkong"),
-}
-
-
-def _norm_words(text: str) -> str:
-    return " ".join(fold(text).replace("-", " ").replace(".", "").split())
-
-
-# Names that are also ordinary words ("Island" is German for Iceland) count only capitalised.
-_CASED = frozenset(_norm_words(n) for names in _COUNTRIES.values() for n in names if n[0].isupper())
-_NAME_TO_ISO = {_norm_words(n): iso for iso, names in _COUNTRIES.items() for n in names}
-_FUZZY_CHOICES = [n for n in _NAME_TO_ISO if len(n) >= 5 and n not in _CASED]
-_NOT_COUNTRY = _wordset(
-    """german french spanish english italian dutch swiss austrian british american polish danish swedish
-    irish belgian canadian chinese japanese greek portuguese address adresse street strasse please parcel
-    package grande grace frank"""
-)
-_ORIGIN = _wordset("from left leaving via through aus von uber de desde depuis")  # "since it left Germany"
-_DEST_PREP = _wordset("to nach in into a au aux en para vers")
-_SHIP_CONTEXT = re.compile(
-    r"\b(?:ship\w*|deliver\w*|send|sent|address\w*|adress\w*|direcci\w*|versand\w*|versend\w*|liefer\w*"
-    r"|geliefert|schick\w*|envi\w*|entreg\w*|livr\w*|expedi\w*|customs|zoll|aduana|douane|live|living"
-    r"|wohne\w*|vivo|habite|moved|umgezogen|country|land|pais|pays)\b"
-)
-_ADDRESS_LINE = re.compile(r"\b\d{4,5}\b|\b[a-z]\d[a-z] ?\d[a-z]\d\b|\b[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}\b")
-_LABEL = re.compile(r"\b(?:country|land|pais|pays)\s*:\s*$")
-_WORD = re.compile(r"[^\W\d_]+(?:[’'.\-][^\W\d_]+)*")
-
-
-def _countries_in(line: str, in_block: bool) -> list[tuple[int, int, str]]:
-    """(tier, position, ISO) per country named on one line; higher tier is better context."""
-    folded = fold(line)
-    words = list(_WORD.finditer(line))
-    address_like = in_block or (_ADDRESS_LINE.search(folded) is not None and len(words) <= 8)
-    if not address_like and len(words) <= 3 and words and _norm_words(line) in _NAME_TO_ISO:
-        address_like = True
-    shipping = _SHIP_CONTEXT.search(folded) is not None
-    found: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(words):
-        hit: tuple[int, str] | None = None
-        for n in (4, 3, 2, 1):
-            if i + n > len(words):
-                continue
-            span = line[words[i].start() : words[i + n - 1].end()]
-            key = _norm_words(span)
-            if key in _NAME_TO_ISO and (key not in _CASED or span[0].isupper()):
-                hit = (n, _NAME_TO_ISO[key])
-                break
-        word = words[i].group(0)
-        labelled = _LABEL.search(fold(line[: words[i].start()])) is not None
-        if hit is None and (address_like or labelled) and len(word) == 2 and word.isupper() and word in _COUNTRIES:
-            hit = (1, word)
-        if hit is None and (shipping or address_like) and len(word) >= 5:
-            key = _norm_words(word)
-            if key not in _NOT_COUNTRY and key not in _NAME_TO_ISO:
-                best = process.extractOne(key, _FUZZY_CHOICES, scorer=fuzz.ratio, score_cutoff=80)
-                if best and best[0][0] == key[0]:
-                    hit = (1, _NAME_TO_ISO[best[0]])
-        if hit is None:
-            i += 1
-            continue
-        before = fold(line[: words[i].start()])
-        prev = before.split()[-1] if before.split() else ""
-        made_in = re.search(r"\b(?:made|hergestellt|hecho|fabrique)\s+(?:in|en)\s*$", before)
-        if address_like or labelled:
-            tier = 3
-        elif prev in _DEST_PREP and not made_in:
-            tier = 2
-        elif shipping and not made_in and prev not in _ORIGIN:
-            tier = 1
-        else:
-            tier = 0
-        if tier:
-            found.append((tier, words[i].start(), hit[1]))
-        i += hit[0]
-    return found
-
-
-def find_country(text: str, address: str | None = None) -> str | None:
-    """Destination country as ISO 3166 alpha-2, only where address or shipping context backs it.
-
-    "I ordered from Germany" is noise; "ship to Germnay", "10115 Berlin, DE" or
-    "nach Österreich" are not. A corrected address block wins over the prose.
-    """
-    if address:
-        block = [c for line in address.splitlines() for c in _countries_in(line, True)]
-        if block:
-            return block[-1][2]
-    best: tuple[int, int, int, str] | None = None
-    for n, line in enumerate(text.splitlines()):
-        for sentence in _SENTENCES.split(line):
-            for tier, pos, iso in _countries_in(sentence, False):
-                key = (tier, n, pos, iso)
-                if best is None or key[:3] >= best[:3]:
-                    best = key
-    return best[3] if best else None
-
-
-# ---------------------------------------------------------------- order time
-
-_MONTHS: dict[str, int] = {}
-for _n, _names in enumerate(
-    (
-        "january jan januar janner enero janvier janv",
-        "february feb februar febrero fevrier fevr",
-        "march mar marz maerz marzo mars",
-        "april apr abril avril avr",
-        "may mai mayo",
-        "june jun juni junio juin",
-        "july jul juli julio juillet juil",
-        "august aug agosto aout",
-        "september sep sept septiembre setiembre septembre",
-        "october oct oktober okt octubre octobre",
-        "november nov noviembre novembre",
-        "december dec dezember dez diciembre decembre",
-    ),
-    start=1,
-):
-    for _m in _names.split():
-        _MONTHS[_m] = _n
-_WEEKDAYS: dict[str, int] = {}
-for _n, _names in enumerate(
-    (
-        "monday montag lunes lundi",
-        "tuesday dienstag martes mardi",
-        "wednesday mittwoch miercoles mercredi",
-        "thursday donnerstag jueves jeudi",
-        "friday freitag viernes vendredi",
-        "saturday samstag sonnabend sabado samedi",
-        "sunday sonntag domingo dimanche",
-    )
-):
-    for _m in _names.split():
-        _WEEKDAYS[_m] = _n
-_MONTH_RX = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_NUM_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "ein": 1, "einem": 1, "einer": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5,
-    "un": 1, "una": 1, "une": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
-    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
-}  # fmt: skip
-_NUM_RX = r"\d{1,2}|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True))
-_ORDER_CONTEXT = re.compile(
-    r"\b(?:order\w*|bought|purchas\w*|placed|bestell\w*|gekauft|kaufte|pedido|pedi|compre|compra\w*"
-    r"|commande\w*|achete\w*)\b"
-)
-_TIME_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(rx))
-    for kind, rx in (
-        ("iso", r"\b(20\d\d)-(\d{1,2})-(\d{1,2})\b"),
-        ("dmy", r"\b(\d{1,2})\.(\d{1,2})\.(?:(\d{4}|\d{2})\b)?"),
-        ("slash", r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b"),
-        ("md", rf"\b({_MONTH_RX})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(20\d\d))?"),
-        ("dm", rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?({_MONTH_RX})\b\.?(?:\s+(?:de\s+)?(20\d\d))?"),
-        ("before_yesterday", r"\b(?:day before yesterday|vorgestern|anteayer|antier|avant-hier)\b"),
-        ("yesterday", r"\b(?:yesterday|last night|gestern|ayer|anoche)\b"),
-        ("hier", r"\bhier\b"),
-        ("today", r"\b(?:today|this morning|earlier today|heute|hoy|esta manana|aujourd'hui|ce matin)\b"),
-        ("ago", rf"\b({_NUM_RX})\s+(days?|weeks?)\s+ago\b"),
-        ("ago", rf"\bvor\s+({_NUM_RX})\s+(tag(?:en)?|wochen?)\b"),
-        ("ago", rf"\bhace\s+({_NUM_RX})\s+(dias?|semanas?)\b"),
-        ("ago", rf"\bil y a\s+({_NUM_RX})\s+(jours?|semaines?)\b"),
-        (
-            "last_week",
-            r"\b(?:last week|letzte[n]? woche|vorige[n]? woche|vergangene[n]? woche"
-            r"|la semana pasada|la semaine derniere)\b",
-        ),
-        ("last_month", r"\b(?:last month|letzte[nm]? monat|el mes pasado|le mois dernier)\b"),
-        ("weekday", r"\b(" + "|".join(_WEEKDAYS) + r")\b"),
-    )
-)
-
-
-def _safe_date(y: int, m: int, d: int, today: date, year_given: bool) -> date | None:
-    try:
-        day = date(y, m, d)
-    except ValueError:
-        return None
-    if day > today:
-        if year_given:
-            return None
-        try:
-            day = date(y - 1, m, d)
-        except ValueError:
-            return None
-    return day
-
-
-def _year(text: str | None, today: date) -> tuple[int, bool]:
-    if not text:
-        return today.year, False
-    y = int(text)
-    return (2000 + y if y < 100 else y), True
-
-
-def _resolve(kind: str, m: re.Match[str], sentence: str, today: date) -> str | None:
-    """One time expression as an ISO date, an ISO interval (last week) or a month."""
-    if kind == "iso":
-        day = _safe_date(int(m[1]), int(m[2]), int(m[3]), today, True)
-        return day.isoformat() if day else None
-    if kind in ("dmy", "slash"):
-        a, b = int(m[1]), int(m[2])
-        if kind == "slash" and a <= 12 and b <= 12 and a != b:
-            return None  # 3/11 or 11/3: too ambiguous to guess
-        d, mo = (a, b) if kind == "dmy" or a > 12 else (b, a)
-        y, given = _year(m[3], today)
-        day = _safe_date(y, mo, d, today, given)
-        return day.isoformat() if day else None
-    if kind in ("md", "dm"):
-        month, d = (m[1], m[2]) if kind == "md" else (m[2], m[1])
-        if month == "may" and not re.search(r"\bMay\b", sentence[m.start() : m.end()]):
-            return None  # "I may 2 …" is a verb
-        y, given = _year(m[3], today)
-        day = _safe_date(y, _MONTHS[month], int(d), today, given)
-        return day.isoformat() if day else None
-    if kind == "before_yesterday":
-        return (today - timedelta(days=2)).isoformat()
-    if kind == "yesterday":
-        return (today - timedelta(days=1)).isoformat()
-    if kind == "hier":  # French "yesterday", German "here"
-        if re.search(r"\b(?:j'ai|je|commande\w*|achete\w*|nous)\b", sentence):
-            return (today - timedelta(days=1)).isoformat()
-        return None
-    if kind == "today":
-        return today.isoformat()
-    if kind == "ago":
-        n = int(m[1]) if m[1].isdigit() else _NUM_WORDS[m[1]]
-        per = 7 if m[2].startswith(("week", "woche", "semana", "semaine")) else 1
-        return (today - timedelta(days=n * per)).isoformat()
-    if kind == "last_week":
-        monday = today - timedelta(days=today.weekday() + 7)
-        return f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}"
-    if kind == "last_month":
-        first = today.replace(day=1) - timedelta(days=1)
-        return f"{first.year:04d}-{first.month:02d}"
-    if kind == "weekday":
-        back = (today.weekday() - _WEEKDAYS[m[1]]) % 7 or 7
-        return (today - timedelta(days=back)).isoformat()
-    return None
-
-
-def find_order_time(text: str, now: datetime) -> str | None:
-    """When the order was placed, roughly: "YYYY-MM-DD", "YYYY-MM-DD/YYYY-MM-DD" (a week) or "YYYY-MM".
-
-    Only sentences about ordering count, so "I'm away until Friday" is not an
-    order time; a date later than `now` is never one.
-    """
-    today = now.date()
-    folded = fold(_mask(text))
-    for sentence in _SENTENCES.split(folded):
-        if not _ORDER_CONTEXT.search(sentence):
-            continue
-        hits = sorted(
-            ((m.start(), i, kind, m) for i, (kind, rx) in enumerate(_TIME_RULES) for m in rx.finditer(sentence))
-        )
-        for _, _, kind, m in hits:
-            value = _resolve(kind, m, sentence, today)
-            if value:
-                return value
-    return None
-
-
-# ---------------------------------------------------------------- address, keep, reason
-
-# Strong cues name the new address and may carry it on the same line ("New address: 5 Main St").
-_ADDRESS_CUE = re.compile(
-    r"(?:new|correct|corrected|updated|right|proper|changed)\s+(?:shipping\s+|delivery\s+)?address(?:\s+is)?"
-    r"|address\s+should\s+(?:be|read)|(?:change|update|correct)\s+(?:the|my)\s+(?:shipping\s+|delivery\s+)?"
-    r"address\s+to|(?:neue|richtige|korrekte|geanderte)\s+(?:liefer)?adresse(?:\s+lautet|\s+ist)?"
-    r"|(?:nueva|correcta)\s+direccion(?:\s+es)?|direccion\s+correcta(?:\s+es)?"
-    r"|(?:nouvelle|bonne)\s+adresse(?:\s+est)?|adresse\s+correcte(?:\s+est)?"
-)
-# Weak cues only count when an address block follows on its own lines ("… send it to my office instead:").
-_ADDRESS_WEAK_CUE = re.compile(
-    r"\b(?:(?:ship|send|deliver|post)\s+it\s+to|it\s+should\s+(?:be|read|say)|(?:schicken|senden|liefern)\s+sie"
-    r"|(?:envien|enviar|mandar)(?:lo)?\s+a|(?:envoyer|livrer)\s+(?:le|la)?\s*a)\b"
-)
-
-
-def _address_block(lines: list[str]) -> list[str]:
-    block: list[str] = []
-    for line in lines:
-        s = line.strip()
-        if not s:
-            if block:
-                break
-            continue
-        if _SIGNOFF.match(s) or len(block) >= 6 or s.endswith("?") or len(s) > 80:
-            break
-        block.append(s)
-    return block
-
-
-def find_address(text: str) -> str | None:
-    """The corrected address block: what follows "new address:" and the like, up to a blank line.
-
-    Cues are found across hard-wrapped lines. After a strong cue the address may
-    stand on the same line; after a weak one ("send it to my office instead:")
-    only a block on the following lines counts, so "it should be here by Friday"
-    is not an address.
-    """
-    folded = fold(text)
-    cues = [(m, True) for m in _ADDRESS_CUE.finditer(folded)] + [(m, False) for m in _ADDRESS_WEAK_CUE.finditer(folded)]
-    for m, strong in sorted(cues, key=lambda c: c[0].start()):
-        line_end = text.find("\n", m.end())
-        line_end = len(text) if line_end < 0 else line_end
-        rest = text[m.end() : line_end].strip()
-        following = text[line_end + 1 :].splitlines()
-        if not rest or rest.endswith(":"):
-            if rest.endswith(":") and len(rest) > 40:
-                continue  # a sentence that happens to end in a colon
-            block = _address_block(following)
-        elif strong:
-            rest = rest.lstrip(":-– \t")
-            block = [rest, *_address_block(following)] if rest.endswith(",") else [rest]
-        else:
-            continue
-        if block:
-            return "\n".join(block).rstrip(".")
-    return None
-
+# ---------------------------------------------------------------- keep, reason
 
 _KEEP = re.compile(r"\b(?:keep|behalten|mantener|quedarme con|quedo con|garder|conserver)\b")
 _CANCEL = re.compile(r"\b(?:cancel\w*|delete|remove|storn\w*|loschen|elimin\w*|annul\w*|supprim\w*)\b")
@@ -714,8 +274,8 @@ def find_keep_order(text: str, numbers: Sequence[str], patterns: Sequence[str]) 
     which with sequential shop numbers is the lower of two numbers mentioned.
     """
     ranked = sorted(numbers, key=lambda n: (len(n), n))
-    folded = fold(_mask(text))
-    for sentence in _SENTENCES.split(folded):
+    folded = fold(mask(text))
+    for sentence in SENTENCES.split(folded):
         for verb_rx, keeps in ((_KEEP, True), (_CANCEL, False)):
             for verb in verb_rx.finditer(sentence):
                 after = sentence[verb.end() : verb.end() + 40]
@@ -783,7 +343,7 @@ def _clause(text: str, start: int, end: int, *, whole: bool = True) -> str:
 def find_reason(text: str) -> str | None:
     """The customer's own words for why: the clause after "because"/"weil"/"porque"/"parce que"/…,
     else the clause holding a stock reason ("changed my mind", "ordered by mistake")."""
-    masked = _mask(text)
+    masked = mask(text)
     folded = fold(masked)
     for m in _CAUSE.finditer(folded):
         if folded[m.start() : m.start() + 5] == "since" and _SINCE_TIME.match(folded, m.end()):

@@ -4,7 +4,9 @@ Real mail is broken in every way a parser can imagine (wrong charsets, bogus tra
 encodings, missing boundaries, 200 KB headers, thousands of nested parts), so every step
 here is bounded and defensive: problems become `defects`, never exceptions. Headers are
 decoded from their raw values with `policy.default` after capping their length, because
-the policy re-parses a header on every access and a huge one costs seconds.
+the policy re-parses a header on every access and a huge one costs seconds; the common plain
+shapes (text without encoded words, "Name <a@b.c>", "<id@host>", an RFC 5322 date) skip the
+structured parse, whose result for them is known.
 """
 
 from __future__ import annotations
@@ -53,6 +55,15 @@ MAX_PARSE_COST = 10_000_000
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BOUNDARY_RE = re.compile(rb"boundary\s*=|message/rfc822", re.IGNORECASE)
 _MSGID_RE = re.compile(r"<([^<>\s]+)>")
+# "Name <local@domain>", "<local@domain>" or "local@domain" in plain ASCII: policy.default parses it
+# to exactly these parts without defects, and most mail has this shape. atext without "=" and "?",
+# which could start an encoded word.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/^_`{|}~-]+"
+_PLAIN_ADDR = rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_SIMPLE_MAILBOX = re.compile(rf"(?:({_ATEXT}(?: {_ATEXT})*) )?<({_PLAIN_ADDR})>|({_PLAIN_ADDR})")
+_DOT_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_PLAIN_MSGID = re.compile(rf"<{_DOT_ATOM}@{_DOT_ATOM}>")
+_UNSTRUCTURED = frozenset({"subject", "in-reply-to", "references"})  # as policy.default's registry has them
 
 
 class _CachedRegistry(headerregistry.HeaderRegistry):
@@ -78,22 +89,22 @@ class _Message(EmailMessage):
     never-reply check ask for each part's Content-Type many times; this message parses each once.
 
     A parsed value is reused only while the raw (name, value) item it came from is still the
-    first of its name, so a changed header is parsed afresh: the results are exactly the stdlib's.
+    first of its name (and the policy the same), so the results are exactly the stdlib's.
     """
 
     def __init__(self, policy: Any = None) -> None:
         super().__init__(policy)
-        self._parsed: dict[str, tuple[tuple[str, Any], Any]] = {}
+        self._parsed: dict[str, tuple[tuple[str, Any], object, Any]] = {}
 
     def get(self, name: str, failobj: Any = None) -> Any:
         key = name.lower()
         for item in self._headers:
             if item[0].lower() == key:
                 hit = self._parsed.get(key)
-                if hit is not None and hit[0] is item:
-                    return hit[1]
+                if hit is not None and hit[0] is item and hit[1] is self.policy:
+                    return hit[2]
                 value = self.policy.header_fetch_parse(*item)
-                self._parsed[key] = (item, value)
+                self._parsed[key] = (item, self.policy, value)
                 return value
         return failobj
 
@@ -219,17 +230,23 @@ def _raw_headers(msg: Message) -> dict[str, str]:
 
 def _header(raw: dict[str, str], name: str, defects: Defects) -> str | None:
     """The decoded value of the first `name` header (RFC 2047 and 8-bit bytes handled), or None."""
-    parsed = _parsed_header(raw, name, defects)
-    if parsed is None:
+    value = _header_value(raw, name, defects)
+    if value is None:
         return None
-    text = str(parsed)
+    # A plain Message-ID, and an unstructured header without an encoded word, parse to themselves without defects.
+    if name == "message-id":
+        plain = _PLAIN_MSGID.fullmatch(value) is not None
+    else:
+        plain = name in _UNSTRUCTURED and "=?" not in value
+    text = value if plain else str(_structured(name, value, defects))
     if "=?" in text and "?=" in text:
         # An encoded word the policy left alone (raw 8-bit inside it, as old Eudora wrote): the lenient decoder.
         text = fallback_decode(text)
     return clean(text)
 
 
-def _parsed_header(raw: dict[str, str], name: str, defects: Defects) -> object | None:
+def _header_value(raw: dict[str, str], name: str, defects: Defects) -> str | None:
+    """The unfolded value of the first `name` header, 8-bit bytes decoded and length capped; None if absent."""
     found = raw.get(name)
     if found is None:
         return None
@@ -238,6 +255,11 @@ def _parsed_header(raw: dict[str, str], name: str, defects: Defects) -> object |
         defects.add(f"{name} header longer than {MAX_HEADER_CHARS} characters: truncated")
         cut = value.rfind(",", 0, MAX_HEADER_CHARS)
         value = value[: cut if cut > MAX_HEADER_CHARS // 2 else MAX_HEADER_CHARS]
+    return value
+
+
+def _structured(name: str, value: str, defects: Defects) -> object:
+    """policy.default's parse of the header, its defects noted; the leniently decoded text if the parser fails."""
     try:
         header = _POLICY.header_factory(name, value)
     except Exception as exc:  # known stdlib parser bugs on hostile input
@@ -250,9 +272,13 @@ def _parsed_header(raw: dict[str, str], name: str, defects: Defects) -> object |
 
 def _addresses(raw: dict[str, str], name: str, defects: Defects) -> list[tuple[str, str]]:
     """(display name, lower-cased address) pairs; a sender without a domain ("MAILER-DAEMON") is kept."""
-    header = _parsed_header(raw, name, defects)
-    if header is None:
+    value = _header_value(raw, name, defects)
+    if value is None:
         return []
+    simple = _SIMPLE_MAILBOX.fullmatch(value)
+    if simple:  # the common shape, whose parse is known: skip the costly RFC 5322 parser
+        return [(simple[1] or "", (simple[2] or simple[3]).lower())]
+    header = _structured(name, value, defects)
     pairs: list[tuple[str, str]] = []
     try:
         for group in getattr(header, "groups", ()):
@@ -284,19 +310,23 @@ def _address_list(raw: dict[str, str], name: str, defects: Defects) -> tuple[str
 
 
 def _date(raw: dict[str, str], defects: Defects) -> datetime | None:
-    header = _parsed_header(raw, "date", defects)
-    if header is None:
+    value = _header_value(raw, "date", defects)
+    if value is None:
         return None
-    value = getattr(header, "datetime", None)
-    if not isinstance(value, datetime):
+    try:  # what the policy's date header holds when it parses without defects
+        parsed: object = utils.parsedate_to_datetime(value)
+    except Exception:
+        parsed = _structured("date", value, defects)
+    when = parsed if isinstance(parsed, datetime) else getattr(parsed, "datetime", None)
+    if not isinstance(when, datetime):
         try:
-            value = utils.parsedate_to_datetime(str(header))
+            when = utils.parsedate_to_datetime(str(parsed))
         except Exception:
             defects.add("date unparsable")
             return None
-    if value.tzinfo is None:  # "-0000": the zone is unknown; UTC is the honest guess
-        value = value.replace(tzinfo=UTC)
-    return value
+    if when.tzinfo is None:  # "-0000": the zone is unknown; UTC is the honest guess
+        when = when.replace(tzinfo=UTC)
+    return when
 
 
 def _message_id(value: str | None) -> str | None:

@@ -1,0 +1,367 @@
+"""Where the parcel goes: the destination country, from multilingual name tables, and the corrected address block.
+
+It also owns the text primitives every extractor shares (index-preserving folding, masking of
+redaction markers, URLs and addresses, sentence splitting, sign-off lines), since country and
+address matching are built on them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+# ---------------------------------------------------------------- shared text primitives
+
+
+class _FoldTable(dict[int, str]):
+    """A `str.translate` table filled on demand, so each code point is folded once."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        low = ch.lower()
+        if len(low) != 1:
+            folded = ch
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
+            folded = base if len(base) == 1 else low
+        if len(self) < 65536:  # bounded, whatever text arrives
+            self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents, keeping every index: a match in the fold is a slice of the original."""
+    if text.isascii():  # an ASCII character folds to its lower case
+        return text.lower()
+    return text.translate(_FOLD)
+
+
+def wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+# Sentence ends, but not the dot after a number ("3. November").
+SENTENCES = re.compile(r"(?<=[^\W\d][.!?])\s+|(?<=[)\"'][.!?])\s+|\n\s*\n")
+_MARKER = re.compile(r"\[[^\[\]\n]{0,60}?(?:•|removed|redacted|entfernt)[^\[\]\n]{0,60}?\]", re.I)
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def mask(text: str) -> str:
+    """Blank redaction markers, URLs and addresses so their digits are never read as numbers."""
+    spans = [m.span() for rx in (_MARKER, _URL, EMAIL) for m in rx.finditer(text)]
+    return _blank(text, spans)
+
+
+# A closing line ("Best regards,", "Viele Grüße"); what follows it is a name, not text.
+SIGNOFF = re.compile(
+    r"^\s*(?:(?:best|kind|warm|many)\s+)?(?:regards|wishes|thanks|thank you|cheers|sincerely|best"
+    r"|(?:viele|liebe|beste|herzliche)\s+gr(?:ü|ue)(?:ß|ss)e|mit freundlichen gr(?:ü|ue)(?:ß|ss)en|gru(?:ß|ss)"
+    r"|danke|lg|mfg|saludos|un saludo|atentamente|gracias|cordialement|bien (?:à|a) vous|merci"
+    r"|bisous|amicalement)\b[\s,.!:]*(.*)$",
+    re.I,
+)
+
+
+# ---------------------------------------------------------------- countries
+
+_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "DE": ("germany", "deutschland", "alemania", "allemagne"),
+    "AT": ("austria", "österreich", "oesterreich", "autriche"),
+    "CH": ("switzerland", "schweiz", "suiza", "suisse"),
+    "FR": ("france", "frankreich", "francia"),
+    "BE": ("belgium", "belgien", "bélgica", "belgique"),
+    "NL": ("netherlands", "the netherlands", "holland", "niederlande", "países bajos", "holanda", "pays-bas"),
+    "LU": ("luxembourg", "luxemburg", "luxemburgo"),
+    "IT": ("italy", "italien", "italia", "italie"),
+    "ES": ("spain", "spanien", "españa", "espagne"),
+    "PT": ("portugal",),
+    "GB": (
+        "united kingdom",
+        "uk",
+        "great britain",
+        "britain",
+        "england",
+        "scotland",
+        "wales",
+        "northern ireland",
+        "vereinigtes königreich",
+        "großbritannien",
+        "grossbritannien",
+        "reino unido",
+        "inglaterra",
+        "royaume-uni",
+        "angleterre",
+        "ecosse",
+        "schottland",
+    ),
+    "IE": ("ireland", "irland", "irlanda", "irlande"),
+    "US": ("united states", "usa", "america", "vereinigte staaten", "estados unidos", "eeuu", "états-unis"),
+    "CA": ("canada", "kanada", "canadá"),
+    "AU": ("australia", "australien", "australie"),
+    "NZ": ("new zealand", "neuseeland", "nueva zelanda", "nouvelle-zélande"),
+    "DK": ("denmark", "dänemark", "dinamarca", "danemark"),
+    "SE": ("sweden", "schweden", "suecia", "suède"),
+    "NO": ("norway", "norwegen", "noruega", "norvège"),
+    "FI": ("finland", "finnland", "finlandia", "finlande"),
+    "IS": ("iceland", "Island", "islandia", "islande"),
+    "PL": ("poland", "polen", "polonia", "pologne"),
+    "CZ": ("czech republic", "czechia", "tschechien", "república checa", "chequia", "tchéquie", "république tchèque"),
+    "SK": ("slovakia", "slowakei", "eslovaquia", "slovaquie"),
+    "HU": ("hungary", "ungarn", "hungría", "hongrie"),
+    "SI": ("slovenia", "slowenien", "eslovenia", "slovénie"),
+    "HR": ("croatia", "kroatien", "croacia", "croatie"),
+    "RO": ("romania", "rumänien", "rumania", "rumanía", "roumanie"),
+    "BG": ("bulgaria", "bulgarien", "bulgarie"),
+    "GR": ("greece", "griechenland", "grecia", "grèce"),
+    "CY": ("cyprus", "zypern", "chipre", "chypre"),
+    "MT": ("Malta", "malte"),
+    "EE": ("estonia", "estland", "estonie"),
+    "LV": ("latvia", "lettland", "letonia", "lettonie"),
+    "LT": ("lithuania", "litauen", "lituania", "lituanie"),
+    "LI": ("liechtenstein",),
+    "MC": ("monaco", "mónaco"),
+    "MX": ("mexico", "mexiko", "méxico", "mexique"),
+    "BR": ("brazil", "brasilien", "brasil", "brésil"),
+    "AR": ("argentina", "argentinien", "argentine"),
+    "CL": ("Chile", "chili"),
+    "CO": ("colombia", "kolumbien", "colombie"),
+    "JP": ("japan", "japón", "japon"),
+    "CN": ("China", "chine"),
+    "KR": ("south korea", "südkorea", "corea del sur", "corée du sud"),
+    "IN": ("India", "indien", "inde"),
+    "ZA": ("south africa", "südafrika", "sudáfrica", "afrique du sud"),
+    "TR": ("Turkey", "türkiye", "türkei", "turquía", "turquie"),
+    "UA": ("ukraine", "ucrania"),
+    "IL": ("israel",),
+    "AE": ("united arab emirates", "uae", "vereinigte arabische emirate", "emiratos árabes unidos"),
+    "SG": ("singapore", "singapur", "singapour"),
+    "HK": ("hong kong", "hongkong"),
+}
+
+
+def _norm_words(text: str) -> str:
+    return _norm_folded(fold(text))
+
+
+def _norm_folded(folded: str) -> str:
+    """The words of already folded text, hyphens as spaces and dots dropped: the form names are looked up in."""
+    return " ".join(folded.replace("-", " ").replace(".", "").split())
+
+
+# Names that are also ordinary words ("Island" is German for Iceland) count only capitalised.
+_CASED = frozenset(_norm_words(n) for names in _COUNTRIES.values() for n in names if n[0].isupper())
+_NAME_TO_ISO = {_norm_words(n): iso for iso, names in _COUNTRIES.items() for n in names}
+_FUZZY_CHOICES = [n for n in _NAME_TO_ISO if len(n) >= 5 and n not in _CASED]
+_NOT_COUNTRY = wordset(
+    """german french spanish english italian dutch swiss austrian british american polish danish swedish
+    irish belgian canadian chinese japanese greek portuguese address adresse street strasse please parcel
+    package grande grace frank"""
+)
+_ORIGIN = wordset("from left leaving via through aus von uber de desde depuis")  # "since it left Germany"
+_DEST_PREP = wordset("to nach in into a au aux en para vers")
+_SHIP_CONTEXT = re.compile(
+    r"\b(?:ship\w*|deliver\w*|send|sent|address\w*|adress\w*|direcci\w*|versand\w*|versend\w*|liefer\w*"
+    r"|geliefert|schick\w*|envi\w*|entreg\w*|livr\w*|expedi\w*|customs|zoll|aduana|douane|live|living"
+    r"|wohne\w*|vivo|habite|moved|umgezogen|country|land|pais|pays)\b"
+)
+_ADDRESS_LINE = re.compile(r"\b\d{4,5}\b|\b[a-z]\d[a-z] ?\d[a-z]\d\b|\b[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}\b")
+_LABEL = re.compile(r"\b(?:country|land|pais|pays)\s*:\s*$")
+_WORD = re.compile(r"[^\W\d_]+(?:[’'.\-][^\W\d_]+)*")
+
+
+def _alternation(names: Iterable[str]) -> re.Pattern[str]:
+    """A regex matching any of `names`, as a trie: scanning text costs about one branch per character."""
+    trie: dict[str, dict] = {}
+    for name in names:
+        node = trie
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(emit(trie))
+
+
+# The normal form of any span of a line is a substring of the line's normal form, and its first
+# word begins with the first word of the span's first word: so a line without any name in it, or
+# a word no name begins with, needs no lookups.
+_ANY_NAME = _alternation(_NAME_TO_ISO)
+_NAME_HEADS = frozenset(h[:k] for h in (n.split(" ")[0] for n in _NAME_TO_ISO) for k in range(len(h) + 1))
+_MADE_IN = re.compile(r"\b(?:made|hergestellt|hecho|fabrique)\s+(?:in|en)\s*$")
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy_country(key: str) -> str | None:
+    """The country a misspelt name means ("Germnay"), or None; each word is scored once."""
+    best = process.extractOne(key, _FUZZY_CHOICES, scorer=fuzz.ratio, score_cutoff=80)
+    return _NAME_TO_ISO[best[0]] if best and best[0][0] == key[0] else None
+
+
+def _norm_word(folded: str) -> str:
+    return folded if folded.isalpha() else _norm_folded(folded)
+
+
+def _name_at(line: str, folded: str, words: list[re.Match[str]], i: int) -> tuple[int, str] | None:
+    """(words taken, ISO) for the longest country name of up to four words starting at word i."""
+    start, end = words[i].span()
+    first = _norm_word(folded[start:end])
+    if first.partition(" ")[0] not in _NAME_HEADS:
+        return None
+    for n in (4, 3, 2, 1):
+        if i + n > len(words):
+            continue
+        key = first if n == 1 else _norm_folded(folded[start : words[i + n - 1].end()])
+        iso = _NAME_TO_ISO.get(key)
+        if iso is not None and (key not in _CASED or line[start].isupper()):
+            return n, iso
+    return None
+
+
+def _countries_in(line: str, in_block: bool) -> list[tuple[int, int, str]]:
+    """(tier, position, ISO) per country named on one line; higher tier is better context."""
+    folded = fold(line)  # index-preserving: folded[a:b] is the fold of line[a:b]
+    normal = _norm_folded(folded)
+    named = _ANY_NAME.search(normal) is not None
+    shipping = _SHIP_CONTEXT.search(folded) is not None
+    postal = in_block or _ADDRESS_LINE.search(folded) is not None
+    colon = folded.find(":")  # a label ("Country: DE") needs one before the word
+    if not (named or shipping or postal or colon >= 0):
+        return []  # no name, and no context for a country code or a misspelt name
+    words = list(_WORD.finditer(line))
+    address_like = in_block or (postal and len(words) <= 8)
+    if not address_like and len(words) <= 3 and words and normal in _NAME_TO_ISO:
+        address_like = True
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words):
+        start = words[i].start()
+        hit = _name_at(line, folded, words, i) if named else None
+        word = words[i].group(0)
+        labelled = 0 <= colon < start and _LABEL.search(folded, 0, start) is not None
+        if hit is None and (address_like or labelled) and len(word) == 2 and word.isupper() and word in _COUNTRIES:
+            hit = (1, word)
+        if hit is None and (shipping or address_like) and len(word) >= 5:
+            key = _norm_word(folded[start : words[i].end()])
+            if key not in _NOT_COUNTRY and key not in _NAME_TO_ISO:
+                iso = _fuzzy_country(key)
+                if iso is not None:
+                    hit = (1, iso)
+        if hit is None:
+            i += 1
+            continue
+        before = folded[:start]
+        prev = before.split()[-1] if before.split() else ""
+        made_in = _MADE_IN.search(before)
+        if address_like or labelled:
+            tier = 3
+        elif prev in _DEST_PREP and not made_in:
+            tier = 2
+        elif shipping and not made_in and prev not in _ORIGIN:
+            tier = 1
+        else:
+            tier = 0
+        if tier:
+            found.append((tier, start, hit[1]))
+        i += hit[0]
+    return found
+
+
+def find_country(text: str, address: str | None = None) -> str | None:
+    """Destination country as ISO 3166 alpha-2, only where address or shipping context backs it.
+
+    "I ordered from Germany" is noise; "ship to Germnay", "10115 Berlin, DE" or
+    "nach Österreich" are not. A corrected address block wins over the prose.
+    """
+    if address:
+        block = [c for line in address.splitlines() for c in _countries_in(line, True)]
+        if block:
+            return block[-1][2]
+    best: tuple[int, int, int, str] | None = None
+    for n, line in enumerate(text.splitlines()):
+        for sentence in SENTENCES.split(line):
+            for tier, pos, iso in _countries_in(sentence, False):
+                key = (tier, n, pos, iso)
+                if best is None or key[:3] >= best[:3]:
+                    best = key
+    return best[3] if best else None
+
+
+# ---------------------------------------------------------------- corrected address
+
+# Strong cues name the new address and may carry it on the same line ("New address: 5 Main St").
+_ADDRESS_CUE = re.compile(
+    r"(?:new|correct|corrected|updated|right|proper|changed)\s+(?:shipping\s+|delivery\s+)?address(?:\s+is)?"
+    r"|address\s+should\s+(?:be|read)|(?:change|update|correct)\s+(?:the|my)\s+(?:shipping\s+|delivery\s+)?"
+    r"address\s+to|(?:neue|richtige|korrekte|geanderte)\s+(?:liefer)?adresse(?:\s+lautet|\s+ist)?"
+    r"|(?:nueva|correcta)\s+direccion(?:\s+es)?|direccion\s+correcta(?:\s+es)?"
+    r"|(?:nouvelle|bonne)\s+adresse(?:\s+est)?|adresse\s+correcte(?:\s+est)?"
+)
+# Weak cues only count when an address block follows on its own lines ("… send it to my office instead:").
+_ADDRESS_WEAK_CUE = re.compile(
+    r"\b(?:(?:ship|send|deliver|post)\s+it\s+to|it\s+should\s+(?:be|read|say)|(?:schicken|senden|liefern)\s+sie"
+    r"|(?:envien|enviar|mandar)(?:lo)?\s+a|(?:envoyer|livrer)\s+(?:le|la)?\s*a)\b"
+)
+
+
+def _address_block(lines: list[str]) -> list[str]:
+    block: list[str] = []
+    for line in lines:
+        s = line.strip()
+        if not s:
+            if block:
+                break
+            continue
+        if SIGNOFF.match(s) or len(block) >= 6 or s.endswith("?") or len(s) > 80:
+            break
+        block.append(s)
+    return block
+
+
+def find_address(text: str) -> str | None:
+    """The corrected address block: what follows "new address:" and the like, up to a blank line.
+
+    Cues are found across hard-wrapped lines. After a strong cue the address may
+    stand on the same line; after a weak one ("send it to my office instead:")
+    only a block on the following lines counts, so "it should be here by Friday"
+    is not an address.
+    """
+    folded = fold(text)
+    cues = [(m, True) for m in _ADDRESS_CUE.finditer(folded)] + [(m, False) for m in _ADDRESS_WEAK_CUE.finditer(folded)]
+    for m, strong in sorted(cues, key=lambda c: c[0].start()):
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        rest = text[m.end() : line_end].strip()
+        following = text[line_end + 1 :].splitlines()
+        if not rest or rest.endswith(":"):
+            if rest.endswith(":") and len(rest) > 40:
+                continue  # a sentence that happens to end in a colon
+            block = _address_block(following)
+        elif strong:
+            rest = rest.lstrip(":-– \t")
+            block = [rest, *_address_block(following)] if rest.endswith(",") else [rest]
+        else:
+            continue
+        if block:
+            return "\n".join(block).rstrip(".")
+    return None
