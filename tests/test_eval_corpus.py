@@ -8,13 +8,11 @@ with a generous bound, not a speed measurement.
 from __future__ import annotations
 
 import json
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from triage.guard import time_limit
 from triage.parse import MAX_TEXT_CHARS, parse_message
 
 SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
@@ -45,19 +43,6 @@ def _corpus() -> list[str]:
 MESSAGES = _corpus() if SHARED_EVAL.is_dir() else []
 
 
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError(f"parse took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
 
 def test_corpus_is_present_and_complete() -> None:
     assert SHARED_EVAL.is_dir(), f"{SHARED_EVAL} is missing: check out ../shared beside this repository"
@@ -74,7 +59,7 @@ def test_corpus_is_present_and_complete() -> None:
 @pytest.mark.parametrize("rel", MESSAGES)
 def test_message_parses_in_time(rel: str) -> None:
     data = (SHARED_EVAL / rel).read_bytes()
-    with _deadline(TIME_LIMIT_SECONDS):
+    with time_limit(TIME_LIMIT_SECONDS):
         parsed = parse_message(data, frozenset({"support@shop.example"}))
     if rel in NOT_RFC822:
         assert parsed.defects[0].startswith("unreadable:")

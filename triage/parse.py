@@ -177,23 +177,7 @@ def _parse(data: bytes, own_addresses: frozenset[str]) -> ParsedMessage:
 
 
 def _unreadable(reason: str) -> ParsedMessage:
-    return ParsedMessage(
-        message_id=None,
-        subject="",
-        from_addr="",
-        from_name="",
-        reply_to=None,
-        to=(),
-        cc=(),
-        date=None,
-        in_reply_to=None,
-        references=(),
-        body_text="",
-        new_text="",
-        quoted_text="",
-        signature="",
-        defects=(reason,),
-    )
+    return ParsedMessage.empty(defects=(reason,))
 
 
 def _parse_bytes(data: bytes, defects: Defects) -> Message:

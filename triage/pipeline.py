@@ -63,22 +63,7 @@ def thread_key(parsed: ParsedMessage | None) -> str:
 
 
 def empty_message(subject: str = "") -> ParsedMessage:
-    return ParsedMessage(
-        message_id=None,
-        subject=subject,
-        from_addr="",
-        from_name="",
-        reply_to=None,
-        to=(),
-        cc=(),
-        date=None,
-        in_reply_to=None,
-        references=(),
-        body_text="",
-        new_text="",
-        quoted_text="",
-        signature="",
-    )
+    return ParsedMessage.empty(subject)
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,27 @@ class ParsedMessage:
     no_reply: str | None = None
     defects: tuple[str, ...] = ()
 
+    @classmethod
+    def empty(cls, subject: str = "", defects: tuple[str, ...] = ()) -> ParsedMessage:
+        """What stands in for a message that could not be read."""
+        return cls(
+            message_id=None,
+            subject=subject,
+            from_addr="",
+            from_name="",
+            reply_to=None,
+            to=(),
+            cc=(),
+            date=None,
+            in_reply_to=None,
+            references=(),
+            body_text="",
+            new_text="",
+            quoted_text="",
+            signature="",
+            defects=defects,
+        )
+
 
 @dataclass(frozen=True)
 class Finding:
