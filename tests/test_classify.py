@@ -81,25 +81,24 @@ KNOWN = [
         "> If you need to cancel, reply to this email.",
         {"address_fix"},
     ),
+    # formerly known misses of the 6k-row model, fixed by the 20k-row corpus
+    ("", "Je voudrais être remboursé pour la commande 1042.", {"refund"}),
+    ("Re: Cancel order #1042", "Please ignore my last email, I want to keep the order.", {"other"}),
+    # labelling policy (models/data/README.md): order items and account addresses are `other`
+    ("", "I want to change the size of the jacket in my order", {"other"}),
+    ("", "How do I add a new shipping address to my account?", {"other"}),
+    ("", "I need to change the shipping address of order 5521", {"address_fix"}),
+    ("", "Is there a fee for cancelling my order?", {"other"}),
+    ("", "How do I track my purchase?", {"other"}),
+    ("", "I need help cancelling my purchase", {"cancel"}),
+    ("", "I'm still waiting for my reimbursement", {"refund"}),
+    ("", "Ich habe mein Passwort vergessen, bitte Link schicken.", {"other"}),
+    ("", "Quiero cambiar la direccion de envio de mi pedido", {"address_fix"}),
 ]
 
 
 @pytest.mark.parametrize(("subject", "body", "expected"), KNOWN)
 def test_known_phrasings(shipped: IntentModel, subject: str, body: str, expected: set[str]) -> None:
-    assert _labels(shipped, subject, body) == expected
-
-
-KNOWN_MISSES = [
-    # "commande" leans towards cancel in the bag of words
-    ("", "Je voudrais être remboursé pour la commande 1042.", {"refund"}),
-    # a "Cancel order" subject outweighs a body that takes the request back
-    ("Re: Cancel order #1042", "Please ignore my last email, I want to keep the order.", {"other"}),
-]
-
-
-@pytest.mark.xfail(strict=True, reason="known weakness of the bag-of-words model; see the report")
-@pytest.mark.parametrize(("subject", "body", "expected"), KNOWN_MISSES)
-def test_known_misses(shipped: IntentModel, subject: str, body: str, expected: set[str]) -> None:
     assert _labels(shipped, subject, body) == expected
 
 

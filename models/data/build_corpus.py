@@ -30,7 +30,7 @@ from triage.classify import model_text  # noqa: E402
 
 LANGS: dict[str, ModuleType] = {"en": phrases_en, "de": phrases_de, "es": phrases_es, "fr": phrases_fr}
 LANG_WEIGHTS = {"en": 0.64, "de": 0.12, "es": 0.12, "fr": 0.12}
-SPLITS = {"train": (6000, 101), "dev": (1000, 202), "test": (1000, 303)}  # size, seed
+SPLITS = {"train": (20000, 101), "dev": (1000, 202), "test": (1000, 303)}  # size, seed
 HELD_OUT_SHARE = 0.5  # dev/test messages take this share of phrasings from their held-out bucket
 INTENTS = ("cancel", "duplicate", "address_fix", "refund")
 # Pools that carry the request itself; a row's `held_out` flag says one of these phrasings is unseen in train.

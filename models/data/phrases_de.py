@@ -788,3 +788,61 @@ GROUPS["other"] += [
         ["die Erstattungsbedingungen", "die Stornogebühren", "die Rückgaberegeln", "was eine Stornierung kostet"],
     ),
 ]
+
+# --- Runde 2: kurze, alltägliche Formulierungen (Policy wie in README.md). ---
+REQUESTS["cancel"] += [
+    "Ich brauche Hilfe beim Stornieren meiner Bestellung.",
+    "Bestellung {order} bitte stornieren",
+    "Ich möchte meinen Kauf stornieren.",
+    "Wie kann ich meine Bestellung stornieren?",
+    "Bitte die ganze Bestellung stornieren, ich brauche sie nicht mehr.",
+    "Ich will die Bestellung von {when} nicht mehr, bitte stornieren.",
+    "Können Sie den Artikel {item} aus meiner Bestellung streichen?",
+    "Stornierung der Bestellung {order}, bitte bestätigen.",
+]
+REQUESTS["refund"] += [
+    "Ich möchte eine Rückerstattung.",
+    "Wo bleibt meine Rückerstattung?",
+    "Wann bekomme ich mein Geld zurück?",
+    "Ich hätte gern mein Geld zurück.",
+    "Bitte erstatten Sie mir {amount}.",
+    "Status meiner Erstattung?",
+    "Ich habe die Ware {when} zurückgeschickt und warte noch auf die Erstattung.",
+    "Wie bekomme ich eine Rückzahlung?",
+    "Bitte das Geld auf meine Karte zurückbuchen.",
+]
+REQUESTS["address_fix"] += [
+    "Ich muss die Lieferadresse ändern.",
+    "Falsche Lieferadresse in der Bestellung, bitte korrigieren.",
+    "Bitte die Bestellung an eine andere Adresse schicken: {addr}.",
+    "Kann ich die Versandadresse meiner Bestellung noch ändern?",
+    "Ich bin umgezogen, bitte Bestellung {order} an {addr} liefern.",
+]
+OTHER += [
+    "Wo ist mein Paket?",
+    "Wann kommt meine Bestellung an?",
+    "Wie kann ich meine Bestellung verfolgen?",
+    "Status meiner Bestellung {order}?",
+    "Ich möchte bei meiner Bestellung die Größe ändern.",
+    "Kann ich noch einen Artikel zur Bestellung hinzufügen?",
+    "Wie lege ich eine neue Lieferadresse in meinem Konto an?",
+    "Ich möchte eine Adresse in meinem Kundenkonto speichern.",
+    "Kostet eine Stornierung etwas?",
+    "Gibt es eine Stornogebühr?",
+    "Ich brauche eine Rechnung für meine Bestellung.",
+    "Welche Zahlungsarten bieten Sie an?",
+    "Meine Zahlung ist fehlgeschlagen.",
+    "Ich habe mein Passwort vergessen.",
+    "Ich kann mich nicht einloggen.",
+    "Wie erstelle ich ein Kundenkonto?",
+    "Bitte löschen Sie mein Konto.",
+    "Bitte melden Sie mich vom Newsletter ab.",
+    "Ich möchte mich beschweren.",
+    "Kann ich mit einem Mitarbeiter sprechen?",
+    "Wie lange dauert der Versand?",
+    "Was kostet der Versand nach {country}?",
+    "Ist der Artikel {item} in Größe M verfügbar?",
+    "Mein Gutscheincode funktioniert nicht.",
+    "Wie sind Ihre Rückgaberegeln?",
+    "Bieten Sie Großhandelspreise an?",
+]

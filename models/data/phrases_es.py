@@ -653,3 +653,59 @@ GROUPS["other"] += [
         ["la política de reembolsos", "la tarifa de cancelación", "las condiciones de devolución"],
     ),
 ]
+
+# --- Ronda 2: frases cortas y cotidianas (política como en README.md). ---
+REQUESTS["cancel"] += [
+    "Necesito ayuda para cancelar mi compra.",
+    "cancelar pedido {order} por favor",
+    "Quiero cancelar la compra que hice {when}.",
+    "¿Cómo cancelo mi pedido?",
+    "Ya no quiero el pedido, cancélenlo por favor.",
+    "Por favor, quiten el {item} de mi pedido.",
+    "Solicito la cancelación del pedido {order}.",
+]
+REQUESTS["refund"] += [
+    "Quiero un reembolso.",
+    "¿Dónde está mi reembolso?",
+    "¿Cuándo me devuelven el dinero?",
+    "Quiero que me devuelvan mi dinero.",
+    "Necesito ayuda para obtener un reembolso.",
+    "¿Cuál es el estado de mi reembolso?",
+    "Devolví el {item} {when} y sigo esperando el reembolso.",
+    "Por favor, reembólsenme {amount}.",
+]
+REQUESTS["address_fix"] += [
+    "Necesito cambiar la dirección de envío.",
+    "La dirección de mi pedido está mal, por favor corríjanla.",
+    "Envíen mi pedido a otra dirección: {addr}.",
+    "¿Puedo cambiar todavía la dirección de entrega del pedido {order}?",
+    "Me mudé, por favor manden el pedido a {addr}.",
+]
+OTHER += [
+    "¿Dónde está mi paquete?",
+    "¿Cuándo llega mi pedido?",
+    "¿Cómo puedo rastrear mi compra?",
+    "Estado del pedido {order}",
+    "Quiero cambiar la talla del {item} en mi pedido.",
+    "¿Puedo añadir un artículo a mi pedido?",
+    "¿Cómo guardo una nueva dirección en mi cuenta?",
+    "Quiero configurar una dirección de envío en mi perfil.",
+    "¿Cobran algo por cancelar un pedido?",
+    "¿Hay cargo por cancelación?",
+    "Necesito una factura de mi compra.",
+    "¿Qué métodos de pago aceptan?",
+    "Mi pago fue rechazado.",
+    "Olvidé mi contraseña.",
+    "No puedo iniciar sesión.",
+    "¿Cómo creo una cuenta?",
+    "Quiero eliminar mi cuenta.",
+    "Quiero darme de baja del boletín.",
+    "Quiero poner una queja.",
+    "¿Puedo hablar con una persona?",
+    "¿Cuánto tarda el envío?",
+    "¿Cuánto cuesta el envío a {country}?",
+    "¿Tienen el {item} en talla M?",
+    "Mi código de descuento no funciona.",
+    "¿Cuál es su política de devoluciones?",
+    "¿Venden al por mayor?",
+]

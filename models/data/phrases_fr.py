@@ -642,3 +642,59 @@ GROUPS["other"] += [
         ["la politique de remboursement", "les frais d'annulation", "les conditions de retour"],
     ),
 ]
+
+# --- Série 2 : formulations courtes et courantes (politique comme dans README.md). ---
+REQUESTS["cancel"] += [
+    "J'ai besoin d'aide pour annuler mon achat.",
+    "annuler commande {order} svp",
+    "Je veux annuler l'achat que j'ai fait {when}.",
+    "Comment annuler ma commande ?",
+    "Je ne veux plus la commande, annulez-la s'il vous plaît.",
+    "Merci de retirer le {item} de ma commande.",
+    "Demande d'annulation de la commande {order}.",
+]
+REQUESTS["refund"] += [
+    "Je veux un remboursement.",
+    "Où en est mon remboursement ?",
+    "Quand vais-je récupérer mon argent ?",
+    "Je voudrais être remboursé.",
+    "Je souhaite me faire rembourser ma commande.",
+    "Aidez-moi à obtenir un remboursement.",
+    "J'ai renvoyé le {item} {when} et j'attends toujours le remboursement.",
+    "Merci de me rembourser {amount}.",
+]
+REQUESTS["address_fix"] += [
+    "Je dois changer l'adresse de livraison.",
+    "L'adresse de ma commande est fausse, merci de la corriger.",
+    "Envoyez ma commande à une autre adresse : {addr}.",
+    "Puis-je encore modifier l'adresse de livraison de la commande {order} ?",
+    "J'ai déménagé, merci de livrer la commande à {addr}.",
+]
+OTHER += [
+    "Où est mon colis ?",
+    "Quand ma commande va-t-elle arriver ?",
+    "Comment suivre mon achat ?",
+    "Statut de la commande {order}",
+    "Je voudrais changer la taille du {item} dans ma commande.",
+    "Puis-je ajouter un article à ma commande ?",
+    "Comment enregistrer une nouvelle adresse dans mon compte ?",
+    "Je veux configurer une adresse de livraison dans mon profil.",
+    "Y a-t-il des frais d'annulation ?",
+    "Combien coûte une annulation ?",
+    "J'ai besoin d'une facture pour mon achat.",
+    "Quels moyens de paiement acceptez-vous ?",
+    "Mon paiement a été refusé.",
+    "J'ai oublié mon mot de passe.",
+    "Je n'arrive pas à me connecter.",
+    "Comment créer un compte ?",
+    "Je veux supprimer mon compte.",
+    "Je veux me désabonner de la newsletter.",
+    "Je voudrais faire une réclamation.",
+    "Puis-je parler à un conseiller ?",
+    "Combien de temps prend la livraison ?",
+    "Combien coûte la livraison vers {country} ?",
+    "Avez-vous le {item} en taille M ?",
+    "Mon code promo ne fonctionne pas.",
+    "Quelle est votre politique de retour ?",
+    "Vendez-vous en gros ?",
+]
