@@ -4,7 +4,9 @@
 
 scrubadub is installed only for this (the `bench` extra). It runs twice: its default Scrubber (what a
 user gets from `scrubadub.clean`) and one reduced to its credit-card and credential detectors, the
-fastest setup that still covers what we redact. The speed ratio is reported against both.
+fastest setup that still covers what we redact. The speed ratio is reported against both. Speeds are
+MB of mail text per second of this process's CPU time, best of several rounds, so a busy machine
+does not skew the ratio.
 """
 
 from __future__ import annotations
@@ -32,17 +34,25 @@ _NON_DIGIT = re.compile(r"\D")
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
 
 
-def _score(name: str, clean: Callable[[str], str], mails: list[Mail], repeats: int) -> dict[str, Any]:
-    """Time `clean` over every mail (best of `repeats`), then score what it left behind."""
-    texts = [m.text for m in mails]
-    size = sum(len(t.encode("utf-8")) for t in texts)
-    best = float("inf")
-    outs: list[str] = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        outs = [clean(t) for t in texts]
-        best = min(best, time.perf_counter() - t0)
+def _cpu_seconds(cleaners: list[Callable[[str], str]], texts: list[str], rounds: int) -> list[float]:
+    """CPU seconds per cleaner over all texts, best of `rounds`, the tools taking turns each round.
 
+    CPU time of this process, not wall time: other work on the machine (a shared CI box, other
+    test runs) then neither flatters nor penalises one tool, and the ratio stays put.
+    """
+    best = [float("inf")] * len(cleaners)
+    for _ in range(rounds):
+        for k, clean in enumerate(cleaners):
+            t0 = time.process_time()
+            for t in texts:
+                clean(t)
+            best[k] = min(best[k], time.process_time() - t0)
+    return best
+
+
+def _score(name: str, outs: list[str], mails: list[Mail], seconds: float) -> dict[str, Any]:
+    """What a tool left behind: recall on the secrets, damage to the keep-list, and its speed."""
+    size = sum(len(m.text.encode("utf-8")) for m in mails)
     cards = cards_gone = ibans = ibans_gone = pws = pws_gone = keep = keep_broken = 0
     clean_mails = clean_mails_touched = 0
     for mail, out in zip(mails, outs, strict=True):
@@ -63,9 +73,9 @@ def _score(name: str, clean: Callable[[str], str], mails: list[Mail], repeats: i
         "tool": name,
         "mails": len(mails),
         "mb": size / 1e6,
-        "seconds": best,
-        "mb_per_s": size / 1e6 / best,
-        "mails_per_s": len(mails) / best,
+        "seconds": seconds,
+        "mb_per_s": size / 1e6 / seconds,
+        "mails_per_s": len(mails) / seconds,
         "card_recall": cards_gone / cards if cards else None,
         "iban_recall": ibans_gone / ibans if ibans else None,
         "password_recall": pws_gone / pws if pws else None,
@@ -101,19 +111,24 @@ def _scrubadub_cleaners() -> tuple[list[tuple[str, Callable[[str], str]]], str |
 def run(quick: bool) -> list[dict[str, Any]]:
     """Run the benchmark and return one row per tool; the first row is ours."""
     mails = make_corpus(400 if quick else 4000, seed=SEED, secret_share=SECRET_SHARE)
-    rows = [_score("triage.redact", lambda t: redact(t).text, mails, repeats=3 if quick else 5)]
-    cleaners, problem = _scrubadub_cleaners()
+    texts = [m.text for m in mails]
+    tools: list[tuple[str, Callable[[str], str]]] = [("triage.redact", lambda t: redact(t).text)]
+    others, problem = _scrubadub_cleaners()
+    tools += others
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # Untimed first pass: the outputs to score, and warm-up (phonenumbers loads region tables lazily).
+        outputs = [[clean(t) for t in texts] for _, clean in tools]
+        seconds = _cpu_seconds([clean for _, clean in tools], texts, rounds=2 if quick else 3)
+    rows = [_score(name, out, mails, secs) for (name, _), out, secs in zip(tools, outputs, seconds, strict=True)]
     if problem:
         rows[0]["note"] = problem
-    for name, clean in cleaners:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for mail in mails[:100]:  # phonenumbers loads region tables lazily: warm up, untimed
-                clean(mail.text)
-            rows.append(_score(name, clean, mails, repeats=1 if quick else 2))
     ours = rows[0]["mb_per_s"]
-    for row in rows:
+    for i, row in enumerate(rows):
         row["speed_ratio"] = ours / row["mb_per_s"]  # how many times faster we are than this tool
+        # The ">= 10x scrubadub" target is about scrubadub as shipped (its default Scrubber); the
+        # two-regex setup is shown for honesty (faster than us, but it misses most cards).
+        row["baseline"] = i == 1
     return rows
 
 
