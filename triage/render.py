@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,7 +43,8 @@ def _clip(text: str, width: int) -> str:
 
 
 def queue_table(rows: list[dict[str, Any]], now: datetime, health: list[dict[str, Any]]) -> str:
-    width = shutil.get_terminal_size((140, 40)).columns
+    # Fit the reasons to a terminal; piped into a file or a pager, keep them whole.
+    width = shutil.get_terminal_size((140, 40)).columns if sys.stdout.isatty() else 10_000
     lines = [_health_line(h, datetime.now(UTC)) for h in health]  # the heartbeat is wall-clock, never pinned
     if not rows:
         lines.append("The queue is empty.")
