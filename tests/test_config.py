@@ -39,6 +39,10 @@ def test_minimal_config_gets_defaults() -> None:
         ({"summary": {"time": "25:00"}}, '[summary] time: expected "HH:MM"'),
         ({"intents": {"cancle": {"required": []}}}, "[intents.cancle]: unknown intent"),
         ({"intents": {"cancel": {"required": ["order_number", 3]}}}, "[intents.cancel] required[1]: expected a string"),
+        (
+            {"intents": {"cancel": {"required": ["card_number"]}}},
+            "[intents.cancel] required: unknown detail 'card_number'",
+        ),
         ({"source": {"kind": "imap"}, "imap": {"password_env": ""}}, "[imap] password_env: required"),
         ({"orders": {"timezone": "UTC"}}, "[orders] timezone: set the shop's time zone once, in [shop] timezone"),
         ({"orders": {"fulfillment_hours": "soon"}}, "[orders] fulfillment_hours: expected a number"),

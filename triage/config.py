@@ -296,7 +296,14 @@ def _check(cfg: Config, problems: _Problems) -> None:
         problems.add("[shop] timezone", f"unknown zone {cfg.shop.timezone!r} (use an IANA name, e.g. Europe/Berlin)")
     if "@" not in cfg.shop.support_address:
         problems.add("[shop] support_address", f"not an e-mail address: {cfg.shop.support_address!r}")
-    for name in cfg.intents:
+    from triage.extract import KNOWN_DETAILS
+
+    for name, details in cfg.intents.items():
+        for detail in details.required:
+            if detail not in KNOWN_DETAILS:
+                problems.add(
+                    f"[intents.{name}] required", f"unknown detail {detail!r}; known: {', '.join(KNOWN_DETAILS)}"
+                )
         if name not in ("cancel", "duplicate", "address_fix", "refund", "other"):
             problems.add(f"[intents.{name}]", "unknown intent; use cancel, duplicate, address_fix, refund or other")
 
