@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import random
 import re
 import sys
 import time
@@ -27,11 +28,43 @@ if str(ROOT) not in sys.path:
 
 from bench.redact_corpus import Mail, make_corpus  # noqa: E402
 from triage.redact import redact  # noqa: E402
+from triage.redact.cards import issuer_matches, luhn_ok  # noqa: E402
 
 SEED = 20261103
 SECRET_SHARE = 0.2  # share of mails that carry a card, IBAN or password (real inboxes: far fewer)
 _NON_DIGIT = re.compile(r"\D")
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_GROUP_SEP = re.compile(r"[ \-.\u00a0]")
+
+
+def card_shaped(item: str) -> bool:
+    """A run of digit groups holding a group-aligned, Luhn-valid window of a known issuer (13-19 digits).
+
+    A random USPS number in 4-digit groups does so about 4% of the time; triage.redact then removes
+    that window (a card typed after an order number looks the same), so the keep-list damage it
+    causes is counted apart from the rest.
+    """
+    groups = _GROUP_SEP.split(item)
+    if not all(g.isdigit() for g in groups):
+        return False
+    for i in range(len(groups)):
+        for j in range(i + 1, len(groups) + 1):
+            w = "".join(groups[i:j])
+            if len(groups[i]) == 4 and 13 <= len(w) <= 19 and luhn_ok(w) and issuer_matches(w):
+                return True
+    return False
+
+
+def usps_ambiguity(n: int, seed: int = SEED) -> tuple[int, int]:
+    """(numbers that lost a card-shaped window, numbers): random 22-digit USPS IMpb numbers in 4-digit groups."""
+    rng = random.Random(seed)
+    hits = 0
+    for _ in range(n):
+        digits = "9" + rng.choice("2345") + "".join(rng.choice("0123456789") for _ in range(19))
+        total = sum(int(c) * (3 if k % 2 == 0 else 1) for k, c in enumerate(reversed(digits)))
+        digits += str(-total % 10)  # the USPS mod-10 check digit
+        hits += bool(redact("Tracking " + " ".join(digits[k : k + 4] for k in range(0, 22, 4))).findings)
+    return hits, n
 
 
 def _cpu_seconds(cleaners: list[Callable[[str], str]], texts: list[str], rounds: int) -> list[float]:
@@ -53,8 +86,8 @@ def _cpu_seconds(cleaners: list[Callable[[str], str]], texts: list[str], rounds:
 def _score(name: str, outs: list[str], mails: list[Mail], seconds: float) -> dict[str, Any]:
     """What a tool left behind: recall on the secrets, damage to the keep-list, and its speed."""
     size = sum(len(m.text.encode("utf-8")) for m in mails)
-    cards = cards_gone = ibans = ibans_gone = pws = pws_gone = keep = keep_broken = 0
-    clean_mails = clean_mails_touched = 0
+    cards = cards_gone = ibans = ibans_gone = pws = pws_gone = keep = keep_broken = keep_shaped = 0
+    clean_mails = clean_mails_touched = clean_mails_shaped = 0
     for mail, out in zip(mails, outs, strict=True):
         out_digits = _NON_DIGIT.sub("", out)
         out_alnum = _NON_ALNUM.sub("", out).upper()
@@ -65,10 +98,17 @@ def _score(name: str, outs: list[str], mails: list[Mail], seconds: float) -> dic
         pws += len(mail.passwords)
         pws_gone += sum(p not in out for p in mail.passwords)
         keep += len(mail.keep)
-        keep_broken += sum(k not in out for k in mail.keep)
+        broken = [k for k in mail.keep if k not in out]
+        shaped = sum(map(card_shaped, broken))
+        keep_broken += len(broken) - shaped
+        keep_shaped += shaped
         if not (mail.cards or mail.ibans or mail.passwords):
             clean_mails += 1
-            clean_mails_touched += out != mail.text
+            if out != mail.text:
+                if any(map(card_shaped, mail.keep)):
+                    clean_mails_shaped += 1
+                else:
+                    clean_mails_touched += 1
     return {
         "tool": name,
         "mails": len(mails),
@@ -81,7 +121,9 @@ def _score(name: str, outs: list[str], mails: list[Mail], seconds: float) -> dic
         "password_recall": pws_gone / pws if pws else None,
         "keep_items": keep,
         "keep_destroyed": keep_broken,
+        "keep_card_shaped_destroyed": keep_shaped,
         "secret_free_mails_changed": clean_mails_touched,
+        "secret_free_mails_changed_card_shaped": clean_mails_shaped,
         "secret_free_mails": clean_mails,
     }
 
@@ -140,6 +182,10 @@ def _ratio(row: dict[str, Any], i: int) -> str:
     return "—" if i == 0 else f"{row['speed_ratio']:.1f}×"
 
 
+def _plus(n: int) -> str:
+    return f" (+{n} card-shaped)" if n else ""
+
+
 def to_markdown(rows: list[dict[str, Any]]) -> str:
     head = (
         "| tool | MB/s | mails/s | card recall | IBAN recall | password recall | keep-list destroyed"
@@ -149,7 +195,9 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
         f"| {r['tool']} | {r['mb_per_s']:.2f} | {r['mails_per_s']:.0f} | {_pct(r['card_recall'])}"
         f" | {_pct(r['iban_recall'])} | {_pct(r['password_recall'])}"
-        f" | {r['keep_destroyed']}/{r['keep_items']} | {r['secret_free_mails_changed']}/{r['secret_free_mails']}"
+        f" | {r['keep_destroyed']}/{r['keep_items']}{_plus(r['keep_card_shaped_destroyed'])}"
+        f" | {r['secret_free_mails_changed']}/{r['secret_free_mails']}"
+        f"{_plus(r['secret_free_mails_changed_card_shaped'])}"
         f" | {_ratio(r, i)} |"
         for i, r in enumerate(rows)
     ]
@@ -170,6 +218,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"NOTE: {first['note']}; reporting triage.redact alone")
     print()
     print(to_markdown(rows))
+    hits, n = usps_ambiguity(20_000 if args.quick else 100_000)
+    print()
+    print(
+        f"card-shaped: a USPS number holding a Luhn-valid issuer window, redacted by design. Random 22-digit USPS"
+        f" numbers in 4-digit groups that lose such a window: {hits}/{n} ({100 * hits / n:.2f}%)"
+    )
     return 0
 
 

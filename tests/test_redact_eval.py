@@ -1,6 +1,6 @@
 """Redaction against the public evaluation data in ../shared/eval: recall on cards and IBANs, false positives.
 
-The data is for measuring only; nothing in triage/redact.py is tuned to a row. The folder sits beside
+The data is for measuring only; nothing in triage/redact/ is tuned to a row. The folder sits beside
 the checkout (CI puts it there too), so a missing folder fails these tests instead of skipping them.
 """
 

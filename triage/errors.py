@@ -1,15 +1,15 @@
 """The one error tree: every failure a user can fix is a TriageError that says how.
 
-    TriageError
-    ├── ConfigError        inbox.toml is wrong (exit 2)
-    ├── UsageError         a command was called wrongly (exit 2)
-    ├── MailboxError       the mail source could not be read
-    │   └── LoginError     the server refused the credentials
-    ├── ModelError         the intent model is missing or broken
-    ├── DeliveryError      the SMTP server did not take the daily summary
-    ├── StoreError         the SQLite store cannot be opened or written
-    ├── OrdersError        an orders file cannot be read
-    └── TemplateError      a reply or report template is broken
+TriageError
+├── ConfigError        inbox.toml is wrong (exit 2)
+├── UsageError         a command was called wrongly (exit 2)
+├── MailboxError       the mail source could not be read
+│   └── LoginError     the server refused the credentials
+├── ModelError         the intent model is missing or broken
+├── DeliveryError      the SMTP server did not take the daily summary
+├── StoreError         the SQLite store cannot be opened or written
+├── OrdersError        an orders file cannot be read
+└── TemplateError      a reply or report template is broken
 """
 
 from __future__ import annotations

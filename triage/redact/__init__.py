@@ -1,0 +1,184 @@
+"""Redaction: finds card data, bank details and passwords in text and replaces them with markers.
+
+Everything downstream (store, logs, classifier, drafts, summaries) only ever sees
+the output of this module, so it errs towards removing a secret, but it must not
+eat the numbers agents work with: order and tracking numbers, phone numbers,
+prices, dates and postal codes. Findings record kind and position, never the value.
+
+How a decision is made, cheapest test first:
+- card_number: 13-19 digits (single spaces, dashes or dots between groups)
+  bounded by non-digits, passing Luhn, and either a known issuer prefix+length
+  with a card-like grouping, or a card word right next to it. Inside a longer
+  run of groups ("Order 1042 4111 1111 1111 1111"), every group-aligned window
+  of a known issuer that passes Luhn is a card and the other groups stay; so a
+  USPS number holding such a window (about 4% of random ones) loses it: a safe
+  failure, where a leaked card is not. A 17-19 digit unbroken run yields a card
+  at either end only with a card word by it.
+- iban: country code + check digits, the registry length for that country,
+  mod-97 and BBAN structure (python-stdnum), ending on a group boundary.
+- card_cvv / card_expiry / bank_account / password: only behind a cue word
+  ("CVV", "exp", "sort code", "password is", "PIN", "seed phrase", ...), or for
+  CVV/expiry, chained right after a card number.
+
+The package, one job per module: `cards` (issuer table, Luhn, card windows in digit runs), `iban`,
+`cues` (the cue-word scanner), `secrets` (the values behind cues), `markers` (marker text and
+blanking); this module runs them over a text and a message.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+
+from triage.records import Attachment, Finding, ParsedMessage, Redaction
+from triage.redact.cards import CHUNK_RE, cards_in_chunk
+from triage.redact.iban import IBAN_CHECK_DIGITS, IBAN_CHECK_RE, iban_at, iban_shape
+from triage.redact.markers import KINDS, marker_for, mask, mask_markers
+from triage.redact.secrets import chained_after_cards, find_cued
+
+__all__ = ["KINDS", "redact", "redact_message"]
+
+# Overlaps are settled by this order: the more specific, checksum-backed kind wins.
+_PRIORITY = {"iban": 0, "card_number": 1, "bank_account": 2, "password": 3, "card_expiry": 4, "card_cvv": 5}
+_NEAR_DIGIT_RE = re.compile(r"[0-9]")
+
+# One pass finds both: a long digit chunk (maybe a card), or the check digits of a possible IBAN.
+# (No capture group: it would cost the engine its fast skip to the next digit. The length tells them
+# apart: check digits are 2 characters, a chunk at least 13.)
+_NUMBER_RE = re.compile(rf"{CHUNK_RE.pattern}|{IBAN_CHECK_DIGITS}")
+
+
+def _find_numbers(text: str) -> list[Finding]:
+    """IBANs and card numbers (plus a CVV glued to a card), in one scan over the digits."""
+    out: list[Finding] = []
+    blocked: list[tuple[int, int]] = []
+    mistyped: list[tuple[int, int]] = []  # IBAN-shaped but failing the checks
+    for m in _NUMBER_RE.finditer(text):
+        start = m.start()
+        chunk = m.group() if m.end() - start > 2 else None
+        # A chunk can start with an IBAN's check digits ("DE89 3704 0044 …"); test that first.
+        if chunk is None or IBAN_CHECK_RE.match(text, start):
+            iban = iban_at(text, start)
+            if iban is not None:
+                out.append(iban)
+                blocked.append((iban.start, iban.end))
+            elif (shape := iban_shape(text, start)) is not None:
+                mistyped.append(shape)
+        if chunk is not None:
+            # IBANs come in text order, so only the latest can reach into this chunk.
+            cards_in_chunk(text, start, chunk, blocked[-1:], out, mistyped[-1:])
+    return out
+
+
+def _resolve(candidates: list[Finding]) -> list[Finding]:
+    """Keep non-overlapping findings, the higher-priority kind first, then the longer span."""
+    ordered = sorted(candidates, key=lambda f: (_PRIORITY[f.kind], f.start, -(f.end - f.start)))
+    kept: list[Finding] = []  # sorted by start, never overlapping
+    starts: list[int] = []
+    for f in ordered:
+        if f.end <= f.start:
+            continue
+        i = bisect.bisect_right(starts, f.start)
+        if (i and kept[i - 1].end > f.start) or (i < len(kept) and kept[i].start < f.end):
+            continue
+        kept.insert(i, f)
+        starts.insert(i, f.start)
+    return kept
+
+
+def _detect(scan: str, card_context: list[tuple[int, int]]) -> list[Finding]:
+    """One pass of every detector over `scan`, overlaps settled."""
+    numbers = _find_numbers(scan)
+    card_spans = [(f.start, f.end) for f in numbers if f.kind == "card_number"]
+    if numbers:
+        # The cue patterns then see what a second pass would see: a blank where the number was.
+        scan = mask(scan, [(f.start, f.end) for f in numbers])
+    candidates = numbers + find_cued(scan, sorted(card_spans + card_context))
+    if card_spans:
+        candidates.extend(chained_after_cards(scan, card_spans))
+    return _resolve(candidates) if candidates else []
+
+
+def redact(text: str) -> Redaction:
+    """Replace every secret in `text` with a marker; findings point into the original text.
+
+    Idempotent: markers are never re-read, so redacting redacted text changes nothing.
+    """
+    if not text:
+        return Redaction(text, ())
+    scan, card_context = text, []
+    if "[" in text:
+        scan, card_context = mask_markers(text)
+    findings: list[Finding] = []
+    # Removing one secret can expose another (a card that shared a digit run with an expiry), which a
+    # second call would then find. Detect again on the blanked text until nothing new turns up, so a
+    # second call never does.
+    for _ in range(4):
+        new = _detect(scan, card_context)
+        if not new:
+            break
+        findings.extend(new)
+        card_context = card_context + [(f.start, f.end) for f in new if f.kind == "card_number"]
+        scan = mask(scan, [(f.start, f.end) for f in new])
+        if not any(_NEAR_DIGIT_RE.search(scan, max(0, f.start - 3), min(len(scan), f.end + 3)) for f in new):
+            break  # nothing number-like borders a blank, so a second look cannot find more
+    if not findings:
+        return Redaction(text, ())
+    findings.sort(key=lambda f: f.start)
+
+    parts: list[str] = []
+    last = 0
+    for f in findings:
+        parts.append(text[last : f.start])
+        parts.append(marker_for(f, text))
+        last = f.end
+    parts.append(text[last:])
+    return Redaction("".join(parts), tuple(findings))
+
+
+def _merge_max(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    return {k: max(a.get(k, 0), b.get(k, 0)) for k in a.keys() | b.keys()}
+
+
+def _add(a: dict[str, int], b: dict[str, int]) -> None:
+    for k, v in b.items():
+        a[k] = a.get(k, 0) + v
+
+
+def redact_message(msg: ParsedMessage) -> tuple[ParsedMessage, dict[str, int]]:
+    """Redact every human-written field of a message; return the copy and {kind: count}.
+
+    new_text, quoted_text and signature are slices of body_text, so a secret is
+    counted once: per kind, the larger of the body's count and the slices' count
+    (they agree unless a parser normalised the slices differently).
+    """
+    subject = redact(msg.subject)
+    from_name = redact(msg.from_name)
+    body = redact(msg.body_text)
+    new = redact(msg.new_text)
+    quoted = redact(msg.quoted_text)
+    signature = redact(msg.signature)
+    attachments: list[Attachment] = []
+    counts: dict[str, int] = {}
+    for att in msg.attachments:
+        r = redact(att.filename)
+        _add(counts, r.counts())
+        attachments.append(dataclasses.replace(att, filename=r.text) if r.findings else att)
+    _add(counts, subject.counts())
+    _add(counts, from_name.counts())
+    slices: dict[str, int] = {}
+    for r in (new, quoted, signature):
+        _add(slices, r.counts())
+    _add(counts, _merge_max(body.counts(), slices))
+    redacted = dataclasses.replace(
+        msg,
+        subject=subject.text,
+        from_name=from_name.text,
+        body_text=body.text,
+        new_text=new.text,
+        quoted_text=quoted.text,
+        signature=signature.text,
+        attachments=tuple(attachments),
+    )
+    return redacted, {k: v for k, v in counts.items() if v}

@@ -1,0 +1,409 @@
+"""Card numbers: the issuer table, Luhn, and which digit runs (or group-aligned windows of them) are cards.
+
+A run of 13-19 digits (single spaces, dashes or dots between groups) bounded by non-digits is a card
+when it passes Luhn and either has a known issuer's prefix and length in a card-like grouping (the
+strong rule), or a card word stands right next to it. Inside a longer run of groups, every group-aligned
+window passing the strong rule is a card, the other groups (an order number) staying; in a 17-19 digit
+unbroken run, only a strong card at either end, with a card word by it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+
+from triage.records import Finding
+from triage.redact.markers import overlaps
+
+# (first prefix, last prefix, allowed lengths). Published IIN ranges; UATP and
+# other prefix-less schemes are only taken with a card word next to them.
+_D = range(16, 20)
+_ISSUER_RANGES: tuple[tuple[str, str, frozenset[int]], ...] = (
+    ("4", "4", frozenset({13, 16, 19})),  # Visa (incl. Electron)
+    ("51", "55", frozenset({16})),  # Mastercard
+    ("2221", "2720", frozenset({16})),  # Mastercard 2-series
+    ("34", "34", frozenset({15})),  # American Express
+    ("37", "37", frozenset({15})),
+    ("6011", "6011", frozenset(_D)),  # Discover
+    ("644", "649", frozenset(_D)),
+    ("65", "65", frozenset(_D)),
+    ("300", "305", frozenset(range(14, 20))),  # Diners Club
+    ("3095", "3095", frozenset(range(14, 20))),
+    ("36", "36", frozenset(range(14, 20))),
+    ("38", "39", frozenset(range(14, 20))),
+    ("3528", "3589", frozenset(_D)),  # JCB
+    ("3088", "3088", frozenset({16})),  # JCB's older 16-digit ranges
+    ("3096", "3096", frozenset({16})),
+    ("3112", "3112", frozenset({16})),
+    ("3158", "3158", frozenset({16})),
+    ("3337", "3337", frozenset({16})),
+    ("62", "62", frozenset(_D)),  # UnionPay
+    ("81", "81", frozenset(_D)),
+    ("5018", "5018", frozenset(range(13, 20))),  # Maestro
+    ("5020", "5020", frozenset(range(13, 20))),
+    ("5038", "5038", frozenset(range(13, 20))),
+    ("5893", "5893", frozenset(range(13, 20))),
+    ("6304", "6304", frozenset(range(13, 20))),
+    ("6759", "6759", frozenset(range(13, 20))),
+    ("6761", "6763", frozenset(range(13, 20))),
+    ("2200", "2204", frozenset(_D)),  # Mir
+    ("5019", "5019", frozenset({16})),  # Dankort
+)
+
+
+def _lengths_by_prefix4() -> dict[str, frozenset[int]]:
+    """Every 4-digit prefix mapped to the card lengths some scheme allows for it: one dict lookup per number."""
+    out: dict[str, frozenset[int]] = {}
+    for p in range(10000):
+        key = f"{p:04d}"
+        lengths: set[int] = set()
+        for lo, hi, allowed in _ISSUER_RANGES:
+            if lo <= key[: len(lo)] <= hi:
+                lengths |= allowed
+        if lengths:
+            out[key] = frozenset(lengths)
+    return out
+
+
+_LENGTHS_BY_PREFIX4 = _lengths_by_prefix4()
+
+_SEP = " \\-.\u00a0\u2009\u202f"
+# At least 13 ASCII digits with single separators between groups. No look-behind is needed for the
+# digit-run boundary: the match is greedy and scanning is left to right, so a match never starts
+# right after a digit (and the pattern stays eligible for the engine's fast first-character skip).
+# The look-ahead (a plain character-class run) rejects short numbers before the real pattern runs.
+CHUNK_RE = re.compile(rf"[0-9](?=[0-9{_SEP}]{{12}})(?:[{_SEP}]?[0-9]){{12,}}")
+_SPLIT_RE = re.compile(rf"[{_SEP}]")
+
+CARD_WORD_RE = re.compile(
+    r"\b(?:(?:credit|debit|kredit|bank|ec|gift)[\s-]?)?(?:cards?|karten?|cartes?|tarjetas?|carta|kaart)\b"
+    r"|\b(?:kreditkarte\w*|kartennummer|visa|mastercard|master\s+card|amex|american\s+express|discover"
+    r"|diners(?:\s+club)?|jcb|unionpay|maestro|uatp|airplus|cvv2?|cvc2?)\b",
+    re.IGNORECASE,
+)
+_NOT_CARD_WORD_RE = re.compile(
+    r"\b(?:orders?|bestell\w*|commande|pedido|ordine|tracking|sendung\w*|shipment|parcel|paket|awb"
+    r"|invoice|rechnung|facture|factura|ref|reference|ean|gtin|upc|barcode|sku|isbn|article|artikel"
+    r"|item|imei|serial|tel|phone|telefon|fax|mobile|handy|customer|kunden\w*)\b",
+    re.IGNORECASE,
+)
+# A digit, or a blank left by a number already removed: both separate a cue word from a number.
+_NUMBERISH_RE = re.compile(r"[\d\ue000]")
+_DATE_TAIL_RE = re.compile(r"[/.]\d")
+
+
+_LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")  # each digit doubled, digits of the result summed
+
+
+def luhn_ok(digits: str) -> bool:
+    """Luhn check. python-stdnum's luhn.checksum gives the same answers (the tests compare them) but is
+    several times slower, and this runs on every long digit run in every mail."""
+    return (sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_LUHN_DOUBLED)))) % 10 == 0
+
+
+def issuer_matches(digits: str) -> bool:
+    """True when `digits` has the prefix and length of a known card scheme (Luhn not checked)."""
+    return len(digits) in _LENGTHS_BY_PREFIX4.get(digits[:4], ())
+
+
+def _card_like_layout(groups: list[str]) -> bool:
+    """Cards are written 4-4-4-4, 4-6-5, 4-4-4-4-3 and the like; 3-7-7 (Amazon order ids) is not a card."""
+    if len(groups) == 1:
+        return True
+    if len(groups[0]) != 4:
+        return False
+    return all(len(g) in (4, 6) for g in groups[1:-1]) and 1 <= len(groups[-1]) <= 6
+
+
+def _words_then_nothing(segment: str) -> bool:
+    """True when a text segment between a cue and a number holds no digits and no competing cue."""
+    return not _NUMBERISH_RE.search(segment) and not _NOT_CARD_WORD_RE.search(segment)
+
+
+# Every card word contains one of these; a substring test on a short window is far cheaper than the regex.
+_CARD_STEMS = ("card", "kart", "cart", "tarj", "kaart", "visa", "master", "amex", "american", "discover")
+_CARD_STEMS_2 = ("diners", "jcb", "unionpay", "maestro", "uatp", "airplus", "cvv", "cvc")
+
+
+def _card_word_adjacent(text: str, start: int, end: int) -> bool:
+    """A card word within a few words before (or just after) the number, with nothing number-like between."""
+    lo = max(0, start - 48)
+    window = text[lo : end + 32].lower()
+    if not any(w in window for w in _CARD_STEMS) and not any(w in window for w in _CARD_STEMS_2):
+        return False
+    before = None
+    for m in CARD_WORD_RE.finditer(text, lo, start):
+        before = m
+    if before is not None and _words_then_nothing(text[before.end() : start]):
+        return True
+    m = CARD_WORD_RE.search(text, end, min(len(text), end + 32))
+    return m is not None and _words_then_nothing(text[end : m.start()])
+
+
+def _card_word_near(text: str, start: int, end: int) -> bool:
+    """A card word next to the number and no order/phone/EAN word closer to it."""
+    return _card_word_adjacent(text, start, end) and not _not_card_word_before(text, start)
+
+
+def _not_card_word_before(text: str, start: int) -> bool:
+    """An order, tracking, EAN or phone word just before the number, on its line, with no card word after it."""
+    lo = max(0, start - 24, text.rfind("\n", 0, start) + 1)
+    last = None
+    for m in _NOT_CARD_WORD_RE.finditer(text, lo, start):
+        last = m
+    if last is None or _NUMBERISH_RE.search(text, last.end(), start):
+        return False
+    return CARD_WORD_RE.search(text, last.end(), start) is None
+
+
+def _phone_prefixed(text: str, start: int) -> bool:
+    """`+49 1512 3456789` is a phone number even when its digits happen to look like a Visa."""
+    i = start - 1
+    while i >= 0 and text[i] in " (\u00a0":
+        i -= 1
+    return i >= 0 and text[i] == "+"
+
+
+def _glued_to_letters(text: str, start: int, end: int) -> bool:
+    """Digits run into letters in hex or base64 blobs and identifiers, not in a typed card number."""
+    return (start > 0 and text[start - 1].isascii() and text[start - 1].isalpha()) or (
+        end < len(text) and text[end].isascii() and text[end].isalpha()
+    )
+
+
+def _strong_card(text: str, start: int, end: int, digits: str, groups: list[str]) -> bool:
+    """The strong rule: a known issuer's prefix and length, a card-like grouping, Luhn. Cheap tests first."""
+    if not 13 <= len(digits) <= 19 or not issuer_matches(digits) or not _card_like_layout(groups):
+        return False
+    if not luhn_ok(digits) or _phone_prefixed(text, start) or _glued_to_letters(text, start, end):
+        return False
+    # A 13-digit run after "EAN", "order", "tel" is a barcode or id, not an old Visa.
+    return len(digits) != 13 or not _not_card_word_before(text, start)
+
+
+def _is_card(text: str, start: int, end: int, digits: str, groups: list[str], word_near: Callable[[], bool]) -> bool:
+    """The strong rule, or Luhn with a card word right by the number (UATP and other prefix-less schemes).
+
+    `word_near` says (once per digit chunk, on demand) whether a card word sits right by the chunk.
+    """
+    if not 13 <= len(digits) <= 19 or _glued_to_letters(text, start, end):
+        return False
+    if issuer_matches(digits) and _card_like_layout(groups):
+        return _strong_card(text, start, end, digits, groups)
+    return luhn_ok(digits) and not _phone_prefixed(text, start) and word_near()
+
+
+def _plain_card_at(groups: list[str], seps: list[str], i: int) -> bool:
+    """Whether groups[i:] begin with a Luhn-valid issuer number: two cards written back to back."""
+    digits = ""
+    for k in range(i, len(groups)):
+        if k > i + 1 and seps[k - 1] != seps[i]:
+            return False
+        digits += groups[k]
+        if len(digits) > 19:
+            return False
+        if len(digits) >= 13 and luhn_ok(digits) and issuer_matches(digits):
+            return True
+    return False
+
+
+def cards_in_chunk(
+    text: str,
+    start: int,
+    chunk: str,
+    blocked: list[tuple[int, int]],
+    out: list[Finding],
+    mistyped: Sequence[tuple[int, int]] = (),
+) -> None:
+    """Add the cards in a digit chunk (and a CVV glued to one) to `out`.
+
+    `blocked`: IBANs, never part of a card. `mistyped`: IBAN-shaped spans that fail mod-97 or the
+    registry format; a window inside one is only a card when set off on both sides.
+    """
+    if chunk.isdigit():
+        _cards_in_run(text, start, chunk, blocked, out)
+    else:
+        groups = _SPLIT_RE.split(chunk)
+        n = len(groups)
+        # Where a scheme prefix could start; none and no card word (a USPS run): nothing to look at.
+        may_start = [(groups[i] + (groups[i + 1] if i + 1 < n else ""))[:4] in _LENGTHS_BY_PREFIX4 for i in range(n)]
+        near = None
+        if not any(may_start):
+            near = _card_word_near(text, start, start + len(chunk))
+            if not near:
+                return
+        _Groups(text, start, chunk, groups, blocked, mistyped, near).find(may_start, out)
+
+
+def _cards_in_run(text: str, start: int, run: str, blocked: list[tuple[int, int]], out: list[Finding]) -> None:
+    """One unbroken run of digits: a card, or (17-19 digits, a card word by it) a known issuer's card at
+    either end of it, glued to a short number: "card 4111111111111111123", "Karte 0424111111111111111"."""
+    end = start + len(run)
+    if len(run) > 19 or overlaps(start, end, blocked):
+        return
+    if _is_card(text, start, end, run, [run], lambda: _card_word_near(text, start, end)):
+        out.append(Finding("card_number", start, end))
+        return
+    if len(run) < 17 or _glued_to_letters(text, start, end) or not _card_word_near(text, start, end):
+        return
+    for size in range(len(run) - 1, 12, -1):  # the longest reading first, the start before the end
+        if _strong_card(text, start, start + size, run[:size], [run[:size]]):
+            out.append(Finding("card_number", start, start + size))
+            if len(run) - size in (3, 4) and not _DATE_TAIL_RE.match(text, end):
+                out.append(Finding("card_cvv", start + size, end))  # the code glued to the card
+            return
+        if _strong_card(text, end - size, end, run[-size:], [run[-size:]]):
+            out.append(Finding("card_number", end - size, end))  # an order number glued in front stays
+            return
+
+
+class _Groups:
+    """A chunk of digit groups ("1042 4111 1111 1111 1111 123") cut into group-aligned windows.
+
+    Every window that passes the strong rule is a card wherever it sits in the run: card data must
+    never rest anywhere, so when a longer run (a 22-digit USPS number, say) holds a Luhn-valid
+    issuer-shaped window, redacting part of a tracking number is the failure we choose. Where such
+    windows overlap, the one set off from its neighbours wins (by the end of the run, a different
+    separator, a 3-digit CVV after it, another card); then the one ending at the run's end, since a
+    number typed before a card is an order number and one after it a CVV or expiry. Windows without
+    an issuer are cards only with Luhn and a card word next to the run, as in a 13-19 digit run.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        chunk: str,
+        groups: list[str],
+        blocked: list[tuple[int, int]],
+        mistyped: Sequence[tuple[int, int]],
+        near: bool | None,
+    ) -> None:
+        self.text, self.start, self.chunk, self.blocked, self.mistyped = text, start, chunk, blocked, mistyped
+        self.groups = groups
+        self.n = len(groups)
+        self.offs: list[int] = []  # offs[k]: where group k starts in the chunk
+        pos = 0
+        for g in groups:
+            self.offs.append(pos)
+            pos += len(g) + 1
+        self.seps = [chunk[self.offs[k] - 1] for k in range(1, self.n)]  # seps[k] sits between groups k and k+1
+        self.cum = [0]  # cum[k]: digits in groups[:k]
+        for g in groups:
+            self.cum.append(self.cum[-1] + len(g))
+        self._near = near  # a card word right by the chunk; None: not looked up yet
+
+    def word_near(self) -> bool:
+        if self._near is None:
+            self._near = _card_word_near(self.text, self.start, self.start + len(self.chunk))
+        return self._near
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Text offsets of groups[i:j]."""
+        return self.start + self.offs[i], self.start + self.offs[j - 1] + len(self.groups[j - 1])
+
+    def windows(self, i: int, stop: int) -> list[int]:
+        """Ends j (longest first) of the windows groups[i:j], j <= stop, of 13-19 digits with one separator."""
+        cum, seps = self.cum, self.seps
+        out = []
+        for j in range(min(stop, bisect.bisect_right(cum, cum[i] + 19) - 1), i, -1):
+            if cum[j] - cum[i] < 13:
+                break
+            if j - i > 1 and any(x != seps[i] for x in seps[i : j - 1]):
+                continue
+            s, e = self.span(i, j)
+            if not overlaps(s, e, self.blocked):
+                out.append(j)
+        return out
+
+    def left_set_off(self, i: int, j: int) -> bool:
+        return (
+            i == 0
+            or j - i == 1
+            or self.seps[i - 1] != self.seps[i]
+            or overlaps(self.start + self.offs[i - 1], self.start + self.offs[i] - 1, self.blocked)  # an IBAN
+        )
+
+    def right_set_off(self, i: int, j: int) -> bool:
+        """Set off on the right; a final group of 3 digits (4 after an Amex 15) after it reads as a CVV."""
+        short_tail = 4 if self.cum[j] - self.cum[i] == 15 else 3
+        return (
+            j == self.n
+            or j - i == 1
+            or self.seps[j - 1] != self.seps[i]
+            or (j == self.n - 1 and len(self.groups[-1]) <= short_tail)
+            or _plain_card_at(self.groups, self.seps, j)
+        )
+
+    def strong_windows(self, may_start: list[bool]) -> list[tuple[int, int]]:
+        """The windows passing the strong rule, overlaps settled as the class docstring says; sorted."""
+        found: list[tuple[int, int]] = []
+        for i in range(self.n):
+            if may_start[i]:
+                for j in self.windows(i, self.n):
+                    sub = self.groups[i:j]
+                    s, e = self.span(i, j)
+                    if not _strong_card(self.text, s, e, "".join(sub), sub):
+                        continue
+                    if overlaps(s, e, self.mistyped) and not (self.left_set_off(i, j) and self.right_set_off(i, j)):
+                        continue  # the middle of a mistyped IBAN
+                    found.append((i, j))
+        if len(found) < 2:
+            return found
+        ends = {j for _, j in found}
+
+        def rank(w: tuple[int, int]) -> tuple[int, int, int, int]:
+            i, j = w
+            digits = self.cum[j] - self.cum[i]
+            right = self.right_set_off(i, j)
+            left = self.left_set_off(i, j) or i in ends
+            return left + right, right, digits, i
+
+        chosen: list[tuple[int, int]] = []
+        for i, j in sorted(found, key=rank, reverse=True):
+            if all(j <= a or b <= i for a, b in chosen):
+                chosen.append((i, j))
+        return sorted(chosen)
+
+    def find(self, may_start: list[bool], out: list[Finding]) -> None:
+        """Add the cards (strong windows first, then card-word ones between them) and glued CVVs to `out`."""
+        n = self.n
+        strong = self.strong_windows(may_start)
+        i = k = 0
+        while i < n:
+            if k < len(strong) and strong[k][0] == i:
+                j = strong[k][1]
+                k += 1
+            else:
+                # Windows without an issuer: need a card word; none may reach into a strong window.
+                stop = strong[k][0] if k < len(strong) else n
+                j = self.weak_window(i, stop) if self.word_near() else 0
+                if not j:
+                    i += 1
+                    continue
+            self.emit(i, j, out)
+            i = j
+
+    def weak_window(self, i: int, stop: int) -> int:
+        """The end of the longest card window at groups[i] short of `stop`, or 0 (a card word is by the run)."""
+        for j in self.windows(i, stop):
+            sub = self.groups[i:j]
+            if _is_card(self.text, *self.span(i, j), "".join(sub), sub, self.word_near):
+                return j
+        return 0
+
+    def emit(self, i: int, j: int, out: list[Finding]) -> None:
+        groups, n = self.groups, self.n
+        # "4111 1111 1111 1111 123": prefer card + CVV over a 19-digit reading that
+        # would put the CVV's digits into the marker.
+        if j == n and j - i > 2 and len(groups[j - 1]) < 4:
+            sub = groups[i : j - 1]
+            s, e = self.span(i, j - 1)
+            if sum(map(len, sub)) >= 13 and _is_card(self.text, s, e, "".join(sub), sub, self.word_near):
+                j -= 1
+        out.append(Finding("card_number", *self.span(i, j)))
+        if j == n - 1 and 3 <= len(groups[j]) <= 4:
+            cs, ce = self.span(j, j + 1)
+            if not _DATE_TAIL_RE.match(self.text, ce):
+                out.append(Finding("card_cvv", cs, ce))  # the code glued to the card: "… 1111.123"

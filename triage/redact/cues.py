@@ -1,0 +1,116 @@
+"""Cue words: where "CVV", "exp", "sort code", "password is", "PIN", "seed phrase"… stand, and of which kind.
+
+One first-letter trie over every cue, built once from the table below, scans a mail in a single pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Cue words, lower case, each alternative starting with a literal letter so the
+# scanner below can be a first-letter trie (several times faster than one big
+# case-insensitive alternation). Order matters within a kind and between kinds:
+# one-time codes come before passwords so "one-time password" is an OTP cue.
+_CUES: tuple[tuple[str, str], ...] = (
+    ("otp", r"one[\s-]?time[\s-]?(?:code|pass(?:word|code)|pin)"),
+    ("otp", r"otp|2fa(?:\s+code)?|two[\s-]factor\s+code|verification\s+code|login\s+code|sign[\s-]?in\s+code"),
+    ("otp", r"access\s+code|auth(?:entication)?\s+code|sms[\s-]code|mtan|itan|tan"),
+    ("otp", r"einmal(?:code|passwort|kennwort)|best[äa]tigungscode|verifizierungscode"),
+    ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
+    ("seed", r"secret\s+(?:recovery|seed|backup|mnemonic|wallet)\s+(?:phrase|words)"),
+    ("seed", r"recovery\s+(?:phrase|words)|seed\s+(?:phrase|words)|backup\s+(?:phrase|words)"),
+    ("seed", r"wallet\s+(?:phrase|words)|mnemonic(?:\s+phrase)?|wiederherstellungsphrase"),
+    ("seed", r"phrase\s+de\s+r[ée]cup[ée]ration|frase\s+(?:semilla|de\s+recuperaci[óo]n)"),
+    ("codes", r"recovery\s+codes?|backup\s+codes?|wiederherstellungscodes?"),
+    ("cvv", r"card\s+(?:security|verification)\s+(?:code|value|number)|cvv2?|cvc2?|cid|csc|cvn|cav2"),
+    ("cvv", r"kartenpr[üu]f(?:nummer|ziffer|code)|pr[üu]f(?:ziffer|nummer)|cryptogramme(?:\s+visuel)?"),
+    ("sec", r"security\s+code|sicherheitscode|code\s+de\s+s[ée]curit[ée]|c[óo]digo\s+de\s+seguridad"),
+    ("sec", r"codice\s+di\s+sicurezza"),
+    ("exp", r"exp(?:iry|iration|ires?|\.)?(?:\s+date)?|valid\s+(?:thru|through|till|until|to)|good\s+thru"),
+    ("exp", r"g[üu]ltig\s+bis|ablaufdatum|verfallsdatum|date\s+d'expiration|vencimiento|scadenza"),
+    ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
+    ("bank", r"bank\s+account(?:\s+(?:number|no\.?|nr\.?|\#))?|account\s+(?:number|no\.?|nr\.?|\#)|account(?=\s*[:#])"),
+    ("bank", r"acct\.?(?:\s*(?:number|no\.?|\#))?|a/c(?:\s*no\.?)?"),
+    ("bank", r"checking\s+account(?:\s+(?:number|no\.?))?|savings\s+account(?:\s+(?:number|no\.?))?"),
+    ("bank", r"current\s+account(?:\s+(?:number|no\.?))?|routing(?:\s+(?:number|no\.?|\#))?"),
+    ("bank", r"aba(?:\s+routing)?(?:\s+(?:number|no\.?|\#))?|rtn|sort\s*code|bsb(?:\s+number)?"),
+    ("bank", r"transit\s+number|institution\s+number|blz|bankleitzahl|konto(?:nummer|\s*nr\.?|-nr\.?)?"),
+    ("bank", r"kto\.?(?:\s*-?nr\.?)?|num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|rekeningnummer|clabe|rib"),
+    ("pin", r"pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin|code\s+secret"),
+    ("pin", r"c[óo]digo\s+pin"),
+    ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
+    ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
+    ("login", r"log[\s-]?in|user(?:\s?name)?|benutzer(?:name)?|credentials|zugangsdaten|identifiant|usuario"),
+)
+# What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).
+_CUE_BEFORE = r"""[\s!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~\ue000«»“”„‚‘’¿¡–—…·•]"""
+# A cue ends where a letter cannot follow; a digit may ("CVV123", "account #12345678").
+_CUE_END = r"(?![^\W\d_])"
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """Top-level `|` split of a regex, so each alternative can be filed under its first letter."""
+    out: list[str] = []
+    depth = 0
+    cur: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            cur.append(pattern[i : i + 2])
+            i += 2
+            continue
+        depth += c == "("
+        depth -= c == ")"
+        if c == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
+def _build_cue_scanner() -> tuple[re.Pattern[str], re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    by_first: dict[str, list[str]] = {}
+    kind_res: dict[str, list[str]] = {}
+    for kind, pattern in _CUES:
+        kind_res.setdefault(kind, []).append(pattern)
+        for alt in _split_alternatives(pattern):
+            by_first.setdefault(alt[0], []).append(alt[1:])
+    trie = "|".join(re.escape(c) + "(?:" + "|".join(rests) + ")" for c, rests in by_first.items())
+    # Scanning from the character before the cue lets the engine skip ahead quickly.
+    scan = re.compile(_CUE_BEFORE + "((?:" + trie + ")" + _CUE_END + ")")
+    at_start = re.compile(r"((?:" + trie + ")" + _CUE_END + ")")
+    classify = tuple((k, re.compile("(?:" + "|".join(v) + ")" + _CUE_END, re.IGNORECASE)) for k, v in kind_res.items())
+    return scan, at_start, classify
+
+
+_CUE_SCAN_RE, _CUE_AT_START_RE, _CUE_KINDS = _build_cue_scanner()
+_CUE_SCAN_I_RE = re.compile(_CUE_SCAN_RE.pattern, re.IGNORECASE)
+_CUE_AT_START_I_RE = re.compile(_CUE_AT_START_RE.pattern, re.IGNORECASE)
+
+
+def find_cues(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of every cue word; scans a lower-cased copy when lower() keeps offsets."""
+    low = text.lower()
+    if len(low) == len(text):
+        scan, at_start, hay = _CUE_SCAN_RE, _CUE_AT_START_RE, low
+    else:  # a rare character ("İ") changed length when lower-cased: fall back to IGNORECASE
+        scan, at_start, hay = _CUE_SCAN_I_RE, _CUE_AT_START_I_RE, text
+    matches = list(scan.finditer(hay))
+    first = at_start.match(hay)
+    if first:
+        matches.insert(0, first)
+    out: list[tuple[str, int, int]] = []
+    for m in matches:
+        s, e = m.span(1)
+        # Which kind: the first whose own pattern matches exactly this span (in place, so look-aheads work).
+        kind = next((k for k, rx in _CUE_KINDS if (c := rx.match(hay, s)) and c.end() == e), None)
+        if kind is None:
+            continue
+        if kind == "otp" and hay[s:e].lower().endswith("tan") and not text[s:e].endswith("TAN"):
+            continue  # "tan" is a colour; the German banking TAN is written in capitals
+        out.append((kind, s, e))
+    return out

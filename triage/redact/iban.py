@@ -1,0 +1,89 @@
+"""IBANs (ISO 13616): the country's registry length, BBAN structure and mod-97, spaced or not."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from stdnum import iban as _stdnum_iban
+from stdnum import numdb as _stdnum_numdb
+
+from triage.records import Finding
+
+# Anchored on the two check digits (digits are rarer than letters, so the engine skips ahead
+# fast), with the country code checked by look-behind: "DE89", "DE 89", "de-89".
+_CC = r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z]"
+IBAN_CHECK_DIGITS = (
+    rf"[0-9][0-9](?:(?<={_CC}[0-9][0-9])|(?<={_CC}[ \-.][0-9][0-9]))"
+    r"(?=(?:[ \-.\u00a0]?[A-Za-z0-9]){10})"  # the shortest IBAN (Norway) has 11 more
+)
+IBAN_CHECK_RE = re.compile(IBAN_CHECK_DIGITS)
+# A lower-case country code ("de89 …") only counts after a word like this.
+_IBAN_WORD_RE = re.compile(r"\b(?:iban|bankverbindung|bank|account|konto|compte|cuenta|rib)\b", re.IGNORECASE)
+_IBAN_DB = _stdnum_numdb.get("iban")
+_STRUCT_RE = re.compile(r"(\d+)!")
+
+
+_IBAN_SEP_RE = re.compile(r"[ \-.\u00a0]")
+
+
+@lru_cache(maxsize=64)
+def _iban_body_re(need: int) -> re.Pattern[str]:
+    """Exactly `need` letters or digits, single separators between, ending where the group ends."""
+    return re.compile(rf"(?:[ \-.\u00a0]?[A-Za-z0-9]){{{need}}}(?![A-Za-z0-9])")
+
+
+@lru_cache(maxsize=256)
+def _iban_length(country: str) -> int | None:
+    """Total IBAN length for a country from python-stdnum's copy of the SWIFT registry."""
+    info = _IBAN_DB.info(country + "00")
+    bban = info[0][1].get("bban") if info and len(info[0][0]) == 2 else None
+    if not bban:
+        return None
+    return 4 + sum(int(x) for x in _STRUCT_RE.findall(bban))
+
+
+def _country_at(text: str, cd: int) -> tuple[int, str, int] | None:
+    """(country code start, country, registry length) for check digits at `cd`, if the country is one."""
+    cc_start = cd - (2 if text[cd - 1].isalpha() else 3)
+    country = text[cc_start : cc_start + 2]
+    if not country.isupper() and not _IBAN_WORD_RE.search(text, max(0, cc_start - 32), cc_start):
+        return None
+    total = _iban_length(country.upper())
+    return None if total is None else (cc_start, country, total)
+
+
+def iban_at(text: str, cd: int) -> Finding | None:
+    """The IBAN whose check digits start at `cd`, if the registry length, structure and mod-97 agree."""
+    found = _country_at(text, cd)
+    if found is None:
+        return None
+    cc_start, country, total = found
+    body = _iban_body_re(total - 4).match(text, cd + 2)
+    if body is None:
+        return None  # too short, or the run goes on mid-group: not this country's IBAN
+    compact = (country + text[cd : cd + 2] + _IBAN_SEP_RE.sub("", body.group())).upper()
+    if _stdnum_iban.is_valid(compact, check_country=False):
+        return Finding("iban", cc_start, body.end())
+    return None
+
+
+_IBAN_PREFIX_RE = re.compile(r"(?:[ \-.\u00a0]?[A-Za-z0-9])+")
+
+
+def iban_shape(text: str, cd: int) -> tuple[int, int] | None:
+    """Where a mistyped IBAN would sit: country code, check digits and up to the country's length of
+    letters and digits, whatever mod-97 says. A card window inside one is a misreading of an account."""
+    found = _country_at(text, cd)
+    if found is None:
+        return None
+    cc_start, _, total = found
+    body = _IBAN_PREFIX_RE.match(text, cd + 2, cd + 2 + 2 * (total - 4))
+    if body is None:
+        return None
+    chars = 0
+    for k in range(body.start(), body.end()):
+        chars += text[k].isalnum()
+        if chars == total - 4:
+            return cc_start, k + 1
+    return cc_start, body.end()

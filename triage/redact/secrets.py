@@ -1,0 +1,294 @@
+"""The values behind cue words: CVV, expiry, bank account and password (incl. PIN, one-time code, seed phrase).
+
+A value is only read right behind its cue ("CVV 123", "password is hunter2", "sort code 12-34-56"),
+or, for CVV and expiry, chained right after a card number ("4111 1111 1111 1111 12/29 123").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from triage.records import Finding
+from triage.redact.cards import CARD_WORD_RE
+from triage.redact.cues import find_cues
+
+# "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
+_GAP = r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+(?:[^\s\d:=\ue000]+\s+){0,3}?)?"
+_SP = r"[ \t]*(?:\n[ \t]*)?"  # a value may sit on the next line, never past a blank line
+_STRONG_RE = re.compile(
+    _GAP + r"""(?:["'”’»)\]*]{1,2})?[ \t]*(?:"""
+    r"[:=]" + _SP + r"(?:(?:is|ist|est|es)[ \t]+)?"
+    r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn)[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
+    r"(?:(?:now|still|currently|actually|just|jetzt|nun|noch|maintenant|ahora|ora)[ \t]+)?)"
+    r"|(?:changed|set|reset|updated|geändert|gesetzt|changé|cambiad[oa]|cambiata)[ \t]+(?:to|zu|auf|en|à|a)[ \t]+"
+    r")",
+    re.IGNORECASE,
+)
+_WEAK_RE = re.compile(r"[ \t]*(?:[\-–][ \t]*)?(?:(?:number|nummer|no\.?|nr\.?)[ \t]*:?[ \t]*)?", re.IGNORECASE)
+_QUOTED_RE = re.compile(
+    r"\"([^\"\n\ue000]{1,64})\"|'([^'\n\ue000]{1,64})'|“([^”\n\ue000]{1,64})”"
+    r"|«\s?([^»\n\ue000]{1,64}?)\s?»|„([^“\n\ue000]{1,64})“"
+)
+_TOKEN_RE = re.compile(r"[^\s\ue000]{1,128}")
+_LIST_MARK_RE = re.compile(r"\d{1,2}[.)]")
+_TRAIL_PUNCT = ".,;:!?)]}>\"'»”"
+_DIGIT_CODE_RE = re.compile(r"(?<!\d)(\d{3}[ -]\d{3}|\d{3,8})(?!\w|[/.,:]\d)")  # "123 456" before "123"
+_CVV_VALUE_RE = re.compile(
+    r"\s*(?:\([^)\n]{1,12}\)\s*)?(?:(?:code|number|no\.?|nr\.?|nummer)\s*)?[:=#\-–]?\s*"
+    r"(?:(?:is|ist|lautet|est|es|was)\s*:?\s*)?(?<!\d)(\d{3,4})(?!\w|[/.,:]\d)",
+    re.IGNORECASE,
+)
+_MONTHS = r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]"
+_EXP_VALUE_RE = re.compile(
+    r"\s*(?:(?:date|datum)\s*)?(?:\(\s*mm\s*/\s*yy(?:yy)?\s*\)\s*)?[:=\-–]?\s*(?:(?:is|ist|on|am|le)\s*:?\s*)?"
+    r"(?P<v>(?<![\d/.\-])(?:(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}|(?:0[1-9]|1[0-2])(?:20)?\d{2}"
+    rf"|(?:{_MONTHS})[a-zäé]*\.?\s+(?:20)?\d{{2}})(?![\d/]))",
+    re.IGNORECASE,
+)
+_EXP_BARE_RE = re.compile(r"(?<![\d/.\-])(?:0?[1-9]|1[0-2])\s?/\s?(?:20)?\d{2}(?![\d/])")
+_BANK_VALUE_RE = re.compile(
+    r"\s*(?:\(\w{1,10}\)\s*)?[:#=]?\s*(?:(?:is|ist|lautet|est|es|n[°º]|no\.?|nr\.?)\s*:?\s*)?"
+    r"(?<!\w)(\d(?:[ \-]?\d){4,33})(?!\d)",
+    re.IGNORECASE,
+)
+_SEED_VALUE_RE = re.compile(
+    r"(?:\d{1,2}[.):]\s*)?[A-Za-z]{3,8}(?:[ \t,;\n]+(?:\d{1,2}[.):]\s*)?[A-Za-z]{3,8}){11,23}(?![A-Za-z])"
+)
+_CODES_VALUE_RE = re.compile(
+    r"(?=[A-Za-z-]*\d)[A-Za-z0-9-]{4,24}(?:[\s,;]+(?=[A-Za-z-]*\d)[A-Za-z0-9-]{4,24}){0,15}(?![A-Za-z0-9-])"
+)
+_LOGIN_PAIR_RE = re.compile(
+    r"\s*[:=]\s*[^\s/|\ue000]{1,64}\s*[/|]\s*"
+    r"(?!(?:pw|pwd|pass|password|passwort|kennwort|pin)\b)([^\s\ue000]{1,128})",
+    re.IGNORECASE,
+)
+_STRONG_EXP_RE = re.compile(r"(?i)(?:valid\s+(?:thru|through)|good\s+thru)")
+_POSTAL_PIN_RE = re.compile(r"[1-9]\d{5}")
+_NARRATIVE_RE = re.compile(r"\b(?:is|was|ist|lautet|est|es|my|mein|meine|mon|ma|mi)\b", re.IGNORECASE)
+
+# Words that follow "password is" in ordinary sentences about passwords, never a password itself.
+_STOPWORDS_TEXT = """
+    a an the my your our his her its their this that these those it is was be been being not no none
+    wrong incorrect invalid correct right ok okay fine same different new old too also still now
+    just only probably definitely somehow either neither expired changed reset working broken blocked
+    locked required needed missing lost forgotten unknown known sent set saved stored empty blank
+    case sensitive long short weak strong secure safe there here in on for of to and or but with
+    by at as from below above attached what which why when where how who yes please help
+    thanks thank regards hi hello dear best cheers danke gruß grüße merci gracias
+    nicht falsch richtig korrekt das der die ein eine mein meine leider noch jetzt abgelaufen gesperrt
+    vergessen ungültig und oder zu pas le la les un une mon ma mes faux oublié bloqué expiré et ou
+    el mi incorrecta olvidé bloqueada y o
+"""
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+def _token_value(text: str, pos: int, *, need_mixed: bool, narrative: bool = False) -> tuple[int, int] | None:
+    """The value after a cue: a quoted string or one token, minus trailing punctuation."""
+    q = _QUOTED_RE.match(text, pos)
+    if q:
+        g = next(i for i in range(1, 6) if q.group(i) is not None)
+        return q.start(g), q.end(g)
+    t = _TOKEN_RE.match(text, pos)
+    if not t:
+        return None
+    s, e = t.span()
+    while e > s and text[e - 1] in _TRAIL_PUNCT:
+        e -= 1
+    while s < e and text[s] in "([{<\"'«“„":
+        s += 1
+    if e <= s:
+        return None
+    word = text[s:e]
+    low = word.lower()
+    if low in _STOPWORDS or len(word) < 3 or _LIST_MARK_RE.fullmatch(text, t.start(), t.end()):
+        return None
+    if narrative and word.isalpha() and word.islower() and low.endswith(("ed", "ing", "ly")):
+        return None  # "my password was denied", "is expiring": a participle, not a password
+    if need_mixed and (len(word) < 4 or word.isdigit() or not any(c.isdigit() for c in word)):
+        return None  # after a bare "password", only a letters-and-digits token reads as the value
+    return s, e
+
+
+def _card_context(text: str, start: int, end: int, cards: list[tuple[int, int]], sentences: _Sentences) -> bool:
+    """A card number or card word in the same sentence: what makes 12/29 an expiry and not a coupon date.
+
+    `cards` is sorted and non-overlapping; each sentence is searched for card words once.
+    """
+    lo = sentences.start(start)
+    hi = sentences.end(end)
+    i = bisect.bisect_right(cards, (lo, len(text)))  # first card starting after lo
+    if (i and cards[i - 1][1] > lo) or (i < len(cards) and cards[i][0] < hi):
+        return True
+    key = (lo, hi)
+    if key not in sentences.card_word:
+        sentences.card_word[key] = CARD_WORD_RE.search(text, lo, hi) is not None
+    return sentences.card_word[key]
+
+
+def find_cued(text: str, cards: list[tuple[int, int]]) -> list[Finding]:
+    out: list[Finding] = []
+    sentences = _Sentences(text)
+    for kind, cue_start, pos in find_cues(text):
+        if kind == "cvv":
+            v = _CVV_VALUE_RE.match(text, pos)
+            if v:
+                out.append(Finding("card_cvv", *v.span(1)))
+        elif kind == "sec":
+            v = _CVV_VALUE_RE.match(text, pos)
+            if v:
+                out.append(Finding("card_cvv", *v.span(1)))
+                continue
+            span = _code_value(text, pos)
+            if span and span[1] - span[0] >= 5:
+                out.append(Finding("password", *span))
+        elif kind == "exp":
+            v = _EXP_VALUE_RE.match(text, pos)
+            if not v:
+                continue
+            s, e = v.span("v")
+            if _STRONG_EXP_RE.match(text, cue_start) or _card_context(text, s, e, cards, sentences):
+                out.append(Finding("card_expiry", s, e))
+        elif kind == "bank":
+            v = _BANK_VALUE_RE.match(text, pos)
+            if v:
+                out.append(Finding("bank_account", *v.span(1)))
+        elif kind == "pin" or kind == "otp":
+            span = _code_value(text, pos, allow_token=True)
+            if span is None:
+                continue
+            value = text[span[0] : span[1]]
+            cue = text[cue_start:pos].lower().replace("-", " ")
+            if (
+                kind == "pin"
+                and cue in ("pincode", "pin code")
+                and _POSTAL_PIN_RE.fullmatch(value)
+                and not _NARRATIVE_RE.search(text, max(0, cue_start - 12), span[0])
+                and not _card_context(text, *span, cards, sentences)
+            ):
+                continue  # an Indian postal PIN code, part of an address
+            out.append(Finding("password", *span))
+        elif kind == "seed":
+            c = _STRONG_RE.match(text, pos)
+            p = c.end() if c else pos
+            while p < len(text) and text[p] in " \t\n":
+                p += 1
+            v = _SEED_VALUE_RE.match(text, p)
+            if v:
+                out.append(Finding("password", *v.span()))
+        elif kind == "codes":
+            c = _STRONG_RE.match(text, pos)
+            if c:
+                v = _CODES_VALUE_RE.match(text, c.end())
+                if v:
+                    out.append(Finding("password", *v.span()))
+        elif kind == "pw":
+            c = _STRONG_RE.match(text, pos)
+            if c:
+                span = _token_value(text, c.end(), need_mixed=False, narrative=c.group("narr") is not None)
+            else:
+                w = _WEAK_RE.match(text, pos)
+                span = _token_value(text, w.end(), need_mixed=True) if w and w.end() > pos else None
+            if span:
+                out.append(Finding("password", *span))
+        elif kind == "login":
+            v = _LOGIN_PAIR_RE.match(text, pos)
+            if v:
+                s, e = v.span(1)
+                while e > s and text[e - 1] in _TRAIL_PUNCT:
+                    e -= 1
+                if e > s and text[s:e].lower() not in _STOPWORDS:
+                    out.append(Finding("password", s, e))
+    return out
+
+
+def _code_value(text: str, pos: int, *, allow_token: bool = False) -> tuple[int, int] | None:
+    """A PIN or one-time code: digits after a weak cue, or any token after "is" / ":"."""
+    c = _STRONG_RE.match(text, pos)
+    if c:
+        d = _DIGIT_CODE_RE.match(text, c.end())
+        if d:
+            return d.span()
+        if allow_token:
+            span = _token_value(text, c.end(), need_mixed=False)
+            if span and any(ch.isdigit() for ch in text[span[0] : span[1]]):
+                return span
+        return None
+    w = _WEAK_RE.match(text, pos)
+    if w is None or w.end() == pos:
+        return None
+    d = _DIGIT_CODE_RE.match(text, w.end())
+    return d.span() if d else None
+
+
+_CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-]{1,3}|\s*\n\s*")
+_BARE_CVV_RE = re.compile(r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)")  # a lone group, not the head of another number
+
+
+def chained_after_cards(text: str, cards: list[tuple[int, int]]) -> list[Finding]:
+    """`4111 1111 1111 1111 12/29 123`: an expiry and a code written right after the number."""
+    out: list[Finding] = []
+    sentences = _Sentences(text)
+    for _, ce in cards:
+        pos = ce
+        got_exp = got_cvv = False
+        for _ in range(2):
+            g = _CHAIN_GAP_RE.match(text, pos)
+            if not g:
+                break
+            p = g.end()
+            if not got_exp:
+                x = _EXP_BARE_RE.match(text, p)
+                if x:
+                    out.append(Finding("card_expiry", *x.span()))
+                    pos, got_exp = x.end(), True
+                    continue
+            if not got_cvv:
+                v = _BARE_CVV_RE.match(text, p)
+                if v:
+                    out.append(Finding("card_cvv", *v.span()))
+                    pos, got_cvv = v.end(), True
+                    continue
+            break
+        # An expiry later in the same sentence ("card 4111… which expires … 12/29" is cued anyway).
+        if not got_exp:
+            stop = min(sentences.end(ce), ce + 120)  # a bound keeps a long run of cards linear
+            x = _EXP_BARE_RE.search(text, ce, stop)
+            if x:
+                out.append(Finding("card_expiry", *x.span()))
+    return out
+
+
+# A sentence ends at . ! ? before a capital (so "exp. 03/29" and "approx. 3" do not end one) or at a blank line.
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-ZÀ-ÝÄÖÜ\"'(]|\s*$)|\n[ \t]*\n")
+
+
+class _Sentences:
+    """Sentence bounds of one text, found in one pass when first asked for.
+
+    No length cap on a sentence: a cap would count characters, and a second pass sees markers of other
+    lengths than the secrets they replaced, so it could decide otherwise. One pass keeps it linear.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+        self.card_word: dict[tuple[int, int], bool] = {}  # per sentence: does it hold a card word?
+
+    def _load(self) -> list[int]:
+        if self._starts is None:
+            spans = [m.span() for m in _SENTENCE_END_RE.finditer(self.text)]
+            self._starts = [a for a, _ in spans]
+            self._ends = [b for _, b in spans]
+        return self._starts
+
+    def start(self, pos: int) -> int:
+        self._load()
+        i = bisect.bisect_right(self._ends, pos)
+        return self._ends[i - 1] if i else 0
+
+    def end(self, pos: int) -> int:
+        starts = self._load()
+        j = bisect.bisect_left(starts, pos)
+        return starts[j] if j < len(starts) else len(self.text)
