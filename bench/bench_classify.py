@@ -60,7 +60,7 @@ def _rate(fn: Callable[[], object], n: int, repeat: int) -> float:
     return n / best
 
 
-def run(quick: bool) -> list[dict]:
+def run(quick: bool, model_dir: Path = ROOT / "models" / "intent") -> list[dict]:
     """Measure and return one dict per figure: name, value, unit, and target where the issue sets one."""
     where = _pin_one_core()
     n, repeat = (2000, 2) if quick else (20000, 3)
@@ -74,7 +74,7 @@ def run(quick: bool) -> list[dict]:
     from triage.keywords import classify_keywords
 
     t0 = time.perf_counter()
-    model = IntentModel.load(ROOT / "models" / "intent")
+    model = IntentModel.load(model_dir)
     load_s = time.perf_counter() - t0
 
     messages = _messages(n)
@@ -84,7 +84,8 @@ def run(quick: bool) -> list[dict]:
 
     classify = _rate(lambda: model.classify(texts), n, repeat)
     end_to_end = _rate(lambda: model.classify([model_text(s, b) for s, b in messages]), n, repeat)
-    tokenize = _rate(lambda: list(tokenizer.pipe(texts, batch_size=256)), n, repeat)
+    plain = [str(t) for t in texts]  # spaCy takes exact str (model_text returns a str subclass)
+    tokenize = _rate(lambda: list(tokenizer.pipe(plain, batch_size=256)), n, repeat)
     keywords = _rate(lambda: [classify_keywords(s, b) for s, b in messages], n, repeat)
     common = {"messages": n, "words_per_message": WORDS_PER_MESSAGE, "core": where}
     return [
@@ -112,8 +113,9 @@ def run(quick: bool) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 messages, 2 repeats (default 20,000 x 3)")
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "intent", help="model folder to measure")
     args = parser.parse_args()
-    results = run(args.quick)
+    results = run(args.quick, args.model)
     for r in results:
         target = f"   (target {r['target']})" if "target" in r else ""
         print(f"{r['name']:34} {r['value']:>10} {r['unit']}{target}")

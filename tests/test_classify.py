@@ -94,6 +94,10 @@ KNOWN = [
     ("", "I'm still waiting for my reimbursement", {"refund"}),
     ("", "Ich habe mein Passwort vergessen, bitte Link schicken.", {"other"}),
     ("", "Quiero cambiar la direccion de envio de mi pedido", {"address_fix"}),
+    # round 3: inflections and typos share features (model_text cuts words, maps key-word typos)
+    ("", "I need to cancell my order", {"cancel"}),
+    ("", "help canceling order", {"cancel"}),
+    ("", "i need a refnd", {"refund"}),
 ]
 
 
@@ -130,9 +134,30 @@ def test_model_text_drops_history_and_numbers_and_is_idempotent() -> None:
         "\n-----Original Message-----\nFrom: Shop\nSubject: refund"
     )
     text = model_text("Order 1042", body)
-    assert text == "order 0 please cancel order #0."
+    assert text == "order 0 pleas cance order #0."
     assert model_text("", text) == text
     assert model_text("", "") == ""
+
+
+def test_model_text_shares_inflections_and_typos() -> None:
+    """Words are cut to their first STEM_LEN letters and key-word typos mapped, so variants are one feature."""
+    cancel = {model_text("", w) for w in ("cancel", "cancelled", "cancelling", "Cancellation", "cancle", "cancell")}
+    assert len(cancel) == 1
+    refund = {model_text("", w) for w in ("refund", "refunds", "refunded", "refnd", "rfund")}
+    assert len(refund) == 1
+    assert model_text("", "adress") == model_text("", "address") == model_text("", "Addresses")
+    assert model_text("", "stornieren") == model_text("", "Stornierung")
+    assert model_text("", "dirección") == model_text("", "direccion")
+    # German "oder" (or) is not an order typo; ß survives; idempotent on everything it returns
+    assert model_text("", "oder") == "oder"
+    for raw in ("Straße größere Bestellung", "re-cancelled", "cancelled123abc", "l'annulation de ma commande"):
+        once = model_text("", raw)
+        assert model_text("", once) == once
+
+
+def test_scores_skip_a_second_normalisation_only_for_model_text_output(shipped: IntentModel) -> None:
+    raw = "Please CANCEL my order #1042"
+    assert shipped.scores([raw]) == shipped.scores([model_text("", raw)])
 
 
 def test_train_on_tiny_fixture_gives_a_loadable_deterministic_model(tmp_path: Path) -> None:

@@ -99,9 +99,10 @@ def train(
     if not train_rows or not dev_rows:
         raise ModelError(f"training data in {data_dir}: train.jsonl and dev.jsonl need rows with text")
     examples = [
-        Example.from_dict(nlp.make_doc(model_text(r.subject, r.body)), {"cats": _cats(r.labels)}) for r in train_rows
+        Example.from_dict(nlp.make_doc(str(model_text(r.subject, r.body))), {"cats": _cats(r.labels)})
+        for r in train_rows
     ]
-    dev_texts = [model_text(r.subject, r.body) for r in dev_rows]
+    dev_texts = [str(model_text(r.subject, r.body)) for r in dev_rows]
     textcat = nlp.get_pipe(PIPE_NAME)
     nlp.initialize(lambda: examples, sgd=optimizer)
     if set(textcat.labels) != set(INTENT_LABELS):

@@ -846,3 +846,31 @@ OTHER += [
     "Wie sind Ihre Rückgaberegeln?",
     "Bieten Sie Großhandelspreise an?",
 ]
+
+# --- Round 3 (issue 4, third pass): own wording for the weak spots (see phrases_en.py). ---
+REQUESTS["cancel"] += [
+    "Ich muss einen Kauf stornieren.",
+    "kann man die Bestellung {order} noch stornieren? bitte machen",
+    "Bitte den Kauf von {when} rückgängig machen.",
+    "Ich will die Bestellung nicht mehr, bitte stornieren.",
+    "Storno für Bestellung {order} bitte",
+    "Wie storniere ich einen Kauf?",
+]
+REQUESTS["refund"] += [
+    "Ich will mein Geld zurück.",
+    "Wann bekomme ich meine Erstattung?",
+    "Ist meine Rückerstattung schon unterwegs?",
+    "Meine Erstattung ist immer noch nicht da.",
+    "Bitte erstatten Sie mir {amount}.",
+    "Wie bekomme ich eine Rückerstattung?",
+    "Haben Sie mein Geld schon zurücküberwiesen?",
+    "Wie ist der Stand meiner Rückerstattung?",
+]
+OTHER += [
+    "Wo ist meine Bestellung {order}?",
+    "Ist mein Paket schon verschickt?",
+    "Ich hätte gern die Sendungsnummer für meinen Kauf.",
+    "Wie richte ich eine zweite Lieferadresse ein?",
+    "Ich möchte eine weitere Adresse in meinem Profil hinterlegen.",
+    "Wo kann ich meine Adresse im Kundenkonto eintragen?",
+]

@@ -709,3 +709,31 @@ OTHER += [
     "¿Cuál es su política de devoluciones?",
     "¿Venden al por mayor?",
 ]
+
+# --- Round 3 (issue 4, third pass): own wording for the weak spots (see phrases_en.py). ---
+REQUESTS["cancel"] += [
+    "Necesito cancelar una compra.",
+    "quiero anular mi pedido {order}",
+    "¿Cómo cancelo la compra que hice {when}?",
+    "Ya no quiero el pedido, cancélenlo por favor.",
+    "Tengo que cancelar una compra, ¿me ayudan?",
+    "cancelen la transacción {order} por favor",
+]
+REQUESTS["refund"] += [
+    "Quiero que me devuelvan el dinero.",
+    "¿Cuándo recibo mi reembolso?",
+    "¿Ya procesaron mi reembolso?",
+    "Mi reembolso todavía no ha llegado.",
+    "Necesito un reembolso de {amount}.",
+    "¿Cómo pido un reembolso?",
+    "¿En qué estado está mi reembolso?",
+    "quiero recuperar mi dinero",
+]
+OTHER += [
+    "¿Dónde está mi pedido {order}?",
+    "¿Ya enviaron mi compra?",
+    "Quiero el número de seguimiento de mi compra.",
+    "¿Cómo agrego otra dirección de envío a mi cuenta?",
+    "Quiero configurar una dirección de entrega nueva en mi perfil.",
+    "¿Dónde guardo mi dirección en la cuenta?",
+]

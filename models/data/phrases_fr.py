@@ -698,3 +698,31 @@ OTHER += [
     "Quelle est votre politique de retour ?",
     "Vendez-vous en gros ?",
 ]
+
+# --- Round 3 (issue 4, third pass): own wording for the weak spots (see phrases_en.py). ---
+REQUESTS["cancel"] += [
+    "Je dois annuler un achat.",
+    "je veux annuler ma commande {order}",
+    "Comment j'annule l'achat fait {when} ?",
+    "Je ne veux plus la commande, annulez-la svp.",
+    "Il faut que j'annule un achat, vous pouvez m'aider ?",
+    "annulez la transaction {order} s'il vous plaît",
+]
+REQUESTS["refund"] += [
+    "Je veux récupérer mon argent.",
+    "Quand vais-je recevoir mon remboursement ?",
+    "Mon remboursement a-t-il été traité ?",
+    "Je n'ai toujours pas reçu mon remboursement.",
+    "Remboursez-moi les {amount} svp.",
+    "Comment obtenir un remboursement ?",
+    "Où en est mon remboursement ?",
+    "je voudrais être remboursée",
+]
+OTHER += [
+    "Où est ma commande {order} ?",
+    "Mon achat est-il déjà expédié ?",
+    "Je voudrais le numéro de suivi de mon achat.",
+    "Comment ajouter une autre adresse de livraison à mon compte ?",
+    "Je veux enregistrer une nouvelle adresse dans mon profil.",
+    "Où puis-je saisir mon adresse dans mon compte ?",
+]
