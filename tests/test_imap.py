@@ -373,3 +373,41 @@ def test_drafts_land_in_drafts_folder_once_and_follow_up_replaces(
     db = tmp_path / "triage.db"
     assert rows(db, "SELECT count(*) FROM drafts") == 1
     assert rows(db, "SELECT count(*) FROM drafts WHERE synced_at IS NULL") == 0
+
+
+def test_idle_catches_mail_that_arrives_while_triaging(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
+    """Mail announced before IDLE's continuation (or during a FETCH) must wake the daemon, not wait a poll."""
+    from triage.config import config_from_dict
+    from triage.sources.imap import ImapMailbox
+    from triage.store import Store
+
+    cfg = config_from_dict(
+        {
+            "imap": {
+                "host": dovecot.host,
+                "port": dovecot.port,
+                "tls": "starttls",
+                "ca_file": dovecot.cafile,
+                "username": "test",
+                "password_env": "TRIAGE_TEST_IMAP_PASSWORD",
+                "folder": imap_folder,
+            }
+        }
+    )
+    import os
+
+    os.environ.setdefault("TRIAGE_TEST_IMAP_PASSWORD", "secret-Passw0rd")
+    box = ImapMailbox(cfg.imap)
+    store = Store(tmp_path / "s.db")
+    try:
+        for i in range(5):
+            list(box.fetch_new(store.checkpoint(box.name), set()))  # "triage" what is there
+            append(dovecot, imap_folder, [customer_message(i, seed=14)])  # arrives while not idling
+            time.sleep(0.1)
+            start = time.monotonic()
+            box.wait(5.0)
+            assert time.monotonic() - start < 2.0, "a message that arrived before IDLE was not noticed"
+            new = [m for batch in box.fetch_new(None, set()) for m in batch]
+            assert len(new) == i + 1
+    finally:
+        box.close()

@@ -79,6 +79,10 @@ def login(cfg: ImapConfig) -> imapclient.IMAPClient:
     return client
 
 
+def _news(stash: dict[str, Any]) -> bool:
+    return any(key in stash for key in ("EXISTS", "RECENT"))
+
+
 class ImapMailbox:
     """One IMAP folder. Network errors surface as MailboxError; the daemon reconnects with backoff."""
 
@@ -140,6 +144,7 @@ class ImapMailbox:
         last = checkpoint.last_uid if checkpoint and checkpoint.uidvalidity == self._uidvalidity else 0
         try:
             client.noop()  # lets the server tell us about new mail on a long-lived selected folder
+            client._imap.untagged_responses.clear()  # what was announced so far, this search will find
             uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last and str(u) not in known)
         except NETWORK_ERRORS as exc:
             raise MailboxError(f"search failed on {self.name}: {exc}") from exc
@@ -209,10 +214,19 @@ class ImapMailbox:
             return
         client = self.client
         timeout = max(0.1, min(timeout, float(self.cfg.idle_renew_seconds)))
+        # Mail that arrived while we were triaging is not announced when IDLE starts (Dovecot notices new
+        # files through inotify only once IDLE watches), and imaplib files untagged responses where
+        # idle_check() never looks. So: a NOOP first, and look in imaplib's stash before and after
+        # entering IDLE; fetch_new() empties the stash right before it searches.
+        stash = client._imap.untagged_responses
         try:
+            client.noop()
+            if _news(stash):
+                return
             client.idle()
             try:
-                client.idle_check(timeout=timeout)
+                if not _news(stash):
+                    client.idle_check(timeout=timeout)
             finally:
                 client.idle_done()
         except NETWORK_ERRORS as exc:
