@@ -145,7 +145,10 @@ class ImapMailbox:
         try:
             client.noop()  # lets the server tell us about new mail on a long-lived selected folder
             client._imap.untagged_responses.clear()  # what was announced so far, this search will find
-            uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last and str(u) not in known)
+            span = ["UID", f"{last + 1}:*"]
+            uids = sorted(u for u in client.search(span) if u > last and str(u) not in known)
+            # One cheap SEARCH finds the oversized ones, so the batches need no separate size FETCH.
+            big = set(client.search([*span, "LARGER", str(self.max_message_bytes)])) if uids else set()
         except NETWORK_ERRORS as exc:
             raise MailboxError(f"search failed on {self.name}: {exc}") from exc
         self.pending = len(uids)  # for the progress bar of a long backfill
@@ -153,26 +156,30 @@ class ImapMailbox:
         for i in range(0, len(uids), step):
             chunk = uids[i : i + step]
             try:
-                yield self._fetch_batch(chunk)
+                yield self._fetch_batch(chunk, big)
             except NETWORK_ERRORS as exc:
                 raise MailboxError(f"fetch failed on {self.name}: {exc}") from exc
 
-    def _fetch_batch(self, uids: list[int]) -> list[RawMessage]:
+    def _fetch_batch(self, uids: list[int], big: set[int]) -> list[RawMessage]:
         client = self.client
-        sizes = client.fetch(uids, ["RFC822.SIZE", "INTERNALDATE"])
-        small = [u for u in uids if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= self.max_message_bytes]
-        bodies: dict[int, dict[bytes, Any]] = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+        small = [u for u in uids if u not in big]
+        large = [u for u in uids if u in big]
+        found: dict[int, dict[bytes, Any]] = {}
+        if small:
+            found.update(client.fetch(small, ["BODY.PEEK[]", "RFC822.SIZE", "INTERNALDATE"]))
+        if large:
+            found.update(client.fetch(large, ["RFC822.SIZE", "INTERNALDATE"]))
         out: list[RawMessage] = []
         for uid in uids:
-            meta = sizes.get(uid, {})
+            meta = found.get(uid, {})
             size = int(meta.get(b"RFC822.SIZE", 0))
             when = meta.get(b"INTERNALDATE")
             internal = when if isinstance(when, datetime) else None
-            body = bodies.get(uid, {}).get(b"BODY[]")
-            if uid not in bodies:
+            body = meta.get(b"BODY[]")
+            if body is None:
                 error = (
                     f"message is {size} bytes, over [limits] max_message_bytes"
-                    if size > self.max_message_bytes
+                    if uid in big
                     else "message vanished before it could be fetched"
                 )
                 out.append(RawMessage(self.name, self._uidvalidity, str(uid), b"", internal, size, error))
