@@ -89,13 +89,15 @@ def triage_env() -> dict[str, str]:
     return env
 
 
-def run_triage(*args: str, timeout: float = 120, **kw: object) -> subprocess.CompletedProcess[str]:
+def run_triage(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None, **kw: object
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(ROOT / "run_triage.py"), *args],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=triage_env(),
+        env={**triage_env(), **(env or {})},
         cwd=str(ROOT),
         **kw,  # type: ignore[arg-type]
     )

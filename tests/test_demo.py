@@ -132,3 +132,64 @@ def test_silent_duplicate_order_is_flagged_with_both_orders(demo: dict) -> None:
     assert any("#1063" in r and "#1064" in r for r in ethan[0]["reasons"])
     others = [i for i in json.loads(demo["queue"].stdout) if i["from_addr"] == "hannah.whitfield@example.com"]
     assert others and "likely_duplicate" not in others[0]["flags"]  # a repeat customer, days apart
+
+
+def test_draft_edit_saves_back_and_refuses_card_requests(demo: dict, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    queued = json.loads(demo["queue"].stdout)
+    item = next(i for i in queued if i["no_reply"] is None and i["status"] == "ok")
+    shown = run_triage("--config", str(demo["cfg"]), "draft", str(item["id"]))
+    assert shown.returncode == 0 and shown.stdout.startswith("To: ")
+
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "\\nP.S. Your parcel is insured.\\n" >> "$1"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    env = {**os.environ, "EDITOR": str(editor), "VISUAL": str(editor)}
+    edited = run_triage("--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env=env)
+    assert edited.returncode == 0, edited.stderr
+    after = run_triage("--config", str(demo["cfg"]), "draft", str(item["id"]))
+    assert "P.S. Your parcel is insured." in after.stdout
+    history = run_triage("--config", str(demo["cfg"]), "show", str(item["id"]))
+    assert "draft_edited" in history.stdout
+
+    bad = tmp_path / "bad.sh"
+    bad.write_text('#!/bin/sh\nprintf "\\nPlease send us your card number and CVV.\\n" >> "$1"\n')
+    bad.chmod(bad.stat().st_mode | stat.S_IEXEC)
+    refused = run_triage(
+        "--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env={**env, "EDITOR": str(bad), "VISUAL": str(bad)}
+    )
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "card number and CVV" not in run_triage("--config", str(demo["cfg"]), "draft", str(item["id"])).stdout
+
+
+def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict) -> None:
+    """Every place a person or a script sees: inspect, show, draft, queue, the summary files, the logs."""
+    import email
+    from email import policy
+
+    def has_card(path: Path) -> bool:
+        msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        text = "".join(str(part.get_content()) for part in msg.walk() if part.get_content_maintype() == "text")
+        return any(card in re.sub(r"\D", "", text) for card in DEMO_CARDS)
+
+    card_files = [p for p in (ROOT / "demo" / "inbox").rglob("*") if p.is_file() and has_card(p)]
+    assert len(card_files) >= 4
+    outputs: list[str] = []
+    result = run_triage("--config", str(demo["cfg"]), "-v", "inspect", *map(str, card_files), "--json")
+    assert result.returncode == 0, result.stderr
+    outputs += [result.stdout, result.stderr]
+    for item in json.loads(demo["queue"].stdout):
+        for command in ("show", "draft"):
+            r = run_triage("--config", str(demo["cfg"]), command, str(item["id"]))
+            outputs += [r.stdout, r.stderr]
+    summary = run_triage("--config", str(demo["cfg"]), "summary", "--date", "2026-11-20")
+    assert summary.returncode == 0, summary.stderr
+    outputs += [summary.stdout, summary.stderr]
+    outputs += [Path(p).read_text() for p in summary.stdout.split()]
+    drafts = [json.loads(line)["draft"] for line in result.stdout.splitlines()]
+    assert any(d and "removed" in d["body"].lower() for d in drafts), "the draft tells the customer data was removed"
+    digits = re.sub(r"\D", "", "".join(outputs))
+    for card in DEMO_CARDS:
+        assert card not in digits

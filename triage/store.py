@@ -462,7 +462,10 @@ class Store:
         if not rows:
             return None
         item = _decode(rows[0])
-        item["draft"] = next(iter(self.db.query("SELECT * FROM drafts WHERE message = ?", [message])), None)
+        # One draft per thread: a follow-up's draft replaces the earlier one, so look it up by thread.
+        item["draft"] = next(
+            iter(self.db.query("SELECT * FROM drafts WHERE thread_key = ?", [item.get("thread_key") or ""])), None
+        )
         item["events"] = list(
             self.db.query("SELECT at, actor, action, detail FROM events WHERE message = ?", [message])
         )
@@ -506,7 +509,8 @@ class Store:
     def update_draft_body(self, message: int, body: str, actor: str) -> None:
         with self.transaction():
             cur = self.db.execute(
-                "UPDATE drafts SET body = ?, updated_at = ?, synced_at = NULL WHERE message = ?",
+                """UPDATE drafts SET body = ?, updated_at = ?, synced_at = NULL
+                   WHERE thread_key = (SELECT thread_key FROM messages WHERE id = ?)""",
                 [body, _now(), message],
             )
             if cur.rowcount == 0:
