@@ -157,9 +157,8 @@ def test_draft_edit_saves_back_and_refuses_card_requests(demo: dict, tmp_path: P
     bad = tmp_path / "bad.sh"
     bad.write_text('#!/bin/sh\nprintf "\\nPlease send us your card number and CVV.\\n" >> "$1"\n')
     bad.chmod(bad.stat().st_mode | stat.S_IEXEC)
-    refused = run_triage(
-        "--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env={**env, "EDITOR": str(bad), "VISUAL": str(bad)}
-    )
+    bad_env = {**env, "EDITOR": str(bad), "VISUAL": str(bad)}
+    refused = run_triage("--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env=bad_env)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "card number and CVV" not in run_triage("--config", str(demo["cfg"]), "draft", str(item["id"])).stdout
 
