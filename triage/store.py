@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -357,10 +357,10 @@ class Store:
                 p.new_text,
                 p.quoted_text,
                 p.signature,
-                json.dumps([asdict(a) for a in p.attachments]),
+                json.dumps([vars(a) for a in p.attachments]) if p.attachments else "[]",
                 p.no_reply,
                 int(p.html_only),
-                json.dumps(list(p.defects)),
+                json.dumps(list(p.defects)) if p.defects else "[]",
                 t.raw_size,
                 t.status,
                 t.error,
@@ -381,7 +381,7 @@ class Store:
                 json.dumps(t.intent.scores),
                 int(t.intent.low_confidence),
                 json.dumps(t.redactions),
-                json.dumps(asdict(t.extraction)),
+                json.dumps(vars(t.extraction)),
                 order.number if order else None,
                 t.match.how,
                 order.stage if order else "unknown",
