@@ -96,7 +96,7 @@ def test_done_and_reopen_are_audited(store: Store) -> None:
     item = store.item(mid)
     assert item is not None
     assert [(e["actor"], e["action"]) for e in item["events"]] == [
-        ("triage", "triaged"),
+        ("triage", "stored"),
         ("alice", "done"),
         ("bob", "open"),
     ]

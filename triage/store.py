@@ -414,8 +414,8 @@ class Store:
                     _now(),
                 ],
             )
-        action = "error" if t.status == "error" else "triaged"
-        self._event(row_id, "triage", action, t.error or ",".join(t.intent.intents))
+        if t.status == "error":  # a triaged row's own stored_at says when; quarantines are audited too
+            self._event(row_id, "triage", "error", t.error or "")
         return row_id
 
     def _event(self, message: int | None, actor: str, action: str, detail: str = "") -> None:
@@ -466,9 +466,14 @@ class Store:
         item["draft"] = next(
             iter(self.db.query("SELECT * FROM drafts WHERE thread_key = ?", [item.get("thread_key") or ""])), None
         )
-        item["events"] = list(
-            self.db.query("SELECT at, actor, action, detail FROM events WHERE message = ?", [message])
-        )
+        stored = {
+            "at": item["stored_at"],
+            "actor": "triage",
+            "action": "stored",
+            "detail": ",".join(item.get("intents") or []),
+        }
+        audit = self.db.query("SELECT at, actor, action, detail FROM events WHERE message = ?", [message])
+        item["events"] = [stored, *audit]
         return item
 
     # -- orders ---------------------------------------------------------------
