@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import queue
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from triage.pipeline import Pipeline, fingerprint, stored_ref
@@ -51,7 +55,10 @@ def ingest_once(mailbox: Mailbox, store: Store, pipeline: Pipeline, progress: bo
     known = store.known_uids(mailbox.name, uidvalidity)
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
-    for batch in mailbox.fetch_new(checkpoint, known):
+    batches = mailbox.fetch_new(checkpoint, known)
+    if getattr(mailbox, "prefetch", False):
+        batches = prefetched(batches)
+    for batch in batches:
         if bar is None:
             bar = _progress(show, getattr(mailbox, "pending", None))
         stats.fetched += len(batch)
@@ -81,6 +88,45 @@ def ingest_once(mailbox: Mailbox, store: Store, pipeline: Pipeline, progress: bo
             stats.skipped_duplicates,
         )
     return stats
+
+
+def prefetched(batches: Iterator[list[RawMessage]]) -> Iterator[list[RawMessage]]:
+    """Fetch the next batch while this one is triaged and stored, so ingest waits on the slower of the two.
+
+    Only for sources whose connection is not used between batches (no after-triage action). When the
+    consumer stops early, the worker finishes its current fetch and exits before this generator returns,
+    so the connection is never used by two threads at once.
+    """
+    slot: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    end = object()
+
+    def work() -> None:
+        try:
+            for batch in batches:
+                slot.put(batch)
+                if stop.is_set():
+                    return
+            slot.put(end)
+        except BaseException as exc:  # handed to the consumer, which raises it in its own thread
+            slot.put(exc)
+
+    worker = threading.Thread(target=work, name="triage-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = slot.get()
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                slot.get(timeout=0.05)
+            worker.join(timeout=0.05)
 
 
 def _batch_checkpoint(mailbox: str, uidvalidity: int, batch: list[RawMessage]) -> Checkpoint | None:

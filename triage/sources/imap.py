@@ -95,6 +95,8 @@ class ImapMailbox:
         self._can_idle = False
         self._move_folder_ready = False
         self.pending: int | None = None
+        # The next batch may be fetched while this one is triaged, unless the connection is needed in between.
+        self.prefetch = not (cfg.after_triage_keyword or cfg.after_triage_move)
         self.connect()
 
     # -- connection -------------------------------------------------------------
