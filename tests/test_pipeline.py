@@ -80,3 +80,24 @@ def test_fingerprint_and_thread_key(model: IntentModel) -> None:
     assert stored_ref(r, result).fingerprint == fingerprint(r, result.parsed)
     no_id = raw(6, b"From: a@example.com\r\nSubject: hi\r\n\r\nrefund please\r\n")
     assert fingerprint(no_id, None).startswith("sha256:")
+
+
+def test_prefetch_keeps_order_propagates_errors_and_stops_its_worker() -> None:
+    import threading
+
+    from triage.errors import MailboxError
+    from triage.ingest import prefetched
+
+    def source(fail_at: int | None = None):  # type: ignore[no-untyped-def]
+        for i in range(5):
+            if i == fail_at:
+                raise MailboxError("connection dropped")
+            yield [raw(i)]
+
+    assert [b[0].uid for b in prefetched(source())] == ["0", "1", "2", "3", "4"]
+    with pytest.raises(MailboxError, match="connection dropped"):
+        list(prefetched(source(fail_at=2)))
+    gen = prefetched(source())
+    next(gen)
+    gen.close()  # the consumer stops early (e.g. the store failed)
+    assert not any(t.name == "triage-prefetch" for t in threading.enumerate())
