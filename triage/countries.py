@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from triage.wordtrie import trie_pattern
+
 # ---------------------------------------------------------------- shared text primitives
 
 
@@ -184,29 +186,10 @@ _LABEL = re.compile(r"\b(?:country|land|pais|pays)\s*:\s*$")
 _WORD = re.compile(r"[^\W\d_]+(?:[’'.\-][^\W\d_]+)*")
 
 
-def _alternation(names: Iterable[str]) -> re.Pattern[str]:
-    """A regex matching any of `names`, as a trie: scanning text costs about one branch per character."""
-    trie: dict[str, dict] = {}
-    for name in names:
-        node = trie
-        for ch in name:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return re.compile(emit(trie))
-
-
 # The normal form of any span of a line is a substring of the line's normal form, and its first
 # word begins with the first word of the span's first word: so a line without any name in it, or
 # a word no name begins with, needs no lookups.
-_ANY_NAME = _alternation(_NAME_TO_ISO)
+_ANY_NAME = re.compile(trie_pattern(_NAME_TO_ISO))
 _NAME_HEADS = frozenset(h[:k] for h in (n.split(" ")[0] for n in _NAME_TO_ISO) for k in range(len(h) + 1))
 _MADE_IN = re.compile(r"\b(?:made|hergestellt|hecho|fabrique)\s+(?:in|en)\s*$")
 
