@@ -43,7 +43,6 @@ def _corpus() -> list[str]:
 MESSAGES = _corpus() if SHARED_EVAL.is_dir() else []
 
 
-
 def test_corpus_is_present_and_complete() -> None:
     assert SHARED_EVAL.is_dir(), f"{SHARED_EVAL} is missing: check out ../shared beside this repository"
     counts = {name: 0 for name in EXPECTED}
