@@ -98,3 +98,11 @@ def test_cli_missing_config_file(tmp_path: Path) -> None:
     result = run_triage("--config", str(tmp_path / "nope.toml"), "queue")
     assert result.returncode == 2
     assert "file not found" in result.stderr
+
+
+def test_ca_file_is_resolved_against_the_config_file_and_must_exist(tmp_path: Path) -> None:
+    (tmp_path / "ca.pem").write_text("x")
+    cfg = config_from_dict({"imap": {"ca_file": "ca.pem"}}, base_dir=tmp_path)
+    assert cfg.imap.ca_file == str(tmp_path / "ca.pem")
+    with pytest.raises(ConfigError, match=r"\[summary.smtp\] ca_file: no such file"):
+        config_from_dict({"summary": {"smtp": {"ca_file": "missing.pem"}}}, base_dir=tmp_path)

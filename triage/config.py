@@ -366,6 +366,15 @@ def config_from_dict(raw: dict[str, Any], name: str = "inbox.toml", base_dir: Pa
             if converted is not _BAD:
                 kwargs[key] = converted
     cfg = Config(**kwargs, **extra, base_dir=base_dir, file=name)
+    # CA files are resolved once, relative to the config file, so every TLS client reads the same path.
+    for where, ca_file in (("[imap] ca_file", cfg.imap.ca_file), ("[summary.smtp] ca_file", cfg.summary.smtp.ca_file)):
+        if ca_file and not cfg.resolve(ca_file).is_file():
+            raise ConfigError(f"{name} {where}: no such file {str(cfg.resolve(ca_file))!r}")
+    if cfg.imap.ca_file:
+        cfg = dataclasses.replace(cfg, imap=dataclasses.replace(cfg.imap, ca_file=str(cfg.resolve(cfg.imap.ca_file))))
+    if cfg.summary.smtp.ca_file:
+        smtp = dataclasses.replace(cfg.summary.smtp, ca_file=str(cfg.resolve(cfg.summary.smtp.ca_file)))
+        cfg = dataclasses.replace(cfg, summary=dataclasses.replace(cfg.summary, smtp=smtp))
     if not problems.items:
         _check(cfg, problems)
     if problems.items:

@@ -22,11 +22,12 @@ from zoneinfo import ZoneInfo
 
 import schedule
 
-from triage.config import Config, SmtpConfig
+from triage.config import Config
 from triage.errors import ConfigError, DeliveryError, TriageError, UsageError
 from triage.store import Store
 from triage.summary import Summary, collect, yesterday
 from triage.summary_render import render, write_reports
+from triage.tls import client_context
 
 log = logging.getLogger("triage.summary")
 
@@ -52,14 +53,6 @@ def build_message(s: Summary, html: str, text: str, cfg: Config, now: datetime) 
     return msg
 
 
-def _tls_context(smtp: SmtpConfig, cfg: Config) -> ssl.SSLContext:
-    ctx = ssl.create_default_context(cafile=str(cfg.resolve(smtp.ca_file)) if smtp.ca_file else None)
-    if not smtp.verify_tls:
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
 def deliver(msg: EmailMessage, cfg: Config) -> None:
     """Hand the message to [summary.smtp]; raise DeliveryError with the server and the fix."""
     smtp = cfg.summary.smtp
@@ -70,9 +63,10 @@ def deliver(msg: EmailMessage, cfg: Config) -> None:
     if password and smtp.tls == "none" and smtp.host not in ("localhost", "127.0.0.1", "::1"):
         raise ConfigError(f'{cfg.file} [summary.smtp] tls = "none" would send the password in clear to {where}')
     try:
+        ctx = client_context(smtp.verify_tls, smtp.ca_file)
         client: smtplib.SMTP
         if smtp.tls == "implicit":
-            client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=SMTP_TIMEOUT, context=_tls_context(smtp, cfg))
+            client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=SMTP_TIMEOUT, context=ctx)
         else:
             client = smtplib.SMTP(smtp.host, smtp.port, timeout=SMTP_TIMEOUT)
         with client:
@@ -80,7 +74,7 @@ def deliver(msg: EmailMessage, cfg: Config) -> None:
             if smtp.tls == "starttls":
                 if not client.has_extn("starttls"):
                     raise DeliveryError(f'SMTP {where} does not offer STARTTLS (set [summary.smtp] tls = "implicit"?)')
-                client.starttls(context=_tls_context(smtp, cfg))
+                client.starttls(context=ctx)
                 client.ehlo()
             if smtp.username:
                 if not client.has_extn("auth"):

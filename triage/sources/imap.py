@@ -23,6 +23,7 @@ from triage.config import ImapConfig
 from triage.errors import LoginError, MailboxError
 from triage.records import RawMessage
 from triage.store import Checkpoint
+from triage.tls import client_context
 
 log = logging.getLogger("triage.imap")
 
@@ -36,17 +37,9 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def tls_context(verify: bool, ca_file: str = "") -> ssl.SSLContext:
-    ctx = ssl.create_default_context(cafile=ca_file or None)
-    if not verify:
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
 def login(cfg: ImapConfig) -> imapclient.IMAPClient:
     """Connect (implicit TLS or STARTTLS, verified by default) and log in; errors say what to fix."""
-    ctx = tls_context(cfg.verify_tls, cfg.ca_file)
+    ctx = client_context(cfg.verify_tls, cfg.ca_file)
     secret = cfg.secret()
     try:
         client = imapclient.IMAPClient(
