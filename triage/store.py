@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlite_utils
 
 from triage.errors import StoreError
@@ -28,6 +29,12 @@ SCHEMA_VERSION = 1
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _json(value: object) -> str:
+    """Compact JSON for the columns written per message: orjson, about ten times json.dumps on these
+    small lists and dicts, which was a fifth of the store's share of ingest."""
+    return orjson.dumps(value).decode()
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -315,9 +322,10 @@ class Store:
     ) -> list[int]:
         """Store triaged messages and advance the checkpoint in one transaction. Returns new row ids."""
         ids: list[int] = []
+        now = _now()  # one batch, one transaction, one stored_at
         with self.transaction():
             for ref, result in items:
-                row_id = self._insert(ref, result)
+                row_id = self._insert(ref, result, now)
                 if row_id is not None:
                     ids.append(row_id)
             if checkpoint is not None:
@@ -331,9 +339,10 @@ class Store:
                     )
         return ids
 
-    def _insert(self, ref: StoredRef, t: Triaged) -> int | None:
+    def _insert(self, ref: StoredRef, t: Triaged, now: str) -> int | None:
         p = t.parsed
-        cur = self.db.execute(
+        execute = self.db.conn.execute  # once per message: skip sqlite-utils' wrapper
+        cur = execute(
             """INSERT INTO messages (mailbox, uidvalidity, uid, fingerprint, message_id, thread_key, in_reply_to,
                      received_at, stored_at, from_addr, from_name, reply_to, to_addrs, subject, text, quoted_text,
                      signature, attachments, no_reply, html_only, defects, size, status, error, state)
@@ -348,19 +357,19 @@ class Store:
                 ref.thread_key,
                 p.in_reply_to,
                 _iso(ref.received_at),
-                _now(),
+                now,
                 p.from_addr,
                 p.from_name,
                 p.reply_to,
-                json.dumps(list(p.to + p.cc)),
+                _json(p.to + p.cc),
                 p.subject,
                 p.new_text,
                 p.quoted_text,
                 p.signature,
-                json.dumps([vars(a) for a in p.attachments]) if p.attachments else "[]",
+                _json([vars(a) for a in p.attachments]) if p.attachments else "[]",
                 p.no_reply,
                 int(p.html_only),
-                json.dumps(list(p.defects)) if p.defects else "[]",
+                _json(p.defects) if p.defects else "[]",
                 t.raw_size,
                 t.status,
                 t.error,
@@ -371,30 +380,30 @@ class Store:
             return None
         row_id = int(cur.lastrowid or 0)
         order = t.match.order
-        self.db.execute(
+        execute(
             """INSERT INTO triage (message, intents, scores, low_confidence, redactions, extraction, order_number,
                  match_how, stage, urgency, reasons, deadline, missing, flags)
                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             [
                 row_id,
-                json.dumps(list(t.intent.intents)),
-                json.dumps(t.intent.scores),
+                _json(t.intent.intents),
+                _json(t.intent.scores),
                 int(t.intent.low_confidence),
-                json.dumps(t.redactions),
-                json.dumps(vars(t.extraction)),
+                _json(t.redactions),
+                _json(vars(t.extraction)),
                 order.number if order else None,
                 t.match.how,
                 order.stage if order else "unknown",
                 t.urgency.score,
-                json.dumps(list(t.urgency.reasons)),
+                _json(t.urgency.reasons),
                 _iso(t.urgency.deadline),
-                json.dumps(list(t.missing)),
-                json.dumps(list(t.flags)),
+                _json(t.missing),
+                _json(t.flags),
             ],
         )
         if t.draft is not None:
             d = t.draft
-            self.db.execute(
+            execute(
                 """INSERT INTO drafts (message, thread_key, to_addr, subject, body, in_reply_to, refs, language,
                      created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(thread_key) DO UPDATE SET message = excluded.message, to_addr = excluded.to_addr,
@@ -408,10 +417,10 @@ class Store:
                     d.subject,
                     d.body,
                     d.in_reply_to,
-                    json.dumps(list(d.references)),
+                    _json(d.references),
                     d.language,
-                    _now(),
-                    _now(),
+                    now,
+                    now,
                 ],
             )
         if t.status == "error":  # a triaged row's own stored_at says when; quarantines are audited too
