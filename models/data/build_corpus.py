@@ -48,7 +48,25 @@ CORE_POOLS = {
     "DUP_FRAMES",
     "DUP_STMTS",
     "REASONS",
+    "SYNONYMS",
 }
+# Round 4: share of messages whose core sentences get synonym swaps, and the chance each match is swapped.
+SYN_MESSAGE_RATE = 0.5
+SYN_MATCH_RATE = 0.6
+# Round 4: chat-style placeholders in place of an order number (also language-neutral).
+PLACEHOLDER_RATE = 0.1
+ORDER_PLACEHOLDERS = [
+    "{{Order Number}}",
+    "{{order number}}",
+    "{{Order ID}}",
+    "[order id]",
+    "[order number]",
+    "<order number>",
+    "[ORDER]",
+    "XXXXX",
+    "#XXXX",
+    "(order no.)",
+]
 
 PLANS = {
     "single": 0.26,
@@ -183,6 +201,23 @@ class Pools:
                 out.append(t)
         return out
 
+    def synonyms(self, text: str) -> str:
+        """Swap some words for our own synonyms (SYNONYMS in the phrase module), bucketed like any phrasing.
+
+        Swaps go to numbered markers first, so a replacement is never matched again by a later pattern."""
+        table = getattr(self.mod, "SYNONYMS", [])
+        done: list[str] = []
+
+        def swap(i: int, m: re.Match[str]) -> str:
+            if self.rng.random() >= SYN_MATCH_RATE:
+                return m.group(0)
+            done.append(m.expand(self.pick(f"SYNONYMS.{i}", table[i][1])))
+            return f"\x01{len(done) - 1}\x02"
+
+        for i, (pattern, _) in enumerate(table):
+            text = re.sub(pattern, lambda m, i=i: swap(i, m), text, flags=re.IGNORECASE)
+        return re.sub("\x01(\\d+)\x02", lambda m: done[int(m.group(1))], text)
+
 
 def _weighted(rng: random.Random, weights: dict) -> object:
     keys = list(weights)
@@ -208,6 +243,8 @@ def _slots(rng: random.Random, lang: str) -> dict[str, str]:
     items = rng.sample(fill["item"], 2)
     order = _order_number(rng)
     order2 = _order_number(rng)
+    if rng.random() < PLACEHOLDER_RATE:
+        order = rng.choice(ORDER_PLACEHOLDERS)
     day, month = rng.randint(1, 28), rng.choice(MONTHS[lang])
     date = f"{day:02d}.{month}2024" if lang == "de" else f"{day} {month} 2024"
     return {
@@ -359,6 +396,8 @@ def compose(rng: random.Random, p: Pools) -> dict:
     p.held_out_used = False
     slots = _slots(rng, lang)
     kind, labels, core, echo = _plan(rng, p)
+    if rng.random() < SYN_MESSAGE_RATE:
+        core = [p.synonyms(t) for t in core]
     core_text = " ".join(_fill(t, slots) for t in core)
     style = str(_weighted(rng, TRAIN_STYLES if p.split == "train" else STYLES))
 

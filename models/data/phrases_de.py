@@ -874,3 +874,52 @@ OTHER += [
     "Ich möchte eine weitere Adresse in meinem Profil hinterlegen.",
     "Wo kann ich meine Adresse im Kundenkonto eintragen?",
 ]
+
+# --- Round 4 (issue 4, fourth pass): our own synonyms, swapped in by build_corpus.py (see phrases_en.py). ---
+SYNONYMS = [
+    (
+        r"\bRückerstattung\b",
+        ["Erstattung", "Rückzahlung", "Gutschrift", "Entschädigung", "Geldrückgabe", "Rückvergütung"],
+    ),
+    (
+        r"\bmein Geld zurück\b",
+        ["mein Geld wieder", "eine Erstattung", "eine Rückzahlung", "das Geld zurück", "mein Geld erstattet"],
+    ),
+    (r"\bBestellung\b", ["Order", "Kauf", "Paket", "Sendung", "Einkauf", "Auftrag", "Lieferung"]),
+    (r"\bstornieren\b", ["annullieren", "zurückziehen", "abbrechen", "canceln", "rückgängig machen", "streichen"]),
+    (r"\bStornierung\b", ["Annullierung", "Rücknahme", "Abbestellung", "Widerruf", "Stornierung der Bestellung"]),
+    (
+        r"\bLieferadresse\b",
+        ["Versandadresse", "Zustelladresse", "Lieferanschrift", "Anschrift", "Empfängeradresse", "Adresse"],
+    ),
+    (r"\bändern\b", ["anpassen", "korrigieren", "aktualisieren", "umstellen", "berichtigen", "abändern"]),
+    (r"\bIch möchte\b", ["Ich will", "Ich würde gern", "Ich muss", "Ich hätte gern", "Ich wollte"]),
+]
+GROUPS["refund"].append(
+    (
+        "",
+        ["beantragen", "erhalten", "bekommen", "prüfen", "verfolgen"],
+        [
+            "eine Erstattung",
+            "meine Rückzahlung",
+            "eine Entschädigung",
+            "mein Geld zurück",
+            "die Gutschrift für {order}",
+        ],
+    )
+)
+REQUESTS["refund"] += [
+    "Ich will mein Geld zurück.",
+    "Wo bleibt meine Erstattung?",
+    "Wurde meine Rückzahlung schon bearbeitet?",
+    "Bitte erstatten Sie mir den Betrag von {amount}.",
+    "Ich warte immer noch auf mein Geld.",
+    "Gibt es Neuigkeiten zu meiner Rückerstattung?",
+]
+OTHER += [
+    "Wie richte ich eine Lieferadresse in meinem Konto ein?",
+    "Ich möchte meine Bestellung ändern, andere Größe bitte.",
+    "Wo ist meine Bestellung?",
+    "Ich möchte mein Konto löschen.",
+    "Wie lange dauert eine Erstattung normalerweise?",
+]

@@ -737,3 +737,33 @@ OTHER += [
     "Quiero configurar una dirección de entrega nueva en mi perfil.",
     "¿Dónde guardo mi dirección en la cuenta?",
 ]
+
+# --- Round 4 (issue 4, fourth pass): our own synonyms, swapped in by build_corpus.py (see phrases_en.py). ---
+SYNONYMS = [
+    (r"\breembolso\b", ["reintegro", "devolución del dinero", "compensación", "abono", "devolución", "rembolso"]),
+    (r"\bmi dinero\b", ["mi plata", "el dinero", "lo que pagué", "mi pago", "el importe"]),
+    (r"\bpedido\b", ["compra", "orden", "paquete", "envío", "encargo", "transacción"]),
+    (r"\bcancelar\b", ["anular", "suspender", "retirar", "dejar sin efecto", "revocar", "parar"]),
+    (r"\bcancelación\b", ["anulación", "baja del pedido", "revocación", "suspensión"]),
+    (
+        r"\bdirección de envío\b",
+        ["dirección de entrega", "domicilio de entrega", "datos de envío", "dirección postal", "lugar de entrega"],
+    ),
+    (r"\bcambiar\b", ["modificar", "corregir", "actualizar", "editar", "arreglar"]),
+    (r"\bQuiero\b", ["Quisiera", "Necesito", "Me gustaría", "Deseo", "Quería"]),
+]
+REQUESTS["refund"] += [
+    "Quiero que me devuelvan el dinero.",
+    "¿Dónde está mi reintegro?",
+    "¿Ya procesaron mi reembolso?",
+    "Sigo esperando mi dinero.",
+    "Necesito una compensación por el {item} roto.",
+    "¿Hay novedades sobre mi devolución de dinero?",
+]
+OTHER += [
+    "¿Cómo configuro una dirección de envío en mi perfil?",
+    "Quiero modificar mi pedido, otra talla por favor.",
+    "¿Dónde está mi pedido?",
+    "Quiero eliminar mi cuenta.",
+    "¿Cuánto tarda normalmente un reembolso?",
+]

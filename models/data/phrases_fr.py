@@ -726,3 +726,42 @@ OTHER += [
     "Je veux enregistrer une nouvelle adresse dans mon profil.",
     "Où puis-je saisir mon adresse dans mon compte ?",
 ]
+
+# --- Round 4 (issue 4, fourth pass): our own synonyms, swapped in by build_corpus.py (see phrases_en.py). ---
+SYNONYMS = [
+    (
+        r"\bremboursement\b",
+        ["dédommagement", "remboursement intégral", "restitution", "compensation", "avoir", "retour d'argent"],
+    ),
+    (r"\bmon argent\b", ["mes sous", "l'argent", "ce que j'ai payé", "mon paiement", "le montant"]),
+    (r"\bcommande\b", ["achat", "colis", "envoi", "transaction", "commande en ligne", "livraison"]),
+    (r"\bannuler\b", ["supprimer", "stopper", "arrêter", "retirer", "révoquer", "abandonner"]),
+    (r"\bannulation\b", ["suppression", "révocation", "abandon", "arrêt"]),
+    (
+        r"\badresse de livraison\b",
+        [
+            "adresse d'expédition",
+            "adresse de réception",
+            "coordonnées de livraison",
+            "adresse postale",
+            "lieu de livraison",
+        ],
+    ),
+    (r"\bmodifier\b", ["changer", "corriger", "mettre à jour", "rectifier", "éditer"]),
+    (r"\bJe voudrais\b", ["Je veux", "J'aimerais", "Je souhaite", "Il faut que je", "Je dois"]),
+]
+REQUESTS["refund"] += [
+    "Je veux récupérer mon argent.",
+    "Où en est mon dédommagement ?",
+    "Mon remboursement a-t-il été traité ?",
+    "J'attends toujours mon argent.",
+    "Je demande une compensation pour le {item} cassé.",
+    "Des nouvelles de mon remboursement ?",
+]
+OTHER += [
+    "Comment configurer une adresse de livraison dans mon compte ?",
+    "Je voudrais modifier ma commande, une autre taille svp.",
+    "Où est ma commande ?",
+    "Je veux supprimer mon compte.",
+    "Combien de temps prend un remboursement en général ?",
+]
