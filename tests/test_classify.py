@@ -98,6 +98,15 @@ KNOWN = [
     ("", "I need to cancell my order", {"cancel"}),
     ("", "help canceling order", {"cancel"}),
     ("", "i need a refnd", {"refund"}),
+    # round 5: cancel and address words that mean something else, and the same words meaning the intent
+    ("", "I'd like to cancel my account, but please keep my order.", {"other"}),
+    ("", "How do I save a delivery address in my profile?", {"other"}),
+    ("", "Can I change the colour of the mug in my order?", {"other"}),
+    ("", "please don't cancel anything, I still want the parcel", {"other"}),
+    ("", "¿Cuánto cuesta cancelar mi pedido?", {"other"}),
+    ("", "Comment ajouter une adresse à mon profil ?", {"other"}),
+    ("", "please cancel my order, I don't mind the cancellation fee", {"cancel"}),
+    ("", "send order 5521 to the new address I saved in my account", {"address_fix"}),
 ]
 
 
@@ -299,3 +308,29 @@ def test_corpus_is_large_multilingual_and_splits_do_not_overlap() -> None:
     dev_keys = {key(r) for r in splits["dev"]}
     assert not {key(r) for r in splits["test"]} & (train_keys | dev_keys)
     assert not dev_keys & train_keys
+
+
+def test_one_word_vocabulary_is_always_trained_and_phrasings_stay_held_out() -> None:
+    """Round 5 (models/data/README.md): a one-word synonym or group verb is vocabulary, never dev/test-only."""
+    import importlib.util
+    import random
+
+    spec = importlib.util.spec_from_file_location("build_corpus", DATA / "build_corpus.py")
+    assert spec is not None and spec.loader is not None
+    bc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bc)
+    assert bc._vocabulary("SYNONYMS.0", r"\1 reimbursement")
+    assert bc._vocabulary("GROUPS.cancel.0.v", "widerrufen")
+    assert not bc._vocabulary("SYNONYMS.0", r"\1 refund payment")
+    assert not bc._vocabulary("GROUPS.cancel.0.o", "order")
+    assert not bc._vocabulary("REQUESTS.cancel", "Cancel")
+    for lang in bc.LANGS:
+        pools = bc.Pools(lang, "dev", random.Random(0))
+        for i, (_, alternatives) in enumerate(pools.mod.SYNONYMS):
+            pools.pick(f"SYNONYMS.{i}", list(alternatives))
+            held = pools._cache[f"SYNONYMS.{i}"]["dev"] + pools._cache[f"SYNONYMS.{i}"]["test"]
+            assert not [t for t in held if bc._vocabulary(f"SYNONYMS.{i}", t)]
+    # whole phrasings keep their buckets: some English requests are still dev- or test-only
+    pools = bc.Pools("en", "test", random.Random(0))
+    pools.get("REQUESTS", "cancel")
+    assert pools._cache["REQUESTS.cancel"]["test"]

@@ -131,6 +131,19 @@ def _bucket(key: str) -> str:
     return "test" if h < 14 else "dev" if h < 26 else "train"
 
 
+def _vocabulary(pool_id: str, text: str) -> bool:
+    """Round 5: a one-word synonym or group verb is vocabulary, always in train; held-out buckets apply to phrasings.
+
+    A bag-of-words model without pretrained vectors has no feature for a word it never saw, so a word held out
+    of training can only ever be missed: holding it out measures the size of our lexicon, not generalisation.
+    Real customers use every word of the lexicon, so the model should know them all. Whole phrasings (sentences,
+    frames, acts, multi-word objects and synonyms) keep their buckets: dev and test still hold wording, and
+    combinations of known words, that training never sees."""
+    if not (pool_id.startswith("SYNONYMS.") or pool_id.endswith(".v")):
+        return False
+    return len(re.sub(r"\\\d", "", text).split()) == 1
+
+
 class Pools:
     """Phrase pools of one language, seen from one split (held-out phrasings never reach train)."""
 
@@ -145,7 +158,8 @@ class Pools:
         if parts is None:
             parts = {"train": [], "dev": [], "test": []}
             for t in items:
-                parts[_bucket(f"{self.lang}:{family or pool_id}:{t}") if len(items) >= 5 else "train"].append(t)
+                whole = len(items) >= 5 and not _vocabulary(pool_id, t)
+                parts[_bucket(f"{self.lang}:{family or pool_id}:{t}") if whole else "train"].append(t)
             if not parts["train"]:
                 parts["train"] = list(items)
             self._cache[pool_id] = parts

@@ -923,3 +923,85 @@ OTHER += [
     "Ich möchte mein Konto löschen.",
     "Wie lange dauert eine Erstattung normalerweise?",
 ]
+
+# --- Round 5 (issue 4, fifth pass): look-alikes with Storno- und Adresswörtern, die etwas anderes meinen
+# (see phrases_en.py): Artikel ändern, Sendung verfolgen, Konto löschen, Stornogebühr und -bedingungen,
+# Adresse im Konto anlegen, Newsletter und Mitgliedschaft kündigen, "nicht stornieren". Kurz und als E-Mail.
+LOOKALIKES["cancel"] += [
+    "Was kostet es, eine Bestellung zu stornieren?",
+    "stornogebühr??",
+    "Fällt eine Gebühr an, wenn ich storniere?",
+    "Wo finde ich Ihre Stornobedingungen?",
+    "Kann man Vorbestellungen kostenlos stornieren?",
+    "Guten Tag, bevor ich bestelle: Wie lange habe ich Zeit, eine Bestellung zu stornieren, und kostet das etwas?",
+    "newsletter kündigen bitte",
+    "Bitte kündigen Sie nur den Newsletter, nicht meine Bestellung.",
+    "Ich möchte mein Kundenkonto kündigen, die offene Bestellung soll bleiben.",
+    "Konto löschen und meine Daten entfernen bitte",
+    "Wie kann ich meine Mitgliedschaft im Kundenclub kündigen?",
+    "Bitte keine Werbe-SMS mehr, das Abo möchte ich beenden.",
+    "Warum kann ich meine Bestellung online nicht mehr stornieren?",
+]
+LOOKALIKES["address_fix"] += [
+    "wie füge ich eine adresse zu meinem konto hinzu",
+    "Ich möchte meine Arbeitsadresse im Konto für das nächste Mal speichern.",
+    "Wo lege ich vor der Bestellung eine Lieferadresse an?",
+    "Kann ich eine zweite Adresse in meinem Profil hinterlegen?",
+    "Hallo, ich habe gerade ein Konto erstellt. Wo trage ich meine Lieferadresse für künftige Bestellungen ein?",
+    "Standard-Lieferadresse festlegen",
+    "Meine Adresse lässt sich im Konto nicht speichern, das Formular zeigt einen Fehler.",
+    "Bitte meine E-Mail-Adresse im Konto ändern.",
+    "Ich möchte eine alte Adresse aus meinem Adressbuch löschen.",
+]
+NEGATIONS["cancel"] += [
+    "bitte nicht stornieren, ich will den {item} noch",
+    "Ich habe nie eine Stornierung verlangt, bitte die Bestellung behalten.",
+    "Moment, bitte die Bestellung {order} doch nicht stornieren!",
+    "Hallo, bitte ignorieren Sie meine letzte Nachricht. Ich möchte die Bestellung doch behalten. Danke!",
+]
+NEGATIONS["refund"] += [
+    "Ich will keine Erstattung, nur den fehlenden {item}.",
+    "Kein Geld zurück bitte, lieber Ersatz.",
+]
+GROUPS["other"] += [
+    (
+        "S",
+        ["anlegen", "speichern", "hinterlegen", "eintragen"],
+        ["eine Adresse in meinem Konto", "meine Arbeitsadresse im Profil", "eine zweite Lieferadresse im Konto"],
+    ),
+    (
+        "",
+        ["ändern", "tauschen", "umtauschen"],
+        ["die Größe in meiner Bestellung", "die Farbe in meiner Bestellung", "einen Artikel in meiner Bestellung"],
+    ),
+    (
+        "",
+        ["löschen", "schließen", "kündigen", "deaktivieren"],
+        ["mein Kundenkonto", "mein Konto samt Daten", "mein Profil"],
+    ),
+    (
+        "",
+        ["kündigen", "abbestellen", "beenden"],
+        ["den Newsletter", "die Werbe-Mails", "meine Mitgliedschaft", "die SMS-Benachrichtigungen"],
+    ),
+]
+OTHER += [
+    "Kann ich in meiner Bestellung die Größe vom {item} ändern?",
+    "Bitte noch einen {item} zur Bestellung {order} hinzufügen.",
+    "Wo ist mein Paket? Die Sendungsverfolgung bewegt sich nicht.",
+    "sendungsnummer für bestellung {order} bitte",
+    "Ich möchte wissen, wo meine Bestellung gerade ist.",
+    "Bitte löschen Sie mein Konto.",
+]
+REQUESTS["cancel"] += [
+    "Bitte stornieren Sie die Bestellung, auch wenn eine Gebühr anfällt.",
+    "Bitte den {item} aus meiner Bestellung streichen, den will ich nicht mehr.",
+]
+REQUESTS["address_fix"] += [
+    "Bitte schicken Sie die Bestellung {order} an die neue Adresse, die ich gerade im Konto angelegt habe.",
+]
+COMBOS[("duplicate", "cancel")] += [
+    "Zweimal abgebucht für dieselbe Bestellung, bitte eine stornieren.",
+    "doppelte Bestellung, bitte die zweite stornieren",
+    "Ich habe den {item} zweimal bestellt, eine davon bitte stornieren.",
+]

@@ -2408,3 +2408,166 @@ OTHER += [
     "What is your policy on refunds?",
     "How many days do I have to ask for a refund?",
 ]
+
+# --- Round 5 (issue 4, fifth pass): look-alike `other` wording that carries cancel and address words, in
+# short chat style and e-mail style, from the labelling policy only (no public row was read): changing the
+# items of an order, tracking, closing an account, cancellation fees and rules, addresses on the account,
+# newsletters and memberships, "don't cancel". A few contrast positives keep the same words meaning the intent
+# ("cancel it even with the fee"; "ship the order to the address I just added"). Also more ways to say
+# "ordered twice, cancel one" and "not asking for a refund", which our own dev split showed under-covered.
+LOOKALIKES["cancel"] += [
+    "what does it cost to cancel an order?",
+    "cancellation fee??",
+    "how much is the fee if i cancel",
+    "Is cancelling free or do you charge for it?",
+    "Where can I read your cancellation terms?",
+    "whats ur cancellation policy for pre-orders",
+    "Before I buy: can orders be cancelled free of charge?",
+    "Hi, a quick question before I place an order. If I cancel it later, do you keep a fee? Thanks in advance.",
+    "How many days do I have to cancel, according to your terms?",
+    "Do you refund the shipping if someone cancels, or is that lost?",
+    "cancel my newsletter pls",
+    "Please cancel the weekly emails, not my order.",
+    "I want to cancel my newsletter subscription, the order is fine.",
+    "unsubscribe me and cancel the promo texts",
+    "How do I cancel my account? I don't need it anymore.",
+    "cancel my account and delete my data",
+    "I'd like to cancel my customer account; my open order can stay.",
+    "can u cancel my membership, keep the order",
+    "Cancel my loyalty club membership please.",
+    "Dear team, I would like to stop the marketing e-mails I keep getting. Please take me off the mailing list. Kind regards",
+    "Hello, could you tell me what your conditions are for cancelling an order? I'm thinking of buying a sofa and want to know the rules first.",
+    "is there a cancellation window?",
+    "My appointment got cancelled, so any delivery day works now.",
+    "Your site says my order can't be cancelled anymore, why is that?",
+]
+LOOKALIKES["address_fix"] += [
+    "how do i add an address to my account",
+    "add new address to profile",
+    "I'd like to save my work address in my account for next time.",
+    "where do i set up a delivery address before ordering",
+    "Can I register a second address on my profile?",
+    "Please add a billing address to my account.",
+    "Hello, I just created an account. How do I enter my shipping address so it's there for future orders? Thank you.",
+    "set default shipping address",
+    "can't save my address in the account settings, the form gives an error",
+    "How many addresses can I store in my address book?",
+    "I want to remove an old address from my account.",
+    "update my email address please",
+    "i need to change the phone number on my profile",
+    "Is the address on my account also used for the invoice?",
+    "Where in the app do I manage my saved addresses?",
+    "Hi, my address in my account is out of date. There's no order open right now, I just want it right for next time.",
+]
+NEGATIONS["cancel"] += [
+    "dont cancel it pls",
+    "do not cancel, I still want the {item}",
+    "Please hold off, don't cancel anything.",
+    "no cancellation please, I want to keep it",
+    "I never asked to cancel, please keep my order active.",
+    "Please keep order {order}, I don't want it cancelled.",
+    "Wait, don't cancel my purchase!",
+    "I asked you to cancel yesterday but I've changed my mind, please keep the order.",
+    "Hello, please ignore my earlier e-mail. I do not want to cancel the order after all. Thanks and sorry!",
+]
+NEGATIONS["refund"] += [
+    "I'm not looking for a refund, I just want the missing {item}.",
+    "not after a refund, just a replacement",
+    "I don't want a refund, please fix the order instead.",
+    "no refund please, I'll keep it",
+    "Not after my money back, I just want to know where the parcel is.",
+]
+GROUPS["other"] += [
+    (
+        "S",
+        ["add", "save", "set up", "register", "store", "enter"],
+        [
+            "an address to my account",
+            "a new address to my profile",
+            "my work address in my account",
+            "an address for next time",
+            "my address in the address book",
+            "a second address on my profile",
+        ],
+    ),
+    (
+        "",
+        ["change", "swap", "switch", "exchange"],
+        [
+            "the size of the {item} in my order",
+            "the colour of the {item} in my order",
+            "an item in my order",
+            "the {item} in order {order} for another one",
+            "one of the items in my purchase",
+        ],
+    ),
+    (
+        "",
+        ["delete", "close", "cancel", "deactivate", "remove"],
+        ["my account and my data", "my shop account", "my account, not the order", "my profile and all my data"],
+    ),
+    (
+        "S",
+        ["know", "ask about", "check", "understand", "find out"],
+        [
+            "the fee for cancelling an order",
+            "what you charge for a cancellation",
+            "your cancellation terms",
+            "the cancellation rules for pre-orders",
+            "whether cancelling costs anything",
+        ],
+    ),
+    (
+        "",
+        ["cancel", "stop", "end", "turn off"],
+        [
+            "my newsletter subscription",
+            "the promotional emails",
+            "the text message alerts",
+            "my membership",
+            "my subscription to your mailing list",
+        ],
+    ),
+]
+OTHER += [
+    "Hi, I want to swap the {item} in my order for the next size up, everything else stays the same. Thanks!",
+    "Could you add a second {item} to order {order} before it ships?",
+    "can i change the colour on my order",
+    "wrong size in my order, can I swap it?",
+    "Where's my parcel? The tracking hasn't moved in days.",
+    "tracking link for order {order} please",
+    "I'd like to know where my order is right now.",
+    "delete my account pls",
+    "Please remove all my personal data and close the account.",
+    "Good afternoon, I would like to change the quantity on my order from one to two. Is that still possible?",
+]
+REQUESTS["cancel"] += [
+    "Cancel my order even if there's a cancellation fee.",
+    "please cancel order {order}, I know about the cancellation policy",
+    "remove the {item} from my order, I don't want it anymore",
+    "take the {item} off order {order} please",
+    "I don't want to change the order, I want to cancel it completely.",
+]
+REQUESTS["address_fix"] += [
+    "Please ship order {order} to the new address I just added to my account.",
+    "I updated the address in my profile, but order {order} still has the old one. Please change it on the order.",
+    "the order is going to my old address, please send it to {addr} instead",
+]
+REQUESTS["duplicate"] += [
+    "double order, oops",
+    "duplicate order by accident",
+    "I think I ordered the same thing two times.",
+    "my order is in there twice",
+]
+DUP_STMTS += [
+    "I ordered the {item} again by accident",
+    "I placed a double order",
+    "I sent the same order again by mistake",
+]
+COMBOS[("duplicate", "cancel")] += [
+    "Charged twice for the same order, please cancel one.",
+    "Same order placed two times, cancel the extra one pls",
+    "duplicate order, cancel the second one",
+    "Two orders for the {item}, I only need one, cancel the other please.",
+    "Please cancel {order2}, it's a double of {order}.",
+]

@@ -767,3 +767,69 @@ OTHER += [
     "Quiero eliminar mi cuenta.",
     "¿Cuánto tarda normalmente un reembolso?",
 ]
+
+# --- Round 5 (issue 4, fifth pass): look-alikes con palabras de cancelar y de dirección que piden otra cosa
+# (see phrases_en.py): cambiar artículos, seguir el pedido, borrar la cuenta, gastos y política de cancelación,
+# añadir una dirección a la cuenta, darse de baja del boletín o de la membresía, "no cancelen". Chat y correo.
+LOOKALIKES["cancel"] += [
+    "¿Cuánto cuesta cancelar un pedido?",
+    "¿hay penalización por cancelar?",
+    "¿Dónde puedo leer las condiciones de cancelación?",
+    "¿Se pueden cancelar las preventas sin coste?",
+    "Hola, antes de comprar quería saber: si cancelo el pedido más adelante, ¿me cobran algo? Gracias.",
+    "cancelar boletín porfa",
+    "Quiero cancelar la suscripción al boletín, no el pedido.",
+    "Quiero cancelar mi cuenta, el pedido abierto puede seguir.",
+    "cancelen mi cuenta y borren mis datos",
+    "¿Cómo cancelo mi membresía del club?",
+    "¿Por qué ya no puedo cancelar mi pedido en la web?",
+]
+LOOKALIKES["address_fix"] += [
+    "como añado una dirección a mi cuenta",
+    "Quiero guardar la dirección de mi trabajo en la cuenta para la próxima vez.",
+    "¿Dónde registro una dirección de envío antes de comprar?",
+    "¿Puedo tener una segunda dirección en mi perfil?",
+    "Hola, acabo de crear una cuenta. ¿Dónde pongo mi dirección para futuros pedidos? Gracias.",
+    "No me deja guardar la dirección en la configuración de la cuenta.",
+    "Quiero cambiar el correo electrónico de mi cuenta.",
+]
+NEGATIONS["cancel"] += [
+    "no cancelen nada porfa, sigo queriendo el {item}",
+    "Nunca pedí cancelar, por favor mantengan mi pedido.",
+    "Hola, ignoren mi correo anterior. Al final no quiero cancelar el pedido {order}. ¡Gracias!",
+]
+NEGATIONS["refund"] += ["No quiero un reembolso, solo el {item} que falta."]
+GROUPS["other"] += [
+    (
+        "S",
+        ["añadir", "guardar", "registrar", "configurar"],
+        ["una dirección en mi cuenta", "la dirección de mi trabajo en el perfil", "una segunda dirección"],
+    ),
+    (
+        "",
+        ["cambiar", "modificar"],
+        ["la talla de mi pedido", "el color del {item} de mi pedido", "un artículo de mi pedido"],
+    ),
+    ("", ["borrar", "eliminar", "cerrar", "cancelar"], ["mi cuenta", "mi perfil y mis datos", "mi cuenta de cliente"]),
+    (
+        "",
+        ["cancelar", "dar de baja"],
+        ["el boletín", "los correos de publicidad", "mi membresía", "los avisos por SMS"],
+    ),
+]
+OTHER += [
+    "¿Puedo cambiar la talla del {item} en mi pedido?",
+    "¿Me pueden añadir otro {item} al pedido {order}?",
+    "¿Dónde está mi paquete? El seguimiento no avanza.",
+    "número de seguimiento del pedido {order} porfa",
+    "Borren mi cuenta, por favor.",
+]
+REQUESTS["cancel"] += [
+    "Cancelen el pedido aunque haya que pagar la penalización.",
+    "Quiten el {item} de mi pedido, ya no lo quiero.",
+]
+REQUESTS["address_fix"] += ["Envíen el pedido {order} a la dirección nueva que acabo de añadir en mi cuenta."]
+COMBOS[("duplicate", "cancel")] += [
+    "Me cobraron dos veces el mismo pedido, cancelen uno.",
+    "pedido duplicado, cancelen el segundo",
+]

@@ -765,3 +765,73 @@ OTHER += [
     "Je veux supprimer mon compte.",
     "Combien de temps prend un remboursement en général ?",
 ]
+
+# --- Round 5 (issue 4, fifth pass): look-alikes avec des mots d'annulation et d'adresse qui demandent autre chose
+# (see phrases_en.py) : changer les articles, suivre la commande, supprimer le compte, frais et conditions
+# d'annulation, ajouter une adresse au compte, se désabonner de la newsletter, « n'annulez pas ». Chat et e-mail.
+LOOKALIKES["cancel"] += [
+    "Combien ça coûte d'annuler une commande ?",
+    "frais d'annulation ??",
+    "Où puis-je lire vos conditions d'annulation ?",
+    "Les précommandes sont-elles annulables sans frais ?",
+    "Bonjour, avant de commander : si j'annule plus tard, est-ce que vous facturez quelque chose ? Merci.",
+    "annuler la newsletter svp",
+    "Je veux annuler mon abonnement à la newsletter, pas la commande.",
+    "Je souhaite clôturer mon compte client, la commande en cours peut rester.",
+    "supprimez mon compte et mes données",
+    "Comment résilier mon adhésion au club fidélité ?",
+    "Pourquoi je ne peux plus annuler ma commande sur le site ?",
+]
+LOOKALIKES["address_fix"] += [
+    "comment ajouter une adresse à mon compte",
+    "Je voudrais enregistrer l'adresse de mon travail dans mon compte pour la prochaine fois.",
+    "Où est-ce que je crée une adresse de livraison avant de commander ?",
+    "Puis-je avoir une deuxième adresse dans mon profil ?",
+    "Bonjour, je viens de créer un compte. Où dois-je saisir mon adresse pour mes prochaines commandes ? Merci.",
+    "Impossible d'enregistrer mon adresse dans les paramètres du compte.",
+    "Je veux changer l'adresse e-mail de mon compte.",
+]
+NEGATIONS["cancel"] += [
+    "n'annulez rien svp, je veux toujours le {item}",
+    "Je n'ai jamais demandé d'annulation, gardez ma commande s'il vous plaît.",
+    "Bonjour, oubliez mon dernier message. Finalement je ne veux pas annuler la commande {order}. Merci !",
+]
+NEGATIONS["refund"] += ["Je ne veux pas de remboursement, juste le {item} manquant."]
+GROUPS["other"] += [
+    (
+        "S",
+        ["ajouter", "enregistrer", "créer", "configurer"],
+        ["une adresse dans mon compte", "l'adresse de mon travail dans mon profil", "une deuxième adresse"],
+    ),
+    (
+        "",
+        ["changer", "modifier"],
+        ["la taille dans ma commande", "la couleur du {item} dans ma commande", "un article de ma commande"],
+    ),
+    (
+        "",
+        ["supprimer", "fermer", "clôturer", "annuler"],
+        ["mon compte", "mon profil et mes données", "mon compte client"],
+    ),
+    (
+        "",
+        ["annuler", "résilier", "arrêter"],
+        ["la newsletter", "les e-mails publicitaires", "mon adhésion", "les alertes SMS"],
+    ),
+]
+OTHER += [
+    "Puis-je changer la taille du {item} dans ma commande ?",
+    "Pouvez-vous ajouter un autre {item} à la commande {order} ?",
+    "Où est mon colis ? Le suivi ne bouge plus.",
+    "numéro de suivi de la commande {order} svp",
+    "Supprimez mon compte, s'il vous plaît.",
+]
+REQUESTS["cancel"] += [
+    "Annulez la commande même s'il y a des frais d'annulation.",
+    "Retirez le {item} de ma commande, je n'en veux plus.",
+]
+REQUESTS["address_fix"] += ["Envoyez la commande {order} à la nouvelle adresse que je viens d'ajouter dans mon compte."]
+COMBOS[("duplicate", "cancel")] += [
+    "Débité deux fois pour la même commande, annulez-en une svp.",
+    "commande en double, annulez la deuxième",
+]
