@@ -109,12 +109,12 @@ def read_any(data: list[Any]) -> dict[int, Fetched]:
     out: dict[int, Fetched] = {}
     for uid, meta in parse_fetch_response(data, normalise_times=False, uid_is_key=True).items():
         when = meta.get(b"INTERNALDATE")
-        body = meta.get(b"BODY[]")
-        data_ = bytes(body) if isinstance(body, bytes | bytearray) else None
+        got = meta.get(b"BODY[]")
+        body = bytes(got) if isinstance(got, bytes | bytearray) else None
         size = meta.get(b"RFC822.SIZE")
         out[uid] = Fetched(
-            int(size) if size is not None else len(data_ or b""),
+            int(size) if size is not None else len(body or b""),
             when if isinstance(when, datetime) else None,
-            data_,
+            body,
         )
     return out
