@@ -276,6 +276,25 @@ def test_csv_with_label_map() -> None:
         load_labeled(TINY / "eval.csv")
 
 
+def test_label_map_null_leaves_rows_out(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.json"
+    mapping.write_text('{"map": {"cancel_order": "cancel", "track_order": null, "get_refund": "refund"}}')
+    assert [r.labels for r in load_labeled(TINY / "eval.csv", mapping)] == [("cancel",), ("refund",)]
+
+    class ByWord:
+        def classify(self, texts: list[str], batch_size: int = 256) -> list[IntentResult]:
+            labels = [("refund",) if "money" in t else ("cancel",) for t in texts]
+            return [IntentResult(x, dict.fromkeys(INTENT_LABELS, 0.9), low_confidence=False) for x in labels]
+
+    report = evaluate(ByWord(), TINY / "eval.csv", mapping)
+    assert report.n == 2 and report.left_out == 1 and report.to_dict()["left_out"] == 1
+    assert report.model.macro_f1 == 1.0  # the package question would have been a cancel false positive
+    assert "1 rows left out by the label map" in report.render()
+    mapping.write_text('{"map": {"cancel_order": null, "track_order": null, "get_refund": null}}')
+    with pytest.raises(UsageError, match="3 left out by the label map"):
+        load_labeled(TINY / "eval.csv", mapping)
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "expected"),
     [

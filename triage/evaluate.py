@@ -131,11 +131,13 @@ class EvalReport:
     model: SystemScores
     baseline: SystemScores
     low_confidence: int
+    left_out: int = 0  # rows whose label the label map maps to null
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "n": self.n,
+            "left_out": self.left_out,
             "gold_counts": self.gold_counts,
             "model": self.model.to_dict(),
             "keyword_baseline": self.baseline.to_dict(),
@@ -148,6 +150,7 @@ class EvalReport:
         lines = [
             f"Intent evaluation: {self.source} ({self.n} messages; gold "
             + ", ".join(f"{k} {v}" for k, v in self.gold_counts.items())
+            + (f"; {self.left_out} rows left out by the label map" if self.left_out else "")
             + ")",
             "",
         ]
@@ -183,7 +186,10 @@ def _table(confusion: Mapping[str, Mapping[str, int]]) -> str:
 
 
 def read_label_map(path: Path) -> dict[str, tuple[str, ...]]:
-    """A label map: {"map": {source: target}} as in ../shared/eval/*/label_map.json, or a flat dict."""
+    """A label map: {"map": {source: target}} as in ../shared/eval/*/label_map.json, or a flat dict.
+
+    A target of null leaves that source label's rows out of the evaluation, so a set can be scored without
+    the classes whose mapping is a judgement call (the shared maps' notes call some "borderline")."""
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -193,7 +199,7 @@ def read_label_map(path: Path) -> dict[str, tuple[str, ...]]:
         raise UsageError(f"label map {path}: expected a JSON object with a 'map' object")
     out = {}
     for src, dst in mapping.items():
-        targets = (dst,) if isinstance(dst, str) else tuple(dst)
+        targets = () if dst is None else (dst,) if isinstance(dst, str) else tuple(dst)
         bad = [t for t in targets if t not in INTENT_LABELS]
         if bad:
             raise UsageError(f"label map {path}: {src!r} maps to unknown label(s) {bad}; use {list(INTENT_LABELS)}")
@@ -201,7 +207,8 @@ def read_label_map(path: Path) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _labels(raw: object, mapping: Mapping[str, tuple[str, ...]] | None, where: str) -> tuple[str, ...]:
+def _labels(raw: object, mapping: Mapping[str, tuple[str, ...]] | None, where: str) -> tuple[str, ...] | None:
+    """The row's labels, or None when the label map leaves its label out (mapped to null)."""
     if isinstance(raw, str):
         items = [x.strip() for x in raw.replace("|", ",").replace(";", ",").split(",") if x.strip()]
     elif isinstance(raw, list):
@@ -214,6 +221,8 @@ def _labels(raw: object, mapping: Mapping[str, tuple[str, ...]] | None, where: s
             if item not in mapping:
                 raise UsageError(f"{where}: label {item!r} is not in the label map")
             targets: Iterable[str] = mapping[item]
+            if not mapping[item]:
+                return None
         elif item in INTENT_LABELS:
             targets = (item,)
         else:
@@ -227,6 +236,11 @@ def _labels(raw: object, mapping: Mapping[str, tuple[str, ...]] | None, where: s
 
 def load_labeled(path: Path, label_map: Path | None = None) -> list[LabeledRow]:
     """Labelled messages from JSONL (subject/body or text, labels) or CSV (text column + label column)."""
+    return _load_labeled(path, label_map)[0]
+
+
+def _load_labeled(path: Path, label_map: Path | None) -> tuple[list[LabeledRow], int]:
+    """The rows to score and how many the label map left out."""
     path = Path(path)
     mapping = read_label_map(label_map) if label_map is not None else None
     try:
@@ -238,6 +252,7 @@ def load_labeled(path: Path, label_map: Path | None = None) -> list[LabeledRow]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, csv.Error) as exc:
         raise UsageError(f"cannot read labelled data {path}: {exc}") from exc
     rows = []
+    left_out = 0
     for i, rec in enumerate(records, start=1):
         where = f"{path} row {i}"
         text_col = next((c for c in TEXT_COLUMNS if c in rec), None)
@@ -246,18 +261,20 @@ def load_labeled(path: Path, label_map: Path | None = None) -> list[LabeledRow]:
             raise UsageError(
                 f"{where}: need a text column ({'/'.join(TEXT_COLUMNS)}) and a label column ({'/'.join(LABEL_COLUMNS)})"
             )
-        rows.append(
-            LabeledRow(str(rec.get("subject") or ""), str(rec[text_col] or ""), _labels(rec[label_col], mapping, where))
-        )
+        labels = _labels(rec[label_col], mapping, where)
+        if labels is None:
+            left_out += 1
+            continue
+        rows.append(LabeledRow(str(rec.get("subject") or ""), str(rec[text_col] or ""), labels))
     if not rows:
-        raise UsageError(f"{path}: no labelled rows")
-    return rows
+        raise UsageError(f"{path}: no labelled rows" + (f" ({left_out} left out by the label map)" if left_out else ""))
+    return rows, left_out
 
 
 def evaluate(model: Classifier, path: Path | None, label_map: Path | None = None) -> EvalReport:
     """Score the model and the keyword baseline on labelled data (our test split by default)."""
     path = Path(path) if path is not None else DEFAULT_TEST
-    rows = load_labeled(path, label_map)
+    rows, left_out = _load_labeled(path, label_map)
     gold = [r.labels for r in rows]
     results = model.classify([model_text(r.subject, r.body) for r in rows])
     baseline = [classify_keywords(r.subject, r.body) for r in rows]
@@ -269,4 +286,5 @@ def evaluate(model: Classifier, path: Path | None, label_map: Path | None = None
         model=score_predictions("model", gold, [r.intents for r in results]),
         baseline=score_predictions("keyword rules", gold, baseline),
         low_confidence=sum(r.low_confidence for r in results),
+        left_out=left_out,
     )
