@@ -220,9 +220,9 @@ def _labels(raw: object, mapping: Mapping[str, tuple[str, ...]] | None, where: s
         if mapping is not None:
             if item not in mapping:
                 raise UsageError(f"{where}: label {item!r} is not in the label map")
-            targets: Iterable[str] = mapping[item]
             if not mapping[item]:
                 return None
+            targets: Iterable[str] = mapping[item]
         elif item in INTENT_LABELS:
             targets = (item,)
         else:
