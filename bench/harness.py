@@ -193,16 +193,11 @@ def write_config(path: Path, store: Path, source: str = "maildir", **imap: objec
         'format = "shopify"',
     ]
     if imap:
-        lines.append("[imap]")
+        from tests.dovecot import imap_table
+
         settings: dict[str, object] = {"password_env": PASSWORD_ENV, "batch_size": BATCH, "poll_seconds": 60}
         settings.update(imap)
-        for key, value in settings.items():
-            if isinstance(value, bool):
-                lines.append(f"{key} = {'true' if value else 'false'}")
-            elif isinstance(value, int | float):
-                lines.append(f"{key} = {value}")
-            else:
-                lines.append(f'{key} = "{value}"')
+        lines += imap_table(settings)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dovecot import PASSWORD, USER, Dovecot
+from tests.dovecot import PASSWORD, USER, Dovecot, imap_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
@@ -68,15 +68,8 @@ def write_config(tmp: Path, dovecot: Dovecot, folder: str, **imap: object) -> Pa
         f'path = "{tmp / "triage.db"}"',
         "[model]",
         f'path = "{MODEL}"',
-        "[imap]",
+        *imap_table(settings),
     ]
-    for key, value in settings.items():
-        if isinstance(value, bool):
-            lines.append(f"{key} = {'true' if value else 'false'}")
-        elif isinstance(value, int | float):
-            lines.append(f"{key} = {value}")
-        else:
-            lines.append(f'{key} = "{value}"')
     path = tmp / "inbox.toml"
     path.write_text("\n".join(lines) + "\n")
     return path

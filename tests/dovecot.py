@@ -98,6 +98,19 @@ service imap-login {{
 """
 
 
+def imap_table(settings: dict[str, object]) -> list[str]:
+    """The `[imap]` table of an inbox.toml pointing at a test Dovecot, as lines (tests and bench write one)."""
+    lines = ["[imap]"]
+    for key, value in settings.items():
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int | float):
+            lines.append(f"{key} = {value}")
+        else:
+            lines.append(f'{key} = "{value}"')
+    return lines
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
