@@ -70,8 +70,8 @@ def run(quick: bool, model_dir: Path = ROOT / "models" / "intent") -> list[dict]
 
     import_s = time.perf_counter() - t0
 
-    from triage.classify import IntentModel, model_text
-    from triage.keywords import classify_keywords
+    from triage.model.keywords import classify_keywords
+    from triage.understand.classify import IntentModel, model_text
 
     t0 = time.perf_counter()
     model = IntentModel.load(model_dir)
@@ -153,7 +153,7 @@ def architectures(quick: bool) -> list[dict]:
 
     Not targets: these rows show why the shipped model is a bag of words (issue 4's budget is 5,000 msgs/s)."""
     _pin_one_core()
-    from triage.classify import model_text
+    from triage.understand.classify import model_text
 
     n, repeat = (1000, 2) if quick else (4000, 3)
     texts = [str(model_text(s, b)) for s, b in _messages(n)]

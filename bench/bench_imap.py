@@ -214,8 +214,8 @@ class _StubPipeline:
     """Stands in for the stages: a minimal 'ok' record per message, so only fetch and store remain."""
 
     def __init__(self) -> None:
-        from triage.pipeline import empty_message
         from triage.records import Extraction, IntentResult, OrderMatch, Triaged, Urgency
+        from triage.run.pipeline import empty_message
 
         self.triaged = Triaged
         # Built once; per message only the size differs. (dataclasses.replace cost 11 µs a message, a
@@ -257,7 +257,7 @@ def worker(mode: str, cfg_path: Path, expect: int) -> dict[str, Any]:
 
         close = c.logout
     else:
-        from triage.ingest import ingest_once
+        from triage.run.ingest import ingest_once
         from triage.sources.imap import ImapMailbox
         from triage.store import Store
 

@@ -59,8 +59,8 @@ def run_detailed(quick: bool) -> dict[str, Any]:
 
 
 def _measure(quick: bool, tmp: Path) -> dict[str, Any]:
-    from triage.pipeline import stored_ref
     from triage.records import RawMessage
+    from triage.run.pipeline import stored_ref
     from triage.store import Checkpoint, Store
 
     n, repeat = (600, 2) if quick else (5000, 3)

@@ -48,8 +48,8 @@ TARGET_RENDER_S = 1.0
 
 def build_store(db: Path, cfg: Path, items: int = ITEMS, distinct: int = 300) -> int:
     """A store with `items` open items: `distinct` real pipeline results, saved again and again."""
-    from triage.pipeline import stored_ref
     from triage.records import RawMessage
+    from triage.run.pipeline import stored_ref
     from triage.store import Checkpoint, Store
 
     pipeline = load_pipeline(cfg)
@@ -122,7 +122,7 @@ def run_detailed(quick: bool) -> dict[str, Any]:
 
 
 def _measure(quick: bool, tmp: Path) -> dict[str, Any]:
-    from triage.render import queue_table
+    from triage.report.terminal import queue_table
     from triage.store import Store
 
     repeat = 3 if quick else 7

@@ -214,14 +214,14 @@ def load_pipeline(cfg_path: Path, store: Any | None = None):  # type: ignore[no-
 
     app = App(str(cfg_path), None)
     if store is None:
-        from triage.orders import read_orders
-        from triage.pipeline import OrderBook, Pipeline
-        from triage.settings import Settings
+        from triage.orders.csv_import import read_orders
+        from triage.run.pipeline import OrderBook, Pipeline
+        from triage.run.settings import Settings
 
         orders = read_orders(DEMO_ORDERS, Settings.from_config(app.cfg).orders).orders
         return Pipeline(app.cfg, app.model, OrderBook.of(orders), clock=app.now)
-    from triage.orders import read_orders
-    from triage.settings import Settings
+    from triage.orders.csv_import import read_orders
+    from triage.run.settings import Settings
 
     store.upsert_orders(read_orders(DEMO_ORDERS, Settings.from_config(app.cfg).orders).orders)
     return app.pipeline(store)

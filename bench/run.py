@@ -164,7 +164,7 @@ import json, sys, time
 sys.path.insert(0, {root!r})
 from bench.harness import MODEL, profile_top
 import spacy
-from triage.classify import IntentModel
+from triage.understand.classify import IntentModel
 c0 = time.process_time()
 IntentModel.load(MODEL)
 cpu = time.process_time() - c0
@@ -187,7 +187,7 @@ def _classify_profile(quick: bool) -> tuple[str, float]:
     """Where IntentModel.classify spends its time, and its CPU-time rate, on bench_classify's texts."""
     from bench import bench_classify
     from bench.harness import MODEL, one_core, profile_top, timed
-    from triage.classify import IntentModel, model_text
+    from triage.understand.classify import IntentModel, model_text
 
     n = 2000 if quick else 20000
     texts = [model_text(s, b) for s, b in bench_classify._messages(n)]

@@ -11,12 +11,12 @@ from typing import ClassVar
 
 import pytest
 
-from triage.classify import IntentModel, decide, model_text
 from triage.errors import ModelError, UsageError
-from triage.evaluate import evaluate, load_labeled, score_predictions
-from triage.keywords import classify_keywords
+from triage.model.evaluate import evaluate, load_labeled, score_predictions
+from triage.model.keywords import classify_keywords
+from triage.model.train import train
 from triage.records import INTENT_LABELS, IntentResult
-from triage.train import train
+from triage.understand.classify import IntentModel, decide, model_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "models" / "intent"

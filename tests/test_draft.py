@@ -14,7 +14,14 @@ import pytest
 from stdnum import luhn
 
 from triage.config import ShopConfig
-from triage.draft import (
+from triage.errors import TemplateError
+from triage.mail.parse import parse_message
+from triage.model.keywords import classify_keywords
+from triage.orders.csv_import import OrdersSettings, read_orders
+from triage.orders.match import index_orders, match_order
+from triage.records import Draft, Extraction, IntentResult, Order, OrderMatch, ParsedMessage
+from triage.redact import redact_message
+from triage.reply.draft import (
     FAMILIES,
     SAFETY_NOTES,
     TEMPLATES_DIR,
@@ -25,15 +32,8 @@ from triage.draft import (
     reply_subject,
     sections_for,
 )
-from triage.errors import TemplateError
-from triage.extract import KNOWN_DETAILS, ExtractSettings, extract, missing_details
-from triage.keywords import classify_keywords
-from triage.language import detect_language
-from triage.match import index_orders, match_order
-from triage.orders import OrdersSettings, read_orders
-from triage.parse import parse_message
-from triage.records import Draft, Extraction, IntentResult, Order, OrderMatch, ParsedMessage
-from triage.redact import redact_message
+from triage.understand.extract import KNOWN_DETAILS, ExtractSettings, extract, missing_details
+from triage.understand.language import detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "data" / "drafts"

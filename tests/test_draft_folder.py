@@ -14,9 +14,9 @@ import pytest
 
 from tests.dovecot import Dovecot
 from triage.config import ShopConfig
-from triage.draft_folder import DraftFolder
 from triage.errors import MailboxError
 from triage.records import Draft
+from triage.reply.draft_folder import DraftFolder
 
 SHOP = ShopConfig(name="Juniper & Oak", support_address="support@juniper-oak.example.com")
 

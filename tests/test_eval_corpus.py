@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from triage.guard import time_limit
-from triage.parse import MAX_TEXT_CHARS, parse_message
+from triage.mail.parse import MAX_TEXT_CHARS, parse_message
+from triage.run.guard import time_limit
 
 SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 # ../shared/eval/README.md: "257 full RFC 822 messages (103 mikel + 48 flanker + 75 hunnysoft +

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from triage.extract import (
+from triage.orders.csv_import import DEFAULT_ORDER_PATTERNS
+from triage.records import Extraction, Order, OrderMatch, ParsedMessage
+from triage.understand.extract import (
     DEFAULT_REQUIRED,
     ExtractSettings,
     extract,
@@ -21,8 +23,6 @@ from triage.extract import (
     find_reason,
     missing_details,
 )
-from triage.orders import DEFAULT_ORDER_PATTERNS
-from triage.records import Extraction, Order, OrderMatch, ParsedMessage
 
 NOW = datetime(2024, 11, 6, 15, 0, tzinfo=UTC)  # a Wednesday
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.followup import is_nudge
+from triage.understand.followup import is_nudge
 
 
 @pytest.mark.parametrize(

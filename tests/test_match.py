@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from triage.match import index_orders, match_order, near_numbers
+from triage.orders.match import index_orders, match_order, near_numbers
 from triage.records import Extraction, Order
 
 NOW = datetime(2024, 11, 6, 15, 0, tzinfo=UTC)

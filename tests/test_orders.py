@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from triage.errors import OrdersError
-from triage.orders import (
+from triage.orders.csv_import import (
     OrdersSettings,
     canonical_number,
     find_duplicate_orders,

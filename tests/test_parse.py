@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from triage.html_text import html_to_text
-from triage.never_reply import never_reply_reason
-from triage.parse import MAX_ADDRESSES, MAX_DEPTH, MAX_PARTS, MAX_TEXT_CHARS, decode_bytes, parse_message
-from triage.quotes import split_reply
+from triage.mail.html_text import html_to_text
+from triage.mail.never_reply import never_reply_reason
+from triage.mail.parse import MAX_ADDRESSES, MAX_DEPTH, MAX_PARTS, MAX_TEXT_CHARS, decode_bytes, parse_message
+from triage.mail.quotes import split_reply
 from triage.records import Attachment, ParsedMessage
 
 DATA = Path(__file__).parent / "data" / "emails"

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-import triage.pipeline as pipeline_module
+import triage.run.pipeline as pipeline_module
 from tests.conftest import MODEL
 from tests.mailgen import customer_message
-from triage.classify import IntentModel
 from triage.config import config_from_dict
-from triage.guard import WorkTimeout, time_limit
-from triage.pipeline import Pipeline, fingerprint, stored_ref, thread_key
 from triage.records import RawMessage
+from triage.run.guard import WorkTimeout, time_limit
+from triage.run.pipeline import Pipeline, fingerprint, stored_ref, thread_key
+from triage.understand.classify import IntentModel
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_prefetch_keeps_order_propagates_errors_and_stops_its_worker() -> None:
     import threading
 
     from triage.errors import MailboxError
-    from triage.ingest import prefetched
+    from triage.run.ingest import prefetched
 
     def source(fail_at: int | None = None):  # type: ignore[no-untyped-def]
         for i in range(5):

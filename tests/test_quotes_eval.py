@@ -9,7 +9,7 @@ Two sets from ../shared/eval:
   off; more than 1 means something must be.
 
 Text is compared with whitespace runs collapsed (talon's HTML rows: with all whitespace removed).
-Known deliberate differences (see the module docstring of triage.quotes): inline answers below a
+Known deliberate differences (see the module docstring of triage.mail.quotes): inline answers below a
 quote stay new text (crisp email_2), a closing with a name under it is a signature (crisp
 email_not_a_signature), and a name above an <hr> stays in the reply (talon reply-separated-by-hr).
 """
@@ -20,9 +20,9 @@ import json
 import re
 from pathlib import Path
 
-from triage.html_text import html_to_text
-from triage.parse import parse_message
-from triage.quotes import split_reply
+from triage.mail.html_text import html_to_text
+from triage.mail.parse import parse_message
+from triage.mail.quotes import split_reply
 
 SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 TALON = SHARED_EVAL / "emails-talon"

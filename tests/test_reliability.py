@@ -19,12 +19,12 @@ from tests.conftest import MODEL, SHARED_EVAL, spawn_triage, write_config
 from tests.dovecot import Dovecot
 from tests.mailgen import customer_message
 from tests.test_imap import append, rows, stop, wait_for
-from triage.classify import IntentModel
 from triage.config import config_from_dict
 from triage.errors import StoreError
-from triage.pipeline import Pipeline, stored_ref
 from triage.records import RawMessage
+from triage.run.pipeline import Pipeline, stored_ref
 from triage.store import Checkpoint, Store
+from triage.understand.classify import IntentModel
 
 
 def test_twenty_sigkills_during_a_500_message_ingest(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from triage.errors import StoreError
-from triage.pipeline import empty_message, error_result
 from triage.records import Extraction, IntentResult, Order, OrderMatch, RawMessage, Triaged, Urgency
+from triage.run.pipeline import empty_message, error_result
 from triage.store import Checkpoint, Store, StoredRef
 
 

@@ -47,18 +47,18 @@ class App:
 
     @cached_property
     def model(self):  # type: ignore[no-untyped-def]
-        from triage.classify import IntentModel
+        from triage.understand.classify import IntentModel
 
         return IntentModel.load(self.cfg.resolve(self.cfg.model.path))
 
     def pipeline(self, store: Any | None = None):  # type: ignore[no-untyped-def]
-        from triage.pipeline import OrderBook, Pipeline
+        from triage.run.pipeline import OrderBook, Pipeline
 
         window = self.cfg.orders.duplicate_window_minutes
         orders = OrderBook.of(store.orders(), window) if store is not None else OrderBook()
 
         def history(parsed: Any) -> tuple[int, tuple[str, ...]]:
-            from triage.pipeline import thread_key
+            from triage.run.pipeline import thread_key
 
             if store is None:
                 return 0, ()
@@ -97,8 +97,8 @@ def cli(ctx: click.Context, config_path: str, now: str | None, debug: bool, verb
 
 
 def _import_orders(app: App, file: Path) -> tuple[int, int]:
-    from triage.orders import read_orders
-    from triage.settings import Settings
+    from triage.orders.csv_import import read_orders
+    from triage.run.settings import Settings
 
     result = read_orders(file, Settings.from_config(app.cfg).orders)
     for problem in result.problems:
@@ -110,7 +110,7 @@ def _sync_drafts(app: App) -> None:
     """With an IMAP source, put new and changed drafts into the mailbox's Drafts folder."""
     if app.cfg.source.kind != "imap":
         return
-    from triage.draft_sync import sync_drafts
+    from triage.reply.draft_sync import sync_drafts
     from triage.sources.imap import login
 
     sync_drafts(app.store, app.cfg, lambda: login(app.cfg.imap))
@@ -137,7 +137,7 @@ def _sync_orders_file(app: App) -> bool:
 @pass_app
 def once(app: App) -> None:
     """Fetch and triage whatever is new, then exit."""
-    from triage.ingest import ingest_once
+    from triage.run.ingest import ingest_once
     from triage.sources import open_mailbox
 
     _sync_orders_file(app)
@@ -158,11 +158,11 @@ def once(app: App) -> None:
 @pass_app
 def run(app: App) -> None:
     """The daemon: IDLE/poll, triage and store until stopped (SIGTERM or Ctrl-C)."""
-    from triage.daemon import run_daemon
+    from triage.run.daemon import run_daemon
     from triage.sources import mailbox_name, open_mailbox
 
     logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
-    from triage.pipeline import OrderBook
+    from triage.run.pipeline import OrderBook
 
     cfg = app.cfg
     pipeline = app.pipeline(app.store)
@@ -173,7 +173,7 @@ def run(app: App) -> None:
 
     import schedule
 
-    from triage.summary_send import schedule_daily
+    from triage.report.summary_send import schedule_daily
 
     scheduler = schedule.Scheduler()
     schedule_daily(scheduler, app.store, cfg, app.now)
@@ -198,7 +198,7 @@ def run(app: App) -> None:
 @pass_app
 def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> None:
     """Open items, most urgent first, with reasons and deadlines."""
-    from triage.render import queue_table
+    from triage.report.terminal import queue_table
 
     rows = app.store.queue(limit=limit, include_done=include_done)
     if as_json:
@@ -213,7 +213,7 @@ def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> Non
 @pass_app
 def show(app: App, item_id: int, as_json: bool) -> None:
     """One item in full: text, intents, order, urgency, draft, history."""
-    from triage.render import item_text
+    from triage.report.terminal import item_text
 
     item = app.store.item(item_id)
     if item is None:
@@ -247,7 +247,7 @@ def reopen(app: App, item_id: int, actor: str) -> None:
 @pass_app
 def inspect(app: App, files: tuple[Path, ...], as_json: bool) -> None:
     """Triage .eml files without storing them (reads orders from the store)."""
-    from triage.inspect import inspect_files
+    from triage.run.inspect import inspect_files
 
     store = app.store if app.cfg.resolve(app.cfg.store.path).exists() else None
     for obj in inspect_files(files, app.pipeline(store), app.cfg):
@@ -261,7 +261,7 @@ def inspect(app: App, files: tuple[Path, ...], as_json: bool) -> None:
 @pass_app
 def draft(app: App, item_id: int, edit: bool, actor: str) -> None:
     """Print an item's reply draft, or edit it."""
-    from triage.draft import assert_safe
+    from triage.reply.draft import assert_safe
 
     item = app.store.item(item_id)
     if item is None:
@@ -287,8 +287,8 @@ def draft(app: App, item_id: int, edit: bool, actor: str) -> None:
 @pass_app
 def import_orders(app: App, file: Path) -> None:
     """Load or update orders from a Shopify orders export or a mapped generic CSV."""
-    from triage.orders import read_orders
-    from triage.settings import Settings
+    from triage.orders.csv_import import read_orders
+    from triage.run.settings import Settings
 
     result = read_orders(file, Settings.from_config(app.cfg).orders)
     for problem in result.problems:
@@ -314,7 +314,7 @@ def import_orders(app: App, file: Path) -> None:
 @pass_app
 def summary(app: App, day: datetime | None, send: bool) -> None:
     """The managers' daily report: reports/YYYY-MM-DD.html and .txt; --send mails it."""
-    from triage.summary_send import summary_command
+    from triage.report.summary_send import summary_command
 
     for path in summary_command(app.store, app.cfg, day.date() if day else None, send, app.now()):
         click.echo(str(path))
@@ -355,7 +355,7 @@ def redact(as_json: bool) -> None:
 @pass_app
 def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epochs: int | None) -> None:
     """Rebuild the intent model from the training data in models/."""
-    from triage.train import train as train_model
+    from triage.model.train import train as train_model
 
     data_dir = data_dir or app.cfg.resolve("models/data")
     out_dir = out_dir or app.cfg.resolve(app.cfg.model.path)
@@ -381,7 +381,7 @@ def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epoc
 @pass_app
 def eval_cmd(app: App, data: Path | None, label_map: Path | None, as_json: bool) -> None:
     """Per-label precision/recall/F1 and macro-F1, with the keyword baseline side by side."""
-    from triage.evaluate import evaluate
+    from triage.model.evaluate import evaluate
 
     report = evaluate(app.model, data, label_map)
     click.echo(json.dumps(report.to_dict(), indent=1) if as_json else report.render())

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from triage.errors import ConfigError
-from triage.orders import OrdersSettings
-from triage.rank import RankSettings
+from triage.orders.csv_import import OrdersSettings
+from triage.orders.rank import RankSettings
 
 
 @dataclass(frozen=True)
@@ -296,7 +296,7 @@ def _check(cfg: Config, problems: _Problems) -> None:
         problems.add("[shop] timezone", f"unknown zone {cfg.shop.timezone!r} (use an IANA name, e.g. Europe/Berlin)")
     if "@" not in cfg.shop.support_address:
         problems.add("[shop] support_address", f"not an e-mail address: {cfg.shop.support_address!r}")
-    from triage.extract import KNOWN_DETAILS
+    from triage.understand.extract import KNOWN_DETAILS
 
     for name, details in cfg.intents.items():
         for detail in details.required:

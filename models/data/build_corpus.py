@@ -26,7 +26,7 @@ import phrases_en  # noqa: E402
 import phrases_es  # noqa: E402
 import phrases_fr  # noqa: E402
 
-from triage.classify import model_text  # noqa: E402
+from triage.understand.classify import model_text  # noqa: E402
 
 LANGS: dict[str, ModuleType] = {"en": phrases_en, "de": phrases_de, "es": phrases_es, "fr": phrases_fr}
 LANG_WEIGHTS = {"en": 0.64, "de": 0.12, "es": 0.12, "fr": 0.12}

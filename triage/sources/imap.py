@@ -22,8 +22,8 @@ from triage.config import ImapConfig
 from triage.errors import LoginError, MailboxError
 from triage.records import RawMessage
 from triage.sources.fetch_response import BODY_ITEMS, META_ITEMS, Fetched, read_any, read_bodies
+from triage.sources.tls import client_context
 from triage.store import Checkpoint
-from triage.tls import client_context
 
 log = logging.getLogger("triage.imap")
 

@@ -17,12 +17,12 @@ from types import FrameType
 import schedule
 
 from triage.errors import LoginError, MailboxError
-from triage.ingest import ingest_once
-from triage.pipeline import Pipeline
+from triage.run.ingest import ingest_once
+from triage.run.pipeline import Pipeline
 from triage.sources import Mailbox
 from triage.store import Store
 
-log = logging.getLogger("triage.daemon")
+log = logging.getLogger("triage.run.daemon")
 
 
 class Stop(BaseException):

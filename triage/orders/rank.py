@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from triage.orders import OrdersSettings
+from triage.orders.csv_import import OrdersSettings
 from triage.records import IntentResult, OrderMatch, Urgency
 
 

@@ -1,6 +1,6 @@
 """The MIME walk of a parsed message (bounded in parts and depth) and the decoding of its text parts.
 
-The defect list and the text cleaning it needs are shared with the header code in triage.parse.
+The defect list and the text cleaning it needs are shared with the header code in triage.mail.parse.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from email.header import decode_header, make_header
 from email.message import Message
 
-from triage.html_text import MAX_HTML_CHARS, html_to_text
+from triage.mail.html_text import MAX_HTML_CHARS, html_to_text
 from triage.records import Attachment
 
 MAX_TEXT_CHARS = 256 * 1024  # readable text kept per message

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from triage.wordtrie import trie_pattern
+from triage.understand.wordtrie import trie_pattern
 
 # ---------------------------------------------------------------- shared text primitives
 

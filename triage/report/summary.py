@@ -23,7 +23,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from triage.config import Config
-from triage.orders import find_duplicate_orders
+from triage.orders.csv_import import find_duplicate_orders
 from triage.records import INTENT_LABELS, STAGES
 from triage.store import Store
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from triage.config import Config
-from triage.pipeline import Pipeline
 from triage.records import RawMessage, Triaged
+from triage.run.pipeline import Pipeline
 
 
 def inspect_files(files: Sequence[Path], pipeline: Pipeline, cfg: Config) -> Iterator[dict[str, Any]]:

@@ -10,12 +10,12 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from triage.pipeline import Pipeline, fingerprint, stored_ref
 from triage.records import RawMessage, Triaged
+from triage.run.pipeline import Pipeline, fingerprint, stored_ref
 from triage.sources import Mailbox
 from triage.store import Checkpoint, Store, StoredRef
 
-log = logging.getLogger("triage.ingest")
+log = logging.getLogger("triage.run.ingest")
 
 
 @dataclass

@@ -3,7 +3,7 @@
 Works on the redacted subject and new text only, so quoted history cannot
 leak old order numbers into a new request, and redaction markers such as
 `[card •••• 1111]` are blanked before any number is read. The country and the corrected address
-are found by triage.countries and the order time by triage.when; both are re-exported here.
+are found by triage.understand.countries and the order time by triage.understand.when; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
-from triage.countries import EMAIL, SENTENCES, SIGNOFF, find_address, find_country, fold, mask, wordset
-from triage.orders import DEFAULT_ORDER_PATTERNS
+from triage.orders.csv_import import DEFAULT_ORDER_PATTERNS
 from triage.records import Extraction, OrderMatch, ParsedMessage
-from triage.when import find_order_time
+from triage.understand.countries import EMAIL, SENTENCES, SIGNOFF, find_address, find_country, fold, mask, wordset
+from triage.understand.when import find_order_time
 
 
 @dataclass(frozen=True)

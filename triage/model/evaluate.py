@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from triage.classify import model_text
 from triage.errors import UsageError
-from triage.keywords import classify_keywords
+from triage.model.keywords import classify_keywords
 from triage.records import INTENT_LABELS, IntentResult
+from triage.understand.classify import model_text
 
-DEFAULT_TEST = Path(__file__).resolve().parents[1] / "models" / "data" / "test.jsonl"
+DEFAULT_TEST = Path(__file__).resolve().parents[2] / "models" / "data" / "test.jsonl"
 TEXT_COLUMNS = ("body", "text", "instruction", "utterance", "message")
 LABEL_COLUMNS = ("labels", "label", "intent", "category")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from triage.countries import SENTENCES, fold, mask
+from triage.understand.countries import SENTENCES, fold, mask
 
 _MONTHS: dict[str, int] = {}
 for _n, _names in enumerate(

@@ -20,9 +20,9 @@ import imapclient
 from imapclient.exceptions import IMAPClientError
 
 from triage.config import ShopConfig
-from triage.draft import clean_line
 from triage.errors import MailboxError
 from triage.records import Draft
+from triage.reply.draft import clean_line
 
 _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]")
 _MSG_ID = re.compile(r"<[^<>\s]+>")

@@ -18,11 +18,11 @@ from typing import Any
 import jinja2
 
 from triage.errors import TemplateError
-from triage.rank import format_duration
+from triage.orders.rank import format_duration
 from triage.records import INTENT_LABELS
-from triage.summary import DayFigures, Figure, OpenItem, Summary
+from triage.report.summary import DayFigures, Figure, OpenItem, Summary
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "summary"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "summary"
 
 INTENT_NAMES = {
     "cancel": "Cancel",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from triage.errors import ModelError
 from triage.records import INTENT_LABELS, IntentResult
-from triage.wordtrie import trie_pattern
+from triage.understand.wordtrie import trie_pattern
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -6,9 +6,9 @@ import dataclasses
 from dataclasses import dataclass
 
 from triage.config import Config
-from triage.extract import DEFAULT_REQUIRED, ExtractSettings
-from triage.orders import OrdersSettings
-from triage.rank import RankSettings
+from triage.orders.csv_import import OrdersSettings
+from triage.orders.rank import RankSettings
+from triage.understand.extract import DEFAULT_REQUIRED, ExtractSettings
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ import schedule
 
 from triage.config import Config
 from triage.errors import ConfigError, DeliveryError, TriageError, UsageError
+from triage.report.summary import Summary, collect, yesterday
+from triage.report.summary_render import render, write_reports
+from triage.sources.tls import client_context
 from triage.store import Store
-from triage.summary import Summary, collect, yesterday
-from triage.summary_render import render, write_reports
-from triage.tls import client_context
 
-log = logging.getLogger("triage.summary")
+log = logging.getLogger("triage.report.summary")
 
 SMTP_TIMEOUT = 30.0
 # A claim older than this belongs to a process that died mid-send: the day may be sent again.

@@ -14,17 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from triage.classify import IntentModel, model_text
 from triage.config import Config
-from triage.draft import make_draft
 from triage.errors import TemplateError
-from triage.extract import extract, missing_details
-from triage.followup import is_nudge
-from triage.guard import WorkTimeout, time_limit
-from triage.match import match_order
-from triage.orders import find_duplicate_orders
-from triage.parse import parse_message
-from triage.rank import rank
+from triage.mail.parse import parse_message
+from triage.orders.csv_import import find_duplicate_orders
+from triage.orders.match import match_order
+from triage.orders.rank import rank
 from triage.records import (
     Extraction,
     IntentResult,
@@ -36,10 +31,15 @@ from triage.records import (
     Urgency,
 )
 from triage.redact import redact_message
-from triage.settings import Settings
+from triage.reply.draft import make_draft
+from triage.run.guard import WorkTimeout, time_limit
+from triage.run.settings import Settings
 from triage.store import StoredRef
+from triage.understand.classify import IntentModel, model_text
+from triage.understand.extract import extract, missing_details
+from triage.understand.followup import is_nudge
 
-log = logging.getLogger("triage.pipeline")
+log = logging.getLogger("triage.run.pipeline")
 
 
 def fingerprint(raw: RawMessage, parsed: ParsedMessage | None) -> str:

@@ -15,9 +15,9 @@ from collections.abc import Callable
 import imapclient
 
 from triage.config import Config
-from triage.draft_folder import DraftFolder
 from triage.errors import MailboxError
 from triage.records import Draft
+from triage.reply.draft_folder import DraftFolder
 from triage.store import Store
 
 log = logging.getLogger("triage.drafts")

@@ -18,7 +18,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from typing import Any
 
-from triage.mime_decode import (
+from triage.mail.mime_decode import (
     MAX_DEPTH,
     MAX_PARTS,
     MAX_TEXT_CHARS,
@@ -29,8 +29,8 @@ from triage.mime_decode import (
     fallback_decode,
     unsurrogate,
 )
-from triage.never_reply import never_reply_reason
-from triage.quotes import split_reply
+from triage.mail.never_reply import never_reply_reason
+from triage.mail.quotes import split_reply
 from triage.records import ParsedMessage
 
 __all__ = [

@@ -24,10 +24,10 @@ from stdnum import luhn
 
 from triage.config import ShopConfig
 from triage.errors import TemplateError
-from triage.language import LANGUAGES, detect_language, language_scores
 from triage.records import Draft, Extraction, IntentResult, OrderMatch, ParsedMessage
+from triage.understand.language import LANGUAGES, detect_language, language_scores
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "replies"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "replies"
 
 # What a request can still change depends on where the order is; templates branch on these families.
 FAMILIES: dict[str, str] = {

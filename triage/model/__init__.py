@@ -1,0 +1,1 @@
+"""Model: building and measuring the intent model (training, evaluation, the keyword baseline)."""
