@@ -59,9 +59,9 @@ def run_detailed(quick: bool) -> dict[str, Any]:
 
 
 def _measure(quick: bool, tmp: Path) -> dict[str, Any]:
-    from triage.records import RawMessage
+    from triage.records import Checkpoint, RawMessage
     from triage.run.pipeline import stored_ref
-    from triage.store import Checkpoint, Store
+    from triage.store import Store
 
     n, repeat = (600, 2) if quick else (5000, 3)
     corpus = make_corpus(n, customers=demo_customers(DEMO_ORDERS))

@@ -48,9 +48,9 @@ TARGET_RENDER_S = 1.0
 
 def build_store(db: Path, cfg: Path, items: int = ITEMS, distinct: int = 300) -> int:
     """A store with `items` open items: `distinct` real pipeline results, saved again and again."""
-    from triage.records import RawMessage
+    from triage.records import Checkpoint, RawMessage
     from triage.run.pipeline import stored_ref
-    from triage.store import Checkpoint, Store
+    from triage.store import Store
 
     pipeline = load_pipeline(cfg)
     now = shop_now()

@@ -216,14 +216,12 @@ def load_pipeline(cfg_path: Path, store: Any | None = None):  # type: ignore[no-
     if store is None:
         from triage.orders.csv_import import read_orders
         from triage.run.pipeline import OrderBook, Pipeline
-        from triage.run.settings import Settings
 
-        orders = read_orders(DEMO_ORDERS, Settings.from_config(app.cfg).orders).orders
+        orders = read_orders(DEMO_ORDERS, app.cfg.stage_settings().orders).orders
         return Pipeline(app.cfg, app.model, OrderBook.of(orders), clock=app.now)
     from triage.orders.csv_import import read_orders
-    from triage.run.settings import Settings
 
-    store.upsert_orders(read_orders(DEMO_ORDERS, Settings.from_config(app.cfg).orders).orders)
+    store.upsert_orders(read_orders(DEMO_ORDERS, app.cfg.stage_settings().orders).orders)
     return app.pipeline(store)
 
 

@@ -13,16 +13,14 @@ from typing import Any
 import pytest
 from stdnum import luhn
 
-from triage.config import ShopConfig
 from triage.errors import TemplateError
 from triage.mail.parse import parse_message
 from triage.model.keywords import classify_keywords
-from triage.orders.csv_import import OrdersSettings, read_orders
+from triage.orders.csv_import import read_orders
 from triage.orders.match import index_orders, match_order
-from triage.records import Draft, Extraction, IntentResult, Order, OrderMatch, ParsedMessage
+from triage.records import STAGE_FAMILIES, Draft, Extraction, IntentResult, Order, OrderMatch, ParsedMessage
 from triage.redact import redact_message
 from triage.reply.draft import (
-    FAMILIES,
     SAFETY_NOTES,
     TEMPLATES_DIR,
     asks_for,
@@ -32,18 +30,18 @@ from triage.reply.draft import (
     reply_subject,
     sections_for,
 )
-from triage.understand.extract import KNOWN_DETAILS, ExtractSettings, extract, missing_details
+from triage.settings import KNOWN_DETAILS, ExtractSettings, OrdersSettings, ReplySettings
+from triage.understand.extract import extract, missing_details
 from triage.understand.language import detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "data" / "drafts"
 EMAILS = Path(__file__).parent / "data" / "emails"
-SHOP = ShopConfig(
-    name="Juniper & Oak",
+SHOP = ReplySettings(
+    shop_name="Juniper & Oak",
     support_address="support@juniper-oak.example.com",
-    own_addresses=("orders@juniper-oak.example.com",),
+    own_addresses=frozenset({"support@juniper-oak.example.com", "orders@juniper-oak.example.com"}),
     signature="The Juniper & Oak support team",
-    timezone="Europe/Berlin",
 )
 
 
@@ -113,7 +111,7 @@ def test_golden_draft(path: Path) -> None:
     assert draft.subject.startswith("Re: ") and not re.match(r"Re: (?:re|aw|fwd?)\b", draft.subject, re.I)
     # One letter: one greeting and one sign-off, however many requests it answers.
     assert draft.body.count(draft.body.splitlines()[0]) == 1
-    assert draft.body.endswith((f"{SHOP.signature}\n", f"\n{SHOP.name}\n"))
+    assert draft.body.endswith((f"{SHOP.signature}\n", f"\n{SHOP.shop_name}\n"))
 
 
 def test_goldens_cover_every_intent_and_stage_family_and_language() -> None:
@@ -122,7 +120,7 @@ def test_goldens_cover_every_intent_and_stage_family_and_language() -> None:
     multi = 0
     for path in CASES:
         spec = json.loads(path.read_text(encoding="utf-8"))
-        family = FAMILIES[spec["order"]["stage"]] if spec.get("order") else "unknown"
+        family = STAGE_FAMILIES[spec["order"]["stage"]] if spec.get("order") else "unknown"
         sections = sections_for(spec["intents"])
         covered |= {(s, family) for s in sections}
         multi += len(sections) > 1 or len(spec["intents"]) > 1
@@ -332,7 +330,7 @@ def test_no_draft_for_the_never_reply_fixtures(name: str) -> None:
     ],
 )
 def test_reply_recipient(reply_to: str | None, from_addr: str, expected: str | None) -> None:
-    assert reply_recipient(message(reply_to=reply_to, from_addr=from_addr), SHOP) == expected
+    assert reply_recipient(message(reply_to=reply_to, from_addr=from_addr), SHOP.own_addresses) == expected
 
 
 def test_no_usable_recipient_means_no_draft() -> None:
@@ -443,7 +441,7 @@ def test_language_without_templates_falls_back_to_english(tmp_path: Path) -> Non
     shutil.copytree(TEMPLATES_DIR, root)
     shutil.rmtree(root / "fr")
     args = (IntentResult(("other",), {}), Extraction(), OrderMatch(None, "none"), (), {}, SHOP)
-    draft = make_draft(message(new_text=TEXTS["fr"]), *args, templates_dir=root)
+    draft = make_draft(message(new_text=TEXTS["fr"]), *args[:-1], dataclasses.replace(SHOP, templates=root))
     assert draft is not None and draft.language == "en" and draft.body.startswith("Hello,")
     # A new text without evidence ("" or a bare number) takes its language from the subject.
     for text in ("", "#1050"):
@@ -538,8 +536,7 @@ def _draft_with(root: Path, redactions: dict[str, int] | None = None) -> Draft |
         OrderMatch(ORDER, "number"),
         ("reason",),
         redactions or {},
-        SHOP,
-        templates_dir=root,
+        dataclasses.replace(SHOP, templates=root),
     )
 
 
@@ -584,7 +581,10 @@ def test_broken_templates_raise_one_clear_template_error(
 
 DEMO = ROOT / "demo"
 DEMO_SHOP = dataclasses.replace(
-    SHOP, own_addresses=("orders@juniper-oak.example.com", "noreply@juniper-oak.example.com")
+    SHOP,
+    own_addresses=frozenset(
+        {"support@juniper-oak.example.com", "orders@juniper-oak.example.com", "noreply@juniper-oak.example.com"}
+    ),
 )
 _RUN = re.compile(r"\d(?:[ \-.]?\d)*")
 
@@ -599,12 +599,12 @@ def test_demo_inbox_drafts_never_carry_card_digits() -> None:
     now = datetime.fromisoformat("2026-11-21T09:30:00+01:00")
     orders = read_orders(DEMO / "orders.csv", dataclasses.replace(OrdersSettings(), timezone="Europe/Berlin")).orders
     by_number, by_email = index_orders(orders)
-    settings = ExtractSettings(own_addresses=tuple(sorted(DEMO_SHOP.all_own_addresses)))
+    settings = ExtractSettings(own_addresses=tuple(sorted(DEMO_SHOP.own_addresses)))
     files = sorted(p for p in (DEMO / "inbox").glob("*/*") if p.name != ".gitkeep")
     assert len(files) == 47
     drafts = cards_sent = 0
     for path in files:
-        original = parse_message(path.read_bytes(), DEMO_SHOP.all_own_addresses)
+        original = parse_message(path.read_bytes(), DEMO_SHOP.own_addresses)
         parsed, redactions = redact_message(original)
         intents = classify_keywords(parsed.subject, parsed.new_text)
         ex = extract(parsed, intents, settings, now)

@@ -13,12 +13,12 @@ import imapclient
 import pytest
 
 from tests.dovecot import Dovecot
-from triage.config import ShopConfig
 from triage.errors import MailboxError
 from triage.records import Draft
 from triage.reply.draft_folder import DraftFolder
+from triage.settings import ReplySettings
 
-SHOP = ShopConfig(name="Juniper & Oak", support_address="support@juniper-oak.example.com")
+SHOP = ReplySettings(shop_name="Juniper & Oak", support_address="support@juniper-oak.example.com")
 
 
 def a_draft(thread: str = "", **fields: Any) -> Draft:

@@ -7,11 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from triage.orders.csv_import import DEFAULT_ORDER_PATTERNS
 from triage.records import Extraction, Order, OrderMatch, ParsedMessage
+from triage.settings import DEFAULT_ORDER_PATTERNS, DEFAULT_REQUIRED, ExtractSettings
 from triage.understand.extract import (
-    DEFAULT_REQUIRED,
-    ExtractSettings,
     extract,
     find_address,
     find_country,

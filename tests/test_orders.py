@@ -10,7 +10,6 @@ import pytest
 
 from triage.errors import OrdersError
 from triage.orders.csv_import import (
-    OrdersSettings,
     canonical_number,
     find_duplicate_orders,
     generic_stage,
@@ -19,6 +18,7 @@ from triage.orders.csv_import import (
     shopify_stage,
 )
 from triage.records import STAGES, Order
+from triage.settings import OrdersSettings
 
 DATA = Path(__file__).parent / "data" / "orders"
 BERLIN = ZoneInfo("Europe/Berlin")

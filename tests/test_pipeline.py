@@ -11,6 +11,7 @@ import triage.run.pipeline as pipeline_module
 from tests.conftest import MODEL
 from tests.mailgen import customer_message
 from triage.config import config_from_dict
+from triage.errors import ConfigError
 from triage.records import RawMessage
 from triage.run.guard import WorkTimeout, time_limit
 from triage.run.pipeline import Pipeline, fingerprint, stored_ref, thread_key
@@ -101,3 +102,9 @@ def test_prefetch_keeps_order_propagates_errors_and_stops_its_worker() -> None:
     next(gen)
     gen.close()  # the consumer stops early (e.g. the store failed)
     assert not any(t.name == "triage-prefetch" for t in threading.enumerate())
+
+
+def test_intent_names_in_the_config_come_from_the_model(model: IntentModel) -> None:
+    cfg = config_from_dict({"intents": {"cancle": {"required": []}}}, name="inbox.toml")
+    with pytest.raises(ConfigError, match=r"inbox.toml \[intents.cancle\]: unknown intent; the model knows: .*cancel"):
+        Pipeline(cfg, model)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.orders.csv_import import OrdersSettings
-from triage.orders.rank import RankSettings, format_duration, packing_deadline, rank
+from triage.orders.rank import format_duration, packing_deadline, rank
 from triage.records import INTENT_LABELS, STAGES, IntentResult, Order, OrderMatch
+from triage.settings import OrdersSettings, RankSettings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2024, 11, 6, 12, 20, tzinfo=BERLIN)
@@ -268,8 +268,8 @@ def test_urgency_never_falls_as_a_message_ages(
 def test_overdue_order_shows_the_next_packing_run_as_deadline() -> None:
     from datetime import UTC, datetime
 
-    from triage.orders.csv_import import OrdersSettings
     from triage.orders.rank import next_cutoff
+    from triage.settings import OrdersSettings
 
     s = OrdersSettings(daily_cutoff="14:00", timezone="Europe/Berlin")
     assert next_cutoff(datetime(2026, 11, 21, 8, 30, tzinfo=UTC), s) == datetime(2026, 11, 21, 13, 0, tzinfo=UTC)

@@ -21,9 +21,9 @@ from tests.mailgen import customer_message
 from tests.test_imap import append, rows, stop, wait_for
 from triage.config import config_from_dict
 from triage.errors import StoreError
-from triage.records import RawMessage
+from triage.records import Checkpoint, RawMessage
 from triage.run.pipeline import Pipeline, stored_ref
-from triage.store import Checkpoint, Store
+from triage.store import Store
 from triage.understand.classify import IntentModel
 
 

@@ -9,9 +9,19 @@ from pathlib import Path
 import pytest
 
 from triage.errors import StoreError
-from triage.records import Extraction, IntentResult, Order, OrderMatch, RawMessage, Triaged, Urgency
+from triage.records import (
+    Checkpoint,
+    Extraction,
+    IntentResult,
+    Order,
+    OrderMatch,
+    RawMessage,
+    StoredRef,
+    Triaged,
+    Urgency,
+)
 from triage.run.pipeline import empty_message, error_result
-from triage.store import Checkpoint, Store, StoredRef
+from triage.store import Store
 
 
 def triaged(subject: str, intents: tuple[str, ...] = ("cancel",), score: int = 50) -> Triaged:

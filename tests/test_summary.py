@@ -34,12 +34,12 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from tests.dovecot import free_port
 from triage.config import Config, config_from_dict
 from triage.errors import UsageError
-from triage.records import Draft, Extraction, IntentResult, Order, OrderMatch, RawMessage, Triaged, Urgency
+from triage.records import Draft, Extraction, IntentResult, Order, OrderMatch, RawMessage, StoredRef, Triaged, Urgency
 from triage.report.summary import collect, percentile
 from triage.report.summary_render import COLOURS, context, render
 from triage.report.summary_send import DeliveryError, build_message, deliver, schedule_daily, summary_command, was_sent
 from triage.run.pipeline import empty_message, error_result
-from triage.store import Store, StoredRef
+from triage.store import Store
 
 GOLDEN = Path(__file__).parent / "data" / "summary"
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -98,9 +98,8 @@ def cli(ctx: click.Context, config_path: str, now: str | None, debug: bool, verb
 
 def _import_orders(app: App, file: Path) -> tuple[int, int]:
     from triage.orders.csv_import import read_orders
-    from triage.run.settings import Settings
 
-    result = read_orders(file, Settings.from_config(app.cfg).orders)
+    result = read_orders(file, app.cfg.stage_settings().orders)
     for problem in result.problems:
         click.echo(f"{file}:{problem.line}: {problem.message} (row skipped)", err=True)
     return app.store.upsert_orders(result.orders), len(result.problems)
@@ -113,7 +112,7 @@ def _sync_drafts(app: App) -> None:
     from triage.reply.draft_sync import sync_drafts
     from triage.sources.imap import login
 
-    sync_drafts(app.store, app.cfg, lambda: login(app.cfg.imap))
+    sync_drafts(app.store, app.cfg.stage_settings().reply, app.cfg.imap.drafts_folder, lambda: login(app.cfg.imap))
 
 
 def _sync_orders_file(app: App) -> bool:
@@ -288,9 +287,8 @@ def draft(app: App, item_id: int, edit: bool, actor: str) -> None:
 def import_orders(app: App, file: Path) -> None:
     """Load or update orders from a Shopify orders export or a mapped generic CSV."""
     from triage.orders.csv_import import read_orders
-    from triage.run.settings import Settings
 
-    result = read_orders(file, Settings.from_config(app.cfg).orders)
+    result = read_orders(file, app.cfg.stage_settings().orders)
     for problem in result.problems:
         click.echo(f"{file}:{problem.line}: {problem.message} (row skipped)", err=True)
     count = app.store.upsert_orders(result.orders)

@@ -19,8 +19,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from triage.errors import ConfigError
-from triage.orders.csv_import import OrdersSettings
-from triage.orders.rank import RankSettings
+from triage.settings import (
+    DEFAULT_REQUIRED,
+    KNOWN_DETAILS,
+    ExtractSettings,
+    OrdersSettings,
+    RankSettings,
+    ReplySettings,
+    StageSettings,
+)
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,27 @@ class Config:
     def resolve(self, path: str) -> Path:
         p = Path(path).expanduser()
         return p if p.is_absolute() else (self.base_dir / p)
+
+    def stage_settings(self) -> StageSettings:
+        """What each stage is parameterised by, so no stage reads the config file's shape."""
+        orders = dataclasses.replace(self.orders, timezone=self.shop.timezone)
+        required = dict(DEFAULT_REQUIRED)
+        for intent, details in self.intents.items():
+            required[intent] = details.required
+        own = self.shop.all_own_addresses
+        return StageSettings(
+            extract=ExtractSettings(order_patterns=orders.order_patterns, own_addresses=tuple(sorted(own))),
+            orders=orders,
+            rank=self.rank,
+            reply=ReplySettings(
+                shop_name=self.shop.name,
+                support_address=self.shop.support_address,
+                signature=self.shop.signature,
+                own_addresses=own,
+                templates=self.resolve(self.shop.templates) if self.shop.templates else None,
+            ),
+            required=required,
+        )
 
 
 def _env_secret(var: str, section: str, key: str) -> str:
@@ -296,16 +324,12 @@ def _check(cfg: Config, problems: _Problems) -> None:
         problems.add("[shop] timezone", f"unknown zone {cfg.shop.timezone!r} (use an IANA name, e.g. Europe/Berlin)")
     if "@" not in cfg.shop.support_address:
         problems.add("[shop] support_address", f"not an e-mail address: {cfg.shop.support_address!r}")
-    from triage.understand.extract import KNOWN_DETAILS
-
     for name, details in cfg.intents.items():
         for detail in details.required:
             if detail not in KNOWN_DETAILS:
                 problems.add(
                     f"[intents.{name}] required", f"unknown detail {detail!r}; known: {', '.join(KNOWN_DETAILS)}"
                 )
-        if name not in ("cancel", "duplicate", "address_fix", "refund", "other"):
-            problems.add(f"[intents.{name}]", "unknown intent; use cancel, duplicate, address_fix, refund or other")
 
 
 _SECTIONS: dict[str, str] = {

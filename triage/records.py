@@ -24,6 +24,25 @@ STAGES: tuple[str, ...] = (
     "unknown",
 )
 
+# What a request can still change depends on where the order is. Before a label exists, a cancel or an
+# address fix is done in-house; with a label it must be stopped before the carrier's pickup; from
+# `shipped` on it is a return, a refusal or a carrier matter; closed orders have nothing left to undo.
+STAGE_FAMILIES: dict[str, str] = {
+    "pending_payment": "before",
+    "unfulfilled": "before",
+    "in_progress": "before",
+    "label_created": "label",
+    "shipped": "after",
+    "delivered": "after",
+    "canceled": "closed",
+    "refunded": "closed",
+    "returned": "closed",
+    "unknown": "unknown",
+}
+IN_HOUSE_STAGES = frozenset(s for s, f in STAGE_FAMILIES.items() if f == "before")
+OPEN_STAGES = frozenset(s for s, f in STAGE_FAMILIES.items() if f in ("before", "label"))
+CLOSED_STAGES = frozenset(s for s, f in STAGE_FAMILIES.items() if f == "closed")
+
 
 @dataclass(frozen=True)
 class RawMessage:
@@ -199,3 +218,24 @@ class Triaged:
     status: str = "ok"  # "ok" or "error"
     error: str | None = None
     flags: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """How far a mailbox has been read: the last UID stored under this UIDVALIDITY."""
+
+    mailbox: str
+    uidvalidity: int
+    last_uid: int
+
+
+@dataclass(frozen=True)
+class StoredRef:
+    """Where a triaged message came from, and the keys the store dedupes and threads on."""
+
+    mailbox: str
+    uidvalidity: int
+    uid: str
+    fingerprint: str
+    thread_key: str
+    received_at: datetime | None

@@ -13,7 +13,6 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ import orjson
 import sqlite_utils
 
 from triage.errors import StoreError
-from triage.records import Order, Triaged
+from triage.records import Checkpoint, Order, StoredRef, Triaged
 
 SCHEMA_VERSION = 1
 
@@ -39,13 +38,6 @@ def _json(value: object) -> str:
 
 def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="seconds") if dt else None
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    mailbox: str
-    uidvalidity: int
-    last_uid: int
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
@@ -543,18 +535,6 @@ class Store:
 
     def orders(self) -> list[Order]:
         return [_order(r) for r in self.db.query("SELECT * FROM orders")]
-
-
-@dataclass(frozen=True)
-class StoredRef:
-    """Where a triaged message came from, and the keys the store dedupes and threads on."""
-
-    mailbox: str
-    uidvalidity: int
-    uid: str
-    fingerprint: str
-    thread_key: str
-    received_at: datetime | None
 
 
 _JSON_COLUMNS = (

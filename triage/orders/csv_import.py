@@ -11,18 +11,15 @@ import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from triage.errors import OrdersError
-from triage.records import STAGES, Order
-
-# Shopify-style "#1042": the digits are the canonical number. Leading zeros and
-# more than 8 digits are left out on purpose: those are phone, DHL and bank numbers.
-DEFAULT_ORDER_PATTERNS: tuple[str, ...] = (r"#\s?([1-9]\d{2,7})(?!\d)",)
+from triage.records import CLOSED_STAGES, STAGES, Order
+from triage.settings import DEFAULT_ORDER_PATTERNS, DEFAULT_TAG_STAGES, OrdersSettings
 
 SHOPIFY_REQUIRED: tuple[str, ...] = (
     "Name",
@@ -31,20 +28,6 @@ SHOPIFY_REQUIRED: tuple[str, ...] = (
     "Fulfillment Status",
     "Created at",
 )
-
-# Tags a shop (or its fulfillment app) sets for what the export cannot show.
-DEFAULT_TAG_STAGES: dict[str, str] = {
-    "in-progress": "in_progress",
-    "picking": "in_progress",
-    "packing": "in_progress",
-    "packed": "in_progress",
-    "label-created": "label_created",
-    "label-printed": "label_created",
-    "shipped": "shipped",
-    "in-transit": "shipped",
-    "delivered": "delivered",
-    "returned": "returned",
-}
 
 # How far along an order is; tag hints only ever move an order forward.
 _PROGRESS = {s: i for i, s in enumerate(STAGES[:6])} | {"returned": 6}
@@ -75,32 +58,6 @@ _STATUS_WORDS: dict[str, str] = {
     "refunded": "refunded",
     "returned": "returned",
 }
-
-
-@dataclass(frozen=True)
-class OrdersSettings:
-    """The `[orders]` table: file format, generic column names, number patterns, packing clock."""
-
-    format: str = "shopify"  # "shopify" or "generic"
-    number_column: str = "order_number"
-    email_column: str = "email"
-    stage_column: str = "stage"  # our stage names, used as given
-    status_column: str = "status"  # free-text status, mapped via status_map and common words
-    created_column: str = "created_at"
-    fulfilled_column: str = "fulfilled_at"
-    cancelled_column: str = "cancelled_at"
-    name_column: str = "name"
-    country_column: str = "country"
-    items_column: str = "items"
-    total_column: str = "total"
-    items_separator: str = ";"
-    status_map: dict[str, str] = field(default_factory=dict)
-    tag_stages: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TAG_STAGES))
-    order_patterns: tuple[str, ...] = DEFAULT_ORDER_PATTERNS
-    fulfillment_hours: float = 24.0
-    daily_cutoff: str = "14:00"
-    timezone: str = "UTC"
-    duplicate_window_minutes: int = 60
 
 
 @dataclass(frozen=True)
@@ -434,9 +391,6 @@ def _read_generic(
     return ImportResult(list(orders.values()), problems)
 
 
-_CLOSED = frozenset({"canceled", "refunded", "returned"})
-
-
 def find_duplicate_orders(orders: Sequence[Order], window_minutes: int) -> list[tuple[str, str]]:
     """Pairs (earlier, later) with the same email and items placed within the window.
 
@@ -447,7 +401,7 @@ def find_duplicate_orders(orders: Sequence[Order], window_minutes: int) -> list[
     window = timedelta(minutes=window_minutes)
     by_customer: dict[tuple[str, tuple[tuple[str, int], ...]], list[Order]] = defaultdict(list)
     for order in orders:
-        if not order.email or not order.items or order.created_at is None or order.stage in _CLOSED:
+        if not order.email or not order.items or order.created_at is None or order.stage in CLOSED_STAGES:
             continue
         basket = tuple(sorted(Counter(i.casefold().strip() for i in order.items).items()))
         by_customer[(order.email.lower(), basket)].append(order)

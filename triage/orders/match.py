@@ -13,10 +13,7 @@ from datetime import datetime, timedelta
 
 from rapidfuzz.distance import OSA
 
-from triage.records import Extraction, Order, OrderMatch
-
-CLOSED_STAGES = frozenset({"canceled", "refunded", "returned"})
-OPEN_STAGES = frozenset({"pending_payment", "unfulfilled", "in_progress", "label_created"})
+from triage.records import CLOSED_STAGES, OPEN_STAGES, Extraction, Order, OrderMatch
 
 
 def index_orders(orders: Iterable[Order]) -> tuple[dict[str, Order], dict[str, list[Order]]]:

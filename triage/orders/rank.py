@@ -8,34 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from triage.orders.csv_import import OrdersSettings
-from triage.records import IntentResult, OrderMatch, Urgency
-
-
-@dataclass(frozen=True)
-class RankSettings:
-    """The `[rank]` weights. Levels are base scores for intent × stage; the rest are bonuses on top."""
-
-    critical: int = 80  # a label exists: the parcel leaves at the next pickup
-    high: int = 70  # cancel / address fix / duplicate before packing: cheap now, expensive soon
-    elevated: int = 50  # time-critical request but the order is unknown or unpaid
-    normal: int = 40  # refunds, and the return path once shipped
-    low: int = 15  # closed orders, everything else
-    deadline_max: int = 20  # reached when the packing cutoff is due or past
-    deadline_horizon_hours: float = 24.0  # the deadline bonus starts this long before the cutoff
-    sla_hours: float = 24.0
-    age_max: int = 15  # reached when a message is as old as the SLA
-    over_sla: int = 5
-    follow_up: int = 8  # per "did you get my email?" in the same thread
-    follow_up_max: int = 16
-    sensitive: int = 5
-    low_confidence: int = 5
-
+from triage.records import CLOSED_STAGES, IntentResult, OrderMatch, Urgency
+from triage.settings import OrdersSettings, RankSettings
 
 TIME_CRITICAL = frozenset({"cancel", "address_fix", "duplicate"})
 _DEADLINE_STAGES = frozenset({"unfulfilled", "in_progress", "label_created"})
@@ -132,7 +110,7 @@ def _base_reason(intent: str, level: str, match: OrderMatch, stage: str) -> str:
         return f"{label}: no order matched"
     how = {"email_inferred": ", inferred from the sender", "near_number": ", number read as a typo"}.get(match.how, "")
     on = f"{label} on order #{order.number} ({stage}{how})"
-    if stage in ("canceled", "refunded", "returned"):
+    if stage in CLOSED_STAGES:
         return f"order #{order.number} is already {stage}" if intent in TIME_CRITICAL else on
     if intent in TIME_CRITICAL:
         if level == "critical":

@@ -22,26 +22,13 @@ from typing import Any
 import jinja2
 from stdnum import luhn
 
-from triage.config import ShopConfig
 from triage.errors import TemplateError
-from triage.records import Draft, Extraction, IntentResult, OrderMatch, ParsedMessage
+from triage.records import STAGE_FAMILIES, Draft, Extraction, IntentResult, OrderMatch, ParsedMessage
+from triage.settings import ReplySettings
 from triage.understand.language import LANGUAGES, detect_language, language_scores
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "replies"
 
-# What a request can still change depends on where the order is; templates branch on these families.
-FAMILIES: dict[str, str] = {
-    "pending_payment": "before",
-    "unfulfilled": "before",
-    "in_progress": "before",
-    "label_created": "label",
-    "shipped": "after",
-    "delivered": "after",
-    "canceled": "closed",
-    "refunded": "closed",
-    "returned": "closed",
-    "unknown": "unknown",
-}
 SECTION_INTENTS: tuple[str, ...] = ("cancel", "duplicate", "address_fix", "refund", "other")
 
 # The only place a draft may name card data or passwords: a fixed, reviewed paragraph telling the
@@ -115,8 +102,7 @@ def make_draft(
     match: OrderMatch,
     missing: Sequence[str],
     redactions: Mapping[str, int],
-    shop: ShopConfig,
-    templates_dir: Path | None = None,
+    reply: ReplySettings,
 ) -> Draft | None:
     """The reply an agent can send after reading it, or None when this message must never get one.
 
@@ -124,17 +110,17 @@ def make_draft(
     """
     if parsed.no_reply:
         return None
-    to = reply_recipient(parsed, shop)
+    to = reply_recipient(parsed, reply.own_addresses)
     if to is None:
         return None
-    root = Path(templates_dir) if templates_dir is not None else TEMPLATES_DIR
+    root = reply.templates or TEMPLATES_DIR
     text = parsed.new_text or parsed.body_text
     # A bare "1047" says nothing about the language; the subject may ("Stornierung").
     lang = detect_language(text if any(language_scores(text).values()) else strip_reply_prefixes(parsed.subject))
     if not _has_language(root, lang):
         lang = "en"
     words = _words(root, lang)
-    context = _context(parsed, intent, extraction, match, missing, redactions, shop, lang, words, to)
+    context = _context(parsed, intent, extraction, match, missing, redactions, reply, lang, words, to)
     body = render_reply(root, lang, context)
     if redactions and SAFETY_NOTES[lang] not in body:
         raise TemplateError(f"{root / lang / 'reply.txt'}: must print {{{{ safety_note }}}} when `redacted` is set")
@@ -185,9 +171,8 @@ def reply_subject(subject: str, fallback: str = "Your message") -> str:
     return "Re: " + (core or fallback)
 
 
-def reply_recipient(parsed: ParsedMessage, shop: ShopConfig) -> str | None:
+def reply_recipient(parsed: ParsedMessage, own: frozenset[str]) -> str | None:
     """Reply-To, else From; never the shop's own addresses, a robot's, or anything that is not one address."""
-    own = shop.all_own_addresses
     domains = tuple(a for a in own if a.startswith("@"))
     for candidate in (parsed.reply_to, parsed.from_addr):
         addr = clean_line(candidate, 254).strip("<>").lower()
@@ -245,7 +230,7 @@ def assert_safe(body: str) -> None:
 
 
 def stage_family(stage: str | None) -> str:
-    return FAMILIES.get(stage or "unknown", "unknown")
+    return STAGE_FAMILIES.get(stage or "unknown", "unknown")
 
 
 def order_ref(number: str) -> str:
@@ -293,7 +278,7 @@ def _context(
     match: OrderMatch,
     missing: Sequence[str],
     redactions: Mapping[str, int],
-    shop: ShopConfig,
+    reply: ReplySettings,
     lang: str,
     words: Mapping[str, Any],
     to: str,
@@ -304,7 +289,7 @@ def _context(
     verified = o is not None and (not o.email or o.email.lower() in customer)
     order = None
     if o is not None and verified:
-        stage = o.stage if o.stage in FAMILIES else "unknown"
+        stage = o.stage if o.stage in STAGE_FAMILIES else "unknown"
         partial = stage == "in_progress" and (o.fulfillment_status or "").lower() == "partial"
         stages = words["stages"]
         order = {
@@ -352,9 +337,9 @@ def _context(
     family = order["family"] if order else "unknown"
     payment = order["payment"] if order else ""
     money_moves = "refund" in sections or (bool({"cancel", "duplicate"} & set(sections)) and family != "unknown")
-    signature = shop.signature.strip()
-    if shop.name and shop.name not in signature:
-        signature = f"{signature}\n{shop.name}".strip()
+    signature = reply.signature.strip()
+    if reply.shop_name and reply.shop_name not in signature:
+        signature = f"{signature}\n{reply.shop_name}".strip()
     address = [_echo(line, 120) for line in (ex.address or "").splitlines()]
     return {
         "lang": lang,
@@ -380,7 +365,7 @@ def _context(
         "refund_timing": money_moves and payment not in ("pending", "voided"),
         "redacted": bool(redactions),
         "safety_note": SAFETY_NOTES[lang],
-        "shop": {"name": clean_line(shop.name, 120), "support_address": shop.support_address},
+        "shop": {"name": clean_line(reply.shop_name, 120), "support_address": reply.support_address},
         "signature": signature,
         "and_list": _and_list(str(words["and"])),
     }
@@ -449,7 +434,7 @@ def _load_words(path: str, _mtime: int) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"{path}: not valid TOML: {exc}") from exc
     missing = [k for k in WORD_KEYS if k not in words]
-    missing += [f"stages.{s}" for s in (*FAMILIES, "in_progress_partial") if s not in words.get("stages", {})]
+    missing += [f"stages.{s}" for s in (*STAGE_FAMILIES, "in_progress_partial") if s not in words.get("stages", {})]
     missing += [f"topics.{t}" for t in SECTION_INTENTS if t not in words.get("topics", {})]
     if missing:
         raise TemplateError(f"{path}: missing keys: {', '.join(missing)}")

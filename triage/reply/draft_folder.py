@@ -19,10 +19,10 @@ from email.utils import format_datetime, make_msgid
 import imapclient
 from imapclient.exceptions import IMAPClientError
 
-from triage.config import ShopConfig
 from triage.errors import MailboxError
 from triage.records import Draft
 from triage.reply.draft import clean_line
+from triage.settings import ReplySettings
 
 _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
@@ -73,11 +73,11 @@ class DraftFolder:
         )
 
     @staticmethod
-    def to_mime(draft: Draft, shop: ShopConfig, message_id: str, date: datetime | None = None) -> bytes:
+    def to_mime(draft: Draft, shop: ReplySettings, message_id: str, date: datetime | None = None) -> bytes:
         """The draft as an RFC 5322 message from the shop's support address, ready to append."""
         msg = EmailMessage(policy=policy.SMTP)
         try:
-            msg["From"] = Address(display_name=_header(shop.name, 200), addr_spec=_header(shop.support_address))
+            msg["From"] = Address(display_name=_header(shop.shop_name, 200), addr_spec=_header(shop.support_address))
             msg["To"] = Address(addr_spec=_header(draft.to, 254))
         except (ValueError, IndexError) as exc:
             raise MailboxError(f"draft to {draft.to!r}: not a usable address ({exc})") from exc
@@ -98,7 +98,7 @@ class DraftFolder:
             msg["Content-Language"] = _header(draft.language, 20)
         return msg.as_bytes()
 
-    def save(self, draft: Draft, shop: ShopConfig, replace_message_id: str | None = None) -> tuple[int | None, str]:
+    def save(self, draft: Draft, shop: ReplySettings, replace_message_id: str | None = None) -> tuple[int | None, str]:
         """Append the draft with \\Draft; return (its UID from APPENDUID or None, its new Message-ID).
 
         With `replace_message_id`, the earlier draft carrying that Message-ID is

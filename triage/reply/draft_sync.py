@@ -14,16 +14,18 @@ from collections.abc import Callable
 
 import imapclient
 
-from triage.config import Config
 from triage.errors import MailboxError
 from triage.records import Draft
 from triage.reply.draft_folder import DraftFolder
+from triage.settings import ReplySettings
 from triage.store import Store
 
 log = logging.getLogger("triage.drafts")
 
 
-def sync_drafts(store: Store, cfg: Config, connect: Callable[[], imapclient.IMAPClient]) -> int:
+def sync_drafts(
+    store: Store, reply: ReplySettings, drafts_folder: str, connect: Callable[[], imapclient.IMAPClient]
+) -> int:
     """Save every pending draft; returns how many were saved. A failure skips that draft until next time."""
     pending = store.drafts_to_sync()
     if not pending:
@@ -31,7 +33,7 @@ def sync_drafts(store: Store, cfg: Config, connect: Callable[[], imapclient.IMAP
     client = connect()
     saved = 0
     try:
-        folder = DraftFolder(client, cfg.imap.drafts_folder)
+        folder = DraftFolder(client, drafts_folder)
         for row in pending:
             draft = Draft(
                 to=row["to_addr"],
@@ -42,7 +44,7 @@ def sync_drafts(store: Store, cfg: Config, connect: Callable[[], imapclient.IMAP
                 language=row["language"] or "en",
             )
             try:
-                uid, message_id = folder.save(draft, cfg.shop, replace_message_id=row["message_id_header"])
+                uid, message_id = folder.save(draft, reply, replace_message_id=row["message_id_header"])
             except MailboxError as exc:
                 log.warning("draft for item %s not saved to %s: %s", row["message"], folder.folder, exc)
                 continue

@@ -24,14 +24,12 @@ from zoneinfo import ZoneInfo
 
 from triage.config import Config
 from triage.orders.csv_import import find_duplicate_orders
-from triage.records import INTENT_LABELS, STAGES
+from triage.records import CLOSED_STAGES, IN_HOUSE_STAGES, INTENT_LABELS, STAGES
 from triage.store import Store
 
 # Before a shipping label exists, a cancel or address fix is still done in-house; from the label on it is late.
-CAUGHT_STAGES = frozenset({"pending_payment", "unfulfilled", "in_progress"})
 LATE_STAGES = frozenset({"label_created", "shipped", "delivered", "returned"})
 HEADLINE_INTENTS = ("cancel", "address_fix")
-CLOSED_ORDER_STAGES = frozenset({"canceled", "refunded", "returned"})
 HISTORY_DAYS = 7
 URGENT_LIMIT = 10
 # A mailbox with no successful poll for this long is shown as stale.
@@ -286,7 +284,7 @@ def _day_figures(day: date, has_data: bool, rows: Sequence[dict[str, Any]], dete
         stage = r["stage"] or "unknown"
         by_intent.update(intents)
         by_stage[stage] += 1
-        slot = 0 if stage in CAUGHT_STAGES else 1 if stage in LATE_STAGES else 2
+        slot = 0 if stage in IN_HOUSE_STAGES else 1 if stage in LATE_STAGES else 2
         for name in HEADLINE_INTENTS:
             if name in intents:
                 outcomes[name][slot] += 1
@@ -448,7 +446,7 @@ def _duplicate_pairs(store: Store, cfg: Config, tz: ZoneInfo) -> list[DuplicateP
                 second=second,
                 created_at=created,
                 customer_wrote=_mentioned(store, first) or _mentioned(store, second),
-                both_open=not ({orders[first].stage, orders[second].stage} & CLOSED_ORDER_STAGES),
+                both_open=not ({orders[first].stage, orders[second].stage} & CLOSED_STAGES),
             )
         )
     return pairs

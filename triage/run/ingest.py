@@ -10,10 +10,10 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from triage.records import RawMessage, Triaged
+from triage.records import Checkpoint, RawMessage, StoredRef, Triaged
 from triage.run.pipeline import Pipeline, fingerprint, stored_ref
 from triage.sources import Mailbox
-from triage.store import Checkpoint, Store, StoredRef
+from triage.store import Store
 
 log = logging.getLogger("triage.run.ingest")
 

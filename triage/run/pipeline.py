@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from triage.config import Config
-from triage.errors import TemplateError
+from triage.errors import ConfigError, TemplateError
 from triage.mail.parse import parse_message
 from triage.orders.csv_import import find_duplicate_orders
 from triage.orders.match import match_order
@@ -27,14 +27,13 @@ from triage.records import (
     OrderMatch,
     ParsedMessage,
     RawMessage,
+    StoredRef,
     Triaged,
     Urgency,
 )
 from triage.redact import redact_message
 from triage.reply.draft import make_draft
 from triage.run.guard import WorkTimeout, time_limit
-from triage.run.settings import Settings
-from triage.store import StoredRef
 from triage.understand.classify import IntentModel, model_text
 from triage.understand.extract import extract, missing_details
 from triage.understand.followup import is_nudge
@@ -112,12 +111,15 @@ class Pipeline:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.cfg = cfg
-        self.settings = Settings.from_config(cfg)
+        self.settings = cfg.stage_settings()
+        for name in cfg.intents:
+            if name not in model.labels:
+                known = ", ".join(model.labels)
+                raise ConfigError(f"{cfg.file} [intents.{name}]: unknown intent; the model knows: {known}")
         self.model = model
         self.orders = orders or OrderBook()
         self.history = history or (lambda p: (0, ()))
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.templates = cfg.resolve(cfg.shop.templates) if cfg.shop.templates else None
 
     # -- stages ---------------------------------------------------------------
 
@@ -180,7 +182,7 @@ class Pipeline:
         if parsed.no_reply:
             flags.append(f"no_reply:{parsed.no_reply}")
         try:
-            draft = make_draft(parsed, intent, extraction, match, missing, p.redactions, self.cfg.shop, self.templates)
+            draft = make_draft(parsed, intent, extraction, match, missing, p.redactions, s.reply)
         except TemplateError as exc:  # a broken template must not cost the message its triage
             log.warning("no draft for %s uid %s: %s", p.raw.mailbox, p.raw.uid, exc)
             draft = None

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from triage.config import Config
-from triage.records import RawMessage
-from triage.store import Checkpoint
+from triage.records import Checkpoint, RawMessage
 
 
 class Mailbox(Protocol):

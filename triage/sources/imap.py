@@ -20,10 +20,9 @@ from imapclient.exceptions import LoginError as ImapLoginError
 
 from triage.config import ImapConfig
 from triage.errors import LoginError, MailboxError
-from triage.records import RawMessage
+from triage.records import Checkpoint, RawMessage
 from triage.sources.fetch_response import BODY_ITEMS, META_ITEMS, Fetched, read_any, read_bodies
 from triage.sources.tls import client_context
-from triage.store import Checkpoint
 
 log = logging.getLogger("triage.imap")
 

@@ -11,8 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from triage.errors import MailboxError
-from triage.records import RawMessage
-from triage.store import Checkpoint
+from triage.records import Checkpoint, RawMessage
 
 
 class LocalMailbox:

@@ -198,6 +198,11 @@ class IntentModel:
             )
         return cls(nlp=nlp, thresholds=thresholds, review_threshold=review, path=path, info=info)
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels this model was trained on: the intent names a config may refer to."""
+        return tuple(self.nlp.get_pipe(PIPE_NAME).labels)
+
     def scores(self, texts: Sequence[str], batch_size: int = 256) -> list[dict[str, float]]:
         """Raw per-label scores; texts are normalised with model_text (idempotent) first, unless
         model_text made them already (a ModelText), which saves a second pass over every message.

@@ -10,28 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
-from triage.orders.csv_import import DEFAULT_ORDER_PATTERNS
 from triage.records import Extraction, OrderMatch, ParsedMessage
+from triage.settings import DEFAULT_ORDER_PATTERNS, DEFAULT_REQUIRED, ExtractSettings
 from triage.understand.countries import EMAIL, SENTENCES, SIGNOFF, find_address, find_country, fold, mask, wordset
 from triage.understand.when import find_order_time
-
-
-@dataclass(frozen=True)
-class ExtractSettings:
-    """Order-number patterns (one capture group = canonical form) and the shop's own addresses.
-
-    An own address starting with "@" excludes the whole domain.
-    """
-
-    order_patterns: tuple[str, ...] = DEFAULT_ORDER_PATTERNS
-    own_addresses: tuple[str, ...] = ()
-
 
 # ---------------------------------------------------------------- order numbers
 
@@ -378,26 +365,6 @@ def extract(msg: ParsedMessage, intents: Sequence[str], settings: ExtractSetting
 
 
 # ---------------------------------------------------------------- what is still missing
-
-DEFAULT_REQUIRED: dict[str, tuple[str, ...]] = {
-    "cancel": ("order_number", "checkout_email", "full_name", "country", "order_time", "reason"),
-    "duplicate": ("order_numbers", "keep_order"),
-    "address_fix": ("order_number", "current_address", "corrected_address"),
-    "refund": ("order_number", "checkout_email"),
-}
-
-KNOWN_DETAILS: tuple[str, ...] = (
-    "order_number",
-    "order_numbers",
-    "checkout_email",
-    "full_name",
-    "country",
-    "order_time",
-    "reason",
-    "keep_order",
-    "current_address",
-    "corrected_address",
-)
 
 
 def _has(detail: str, ex: Extraction, match: OrderMatch) -> bool:
