@@ -133,10 +133,25 @@ def split_reply(text: str) -> tuple[str, str, str]:
 
     Each part keeps its original lines; leading and trailing blank lines are dropped.
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _lines(text)
     kinds = _mark_quotes(lines)
     _mark_signature(lines, kinds)
     return _join(lines, kinds, _NEW), _join(lines, kinds, _QUOTED), _join(lines, kinds, _SIG)
+
+
+def cut_history(text: str) -> str:
+    """`text` without its quoted history, by the rules of split_reply, the signature kept.
+
+    For text that is not a parsed body (a training row, a text handed to the classifier as it is):
+    the history is another writer's words, while a sign-off is still the sender's.
+    """
+    lines = _lines(text)
+    kinds = _mark_quotes(lines)
+    return "\n".join(line for line, k in zip(lines, kinds, strict=True) if k != _QUOTED)
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _join(lines: list[str], kinds: list[int], kind: int) -> str:
