@@ -262,7 +262,8 @@ def _header_at(lines: list[str], i: int) -> tuple[int, bool, bool] | None:
 
 def _outlook_block_end(lines: list[str], i: int) -> int:
     """End of a "From: / Sent: / To: / Subject:" block starting at line i (needs a From and a date label)."""
-    first = _LABEL.match(lines[i][:_MAX_MATCH])
+    head = lines[i][:_MAX_MATCH]
+    first = _LABEL.match(head) if ":" in head else None  # every label ends in a colon; the test is cheaper
     if first is None:
         return 0
     seen = {name for name, value in first.groupdict().items() if value is not None}
