@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from triage import text as text_module
 from triage.records import Extraction, Order, OrderMatch, ParsedMessage
 from triage.settings import DEFAULT_ORDER_PATTERNS, DEFAULT_REQUIRED, ExtractSettings
+from triage.text import TextForms
 from triage.understand.extract import (
     extract,
     find_address,
@@ -525,3 +527,39 @@ def test_missing_details(intents, extraction, match, expected):
 def test_missing_details_with_configured_requirements():
     required = {"refund": ("order_number", "reason", "bank_holiday")}
     assert missing_details(["refund"], Extraction(), _MATCHED, required) == ("reason", "bank_holiday")
+
+
+# ---------------------------------------------------------------- one pass of folding and masking
+
+
+ONE_PASS_TEXTS = [
+    "Bitte Bestellung #1042 stornieren, weil ich mich anders überlegt habe. Ich habe sie am 3. November bestellt.",
+    "Please cancel order 1043 and keep 1042, I ordered twice by mistake. Ship to Österreich.",
+    "New address:\n5 Main St\n10115 Berlin\nGermany\n\n[card •••• 1111] www.shop.example/1044 x@example.com",
+]
+
+
+@pytest.mark.parametrize("text", ONE_PASS_TEXTS)
+def test_extractors_read_forms_made_once_as_they_read_the_string(text: str) -> None:
+    view = TextForms.of(text)
+    patterns = DEFAULT_ORDER_PATTERNS
+    assert find_order_numbers(view, patterns) == find_order_numbers(text, patterns)
+    numbers = find_order_numbers(text, patterns)
+    assert find_keep_order(view, numbers, patterns) == find_keep_order(text, numbers, patterns)
+    assert find_reason(view) == find_reason(text)
+    assert find_address(view) == find_address(text)
+    assert find_country(view, find_address(text)) == find_country(text, find_address(text))
+    assert find_order_time(view, NOW) == find_order_time(text, NOW)
+
+
+def test_extract_folds_and_masks_the_new_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    folded: list[str] = []
+    masked: list[str] = []
+    real_fold, real_spans = text_module.fold, text_module._to_mask
+    monkeypatch.setattr(text_module, "fold", lambda t: folded.append(t) or real_fold(t))
+    monkeypatch.setattr(text_module, "_to_mask", lambda t: masked.append(t) or real_spans(t))
+    msg = message(ONE_PASS_TEXTS[0] + "\n" + ONE_PASS_TEXTS[2], subject="Storno #1042")
+    ex = extract(msg, ("cancel", "duplicate", "address_fix"), ExtractSettings(), NOW)
+    assert ex.order_numbers == ("1042",) and ex.reason and ex.address and ex.order_time
+    assert folded.count(msg.new_text) == folded.count(msg.subject) == 1
+    assert masked == [msg.subject, msg.new_text]

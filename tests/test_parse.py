@@ -21,7 +21,7 @@ import pytest
 from triage.mail.html_text import html_to_text
 from triage.mail.never_reply import never_reply_reason
 from triage.mail.parse import MAX_ADDRESSES, MAX_DEPTH, MAX_PARTS, MAX_TEXT_CHARS, decode_bytes, parse_message
-from triage.mail.quotes import split_reply
+from triage.mail.quotes import cut_history, split_reply
 from triage.records import Attachment, ParsedMessage
 
 DATA = Path(__file__).parent / "data" / "emails"
@@ -381,6 +381,25 @@ def test_own_mail_wins_over_list_headers() -> None:
 )
 def test_split_reply(text: str, expected: tuple[str, str, str]) -> None:
     assert split_reply(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please cancel order 1067.", "Please cancel order 1067."),
+        (
+            "Cancel it please.\r\n\r\nOn Mon, 4 Mar 2024 at 10:00, Shop <s@shop.example> wrote:\r\n> Order 1067.\r\n",
+            "Cancel it please.\n\n",
+        ),
+        ("Where is it?\n\n-----Original Message-----\nFrom: Shop\nSent: Monday\n\nShipped.", "Where is it?\n"),
+        ("Refund please.\n\nThanks,\nAlex", "Refund please.\n\nThanks,\nAlex"),  # the signature stays
+        ("> Order number?\n\n1068\n\n> Address?\n\n5 Main St", "\n1068\n\n\n5 Main St"),  # inline answers
+        ("> Order number?\n1068\n> Address?\n5 Main St", "5 Main St"),  # "1068": a re-wrapped quote line
+        ("On May 5 you wrote:\n\n'Ships in 2 days.'", "On May 5 you wrote:\n\n'Ships in 2 days.'"),
+    ],
+)
+def test_cut_history_drops_what_split_reply_calls_quoted(text: str, expected: str) -> None:
+    assert cut_history(text) == expected
 
 
 def test_split_reply_on_a_huge_body_keeps_every_line() -> None:

@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from stdnum import luhn as stdnum_luhn
 
+import triage.redact
+from triage.mail.quotes import split_reply
 from triage.records import Attachment, ParsedMessage
 from triage.redact import KINDS, redact, redact_message
 from triage.redact.cards import issuer_matches
@@ -733,3 +735,33 @@ def test_redaction_is_idempotent(parts: list[str], glue: str) -> None:
     twice = redact(once.text)
     assert twice.text == once.text
     assert twice.findings == ()
+
+
+def _parsed(body: str, **over: object) -> ParsedMessage:
+    new, quoted, signature = split_reply(body)
+    return _message(body_text=body, new_text=new, quoted_text=quoted, signature=signature, **over)
+
+
+def test_redact_message_redacts_each_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = (
+        "Please use card 4111 1111 1111 1111.  \n\n"
+        "On Mon, 4 Mar 2024 at 10:00, Shop <s@shop.example> wrote:\n> IBAN DE89 3704 0044 0532 0130 00\n\n"
+        "Thanks,\nJane\nPIN 1234"
+    )
+    msg = _parsed(body, attachments=())
+    seen: list[str] = []
+    real = triage.redact.redact
+    monkeypatch.setattr(triage.redact, "redact", lambda text: seen.append(text) or real(text))
+    out, counts = redact_message(msg)
+    assert sorted(seen) == sorted([msg.subject, msg.from_name, msg.new_text, msg.quoted_text, msg.signature])
+    assert out.body_text == real(body).text  # rebuilt from the parts, trailing blanks and all
+    assert out.new_text == "Please use card [card •••• 1111]."
+    assert out.signature == "Thanks,\nJane\nPIN [password removed]"
+    assert counts == {"card_number": 2, "iban": 1, "password": 2}
+
+
+def test_redact_message_redacts_a_body_its_parts_do_not_make_up() -> None:
+    msg = _message(body_text="Card 4111 1111 1111 1111", new_text="Hi", quoted_text="", signature="", attachments=())
+    out, counts = redact_message(msg)
+    assert out.body_text == "Card [card •••• 1111]"
+    assert counts == {"card_number": 2, "password": 1}  # subject's card, body's card, from_name's password

@@ -133,10 +133,25 @@ def split_reply(text: str) -> tuple[str, str, str]:
 
     Each part keeps its original lines; leading and trailing blank lines are dropped.
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _lines(text)
     kinds = _mark_quotes(lines)
     _mark_signature(lines, kinds)
     return _join(lines, kinds, _NEW), _join(lines, kinds, _QUOTED), _join(lines, kinds, _SIG)
+
+
+def cut_history(text: str) -> str:
+    """`text` without its quoted history, by the rules of split_reply, the signature kept.
+
+    For text that is not a parsed body (a training row, a text handed to the classifier as it is):
+    the history is another writer's words, while a sign-off is still the sender's.
+    """
+    lines = _lines(text)
+    kinds = _mark_quotes(lines)
+    return "\n".join(line for line, k in zip(lines, kinds, strict=True) if k != _QUOTED)
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _join(lines: list[str], kinds: list[int], kind: int) -> str:
@@ -247,7 +262,8 @@ def _header_at(lines: list[str], i: int) -> tuple[int, bool, bool] | None:
 
 def _outlook_block_end(lines: list[str], i: int) -> int:
     """End of a "From: / Sent: / To: / Subject:" block starting at line i (needs a From and a date label)."""
-    first = _LABEL.match(lines[i][:_MAX_MATCH])
+    head = lines[i][:_MAX_MATCH]
+    first = _LABEL.match(head) if ":" in head else None  # every label ends in a colon; the test is cheaper
     if first is None:
         return 0
     seen = {name for name, value in first.groupdict().items() if value is not None}

@@ -137,25 +137,68 @@ def redact(text: str) -> Redaction:
     return Redaction("".join(parts), tuple(findings))
 
 
-def _merge_max(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
-    return {k: max(a.get(k, 0), b.get(k, 0)) for k in a.keys() | b.keys()}
-
-
 def _add(a: dict[str, int], b: dict[str, int]) -> None:
     for k, v in b.items():
         a[k] = a.get(k, 0) + v
 
 
+def _place(lines: list[str], part: str) -> list[int] | None:
+    """Indexes of the body lines `part` is made of, in order (its last line right-stripped), or None."""
+    want = part.split("\n")
+    last = len(want) - 1
+    picked: list[int] = []
+    i = 0
+    for j, line in enumerate(want):
+        while i < len(lines) and (lines[i] if j < last else lines[i].rstrip()) != line:
+            i += 1
+        if i == len(lines):
+            return None
+        picked.append(i)
+        i += 1
+    return picked
+
+
+def _rebuild_body(body_text: str, parts: tuple[str, ...], redacted: tuple[str, ...]) -> str | None:
+    """body_text with each part's lines swapped for their redaction, or None where that is not exact.
+
+    split_reply makes new text, quoted text and signature of whole body lines, in order, and leaves
+    out only blank ones; so when every line that is not blank is placed in exactly one part, and
+    redaction kept each part's line count, the body holds nothing the parts did not redact.
+    """
+    if "\r" in body_text:
+        return None
+    lines = body_text.split("\n")
+    out = list(lines)
+    placed = [False] * len(lines)
+    for part, red in zip(parts, redacted, strict=True):
+        if not part:
+            continue
+        picked = _place(lines, part)
+        red_lines = red.split("\n")
+        if picked is None or len(red_lines) != len(picked):
+            return None
+        for i, line in zip(picked, red_lines, strict=True):
+            if placed[i]:
+                return None
+            placed[i] = True
+            out[i] = line
+        end = picked[-1]  # the part lost this line's trailing blanks; the body keeps them
+        out[end] += lines[end][len(lines[end].rstrip()) :]
+    if any(not done and line.strip() for done, line in zip(placed, lines, strict=True)):
+        return None
+    return "\n".join(out)
+
+
 def redact_message(msg: ParsedMessage) -> tuple[ParsedMessage, dict[str, int]]:
     """Redact every human-written field of a message; return the copy and {kind: count}.
 
-    new_text, quoted_text and signature are slices of body_text, so a secret is
-    counted once: per kind, the larger of the body's count and the slices' count
-    (they agree unless a parser normalised the slices differently).
+    new_text, quoted_text and signature are made of body_text's lines, so each is redacted once and
+    the body is rebuilt from them (see `_rebuild_body`); only a body they do not add up to (a message
+    built by hand) is redacted on its own, and then a secret is still counted once: per kind, the
+    larger of the body's count and the parts' count.
     """
     subject = redact(msg.subject)
     from_name = redact(msg.from_name)
-    body = redact(msg.body_text)
     new = redact(msg.new_text)
     quoted = redact(msg.quoted_text)
     signature = redact(msg.signature)
@@ -167,15 +210,23 @@ def redact_message(msg: ParsedMessage) -> tuple[ParsedMessage, dict[str, int]]:
         attachments.append(dataclasses.replace(att, filename=r.text) if r.findings else att)
     _add(counts, subject.counts())
     _add(counts, from_name.counts())
-    slices: dict[str, int] = {}
+    parts: dict[str, int] = {}
     for r in (new, quoted, signature):
-        _add(slices, r.counts())
-    _add(counts, _merge_max(body.counts(), slices))
+        _add(parts, r.counts())
+    body_text = _rebuild_body(
+        msg.body_text, (msg.new_text, msg.quoted_text, msg.signature), (new.text, quoted.text, signature.text)
+    )
+    if body_text is None:
+        body = redact(msg.body_text)
+        body_text = body.text
+        whole = body.counts()
+        parts = {k: max(whole.get(k, 0), parts.get(k, 0)) for k in whole.keys() | parts.keys()}
+    _add(counts, parts)
     redacted = dataclasses.replace(
         msg,
         subject=subject.text,
         from_name=from_name.text,
-        body_text=body.text,
+        body_text=body_text,
         new_text=new.text,
         quoted_text=quoted.text,
         signature=signature.text,

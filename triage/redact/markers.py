@@ -1,11 +1,15 @@
-"""Redaction markers: the kinds, the text that replaces each, and the blanking that keeps offsets stable."""
+"""Redaction markers: the kinds, the text that replaces each, and the blanking that keeps offsets stable.
+
+What a marker looks like to a reader is triage.text.MARKER, the one pattern every stage blanks; this
+module owns the texts redaction writes, so it can tell its own markers from look-alikes a customer typed.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from triage.records import Finding
+from triage.text import MARKER, blank
 
 KINDS: tuple[str, ...] = ("card_number", "card_cvv", "card_expiry", "iban", "bank_account", "password")
 
@@ -16,11 +20,8 @@ _MARK = {
     "bank_account": "[bank account removed]",
     "password": "[password removed]",
 }
-
-# Our own markers, so a second pass neither re-reads them nor treats their digits as data.
-_MARKER_RE = re.compile(
-    r"\[(?:card •••• \d{4}|cvv removed|expiry removed|iban removed|bank account removed|password removed)\]"
-)
+_CARD = "[card •••• "  # then the last four digits and "]"
+_OWN = frozenset(_MARK.values())
 MASK = "\ue000"  # private-use: not a word char, digit or space, so no pattern can match across it
 
 
@@ -30,29 +31,34 @@ def overlaps(s: int, e: int, spans: Iterable[tuple[int, int]]) -> bool:
 
 def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """Blank out spans (same length, so offsets hold) that later patterns must neither read nor run into."""
-    parts: list[str] = []
-    last = 0
-    for s, e in sorted(spans):
-        if s < last:
-            s = last
-        parts.append(text[last:s])
-        parts.append(MASK * max(0, e - s))
-        last = max(last, e)
-    parts.append(text[last:])
-    return "".join(parts)
+    return blank(text, spans, MASK)
+
+
+def _is_card_marker(marker: str) -> bool:
+    return marker.startswith(_CARD) and len(marker) == len(_CARD) + 5 and marker[-5:-1].isdecimal()
 
 
 def mask_markers(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """Blank out markers from an earlier pass; return the card markers, which are still card context."""
-    found = [(m.start(), m.end(), m.group().startswith("[card")) for m in _MARKER_RE.finditer(text)]
-    if not found:
-        return text, []
-    return mask(text, [(s, e) for s, e, _ in found]), [(s, e) for s, e, is_card in found if is_card]
+    """Blank out our own markers from an earlier pass; return the card markers, which are still card context.
+
+    Only markers this module writes are skipped: a look-alike a customer typed ("[card 4111 … removed]")
+    is read like any other text, so a secret inside it is still found.
+    """
+    own: list[tuple[int, int]] = []
+    cards: list[tuple[int, int]] = []
+    for m in MARKER.finditer(text):
+        marker = m.group()
+        if marker in _OWN:
+            own.append(m.span())
+        elif _is_card_marker(marker):
+            own.append(m.span())
+            cards.append(m.span())
+    return (mask(text, own), cards) if own else (text, [])
 
 
 def marker_for(f: Finding, text: str) -> str:
     """The marker that replaces a finding: a card keeps its last four digits, nothing else keeps anything."""
     if f.kind == "card_number":
         digits = [c for c in text[f.start : f.end] if c.isdigit()]
-        return "[card •••• " + "".join(digits[-4:]) + "]"
+        return _CARD + "".join(digits[-4:]) + "]"
     return _MARK[f.kind]

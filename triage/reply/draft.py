@@ -25,7 +25,8 @@ from stdnum import luhn
 from triage.errors import TemplateError
 from triage.records import STAGE_FAMILIES, Draft, Extraction, IntentResult, OrderMatch, ParsedMessage
 from triage.settings import ReplySettings
-from triage.understand.language import LANGUAGES, detect_language, language_scores
+from triage.text import MARKER, plain
+from triage.understand.language import LANGUAGES, detect_language, language_of, language_scores
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "replies"
 
@@ -84,8 +85,6 @@ _SENSITIVE = re.compile(
 # Digit runs with single separators; a leading "+" marks an international phone number, not a card.
 _DIGIT_RUN = re.compile(r"(?<![\d+])\d(?:[ \-.\u00a0]?\d)*")
 
-# Our own redaction markers ("[card •••• 1111]", "[cvv removed]"): never echoed, not even the last four digits.
-_MARKER = re.compile(r"\[[^\[\]\n]{0,60}?(?:•|removed|redacted)[^\[\]\n]{0,60}?\]", re.I)
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:re|aw|antw|sv|vs|rv|réf|wg|fw|fwd|tr|vb|doorst)\s*(?:\[\d+\]|\(\d+\))?\s*(?:\.\s*:|[.:])\s*", re.I
 )
@@ -116,7 +115,8 @@ def make_draft(
     root = reply.templates or TEMPLATES_DIR
     text = parsed.new_text or parsed.body_text
     # A bare "1047" says nothing about the language; the subject may ("Stornierung").
-    lang = detect_language(text if any(language_scores(text).values()) else strip_reply_prefixes(parsed.subject))
+    scores = language_scores(text)
+    lang = language_of(scores) if any(scores.values()) else detect_language(strip_reply_prefixes(parsed.subject))
     if not _has_language(root, lang):
         lang = "en"
     words = _words(root, lang)
@@ -140,10 +140,13 @@ def make_draft(
 
 
 def clean_line(value: str | None, limit: int = 200) -> str:
-    """One safe line from a customer-supplied value: no CR/LF, control or format characters, no markers."""
+    """One safe line from a customer-supplied value: no CR/LF, control or format characters, no markers.
+
+    A redaction marker ("[card •••• 1111]") is never echoed, not even its last four digits.
+    """
     if not value:
         return ""
-    value = _MARKER.sub(" ", value)
+    value = MARKER.sub(" ", value)
     value = "".join(" " if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in value)
     value = " ".join(value.split())
     if len(value) > limit:
@@ -193,11 +196,6 @@ def _msg_id(value: str | None) -> str | None:
 # ---------------------------------------------------------------- safety
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss").replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _refuse_card_numbers(text: str, where: str) -> None:
     for m in _DIGIT_RUN.finditer(text):
         digits = re.sub(r"\D", "", m.group())
@@ -218,7 +216,7 @@ def assert_safe(body: str) -> None:
     scan = body
     for note in SAFETY_NOTES.values():
         scan = scan.replace(note, " ")
-    m = _SENSITIVE.search(_fold(scan))
+    m = _SENSITIVE.search(plain(scan).replace("’", "'"))
     if m:
         raise TemplateError(
             f"draft names sensitive data ({m.group().strip()!r}) outside the vetted safety note: "

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from triage.records import Checkpoint, RawMessage, StoredRef, Triaged
-from triage.run.pipeline import Pipeline, fingerprint, stored_ref
+from triage.run.pipeline import Pipeline, stored_ref
 from triage.sources import Mailbox
 from triage.store import Store
 
@@ -65,10 +65,11 @@ def ingest_once(mailbox: Mailbox, store: Store, pipeline: Pipeline, progress: bo
         results = pipeline.run(batch)
         items: list[tuple[StoredRef, Triaged]] = []
         for raw, result in zip(batch, results, strict=True):
-            if rescan and store.has_fingerprint(mailbox.name, fingerprint(raw, result.parsed)):
+            ref = stored_ref(raw, result)  # its fingerprint is also the rescan's duplicate check
+            if rescan and store.has_fingerprint(mailbox.name, ref.fingerprint):
                 stats.skipped_duplicates += 1
                 continue
-            items.append((stored_ref(raw, result), result))
+            items.append((ref, result))
             stats.errors += result.status == "error"
         cp = _batch_checkpoint(mailbox.name, uidvalidity, batch)
         stats.stored += len(store.save_batch(items, cp))

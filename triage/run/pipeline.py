@@ -242,6 +242,7 @@ def error_result(raw: RawMessage, reason: str, parsed: ParsedMessage | None = No
 
 
 def stored_ref(raw: RawMessage, result: Triaged) -> StoredRef:
+    """Where a message's row points and what it is keyed by; the one place its fingerprint is computed."""
     parsed = result.parsed if result.parsed.message_id or result.status == "ok" else None
     return StoredRef(
         mailbox=raw.mailbox,

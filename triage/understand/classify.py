@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triage.errors import ModelError
+from triage.mail.quotes import cut_history
 from triage.records import INTENT_LABELS, IntentResult
+from triage.text import fold_common
 from triage.understand.wordtrie import trie_pattern
 
 if TYPE_CHECKING:
@@ -28,23 +30,7 @@ DEFAULT_REVIEW_THRESHOLD = 0.5
 # customer types while bounding the cost of a pasted log or a forwarded thread.
 MAX_CHARS = 4000
 
-# Outlook-style history: everything after the separator is older mail.
-_HISTORY_CUT = re.compile(
-    r"^\s*(?:-{2,}\s*(?:original message|ursprüngliche nachricht|mensaje original|message d'origine)\s*-{2,}"
-    r"|_{10,})",
-    re.IGNORECASE | re.MULTILINE,
-)
-# "On <date>, <someone> wrote:" lines introduce '>'-quoted history; the lines themselves are noise.
-_REPLY_HEADER = re.compile(
-    r"^\s*(?:on\s.{4,160}\swrote|am\s.{4,160}\sschrieb.{0,160}|el\s.{4,160}\sescribió|le\s.{4,160}\sa écrit)\s*:\s*$",
-    re.IGNORECASE | re.MULTILINE,
-)
 _DIGITS = re.compile(r"\d+")
-# Accents folded so "dirección"/"direccion" and "réclamation"/"reclamation" (customers often type
-# without them) are one feature. Only the few non-ASCII letters are touched: a regex with a lookup is
-# several times faster than str.translate over a whole (mostly ASCII) message. ß and other letters stay.
-_FOLD_MAP = dict(zip("àáâãäåèéêëìíîïòóôõöùúûüýÿñç", "aaaaaaeeeeiiiiooooouuuuyync", strict=True))
-_FOLD = re.compile("[" + "".join(_FOLD_MAP) + "]")
 # Sub-word robustness: every word is cut to its first STEM_LEN letters, so inflections share one feature
 # ("cancelled", "cancelling", "cancellation", "cancelar" -> "cance"; "refunds", "refunded" -> "refun";
 # "stornieren", "storniert" -> "storn") and so does any typo after the cut ("cancellaton"). Cutting
@@ -95,10 +81,6 @@ assert not set(_TYPOS) & set(_TYPOS.values())
 _TYPO_WORD = re.compile(r"\b" + trie_pattern(sorted(_TYPOS)) + r"\b")
 
 
-def _fold(m: re.Match[str]) -> str:
-    return _FOLD_MAP[m.group()]
-
-
 def _typo(m: re.Match[str]) -> str:
     return _TYPOS[m.group()]
 
@@ -116,24 +98,18 @@ def model_text(subject: str, body: str) -> str:
 
     Lower-casing makes "CANCEL" and "cancel" the same feature for the bag-of-words model; digit runs
     become "0" because order numbers and amounts say nothing about intent and would otherwise let
-    the model memorise single messages; accents are folded (see _FOLD); words are cut to their
-    first STEM_LEN letters and known typos of key words mapped (see _TYPOS); quoted history is dropped
-    because a shop's own template text ("reply to cancel") is not the customer's request.
+    the model memorise single messages; accents are folded (triage.text.fold_common); words are cut to
+    their first STEM_LEN letters and known typos of key words mapped (see _TYPOS); quoted history is
+    dropped (triage.mail.quotes.cut_history) because a shop's own template text ("reply to cancel") is
+    not the customer's request.
     Idempotent: model_text("", t) == t for any t it returned.
     """
-    text = body or ""
-    cut = _HISTORY_CUT.search(text)
-    if cut:
-        text = text[: cut.start()]
-    if ">" in text:
-        text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
-    if "wrote" in text or "schrieb" in text or "escribió" in text or "écrit" in text:
-        text = _REPLY_HEADER.sub("", text)
+    text = cut_history(body) if body else ""
     if subject:
         text = f"{subject}\n{text}"
-    text = " ".join(text.lower().split())[:MAX_CHARS]
-    if not text.isascii():
-        text = _FOLD.sub(_fold, text)
+    # Accents folded so "dirección"/"direccion" and "réclamation"/"reclamation" (customers often type
+    # without them) are one feature; ß and the letters of other languages stay.
+    text = fold_common(" ".join(text.lower().split())[:MAX_CHARS])
     if "able" in text or "bar" in text:
         text = _ABLE.sub(_able, text)
     text = _TYPO_WORD.sub(_typo, _LONG_TAIL.sub("", text))

@@ -1,83 +1,17 @@
 """Where the parcel goes: the destination country, from multilingual name tables, and the corrected address block.
 
-It also owns the text primitives every extractor shares (index-preserving folding, masking of
-redaction markers, URLs and addresses, sentence splitting, sign-off lines), since country and
-address matching are built on them.
+Built on the shared text primitives of triage.text (folding, sentence splitting, sign-off lines).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from triage.text import SIGNOFF, TextForms, fold, forms, sentence_spans, wordset
 from triage.understand.wordtrie import trie_pattern
-
-# ---------------------------------------------------------------- shared text primitives
-
-
-class _FoldTable(dict[int, str]):
-    """A `str.translate` table filled on demand, so each code point is folded once."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        low = ch.lower()
-        if len(low) != 1:
-            folded = ch
-        else:
-            base = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
-            folded = base if len(base) == 1 else low
-        if len(self) < 65536:  # bounded, whatever text arrives
-            self[code] = folded
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lower-case without accents, keeping every index: a match in the fold is a slice of the original."""
-    if text.isascii():  # an ASCII character folds to its lower case
-        return text.lower()
-    return text.translate(_FOLD)
-
-
-def wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
-
-
-# Sentence ends, but not the dot after a number ("3. November").
-SENTENCES = re.compile(r"(?<=[^\W\d][.!?])\s+|(?<=[)\"'][.!?])\s+|\n\s*\n")
-_MARKER = re.compile(r"\[[^\[\]\n]{0,60}?(?:•|removed|redacted|entfernt)[^\[\]\n]{0,60}?\]", re.I)
-_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
-EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def mask(text: str) -> str:
-    """Blank redaction markers, URLs and addresses so their digits are never read as numbers."""
-    spans = [m.span() for rx in (_MARKER, _URL, EMAIL) for m in rx.finditer(text)]
-    return _blank(text, spans)
-
-
-# A closing line ("Best regards,", "Viele Grüße"); what follows it is a name, not text.
-SIGNOFF = re.compile(
-    r"^\s*(?:(?:best|kind|warm|many)\s+)?(?:regards|wishes|thanks|thank you|cheers|sincerely|best"
-    r"|(?:viele|liebe|beste|herzliche)\s+gr(?:ü|ue)(?:ß|ss)e|mit freundlichen gr(?:ü|ue)(?:ß|ss)en|gru(?:ß|ss)"
-    r"|danke|lg|mfg|saludos|un saludo|atentamente|gracias|cordialement|bien (?:à|a) vous|merci"
-    r"|bisous|amicalement)\b[\s,.!:]*(.*)$",
-    re.I,
-)
-
 
 # ---------------------------------------------------------------- countries
 
@@ -221,9 +155,8 @@ def _name_at(line: str, folded: str, words: list[re.Match[str]], i: int) -> tupl
     return None
 
 
-def _countries_in(line: str, in_block: bool) -> list[tuple[int, int, str]]:
-    """(tier, position, ISO) per country named on one line; higher tier is better context."""
-    folded = fold(line)  # index-preserving: folded[a:b] is the fold of line[a:b]
+def _countries_in(line: str, folded: str, in_block: bool) -> list[tuple[int, int, str]]:
+    """(tier, position, ISO) per country named on one line (`folded` is its fold); higher tier is better context."""
     normal = _norm_folded(folded)
     named = _ANY_NAME.search(normal) is not None
     shipping = _SHIP_CONTEXT.search(folded) is not None
@@ -270,20 +203,22 @@ def _countries_in(line: str, in_block: bool) -> list[tuple[int, int, str]]:
     return found
 
 
-def find_country(text: str, address: str | None = None) -> str | None:
+def find_country(text: str | TextForms, address: str | None = None) -> str | None:
     """Destination country as ISO 3166 alpha-2, only where address or shipping context backs it.
 
     "I ordered from Germany" is noise; "ship to Germnay", "10115 Berlin, DE" or
     "nach Österreich" are not. A corrected address block wins over the prose.
     """
     if address:
-        block = [c for line in address.splitlines() for c in _countries_in(line, True)]
+        block = [c for line in address.splitlines() for c in _countries_in(line, fold(line), True)]
         if block:
             return block[-1][2]
     best: tuple[int, int, int, str] | None = None
-    for n, line in enumerate(text.splitlines()):
-        for sentence in SENTENCES.split(line):
-            for tier, pos, iso in _countries_in(sentence, False):
+    view = forms(text)
+    # fold keeps every index and line break, so the folded lines and sentences are those of the text
+    for n, (line, folded) in enumerate(zip(view.text.splitlines(), view.folded.splitlines(), strict=True)):
+        for a, b in sentence_spans(line):
+            for tier, pos, iso in _countries_in(line[a:b], folded[a:b], False):
                 key = (tier, n, pos, iso)
                 if best is None or key[:3] >= best[:3]:
                     best = key
@@ -321,7 +256,7 @@ def _address_block(lines: list[str]) -> list[str]:
     return block
 
 
-def find_address(text: str) -> str | None:
+def find_address(text: str | TextForms) -> str | None:
     """The corrected address block: what follows "new address:" and the like, up to a blank line.
 
     Cues are found across hard-wrapped lines. After a strong cue the address may
@@ -329,7 +264,8 @@ def find_address(text: str) -> str | None:
     only a block on the following lines counts, so "it should be here by Friday"
     is not an address.
     """
-    folded = fold(text)
+    view = forms(text)
+    text, folded = view.text, view.folded
     cues = [(m, True) for m in _ADDRESS_CUE.finditer(folded)] + [(m, False) for m in _ADDRESS_WEAK_CUE.finditer(folded)]
     for m, strong in sorted(cues, key=lambda c: c[0].start()):
         line_end = text.find("\n", m.end())

@@ -17,7 +17,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from triage.records import Extraction, OrderMatch, ParsedMessage
 from triage.settings import DEFAULT_ORDER_PATTERNS, DEFAULT_REQUIRED, ExtractSettings
-from triage.understand.countries import EMAIL, SENTENCES, SIGNOFF, find_address, find_country, fold, mask, wordset
+from triage.text import EMAIL, SENTENCES, SIGNOFF, TextForms, forms, wordset
+from triage.understand.countries import find_address, find_country
 from triage.understand.when import find_order_time
 
 # ---------------------------------------------------------------- order numbers
@@ -72,7 +73,7 @@ def _decoy_before(folded: str, start: int) -> bool:
     return bool(last and last.group(1))
 
 
-def find_order_numbers(text: str, patterns: Sequence[str] = DEFAULT_ORDER_PATTERNS) -> list[str]:
+def find_order_numbers(text: str | TextForms, patterns: Sequence[str] = DEFAULT_ORDER_PATTERNS) -> list[str]:
     """Order numbers in `text`, canonical, in order of appearance, each once.
 
     Two routes: a configured pattern anywhere ("#1042"), unless the nearest cue
@@ -82,8 +83,8 @@ def find_order_numbers(text: str, patterns: Sequence[str] = DEFAULT_ORDER_PATTER
     Neither takes a number followed by a decimal, date, time, currency or
     another digit group.
     """
-    masked = mask(text)
-    folded = fold(masked)
+    view = forms(text)
+    masked, folded = view.masked, view.masked_folded
     found: list[tuple[int, str]] = []
 
     def take(token: str, start: int, end: int) -> None:
@@ -141,11 +142,14 @@ def normalize_email(candidate: str) -> str | None:
         return None
 
 
-def find_emails(msg: ParsedMessage, own: Sequence[str] = ()) -> tuple[str, ...]:
-    """Customer addresses: From, Reply-To, then any in the body; the shop's own left out."""
+def find_emails(msg: ParsedMessage, own: Sequence[str] = (), text: TextForms | None = None) -> tuple[str, ...]:
+    """Customer addresses: From, Reply-To, then any in the subject and new text; the shop's own left out.
+
+    `text` is the forms of subject and new text joined by a line break, when the caller has them.
+    """
     headers = [EMAIL.search(h) for h in (msg.from_addr, msg.reply_to or "")]
     candidates = [h.group(0) for h in headers if h]
-    candidates += [m.group(0) for m in EMAIL.finditer(f"{msg.subject}\n{msg.new_text}")]
+    candidates += (text or TextForms.of(f"{msg.subject}\n{msg.new_text}")).emails
     out: list[str] = []
     for c in candidates:
         addr = normalize_email(c) if c else None
@@ -254,15 +258,14 @@ def _ordinal(text: str) -> str | None:
     return "second" if second else None
 
 
-def find_keep_order(text: str, numbers: Sequence[str], patterns: Sequence[str]) -> str | None:
+def find_keep_order(text: str | TextForms, numbers: Sequence[str], patterns: Sequence[str]) -> str | None:
     """Which of two duplicate orders to keep: a number, "first", "second" or "both".
 
     "cancel #1043" keeps the other one; "keep the first one" names the older,
     which with sequential shop numbers is the lower of two numbers mentioned.
     """
     ranked = sorted(numbers, key=lambda n: (len(n), n))
-    folded = fold(mask(text))
-    for sentence in SENTENCES.split(folded):
+    for sentence in SENTENCES.split(forms(text).masked_folded):
         for verb_rx, keeps in ((_KEEP, True), (_CANCEL, False)):
             for verb in verb_rx.finditer(sentence):
                 after = sentence[verb.end() : verb.end() + 40]
@@ -327,11 +330,11 @@ def _clause(text: str, start: int, end: int, *, whole: bool = True) -> str:
     return " ".join(text[begin : stop.start() if stop else len(text)].split())[:120]
 
 
-def find_reason(text: str) -> str | None:
+def find_reason(text: str | TextForms) -> str | None:
     """The customer's own words for why: the clause after "because"/"weil"/"porque"/"parce que"/…,
     else the clause holding a stock reason ("changed my mind", "ordered by mistake")."""
-    masked = mask(text)
-    folded = fold(masked)
+    view = forms(text)
+    masked, folded = view.masked, view.masked_folded
     for m in _CAUSE.finditer(folded):
         if folded[m.start() : m.start() + 5] == "since" and _SINCE_TIME.match(folded, m.end()):
             continue
@@ -346,15 +349,19 @@ def find_reason(text: str) -> str | None:
 
 
 def extract(msg: ParsedMessage, intents: Sequence[str], settings: ExtractSettings, now: datetime) -> Extraction:
-    """Everything a reply may need from one (redacted) message; intent-specific parts only when asked."""
-    text = msg.new_text
-    both = f"{msg.subject}\n{text}"
-    numbers = find_order_numbers(msg.subject, settings.order_patterns)
+    """Everything a reply may need from one (redacted) message; intent-specific parts only when asked.
+
+    The subject and the new text are folded and masked once here, and every extractor reads those forms.
+    """
+    subject = TextForms.of(msg.subject)
+    text = TextForms.of(msg.new_text)
+    both = subject.join(text)
+    numbers = find_order_numbers(subject, settings.order_patterns)
     numbers += [n for n in find_order_numbers(text, settings.order_patterns) if n not in numbers]
     address = find_address(text) if "address_fix" in intents else None
     return Extraction(
         order_numbers=tuple(numbers),
-        emails=find_emails(msg, settings.own_addresses),
+        emails=find_emails(msg, settings.own_addresses, both),
         name=find_name(msg),
         country=find_country(text, address),
         order_time=find_order_time(both, now),

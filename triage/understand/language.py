@@ -10,35 +10,33 @@ from __future__ import annotations
 
 import re
 
+from triage.text import MARKER, wordset
+
 LANGUAGES: tuple[str, ...] = ("en", "de", "es", "fr")
 DEFAULT = "en"
 
 
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": _wordset(
+    "en": wordset(
         """the and is are were be been have has had you your yours my mine our we they them this that these
         those it its of to for with from at on but not can could would should did do does don't didn't
         i'm i've it's what when where which who how please thanks thank hi hello just already still yet
         want wanted order ordered received got there their here about because if or any some"""
     ),
-    "de": _wordset(
+    "de": wordset(
         """und ist sind war waren bin bist hat habe haben hatte ich sie wir ihr ihre ihren ihrem ihnen mein
         meine meinen meinem mir mich uns unser der das dem den nicht noch schon auch aber oder wenn weil
         dass mit von zu zum zur bei nach für ein eine einen einem einer bitte danke vielen hallo gestern
         heute bestellung bestellt wurde wird werden kann können möchte würde sehr geehrte damen herren
         grüße gruß freundlichen leider"""
     ),
-    "es": _wordset(
+    "es": wordset(
         """el los las del al y son está están estaba fue ha han hice mi mis su sus mío nuestro yo usted
         ustedes nosotros qué por para pero porque cuando como cómo muy ya todavía aún hola gracias
         saludos pedido pedí quiero quisiera puedo pueden sería hacer hecho recibí recibido dirección favor
         buenos buenas días este esta eso una uno unos unas sin también"""
     ),
-    "fr": _wordset(
+    "fr": wordset(
         """le les et est sont était suis ai avez avons ont je vous nous il elle ils mon ma mes votre vos notre
         du des au aux pour par avec dans sur mais ou où qui quoi quand comme pas ne plus très déjà
         encore bonjour merci cordialement bonne journée commande commandé reçu adresse voici c'est j'ai je
@@ -51,12 +49,11 @@ _LETTERS.update(dict.fromkeys("çèêëœ", "fr"))
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # Redaction markers ("[card •••• 1111]", "[iban removed]") are ours, in English: never evidence.
-_MARKER = re.compile(r"\[[^\[\]\n]{0,60}\]")
 
 
 def language_scores(text: str) -> dict[str, int]:
     """Distinctive stopwords (and letters) per language: the evidence `detect_language` weighs."""
-    text = _MARKER.sub(" ", text.lower().replace("’", "'"))
+    text = MARKER.sub(" ", text.lower().replace("’", "'"))
     scores = dict.fromkeys(LANGUAGES, 0)
     for word in _WORD.findall(text):
         for lang, words in _STOPWORDS.items():
@@ -70,7 +67,11 @@ def language_scores(text: str) -> dict[str, int]:
 
 def detect_language(text: str, default: str = DEFAULT) -> str:
     """The language with the most evidence; `default` when there is none or a tie at the top."""
-    scores = language_scores(text)
+    return language_of(language_scores(text), default)
+
+
+def language_of(scores: dict[str, int], default: str = DEFAULT) -> str:
+    """`detect_language` for scores counted already, so a caller that looked at them does not count twice."""
     best = max(scores.values())
     leaders = [lang for lang, score in scores.items() if score == best]
     if best == 0 or len(leaders) > 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from triage.understand.countries import SENTENCES, fold, mask
+from triage.text import SENTENCES, TextForms, forms
 
 _MONTHS: dict[str, int] = {}
 for _n, _names in enumerate(
@@ -148,15 +148,14 @@ def _resolve(kind: str, m: re.Match[str], sentence: str, today: date) -> str | N
     return None
 
 
-def find_order_time(text: str, now: datetime) -> str | None:
+def find_order_time(text: str | TextForms, now: datetime) -> str | None:
     """When the order was placed, roughly: "YYYY-MM-DD", "YYYY-MM-DD/YYYY-MM-DD" (a week) or "YYYY-MM".
 
     Only sentences about ordering count, so "I'm away until Friday" is not an
     order time; a date later than `now` is never one.
     """
     today = now.date()
-    folded = fold(mask(text))
-    for sentence in SENTENCES.split(folded):
+    for sentence in SENTENCES.split(forms(text).masked_folded):
         if not _ORDER_CONTEXT.search(sentence):
             continue
         hits = sorted(
