@@ -36,6 +36,7 @@ from triage.store import (
     Store,
     StoredDraft,
 )
+from triage.store.rows import reader
 from triage.store.schema import initial_state
 
 
@@ -265,3 +266,13 @@ def test_summary_figures_are_typed(store: Store) -> None:
     # Matched or mentioned: the extraction of both messages names order 1042.
     assert store.mentioned_orders(["1042", "7", "1042"]) == frozenset({"1042"})
     assert store.mentioned_orders([]) == frozenset()
+
+
+def test_a_query_and_its_record_cannot_drift_apart(store: Store) -> None:
+    rows = store.db.conn.execute("SELECT at, action FROM events")  # AuditEvent is (at, actor, action, detail)
+    with pytest.raises(StoreError, match=r"AuditEvent: the query selects \('at', 'action'\)"):
+        reader(AuditEvent, rows.description)
+    rows = store.db.conn.execute("SELECT at, actor FROM events")
+    assert reader(AuditEvent, rows.description)(("2026-11-20T00:00:00+00:00", "bob"), action="done", detail=None) == (
+        AuditEvent("2026-11-20T00:00:00+00:00", "bob", "done", None)
+    )

@@ -7,31 +7,18 @@ saves an agent's edit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import fields
-from typing import Any
-
 from triage.errors import StoreError
-from triage.store.codec import decode_list, now_text
+from triage.store.codec import now_text
 from triage.store.connection import Connection
-from triage.store.rows import StoredDraft
-
-# StoredDraft's fields are the drafts table's columns.
-_NAMES = tuple(f.name for f in fields(StoredDraft))
-STORED_DRAFT_COLUMNS = ", ".join(_NAMES)
-
-
-def stored_draft(row: Sequence[Any]) -> StoredDraft:
-    """A row selected as STORED_DRAFT_COLUMNS, as a record."""
-    values = dict(zip(_NAMES, row, strict=True))
-    return StoredDraft(**values | {"refs": decode_list(values["refs"])})
+from triage.store.rows import StoredDraft, reader
 
 
 class DraftQueries(Connection):
     def drafts_to_sync(self) -> list[StoredDraft]:
         """Drafts written or changed since they were last put in the mailbox's Drafts folder."""
-        rows = self.db.conn.execute(f"SELECT {STORED_DRAFT_COLUMNS} FROM drafts WHERE synced_at IS NULL ORDER BY id")
-        return [stored_draft(r) for r in rows]
+        rows = self.db.conn.execute("SELECT * FROM drafts WHERE synced_at IS NULL ORDER BY id")
+        draft = reader(StoredDraft, rows.description)
+        return [draft(r) for r in rows]
 
     def draft_synced(self, draft_id: int, folder: str, uid: int | None, message_id: str) -> None:
         self.db.execute(

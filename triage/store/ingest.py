@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from triage.records import Checkpoint, StoredRef, Triaged
-from triage.store.codec import decode_list, encode, now_text, parse_time, time_text
+from triage.store.codec import decode_list, encode, now_text, time_text
 from triage.store.connection import Connection
-from triage.store.rows import MailboxState
+from triage.store.rows import MailboxState, reader
 from triage.store.schema import initial_state
 
 
@@ -61,14 +61,9 @@ class IngestQueries(Connection):
 
     def health(self) -> list[MailboxState]:
         """Every mailbox's checkpoint, last poll and last error, by name (for `queue` and the summary)."""
-        rows = self.db.execute(
-            """SELECT mailbox, uidvalidity, last_uid, last_poll_at, last_error, last_error_at, messages_seen
-               FROM mailbox_state ORDER BY mailbox"""
-        )
-        return [
-            MailboxState(mailbox, uidvalidity, last_uid, parse_time(poll), error, parse_time(error_at), seen)
-            for mailbox, uidvalidity, last_uid, poll, error, error_at, seen in rows
-        ]
+        rows = self.db.conn.execute("SELECT * FROM mailbox_state ORDER BY mailbox")
+        state = reader(MailboxState, rows.description)
+        return [state(r) for r in rows]
 
     # -- messages -------------------------------------------------------------
 

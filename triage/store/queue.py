@@ -1,19 +1,17 @@
 """The agents' side of the store: the queue, one item in full, and closing or reopening an item.
 
 Every message has its triage row (both are written in the same transaction),
-so the reads join the two and decode the JSON columns once, into records.
+so the reads join the two; each query selects its record's fields, in order.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from triage.errors import StoreError
-from triage.records import Attachment
-from triage.store.codec import decode_dict, decode_list
 from triage.store.connection import Connection
-from triage.store.drafts import STORED_DRAFT_COLUMNS, stored_draft
-from triage.store.rows import AuditEvent, Item, QueueRow
+from triage.store.rows import AuditEvent, Item, QueueRow, StoredDraft, reader
 
 # Most urgent first; unreadable messages above everything, so nothing quarantined goes unseen.
 _QUEUE_ORDER = "(m.status = 'error') DESC, coalesce(t.urgency, 0) DESC, m.received_at ASC, m.id ASC"
@@ -32,76 +30,34 @@ class QueueQueries(Connection):
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
-        # By index, not by name: 10,000 rows in well under a second. The SELECT above lists the columns in order.
-        return [
-            QueueRow(
-                id=r[0],
-                mailbox=r[1],
-                uid=r[2],
-                received_at=r[3],
-                from_addr=r[4],
-                from_name=r[5],
-                subject=r[6],
-                status=r[7],
-                error=r[8],
-                state=r[9],
-                no_reply=r[10],
-                intents=decode_list(r[11]),
-                scores=decode_dict(r[12]),
-                low_confidence=bool(r[13]),
-                redactions=decode_dict(r[14]),
-                order_number=r[15],
-                match_how=r[16],
-                stage=r[17],
-                urgency=r[18],
-                reasons=decode_list(r[19]),
-                deadline=r[20],
-                missing=decode_list(r[21]),
-                flags=decode_list(r[22]),
-            )
-            for r in self.db.conn.execute(sql, params)
-        ]
+        rows = self.db.conn.execute(sql, params)
+        row = reader(QueueRow, rows.description)
+        return [row(r) for r in rows]
 
     def item(self, message: int) -> Item | None:
         """One message in full, with its thread's draft and its history; None when there is no such ID."""
-        row = next(
-            self.db.query(
-                """SELECT m.*, t.intents, t.scores, t.low_confidence, t.redactions, t.extraction, t.order_number,
-                          t.match_how, t.stage, t.urgency, t.reasons, t.deadline, t.missing, t.flags
-                   FROM messages m JOIN triage t ON t.message = m.id WHERE m.id = ?""",
-                [message],
-            ),
-            None,
+        rows = self.db.conn.execute(
+            """SELECT m.*, t.intents, t.scores, t.low_confidence, t.redactions, t.extraction, t.order_number,
+                      t.match_how, t.stage, t.urgency, t.reasons, t.deadline, t.missing, t.flags
+               FROM messages m JOIN triage t ON t.message = m.id WHERE m.id = ?""",
+            [message],
         )
-        if row is None:
+        found = rows.fetchone()
+        if found is None:
             return None
-        intents = decode_list(row["intents"])
+        item = reader(Item, rows.description)(found, draft=None, events=())
         # One draft per thread: a follow-up's draft replaces the earlier one, so look it up by thread.
-        draft = self.db.conn.execute(
-            f"SELECT {STORED_DRAFT_COLUMNS} FROM drafts WHERE thread_key = ?", [row["thread_key"] or ""]
-        ).fetchone()
+        drafts = self.db.conn.execute("SELECT * FROM drafts WHERE thread_key = ?", [item.thread_key or ""])
+        draft = drafts.fetchone()
         audit = self.db.conn.execute(
             "SELECT at, actor, action, detail FROM events WHERE message = ? ORDER BY id", [message]
         )
-        stored = AuditEvent(row["stored_at"], "triage", "stored", ",".join(intents))
-        return Item(
-            **row
-            | {
-                "to_addrs": decode_list(row["to_addrs"]),
-                "attachments": tuple(Attachment(**a) for a in decode_list(row["attachments"])),
-                "html_only": bool(row["html_only"]),
-                "defects": decode_list(row["defects"]),
-                "intents": intents,
-                "scores": decode_dict(row["scores"]),
-                "low_confidence": bool(row["low_confidence"]),
-                "redactions": decode_dict(row["redactions"]),
-                "extraction": decode_dict(row["extraction"]),
-                "reasons": decode_list(row["reasons"]),
-                "missing": decode_list(row["missing"]),
-                "flags": decode_list(row["flags"]),
-                "draft": stored_draft(draft) if draft else None,
-                "events": (stored, *(AuditEvent(*e) for e in audit)),
-            }
+        event = reader(AuditEvent, audit.description)
+        stored = AuditEvent(item.stored_at, "triage", "stored", ",".join(item.intents))
+        return replace(
+            item,
+            draft=reader(StoredDraft, drafts.description)(draft) if draft else None,
+            events=(stored, *(event(e) for e in audit)),
         )
 
     def set_state(self, message: int, state: str, actor: str) -> None:

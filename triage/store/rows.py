@@ -1,22 +1,72 @@
 """What the store's read side returns: frozen records with their columns decoded, and their JSON shape.
 
+A record's fields are the columns its query selects, named alike and in order
+(`reader` checks that once per query): `reader` turns rows into records,
+decoding each column by its field's type (JSON lists and objects, 0/1 flags,
+ISO-8601 times), and `to_json` turns a record back into a JSON object.
+
 `QueueRow` and `Item` are what `queue --json` and `show ID --json` print, a
-contract checked from outside (docs: design.md): their fields, in declaration
-order, are the keys of those objects, and `to_json` is the one place that turns
-a record into one. A field marked `json_text` is printed as the JSON text the
-column holds (as it always was); a flag prints as 0/1, as SQLite stores it.
+contract checked from outside (docs: design.md): their fields, in order, are
+the keys of those objects. A field marked `json_text` is printed as the JSON
+text the column holds (as it always was); a flag prints as 0/1, as SQLite
+stores it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from operator import attrgetter
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
+from triage.errors import StoreError
 from triage.records import Attachment, Draft
-from triage.store.codec import encode
+from triage.store.codec import decode_dict, decode_list, encode, parse_time
+from triage.store.schema import initial_state
+
+R = TypeVar("R")
+
+
+def reader(cls: type[R], columns: Sequence[tuple[Any, ...]] | None) -> Callable[..., R]:
+    """How a query's rows become `cls` records: `reader(cls, cursor.description)(row, **rest)`.
+
+    The columns must be the record's first fields, by name and in order (else StoreError: the query and the
+    record drifted apart); the fields after them come as keyword arguments.
+    """
+    names = tuple(c[0] for c in columns or ())
+    hints = get_type_hints(cls)
+    expected = tuple(hints)[: len(names)]  # the fields, in order
+    if names != expected:
+        raise StoreError(f"{cls.__name__}: the query selects {names}, the record expects {expected}")
+    decoders = [_decoder(hints[name]) for name in names]
+    todo = [(i, d) for i, d in enumerate(decoders) if d is not None]
+
+    def record(row: Sequence[Any], **rest: Any) -> R:
+        values = list(row)
+        for i, decode in todo:
+            values[i] = decode(values[i])
+        return cls(*values, **rest)
+
+    return record
+
+
+def _decoder(kind: Any) -> Callable[[Any], Any] | None:
+    """What a column's text becomes for a field of this type; None for a value kept as stored."""
+    origin, args = get_origin(kind), get_args(kind)
+    if kind is bool:
+        return bool
+    if kind is datetime or datetime in args:
+        return parse_time
+    if origin is tuple and args and is_dataclass(args[0]):
+        item: Any = args[0]
+        return lambda text: tuple(item(**value) for value in decode_list(text))
+    if origin is tuple:
+        return decode_list
+    if origin is dict:
+        return decode_dict
+    return None
+
 
 # Printed as the JSON text of the column, not as the list it decodes to.
 _AS_TEXT = {"json_text": True}
@@ -142,7 +192,7 @@ class Item:
     thread_key: str | None
     in_reply_to: str | None
     received_at: str | None
-    stored_at: str | None
+    stored_at: str
     from_addr: str | None
     from_name: str | None
     reply_to: str | None
@@ -230,5 +280,10 @@ class TrackedItem:
     stage: str
     reasons: tuple[str, ...]
     deadline: datetime | None
-    initial_state: str  # the state it was stored in (schema.initial_state)
+    no_reply: str | None
     changes: tuple[StateChange, ...]  # oldest first
+
+    @property
+    def initial_state(self) -> str:
+        """The state it was stored in."""
+        return initial_state(self.status, self.no_reply)
