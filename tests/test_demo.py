@@ -192,3 +192,40 @@ def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict)
     digits = re.sub(r"\D", "", "".join(outputs))
     for card in DEMO_CARDS:
         assert card not in digits
+
+
+# `queue --json` and `show ID --json` are checked from outside (design.md): these are their keys, in order.
+QUEUE_KEYS = [
+    "id", "mailbox", "uid", "received_at", "from_addr", "from_name", "subject", "status", "error", "state",
+    "no_reply", "intents", "scores", "low_confidence", "redactions", "order_number", "match_how", "stage",
+    "urgency", "reasons", "deadline", "missing", "flags",
+]  # fmt: skip
+SHOW_KEYS = [
+    "id", "mailbox", "uidvalidity", "uid", "fingerprint", "message_id", "thread_key", "in_reply_to", "received_at",
+    "stored_at", "from_addr", "from_name", "reply_to", "to_addrs", "subject", "text", "quoted_text", "signature",
+    "attachments", "no_reply", "html_only", "defects", "size", "status", "error", "state", "intents", "scores",
+    "low_confidence", "redactions", "extraction", "order_number", "match_how", "stage", "urgency", "reasons",
+    "deadline", "missing", "flags", "draft", "events",
+]  # fmt: skip
+DRAFT_KEYS = [
+    "id", "message", "thread_key", "to_addr", "subject", "body", "in_reply_to", "refs", "language", "created_at",
+    "updated_at", "imap_folder", "imap_uid", "message_id_header", "synced_at",
+]  # fmt: skip
+EVENT_KEYS = ["at", "actor", "action", "detail"]
+
+
+def test_queue_and_show_json_keep_their_keys(demo: dict) -> None:
+    queued = json.loads(demo["queue"].stdout)
+    assert queued and all(list(item) == QUEUE_KEYS for item in queued)
+    assert all(type(item["low_confidence"]) is int and isinstance(item["intents"], list) for item in queued)
+    shown = [
+        json.loads(run_triage("--config", str(demo["cfg"]), "show", str(item["id"]), "--json").stdout)
+        for item in queued[:5]
+    ]
+    for item, queue_item in zip(shown, queued, strict=False):
+        assert list(item) == SHOW_KEYS
+        assert {k: item[k] for k in QUEUE_KEYS} == queue_item  # the same values as in the queue
+        assert isinstance(item["to_addrs"], str) and isinstance(item["extraction"], dict)  # as they always were
+        assert all(list(e) == EVENT_KEYS for e in item["events"]) and item["events"][0]["action"] == "stored"
+    drafts = [item["draft"] for item in shown if item["draft"] is not None]
+    assert drafts and all(list(d) == DRAFT_KEYS and isinstance(d["refs"], str) for d in drafts)

@@ -201,7 +201,7 @@ def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> Non
 
     rows = app.store.queue(limit=limit, include_done=include_done)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
     else:
         click.echo(queue_table(rows, app.now(), app.store.health()))
 
@@ -217,7 +217,7 @@ def show(app: App, item_id: int, as_json: bool) -> None:
     item = app.store.item(item_id)
     if item is None:
         raise UsageError(f"no item with ID {item_id} (see `triage queue`)")
-    click.echo(json.dumps(item, ensure_ascii=False, indent=1) if as_json else item_text(item, app.now()))
+    click.echo(json.dumps(item.to_json(), ensure_ascii=False, indent=1) if as_json else item_text(item, app.now()))
 
 
 @cli.command()
@@ -265,14 +265,14 @@ def draft(app: App, item_id: int, edit: bool, actor: str) -> None:
     item = app.store.item(item_id)
     if item is None:
         raise UsageError(f"no item with ID {item_id} (see `triage queue`)")
-    row = item.get("draft")
-    if row is None:
+    stored = item.draft
+    if stored is None:
         raise UsageError(f"item {item_id} has no draft (auto-replies, bounces and lists never get one)")
     if not edit:
-        click.echo(f"To: {row['to_addr']}\nSubject: {row['subject']}\n\n{row['body']}")
+        click.echo(f"To: {stored.to_addr}\nSubject: {stored.subject}\n\n{stored.body}")
         return
-    body = click.edit(row["body"], extension=".txt")
-    if body is None or body == row["body"]:
+    body = click.edit(stored.body, extension=".txt")
+    if body is None or body == stored.body:
         click.echo("draft unchanged", err=True)
         return
     assert_safe(body)

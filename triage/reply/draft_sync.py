@@ -8,14 +8,12 @@ thread replaces the earlier draft instead of adding another.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 
 import imapclient
 
 from triage.errors import MailboxError
-from triage.records import Draft
 from triage.reply.draft_folder import DraftFolder
 from triage.settings import ReplySettings
 from triage.store import Store
@@ -34,21 +32,13 @@ def sync_drafts(
     saved = 0
     try:
         folder = DraftFolder(client, drafts_folder)
-        for row in pending:
-            draft = Draft(
-                to=row["to_addr"],
-                subject=row["subject"],
-                body=row["body"],
-                in_reply_to=row["in_reply_to"],
-                references=tuple(json.loads(row["refs"] or "[]")),
-                language=row["language"] or "en",
-            )
+        for stored in pending:
             try:
-                uid, message_id = folder.save(draft, reply, replace_message_id=row["message_id_header"])
+                uid, message_id = folder.save(stored.as_draft(), reply, replace_message_id=stored.message_id_header)
             except MailboxError as exc:
-                log.warning("draft for item %s not saved to %s: %s", row["message"], folder.folder, exc)
+                log.warning("draft for item %s not saved to %s: %s", stored.message, folder.folder, exc)
                 continue
-            store.draft_synced(row["id"], folder.folder, uid, message_id)
+            store.draft_synced(stored.id, folder.folder, uid, message_id)
             saved += 1
     finally:
         try:

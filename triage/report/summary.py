@@ -13,19 +13,18 @@ leave this module: never a subject, a sender or a line of message text.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from datetime import date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from triage.config import Config
 from triage.orders.csv_import import find_duplicate_orders
 from triage.records import CLOSED_STAGES, IN_HOUSE_STAGES, INTENT_LABELS, STAGES
-from triage.store import Store
+from triage.store import ArrivedMessage, Store, TrackedItem
 
 # Before a shipping label exists, a cancel or address fix is still done in-house; from the label on it is late.
 LATE_STAGES = frozenset({"label_created", "shipped", "delivered", "returned"})
@@ -72,19 +71,6 @@ class DayFigures:
     draft_median: float | None = None  # seconds from arrival to draft
     draft_p90: float | None = None
     backlog: int = 0  # open items at the end of the day
-
-
-@dataclass(frozen=True)
-class OpenItem:
-    id: int
-    received_at: datetime
-    status: str
-    urgency: int
-    intents: tuple[str, ...]
-    order_number: str | None
-    stage: str
-    reasons: tuple[str, ...]
-    deadline: datetime | None
 
 
 @dataclass(frozen=True)
@@ -151,8 +137,8 @@ class Summary:
     generated_at: datetime
     today: DayFigures
     history: tuple[DayFigures, ...]  # the seven days before, oldest first
-    urgent: tuple[OpenItem, ...]
-    oldest_open: OpenItem | None
+    urgent: tuple[TrackedItem, ...]  # the most urgent open items, as of the end of the day
+    oldest_open: TrackedItem | None
     duplicate_pairs: tuple[DuplicatePair, ...]
     health: tuple[MailboxHealth, ...]
     quarantined_open: int
@@ -221,33 +207,30 @@ def collect(store: Store, cfg: Config, day: date, now: datetime) -> Summary:
     start, end = day_bounds(day, tz)
     window_start, _ = day_bounds(days[0], tz)
     as_of = min(end, now).astimezone(tz)
-    first = _first_seen(store, tz)
+    first_arrival = store.first_arrival()
+    first = first_arrival.astimezone(tz).date() if first_arrival else None
 
-    rows = _message_rows(store, window_start, as_of)
-    per_day: dict[date, list[dict[str, Any]]] = {d: [] for d in days}
-    for r in rows:
-        local_day = _dt(r["at"]).astimezone(tz).date()
+    per_day: dict[date, list[ArrivedMessage]] = {d: [] for d in days}
+    for m in store.arrived_between(window_start, as_of):
+        local_day = m.arrived_at.astimezone(tz).date()
         if local_day in per_day:
-            per_day[local_day].append(r)
+            per_day[local_day].append(m)
 
-    pairs = _duplicate_pairs(store, cfg, tz)
+    pairs = _duplicate_pairs(store, cfg)
     detected = Counter(p.created_at.astimezone(tz).date() for p in pairs)
-    tracked = _tracked_items(store)
+    tracked = store.tracked_items()
 
     figures = []
     for d in days:
         _, d_end = day_bounds(d, tz)
         cutoff = min(d_end, now)
-        backlog = sum(1 for item in tracked if item.open_at(cutoff))
+        backlog = sum(1 for item in tracked if open_at(item, cutoff))
         has_data = first is not None and d >= first
         figures.append(_day_figures(d, has_data, per_day[d], detected[d], backlog))
 
-    open_now = [item for item in tracked if item.open_at(as_of)]
-    ok_items = sorted(
-        (i for i in open_now if i.item.status == "ok"),
-        key=lambda i: (-i.item.urgency, i.item.received_at, i.item.id),
-    )
-    oldest = min(open_now, key=lambda i: (i.item.received_at, i.item.id), default=None)
+    open_now = [item for item in tracked if open_at(item, as_of)]
+    ok_items = sorted((i for i in open_now if i.status == "ok"), key=lambda i: (-i.urgency, i.received_at, i.id))
+    oldest = min(open_now, key=lambda i: (i.received_at, i.id), default=None)
     return Summary(
         shop=cfg.shop.name,
         timezone=cfg.shop.timezone,
@@ -258,15 +241,15 @@ def collect(store: Store, cfg: Config, day: date, now: datetime) -> Summary:
         generated_at=now.astimezone(tz),
         today=figures[-1],
         history=tuple(figures[:-1]),
-        urgent=tuple(i.item for i in ok_items[:URGENT_LIMIT]),
-        oldest_open=oldest.item if oldest else None,
+        urgent=tuple(ok_items[:URGENT_LIMIT]),
+        oldest_open=oldest,
         duplicate_pairs=tuple(p for p in pairs if p.created_at.astimezone(tz).date() == day),
         health=tuple(_health(store, now)),
-        quarantined_open=sum(1 for i in open_now if i.item.status == "error"),
+        quarantined_open=sum(1 for i in open_now if i.status == "error"),
     )
 
 
-def _day_figures(day: date, has_data: bool, rows: Sequence[dict[str, Any]], detected: int, backlog: int) -> DayFigures:
+def _day_figures(day: date, has_data: bool, rows: Sequence[ArrivedMessage], detected: int, backlog: int) -> DayFigures:
     by_intent: Counter[str] = Counter({label: 0 for label in INTENT_LABELS})
     by_stage: Counter[str] = Counter()
     outcomes = {name: [0, 0, 0] for name in (*HEADLINE_INTENTS, "all")}
@@ -274,14 +257,14 @@ def _day_figures(day: date, has_data: bool, rows: Sequence[dict[str, Any]], dete
     automated = unreadable = stated = refunds = low = sensitive_messages = 0
     waits: list[float] = []
     for r in rows:
-        if r["status"] == "error":
+        if r.status == "error":
             unreadable += 1
             continue
-        if r["no_reply"]:
+        if r.no_reply:
             automated += 1
             continue
-        intents = json.loads(r["intents"] or "[]")
-        stage = r["stage"] or "unknown"
+        intents = r.intents
+        stage = r.stage or "unknown"
         by_intent.update(intents)
         by_stage[stage] += 1
         slot = 0 if stage in IN_HOUSE_STAGES else 1 if stage in LATE_STAGES else 2
@@ -292,8 +275,8 @@ def _day_figures(day: date, has_data: bool, rows: Sequence[dict[str, Any]], dete
             outcomes["all"][slot] += 1
         stated += "duplicate" in intents
         refunds += "refund" in intents
-        low += bool(r["low_confidence"])
-        counts = {k: int(v) for k, v in json.loads(r["redactions"] or "{}").items() if int(v) > 0}
+        low += r.low_confidence
+        counts = {k: int(v) for k, v in r.redactions.items() if int(v) > 0}
         if counts:
             sensitive_messages += 1
             sensitive.update(counts)
@@ -323,19 +306,18 @@ def _day_figures(day: date, has_data: bool, rows: Sequence[dict[str, Any]], dete
     )
 
 
-def _arrival_to_draft(r: dict[str, Any]) -> float | None:
+def _arrival_to_draft(m: ArrivedMessage) -> float | None:
     """Seconds from arrival to the message's draft.
 
     A thread has one draft row, created for its first message and rewritten for
     each later one; for a later message the draft is as old as its rewrite.
     """
-    if not r["draft_created"]:
+    if m.draft_created is None:
         return None
-    arrived = _dt(r["at"])
-    drafted = _dt(r["draft_created"])
-    if drafted < arrived and r["draft_updated"]:
-        drafted = _dt(r["draft_updated"])
-    return max(0.0, (drafted - arrived).total_seconds())
+    drafted = m.draft_created
+    if drafted < m.arrived_at and m.draft_updated:
+        drafted = m.draft_updated
+    return max(0.0, (drafted - m.arrived_at).total_seconds())
 
 
 def percentile(values: Iterable[float], q: float) -> float | None:
@@ -349,95 +331,30 @@ def percentile(values: Iterable[float], q: float) -> float | None:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-# ---------------------------------------------------------------- queries
+# ---------------------------------------------------------------- replaying and pairing
 
 
-def _dt(value: str) -> datetime:
-    dt = datetime.fromisoformat(value)
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+def open_at(item: TrackedItem, t: datetime) -> bool:
+    """Whether the item was open at `t`: its first state, then every close and reopen before `t`."""
+    if item.received_at >= t:
+        return False
+    state = item.initial_state
+    for change in item.changes:
+        if change.at >= t:
+            break
+        state = change.state
+    return state == "open"
 
 
-def _utc(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat(timespec="seconds")
-
-
-# julianday() understands "+01:00" suffixes, so the comparison is in true time whatever offset a Date header had.
-_ARRIVED = "coalesce(m.received_at, m.stored_at)"
-
-
-def _message_rows(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    sql = f"""SELECT m.id, {_ARRIVED} AS at, m.status, m.no_reply, t.intents, t.stage, t.low_confidence,
-                     t.redactions, d.created_at AS draft_created, d.updated_at AS draft_updated
-              FROM messages m
-              LEFT JOIN triage t ON t.message = m.id
-              LEFT JOIN drafts d ON d.id = (SELECT max(id) FROM drafts WHERE message = m.id)
-              WHERE julianday({_ARRIVED}) >= julianday(?) AND julianday({_ARRIVED}) < julianday(?)
-              ORDER BY m.id"""
-    return list(store.db.query(sql, [_utc(start), _utc(end)]))
-
-
-def _first_seen(store: Store, tz: ZoneInfo) -> date | None:
-    row = store.db.execute(f"SELECT {_ARRIVED} FROM messages m ORDER BY julianday({_ARRIVED}) LIMIT 1").fetchone()
-    return _dt(row[0]).astimezone(tz).date() if row and row[0] else None
-
-
-@dataclass(frozen=True)
-class _Tracked:
-    """A message that is open now or was ever opened/closed by hand: its state can be replayed to any time."""
-
-    item: OpenItem
-    initial: str
-    changes: tuple[tuple[datetime, str], ...]
-
-    def open_at(self, t: datetime) -> bool:
-        if self.item.received_at >= t:
-            return False
-        state = self.initial
-        for at, action in self.changes:
-            if at >= t:
-                break
-            state = action
-        return state == "open"
-
-
-def _tracked_items(store: Store) -> list[_Tracked]:
-    changes: dict[int, list[tuple[datetime, str]]] = {}
-    for message, at, action in store.db.execute(
-        "SELECT message, at, action FROM events WHERE action IN ('open', 'done') AND message IS NOT NULL "
-        "ORDER BY at, id"
-    ):
-        changes.setdefault(message, []).append((_dt(at), action))
-    sql = f"""SELECT m.id, {_ARRIVED} AS at, m.status, m.no_reply, m.state, t.urgency, t.intents, t.order_number,
-                     t.stage, t.reasons, t.deadline
-              FROM messages m LEFT JOIN triage t ON t.message = m.id
-              WHERE m.state = 'open'
-                 OR m.id IN (SELECT message FROM events WHERE action IN ('open', 'done') AND message IS NOT NULL)"""
-    out = []
-    for r in store.db.query(sql):
-        # The state a message was stored in: automated mail starts closed, everything else open.
-        initial = "open" if r["status"] == "error" or r["no_reply"] is None else "done"
-        item = OpenItem(
-            id=r["id"],
-            received_at=_dt(r["at"]),
-            status=r["status"],
-            urgency=r["urgency"] or 0,
-            intents=tuple(json.loads(r["intents"] or "[]")),
-            order_number=r["order_number"],
-            stage=r["stage"] or "unknown",
-            reasons=tuple(json.loads(r["reasons"] or "[]")),
-            deadline=_dt(r["deadline"]) if r["deadline"] else None,
-        )
-        out.append(_Tracked(item, initial, tuple(changes.get(r["id"], ()))))
-    return out
-
-
-def _duplicate_pairs(store: Store, cfg: Config, tz: ZoneInfo) -> list[DuplicatePair]:
+def _duplicate_pairs(store: Store, cfg: Config) -> list[DuplicatePair]:
     """Every likely double checkout, closed ones included: a pair already canceled was still found."""
     orders = {o.number: o for o in store.orders()}
     # find_duplicate_orders skips closed orders (nothing left to undo); here we count what was found.
     candidates = [replace(o, stage="unknown") for o in orders.values()]
+    found = find_duplicate_orders(candidates, cfg.orders.duplicate_window_minutes)
+    mentioned = store.mentioned_orders(number for pair in found for number in pair)
     pairs = []
-    for first, second in find_duplicate_orders(candidates, cfg.orders.duplicate_window_minutes):
+    for first, second in found:
         created = orders[second].created_at
         assert created is not None  # find_duplicate_orders only pairs orders with a creation time
         pairs.append(
@@ -445,33 +362,21 @@ def _duplicate_pairs(store: Store, cfg: Config, tz: ZoneInfo) -> list[DuplicateP
                 first=first,
                 second=second,
                 created_at=created,
-                customer_wrote=_mentioned(store, first) or _mentioned(store, second),
+                customer_wrote=first in mentioned or second in mentioned,
                 both_open=not ({orders[first].stage, orders[second].stage} & CLOSED_STAGES),
             )
         )
     return pairs
 
 
-def _mentioned(store: Store, number: str) -> bool:
-    row = store.db.execute(
-        """SELECT 1 FROM triage WHERE order_number = ?
-           OR EXISTS (SELECT 1 FROM json_each(triage.extraction, '$.order_numbers') WHERE value = ?) LIMIT 1""",
-        [number, number],
-    ).fetchone()
-    return row is not None
-
-
 def _health(store: Store, now: datetime) -> list[MailboxHealth]:
-    out = []
-    for h in store.health():
-        last_poll = _dt(h["last_poll_at"]) if h.get("last_poll_at") else None
-        out.append(
-            MailboxHealth(
-                mailbox=h["mailbox"],
-                last_poll_at=last_poll,
-                last_error=h.get("last_error"),
-                last_error_at=_dt(h["last_error_at"]) if h.get("last_error_at") else None,
-                stale=last_poll is None or now - last_poll > STALE_AFTER,
-            )
+    return [
+        MailboxHealth(
+            mailbox=h.mailbox,
+            last_poll_at=h.last_poll_at,
+            last_error=h.last_error,
+            last_error_at=h.last_error_at,
+            stale=h.last_poll_at is None or now - h.last_poll_at > STALE_AFTER,
         )
-    return out
+        for h in store.health()
+    ]

@@ -20,7 +20,8 @@ import jinja2
 from triage.errors import TemplateError
 from triage.orders.rank import format_duration
 from triage.records import INTENT_LABELS
-from triage.report.summary import DayFigures, Figure, OpenItem, Summary
+from triage.report.summary import DayFigures, Figure, Summary
+from triage.store import TrackedItem
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "summary"
 
@@ -103,7 +104,7 @@ def short_date(day: date) -> str:
     return f"{day:%a} {day.day:>2} {day:%b}"
 
 
-def deadline(item: OpenItem, as_of: datetime) -> str:
+def deadline(item: TrackedItem, as_of: datetime) -> str:
     if item.deadline is None:
         return ""
     left = item.deadline - as_of

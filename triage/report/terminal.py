@@ -5,15 +5,16 @@ from __future__ import annotations
 import shutil
 import sys
 from datetime import UTC, datetime
-from typing import Any
+
+from triage.store import Item, MailboxState, QueueRow
+from triage.store.codec import parse_time
 
 
-def ago(iso: str | None, now: datetime) -> str:
-    if not iso:
+def ago(when: str | datetime | None, now: datetime) -> str:
+    """How long before `now` (a stored ISO-8601 text or a time), compactly; "-" for never."""
+    if not when:
         return "-"
-    then = datetime.fromisoformat(iso)
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=UTC)
+    then = parse_time(when) if isinstance(when, str) else when
     return compact_duration((now - then).total_seconds())
 
 
@@ -42,7 +43,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
-def queue_table(rows: list[dict[str, Any]], now: datetime, health: list[dict[str, Any]]) -> str:
+def queue_table(rows: list[QueueRow], now: datetime, health: list[MailboxState]) -> str:
     # Fit the reasons to a terminal; piped into a file or a pager, keep them whole.
     width = shutil.get_terminal_size((140, 40)).columns if sys.stdout.isatty() else 10_000
     lines = [_health_line(h, datetime.now(UTC)) for h in health]  # the heartbeat is wall-clock, never pinned
@@ -54,80 +55,68 @@ def queue_table(rows: list[dict[str, Any]], now: datetime, health: list[dict[str
     lines.append(head)
     fixed = len(head) - len("REASONS")
     for rank, r in enumerate(rows, 1):
-        if r["status"] == "error":
-            intents, reasons = "ERROR", r.get("error") or ""
+        if r.status == "error":
+            intents, reasons = "ERROR", r.error or ""
         else:
-            intents = ",".join(r.get("intents") or []) or "-"
-            marks = ("!" if r.get("redactions") else "") + ("?" if r.get("low_confidence") else "")
+            intents = ",".join(r.intents) or "-"
+            marks = ("!" if r.redactions else "") + ("?" if r.low_confidence else "")
             intents = (marks + " " + intents).strip()
-            reasons = "; ".join(r.get("reasons") or [])
-        order = "#" + r["order_number"] if r.get("order_number") else "-"
-        if r.get("match_how") == "email_inferred":
+            reasons = "; ".join(r.reasons)
+        order = "#" + r.order_number if r.order_number else "-"
+        if r.match_how == "email_inferred":
             order += "*"
-        customer = _clip(r.get("from_addr") or "-", 26)
-        stage = _clip(r.get("stage") or "unknown", 15)
-        age = ago(r.get("received_at"), now)
-        deadline = _clip(deadline_text(r.get("deadline"), now), 14)
+        customer = _clip(r.from_addr or "-", 26)
+        stage = _clip(r.stage or "unknown", 15)
+        age = ago(r.received_at, now)
+        deadline = _clip(deadline_text(r.deadline, now), 14)
         lines.append(
-            f"{rank:>3} {r['id']:>5} {r.get('urgency') or 0:>5}  {_clip(intents, 22):<22} {_clip(order, 7):<7} "
+            f"{rank:>3} {r.id:>5} {r.urgency or 0:>5}  {_clip(intents, 22):<22} {_clip(order, 7):<7} "
             f"{stage:<15} {customer:<26} {age:>6}  {deadline:<14} {_clip(reasons, max(20, width - fixed))}"
         )
     lines.append(f"{len(rows)} open item(s).  ! sensitive data removed   ? low confidence, check   * order inferred")
     return "\n".join(lines)
 
 
-def _health_line(h: dict[str, Any], now: datetime) -> str:
-    text = f"{h['mailbox']}: last poll {ago(h.get('last_poll_at'), now)} ago"
-    if h.get("last_error"):
-        text += f"; last error {ago(h.get('last_error_at'), now)} ago: {_clip(h['last_error'], 80)}"
+def _health_line(h: MailboxState, now: datetime) -> str:
+    text = f"{h.mailbox}: last poll {ago(h.last_poll_at, now)} ago"
+    if h.last_error:
+        text += f"; last error {ago(h.last_error_at, now)} ago: {_clip(h.last_error, 80)}"
     return text
 
 
-def item_text(item: dict[str, Any], now: datetime) -> str:
+def item_text(item: Item, now: datetime) -> str:
     out = [
-        f"ID {item['id']}  [{item['state']}]  status {item['status']}"
-        + (f": {item['error']}" if item["error"] else ""),
-        f"From:     {item.get('from_name') or ''} <{item.get('from_addr') or ''}>",
-        f"Subject:  {item.get('subject') or ''}",
-        f"Received: {item.get('received_at') or '-'} ({ago(item.get('received_at'), now)} ago)",
-        f"Source:   {item['mailbox']} UIDVALIDITY {item['uidvalidity']} UID {item['uid']}",
+        f"ID {item.id}  [{item.state}]  status {item.status}" + (f": {item.error}" if item.error else ""),
+        f"From:     {item.from_name or ''} <{item.from_addr or ''}>",
+        f"Subject:  {item.subject or ''}",
+        f"Received: {item.received_at or '-'} ({ago(item.received_at, now)} ago)",
+        f"Source:   {item.mailbox} UIDVALIDITY {item.uidvalidity} UID {item.uid}",
     ]
-    if item.get("no_reply"):
-        out.append(f"No reply: {item['no_reply']}")
-    if item.get("intents") is not None:
-        scores = item.get("scores") or {}
-        out.append(
-            "Intents:  "
-            + (", ".join(item["intents"]) or "-")
-            + "   ("
-            + ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items(), key=lambda kv: -kv[1]))
-            + ")"
-        )
-        order = item.get("order_number")
-        out.append(f"Order:    {'#' + order if order else '-'} ({item.get('match_how')}), stage {item.get('stage')}")
-        out.append(f"Urgency:  {item.get('urgency')}  deadline {deadline_text(item.get('deadline'), now) or '-'}")
-        for reason in item.get("reasons") or []:
-            out.append(f"          - {reason}")
-        if item.get("redactions"):
-            out.append("Removed:  " + ", ".join(f"{k} x{v}" for k, v in item["redactions"].items()))
-        if item.get("missing"):
-            out.append("Missing:  " + ", ".join(item["missing"]))
-        extraction = {k: v for k, v in (item.get("extraction") or {}).items() if v}
-        if extraction:
-            out.append("Found:    " + "; ".join(f"{k}: {v}" for k, v in extraction.items()))
-    if item.get("attachments"):
-        out.append(
-            "Attached: "
-            + ", ".join(f"{a['filename']} ({a['content_type']}, {a['size']} B)" for a in item["attachments"])
-        )
-    out += ["", item.get("text") or ""]
-    if item.get("quoted_text"):
-        out += ["", "--- quoted history ---", item["quoted_text"]]
-    draft = item.get("draft")
+    if item.no_reply:
+        out.append(f"No reply: {item.no_reply}")
+    scores = sorted(item.scores.items(), key=lambda kv: -kv[1])
+    out.append(
+        "Intents:  " + (", ".join(item.intents) or "-") + "   (" + ", ".join(f"{k} {v:.2f}" for k, v in scores) + ")"
+    )
+    order = item.order_number
+    out.append(f"Order:    {'#' + order if order else '-'} ({item.match_how}), stage {item.stage}")
+    out.append(f"Urgency:  {item.urgency}  deadline {deadline_text(item.deadline, now) or '-'}")
+    for reason in item.reasons:
+        out.append(f"          - {reason}")
+    if item.redactions:
+        out.append("Removed:  " + ", ".join(f"{k} x{v}" for k, v in item.redactions.items()))
+    if item.missing:
+        out.append("Missing:  " + ", ".join(item.missing))
+    extraction = {k: v for k, v in item.extraction.items() if v}
+    if extraction:
+        out.append("Found:    " + "; ".join(f"{k}: {v}" for k, v in extraction.items()))
+    if item.attachments:
+        out.append("Attached: " + ", ".join(f"{a.filename} ({a.content_type}, {a.size} B)" for a in item.attachments))
+    out += ["", item.text or ""]
+    if item.quoted_text:
+        out += ["", "--- quoted history ---", item.quoted_text]
+    draft = item.draft
     if draft:
-        out += ["", f"--- draft reply to {draft['to_addr']} ---", f"Subject: {draft['subject']}", "", draft["body"]]
-    if item.get("events"):
-        out += ["", "--- history ---"] + [
-            f"{e['at']}  {e['actor']}: {e['action']} {e['detail'] or ''}" for e in item["events"]
-        ]
+        out += ["", f"--- draft reply to {draft.to_addr} ---", f"Subject: {draft.subject}", "", draft.body]
+    out += ["", "--- history ---"] + [f"{e.at}  {e.actor}: {e.action} {e.detail or ''}" for e in item.events]
     return "\n".join(out)

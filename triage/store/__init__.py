@@ -1,0 +1,48 @@
+"""The SQLite store: the one owner of the schema and of every SQL statement in triage.
+
+Where to look:
+- `schema.py`: the tables (migrations) and the rule for a message's first state;
+- `ingest.py`: what ingest writes (messages, triage, drafts, checkpoints, heartbeats) and the lookups it dedupes by;
+- `queue.py`: the queue, one item in full, closing and reopening;
+- `drafts.py`: drafts to sync to the Drafts folder, and agents' edits;
+- `orders.py`: the orders table;
+- `summary_figures.py`: what the daily summary counts;
+- `rows.py`: the typed records the read side returns, and the `queue --json` / `show --json` shape;
+- `connection.py` and `codec.py`: the connection, transactions, audit log; column text to values and back.
+"""
+
+from __future__ import annotations
+
+from triage.store.drafts import DraftQueries
+from triage.store.ingest import IngestQueries
+from triage.store.orders import OrderQueries
+from triage.store.queue import QueueQueries
+from triage.store.rows import (
+    ArrivedMessage,
+    AuditEvent,
+    Item,
+    MailboxState,
+    QueueRow,
+    StateChange,
+    StoredDraft,
+    TrackedItem,
+)
+from triage.store.schema import SCHEMA_VERSION
+from triage.store.summary_figures import SummaryQueries
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ArrivedMessage",
+    "AuditEvent",
+    "Item",
+    "MailboxState",
+    "QueueRow",
+    "StateChange",
+    "Store",
+    "StoredDraft",
+    "TrackedItem",
+]
+
+
+class Store(IngestQueries, QueueQueries, DraftQueries, OrderQueries, SummaryQueries):
+    """One SQLite file opened in WAL mode; safe to share between processes. Each base holds one group of queries."""

@@ -1,0 +1,39 @@
+"""Reply drafts in the store: one per thread, written with the triage, edited by agents, synced to the Drafts folder.
+
+The triage transaction writes a thread's draft (see ingest); this module reads
+the drafts that still have to reach the mailbox, records that they did, and
+saves an agent's edit.
+"""
+
+from __future__ import annotations
+
+from triage.errors import StoreError
+from triage.store.codec import now_text
+from triage.store.connection import Connection
+from triage.store.rows import StoredDraft, reader
+
+
+class DraftQueries(Connection):
+    def drafts_to_sync(self) -> list[StoredDraft]:
+        """Drafts written or changed since they were last put in the mailbox's Drafts folder."""
+        rows = self.db.conn.execute("SELECT * FROM drafts WHERE synced_at IS NULL ORDER BY id")
+        draft = reader(StoredDraft, rows.description)
+        return [draft(r) for r in rows]
+
+    def draft_synced(self, draft_id: int, folder: str, uid: int | None, message_id: str) -> None:
+        self.db.execute(
+            "UPDATE drafts SET imap_folder = ?, imap_uid = ?, message_id_header = ?, synced_at = ? WHERE id = ?",
+            [folder, uid, message_id, now_text(), draft_id],
+        )
+
+    def update_draft_body(self, message: int, body: str, actor: str) -> None:
+        """An agent's edit: it replaces the body, is audited, and goes to the Drafts folder on the next sync."""
+        with self.transaction():
+            cur = self.db.execute(
+                """UPDATE drafts SET body = ?, updated_at = ?, synced_at = NULL
+                   WHERE thread_key = (SELECT thread_key FROM messages WHERE id = ?)""",
+                [body, now_text(), message],
+            )
+            if cur.rowcount == 0:
+                raise StoreError(f"item {message} has no draft (see `triage show {message}`)")
+            self._event(message, actor, "draft_edited")

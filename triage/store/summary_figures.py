@@ -1,0 +1,70 @@
+"""What the managers' daily summary reads: messages by arrival, items whose state can be replayed, orders written about.
+
+The summary (triage/report/summary.py) does the counting and the comparisons;
+these queries only hand it typed rows. Times come back as aware datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from triage.store.codec import encode, parse_time, time_text
+from triage.store.connection import Connection
+from triage.store.rows import ArrivedMessage, StateChange, TrackedItem, reader
+
+# When a message arrived, else when it was stored. julianday() understands "+01:00" suffixes, so comparisons
+# are in true time whatever offset a Date header had.
+_ARRIVED = "coalesce(m.received_at, m.stored_at)"
+# Closing and reopening by hand: the audit events an item's state can be replayed from.
+_STATE_EVENT = "action IN ('open', 'done') AND message IS NOT NULL"
+
+
+class SummaryQueries(Connection):
+    def arrived_between(self, start: datetime, end: datetime) -> list[ArrivedMessage]:
+        """Messages that arrived in [start, end), in ID order, each with the draft made for it (if any)."""
+        rows = self.db.conn.execute(
+            f"""SELECT m.id, {_ARRIVED} AS arrived_at, m.status, m.no_reply, t.intents, t.stage, t.low_confidence,
+                       t.redactions, d.created_at AS draft_created, d.updated_at AS draft_updated
+                FROM messages m
+                JOIN triage t ON t.message = m.id
+                LEFT JOIN drafts d ON d.id = (SELECT max(id) FROM drafts WHERE message = m.id)
+                WHERE julianday({_ARRIVED}) >= julianday(?) AND julianday({_ARRIVED}) < julianday(?)
+                ORDER BY m.id""",
+            [time_text(start.astimezone(UTC)), time_text(end.astimezone(UTC))],
+        )
+        message = reader(ArrivedMessage, rows.description)
+        return [message(r) for r in rows]
+
+    def first_arrival(self) -> datetime | None:
+        """When the store's first message arrived (days before it have no data to compare against)."""
+        row = self.db.execute(f"SELECT {_ARRIVED} FROM messages m ORDER BY julianday({_ARRIVED}) LIMIT 1").fetchone()
+        return parse_time(row[0]) if row and row[0] else None
+
+    def tracked_items(self) -> list[TrackedItem]:
+        """Every item open now or ever closed or reopened by hand, with its state changes oldest first."""
+        changes: dict[int, list[StateChange]] = {}
+        for message, at, action in self.db.conn.execute(
+            f"SELECT message, at, action FROM events WHERE {_STATE_EVENT} ORDER BY at, id"
+        ):
+            changes.setdefault(message, []).append(StateChange(parse_time(at), action))
+        rows = self.db.conn.execute(
+            f"""SELECT m.id, {_ARRIVED} AS received_at, m.status, t.urgency, t.intents, t.order_number, t.stage,
+                       t.reasons, t.deadline, m.no_reply
+                FROM messages m JOIN triage t ON t.message = m.id
+                WHERE m.state = 'open' OR m.id IN (SELECT message FROM events WHERE {_STATE_EVENT})"""
+        )
+        item = reader(TrackedItem, rows.description)
+        return [item(r, changes=tuple(changes.get(r[0], ()))) for r in rows]
+
+    def mentioned_orders(self, numbers: Iterable[str]) -> frozenset[str]:
+        """Which of these order numbers a message matched or mentioned."""
+        wanted = encode(sorted(set(numbers)))
+        rows = self.db.conn.execute(
+            """SELECT order_number FROM triage WHERE order_number IN (SELECT value FROM json_each(:wanted))
+               UNION
+               SELECT n.value FROM triage, json_each(triage.extraction, '$.order_numbers') AS n
+               WHERE n.value IN (SELECT value FROM json_each(:wanted))""",
+            {"wanted": wanted},
+        )
+        return frozenset(number for (number,) in rows)
