@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_triage
+from tests.support import ROOT
+from tests.support.cli import run_triage
 from triage.config import config_from_dict, load_config
 from triage.errors import ConfigError
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODEL, ROOT, run_triage
+from tests.support import MODEL, ROOT
+from tests.support.cli import run_triage
 
 DEMO_CARDS = ["4111111111111111", "5555555555554444", "378282246310005", "6011111111111117"]
 

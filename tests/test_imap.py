@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import sqlite3
 import time
 from email.message import EmailMessage
@@ -10,47 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_triage, spawn_triage, write_config
-from tests.dovecot import Dovecot
-from tests.mailgen import customer_message
-
-
-def rows(db: Path, sql: str = "SELECT count(*) FROM messages") -> int:
-    if not db.exists():
-        return 0
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        return int(con.execute(sql).fetchone()[0])
-    except sqlite3.OperationalError:  # schema not created yet
-        return 0
-    finally:
-        con.close()
-
-
-def append(dovecot: Dovecot, folder: str, messages: list[bytes]) -> None:
-    c = dovecot.client()
-    for i in range(0, len(messages), 100):
-        c.multiappend(folder, messages[i : i + 100])
-    c.logout()
-
-
-def wait_for(predicate, timeout: float, step: float = 0.02) -> float:  # type: ignore[no-untyped-def]
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if predicate():
-            return time.monotonic() - start
-        time.sleep(step)
-    raise AssertionError(f"condition not met within {timeout} s")
-
-
-def stop(proc) -> str:  # type: ignore[no-untyped-def]
-    proc.send_signal(signal.SIGTERM)
-    try:
-        _, err = proc.communicate(timeout=20)
-    except Exception:
-        proc.kill()
-        _, err = proc.communicate()
-    return err
+from tests.support.cli import run_triage, spawn_triage, stop, write_config
+from tests.support.dovecot import Dovecot, append
+from tests.support.mailgen import customer_message
+from tests.support.watch import rows, wait_for
 
 
 def test_ingest_200_once_each_and_still_unread(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
@@ -291,7 +253,7 @@ def test_wrong_password_is_one_clear_line_without_the_secret(
 def test_oauth_login_with_token_from_environment(
     dovecot: Dovecot, imap_folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mechanism: str
 ) -> None:
-    from tests.dovecot import OAUTH_TOKEN
+    from tests.support.dovecot import OAUTH_TOKEN
 
     append(dovecot, imap_folder, [customer_message(0, seed=11)])
     cfg = write_config(tmp_path, dovecot, imap_folder, auth=mechanism, token_env="TRIAGE_TEST_TOKEN", password_env="")
@@ -302,7 +264,7 @@ def test_oauth_login_with_token_from_environment(
 
 
 def test_oauth_token_command_and_bad_token(dovecot: Dovecot, imap_folder: str, tmp_path: Path) -> None:
-    from tests.dovecot import OAUTH_TOKEN
+    from tests.support.dovecot import OAUTH_TOKEN
 
     good = write_config(tmp_path, dovecot, imap_folder, auth="xoauth2", token_command=f"echo {OAUTH_TOKEN}")
     assert run_triage("--config", str(good), "once").returncode == 0

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODEL, ROOT, run_triage
+from tests.support import MODEL, ROOT
+from tests.support.cli import run_triage
 
 LABELS = {"cancel", "duplicate", "address_fix", "refund", "other"}
 KEYS = {"intents", "scores", "order_numbers", "emails", "redactions", "text", "order", "urgency", "missing", "draft"}

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODEL, run_triage
-from tests.mailgen import customer_message
+from tests.support import MODEL
+from tests.support.cli import run_triage
+from tests.support.mailgen import customer_message
 from triage.sources.local import LocalMailbox
 
 
