@@ -1,4 +1,4 @@
-"""Fixtures only: a real Dovecot and the intent model once per session, a fresh IMAP folder per test.
+"""Fixtures only: a real Dovecot and the intent model once per session, a fresh IMAP folder per test, the CLI.
 
 The helpers behind them (and the ones tests call directly) live in tests/support/, which bench/ shares.
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import MODEL
+from tests.support.cli import TriageCli
 from tests.support.dovecot import Dovecot
 from triage.understand.classify import IntentModel
 
@@ -45,3 +46,9 @@ def intent_model() -> IntentModel:
     """The intent model (MODEL: the shipped one unless TRIAGE_TEST_MODEL says otherwise), loaded once:
     a load takes seconds, and classifying does not change it."""
     return IntentModel.load(MODEL)
+
+
+@pytest.fixture(scope="session")
+def triage_cli(intent_model: IntentModel) -> TriageCli:
+    """The command line in this process, handing the session's model to every config that names MODEL."""
+    return TriageCli(MODEL, intent_model)
