@@ -193,7 +193,7 @@ def write_config(path: Path, store: Path, source: str = "maildir", **imap: objec
         'format = "shopify"',
     ]
     if imap:
-        from tests.dovecot import imap_table
+        from tests.support.dovecot import imap_table
 
         settings: dict[str, object] = {"password_env": PASSWORD_ENV, "batch_size": BATCH, "poll_seconds": 60}
         settings.update(imap)

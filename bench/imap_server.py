@@ -18,7 +18,7 @@ from bench.harness import PASSWORD_ENV, ROOT
 @contextlib.contextmanager
 def dovecot() -> Iterator[Any]:
     """A throwaway Dovecot in a world-readable temp dir (its auth process runs as another user)."""
-    from tests.dovecot import Dovecot
+    from tests.support.dovecot import Dovecot
 
     root = Path(tempfile.mkdtemp(prefix="triage-bench-dovecot-"))
     root.chmod(0o755)
@@ -45,7 +45,7 @@ def fill(server: Any, folder: str, messages: list[Message]) -> float:
 
 
 def env() -> dict[str, str]:
-    from tests.dovecot import PASSWORD
+    from tests.support.dovecot import PASSWORD
 
     env = dict(os.environ)
     env[PASSWORD_ENV] = PASSWORD
@@ -54,7 +54,7 @@ def env() -> dict[str, str]:
 
 
 def imap_settings(server: Any, folder: str) -> dict[str, object]:
-    from tests.dovecot import USER
+    from tests.support.dovecot import USER
 
     return {
         "host": server.host,

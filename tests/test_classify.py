@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import pytest
 
+from tests.support import MODEL, ROOT
 from triage.errors import ModelError, UsageError
 from triage.model.evaluate import evaluate, load_labeled, score_predictions
 from triage.model.keywords import classify_keywords
@@ -18,15 +19,8 @@ from triage.model.train import train
 from triage.records import INTENT_LABELS, IntentResult
 from triage.understand.classify import IntentModel, decide, model_text
 
-ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ROOT / "models" / "intent"
 DATA = ROOT / "models" / "data"
 TINY = Path(__file__).parent / "fixtures" / "intent_tiny"
-
-
-@pytest.fixture(scope="module")
-def shipped() -> IntentModel:
-    return IntentModel.load(SHIPPED)
 
 
 def _labels(model: IntentModel, subject: str, body: str) -> set[str]:
@@ -38,7 +32,7 @@ def test_shipped_model_loads_without_network(monkeypatch: pytest.MonkeyPatch) ->
         raise AssertionError("the model tried to open a network connection")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    model = IntentModel.load(SHIPPED)
+    model = IntentModel.load(MODEL)
     assert model.nlp.pipe_names == ["textcat_multilabel"]
     assert set(model.thresholds) == {"cancel", "duplicate", "address_fix", "refund"}
     assert 0 < model.review_threshold < 1
@@ -111,13 +105,13 @@ KNOWN = [
 
 
 @pytest.mark.parametrize(("subject", "body", "expected"), KNOWN)
-def test_known_phrasings(shipped: IntentModel, subject: str, body: str, expected: set[str]) -> None:
-    assert _labels(shipped, subject, body) == expected
+def test_known_phrasings(intent_model: IntentModel, subject: str, body: str, expected: set[str]) -> None:
+    assert _labels(intent_model, subject, body) == expected
 
 
-def test_results_keep_the_contract(shipped: IntentModel) -> None:
+def test_results_keep_the_contract(intent_model: IntentModel) -> None:
     texts = ["please cancel my order", "", "do you ship to norway?", "charged twice, refund one please"]
-    results = shipped.classify(texts, batch_size=2)
+    results = intent_model.classify(texts, batch_size=2)
     assert len(results) == len(texts)
     for r in results:
         assert set(r.scores) == set(INTENT_LABELS)
@@ -164,9 +158,9 @@ def test_model_text_shares_inflections_and_typos() -> None:
         assert model_text("", once) == once
 
 
-def test_scores_skip_a_second_normalisation_only_for_model_text_output(shipped: IntentModel) -> None:
+def test_scores_skip_a_second_normalisation_only_for_model_text_output(intent_model: IntentModel) -> None:
     raw = "Please CANCEL my order #1042"
-    assert shipped.scores([raw]) == shipped.scores([model_text("", raw)])
+    assert intent_model.scores([raw]) == intent_model.scores([model_text("", raw)])
 
 
 def test_train_on_tiny_fixture_gives_a_loadable_deterministic_model(tmp_path: Path) -> None:
@@ -190,7 +184,7 @@ def test_missing_model_raises_model_error(tmp_path: Path) -> None:
 
 def test_broken_model_raises_model_error(tmp_path: Path) -> None:
     broken = tmp_path / "intent"
-    shutil.copytree(SHIPPED, broken)
+    shutil.copytree(MODEL, broken)
     (broken / "thresholds.json").write_text("{not json")
     with pytest.raises(ModelError, match=r"is broken.*run `run_triage\.py train`"):
         IntentModel.load(broken)

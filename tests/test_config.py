@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_triage
+from tests.support import ROOT
+from tests.support.cli import invoke_triage
 from triage.config import config_from_dict, load_config
 from triage.errors import ConfigError
 
@@ -85,7 +86,7 @@ def test_token_command_supplies_oauth_token() -> None:
 def test_cli_reports_config_error_in_one_line_exit_2(tmp_path: Path, body: str, needle: str) -> None:
     cfg = tmp_path / "inbox.toml"
     cfg.write_text(body)
-    result = run_triage("--config", str(cfg), "queue")
+    result = invoke_triage("--config", str(cfg), "queue")
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -94,7 +95,7 @@ def test_cli_reports_config_error_in_one_line_exit_2(tmp_path: Path, body: str, 
 
 
 def test_cli_missing_config_file(tmp_path: Path) -> None:
-    result = run_triage("--config", str(tmp_path / "nope.toml"), "queue")
+    result = invoke_triage("--config", str(tmp_path / "nope.toml"), "queue")
     assert result.returncode == 2
     assert "file not found" in result.stderr
 

@@ -1,4 +1,8 @@
-"""The README's first command, end to end: the demo inbox through the whole pipeline into the queue."""
+"""The README's first command, end to end: the demo inbox through the whole pipeline into the queue.
+
+The first run is a real `run_triage.py` process (the entry point, its logging, its exit); the commands after it
+run in this process through the same `triage.cli.main`.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODEL, ROOT, run_triage
+from tests.support import MODEL, ROOT
+from tests.support.cli import TriageCli, run_triage
 
 DEMO_CARDS = ["4111111111111111", "5555555555554444", "378282246310005", "6011111111111117"]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """Run the main job once on the demo inbox with the shipped config and a fresh store."""
+def demo(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> dict[str, object]:
+    """Run the main job once on the demo inbox with the shipped config and a fresh store (as a process: the
+    README's first command), then again and `queue --json` in this process."""
     tmp = tmp_path_factory.mktemp("demo")
     text = (ROOT / "inbox.toml").read_text()
     text = text.replace('path = "triage.db"', f'path = "{tmp / "triage.db"}"')
@@ -26,8 +32,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     cfg = tmp / "inbox.toml"
     cfg.write_text(text)
     first = run_triage("--config", str(cfg), "-v")
-    second = run_triage("--config", str(cfg))
-    queue_json = run_triage("--config", str(cfg), "queue", "--json")
+    second = triage_cli("--config", str(cfg))
+    queue_json = triage_cli("--config", str(cfg), "queue", "--json")
     return {"cfg": cfg, "db": tmp / "triage.db", "first": first, "second": second, "queue": queue_json}
 
 
@@ -93,22 +99,22 @@ def test_card_numbers_never_rest(demo: dict) -> None:
     assert flagged >= 4
 
 
-def test_show_prints_one_item(demo: dict) -> None:
+def test_show_prints_one_item(demo: dict, triage_cli: TriageCli) -> None:
     first_id = json.loads(demo["queue"].stdout)[0]["id"]
-    result = run_triage("--config", str(demo["cfg"]), "show", str(first_id))
+    result = triage_cli("--config", str(demo["cfg"]), "show", str(first_id))
     assert result.returncode == 0
     assert f"ID {first_id}" in result.stdout and "Urgency:" in result.stdout
-    missing = run_triage("--config", str(demo["cfg"]), "show", "99999")
+    missing = triage_cli("--config", str(demo["cfg"]), "show", "99999")
     assert missing.returncode == 2 and "no item with ID 99999" in missing.stderr
 
 
-def test_done_and_reopen(demo: dict) -> None:
+def test_done_and_reopen(demo: dict, triage_cli: TriageCli) -> None:
     item = json.loads(demo["queue"].stdout)[-1]["id"]
-    assert run_triage("--config", str(demo["cfg"]), "done", str(item)).returncode == 0
-    ids = [i["id"] for i in json.loads(run_triage("--config", str(demo["cfg"]), "queue", "--json").stdout)]
+    assert triage_cli("--config", str(demo["cfg"]), "done", str(item)).returncode == 0
+    ids = [i["id"] for i in json.loads(triage_cli("--config", str(demo["cfg"]), "queue", "--json").stdout)]
     assert item not in ids
-    assert run_triage("--config", str(demo["cfg"]), "reopen", str(item)).returncode == 0
-    ids = [i["id"] for i in json.loads(run_triage("--config", str(demo["cfg"]), "queue", "--json").stdout)]
+    assert triage_cli("--config", str(demo["cfg"]), "reopen", str(item)).returncode == 0
+    ids = [i["id"] for i in json.loads(triage_cli("--config", str(demo["cfg"]), "queue", "--json").stdout)]
     assert item in ids
 
 
@@ -134,36 +140,35 @@ def test_silent_duplicate_order_is_flagged_with_both_orders(demo: dict) -> None:
     assert others and "likely_duplicate" not in others[0]["flags"]  # a repeat customer, days apart
 
 
-def test_draft_edit_saves_back_and_refuses_card_requests(demo: dict, tmp_path: Path) -> None:
-    import os
+def test_draft_edit_saves_back_and_refuses_card_requests(demo: dict, tmp_path: Path, triage_cli: TriageCli) -> None:
     import stat
 
     queued = json.loads(demo["queue"].stdout)
     item = next(i for i in queued if i["no_reply"] is None and i["status"] == "ok")
-    shown = run_triage("--config", str(demo["cfg"]), "draft", str(item["id"]))
+    shown = triage_cli("--config", str(demo["cfg"]), "draft", str(item["id"]))
     assert shown.returncode == 0 and shown.stdout.startswith("To: ")
 
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\nprintf "\\nP.S. Your parcel is insured.\\n" >> "$1"\n')
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    env = {**os.environ, "EDITOR": str(editor), "VISUAL": str(editor)}
-    edited = run_triage("--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env=env)
+    env = {"EDITOR": str(editor), "VISUAL": str(editor)}
+    edited = triage_cli("--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env=env)
     assert edited.returncode == 0, edited.stderr
-    after = run_triage("--config", str(demo["cfg"]), "draft", str(item["id"]))
+    after = triage_cli("--config", str(demo["cfg"]), "draft", str(item["id"]))
     assert "P.S. Your parcel is insured." in after.stdout
-    history = run_triage("--config", str(demo["cfg"]), "show", str(item["id"]))
+    history = triage_cli("--config", str(demo["cfg"]), "show", str(item["id"]))
     assert "draft_edited" in history.stdout
 
     bad = tmp_path / "bad.sh"
     bad.write_text('#!/bin/sh\nprintf "\\nPlease send us your card number and CVV.\\n" >> "$1"\n')
     bad.chmod(bad.stat().st_mode | stat.S_IEXEC)
     bad_env = {**env, "EDITOR": str(bad), "VISUAL": str(bad)}
-    refused = run_triage("--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env=bad_env)
+    refused = triage_cli("--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env=bad_env)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    assert "card number and CVV" not in run_triage("--config", str(demo["cfg"]), "draft", str(item["id"])).stdout
+    assert "card number and CVV" not in triage_cli("--config", str(demo["cfg"]), "draft", str(item["id"])).stdout
 
 
-def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict) -> None:
+def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict, triage_cli: TriageCli) -> None:
     """Every place a person or a script sees: inspect, show, draft, queue, the summary files, the logs."""
     import email
     from email import policy
@@ -176,14 +181,14 @@ def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict)
     card_files = [p for p in (ROOT / "demo" / "inbox").rglob("*") if p.is_file() and has_card(p)]
     assert len(card_files) >= 4
     outputs: list[str] = []
-    result = run_triage("--config", str(demo["cfg"]), "-v", "inspect", *map(str, card_files), "--json")
+    result = triage_cli("--config", str(demo["cfg"]), "-v", "inspect", *map(str, card_files), "--json")
     assert result.returncode == 0, result.stderr
     outputs += [result.stdout, result.stderr]
     for item in json.loads(demo["queue"].stdout):
         for command in ("show", "draft"):
-            r = run_triage("--config", str(demo["cfg"]), command, str(item["id"]))
+            r = triage_cli("--config", str(demo["cfg"]), command, str(item["id"]))
             outputs += [r.stdout, r.stderr]
-    summary = run_triage("--config", str(demo["cfg"]), "summary", "--date", "2026-11-20")
+    summary = triage_cli("--config", str(demo["cfg"]), "summary", "--date", "2026-11-20")
     assert summary.returncode == 0, summary.stderr
     outputs += [summary.stdout, summary.stderr]
     outputs += [Path(p).read_text() for p in summary.stdout.split()]

@@ -12,7 +12,7 @@ from typing import Any
 import imapclient
 import pytest
 
-from tests.dovecot import Dovecot
+from tests.support.dovecot import Dovecot
 from triage.errors import MailboxError
 from triage.records import Draft
 from triage.reply.draft_folder import DraftFolder

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from imapclient.datetime_util import parse_to_datetime
 
-from tests.conftest import PASSWORD_ENV, write_config
-from tests.dovecot import PASSWORD, Dovecot
-from tests.mailgen import customer_message
+from tests.support.cli import PASSWORD_ENV, write_config
+from tests.support.dovecot import PASSWORD, Dovecot
+from tests.support.mailgen import customer_message
 from triage.config import load_config
 from triage.sources.fetch_response import BODY_ITEMS, internaldate, read_any, read_bodies
 from triage.sources.imap import ImapMailbox, login

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODEL, ROOT, run_triage
+from tests.support import MODEL, ROOT
+from tests.support.cli import TriageCli
 
 LABELS = {"cancel", "duplicate", "address_fix", "refund", "other"}
 KEYS = {"intents", "scores", "order_numbers", "emails", "redactions", "text", "order", "urgency", "missing", "draft"}
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def setup(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> Path:
     tmp = tmp_path_factory.mktemp("inspect")
     cfg = tmp / "inbox.toml"
     cfg.write_text(
@@ -23,7 +24,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
         'now = "2026-11-21T09:30:00+01:00"\n'
         f'[store]\npath = "{tmp / "t.db"}"\n[model]\npath = "{MODEL}"\n'
     )
-    imported = run_triage("--config", str(cfg), "import-orders", str(ROOT / "demo" / "orders.csv"))
+    imported = triage_cli("--config", str(cfg), "import-orders", str(ROOT / "demo" / "orders.csv"))
     assert imported.returncode == 0, imported.stderr
     assert "imported 38 order(s)" in imported.stdout
     return cfg
@@ -42,13 +43,13 @@ def message(tmp: Path, name: str, subject: str, body: str, sender: str = "tom.br
     return path
 
 
-def test_contract_shape_and_order(setup: Path, tmp_path: Path) -> None:
+def test_contract_shape_and_order(setup: Path, tmp_path: Path, triage_cli: TriageCli) -> None:
     files = [
         message(tmp_path, "a", "Cancel order #1071", "Hi, please cancel order #1071, I ordered the wrong colour.\nTom"),
         message(tmp_path, "b", "Payment", "My card is 4111 1111 1111 1111 exp 08/27 cvv 123, charge it for #1071"),
         message(tmp_path, "c", "Hello", "Do you sell gift cards?", sender="new.customer@example.com"),
     ]
-    result = run_triage("--config", str(setup), "inspect", *map(str, files), "--json")
+    result = triage_cli("--config", str(setup), "inspect", *map(str, files), "--json")
     assert result.returncode == 0, result.stderr
     objs = [json.loads(line) for line in result.stdout.splitlines()]
     assert [Path(o["file"]).name for o in objs] == ["a.eml", "b.eml", "c.eml"]
@@ -72,25 +73,25 @@ def test_contract_shape_and_order(setup: Path, tmp_path: Path) -> None:
     assert c["order"] is None
 
 
-def test_inspect_stores_nothing(setup: Path, tmp_path: Path) -> None:
+def test_inspect_stores_nothing(setup: Path, tmp_path: Path, triage_cli: TriageCli) -> None:
     import sqlite3
 
     f = message(tmp_path, "d", "Refund", "Where is my refund for order 1051?")
-    assert run_triage("--config", str(setup), "inspect", str(f), "--json").returncode == 0
+    assert triage_cli("--config", str(setup), "inspect", str(f), "--json").returncode == 0
     db = Path(str(setup).replace("inbox.toml", "t.db"))
     assert sqlite3.connect(db).execute("SELECT count(*) FROM messages").fetchone()[0] == 0
 
 
-def test_inspect_missing_file_is_usage_error(setup: Path) -> None:
-    result = run_triage("--config", str(setup), "inspect", "/nonexistent.eml", "--json")
+def test_inspect_missing_file_is_usage_error(setup: Path, triage_cli: TriageCli) -> None:
+    result = triage_cli("--config", str(setup), "inspect", "/nonexistent.eml", "--json")
     assert result.returncode == 2
     assert "does not exist" in result.stderr
 
 
-def test_import_orders_reports_bad_rows(setup: Path, tmp_path: Path) -> None:
+def test_import_orders_reports_bad_rows(setup: Path, tmp_path: Path, triage_cli: TriageCli) -> None:
     src = (ROOT / "tests" / "data" / "orders" / "shopify_export.csv").read_text()
     f = tmp_path / "export.csv"
     f.write_text(src)
-    result = run_triage("--config", str(setup), "import-orders", str(f))
+    result = triage_cli("--config", str(setup), "import-orders", str(f))
     assert result.returncode == 0
     assert f"{f}:8:" in result.stderr and "row skipped" in result.stderr

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODEL, run_triage
-from tests.mailgen import customer_message
+from tests.support import MODEL
+from tests.support.cli import TriageCli
+from tests.support.mailgen import customer_message
 from triage.sources.local import LocalMailbox
 
 
@@ -43,12 +44,12 @@ def config_for(tmp: Path, kind: str, path: Path) -> Path:
 
 
 @pytest.mark.parametrize("kind", ["maildir", "mbox", "eml_dir"])
-def test_local_source_ingests_once(tmp_path: Path, kind: str) -> None:
+def test_local_source_ingests_once(tmp_path: Path, kind: str, triage_cli: TriageCli) -> None:
     messages = [customer_message(i, seed=20) for i in range(12)]
     path = make_source(kind, tmp_path, messages)
     cfg = config_for(tmp_path, kind, path)
     for _ in range(2):
-        result = run_triage("--config", str(cfg), "once")
+        result = triage_cli("--config", str(cfg), "once")
         assert result.returncode == 0, result.stderr
     con = sqlite3.connect(tmp_path / "t.db")
     assert con.execute("SELECT count(*), count(DISTINCT message_id) FROM messages").fetchone() == (12, 12)
@@ -64,8 +65,8 @@ def test_maildir_flag_change_does_not_duplicate(tmp_path: Path) -> None:
     assert keys_before == keys_after and len(keys_after) == 3
 
 
-def test_missing_source_is_a_clear_error(tmp_path: Path) -> None:
+def test_missing_source_is_a_clear_error(tmp_path: Path, triage_cli: TriageCli) -> None:
     cfg = config_for(tmp_path, "maildir", tmp_path / "nowhere")
-    result = run_triage("--config", str(cfg), "once")
+    result = triage_cli("--config", str(cfg), "once")
     assert result.returncode == 1
     assert "is not a Maildir" in result.stderr and "Traceback" not in result.stderr

@@ -15,10 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import MODEL, SHARED_EVAL, spawn_triage, write_config
-from tests.dovecot import Dovecot
-from tests.mailgen import customer_message
-from tests.test_imap import append, rows, stop, wait_for
+from tests.support import SHARED_EVAL
+from tests.support.cli import spawn_triage, stop, write_config
+from tests.support.dovecot import Dovecot, append
+from tests.support.mailgen import customer_message
+from tests.support.watch import rows, wait_for
 from triage.config import config_from_dict
 from triage.errors import StoreError
 from triage.records import Checkpoint, RawMessage
@@ -80,11 +81,6 @@ def test_dovecot_restart_mid_ingest_loses_nothing(dovecot: Dovecot, imap_folder:
 # -- malformed and hostile mail, through the real pipeline and store ---------------------------------------
 
 
-@pytest.fixture(scope="module")
-def model() -> IntentModel:
-    return IntentModel.load(MODEL)
-
-
 def _seeds() -> list[bytes]:
     files = sorted(p for p in SHARED_EVAL.glob("emails-*/**/*") if p.is_file() and p.suffix in ("", ".eml", ".txt"))
     files = [p for p in files if p.name not in ("SOURCE.md", "LICENSE", "NOTICE") and p.stat().st_size < 200_000]
@@ -117,9 +113,11 @@ def _mutate(data: bytes, how: str, at: float) -> bytes:
     how=st.sampled_from(["truncate", "charset", "boundary", "inject", "garbage", "none"]),
     at=st.floats(min_value=0, max_value=1),
 )
-def test_mutated_mail_never_crashes_and_always_gets_a_row(model: IntentModel, seed: int, how: str, at: float) -> None:
+def test_mutated_mail_never_crashes_and_always_gets_a_row(
+    intent_model: IntentModel, seed: int, how: str, at: float
+) -> None:
     data = _mutate(SEEDS[seed], how, at)
-    pipeline = Pipeline(config_from_dict({"limits": {"parse_timeout_seconds": 5.0}}), model)
+    pipeline = Pipeline(config_from_dict({"limits": {"parse_timeout_seconds": 5.0}}), intent_model)
     raw = RawMessage("fuzz", 1, "1", data, datetime(2026, 11, 20, tzinfo=UTC), len(data))
     (result,) = pipeline.run([raw])
     assert result.status in ("ok", "error")
@@ -148,13 +146,13 @@ def _nested(depth: int) -> bytes:
     return b"From: deep@example.com\r\nSubject: deep\r\nMIME-Version: 1.0\r\n" + inner
 
 
-def test_pathological_shapes_are_bounded(model: IntentModel) -> None:
+def test_pathological_shapes_are_bounded(intent_model: IntentModel) -> None:
     big = EmailMessage()
     big["From"] = "big@example.com"
     big["Subject"] = "huge body"
     big.set_content("refund please " * (20 * 1024 * 1024 // 14))
     cases = [_nested(50), bytes(big), b"", b"\x00" * 1000, b"From: x\r\n" * 50_000]
-    pipeline = Pipeline(config_from_dict({"limits": {"parse_timeout_seconds": 10.0}}), model)
+    pipeline = Pipeline(config_from_dict({"limits": {"parse_timeout_seconds": 10.0}}), intent_model)
     raws = [RawMessage("p", 1, str(i), d, None, len(d)) for i, d in enumerate(cases)]
     start = time.monotonic()
     results = pipeline.run(raws)
@@ -164,7 +162,7 @@ def test_pathological_shapes_are_bounded(model: IntentModel) -> None:
     assert len(results[1].parsed.body_text) <= 300_000
 
 
-def test_hostile_html_never_reaches_stored_text_or_draft(model: IntentModel) -> None:
+def test_hostile_html_never_reaches_stored_text_or_draft(intent_model: IntentModel) -> None:
     html = (
         '<p>Please cancel order #1042</p><script>document.location="http://evil.example/"</script>'
         '<img src="http://evil.example/pixel.png"><style>p{color:red}</style>'
@@ -176,7 +174,7 @@ def test_hostile_html_never_reaches_stored_text_or_draft(model: IntentModel) -> 
         "Message-ID: <hostile@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
         + html
     ).encode()
-    (result,) = Pipeline(config_from_dict({}), model).run([RawMessage("h", 1, "1", data, None, len(data))])
+    (result,) = Pipeline(config_from_dict({}), intent_model).run([RawMessage("h", 1, "1", data, None, len(data))])
     assert result.status == "ok"
     text = result.parsed.new_text + result.parsed.body_text
     assert "cancel order #1042" in text.lower()
@@ -193,9 +191,9 @@ def _two_results(model: IntentModel) -> list:
     return [(stored_ref(r, t), t) for r, t in zip(raws, Pipeline(config_from_dict({}), model).run(raws), strict=True)]
 
 
-def test_disk_full_is_a_clear_error_with_no_partial_checkpoint(model: IntentModel, tmp_path: Path) -> None:
+def test_disk_full_is_a_clear_error_with_no_partial_checkpoint(intent_model: IntentModel, tmp_path: Path) -> None:
     store = Store(tmp_path / "full.db")
-    items = _two_results(model)
+    items = _two_results(intent_model)
     store.save_batch(items[:1], Checkpoint("m", 7, 1))
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "database or disk is full"
@@ -206,9 +204,9 @@ def test_disk_full_is_a_clear_error_with_no_partial_checkpoint(model: IntentMode
     assert store.count_messages() == 1
 
 
-def test_read_only_store_is_a_clear_error_with_no_partial_checkpoint(model: IntentModel, tmp_path: Path) -> None:
+def test_read_only_store_is_a_clear_error_with_no_partial_checkpoint(intent_model: IntentModel, tmp_path: Path) -> None:
     store = Store(tmp_path / "ro.db")
-    items = _two_results(model)
+    items = _two_results(intent_model)
     store.save_batch(items[:1], Checkpoint("m", 7, 1))
     store.db.execute("PRAGMA query_only = ON")  # what a read-only file or mount looks like to SQLite
     with pytest.raises(StoreError, match="cannot write to the store"):

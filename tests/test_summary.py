@@ -31,7 +31,7 @@ import schedule
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tests.dovecot import free_port
+from tests.support.ports import free_port
 from triage.config import Config, config_from_dict
 from triage.errors import UsageError
 from triage.records import Draft, Extraction, IntentResult, Order, OrderMatch, RawMessage, StoredRef, Triaged, Urgency

@@ -1,4 +1,5 @@
-"""A real Dovecot on loopback, configured from a temp dir: the IMAP server every IMAP test talks to."""
+"""A real Dovecot on loopback, configured from a temp dir: the IMAP server every IMAP test and benchmark talks
+to, with the OAuth2 introspection stub it asks about bearer tokens."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import imapclient
+
+from tests.support.ports import free_port
 
 USER = "test"
 PASSWORD = "secret-Passw0rd"
@@ -109,12 +112,6 @@ def imap_table(settings: dict[str, object]) -> list[str]:
         else:
             lines.append(f'{key} = "{value}"')
     return lines
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Dovecot:
@@ -236,3 +233,11 @@ class Dovecot:
     def log_text(self) -> str:
         p = self.root / "dovecot.log"
         return p.read_text(errors="replace") if p.exists() else ""
+
+
+def append(server: Dovecot, folder: str, messages: list[bytes]) -> None:
+    """Put `messages` into `folder` as if they had arrived (MULTIAPPEND, 100 to a command)."""
+    c = server.client()
+    for i in range(0, len(messages), 100):
+        c.multiappend(folder, messages[i : i + 100])
+    c.logout()
