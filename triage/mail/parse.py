@@ -69,6 +69,7 @@ _DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
+_TOKEN_SPLIT = re.compile(r"[\s,<>]+")
 _ADDRESS_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 _BARE_LOCAL = re.compile(r"(?:[^<>@]*<)?\s*([A-Za-z0-9._-]+)\s*>?")
 _GUESSED = "not a valid address list"
@@ -294,7 +295,7 @@ def _mailboxes(name: str, value: str, defects: Defects) -> tuple[list[tuple[str,
         # The parser's complaints about encoded words concern display names; anything else means it guessed.
         if isinstance(defect, errors.InvalidHeaderDefect) and "encoded" not in str(defect):
             doubt = _GUESSED
-    literal = _outside_words(value)
+    written = _written_tokens(value)
     pairs: list[tuple[str, str]] = []
     try:
         for group in header.groups:
@@ -303,8 +304,7 @@ def _mailboxes(name: str, value: str, defects: Defects) -> tuple[list[tuple[str,
             for address in group.addresses:
                 local, domain = address.username, address.domain
                 addr = f"{local}@{domain}".lower()
-                written = re.search(rf"(?:^|[\s,<]){re.escape(addr)}(?:$|[\s,>])", literal) is not None
-                if not _plausible(local, domain) or not written:
+                if not _plausible(local, domain) or addr not in written:
                     doubt = doubt or ("no domain" if local and not domain else "not a plain address")
                     continue
                 pairs.append((address.display_name, addr))
@@ -314,14 +314,15 @@ def _mailboxes(name: str, value: str, defects: Defects) -> tuple[list[tuple[str,
     return pairs, doubt
 
 
-def _outside_words(value: str) -> str:
-    """The header lower-cased without encoded words, quoted strings and comments: where an address is written."""
+def _written_tokens(value: str) -> set[str]:
+    """The header's words, lower-cased, outside encoded words, quoted strings and comments, split at
+    white space, commas and angle brackets: the places an address can be written as itself."""
     text = _QUOTED.sub(" ", _ENCODED_WORD.sub(" ", value))
     for _ in range(10):  # comments nest; a header deeper than this is unparsable anyway
         text, found = _COMMENT.subn(" ", text)
         if not found:
             break
-    return text.lower()
+    return set(_TOKEN_SPLIT.split(text.lower()))
 
 
 def _plausible(local: str, domain: str) -> bool:
@@ -358,7 +359,7 @@ def _sender(raw: dict[str, str], name: str, defects: Defects) -> tuple[str, str,
 
 def _robot_local_part(raw: dict[str, str]) -> str:
     """The local part of a From without a domain ("MAILER-DAEMON"): not a sender, but it names a robot."""
-    value = (raw.get("from") or "").strip()
+    value = (raw.get("from") or "")[:MAX_HEADER_CHARS].strip()
     m = _BARE_LOCAL.fullmatch(value)
     return m.group(1).lower() if m else ""
 
