@@ -73,6 +73,26 @@ def test_contract_shape_and_order(setup: Path, tmp_path: Path, triage_cli: Triag
     assert c["order"] is None
 
 
+def test_forged_sender_is_flagged_unmatched_and_undrafted(setup: Path, tmp_path: Path, triage_cli: TriageCli) -> None:
+    """An encoded CR/LF in the display name puts the customer's address where a lenient parser finds it."""
+    honest = message(tmp_path, "e", "Cancel", "Hi, please cancel my order, wrong colour.\nTom")
+    forged = tmp_path / "f.eml"
+    forged.write_bytes(
+        honest.read_bytes().replace(
+            b"From: Tom Brennan <tom.brennan@example.net>",
+            b"From: =?utf-8?q?Tom=0D=0AX:_tom.brennan@example.net?= <mallory@attacker.example>",
+        )
+    )
+    result = triage_cli("--config", str(setup), "inspect", str(honest), str(forged), "--json")
+    assert result.returncode == 0, result.stderr
+    good, bad = (json.loads(line) for line in result.stdout.splitlines())
+    assert good["order"] is not None and good["draft"]["to"] == "tom.brennan@example.net"
+    assert "sender_unverified" not in good["flags"]
+    assert "sender_unverified" in bad["flags"]
+    assert bad["order"] is None and bad["draft"] is None
+    assert "tom.brennan@example.net" not in bad["emails"]
+
+
 def test_inspect_stores_nothing(setup: Path, tmp_path: Path, triage_cli: TriageCli) -> None:
     import sqlite3
 

@@ -187,16 +187,59 @@ class Config:
 
 
 def _env_secret(var: str, section: str, key: str) -> str:
+    """The secret in the environment variable `var` names. Errors never quote `var` unless it is written
+    the way variable names are (A_NAME_LIKE_THIS): anything else may be the secret pasted in its place."""
     if not var:
         raise ConfigError(f"[{section}] {key} is not set: name the environment variable that holds the secret")
+    if not ENV_NAME.fullmatch(var):
+        raise ConfigError(f"[{section}] {key} {_ENV_NAME_RULE}")
     value = os.environ.get(var)
     if not value:
-        raise ConfigError(f"[{section}] {key}: environment variable {var} is not set or empty")
+        named = f"environment variable {var}" if _CONVENTIONAL_ENV_NAME.fullmatch(var) else f"variable {key} names"
+        raise ConfigError(f"[{section}] {key}: the {named} is not set or empty")
     return value
 
 
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CONVENTIONAL_ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
+_ENV_NAME_RULE = "must name an environment variable (letters, digits, _), not hold the secret itself"
 _SECRET_KEYS = re.compile(r"^(password|pass|secret|token|api_key)$")
+
+# The keys whose values an error message may quote back: none of them can hold a credential. Every
+# other key (host, username, password_env, token_env, token_command, and any key not yet listed here)
+# is described by its type only, so a password pasted into the wrong place never reaches a terminal,
+# a log or a heartbeat row. An allow-list, so a new key is safe until someone decides otherwise.
+_QUOTABLE: dict[type, frozenset[str]] = {
+    cls: frozenset(keys.split())
+    for cls, keys in (
+        (ShopConfig, "name support_address own_addresses signature timezone templates now"),
+        (SourceConfig, "kind path"),
+        (
+            ImapConfig,
+            "port tls verify_tls ca_file auth folder drafts_folder after_triage_keyword after_triage_move idle"
+            " idle_renew_seconds poll_seconds batch_size timeout_seconds reconnect_max_seconds",
+        ),
+        (StoreConfig, "path"),
+        (ModelConfig, "path"),
+        (LimitsConfig, "max_message_bytes parse_timeout_seconds"),
+        (SmtpConfig, "port tls verify_tls ca_file"),
+        (SummaryConfig, "time recipients"),
+        (IntentDetails, "required"),
+        (
+            OrdersSettings,
+            "format number_column email_column stage_column status_column created_column fulfilled_column"
+            " cancelled_column name_column country_column items_column total_column items_separator status_map"
+            " tag_stages order_patterns fulfillment_hours daily_cutoff duplicate_window_minutes",
+        ),
+        (
+            RankSettings,
+            "critical high elevated normal low deadline_max deadline_horizon_hours sla_hours age_max over_sla"
+            " follow_up follow_up_max sensitive low_confidence",
+        ),
+    )
+}
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_LOGIN = "put the login in username and the password in the environment variable password_env names"
 
 
 class _Problems:
@@ -224,33 +267,42 @@ def _type_name(tp: Any) -> str:
 _BAD: Any = object()  # marks a value that failed validation (already reported)
 
 
-def _convert(value: Any, tp: Any, where: str, problems: _Problems) -> Any:
+def _got(value: Any, quote: bool) -> str:
+    """What was found instead: the value itself for a key that cannot hold a secret, else only its type."""
+    if quote:
+        return repr(value)
+    kinds = ((bool, "true or false"), (int, "an integer"), (float, "a number"), (str, "a string"), (list, "a list"))
+    found = next((name for tp, name in kinds if isinstance(value, tp)), None)
+    return found or ("a table" if isinstance(value, dict) else "a date")
+
+
+def _convert(value: Any, tp: Any, where: str, problems: _Problems, quote: bool = False) -> Any:
     origin = typing.get_origin(tp)
     bad = _BAD
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _convert(value, args[0], where, problems)
+        return _convert(value, args[0], where, problems, quote)
     if origin is Literal:
         if value in typing.get_args(tp):
             return value
-        problems.add(where, f"expected {_type_name(tp)}, got {value!r}")
+        problems.add(where, f"expected {_type_name(tp)}, got {_got(value, quote)}")
         return bad
     if origin is tuple:
         if not isinstance(value, list):
-            problems.add(where, f"expected {_type_name(tp)}, got {value!r}")
+            problems.add(where, f"expected {_type_name(tp)}, got {_got(value, quote)}")
             return bad
         item_tp = typing.get_args(tp)[0]
-        items = tuple(_convert(v, item_tp, f"{where}[{i}]", problems) for i, v in enumerate(value))
+        items = tuple(_convert(v, item_tp, f"{where}[{i}]", problems, quote) for i, v in enumerate(value))
         return bad if any(i is _BAD for i in items) else items
     if origin is dict:
         val_tp = typing.get_args(tp)[1]
         if not isinstance(value, dict):
-            problems.add(where, f"expected a table, got {value!r}")
+            problems.add(where, f"expected a table, got {_got(value, quote)}")
             return bad
         if dataclasses.is_dataclass(val_tp):
             sub = (lambda k: f"{where[:-1]}.{k}]") if where.endswith("]") else (lambda k: f"{where}.{k}")
             return {k: _build(val_tp, v, sub(k), problems) for k, v in value.items()}
-        return {str(k): _convert(v, val_tp, f"{where}.{k}", problems) for k, v in value.items()}
+        return {str(k): _convert(v, val_tp, f"{where}.{k}", problems, quote) for k, v in value.items()}
     if dataclasses.is_dataclass(tp):
         return _build(tp, value, where, problems)
     if tp is bool:
@@ -267,14 +319,14 @@ def _convert(value: Any, tp: Any, where: str, problems: _Problems) -> Any:
             return value
     elif tp is Path and isinstance(value, str):
         return Path(value)
-    problems.add(where, f"expected {_type_name(tp)}, got {value!r}")
+    problems.add(where, f"expected {_type_name(tp)}, got {_got(value, quote)}")
     return bad
 
 
 def _build(cls: Any, table: Any, where: str, problems: _Problems) -> Any:
     """Build dataclass `cls` from a TOML table, recording every problem instead of stopping at the first."""
     if not isinstance(table, dict):
-        problems.add(where, f"expected a table, got {table!r}")
+        problems.add(where, f"expected a table, got {_got(table, False)}")
         return cls()
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
@@ -285,7 +337,10 @@ def _build(cls: Any, table: Any, where: str, problems: _Problems) -> Any:
             hint = " (secrets go in the environment: use password_env)" if _SECRET_KEYS.match(key) else ""
             problems.add(f"{where} {key}".strip(), f"unknown key{hint}; known keys: {known}")
             continue
-        converted = _convert(value, hints[key], f"{where} {key}".strip(), problems)
+        # A nested table is named as TOML writes its header: [summary.smtp] host, not [summary] smtp host.
+        nested = dataclasses.is_dataclass(hints[key]) and where.endswith("]")
+        at = f"{where[:-1]}.{key}]" if nested else f"{where} {key}".strip()
+        converted = _convert(value, hints[key], at, problems, key in _QUOTABLE.get(cls, ()))
         if converted is not _BAD:
             kwargs[key] = converted
     try:
@@ -305,6 +360,16 @@ def _check(cfg: Config, problems: _Problems) -> None:
         problems.add("[imap] idle_renew_seconds", "must be between 60 and 1740 (servers drop IDLE after 30 min)")
     if cfg.imap.batch_size < 1:
         problems.add("[imap] batch_size", "must be at least 1")
+    for section, host in (("imap", cfg.imap.host), ("summary.smtp", cfg.summary.smtp.host)):
+        if "@" in host:  # "user:password@imap.example.com": never quoted, it would land in logs and the store
+            problems.add(f"[{section}] host", f"must be the server's name only, without a user or password: {_LOGIN}")
+    for section, key, var in (
+        ("imap", "password_env", cfg.imap.password_env),
+        ("imap", "token_env", cfg.imap.token_env),
+        ("summary.smtp", "password_env", cfg.summary.smtp.password_env),
+    ):
+        if var and not ENV_NAME.fullmatch(var):
+            problems.add(f"[{section}] {key}", _ENV_NAME_RULE)
     if cfg.source.kind == "imap":
         if not cfg.imap.host:
             problems.add("[imap] host", 'required when [source] kind = "imap"')

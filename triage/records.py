@@ -97,6 +97,9 @@ class ParsedMessage:
     # Why this message must never get a reply: "auto_reply", "bounce", "list", "own"; None if it may.
     no_reply: str | None = None
     defects: tuple[str, ...] = ()
+    # From or Reply-To did not parse into exactly one plausible address: `from_addr` and `reply_to` are then
+    # empty, so nothing is matched or answered by sender until an agent has looked (`defects` says why).
+    sender_unverified: bool = False
 
     @classmethod
     def empty(cls, subject: str = "", defects: tuple[str, ...] = ()) -> ParsedMessage:

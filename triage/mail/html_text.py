@@ -28,13 +28,21 @@ _BLOCK = frozenset(
 # Elements that stand apart as a paragraph (a blank line before and after).
 _PARA = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr"})
 _CELL = frozenset({"td", "th"})
-_SPACE_RE = re.compile(r"[ \t\n\r\f\v\xa0\u2028\u2029]+")
+# A run of white space becomes one space; invisible characters (zero-width space and joiners, word
+# joiner, BOM, soft hyphen: what &#8203; &zwnj; &shy; decode to) inside such a run go with it. Between
+# two characters they stay, for the redactor, which drops format characters, to join what they split.
+_WS = "\t\n\r\f\v\xa0\u2028\u2029 "
+_INVISIBLE = "\u200b-\u200d\u2060\ufeff\xad"
+_SPACE_RE = re.compile(f"[{_WS}{_INVISIBLE}]*[{_WS}][{_WS}{_INVISIBLE}]*")
+# A line that is nothing but digit groups ("1111", "4111 1111", "- 1111"): a number that markup broke.
+_DIGIT_GROUPS = re.compile(r"(?:- )?\d+(?:[ -]\d+)*")
 
 
 class _TextBuilder(HTMLParser):
     def __init__(self, limit: int) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
+        self.depths: list[int] = []  # the blockquote depth of each line
         self.cur: list[str] = []
         self.depth = 0  # blockquote nesting
         self.skip = 0
@@ -52,16 +60,43 @@ class _TextBuilder(HTMLParser):
             return
         if not text and self.lines and self.lines[-1].strip(" >") == "":
             return  # never more than one blank line in a row
+        if text and self._join_digits(text):
+            return
         line = ("> " * self.depth + text) if text else (">" * self.depth)
+        self._append(line)
+
+    def _append(self, line: str) -> None:
         self.lines.append(line)
+        self.depths.append(self.depth)
         self.size += len(line) + 1
         if self.size >= self.limit:
             self.full = True
 
+    def _join_digits(self, text: str) -> bool:
+        """Join a line to the one before when markup (<br>, a <div>, <p>, <li> or table row) split a
+        number there: both sides are digits at the break and one of them is nothing but digit groups.
+        So "4111<br>1111<br>1111<br>1111" reaches the redactor as one run with single spaces, while
+        "Street 12<br>12345 Berlin" and prose stay as they were written."""
+        if self.pre or not (text[:1].isdigit() or (text.startswith("- ") and text[2:3].isdigit())):
+            return False  # preformatted text keeps its lines as typed
+        back = 2 if len(self.lines) >= 2 and not self.lines[-1].strip(" >") else 1  # over one paragraph gap
+        if len(self.lines) < back or self.depths[-back:] != [self.depth] * back:
+            return False
+        prefix = "> " * self.depth
+        before = self.lines[-back][len(prefix) :]
+        if not before[-1:].isdigit():
+            return False
+        if not (_DIGIT_GROUPS.fullmatch(text) or _DIGIT_GROUPS.fullmatch(before)):
+            return False
+        joined = f"{prefix}{before} {text.removeprefix('- ')}"
+        del self.lines[-back:], self.depths[-back:]
+        self._append(joined)
+        return True
+
     def _para(self) -> None:
         self._end_line()
         if self.lines and self.lines[-1].strip(" >") != "":
-            self.lines.append(">" * self.depth)
+            self._append(">" * self.depth)
 
     # -- parser callbacks ------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -81,8 +116,8 @@ class _TextBuilder(HTMLParser):
         elif tag == "li":
             self._end_line()
             self.cur.append("- ")
-        elif tag in _CELL and self.cur:
-            self.cur.append(" ")
+        elif tag in _CELL and self.cur and not self.cur[-1].endswith(" "):
+            self.cur.append(" ")  # cells of one row: one space between them, whatever white space came first
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":

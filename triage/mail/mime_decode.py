@@ -9,6 +9,7 @@ import binascii
 import codecs
 import quopri
 import re
+import unicodedata
 from email.header import decode_header, make_header
 from email.message import Message
 
@@ -88,6 +89,21 @@ def clean(text: str) -> str:
     if _SURROGATE_RE.search(text) is not None:
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return text.replace("\x00", "")
+
+
+def one_line(text: str) -> str:
+    """Header text as one line a person can trust: what `clean` does, and no line breaks, tabs or
+    other control characters (an encoded CR/LF must not forge a second header line in a display),
+    no format characters (zero-width, bidi overrides that reverse what follows), whitespace runs
+    folded to one space."""
+    text = clean(text)
+    if not text.isprintable():  # only then is there anything besides plain spaces to fold or drop
+        text = "".join(
+            " " if c.isspace() or unicodedata.category(c) == "Cc" else c
+            for c in text
+            if unicodedata.category(c) != "Cf"
+        )
+    return " ".join(text.split())
 
 
 def _raw_header(msg: Message, name: str) -> str | None:

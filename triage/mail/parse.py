@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from email import headerregistry, policy, utils
+from email import errors, headerregistry, policy, utils
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from typing import Any
@@ -27,6 +27,7 @@ from triage.mail.mime_decode import (
     clean,
     decode_bytes,
     fallback_decode,
+    one_line,
     unsurrogate,
 )
 from triage.mail.never_reply import never_reply_reason
@@ -61,6 +62,17 @@ _MSGID_RE = re.compile(r"<([^<>\s]+)>")
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/^_`{|}~-]+"
 _PLAIN_ADDR = rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
 _SIMPLE_MAILBOX = re.compile(rf"(?:({_ATEXT}(?: {_ATEXT})*) )?<({_PLAIN_ADDR})>|({_PLAIN_ADDR})")
+# What From and Reply-To must hold to name a sender: a local part without quoting, comments or spaces, and
+# a host name of letters, digits and inner hyphens (any script, for IDN); not an IP literal.
+_LOCAL_PART = re.compile(r'[^\s"(),:;<>@\[\\\]]+')
+_DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?")
+_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
+_TOKEN_SPLIT = re.compile(r"[\s,<>]+")
+_ADDRESS_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_BARE_LOCAL = re.compile(r"(?:[^<>@]*<)?\s*([A-Za-z0-9._-]+)\s*>?")
+_GUESSED = "not a valid address list"
 _DOT_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _PLAIN_MSGID = re.compile(rf"<{_DOT_ATOM}@{_DOT_ATOM}>")
 _UNSTRUCTURED = frozenset({"subject", "in-reply-to", "references"})  # as policy.default's registry has them
@@ -135,8 +147,15 @@ def _parse(data: bytes, own_addresses: frozenset[str]) -> ParsedMessage:
         defects.add("no header fields")
 
     raw = _raw_headers(msg)
-    from_name, from_addr = _first_address(raw, "from", defects)
-    reply_to = _first_address(raw, "reply-to", defects)[1] or None
+    from_name, from_addr, from_doubt = _sender(raw, "from", defects)
+    reply_to, reply_doubt = _sender(raw, "reply-to", defects)[1:]
+    for header, doubt in (("from", from_doubt), ("reply-to", reply_doubt)):
+        if doubt is not None:
+            defects.add(f"{header}: sender unverified: {doubt}")
+    # Either header in doubt: no sender at all, so nothing is matched, inferred or answered by it.
+    unverified = from_doubt is not None or reply_doubt is not None
+    if unverified:
+        from_addr, reply_to = "", ""
     body = Body(defects)
     try:
         body.walk(msg)
@@ -149,17 +168,17 @@ def _parse(data: bytes, own_addresses: frozenset[str]) -> ParsedMessage:
         defects.add(f"quote split failed: {type(exc).__name__}")
         new_text, quoted_text, signature = text, "", ""
     try:
-        no_reply = never_reply_reason(msg, from_addr, own_addresses)
+        no_reply = never_reply_reason(msg, from_addr or _robot_local_part(raw), own_addresses)
     except Exception as exc:
         defects.add(f"never-reply check failed: {type(exc).__name__}")
         no_reply = None
 
     return ParsedMessage(
         message_id=_message_id(_header(raw, "message-id", defects)),
-        subject=clean(_header(raw, "subject", defects) or "").strip(),
+        subject=one_line(_header(raw, "subject", defects) or ""),
         from_addr=from_addr,
         from_name=from_name,
-        reply_to=reply_to,
+        reply_to=reply_to or None,
         to=_address_list(raw, "to", defects),
         cc=_address_list(raw, "cc", defects),
         date=_date(raw, defects),
@@ -173,6 +192,7 @@ def _parse(data: bytes, own_addresses: frozenset[str]) -> ParsedMessage:
         html_only=html_only,
         no_reply=no_reply,
         defects=defects.items(),
+        sender_unverified=unverified,
     )
 
 
@@ -254,43 +274,107 @@ def _structured(name: str, value: str, defects: Defects) -> object:
     return header
 
 
-def _addresses(raw: dict[str, str], name: str, defects: Defects) -> list[tuple[str, str]]:
-    """(display name, lower-cased address) pairs; a sender without a domain ("MAILER-DAEMON") is kept."""
-    value = _header_value(raw, name, defects)
-    if value is None:
-        return []
+def _mailboxes(name: str, value: str, defects: Defects) -> tuple[list[tuple[str, str]], str | None]:
+    """(display name, lower-cased addr-spec) of each mailbox the RFC 5322 parser found in a header value,
+    and why they cannot be trusted as the sender's (None when they can).
+
+    An address only ever comes from the addr-spec of a parsed mailbox: never from a display name, a
+    comment or an encoded word, whatever the header does to look like one. The stdlib parser recovers
+    from junk by taking an address out of it (`victim@x <mallory@y>` gives victim@x, with a defect), and
+    decodes encoded words inside an addr-spec, so its answer counts only when no such defect was raised
+    and the address stands in the raw header, outside every encoded word, as written.
+    """
     simple = _SIMPLE_MAILBOX.fullmatch(value)
     if simple:  # the common shape, whose parse is known: skip the costly RFC 5322 parser
-        return [(simple[1] or "", (simple[2] or simple[3]).lower())]
+        return [(simple[1] or "", (simple[2] or simple[3]).lower())], None
     header = _structured(name, value, defects)
+    if not hasattr(header, "groups"):
+        return [], "unparsable"
+    doubt: str | None = None
+    for defect in getattr(header, "defects", ()):
+        # The parser's complaints about encoded words concern display names; anything else means it guessed.
+        if isinstance(defect, errors.InvalidHeaderDefect) and "encoded" not in str(defect):
+            doubt = _GUESSED
+    written = _written_tokens(value)
     pairs: list[tuple[str, str]] = []
     try:
-        for group in getattr(header, "groups", ()):
+        for group in header.groups:
+            if group.display_name is not None:
+                doubt = doubt or "group syntax"
             for address in group.addresses:
-                pairs.append((address.display_name, address.addr_spec))
+                local, domain = address.username, address.domain
+                addr = f"{local}@{domain}".lower()
+                if not _plausible(local, domain) or addr not in written:
+                    doubt = doubt or ("no domain" if local and not domain else "not a plain address")
+                    continue
+                pairs.append((address.display_name, addr))
     except Exception as exc:
         defects.add(f"{name} addresses unparsable: {type(exc).__name__}")
-        pairs = []
-    if not pairs and str(header).strip():
-        # The policy's strict grammar gave up (or was not used): the lenient parser still finds addresses.
-        pairs = utils.getaddresses([str(header)])
-    out = []
-    for display, addr in pairs:
-        addr = clean(addr).strip().strip("<>").lower()
-        if addr and (name == "from" or "@" in addr) and not addr.endswith((":", ";")):
-            out.append((clean(display).strip().strip('"').strip(), addr))
-    if len(out) > MAX_ADDRESSES:
-        defects.add(f"{name}: {len(out)} addresses, kept {MAX_ADDRESSES}")
-    return out[:MAX_ADDRESSES]
+        return [], "unparsable"
+    return pairs, doubt
 
 
-def _first_address(raw: dict[str, str], name: str, defects: Defects) -> tuple[str, str]:
-    found = _addresses(raw, name, defects)
-    return found[0] if found else ("", "")
+def _written_tokens(value: str) -> set[str]:
+    """The header's words, lower-cased, outside encoded words, quoted strings and comments, split at
+    white space, commas and angle brackets: the places an address can be written as itself."""
+    text = _QUOTED.sub(" ", _ENCODED_WORD.sub(" ", value))
+    for _ in range(10):  # comments nest; a header deeper than this is unparsable anyway
+        text, found = _COMMENT.subn(" ", text)
+        if not found:
+            break
+    return set(_TOKEN_SPLIT.split(text.lower()))
+
+
+def _plausible(local: str, domain: str) -> bool:
+    """An address a reply could go to: a plain local part and a host name (IDN allowed), no quoting tricks."""
+    if not local or not domain or len(local) + len(domain) >= 254 or not (local + domain).isprintable():
+        return False
+    if _LOCAL_PART.fullmatch(local) is None or local.startswith(".") or local.endswith(".") or ".." in local:
+        return False
+    return all(_DOMAIN_LABEL.fullmatch(label) for label in domain.split("."))
+
+
+def _sender(raw: dict[str, str], name: str, defects: Defects) -> tuple[str, str, str | None]:
+    """(display name, address, doubt) of From or Reply-To: exactly one plausible mailbox, or a doubt.
+
+    Reply-To may be absent (doubt None, address ""); From may not. The display name comes back as
+    one clean line, and empty when it shows an address other than the sender's own.
+    """
+    value = _header_value(raw, name, defects)
+    if value is None or not value.strip():
+        return "", "", "missing" if name == "from" else None
+    pairs, doubt = _mailboxes(name, value, defects)
+    if doubt is None and len(pairs) != 1:
+        doubt = f"{len(pairs)} addresses" if pairs else "no address"
+    if doubt is not None:
+        return "", "", doubt
+    display, addr = pairs[0]
+    display = one_line(display).strip('"').strip()
+    shown = {m.group().strip(".,;:()[]<>'\"").lower() for m in _ADDRESS_LIKE.finditer(display)}
+    if shown - {addr}:
+        defects.add(f"{name}: display name shows another address: dropped")
+        display = ""
+    return display, addr, None
+
+
+def _robot_local_part(raw: dict[str, str]) -> str:
+    """The local part of a From without a domain ("MAILER-DAEMON"): not a sender, but it names a robot."""
+    value = (raw.get("from") or "")[:MAX_HEADER_CHARS].strip()
+    m = _BARE_LOCAL.fullmatch(value)
+    return m.group(1).lower() if m else ""
 
 
 def _address_list(raw: dict[str, str], name: str, defects: Defects) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(addr for _, addr in _addresses(raw, name, defects)))
+    """The plausible addresses of To or Cc, each once, capped; none guessed from a display name."""
+    value = _header_value(raw, name, defects)
+    if value is None:
+        return ()
+    pairs, doubt = _mailboxes(name, value, defects)
+    if doubt == _GUESSED:  # the parser took addresses out of junk: keep none rather than a guess
+        return ()
+    if len(pairs) > MAX_ADDRESSES:
+        defects.add(f"{name}: {len(pairs)} addresses, kept {MAX_ADDRESSES}")
+    return tuple(dict.fromkeys(addr for _, addr in pairs[:MAX_ADDRESSES]))
 
 
 def _date(raw: dict[str, str], defects: Defects) -> datetime | None:

@@ -175,7 +175,13 @@ def reply_subject(subject: str, fallback: str = "Your message") -> str:
 
 
 def reply_recipient(parsed: ParsedMessage, own: frozenset[str]) -> str | None:
-    """Reply-To, else From; never the shop's own addresses, a robot's, or anything that is not one address."""
+    """Reply-To, else From; never the shop's own addresses, a robot's, or anything that is not one address.
+
+    None for a sender the parser could not verify: who that mail is from is an agent's call, and a
+    prepared reply would only invite sending it to whichever address the headers pretend to.
+    """
+    if parsed.sender_unverified:
+        return None
     domains = tuple(a for a in own if a.startswith("@"))
     for candidate in (parsed.reply_to, parsed.from_addr):
         addr = clean_line(candidate, 254).strip("<>").lower()

@@ -57,6 +57,7 @@ def contract(raw: RawMessage, t: Triaged) -> dict[str, Any]:
         "subject": t.parsed.subject,
         "no_reply": t.parsed.no_reply,
         "low_confidence": t.intent.low_confidence,
+        "flags": list(t.flags),
     }
     if t.error:
         out["error"] = t.error

@@ -181,6 +181,8 @@ class Pipeline:
             flags.append("review")
         if parsed.no_reply:
             flags.append(f"no_reply:{parsed.no_reply}")
+        if parsed.sender_unverified:  # no sender, so no order by sender and no draft: an agent decides
+            flags.append("sender_unverified")
         try:
             draft = make_draft(parsed, intent, extraction, match, missing, p.redactions, s.reply)
         except TemplateError as exc:  # a broken template must not cost the message its triage

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from triage.config import Config
+from triage.config import Config, ImapConfig
 from triage.records import Checkpoint, RawMessage
 
 
@@ -40,9 +40,23 @@ class Mailbox(Protocol):
 def mailbox_name(cfg: Config) -> str:
     """The name the store keys this mailbox by (known before connecting, for the heartbeat)."""
     if cfg.source.kind == "imap":
-        i = cfg.imap
-        return f"imap://{i.username}@{i.host}:{i.port}/{i.folder}"
+        return imap_name(cfg.imap)
     return f"{cfg.source.kind}:{cfg.resolve(cfg.source.path).resolve()}"
+
+
+def imap_name(cfg: ImapConfig) -> str:
+    """`imap://USERNAME@HOST:PORT/FOLDER`: the account, never a credential.
+
+    The name is logged on every reconnect, stored with the heartbeat and shown above the queue, so a
+    host written as "user:password@server" (refused by the config check) loses everything up to its
+    last "@" here too. The username stays: it tells two accounts on one server apart.
+    """
+    return f"imap://{cfg.username}@{server_name(cfg.host, cfg.port)}/{cfg.folder}"
+
+
+def server_name(host: str, port: int) -> str:
+    """`HOST:PORT` as messages and logs may show it: no userinfo, whatever the host was written as."""
+    return f"{host.rpartition('@')[2]}:{port}"
 
 
 def open_mailbox(cfg: Config) -> Mailbox:

@@ -21,6 +21,7 @@ from imapclient.exceptions import LoginError as ImapLoginError
 from triage.config import ImapConfig
 from triage.errors import LoginError, MailboxError
 from triage.records import Checkpoint, RawMessage
+from triage.sources import imap_name, server_name
 from triage.sources.fetch_response import BODY_ITEMS, META_ITEMS, Fetched, read_any, read_bodies
 from triage.sources.tls import client_context
 
@@ -37,17 +38,42 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def login(cfg: ImapConfig) -> imapclient.IMAPClient:
-    """Connect (implicit TLS or STARTTLS, verified by default) and log in; errors say what to fix."""
+    """Connect (implicit TLS or STARTTLS, verified by default) and log in; errors say what to fix.
+
+    Messages name the server without any userinfo, and the secret only by where it comes from.
+    """
     ctx = client_context(cfg.verify_tls, cfg.ca_file)
     secret = cfg.secret()
+    server = server_name(cfg.host, cfg.port)
     try:
-        client = imapclient.IMAPClient(
-            cfg.host,
-            port=cfg.port,
-            ssl=cfg.tls == "implicit",
-            ssl_context=ctx if cfg.tls == "implicit" else None,
-            timeout=cfg.timeout_seconds,
-        )
+        return _connect(cfg, ctx, secret)
+    except ImapLoginError as exc:
+        # The variable's name, never its value: secret() has just read it, so it is a variable that exists.
+        source = f"${cfg.password_env}" if cfg.auth == "password" else f"${cfg.token_env}" if cfg.token_env else ""
+        raise LoginError(
+            f"{server} refused the login for {cfg.username!r} ({cfg.auth}): "
+            f"check [imap] username and the secret in {source or 'token_command'}"
+        ) from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise MailboxError(
+            f"TLS certificate of {server} not trusted ({exc.verify_message}): "
+            "set [imap] ca_file to the server's CA, or verify_tls = false for a local test server only"
+        ) from exc
+    except NETWORK_ERRORS as exc:
+        raise MailboxError(f"cannot connect to {server}: {exc}") from exc
+
+
+def _connect(cfg: ImapConfig, ctx: ssl.SSLContext, secret: str) -> imapclient.IMAPClient:
+    """A logged-in client; on any failure the connection is closed, so a daemon retrying a refused
+    login every few seconds does not leak a socket per attempt."""
+    client = imapclient.IMAPClient(
+        cfg.host,
+        port=cfg.port,
+        ssl=cfg.tls == "implicit",
+        ssl_context=ctx if cfg.tls == "implicit" else None,
+        timeout=cfg.timeout_seconds,
+    )
+    try:
         # imapclient sets imaplib's debug level to 5, so imaplib formats every line and every literal
         # (whole messages, before redaction) for a logger we hold at WARNING: about 70% of a FETCH loop's
         # CPU spent on text nobody may read. Off, unless someone turns imapclient's logger on by hand.
@@ -61,18 +87,10 @@ def login(cfg: ImapConfig) -> imapclient.IMAPClient:
             client.oauth2_login(cfg.username, secret)
         else:
             client.oauthbearer_login(cfg.username, secret)
-    except ImapLoginError as exc:
-        raise LoginError(
-            f"{cfg.host}:{cfg.port} refused the login for {cfg.username!r} ({cfg.auth}): "
-            f"check [imap] username and the secret in ${cfg.password_env or cfg.token_env or 'token_command'}"
-        ) from exc
-    except ssl.SSLCertVerificationError as exc:
-        raise MailboxError(
-            f"TLS certificate of {cfg.host}:{cfg.port} not trusted ({exc.verify_message}): "
-            "set [imap] ca_file to the server's CA, or verify_tls = false for a local test server only"
-        ) from exc
-    except NETWORK_ERRORS as exc:
-        raise MailboxError(f"cannot connect to {cfg.host}:{cfg.port}: {exc}") from exc
+    except BaseException:
+        with contextlib.suppress(Exception):
+            client.shutdown()
+        raise
     return client
 
 
@@ -86,7 +104,7 @@ class ImapMailbox:
     def __init__(self, cfg: ImapConfig, max_message_bytes: int = 25 * 1024 * 1024) -> None:
         self.cfg = cfg
         self.max_message_bytes = max_message_bytes
-        self.name = f"imap://{cfg.username}@{cfg.host}:{cfg.port}/{cfg.folder}"  # == sources.mailbox_name
+        self.name = imap_name(cfg)  # == sources.mailbox_name
         self._client: imapclient.IMAPClient | None = None
         self._uidvalidity = 0
         self._can_idle = False
@@ -107,7 +125,8 @@ class ImapMailbox:
             writable = bool(cfg.after_triage_keyword or cfg.after_triage_move)
             info = client.select_folder(cfg.folder, readonly=not writable)
         except NETWORK_ERRORS as exc:
-            raise MailboxError(f"cannot open folder {cfg.folder!r} on {cfg.host}: {exc}") from exc
+            where = server_name(cfg.host, cfg.port)
+            raise MailboxError(f"cannot open folder {cfg.folder!r} on {where}: {exc}") from exc
         self._uidvalidity = int(info[b"UIDVALIDITY"])
         client.normalise_times = False  # keep INTERNALDATE's zone: aware datetimes, comparable with Date headers
         self._client = client
