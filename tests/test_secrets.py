@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MODEL, run_triage, write_config
-from tests.dovecot import Dovecot
+from tests.support import MODEL
+from tests.support.cli import run_triage, write_config
+from tests.support.dovecot import Dovecot
 from triage.config import _QUOTABLE, config_from_dict, load_config
 from triage.errors import ConfigError
 from triage.run.daemon import run_daemon
@@ -162,8 +163,8 @@ def test_daemon_logs_and_store_hold_no_secret(
         health = store.health()
     finally:
         store.close()
-    assert {h["mailbox"] for h in health} == {mailbox_name(cfg)}
-    assert all(h["last_error"] for h in health)
+    assert {h.mailbox for h in health} == {mailbox_name(cfg)}
+    assert all(h.last_error for h in health)
     assert "refused the login" in caplog.text and "cannot connect" in caplog.text
     assert SECRET not in caplog.text
     assert SECRET.encode() not in _store_bytes(db)

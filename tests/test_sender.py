@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import MODEL
+from tests.support import MODEL
 from triage.config import config_from_dict
 from triage.mail.parse import parse_message
 from triage.records import Order, RawMessage
@@ -184,7 +184,7 @@ def test_unverified_sender_reaches_the_queue_with_no_order_and_no_draft(model: I
     store = Store(tmp_path / "t.db")
     try:
         store.save_batch([(stored_ref(r, t), t) for r, t in zip(raws, (good, bad), strict=True)], None)
-        flagged = [row for row in store.queue() if "sender_unverified" in (row.get("flags") or [])]
-        assert [row["from_addr"] for row in flagged] == [""]
+        flagged = [row for row in store.queue() if "sender_unverified" in (row.flags or ())]
+        assert [row.from_addr for row in flagged] == [""]
     finally:
         store.close()
