@@ -8,12 +8,17 @@ import sys
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from triage.config import Config, load_config
 from triage.errors import TriageError, UsageError
+
+if TYPE_CHECKING:  # imported lazily at run time, so `redact` never loads the model and `queue` starts fast
+    from triage.run.pipeline import Pipeline
+    from triage.store import Store
+    from triage.understand.classify import IntentModel
 
 log = logging.getLogger("triage")
 
@@ -40,18 +45,18 @@ class App:
         return datetime.now(UTC)
 
     @cached_property
-    def store(self):  # type: ignore[no-untyped-def]
+    def store(self) -> Store:
         from triage.store import Store
 
         return Store(self.cfg.resolve(self.cfg.store.path))
 
     @cached_property
-    def model(self):  # type: ignore[no-untyped-def]
+    def model(self) -> IntentModel:
         from triage.understand.classify import IntentModel
 
         return IntentModel.load(self.cfg.resolve(self.cfg.model.path))
 
-    def pipeline(self, store: Any | None = None):  # type: ignore[no-untyped-def]
+    def pipeline(self, store: Store | None = None) -> Pipeline:
         from triage.run.pipeline import OrderBook, Pipeline
 
         window = self.cfg.orders.duplicate_window_minutes

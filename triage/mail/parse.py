@@ -110,7 +110,8 @@ class _Message(EmailMessage):
 
     def get(self, name: str, failobj: Any = None) -> Any:
         key = name.lower()
-        for item in self._headers:
+        # email.message keeps its (name, value) pairs in `_headers`; the typeshed stub does not declare it.
+        for item in self._headers:  # type: ignore[attr-defined]
             if item[0].lower() == key:
                 hit = self._parsed.get(key)
                 if hit is not None and hit[0] is item and hit[1] is self.policy:

@@ -171,8 +171,8 @@ class EvalReport:
                 "so only its FP column counts)"
             )
         lines.append(f"flagged low-confidence by the model: {self.low_confidence} of {self.n}")
-        for s in (m, b):
-            lines += ["", f"Primary label, gold (rows) vs predicted (columns): {s.name}", _table(s.confusion)]
+        for system in (m, b):
+            lines += ["", f"Primary label, gold (rows) vs predicted (columns): {system.name}", _table(system.confusion)]
         return "\n".join(lines)
 
 

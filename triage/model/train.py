@@ -23,6 +23,7 @@ from triage.understand.classify import (
     INTENTS,
     PIPE_NAME,
     THRESHOLDS_FILE,
+    _textcat,
     decide,
     model_text,
     passes,
@@ -116,7 +117,7 @@ def train(
         for r in train_rows
     ]
     dev_texts = [str(model_text(r.subject, r.body)) for r in dev_rows]
-    textcat = nlp.get_pipe(PIPE_NAME)
+    textcat = _textcat(nlp)
     nlp.initialize(lambda: examples, sgd=optimizer)
     if set(textcat.labels) != set(INTENT_LABELS):
         raise ModelError(f"training data must use all labels {list(INTENT_LABELS)}, found {sorted(textcat.labels)}")
@@ -194,7 +195,7 @@ def train(
         "best_epoch": best_epoch,
         "epochs": n_epochs,
         "thresholds": thresholds,
-        "dev_macro_f1": info["training"]["dev_macro_f1"],
+        "dev_macro_f1": round(dev_scores.macro_f1, 4),
         "train_rows": len(train_rows),
         "dev_rows": len(dev_rows),
     }

@@ -107,7 +107,7 @@ def redact(text: str) -> Redaction:
     """
     if not text:
         return Redaction(text, ())
-    scan, card_context = text, []
+    scan, card_context = text, list[tuple[int, int]]()
     if "[" in text:
         scan, card_context = mask_markers(text)
     findings: list[Finding] = []

@@ -137,8 +137,8 @@ def _card_word_adjacent(text: str, start: int, end: int) -> bool:
         before = m
     if before is not None and _words_then_nothing(text[before.end() : start]):
         return True
-    m = CARD_WORD_RE.search(text, end, min(len(text), end + 32))
-    return m is not None and _words_then_nothing(text[end : m.start()])
+    after = CARD_WORD_RE.search(text, end, min(len(text), end + 32))
+    return after is not None and _words_then_nothing(text[end : after.start()])
 
 
 def _card_word_near(text: str, start: int, end: int) -> bool:

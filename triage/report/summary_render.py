@@ -10,6 +10,7 @@ the templates only lay them out.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -118,16 +119,23 @@ def _change(f: Figure) -> dict[str, str]:
     return {"symbol": symbol, "word": word, "colour": COLOURS[f.verdict or "neutral"], "verdict": f.verdict}
 
 
+def _intent_count(intent: str) -> Callable[[DayFigures], float | None]:
+    def value(day: DayFigures) -> float | None:
+        return day.by_intent.get(intent, 0)
+
+    return value
+
+
 def context(s: Summary) -> dict[str, Any]:
     """Everything the templates print, already formatted."""
     today = s.today
-    avg_intent = {i: s.average(lambda d, i=i: d.by_intent.get(i, 0)) for i in INTENT_LABELS}
+    avg_intent = {i: s.average(_intent_count(i)) for i in INTENT_LABELS}
     largest_intent = max([today.by_intent.get(i, 0) for i in INTENT_LABELS] + [v or 0 for v in avg_intent.values()])
     intents = [
         {
             "name": INTENT_NAMES[i],
             "value": today.by_intent.get(i, 0),
-            "average": count(round(avg_intent[i], 1)) if avg_intent[i] is not None else "-",
+            "average": count(round(avg, 1)) if (avg := avg_intent[i]) is not None else "-",
             "px": px(today.by_intent.get(i, 0), largest_intent),
             "avg_px": px(avg_intent[i] or 0, largest_intent),
             "bar": ascii_bar(today.by_intent.get(i, 0), largest_intent),

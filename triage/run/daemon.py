@@ -55,7 +55,7 @@ def run_daemon(
     name: str,
     store: Store,
     pipeline: Pipeline,
-    poll_seconds: float,
+    poll_seconds: int,
     reconnect_max_seconds: float = 300.0,
     scheduler: schedule.Scheduler | None = None,
     should_stop: Callable[[], bool] = lambda: False,

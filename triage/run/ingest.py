@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from triage.records import Checkpoint, RawMessage, StoredRef, Triaged
 from triage.run.pipeline import Pipeline, stored_ref
@@ -26,7 +27,7 @@ class IngestStats:
     skipped_duplicates: int = 0
 
 
-def _progress(show: bool, total: int | None):  # type: ignore[no-untyped-def]
+def _progress(show: bool, total: int | None) -> Any:
     if not show:
         return None
     from tqdm import tqdm

@@ -170,7 +170,7 @@ class Pipeline:
         urgency = rank(intent, match, received, now, p.redactions, follow_ups, s.orders, s.rank)
         missing = missing_details(intent.intents, extraction, match, s.required)
         twin = self.orders.twins.get(match.order.number) if match.order else None
-        if twin is not None and "duplicate" not in intent.intents:
+        if twin is not None and match.order is not None and "duplicate" not in intent.intents:
             # The customer did not say so, but the orders do: same items, placed minutes apart.
             flags.append("likely_duplicate")
             reason = f"order #{match.order.number} looks like a duplicate of #{twin} (same customer and items)"

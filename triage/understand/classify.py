@@ -21,6 +21,7 @@ from triage.understand.wordtrie import trie_pattern
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import TextCategorizer
 
 INTENTS: tuple[str, ...] = tuple(label for label in INTENT_LABELS if label != "other")
 PIPE_NAME = "textcat_multilabel"
@@ -139,6 +140,16 @@ def decide(scores: Mapping[str, float], thresholds: Mapping[str, float], review:
     )
 
 
+def _textcat(nlp: Language) -> TextCategorizer:
+    """The pipeline's text classifier, typed (spaCy's `get_pipe` returns a bare callable)."""
+    from spacy.pipeline import TextCategorizer
+
+    pipe = nlp.get_pipe(PIPE_NAME)
+    if not isinstance(pipe, TextCategorizer):
+        raise ModelError(f"pipe {PIPE_NAME!r} is not a text classifier")
+    return pipe
+
+
 @dataclass
 class IntentModel:
     """A loaded intent pipeline plus its dev-chosen thresholds. Load once per process, pass it in."""
@@ -165,7 +176,7 @@ class IntentModel:
             info = json.loads((path / THRESHOLDS_FILE).read_text(encoding="utf-8"))
             thresholds = {label: float(info["labels"][label]) for label in INTENTS}
             review = float(info.get("review", DEFAULT_REVIEW_THRESHOLD))
-            labels = set(nlp.get_pipe(PIPE_NAME).labels)
+            labels = set(_textcat(nlp).labels)
         except Exception as exc:  # any failure here means the files on disk are unusable
             raise ModelError(f"intent model at {path} is broken ({type(exc).__name__}: {exc}): {fix}") from exc
         if labels != set(INTENT_LABELS):
@@ -177,7 +188,7 @@ class IntentModel:
     @property
     def labels(self) -> tuple[str, ...]:
         """The labels this model was trained on: the intent names a config may refer to."""
-        return tuple(self.nlp.get_pipe(PIPE_NAME).labels)
+        return tuple(_textcat(self.nlp).labels)
 
     def scores(self, texts: Sequence[str], batch_size: int = 256) -> list[dict[str, float]]:
         """Raw per-label scores; texts are normalised with model_text (idempotent) first, unless

@@ -202,9 +202,9 @@ def find_name(msg: ParsedMessage) -> str | None:
             return name
     lines = msg.new_text.splitlines()
     for i in range(len(lines) - 1, -1, -1):
-        m = SIGNOFF.match(lines[i])
-        if m:
-            tail = [m.group(1)] + [ln for ln in lines[i + 1 : i + 3] if ln.strip()]
+        signoff = SIGNOFF.match(lines[i])
+        if signoff:
+            tail = [signoff.group(1)] + [ln for ln in lines[i + 1 : i + 3] if ln.strip()]
             for cand in tail:
                 name = _as_name(cand)
                 if name:

@@ -116,11 +116,11 @@ def _resolve(kind: str, m: re.Match[str], sentence: str, today: date) -> str | N
         day = _safe_date(y, mo, d, today, given)
         return day.isoformat() if day else None
     if kind in ("md", "dm"):
-        month, d = (m[1], m[2]) if kind == "md" else (m[2], m[1])
+        month, d_text = (m[1], m[2]) if kind == "md" else (m[2], m[1])
         if month == "may" and not re.search(r"\bMay\b", sentence[m.start() : m.end()]):
             return None  # "I may 2 …" is a verb
         y, given = _year(m[3], today)
-        day = _safe_date(y, _MONTHS[month], int(d), today, given)
+        day = _safe_date(y, _MONTHS[month], int(d_text), today, given)
         return day.isoformat() if day else None
     if kind == "before_yesterday":
         return (today - timedelta(days=2)).isoformat()
