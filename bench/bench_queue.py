@@ -6,7 +6,7 @@ The store is built by running the real pipeline over a few hundred corpus messag
 copies of the results (each under its own UID and thread) through Store.save_batch until 10,000
 items are open. Cold start is measured against `python -c "pass"` (the interpreter) and
 `python -c "import triage.cli"` (the CLI's own imports); the in-process render (Store.queue +
-render.queue_table) against a bare sqlite3 execution of the very SELECT Store.queue runs.
+report.terminal.queue_table) against a bare sqlite3 execution of the very SELECT Store.queue runs.
 Targets: cold start < 1.5 s (issue 8), render < 1 s (issue 5).
 """
 
@@ -188,7 +188,7 @@ def _measure(quick: bool, tmp: Path) -> dict[str, Any]:
             "bare sqlite3 SELECT of the same rows",
             ratio=render_cpu / select_cpu,
             target=f"< {TARGET_RENDER_S:g} s",
-            note=f"Store.queue + render.queue_table, CPU time, {core}, best of {repeat}; wall {render_wall:.3f} s;"
+            note=f"Store.queue + report.terminal.queue_table, CPU time, {core}, best of {repeat}; wall {render_wall:.3f} s;"
             f" {lines:,} lines; store built in {build_s:.1f} s",
         ),
     ]
