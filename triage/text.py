@@ -31,7 +31,8 @@ class _FoldTable(dict[int, str]):
         if len(low) != 1:
             folded = ch
         else:
-            base = _strip_accents(low)
+            # Compatibility forms may decompose to an upper-case letter ("𝑨" -> "A"): lower it again.
+            base = _strip_accents(low).lower()
             folded = base if len(base) == 1 else low
         if len(self) < 65536:  # bounded, whatever text arrives
             self[code] = folded
