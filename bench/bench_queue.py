@@ -188,8 +188,8 @@ def _measure(quick: bool, tmp: Path) -> dict[str, Any]:
             "bare sqlite3 SELECT of the same rows",
             ratio=render_cpu / select_cpu,
             target=f"< {TARGET_RENDER_S:g} s",
-            note=f"Store.queue + report.terminal.queue_table, CPU time, {core}, best of {repeat}; wall {render_wall:.3f} s;"
-            f" {lines:,} lines; store built in {build_s:.1f} s",
+            note=f"Store.queue + report.terminal.queue_table, CPU time, {core}, best of {repeat};"
+            f" wall {render_wall:.3f} s; {lines:,} lines; store built in {build_s:.1f} s",
         ),
     ]
     profiles: dict[str, str] = {}
