@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from triage.orders.match import index_orders, match_order, near_numbers
+from triage.orders.match import confirm_candidates, index_orders, match_order, near_numbers
 from triage.records import Extraction, Order
 
 NOW = datetime(2024, 11, 6, 15, 0, tzinfo=UTC)
@@ -98,3 +98,50 @@ def test_recent_days_is_respected():
 )
 def test_near_numbers(typed, own, expected):
     assert bool(near_numbers([typed], [_order(own, "x@example.com")])) is expected
+
+
+def run_bare(candidates, sender, numbers=(), emails=()):
+    extraction = Extraction(order_numbers=tuple(numbers), candidate_numbers=tuple(candidates), emails=tuple(emails))
+    m = match_order(extraction, sender, BY_NUMBER, BY_EMAIL, NOW)
+    return m.how, (m.order.number if m.order else None), m.candidates
+
+
+@pytest.mark.parametrize(
+    ("candidates", "sender", "numbers", "emails", "expected"),
+    [
+        # the book knows the bare number for this sender: it is their order
+        (["1042"], "jane@example.com", (), (), ("number", "1042", ("1042",))),
+        (["1050", "1051"], "lee@example.com", (), (), ("number", "1050", ("1050", "1051"))),
+        # known for the checkout address the customer gave in the body
+        (["1047"], "kim.private@example.org", (), ("kim@example.com",), ("number", "1047", ("1047",))),
+        # of two bare numbers only the one the book holds for the sender counts
+        (["5555", "1062"], "max@example.com", (), (), ("number", "1062", ("1062",))),
+        # a closed or old order of theirs is still theirs
+        (["1061"], "max@example.com", (), (), ("number", "1061", ("1061",))),
+        # someone else's order: a bare number is not enough, and the email guess is not taken either
+        (["1047"], "jane@example.com", (), (), ("none", None, ("1042",))),
+        # unknown number: no typo match onto their order ("1043" is one key from 1042), no email guess
+        (["1043"], "jane@example.com", (), (), ("none", None, ("1042",))),
+        (["9999"], "lee@example.com", (), (), ("none", None, ("1051", "1050"))),
+        (["9999"], "nobody@example.com", (), (), ("none", None, ())),
+        # a named number keeps its meaning; an unconfirmed candidate beside it changes nothing
+        (["9999"], "kim@example.com", ["10047"], (), ("near_number", "1047", ("1047",))),
+        (["9999"], "other@example.com", ["1047"], (), ("number", "1047", ("1047",))),
+        # a confirmed candidate joins the named numbers
+        (["1051"], "lee@example.com", ["1050"], (), ("number", "1050", ("1050", "1051"))),
+    ],
+)
+def test_match_prefers_confirmed_bare_numbers_and_never_guesses_from_candidates(
+    candidates, sender, numbers, emails, expected
+):
+    assert run_bare(candidates, sender, numbers, emails) == expected
+
+
+def test_confirm_candidates_moves_only_the_senders_known_numbers():
+    extraction = Extraction(order_numbers=("1050",), candidate_numbers=("1051", "1047", "9999"))
+    confirmed = confirm_candidates(extraction, "Lee@Example.com", BY_NUMBER)
+    assert confirmed.order_numbers == ("1050", "1051")
+    assert confirmed.candidate_numbers == ("1047", "9999")
+    assert confirm_candidates(confirmed, "lee@example.com", BY_NUMBER) == confirmed
+    untouched = Extraction(candidate_numbers=("1047",))
+    assert confirm_candidates(untouched, "jane@example.com", BY_NUMBER) is untouched

@@ -74,7 +74,7 @@ _AFTER_UNIT = re.compile(
 # A capitalised word after the number on the same line names a place ("10115 Berlin", "75001 Paris"),
 # unless it is a courtesy, a sign-off or "I" starting the next thought.
 _AFTER_PLACE = re.compile(
-    r"[ \t]+(?=[^\W\d_a-z])(?!(?:I|Thanks?|Thank|Thx|Danke|Gracias|Merci|Please|Bitte|Por"
+    r"[ \t]+(?=[^\W\d_])(?!(?:I|Thanks?|Thank|Thx|Danke|Gracias|Merci|Please|Bitte|Por"
     r"|Cheers|Regards|Best|Saludos|Cordialement|Gr\w*e|Gruss|Lg|Vg|Mfg|Ty|Asap)\b)"
 )
 _BEFORE_MONTH = re.compile(rf"(?:{_MONTH})\.?\s*$")
@@ -123,7 +123,8 @@ def _is_year(token: str, before: str) -> bool:
 
 def _looks_like_something_else(token: str, masked: str, folded: str, start: int, end: int) -> bool:
     """A price, a measure, a time, a date, a year, a place's postal code or part of a digit group."""
-    if _AFTER_UNIT.match(folded, end) or _AFTER_PLACE.match(masked, end) or _GROUP_AFTER.match(masked, end):
+    place = _AFTER_PLACE.match(masked, end)
+    if _AFTER_UNIT.match(folded, end) or _GROUP_AFTER.match(masked, end) or (place and masked[place.end()].isupper()):
         return True
     before = folded[max(0, start - 20) : start]
     if _GROUP_BEFORE.search(before) or _is_year(token, before):
