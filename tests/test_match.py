@@ -1,11 +1,16 @@
-"""Order matching: exact, near-number typo within the customer's orders, email-inferred, ambiguous, none."""
+"""Order matching: exact, near-number typo, email-inferred, ambiguous, none; bare candidate numbers."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
+from tests.support import MODEL, ROOT
+from tests.support.cli import TriageCli
 from triage.orders.match import confirm_candidates, index_orders, match_order, near_numbers
 from triage.records import Extraction, Order
 
@@ -145,3 +150,68 @@ def test_confirm_candidates_moves_only_the_senders_known_numbers():
     assert confirm_candidates(confirmed, "lee@example.com", BY_NUMBER) == confirmed
     untouched = Extraction(candidate_numbers=("1047",))
     assert confirm_candidates(untouched, "jane@example.com", BY_NUMBER) is untouched
+
+
+# ---------------------------------------------------------------- through the whole pipeline
+
+
+def _demo_style_orders(tmp: Path) -> Path:
+    """The demo's Shopify export with Tom Brennan's order renumbered #2291 and a second open order #2292
+    of his beside it, so his address alone cannot tell which order a message is about."""
+    rows = (ROOT / "demo" / "orders.csv").read_text().splitlines()
+    tom = [i for i, row in enumerate(rows) if row.startswith("#1071,")]
+    assert len(tom) == 1
+    rows[tom[0]] = rows[tom[0]].replace("#1071,", "#2291,", 1)
+    second = rows[tom[0]].replace("#2291,", "#2292,", 1).replace("Duvet Cover", "Pillowcase Pair")
+    path = tmp / "orders.csv"
+    path.write_text("\n".join([*rows, second]) + "\n")
+    return path
+
+
+def _mail(tmp: Path, name: str, body: str, sender: str) -> Path:
+    m = EmailMessage()
+    m["From"] = sender
+    m["To"] = "support@juniper-oak.example.com"
+    m["Subject"] = "quick one"
+    m["Message-ID"] = f"<{name}@example.net>"
+    m["Date"] = "Sat, 21 Nov 2026 09:00:00 +0100"
+    m.set_content(body)
+    path = tmp / f"{name}.eml"
+    path.write_bytes(bytes(m))
+    return path
+
+
+def test_bare_number_through_inspect_gets_the_right_order_and_stage(tmp_path: Path, triage_cli: TriageCli) -> None:
+    cfg = tmp_path / "inbox.toml"
+    cfg.write_text(
+        '[shop]\nsupport_address = "support@juniper-oak.example.com"\ntimezone = "Europe/Berlin"\n'
+        'now = "2026-11-21T09:30:00+01:00"\n'
+        f'[store]\npath = "{tmp_path / "t.db"}"\n[model]\npath = "{MODEL}"\n'
+    )
+    imported = triage_cli("--config", str(cfg), "import-orders", str(_demo_style_orders(tmp_path)))
+    assert imported.returncode == 0, imported.stderr
+    tom = "Tom Brennan <tom.brennan@example.net>"
+    files = [
+        _mail(tmp_path, "bare", "can u cancel 2291?\nTom", tom),
+        _mail(tmp_path, "stranger", "can u cancel 2291?\nSam", "Sam Doe <sam.doe@example.com>"),
+        _mail(tmp_path, "unknown", "can u cancel 2299?\nTom", tom),
+        _mail(tmp_path, "phone", "can u cancel my order? call me on +49 171 2291 000\nTom", tom),
+    ]
+    result = triage_cli("--config", str(cfg), "inspect", *map(str, files), "--json")
+    assert result.returncode == 0, result.stderr
+    bare, stranger, unknown, phone = (json.loads(line) for line in result.stdout.splitlines())
+
+    assert bare["intents"][0] == "cancel"
+    assert bare["order_numbers"] == ["2291"] and bare["order_number_candidates"] == []
+    assert bare["order"]["number"] == "2291" and bare["order"]["stage"] == "unfulfilled"
+    assert bare["order"]["match"] == "number"
+    assert "order_number" not in bare["missing"]
+    # Tom's order, written by someone else: stays a candidate, no order, the draft asks.
+    assert stranger["order_numbers"] == [] and stranger["order_number_candidates"] == ["2291"]
+    assert stranger["order"] is None and "order_number" in stranger["missing"]
+    # A number the book does not hold: no order and no stage, not one of Tom's guessed.
+    assert unknown["order_number_candidates"] == ["2299"]
+    assert unknown["order"] is None and "order_number" in unknown["missing"]
+    # Digits of a phone number are no candidate at all; two open orders leave it ambiguous.
+    assert phone["order_numbers"] == [] and phone["order_number_candidates"] == []
+    assert phone["order"] is None
