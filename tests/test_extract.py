@@ -628,6 +628,9 @@ def test_bare_numbers_after_a_request_are_candidates(text: str, expected: list[s
         "modifier l'adresse : 12 rue de Rivoli, 75001 Paris",
         "change the delivery address, zip 90210",
         "Bitte die Lieferadresse ändern, PLZ 80331",
+        "please change the address to 12 Oak St, Springfield, IL 62704",
+        "Bitte ändern Sie die Adresse auf Gartenweg 12, 2291 Neustadt",
+        "cambiar la dirección a: calle Sol 14, piso 3, 2291",
         # prices
         "please refund 12,99 €",
         "refund the 129 € please",

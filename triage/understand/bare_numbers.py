@@ -81,6 +81,13 @@ _BEFORE_MONTH = re.compile(rf"(?:{_MONTH})\.?\s*$")
 # Another digit group on either side (phones, IBAN and card groups), or a currency before (a price).
 _GROUP_BEFORE = re.compile(r"(?:\d[ \t\-]|[€$£][ \t]?|\b(?:eur|usd|gbp|chf)[ \t]?)$")
 _GROUP_AFTER = re.compile(r"[ \t\-]\d")
+# A new address being given: what follows in the sentence is street, house and postal numbers
+# ("change the address to 12 Oak St, Springfield, IL 62704"), and "IL 62704" is a state's postal code.
+_ADDRESS_GIVEN = re.compile(
+    r"\b(?:address|adresse|lieferadresse|anschrift|direccion|domicilio)\b[^.!?\n]{0,12}?"
+    r"(?:\b(?:to|is|nach|auf|lautet|ist|a|es|est|por|pour)\b|:)"
+)
+_STATE_BEFORE = re.compile(r",[ \t]*[A-Z]{2}[ \t]$")
 # A lowercase word after the number must be one a request goes on with ("cancel 2291 please",
 # "2291 because …", "anular 2291 por favor"); any other word makes it a count of things ("300 shirts").
 _FOLLOW = wordset(
@@ -121,8 +128,13 @@ def _is_year(token: str, before: str) -> bool:
     )
 
 
-def _looks_like_something_else(token: str, masked: str, folded: str, start: int, end: int) -> bool:
-    """A price, a measure, a time, a date, a year, a place's postal code or part of a digit group."""
+def _looks_like_something_else(token: str, masked: str, folded: str, begin: int, start: int, end: int) -> bool:
+    """A price, a measure, a time, a date, a year, part of an address or of a digit group.
+
+    `begin` is where the number's sentence starts.
+    """
+    if _ADDRESS_GIVEN.search(folded, begin, start) or _STATE_BEFORE.search(masked[max(0, start - 8) : start]):
+        return True
     place = _AFTER_PLACE.match(masked, end)
     if _AFTER_UNIT.match(folded, end) or _GROUP_AFTER.match(masked, end) or (place and masked[place.end()].isupper()):
         return True
@@ -164,7 +176,7 @@ def find_bare_numbers(
             number = _shape(token, patterns)
             if number is None or number in skip or number in out or _quoted_line(masked, m.start()):
                 continue
-            if _looks_like_something_else(token, masked, folded, m.start(), m.end()):
+            if _looks_like_something_else(token, masked, folded, begin, m.start(), m.end()):
                 continue
             before = [c for c in cues if c[1] <= m.start()]
             if before:
