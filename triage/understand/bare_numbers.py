@@ -13,11 +13,14 @@ sender's orders; extraction never has to guess.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from triage.settings import DEFAULT_ORDER_PATTERNS
 from triage.text import SENTENCES, TextForms, forms, wordset
 
+_DIGITS = re.compile(r"\d+")
+_PARAGRAPH = re.compile(r"\n\s*\n")
 # A run of digits standing alone: not glued to letters, "#", other digits or a decimal/date separator.
 _NUMBER = re.compile(r"(?<![\w#@])(?<![\d][.,:/\-])(?<![€$£+])\d++(?![\w@]|[.,:/\-]\d)")
 
@@ -169,23 +172,28 @@ def find_bare_numbers(
     masked, folded = view.masked, view.masked_folded
     out: list[str] = []
     skip = set(known)
-    for begin, end in _sentences(folded):
-        cues = [(m.start(), m.end(), m.group(1) is None) for m in _CUE.finditer(folded, begin, end)]
-        for m in _NUMBER.finditer(masked, begin, end):
-            token = m.group(0)
-            number = _shape(token, patterns)
-            if number is None or number in skip or number in out or _quoted_line(masked, m.start()):
+    spans: list[tuple[int, int]] = []  # sentences and their cues are read only once a number has the shape
+    cues: dict[int, list[tuple[int, bool]]] = {}
+    for digits in _DIGITS.finditer(masked):
+        m = _NUMBER.match(masked, digits.start())
+        if m is None or m.end() != digits.end():
+            continue
+        token = m.group(0)
+        number = _shape(token, patterns)
+        if number is None or number in skip or number in out or _quoted_line(masked, m.start()):
+            continue
+        spans = spans or list(_sentences(folded))
+        begin, end = spans[bisect_right([b for b, _ in spans], m.start()) - 1]
+        if _looks_like_something_else(token, masked, folded, begin, m.start(), m.end()):
+            continue
+        if begin not in cues:
+            cues[begin] = [(c.end(), c.group(1) is None) for c in _CUE.finditer(folded, begin, end)]
+        before = [c for c in cues[begin] if c[0] <= m.start()]
+        if before:
+            cue_end, is_request = before[-1]
+            if not is_request or m.start() - cue_end > _REACH or _PARAGRAPH.search(folded, cue_end, m.start()):
                 continue
-            if _looks_like_something_else(token, masked, folded, begin, m.start(), m.end()):
-                continue
-            before = [c for c in cues if c[1] <= m.start()]
-            if before:
-                _, cue_end, is_request = before[-1]
-                if not is_request or m.start() - cue_end > _REACH:
-                    continue
-                if re.search(r"[\n]\s*[\n]", folded[cue_end : m.start()]):
-                    continue
-            elif not _VERB_AFTER.match(folded, m.end()):
-                continue
-            out.append(number)
+        elif not _VERB_AFTER.match(folded, m.end()):
+            continue
+        out.append(number)
     return out
