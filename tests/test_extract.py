@@ -692,3 +692,18 @@ def test_extract_keeps_named_numbers_and_bare_candidates_apart() -> None:
     ex = extract(msg, ("cancel",), ExtractSettings(), NOW)
     assert ex.order_numbers == ("1042",)
     assert ex.candidate_numbers == ("5120", "2291")
+
+
+@pytest.mark.parametrize(
+    ("text", "keep"),
+    [
+        ("I ordered it twice, 5120 and 5121. Please cancel 5121.", "5120"),
+        ("Ich habe doppelt bestellt, 5120 und 5121. Bitte 5120 stornieren.", "5121"),
+        ("Hice el pedido dos veces, 5120 y 5121; quiero quedarme con 5121.", "5121"),
+        ("J'ai commandé deux fois, 5120 et 5121. Je veux garder la première.", "5120"),
+    ],
+)
+def test_which_duplicate_to_keep_among_bare_numbers(text: str, keep: str) -> None:
+    ex = extract(message(text), ("duplicate",), ExtractSettings(), NOW)
+    assert ex.candidate_numbers == ("5120", "5121")
+    assert ex.keep_order == keep

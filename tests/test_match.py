@@ -196,10 +196,11 @@ def test_bare_number_through_inspect_gets_the_right_order_and_stage(tmp_path: Pa
         _mail(tmp_path, "stranger", "can u cancel 2291?\nSam", "Sam Doe <sam.doe@example.com>"),
         _mail(tmp_path, "unknown", "can u cancel 2299?\nTom", tom),
         _mail(tmp_path, "phone", "can u cancel my order? call me on +49 171 2291 000\nTom", tom),
+        _mail(tmp_path, "twice", "I ordered it twice, 2291 and 2292. Please cancel 2292.\nTom", tom),
     ]
     result = triage_cli("--config", str(cfg), "inspect", *map(str, files), "--json")
     assert result.returncode == 0, result.stderr
-    bare, stranger, unknown, phone = (json.loads(line) for line in result.stdout.splitlines())
+    bare, stranger, unknown, phone, twice = (json.loads(line) for line in result.stdout.splitlines())
 
     assert bare["intents"][0] == "cancel"
     assert bare["order_numbers"] == ["2291"] and bare["order_number_candidates"] == []
@@ -215,3 +216,7 @@ def test_bare_number_through_inspect_gets_the_right_order_and_stage(tmp_path: Pa
     # Digits of a phone number are no candidate at all; two open orders leave it ambiguous.
     assert phone["order_numbers"] == [] and phone["order_number_candidates"] == []
     assert phone["order"] is None
+    # Both of a list are his: both become order numbers, and the first still open is the match.
+    assert twice["order_numbers"] == ["2291", "2292"] and twice["order_number_candidates"] == []
+    assert twice["order"]["number"] == "2291" and twice["order"]["stage"] == "unfulfilled"
+    assert "order_numbers" not in twice["missing"] and "order_number" not in twice["missing"]

@@ -372,7 +372,9 @@ def extract(msg: ParsedMessage, intents: Sequence[str], settings: ExtractSetting
         country=find_country(text, address),
         order_time=find_order_time(both, now),
         address=address,
-        keep_order=find_keep_order(text, numbers, settings.order_patterns) if "duplicate" in intents else None,
+        keep_order=find_keep_order(text, [*numbers, *candidates], settings.order_patterns)
+        if "duplicate" in intents
+        else None,
         reason=find_reason(text) if {"cancel", "refund"} & set(intents) else None,
     )
 
