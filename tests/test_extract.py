@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from triage import text as text_module
+from triage.mail.parse import parse_message
 from triage.records import Extraction, Order, OrderMatch, ParsedMessage
+from triage.redact import redact_message
 from triage.settings import DEFAULT_ORDER_PATTERNS, DEFAULT_REQUIRED, ExtractSettings
 from triage.text import TextForms
 from triage.understand.bare_numbers import find_bare_numbers
@@ -707,3 +709,17 @@ def test_which_duplicate_to_keep_among_bare_numbers(text: str, keep: str) -> Non
     ex = extract(message(text), ("duplicate",), ExtractSettings(), NOW)
     assert ex.candidate_numbers == ("5120", "5121")
     assert ex.keep_order == keep
+
+
+def test_bare_numbers_read_the_redacted_new_text_only() -> None:
+    """Card and IBAN digits are behind markers by now, and the quoted history is not new text."""
+    raw = (
+        b"From: Jo <jo@example.com>\r\nTo: support@shop.example.com\r\nSubject: Re: your order\r\n"
+        b"Message-ID: <q1@example.com>\r\n\r\n"
+        b"please cancel 2291, and refund to card 4111 1111 1111 1111 or IBAN DE89 3704 0044 0532 0130 00\r\n\r\n"
+        b"On Mon, 2 Nov 2026, Shop <support@shop.example.com> wrote:\r\n> can we cancel 4410 for you?\r\n"
+    )
+    parsed, counts = redact_message(parse_message(raw))
+    assert counts.get("card_number") == 1 and counts.get("iban") == 1
+    ex = extract(parsed, ("cancel", "refund"), ExtractSettings(), NOW)
+    assert ex.candidate_numbers == ("2291",)
