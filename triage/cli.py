@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from triage.config import Config, load_config
+from triage.config import Config, demo_config, find_config, load_config
 from triage.errors import TriageError, UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time, so `redact` never loads the model and `queue` starts fast
@@ -26,13 +26,15 @@ log = logging.getLogger("triage")
 class App:
     """What a command needs, built lazily so `redact` never loads the model and `queue` starts fast."""
 
-    def __init__(self, config_path: str, now: str | None) -> None:
+    def __init__(self, config_path: str | None, now: str | None, cfg: Config | None = None) -> None:
         self.config_path = config_path
         self._now = now
+        if cfg is not None:  # a config built in code (the demo): no file is looked up
+            self.__dict__["cfg"] = cfg
 
     @cached_property
     def cfg(self) -> Config:
-        return load_config(self.config_path)
+        return load_config(find_config(self.config_path))
 
     def now(self) -> datetime:
         pinned = self._now or self.cfg.shop.now
@@ -54,7 +56,7 @@ class App:
     def model(self) -> IntentModel:
         from triage.understand.classify import IntentModel
 
-        return IntentModel.load(self.cfg.resolve(self.cfg.model.path))
+        return IntentModel.load(self.cfg.require_model())
 
     def pipeline(self, store: Store | None = None) -> Pipeline:
         from triage.run.pipeline import OrderBook, Pipeline
@@ -83,7 +85,13 @@ def _setup_logging(debug: bool, verbose: bool) -> None:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", default="inbox.toml", show_default=True, help="Path to inbox.toml.")
+@click.version_option(package_name="triage", prog_name="triage", message="%(prog)s %(version)s")
+@click.option(
+    "--config",
+    "config_path",
+    default=None,
+    help="Path to inbox.toml (default: $TRIAGE_CONFIG, else ./inbox.toml, else ~/.config/triage/inbox.toml).",
+)
 @click.option("--now", default=None, help="Evaluate ages and deadlines as of this ISO 8601 time.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
@@ -91,14 +99,15 @@ def _setup_logging(debug: bool, verbose: bool) -> None:
 def cli(ctx: click.Context, config_path: str, now: str | None, debug: bool, verbose: bool) -> None:
     """Triage a shop's support inbox: classify, redact, rank by fulfillment stage, queue.
 
-    With no command: run the main job once on the configured inbox (the bundled
-    demo by default) and print the queue.
+    Start with `triage demo` (the bundled demo inbox, no setup), then `triage init`
+    and `triage check` for your own mailbox; `triage once` and `triage run` do the work.
     """
     _setup_logging(debug, verbose)
     ctx.obj = App(config_path, now)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(once)
-        ctx.invoke(queue)
+        # Like git and gh: no command prints help and acts on nothing, so pointing triage at a real
+        # mailbox never triages (or writes drafts) by surprise.
+        click.echo(ctx.get_help())
 
 
 def _import_orders(app: App, file: Path) -> tuple[int, int]:
@@ -156,6 +165,33 @@ def once(app: App) -> None:
         + (f" ({stats.errors} could not be parsed; see the queue)" if stats.errors else ""),
         err=True,
     )
+
+
+@cli.command()
+@click.option(
+    "--store",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Keep the demo's store in this file (default: a temporary one, removed afterwards).",
+)
+@click.pass_context
+def demo(ctx: click.Context, store: Path | None) -> None:
+    """Triage the bundled demo inbox (47 e-mails, a Shopify orders export) and print the queue.
+
+    Needs no config file and no account: a first look at what triage does.
+    """
+    import tempfile
+
+    outer: App = ctx.ensure_object(App)
+    with tempfile.TemporaryDirectory(prefix="triage-demo-", ignore_cleanup_errors=True) as tmp:
+        db = store if store is not None else Path(tmp) / "demo.db"
+        app = App(None, outer._now, cfg=demo_config(db))
+        ctx.obj = app
+        ctx.invoke(once)
+        ctx.invoke(queue)
+        app.store.close()
+    kept = f"the store is {db}" if store is not None else "nothing was kept (--store FILE keeps the store)"
+    click.echo(f"This was the demo; {kept}. `triage init` writes your own inbox.toml.", err=True)
 
 
 @cli.command()
@@ -361,7 +397,7 @@ def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epoc
     from triage.model.train import train as train_model
 
     data_dir = data_dir or app.cfg.resolve("models/data")
-    out_dir = out_dir or app.cfg.resolve(app.cfg.model.path)
+    out_dir = out_dir or app.cfg.model_dir()
     report = train_model(data_dir, out_dir, seed=seed, epochs=epochs)
     click.echo(json.dumps(report, indent=1, default=str))
 
