@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +17,7 @@ from triage.config import Config, demo_config, find_config, load_config
 from triage.errors import TriageError, UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time, so `redact` never loads the model and `queue` starts fast
+    from triage.orders.csv_import import RowProblem
     from triage.run.pipeline import Pipeline
     from triage.store import Store
     from triage.understand.classify import IntentModel
@@ -114,9 +116,16 @@ def _import_orders(app: App, file: Path) -> tuple[int, int]:
     from triage.orders.csv_import import read_orders
 
     result = read_orders(file, app.cfg.stage_settings().orders)
-    for problem in result.problems:
-        click.echo(f"{file}:{problem.line}: {problem.message} (row skipped)", err=True)
-    return app.store.upsert_orders(result.orders), len(result.problems)
+    _print_row_problems(file, result.problems)
+    return app.store.upsert_orders(result.orders), sum(p.skipped for p in result.problems)
+
+
+def _print_row_problems(file: Path, problems: Sequence[RowProblem]) -> None:
+    """One line per problem, FILE:LINE first (as compilers do), saying whether the row was loaded."""
+    for problem in problems:
+        click.echo(
+            f"{file}:{problem.line}: {problem.message}" + (" (row skipped)" if problem.skipped else ""), err=True
+        )
 
 
 def _sync_drafts(app: App) -> None:
@@ -330,14 +339,16 @@ def import_orders(app: App, file: Path) -> None:
     from triage.orders.csv_import import read_orders
 
     result = read_orders(file, app.cfg.stage_settings().orders)
-    for problem in result.problems:
-        click.echo(f"{file}:{problem.line}: {problem.message} (row skipped)", err=True)
+    _print_row_problems(file, result.problems)
     count = app.store.upsert_orders(result.orders)
+    skipped = sum(p.skipped for p in result.problems)
+    warned = len(result.problems) - skipped
     click.echo(
         f"imported {count} order(s) from {file}"
-        + (f", {len(result.problems)} row(s) skipped" if result.problems else "")
+        + (f", {skipped} row(s) skipped" if skipped else "")
+        + (f", {warned} warning(s)" if warned else "")
     )
-    if not count and result.problems:
+    if not count and skipped:
         sys.exit(1)
 
 
