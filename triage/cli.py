@@ -204,6 +204,93 @@ def demo(ctx: click.Context, store: Path | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("inbox.toml"),
+    show_default=True,
+    help="Where to write it (never over an existing file).",
+)
+@click.option("--shop-name", help="The shop's name, as replies sign it.")
+@click.option("--support-address", help="The support address customers write to.")
+@click.option("--timezone", help="The shop's IANA time zone, e.g. Europe/Berlin.")
+@click.option("--source", type=click.Choice(["imap", "maildir", "mbox", "eml_dir"]), help="Where the mail is.")
+@click.option("--path", "source_path", help="For maildir/mbox/eml_dir: the folder or file.")
+@click.option("--imap-host", help="For imap: the server's name.")
+@click.option("--imap-username", help="For imap: the login.")
+@click.option(
+    "--password-env", default="TRIAGE_IMAP_PASSWORD", show_default=True, help="Variable holding the password."
+)
+@click.option("--orders-file", default="", help="A Shopify orders export to re-import when it changes.")
+def init(
+    output: Path,
+    shop_name: str | None,
+    support_address: str | None,
+    timezone: str | None,
+    source: str | None,
+    source_path: str | None,
+    imap_host: str | None,
+    imap_username: str | None,
+    password_env: str,
+    orders_file: str,
+) -> None:
+    """Write a commented starter inbox.toml: the few values from flags, or asked for on a terminal."""
+    from triage.config import config_from_dict, starter_config
+
+    if output.exists():
+        raise UsageError(f"{output} exists; triage init never overwrites a config (choose another --output)")
+    asking = sys.stdin.isatty()
+
+    def value(given: str | None, prompt: str, default: str, **kw: Any) -> str:
+        if given is not None:
+            return given
+        return str(click.prompt(prompt, default=default, **kw)) if asking else default
+
+    shop_name = value(shop_name, "Shop name", "Our shop")
+    support_address = value(support_address, "Support address", "support@example.com")
+    timezone = value(timezone, "Time zone (IANA)", "UTC")
+    source = value(source, "Mail source", "imap", type=click.Choice(["imap", "maildir", "mbox", "eml_dir"]))
+    if source == "imap":
+        imap_host = value(imap_host, "IMAP server", "imap.example.com")
+        imap_username = value(imap_username, "IMAP login", support_address)
+    else:
+        source_path = value(source_path, "Path of the Maildir, mbox or .eml folder", "Maildir")
+    text = starter_config(
+        shop_name=shop_name,
+        support_address=support_address,
+        timezone=timezone,
+        source=source,
+        path=source_path or "",
+        imap_host=imap_host or "",
+        imap_username=imap_username or "",
+        password_env=password_env,
+        orders_file=orders_file,
+    )
+    import tomllib
+
+    config_from_dict(tomllib.loads(text), name=str(output))  # a starter that fails its own check is a bug
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("x", encoding="utf-8") as fh:  # "x": refuse, even if the file appeared meanwhile
+        fh.write(text)
+    click.echo(f"wrote {output}; next: `triage --config {output} check`")
+
+
+@cli.command()
+@pass_app
+def check(app: App) -> None:
+    """Test the config against the world: server, TLS, login, folders, SMTP, orders, model, templates."""
+    from triage.run.check import render_checklist, run_checks
+
+    path = find_config(app.config_path)
+    click.echo(f"triage check: {path}")
+    checks = run_checks(path, load_model=lambda cfg: app.model)
+    click.echo(render_checklist(checks))
+    if not all(c.passed for c in checks):
+        sys.exit(1)
+
+
+@cli.command()
 @pass_app
 def run(app: App) -> None:
     """The daemon: IDLE/poll, triage and store until stopped (SIGTERM or Ctrl-C)."""

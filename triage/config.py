@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
 import re
 import tomllib
@@ -611,3 +612,73 @@ def demo_config(store: Path) -> Config:
     """The bundled demo's config (demo/inbox.toml inside the package) with its store at `store`."""
     cfg = load_config(bundled(DEMO) / CONFIG_NAME)
     return dataclasses.replace(cfg, store=StoreConfig(path=str(store.resolve())))
+
+
+def starter_config(
+    *,
+    shop_name: str,
+    support_address: str,
+    timezone: str,
+    source: str,
+    path: str = "",
+    imap_host: str = "",
+    imap_username: str = "",
+    password_env: str = "TRIAGE_IMAP_PASSWORD",
+    orders_file: str = "",
+) -> str:
+    """A commented inbox.toml for `triage init`: the values asked for, the rest left at the defaults."""
+
+    def q(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+    lines = [
+        "# triage configuration, written by `triage init`. Every key is checked at start: an unknown key or",
+        "# a wrong value stops triage with one line naming it. Relative paths are relative to this file.",
+        "# Secrets never go here: *_env keys name the environment variable that holds them.",
+        "# Test it with `triage check`; all keys: the README's Configuration section.",
+        "",
+        "[shop]",
+        f"name = {q(shop_name)}",
+        f"support_address = {q(support_address)}   # replies come from here; mail from it is never answered",
+        "own_addresses = []                # other addresses of the shop (never answered)",
+        'signature = ""',
+        f"timezone = {q(timezone)}          # IANA name: packing cutoffs and day boundaries use it",
+        "",
+        "[source]",
+        f"kind = {q(source)}                # imap, maildir, mbox or eml_dir",
+    ]
+    if source != "imap":
+        lines.append(f"path = {q(path)}                # the Maildir folder, mbox file or folder of .eml files")
+    lines += ["", "[store]", 'path = "triage.db"                # the SQLite file; only redacted text is written here']
+    if source == "imap":
+        lines += [
+            "",
+            "[imap]",
+            f"host = {q(imap_host)}",
+            "port = 993",
+            'tls = "implicit"                  # "implicit" (993) or "starttls" (143)',
+            "verify_tls = true                 # keep true; set ca_file for a server with a private CA",
+            f"username = {q(imap_username)}",
+            'auth = "password"                 # or "xoauth2" / "oauthbearer" with token_env or token_command',
+            f"password_env = {q(password_env)}   # the environment variable holding the password",
+            'folder = "INBOX"',
+            'drafts_folder = ""                # empty: the folder marked \\Drafts (SPECIAL-USE)',
+        ]
+    lines += [
+        "",
+        "[orders]",
+        f"file = {q(orders_file)}                # a Shopify orders export, re-imported when it changes; empty: none",
+        'format = "shopify"                # or "generic" with column names (see the README)',
+        "fulfillment_hours = 24.0          # hours from order to packing",
+        'daily_cutoff = "14:00"            # the daily packing run, shop time',
+        "",
+        "[summary]",
+        'time = "07:30"                    # shop time of the daily report',
+        "recipients = []                   # who gets it by mail; empty: reports are only written",
+        "",
+    ]
+    aligned = []
+    for line in lines:  # comments in one column, as in the shipped inbox.toml
+        code, sep, comment = line.partition("  # ")
+        aligned.append(f"{code.rstrip():<33} # {comment}" if sep and not line.startswith("#") else line)
+    return "\n".join(aligned)

@@ -75,6 +75,13 @@ class LocalMailbox:
             return b""
         return f.read_bytes()
 
+    def count(self) -> int:
+        """How many messages the source holds, without reading them (for `triage check`)."""
+        try:
+            return sum(1 for _ in self._entries())
+        except OSError as exc:
+            raise MailboxError(f"cannot read {self.path}: {exc}") from exc
+
     def fetch_new(self, checkpoint: Checkpoint | None, known: set[str]) -> Iterator[list[RawMessage]]:
         batch: list[RawMessage] = []
         try:
