@@ -121,15 +121,16 @@ def _imap(cfg: ImapConfig, mask: _Mask) -> Iterator[Check]:
     names = ("IMAP reachable", "TLS verified", "login works", "folder exists", "IDLE offered", "Drafts folder")
     done: list[str] = []
 
-    def rest(reason: str) -> Iterator[Check]:
-        for name in names[len(done) :]:
+    def rest(failed: str, reason: str) -> Iterator[Check]:
+        """SKIP for every check after `failed`: they cannot run without it."""
+        for name in names[names.index(failed) + 1 :]:
             yield Check(name, SKIP, reason)
 
     try:
         socket.create_connection((cfg.host.rpartition("@")[2], cfg.port), timeout=cfg.timeout_seconds).close()
     except OSError as exc:
         yield Check(names[0], FAIL, f"cannot connect to {server}: {exc.strerror or exc}; check [imap] host and port")
-        yield from rest("the server is not reachable")
+        yield from rest(names[0], "the server is not reachable")
         return
     yield Check(names[0], OK, server)
     done.append(names[0])
@@ -156,19 +157,19 @@ def _imap(cfg: ImapConfig, mask: _Mask) -> Iterator[Check]:
         yield Check(
             names[1], FAIL, f"{server}: certificate not trusted ({exc.verify_message}); set [imap] ca_file to its CA"
         )
-        yield from rest("TLS failed")
+        yield from rest(names[1], "TLS failed")
         return
     except (ssl.SSLError, IMAPClientError, OSError, EOFError) as exc:
         hint = "implicit TLS is port 993, STARTTLS port 143: check [imap] tls and port"
         yield Check(names[1], FAIL, f"{server}: TLS handshake failed ({type(exc).__name__}: {exc}); {hint}")
-        yield from rest("TLS failed")
+        yield from rest(names[1], "TLS failed")
         return
     try:
         yield _tls_verdict(names[1], cfg.tls, cfg.verify_tls, cfg.host, server, "[imap]")
         done.append(names[1])
         if secret is None:
             yield Check(names[2], FAIL, secret_problem)
-            yield from rest("no secret to log in with")
+            yield from rest(names[2], "no secret to log in with")
             return
         try:
             if cfg.auth == "password":
@@ -188,7 +189,7 @@ def _imap(cfg: ImapConfig, mask: _Mask) -> Iterator[Check]:
             yield Check(
                 names[2], FAIL, f"{server} refused {cfg.username!r} ({cfg.auth}): check [imap] username and {where}"
             )
-            yield from rest("not logged in")
+            yield from rest(names[2], "not logged in")
             return
         yield Check(names[2], OK, f"{cfg.username} ({cfg.auth})")
         done.append(names[2])
@@ -208,8 +209,7 @@ def _imap(cfg: ImapConfig, mask: _Mask) -> Iterator[Check]:
         yield _drafts(client, cfg, caps)
     except (IMAPClientError, OSError, EOFError) as exc:
         yield Check(names[len(done)], FAIL, f"{server}: {type(exc).__name__}: {exc}")
-        done.append(names[len(done)])
-        yield from rest("the connection failed")
+        yield from rest(names[len(done)], "the connection failed")
     finally:
         with contextlib.suppress(Exception):
             client.logout()
@@ -221,14 +221,15 @@ def _drafts(client: Any, cfg: ImapConfig, caps: set[str]) -> Check:
         if client.folder_exists(cfg.drafts_folder):
             return Check(name, OK, f"{cfg.drafts_folder} ([imap] drafts_folder)")
         return Check(name, FAIL, f"no folder {cfg.drafts_folder!r}; fix [imap] drafts_folder")
-    if "SPECIAL-USE" not in caps:
-        return Check(name, FAIL, "the server has no SPECIAL-USE; name the Drafts folder in [imap] drafts_folder")
+    marked = [folder for flags, _, folder in client.list_folders() if b"\\Drafts" in flags or "\\Drafts" in flags]
+    if marked and "SPECIAL-USE" in caps:
+        return Check(name, OK, f"{marked[0]} (SPECIAL-USE \\Drafts)")
     from imapclient.imapclient import DRAFTS
 
-    found = client.find_special_folder(DRAFTS)
-    if not found:
-        return Check(name, FAIL, "no folder is marked \\Drafts (SPECIAL-USE); set [imap] drafts_folder")
-    return Check(name, OK, f"{found} (SPECIAL-USE \\Drafts)")
+    found = client.find_special_folder(DRAFTS)  # falls back to the usual names ("Drafts", "Entwürfe", ...)
+    if found:
+        return Check(name, OK, f"{found} (by name: no folder is marked \\Drafts)")
+    return Check(name, FAIL, "no Drafts folder (none marked \\Drafts by SPECIAL-USE); set [imap] drafts_folder")
 
 
 def _tls_verdict(name: str, tls: str, verify: bool, host: str, server: str, section: str) -> Check:
