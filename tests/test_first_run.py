@@ -69,12 +69,16 @@ def test_a_local_source_without_a_path_names_the_key(tmp_path: Path) -> None:
     assert "[source] path: not set" in result.stderr
 
 
-def test_bare_triage_prints_help_and_acts_on_nothing() -> None:
-    result = invoke_triage()  # from the repository root, where ./inbox.toml would run the demo
-    assert result.returncode == 0
-    assert "Usage: triage" in result.stdout and "demo" in result.stdout
-    assert "triaged" not in result.stderr
-    assert not (ROOT / "triage.db").exists() or "triaged" not in result.stdout
+def test_bare_triage_prints_help_and_acts_on_nothing(tmp_path: Path) -> None:
+    """Even with a config that names a readable inbox, no command means no triage and no store."""
+    cfg = tmp_path / "inbox.toml"
+    cfg.write_text(f'[source]\nkind = "maildir"\npath = "{ROOT / "demo" / "inbox"}"\n[store]\npath = "t.db"\n')
+    for args in ((), ("--config", str(cfg))):
+        result = invoke_triage(*args)
+        assert result.returncode == 0
+        assert "Usage: triage" in result.stdout and "demo" in result.stdout
+        assert "triaged" not in result.stderr
+    assert not (tmp_path / "t.db").exists()
 
 
 def test_version() -> None:
