@@ -106,14 +106,16 @@ def was_sent(store: Store, day: date) -> bool:
 
 
 def summary_command(store: Store, cfg: Config, day: date | None, send: bool, now: datetime) -> list[Path]:
-    """`triage summary [--date D] [--send]`: render D (default yesterday) to reports/, optionally mail it."""
+    """`triage summary [--date D] [--send]`: render D (default yesterday) to reports/ beside the store, optionally
+    mail it."""
     tz = ZoneInfo(cfg.shop.timezone)
     day = day or yesterday(now, tz)
     if day > now.astimezone(tz).date():
         raise UsageError(f"--date {day.isoformat()} is in the future (today is {now.astimezone(tz).date()})")
     s = collect(store, cfg, day, now)
     html, text = render(s)
-    paths = write_reports(s, html, text, cfg.resolve("reports"))
+    # Beside the store: the one folder triage must be able to write (the config's may be read-only, /etc/triage).
+    paths = write_reports(s, html, text, cfg.resolve(cfg.store.path).parent / "reports")
     if send:
         deliver(build_message(s, html, text, cfg, now), cfg)
         store.set_meta(_meta_key(day), f"sent {now.isoformat(timespec='seconds')}")
