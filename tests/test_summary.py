@@ -558,6 +558,27 @@ def test_a_missed_summary_is_sent_at_start(fixed: tuple[Store, Config], smtp: Sm
     assert [r.message["Subject"][-10:] for r in smtp.sink.received] == ["2026-11-20"]
 
 
+def test_a_first_start_never_mails_an_all_zero_report(tmp_path: Path, smtp: Smtp) -> None:
+    """A new store: the start-up tick (before the first poll) and every tick while the only mail is from
+    today send nothing; once mail from the day is stored, its report goes out, with that mail in it."""
+    cfg = smtp_config(tmp_path, smtp, "none")
+    store = Store(tmp_path / "fresh.db")
+    clock = FakeClock(local(date(2026, 11, 21), 8))
+    sched = schedule.Scheduler()
+    schedule_daily(sched, store, cfg, clock)
+    assert smtp.sink.received == [] and not was_sent(store, DAY)
+    b = Builder(store)
+    b.add(local(date(2026, 11, 21), 7, 50), triaged())  # the first poll finds only today's mail
+    sched.run_all()
+    assert smtp.sink.received == [] and not was_sent(store, DAY)
+    b.add(local(DAY, 16), triaged(("cancel",), "2001", "unfulfilled"))  # an older message, fetched later
+    sched.run_all()
+    assert [r.message["Subject"][-10:] for r in smtp.sink.received] == ["2026-11-20"]
+    text = smtp.sink.received[0].message.get_body(("plain",)).get_content()
+    assert re.search(r"Messages received\s+1\b", text), text[:2000]
+    store.close()
+
+
 def test_a_failed_send_is_retried_later_without_stopping_the_daemon(
     fixed: tuple[Store, Config], smtp: Smtp, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -52,7 +52,7 @@ class App:
     def store(self) -> Store:
         from triage.store import Store
 
-        return Store(self.cfg.resolve(self.cfg.store.path))
+        return Store(self.cfg.resolve(self.cfg.store.path), clock=self.now)  # one clock for stored and computed times
 
     @cached_property
     def model(self) -> IntentModel:
