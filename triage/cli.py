@@ -334,13 +334,15 @@ def run(app: App) -> None:
 @pass_app
 def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> None:
     """Open items, most urgent first, with reasons and deadlines."""
+    from triage.report.term_layout import Term, emit
     from triage.report.terminal import queue_table
 
     rows = app.store.queue(limit=limit, include_done=include_done)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
     else:
-        click.echo(queue_table(rows, app.now(), app.store.health()))
+        term = Term.detect()
+        emit(queue_table(rows, app.now(), app.store.health(), term), term)
 
 
 @cli.command()
@@ -354,7 +356,12 @@ def show(app: App, item_id: int, as_json: bool) -> None:
     item = app.store.item(item_id)
     if item is None:
         raise UsageError(f"no item with ID {item_id} (see `triage queue`)")
-    click.echo(json.dumps(item.to_json(), ensure_ascii=False, indent=1) if as_json else item_text(item, app.now()))
+    from triage.report.term_layout import Term, emit
+
+    if as_json:
+        click.echo(json.dumps(item.to_json(), ensure_ascii=False, indent=1))
+    else:
+        emit(item_text(item, app.now()), Term.detect())
 
 
 @cli.command()
