@@ -137,6 +137,22 @@ class SummaryConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The agents' web queue (`triage web`, or beside the mail loop in `run` when enabled)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8025
+    # The address people type (https://… behind a reverse proxy); required to listen beyond loopback.
+    public_url: str = ""
+    enabled: bool = False
+
+    @property
+    def secure(self) -> bool:
+        """Cookies get the Secure flag when people reach us over https."""
+        return self.public_url.startswith("https://")
+
+
+@dataclass(frozen=True)
 class IntentDetails:
     required: tuple[str, ...] = ()
 
@@ -152,6 +168,7 @@ class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     intents: dict[str, IntentDetails] = field(default_factory=dict)
     orders: OrdersSettings = field(default_factory=OrdersSettings)
     # An orders export re-imported by the main job whenever the file changes (empty: use import-orders).
@@ -184,6 +201,9 @@ class Config:
             ),
             required=required,
         )
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def _env_secret(var: str, section: str, key: str) -> str:
@@ -379,6 +399,14 @@ def _check(cfg: Config, problems: _Problems) -> None:
             problems.add("[imap] password_env", "required: the name of the environment variable with the password")
         if cfg.imap.auth != "password" and not (cfg.imap.token_env or cfg.imap.token_command):
             problems.add("[imap] token_env", f'auth = "{cfg.imap.auth}" needs token_env or token_command')
+    if not 1 <= cfg.web.port <= 65535:
+        problems.add("[web] port", f"expected 1-65535, got {cfg.web.port}")
+    if cfg.web.public_url and not re.fullmatch(r"https?://[^\s/@]+(/\S*)?", cfg.web.public_url):
+        problems.add("[web] public_url", f"expected http(s)://host[/path], got {cfg.web.public_url!r}")
+    if cfg.web.host not in LOOPBACK and not cfg.web.public_url:
+        problems.add(
+            "[web] host", f"{cfg.web.host!r} is not loopback: set [web] public_url (the proxied address) first"
+        )
     if not _TIME.match(cfg.summary.time):
         problems.add("[summary] time", f'expected "HH:MM", got {cfg.summary.time!r}')
     try:
@@ -405,6 +433,7 @@ _SECTIONS: dict[str, str] = {
     "model": "model",
     "limits": "limits",
     "summary": "summary",
+    "web": "web",
     "intents": "intents",
     "orders": "orders",
     "rank": "rank",
