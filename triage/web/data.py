@@ -36,8 +36,12 @@ class Page:
     pages: int
 
 
+# The pipeline's flag names as the contract spells them.
+_FLAG_NAMES = {"sensitive_data": "sensitive_removed", "review": "low_confidence"}
+
+
 def _flags(flags: tuple[str, ...], redactions: dict[str, int], low_confidence: bool, status: str) -> list[str]:
-    out = list(flags)
+    out = [_FLAG_NAMES.get(f, f) for f in flags]
     if redactions:
         out.append("sensitive_removed")
     if low_confidence:
