@@ -146,4 +146,5 @@
   });
   if (page === "conversation" && body && location.hash === "#body") body.focus();
   if (page === "queue" && location.hash === "#q") document.getElementById("q").focus();
+  document.body.dataset.ready = "1"; // the shortcuts are live (tests wait for this)
 })();
