@@ -233,3 +233,22 @@ def test_saving_over_someone_elses_newer_save_asks_first(client: TestClient, con
 def test_unknown_conversation_is_404(client: TestClient) -> None:
     login(client)
     assert client.get("/c/999999").status_code == 404
+
+
+def test_a_store_from_before_accounts_gains_them(tmp_path: Path) -> None:
+    """A schema-1 file (written before the web) is migrated in place: its messages stay, accounts work."""
+    import sqlite3
+
+    import sqlite_utils
+
+    from triage.store import schema
+
+    con = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    db = sqlite_utils.Database(con)
+    schema._migrate_1(db)
+    con.execute("INSERT INTO messages (mailbox, uidvalidity, uid, fingerprint) VALUES ('m', 1, '1', 'f')")
+    con.execute("PRAGMA user_version = 1")
+    con.close()
+    store = Store(tmp_path / "old.db")
+    store.add_user("zoe", "hash", manager=False)
+    assert store.user("zoe") is not None and store.count_messages() == 1

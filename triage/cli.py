@@ -182,17 +182,28 @@ def run(app: App) -> None:
     scheduler = schedule.Scheduler()
     schedule_daily(scheduler, app.store, cfg, app.now)
     refresh_orders()
-    run_daemon(
-        lambda: open_mailbox(cfg),
-        mailbox_name(cfg),
-        app.store,
-        pipeline,
-        poll_seconds=cfg.imap.poll_seconds,
-        reconnect_max_seconds=cfg.imap.reconnect_max_seconds,
-        scheduler=scheduler,
-        before_poll=refresh_orders,
-        after_poll=lambda: _sync_drafts(app),
-    )
+    web_server = None
+    if cfg.web.enabled:  # the web queue beside the mail loop, in a thread of its own
+        from triage.web.server import make_server, serve_in_thread
+
+        web_server = make_server(cfg, cfg.resolve(cfg.store.path), app.now, _web_sync(app))
+        serve_in_thread(web_server)
+        log.info("web queue on http://%s:%d/", cfg.web.host, cfg.web.port)
+    try:
+        run_daemon(
+            lambda: open_mailbox(cfg),
+            mailbox_name(cfg),
+            app.store,
+            pipeline,
+            poll_seconds=cfg.imap.poll_seconds,
+            reconnect_max_seconds=cfg.imap.reconnect_max_seconds,
+            scheduler=scheduler,
+            before_poll=refresh_orders,
+            after_poll=lambda: _sync_drafts(app),
+        )
+    finally:
+        if web_server is not None:
+            web_server.should_exit = True
 
 
 @cli.command()
