@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from tests.support.cli import TriageCli
+from tests.support.cli import PASSWORD_ENV, TriageCli, write_config
+from tests.support.dovecot import PASSWORD as IMAP_PASSWORD
+from tests.support.dovecot import Dovecot, append
+from tests.support.mailgen import customer_message
 from tests.support.web import AGENT, CARD_DIGITS, MANAGER, PASSWORD, seeded_config
 from triage.config import load_config
 from triage.store import Store
@@ -252,3 +255,69 @@ def test_a_store_from_before_accounts_gains_them(tmp_path: Path) -> None:
     store = Store(tmp_path / "old.db")
     store.add_user("zoe", "hash", manager=False)
     assert store.user("zoe") is not None and store.count_messages() == 1
+
+
+def test_a_draft_saved_on_the_page_reaches_the_dovecot_drafts_folder(
+    dovecot: Dovecot, imap_folder: str, tmp_path: Path, triage_cli: TriageCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import email
+
+    from triage.cli import App, _web_sync
+
+    append(dovecot, imap_folder, [customer_message(0, seed=31)])
+    config = write_config(tmp_path, dovecot, imap_folder)
+    assert triage_cli("--config", str(config), "once").returncode == 0
+    added = triage_cli("--config", str(config), "user", "add", AGENT, "--password-stdin", input=PASSWORD)
+    assert added.returncode == 0, added.stderr
+    monkeypatch.setenv(PASSWORD_ENV, IMAP_PASSWORD)
+    cfg = load_config(config)
+    app = create_app(cfg, cfg.resolve(cfg.store.path), lambda: datetime.now(UTC), _web_sync(App(str(config), None)))
+    with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False) as client:
+        token = login(client)
+        conv_id = _first_id(client)
+        body = "Edited on the web page, token 7f3a."
+        r = client.post(f"/c/{conv_id}/draft", data={"csrf_token": token, "base": "", "body": body})
+        assert r.status_code == 303
+    c = dovecot.client()
+    c.select_folder("Drafts", readonly=True)
+    texts = [
+        email.message_from_bytes(d[b"BODY[]"]).get_payload(decode=True).decode()  # type: ignore[union-attr]
+        for d in c.fetch(c.search(["ALL"]), ["BODY.PEEK[]"]).values()
+    ]
+    c.logout()
+    assert any(body in t for t in texts)
+
+
+def test_user_commands(config: Path, triage_cli: TriageCli) -> None:
+    cli = ("--config", str(config), "user")
+    short = triage_cli(*cli, "add", "shorty", "--password-stdin", input="short\n")
+    assert short.returncode == 2 and "at least" in short.stderr
+    assert triage_cli(*cli, "add", AGENT, "--password-stdin", input=PASSWORD).returncode == 1  # exists
+    assert triage_cli(*cli, "passwd", AGENT, "--password-stdin", input="another long password\n").returncode == 0
+    store = Store(load_config(config).resolve(load_config(config).store.path))
+    user = store.user(AGENT)
+    assert user is not None and user.password_hash.startswith("$argon2") and PASSWORD not in user.password_hash
+    assert triage_cli(*cli, "remove", AGENT).returncode == 0
+    assert store.user(AGENT) is None
+    assert triage_cli(*cli, "remove", AGENT).returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("web", "problem"),
+    [
+        ('host = "0.0.0.0"', "[web] host"),
+        ("port = 0", "[web] port"),
+        ('public_url = "support.example.com"', "[web] public_url"),
+        ("colour = 1", "colour"),
+    ],
+)
+def test_web_config_is_checked(tmp_path: Path, web: str, problem: str) -> None:
+    import tomllib
+
+    from triage.config import config_from_dict
+    from triage.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape(problem)):
+        config_from_dict(tomllib.loads("[web]\n" + web))
+    ok = config_from_dict(tomllib.loads('[web]\nhost = "0.0.0.0"\npublic_url = "https://s.example.com"'))
+    assert ok.web.secure and ok.web.port == 8025
