@@ -3,6 +3,7 @@ rate limits, permissions, the pages and their actions, and no card number anywhe
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -31,9 +32,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> P
 @pytest.fixture
 def config(seeded: Path, tmp_path: Path) -> Path:
     """A copy of the seeded store per test, so logins, sessions and edits never leak between tests."""
-    import shutil
+    import sqlite3
 
-    shutil.copy(seeded.parent / "triage.db", tmp_path / "triage.db")
+    # SQLite's online backup: the copy includes what still sits in the WAL of a connection left open.
+    with sqlite3.connect(seeded.parent / "triage.db") as src, sqlite3.connect(tmp_path / "triage.db") as dst:
+        src.backup(dst)
     text = seeded.read_text().replace(str(seeded.parent / "triage.db"), str(tmp_path / "triage.db"))
     (tmp_path / "inbox.toml").write_text(text)
     return tmp_path / "inbox.toml"
@@ -321,3 +324,20 @@ def test_web_config_is_checked(tmp_path: Path, web: str, problem: str) -> None:
         config_from_dict(tomllib.loads("[web]\n" + web))
     ok = config_from_dict(tomllib.loads('[web]\nhost = "0.0.0.0"\npublic_url = "https://s.example.com"'))
     assert ok.web.secure and ok.web.port == 8025
+
+
+def test_pages_of_the_queue_cover_it_once_in_urgency_order(config: Path) -> None:
+    from triage.web.data import Filters, queue_page
+
+    store = Store(load_config(config).resolve(load_config(config).store.path))
+    everything = [r.id for r in store.queue()]
+    for filters in (Filters(), Filters(q="example.com")):  # the unfiltered fast path and the filtered one
+        seen: list[int] = []
+        for number in range(1, 4):
+            page = queue_page(store, dataclasses.replace(filters, page=number), per_page=3)
+            seen += [c["id"] for c in page.conversations]
+        assert seen == everything, filters
+    first = queue_page(store, Filters(), per_page=3)
+    assert first.total is None and first.pages == 2  # more than shown; a next page
+    last = queue_page(store, Filters(page=3), per_page=3)
+    assert last.total == 7 and last.pages == 3 and len(last.conversations) == 1

@@ -31,7 +31,7 @@ class Filters:
 @dataclass(frozen=True)
 class Page:
     conversations: list[dict[str, Any]]
-    total: int
+    total: int | None  # None: more than this page shows (counting them all would cost the read it saves)
     page: int
     pages: int
 
@@ -93,7 +93,21 @@ def _matches(conv: dict[str, Any], f: Filters, assignees: dict[int, str]) -> boo
 
 
 def queue_page(store: Store, f: Filters, per_page: int = PER_PAGE) -> Page:
-    """Conversations most urgent first, filtered, one page of them."""
+    """Conversations most urgent first, filtered, one page of them.
+
+    Unfiltered open pages read only the rows up to the page (and one more, to know there is a next):
+    `total` is then None, "more than shown". A filter reads every row and filters here, which a
+    store-side filtered read will replace.
+    """
+    if f == Filters(page=f.page):
+        page = max(1, f.page)
+        head = store.queue(limit=page * per_page + 1)
+        assignees = store.assignees()
+        chunk = [from_row(r) for r in head[(page - 1) * per_page : page * per_page]]
+        for c in chunk:
+            c["assignee"] = assignees.get(c["id"])
+        more = len(head) > page * per_page
+        return Page(chunk, None if more else (page - 1) * per_page + len(chunk), page, page + 1 if more else page)
     rows = store.queue(include_done=f.state != "open")
     convs = [from_row(r) for r in rows if f.state in ("open", "all") or r.state == f.state]
     assignees = store.assignees()

@@ -1,0 +1,121 @@
+"""The web queue with 10,000 open conversations: server time of the queue page, and new mail to the page.
+
+    .venv/bin/python bench/bench_web.py [--quick]
+
+The store is bench_queue's (real pipeline results saved again and again until 10,000 items are open).
+The first queue page (50 rows) is fetched through Starlette's TestClient with a logged-in session, so
+the time is the server's own (routing, the session lookup, the store read, the adapter, the template),
+against the baseline of Store.queue() of all rows (reading every open row, which the page needs to sort and
+filter today). Target: < 150 ms (issue 17).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.bench_queue import ITEMS, build_store  # noqa: E402
+from bench.harness import one_core, profile_top, row, timed, write_config  # noqa: E402
+
+TARGET_PAGE_S = 0.150
+PASSWORD = "a long bench password"
+
+
+def _measure(quick: bool, tmp: Path) -> dict[str, Any]:
+    from starlette.testclient import TestClient
+
+    from triage.config import load_config
+    from triage.store import Store
+    from triage.web.app import create_app
+    from triage.web.auth import hash_password
+
+    repeat = 3 if quick else 7
+    db = tmp / "web.db"
+    cfg_path = write_config(tmp / "inbox.toml", db)
+    open_items = build_store(db, cfg_path)
+    cfg = load_config(cfg_path)
+    store = Store(db)
+    store.add_user("bench", hash_password(PASSWORD), manager=False)
+    app = create_app(cfg, db, lambda: datetime.fromisoformat(cfg.shop.now) if cfg.shop.now else datetime.now())
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        login = client.get("/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)  # type: ignore[union-attr]
+        client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
+
+        def page() -> None:
+            r = client.get("/")
+            assert r.status_code == 200 and r.text.count("data-href=") == 50, r.status_code
+
+        def filtered() -> None:
+            assert client.get("/?intent=cancel").status_code == 200
+
+        page()
+        with one_core() as core:
+            page_wall, page_cpu = timed(page, repeat)
+            _, read_cpu = timed(store.queue, repeat)
+            filtered_wall, filtered_cpu = timed(filtered, repeat)
+        profiles = {}
+        rows = [
+            row(
+                f"web: first queue page, {open_items:,} open",
+                page_cpu,
+                "s",
+                read_cpu,
+                "Store.queue() of all rows",
+                ratio=page_cpu / read_cpu,
+                target=f"< {TARGET_PAGE_S:g} s",
+                check=page_cpu,
+                note=f"TestClient GET / with a session, CPU time, {core}, best of {repeat}; wall {page_wall:.3f} s",
+            ),
+            row(
+                f"web: filtered queue page (intent=cancel), {open_items:,} open",
+                filtered_cpu,
+                "s",
+                read_cpu,
+                "Store.queue() of all rows",
+                ratio=filtered_cpu / read_cpu,
+                note=f"reads every open row and filters in the adapter; wall {filtered_wall:.3f} s",
+            ),
+        ]
+        if page_cpu >= TARGET_PAGE_S:
+            profiles[rows[0]["figure"]] = profile_top(page, 8)
+    store.close()
+    assert open_items == ITEMS
+    return {"rows": rows, "profiles": profiles}
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    tmp = Path(tempfile.mkdtemp(prefix="triage-bench-web-"))
+    try:
+        return _measure(quick, tmp)["rows"]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="triage-bench-web-"))
+    try:
+        out = _measure(args.quick, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for r in out["rows"]:
+        print(f"{r['figure']:44} {r['value']:>10}  {r['baseline']:<30} {r['ratio']:>8}  {r['result']}  {r['note']}")
+    for figure, text in out["profiles"].items():
+        print(f"\n{figure}:\n{text}")
+
+
+if __name__ == "__main__":
+    main()
