@@ -89,9 +89,93 @@ def _measure(quick: bool, tmp: Path) -> dict[str, Any]:
         ]
         if page_cpu >= TARGET_PAGE_S:
             profiles[rows[0]["figure"]] = profile_top(page, 8)
+    rows.append(_latency(cfg_path, db, store, 5 if quick else 20))
     store.close()
     assert open_items == ITEMS
     return {"rows": rows, "profiles": profiles}
+
+
+def _latency(cfg_path: Path, db: Path, store: Any, samples: int) -> dict[str, Any]:
+    """Commit a message, see its row: `samples` times, on a live page in Chromium."""
+    import dataclasses
+    import socket
+    import subprocess
+    import time
+    from datetime import UTC
+
+    from playwright.sync_api import sync_playwright
+
+    from bench.harness import load_pipeline, percentile, shop_now
+    from triage.records import Checkpoint, RawMessage, Urgency
+    from triage.run.pipeline import stored_ref
+    from triage.web.app import TICK
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "run_triage.py"), "--config", str(cfg_path), "web", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(ROOT),
+    )  # fmt: skip
+    times: list[float] = []
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        from bench.bench_queue import build_store as _  # noqa: F401  (same store as above)
+        from bench.harness import load_pipeline, shop_now
+        from triage.records import RawMessage
+        from triage.run.pipeline import stored_ref
+
+        pipeline = load_pipeline(cfg_path)
+        now = shop_now()
+        mail = b"From: a@example.com\r\nSubject: hi\r\n\r\nplease cancel #1001\r\n"
+        raw0 = RawMessage("bench", 1, "x", mail, now, len(mail))
+        result = pipeline.run([raw0])[0]
+        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"]  # fmt: skip
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/login")
+            page.fill("#username", "bench")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.locator("body[data-ready]").wait_for()
+            page.wait_for_timeout(500)
+            for n in range(samples):
+                uid = 1_000_000 + n
+                raw = dataclasses.replace(raw0, uid=str(uid))
+                ref = dataclasses.replace(
+                    stored_ref(raw, result), thread_key=f"lat-{uid}", received_at=datetime(2000, 1, 1, tzinfo=UTC)
+                )
+                parsed = dataclasses.replace(result.parsed, message_id=f"<lat-{uid}@example.com>")
+                t = dataclasses.replace(result, parsed=parsed, urgency=Urgency(100, ("bench",)))
+                t0 = time.perf_counter()
+                (new_id,) = store.save_batch([(ref, t)], Checkpoint("bench-lat", 1, uid))
+                page.locator(f'#rows tr[data-id="{new_id}"]').wait_for(timeout=10_000)
+                times.append(time.perf_counter() - t0)
+                page.wait_for_timeout(300)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    p95 = percentile(times, 95)
+    return row(
+        "web: store commit to row on the open page",
+        p95,
+        "s",
+        TICK,
+        "the event stream's tick",
+        ratio=p95 / TICK,
+        target="< 1",
+        note=f"p95 of {len(times)}; median {sorted(times)[len(times) // 2]:.3f} s; max {max(times):.3f} s;"
+        f" {ITEMS:,} open; Chromium + Playwright",
+    )
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
