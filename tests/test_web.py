@@ -341,3 +341,16 @@ def test_pages_of_the_queue_cover_it_once_in_urgency_order(config: Path) -> None
     assert first.total is None and first.pages == 2  # more than shown; a next page
     last = queue_page(store, Filters(page=3), per_page=3)
     assert last.total == 7 and last.pages == 3 and len(last.conversations) == 1
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\\\evil.example"])
+def test_redirects_stay_on_this_site(client: TestClient, target: str) -> None:
+    r = client.post(
+        "/login",
+        data={"username": AGENT, "password": PASSWORD, "csrf_token": _login_token(client), "next": target},
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    token = login(client)
+    conv_id = _first_id(client)
+    r = client.post(f"/c/{conv_id}/assign", data={"csrf_token": token, "user": AGENT, "next": target})
+    assert r.headers["location"] == f"/c/{conv_id}"

@@ -15,7 +15,7 @@ import json
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -172,8 +172,7 @@ def create_app(
             return _login_page(request, "Wrong user name or password.", 401, name)
         token = auth.new_token()
         store.start_session(name, token, auth.new_token())
-        nxt = str(form.get("next") or "/")
-        response = RedirectResponse(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/", 303)
+        response = RedirectResponse(_local(form.get("next"), "/"), 303)
         _cookie(response, auth.SESSION_COOKIE, signer.sign(token), int(auth.SESSION_MAX_AGE.total_seconds()))
         response.delete_cookie(auth.LOGIN_CSRF_COOKIE, path="/")
         return response
@@ -291,7 +290,7 @@ def create_app(
         _conversation(conv_id)
         if request.url.path.endswith("/done"):
             data.set_state(state.store(), conv_id, "done", sess.user)
-            return RedirectResponse(str(form.get("next") or "/"), 303)
+            return RedirectResponse(_local(form.get("next"), "/"), 303)
         data.set_state(state.store(), conv_id, "open", sess.user)
         return RedirectResponse(f"/c/{conv_id}", 303)
 
@@ -302,8 +301,7 @@ def create_app(
         _conversation(conv_id)
         who = str(form.get("user") or sess.user)
         state.store().assign(conv_id, None if who == "-" else who, sess.user)
-        nxt = str(form.get("next") or f"/c/{conv_id}")
-        return RedirectResponse(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/", 303)
+        return RedirectResponse(_local(form.get("next"), f"/c/{conv_id}"), 303)
 
     async def editing(request: Request) -> Response:
         sess = _session(request, html=False)
@@ -403,5 +401,9 @@ def create_app(
     return app
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
+def _local(target: object, default: str) -> str:
+    """A redirect target from a form, kept on this site (never `//elsewhere` or `https://…`)."""
+    text = str(target or "")
+    if not text.startswith("/") or text.startswith("//") or "\\" in text or any(ord(ch) < 32 for ch in text):
+        return default
+    return text
