@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from triage.store import Session, Store
 from triage.web import auth, data
 from triage.web.presence import Presence
 
+log = logging.getLogger("triage.web")
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "web"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CSP = (
@@ -280,7 +282,11 @@ def create_app(
         data.save_draft(state.store(), conv_id, body, sess.user)
         state.presence.editing(conv_id, sess.user, False)
         if state.sync is not None:
-            await run_in_threadpool(lambda: state.sync(state.store()) if state.sync else None)
+            sync = state.sync
+            try:
+                await run_in_threadpool(lambda: sync(state.store()))
+            except TriageError as exc:  # saved in the store; the next sync (run's loop, or the next save) retries
+                log.warning("draft %d saved, but not yet in the Drafts folder: %s", conv_id, exc)
         return RedirectResponse(f"/c/{conv_id}?saved=1", 303)
 
     async def set_state(request: Request) -> Response:
