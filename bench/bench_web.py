@@ -45,7 +45,8 @@ def _measure(quick: bool, tmp: Path) -> dict[str, Any]:
     open_items = build_store(db, cfg_path)
     cfg = load_config(cfg_path)
     store = Store(db)
-    store.add_user("bench", hash_password(PASSWORD), manager=False)
+    for name in ["bench", *(f"load{i}" for i in range(20))]:
+        store.add_user(name, hash_password(PASSWORD), manager=False)
     app = create_app(cfg, db, lambda: datetime.fromisoformat(cfg.shop.now) if cfg.shop.now else datetime.now())
     with TestClient(app, base_url="http://127.0.0.1") as client:
         login = client.get("/login").text
@@ -89,14 +90,72 @@ def _measure(quick: bool, tmp: Path) -> dict[str, Any]:
         ]
         if page_cpu >= TARGET_PAGE_S:
             profiles[rows[0]["figure"]] = profile_top(page, 8)
-    rows.append(_latency(cfg_path, db, store, 5 if quick else 20))
+    rows.extend(_live(cfg_path, db, store, 5 if quick else 20, 2.0 if quick else 5.0))
     store.close()
     assert open_items == ITEMS
     return {"rows": rows, "profiles": profiles}
 
 
-def _latency(cfg_path: Path, db: Path, store: Any, samples: int) -> dict[str, Any]:
-    """Commit a message, see its row: `samples` times, on a live page in Chromium."""
+def _session(port: int, name: str) -> Any:
+    """A logged-in keep-alive connection to the web process: (connection, cookie header)."""
+    import http.client
+    from urllib.parse import urlencode
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/login")
+    r = conn.getresponse()
+    page = r.read().decode()
+    cookie = r.getheader("set-cookie", "").split(";")[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    body = urlencode({"username": name, "password": PASSWORD, "csrf_token": token})
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    conn.request("POST", "/login", body=body, headers=headers)
+    r = conn.getresponse()
+    r.read()
+    assert r.status == 303, r.status
+    return conn, r.getheader("set-cookie", "").split(";")[0]
+
+
+def _throughput(port: int, sessions: int, seconds: float) -> float:
+    """Queue pages a second over `sessions` concurrent logged-in sessions (one thread and connection each)."""
+    import threading
+    import time
+
+    clients = [_session(port, f"load{i % 20}") for i in range(sessions)]
+    counts = [0] * sessions
+    stop_at = time.perf_counter() + seconds
+
+    def work(i: int) -> None:
+        import http.client
+
+        conn, cookie = clients[i]
+        while time.perf_counter() < stop_at:
+            try:
+                conn.request("GET", "/", headers={"Cookie": cookie})
+                r = conn.getresponse()
+            except (http.client.RemoteDisconnected, ConnectionError):  # idle past the server's keep-alive
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            r.read()
+            assert r.status == 200, r.status
+            counts[i] += 1
+        clients[i] = (conn, cookie)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(sessions)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    for conn, _ in clients:
+        conn.close()
+    return sum(counts) / elapsed
+
+
+def _live(cfg_path: Path, db: Path, store: Any, samples: int, seconds: float) -> list[dict[str, Any]]:
+    """Against a `triage web` process: queue pages a second under load, then store-to-page latency."""
     import dataclasses
     import socket
     import subprocess
@@ -131,6 +190,8 @@ def _latency(cfg_path: Path, db: Path, store: Any, samples: int) -> dict[str, An
         from triage.records import RawMessage
         from triage.run.pipeline import stored_ref
 
+        rps_one = _throughput(port, 1, seconds)
+        rps_many = _throughput(port, 20, seconds)
         pipeline = load_pipeline(cfg_path)
         now = shop_now()
         mail = b"From: a@example.com\r\nSubject: hi\r\n\r\nplease cancel #1001\r\n"
@@ -165,17 +226,30 @@ def _latency(cfg_path: Path, db: Path, store: Any, samples: int) -> dict[str, An
         proc.terminate()
         proc.wait(timeout=20)
     p95 = percentile(times, 95)
-    return row(
-        "web: store commit to row on the open page",
-        p95,
-        "s",
-        TICK,
-        "the event stream's tick",
-        ratio=p95 / TICK,
-        target="< 1",
-        note=f"p95 of {len(times)}; median {sorted(times)[len(times) // 2]:.3f} s; max {max(times):.3f} s;"
-        f" {ITEMS:,} open; Chromium + Playwright",
+    load = row(
+        "web: queue pages/s, 20 concurrent sessions",
+        rps_many,
+        "/s",
+        rps_one,
+        "one session",
+        ratio=rps_many / rps_one,
+        note=f"unfiltered first page, {ITEMS:,} open; one uvicorn process (one event loop) on this machine;"
+        f" {seconds:g} s each",
     )
+    return [
+        load,
+        row(
+            "web: store commit to row on the open page",
+            p95,
+            "s",
+            TICK,
+            "the event stream's tick",
+            ratio=p95 / TICK,
+            target="< 1",
+            note=f"p95 of {len(times)}; median {sorted(times)[len(times) // 2]:.3f} s; max {max(times):.3f} s;"
+            f" {ITEMS:,} open; Chromium + Playwright",
+        ),
+    ]
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
