@@ -354,3 +354,13 @@ def test_redirects_stay_on_this_site(client: TestClient, target: str) -> None:
     conv_id = _first_id(client)
     r = client.post(f"/c/{conv_id}/assign", data={"csrf_token": token, "user": AGENT, "next": target})
     assert r.headers["location"] == f"/c/{conv_id}"
+
+
+def test_one_address_trying_many_accounts_is_rate_limited(client: TestClient) -> None:
+    from triage.web.auth import MAX_FAILED_PER_ADDRESS
+
+    for n in range(MAX_FAILED_PER_ADDRESS):
+        data = {"username": f"guess{n}", "password": "wrong!", "csrf_token": _login_token(client)}
+        assert client.post("/login", data=data).status_code == 401
+    r = client.post("/login", data={"username": AGENT, "password": PASSWORD, "csrf_token": _login_token(client)})
+    assert r.status_code == 429

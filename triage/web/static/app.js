@@ -43,10 +43,10 @@
   let selectedId = sessionStorage.getItem("triage-selected");
   function rows() { return Array.from(document.querySelectorAll("#rows tr[data-id]")); }
   function select(row) {
-    rows().forEach(function (r) { r.classList.remove("selected"); r.removeAttribute("aria-selected"); });
+    rows().forEach(function (r) { r.classList.remove("selected"); r.removeAttribute("aria-current"); });
     if (!row) return;
     row.classList.add("selected");
-    row.setAttribute("aria-selected", "true");
+    row.setAttribute("aria-current", "true");
     selectedId = row.dataset.id;
     sessionStorage.setItem("triage-selected", selectedId);
     const link = row.querySelector("a");
