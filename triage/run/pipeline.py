@@ -18,7 +18,7 @@ from triage.config import Config
 from triage.errors import ConfigError, TemplateError
 from triage.mail.parse import parse_message
 from triage.orders.csv_import import find_duplicate_orders
-from triage.orders.match import match_order
+from triage.orders.match import confirm_candidates, match_order
 from triage.orders.rank import rank
 from triage.records import (
     Extraction,
@@ -163,6 +163,7 @@ class Pipeline:
             intent = IntentResult(earlier, intent.scores, intent.low_confidence)
             flags.append("intent_from_thread")
         extraction = extract(parsed, intent.intents, s.extract, now)
+        extraction = confirm_candidates(extraction, parsed.from_addr, self.orders.by_number)
         match = match_order(extraction, parsed.from_addr, self.orders.by_number, self.orders.by_email, now)
         received = parsed.date or p.raw.internaldate or now
         if received.tzinfo is None:  # a Date header without a zone: read it as UTC rather than fail

@@ -34,12 +34,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from triage.config import Config
 from triage.errors import TriageError
+from triage.resources import WEB_TEMPLATES, bundled
 from triage.store import Session, Store
 from triage.web import auth, data
 from triage.web.presence import Presence
 
 log = logging.getLogger("triage.web")
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "web"
+TEMPLATES_DIR = bundled(WEB_TEMPLATES)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
