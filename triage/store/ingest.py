@@ -44,20 +44,49 @@ class IngestQueries(Connection):
             self.db.execute("UPDATE mailbox_state SET last_uid = 0 WHERE mailbox = ?", [mailbox])
             self._event(None, "triage", "uidvalidity_changed", f"{mailbox}: rescan with UIDVALIDITY {uidvalidity}")
 
-    def heartbeat(self, mailbox: str, error: str | None = None) -> None:
-        """Record a successful poll, or the last error, for `queue` and the summary to show."""
+    def heartbeat(
+        self,
+        mailbox: str,
+        error: str | None = None,
+        *,
+        name: str | None = None,
+        backlog: int | None = None,
+        wake: bool = False,
+    ) -> None:
+        """Record a poll or IDLE wake (`wake`), a successful poll, or the last error, per mailbox.
+
+        `error` must already be free of secrets (the run layer scrubs it); it is cut to 500 characters.
+        `backlog` is what the source still holds beyond what was stored (None: unknown, left as it was).
+        """
         now = now_text()
         self.db.execute(
             "INSERT INTO mailbox_state (mailbox, messages_seen) VALUES (?, 0) ON CONFLICT(mailbox) DO NOTHING",
             [mailbox],
         )
-        if error is None:
-            self.db.execute("UPDATE mailbox_state SET last_poll_at = ? WHERE mailbox = ?", [now, mailbox])
+        if name is not None:
+            self.db.execute("UPDATE mailbox_state SET name = ? WHERE mailbox = ?", [name, mailbox])
+        if backlog is not None:
+            self.db.execute("UPDATE mailbox_state SET backlog = ? WHERE mailbox = ?", [backlog, mailbox])
+        if wake:
+            self.db.execute("UPDATE mailbox_state SET last_wake_at = ? WHERE mailbox = ?", [now, mailbox])
+        elif error is None:
+            self.db.execute(
+                "UPDATE mailbox_state SET last_poll_at = ?, last_wake_at = ? WHERE mailbox = ?", [now, now, mailbox]
+            )
         else:
             self.db.execute(
-                "UPDATE mailbox_state SET last_error = ?, last_error_at = ? WHERE mailbox = ?",
-                [error[:500], now, mailbox],
+                "UPDATE mailbox_state SET last_error = ?, last_error_at = ?, last_wake_at = ? WHERE mailbox = ?",
+                [error[:500], now, now, mailbox],
             )
+
+    def error_rows(self, mailbox: str | None = None) -> list[int]:
+        """Open messages stored as errors (all mailboxes, or one by its store key), oldest first."""
+        sql = "SELECT id FROM messages WHERE status = 'error' AND state = 'open'"
+        params: list[str] = []
+        if mailbox is not None:
+            sql += " AND mailbox = ?"
+            params.append(mailbox)
+        return [int(r[0]) for r in self.db.execute(sql + " ORDER BY id", params)]
 
     def health(self) -> list[MailboxState]:
         """Every mailbox's checkpoint, last poll and last error, by name (for `queue` and the summary)."""
@@ -113,13 +142,17 @@ class IngestQueries(Connection):
         self,
         items: Iterable[tuple[StoredRef, Triaged]],
         checkpoint: Checkpoint | None,
+        mailbox_name: str | None = None,
     ) -> list[int]:
-        """Store triaged messages and advance the checkpoint in one transaction. Returns new row ids."""
+        """Store triaged messages and advance the checkpoint in one transaction. Returns new row ids.
+
+        `mailbox_name` is the configured mailbox's name (`[[mailbox]] name`), kept on each message.
+        """
         ids: list[int] = []
         now = now_text()  # one batch, one transaction, one stored_at
         with self.transaction():
             for ref, result in items:
-                row_id = self._insert(ref, result, now)
+                row_id = self._insert(ref, result, now, mailbox_name)
                 if row_id is not None:
                     ids.append(row_id)
             if checkpoint is not None:
@@ -133,14 +166,14 @@ class IngestQueries(Connection):
                     )
         return ids
 
-    def _insert(self, ref: StoredRef, t: Triaged, now: str) -> int | None:
+    def _insert(self, ref: StoredRef, t: Triaged, now: str, mailbox_name: str | None = None) -> int | None:
         p = t.parsed
         execute = self.db.conn.execute  # once per message: skip sqlite-utils' wrapper
         cur = execute(
             """INSERT INTO messages (mailbox, uidvalidity, uid, fingerprint, message_id, thread_key, in_reply_to,
                      received_at, stored_at, from_addr, from_name, reply_to, to_addrs, subject, text, quoted_text,
-                     signature, attachments, no_reply, html_only, defects, size, status, error, state)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                     signature, attachments, no_reply, html_only, defects, size, status, error, state, mailbox_name)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(mailbox, uidvalidity, uid) DO NOTHING""",
             [
                 ref.mailbox,
@@ -168,6 +201,7 @@ class IngestQueries(Connection):
                 t.status,
                 t.error,
                 initial_state(t.status, p.no_reply),
+                mailbox_name or ref.mailbox,
             ],
         )
         if cur.rowcount == 0:

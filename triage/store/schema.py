@@ -15,7 +15,7 @@ import sqlite_utils
 
 from triage.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def initial_state(status: str, no_reply: str | None) -> str:
@@ -143,7 +143,15 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     )
 
 
-_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1]
+def _migrate_mailbox_names(db: sqlite_utils.Database) -> None:
+    """Several mailboxes: which configured mailbox a message came from, and a heartbeat per mailbox."""
+    db.table("messages").add_column("mailbox_name", str)
+    for column in ("name", "last_wake_at"):
+        db.table("mailbox_state").add_column(column, str)
+    db.table("mailbox_state").add_column("backlog", int)
+
+
+_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_mailbox_names]
 
 
 def migrate(db: sqlite_utils.Database, path: Path, transaction: Callable[[], AbstractContextManager[None]]) -> None:
