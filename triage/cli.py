@@ -60,9 +60,11 @@ class App:
 
         return IntentModel.load(self.cfg.require_model())
 
-    def pipeline(self, store: Store | None = None) -> Pipeline:
+    def pipeline(self, store: Store | None = None, cfg: Config | None = None, cls: type | None = None) -> Pipeline:
+        """The pipeline over `store`'s orders and history; `cfg` is one mailbox's view (its shop identity)."""
         from triage.run.pipeline import OrderBook, Pipeline
 
+        cls = cls or Pipeline
         window = self.cfg.orders.duplicate_window_minutes
         orders = OrderBook.of(store.orders(), window) if store is not None else OrderBook()
 
@@ -73,7 +75,8 @@ class App:
                 return 0, ()
             return store.thread_history([thread_key(parsed), (parsed.in_reply_to or "").lower()])
 
-        return Pipeline(self.cfg, self.model, orders, history, clock=self.now)
+        pipeline: Pipeline = cls(cfg or self.cfg, self.model, orders, history, clock=self.now)
+        return pipeline
 
 
 pass_app = click.make_pass_decorator(App)
@@ -128,14 +131,22 @@ def _print_row_problems(file: Path, problems: Sequence[RowProblem]) -> None:
         )
 
 
-def _sync_drafts(app: App) -> None:
-    """With an IMAP source, put new and changed drafts into the mailbox's Drafts folder."""
-    if app.cfg.source.kind != "imap":
+def _sync_drafts(app: App, cfg: Config | None = None, store: Store | None = None) -> None:
+    """With an IMAP source, put new and changed drafts into the mailbox's Drafts folder.
+
+    With several mailboxes, `cfg` is one mailbox's view: only its own messages' drafts go to its Drafts.
+    """
+    cfg = cfg or app.cfg
+    if cfg.source.kind != "imap":
         return
     from triage.reply.draft_sync import sync_drafts
+    from triage.sources import mailbox_name
     from triage.sources.imap import login
 
-    sync_drafts(app.store, app.cfg.stage_settings().reply, app.cfg.imap.drafts_folder, lambda: login(app.cfg.imap))
+    only = mailbox_name(cfg) if app.cfg.mailbox else None
+    sync_drafts(
+        store or app.store, cfg.stage_settings().reply, cfg.imap.drafts_folder, lambda: login(cfg.imap), mailbox=only
+    )
 
 
 def _sync_orders_file(app: App) -> bool:
@@ -158,22 +169,30 @@ def _sync_orders_file(app: App) -> bool:
 @cli.command()
 @pass_app
 def once(app: App) -> None:
-    """Fetch and triage whatever is new, then exit."""
-    from triage.run.ingest import ingest_once
-    from triage.sources import open_mailbox
+    """Fetch and triage whatever is new in every mailbox, each in turn, then exit (1 if one failed)."""
+    from triage.run.mailboxes import once_all, require_sources
 
+    require_sources(app.cfg)
     _sync_orders_file(app)
-    mailbox = open_mailbox(app.cfg)
-    try:
-        stats = ingest_once(mailbox, app.store, app.pipeline(app.store))
-    finally:
-        mailbox.close()
-    _sync_drafts(app)
-    click.echo(
-        f"triaged {stats.stored} new message(s) from {mailbox.name}"
-        + (f" ({stats.errors} could not be parsed; see the queue)" if stats.errors else ""),
-        err=True,
+    results = once_all(
+        app.cfg,
+        app.store,
+        lambda job: app.pipeline(app.store, job.cfg),
+        after=lambda job: _sync_drafts(app, job.cfg),
     )
+    for result in results:
+        label = result.job.name
+        if result.stats is None:
+            click.echo(f"{label}: failed: {result.error}", err=True)
+            continue
+        stats = result.stats
+        click.echo(
+            f"triaged {stats.stored} new message(s) from {label}"
+            + (f" ({stats.errors} could not be parsed; see the queue)" if stats.errors else ""),
+            err=True,
+        )
+    if any(r.stats is None for r in results):
+        sys.exit(1)
 
 
 @cli.command()
@@ -293,38 +312,83 @@ def check(app: App) -> None:
 @cli.command()
 @pass_app
 def run(app: App) -> None:
-    """The daemon: IDLE/poll, triage and store until stopped (SIGTERM or Ctrl-C)."""
-    from triage.run.daemon import run_daemon
-    from triage.sources import mailbox_name, open_mailbox
-
-    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
-    from triage.run.pipeline import OrderBook
-
-    cfg = app.cfg
-    pipeline = app.pipeline(app.store)
-
-    def refresh_orders() -> None:
-        if _sync_orders_file(app):
-            pipeline.orders = OrderBook.of(app.store.orders(), cfg.orders.duplicate_window_minutes)
-
+    """The daemon: IDLE/poll every mailbox, triage and store until stopped (SIGTERM or Ctrl-C)."""
     import schedule
 
     from triage.report.summary_send import schedule_daily
+    from triage.run.daemon import run_daemon
+    from triage.run.mailboxes import (
+        SharedModelPipeline,
+        mailbox_jobs,
+        require_sources,
+        scrubber,
+        serve_all,
+    )
+    from triage.run.pipeline import OrderBook
 
+    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    cfg = app.cfg
+    require_sources(cfg)
+    jobs = mailbox_jobs(cfg)
     scheduler = schedule.Scheduler()
     schedule_daily(scheduler, app.store, cfg, app.now)
-    refresh_orders()
-    run_daemon(
-        lambda: open_mailbox(cfg),
-        mailbox_name(cfg),
-        app.store,
-        pipeline,
-        poll_seconds=cfg.imap.poll_seconds,
-        reconnect_max_seconds=cfg.imap.reconnect_max_seconds,
-        scheduler=scheduler,
-        before_poll=refresh_orders,
-        after_poll=lambda: _sync_drafts(app),
+    _sync_orders_file(app)
+    if len(jobs) == 1:  # one mailbox: its loop on the main thread, the summary in the same scheduler
+        (job,) = jobs
+        pipeline = app.pipeline(app.store, job.cfg)
+
+        def refresh_orders() -> None:
+            if _sync_orders_file(app):
+                pipeline.orders = OrderBook.of(app.store.orders(), cfg.orders.duplicate_window_minutes)
+
+        run_daemon(
+            lambda: _open(job.cfg),
+            job.key,
+            app.store,
+            pipeline,
+            poll_seconds=job.cfg.imap.poll_seconds,
+            reconnect_max_seconds=job.cfg.imap.reconnect_max_seconds,
+            scheduler=scheduler,
+            before_poll=refresh_orders,
+            after_poll=lambda: _sync_drafts(app, job.cfg),
+            label=job.name,
+            scrub=scrubber(cfg),
+        )
+        return
+    from triage.store import Store
+
+    # The orders file is re-imported on the main thread (its store connection); each mailbox thread
+    # reloads its order book from its own connection when the import stamp changes.
+    scheduler.every(cfg.imap.poll_seconds).seconds.do(lambda: _sync_orders_file(app))
+    seen: dict[str, str | None] = {}
+    pipelines: dict[str, Pipeline] = {}
+
+    def pipeline_for(job: Any, store: Store) -> Pipeline:
+        pipelines[job.name] = app.pipeline(store, job.cfg, cls=SharedModelPipeline)
+        seen[job.name] = store.get_meta("orders_file")
+        return pipelines[job.name]
+
+    def before(job: Any, store: Store) -> None:
+        stamp = store.get_meta("orders_file")
+        if stamp != seen.get(job.name) and job.name in pipelines:
+            pipelines[job.name].orders = OrderBook.of(store.orders(), cfg.orders.duplicate_window_minutes)
+            seen[job.name] = stamp
+
+    log.info("serving %d mailboxes: %s", len(jobs), ", ".join(j.name for j in jobs))
+    serve_all(
+        cfg,
+        lambda: Store(cfg.resolve(cfg.store.path)),
+        pipeline_for,
+        scheduler,
+        before_poll=before,
+        after_poll=lambda job, store: _sync_drafts(app, job.cfg, store),
     )
+
+
+def _open(cfg: Config) -> Any:
+    from triage.sources import open_mailbox
+
+    return open_mailbox(cfg)
 
 
 @cli.command()
