@@ -392,6 +392,70 @@ def _open(cfg: Config) -> Any:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON array, one object per mailbox.")
+@click.option(
+    "--stale-after",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Seconds without a heartbeat before a mailbox counts as stale (default: 3 x poll_seconds + 60).",
+)
+@pass_app
+def status(app: App, as_json: bool, stale_after: float | None) -> None:
+    """Each mailbox's heartbeat, backlog and last error; exit 1 when one is failing or stale."""
+    from triage.report.status import mailbox_status, status_lines
+    from triage.run.mailboxes import mailbox_jobs
+
+    health = {h.mailbox: h for h in app.store.health()}
+    now = datetime.now(UTC)  # the heartbeat is wall-clock, never a pinned demo time
+    statuses = [
+        mailbox_status(
+            job.name,
+            job.key,
+            health.get(job.key),
+            len(app.store.error_rows(job.key)),
+            now,
+            stale_after if stale_after is not None else 3 * job.cfg.imap.poll_seconds + 60,
+        )
+        for job in mailbox_jobs(app.cfg)
+    ]
+    if as_json:
+        click.echo(json.dumps([s.to_json() for s in statuses], ensure_ascii=False, indent=1))
+    else:
+        click.echo(status_lines(statuses))
+    if any(s.state != "ok" for s in statuses):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("item_ids", nargs=-1, type=int)
+@click.option("--errors", "all_errors", is_flag=True, help="Every open error row.")
+@click.option("--by", "actor", default="agent", help="Who asked for it (recorded in the audit log).")
+@pass_app
+def retriage(app: App, item_ids: tuple[int, ...], all_errors: bool, actor: str) -> None:
+    """Re-run error rows through the pipeline from their original messages, after a fix.
+
+    A row that fails again stays an error with the new reason; exit 1 then, 3 for an unknown ID.
+    """
+    from triage.errors import NotFoundError
+    from triage.run.retriage import retriage as retriage_rows
+
+    if bool(item_ids) == all_errors:
+        raise UsageError("retriage takes item IDs or --errors (one of the two)")
+    ids = app.store.error_rows() if all_errors else list(item_ids)
+    if not ids:
+        click.echo("no error rows to retriage", err=True)
+        return
+    results = retriage_rows(app.cfg, app.store, ids, lambda job: app.pipeline(app.store, job.cfg), actor)
+    for r in results:
+        click.echo(f"{r.id}: {r.outcome}" + (f": {r.detail}" if r.detail else ""))
+    if any(r.outcome == "missing" for r in results):
+        missing = ", ".join(str(r.id) for r in results if r.outcome == "missing")
+        raise NotFoundError(f"no item with ID {missing} (see `triage queue`)")
+    if any(r.outcome == "failed" for r in results):
+        sys.exit(1)
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
 @click.option("--all", "include_done", is_flag=True, help="Include closed items.")
 @click.option("--limit", type=int, default=None, help="Show at most this many items.")

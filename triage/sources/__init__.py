@@ -27,6 +27,10 @@ class Mailbox(Protocol):
         """
         ...
 
+    def fetch_one(self, uid: str) -> RawMessage | None:
+        """The message at `uid` (current UIDVALIDITY, or a local key) read again; None when it is gone."""
+        ...
+
     def after_triage(self, messages: list[RawMessage]) -> None:
         """Optional follow-up on the server (keyword or move); never deletes."""
         ...

@@ -207,6 +207,14 @@ class IngestQueries(Connection):
         if cur.rowcount == 0:
             return None
         row_id = int(cur.lastrowid or 0)
+        self._write_triage(row_id, ref, t, now)
+        if t.status == "error":  # a triaged row's own stored_at says when; quarantines are audited too
+            self._event(row_id, "triage", "error", t.error or "")
+        return row_id
+
+    def _write_triage(self, row_id: int, ref: StoredRef, t: Triaged, now: str) -> None:
+        """A message's triage row and its thread's draft (the part `retriage` writes again)."""
+        execute = self.db.conn.execute
         order = t.match.order
         execute(
             """INSERT INTO triage (message, intents, scores, low_confidence, redactions, extraction, order_number,
@@ -251,6 +259,61 @@ class IngestQueries(Connection):
                     now,
                 ],
             )
-        if t.status == "error":  # a triaged row's own stored_at says when; quarantines are audited too
-            self._event(row_id, "triage", "error", t.error or "")
-        return row_id
+
+    def retriaged(self, message: int, ref: StoredRef, t: Triaged, actor: str) -> None:
+        """An error row triaged again from its original: the row is updated in place (its ID stays), audited.
+
+        When it fails again the row stays an error with the new reason: a retry never loses a message.
+        """
+        p = t.parsed
+        now = now_text()
+        with self.transaction():
+            if t.status == "error":
+                self.db.execute("UPDATE messages SET error = ? WHERE id = ?", [t.error, message])
+                self.db.execute("UPDATE triage SET reasons = ? WHERE message = ?", [encode(t.urgency.reasons), message])
+                self._event(message, actor, "retriage_failed", t.error or "")
+                return
+            self.db.execute(
+                """UPDATE messages SET fingerprint = ?, message_id = ?, thread_key = ?, in_reply_to = ?,
+                     received_at = ?, from_addr = ?, from_name = ?, reply_to = ?, to_addrs = ?, subject = ?, text = ?,
+                     quoted_text = ?, signature = ?, attachments = ?, no_reply = ?, html_only = ?, defects = ?,
+                     size = ?, status = ?, error = NULL, state = ? WHERE id = ?""",
+                [
+                    ref.fingerprint,
+                    p.message_id,
+                    ref.thread_key,
+                    p.in_reply_to,
+                    time_text(ref.received_at),
+                    p.from_addr,
+                    p.from_name,
+                    p.reply_to,
+                    encode(p.to + p.cc),
+                    p.subject,
+                    p.new_text,
+                    p.quoted_text,
+                    p.signature,
+                    encode([vars(a) for a in p.attachments]) if p.attachments else "[]",
+                    p.no_reply,
+                    int(p.html_only),
+                    encode(p.defects) if p.defects else "[]",
+                    t.raw_size,
+                    t.status,
+                    initial_state(t.status, p.no_reply),
+                    message,
+                ],
+            )
+            self.db.execute("DELETE FROM triage WHERE message = ?", [message])
+            self._write_triage(message, ref, t, now)
+            self._event(message, actor, "retriaged", ",".join(t.intent.intents))
+
+    def retriage_failed(self, message: int, reason: str, actor: str) -> None:
+        """A retry that could not even read the original: the row stays as it is, the attempt is audited."""
+        with self.transaction():
+            self._event(message, actor, "retriage_failed", reason)
+
+    def error_pointer(self, message: int) -> tuple[str, int, str, str] | None:
+        """(store key, UIDVALIDITY, UID or file key, status) of a message: where `retriage` reads it again."""
+        row = self.db.execute(
+            "SELECT mailbox, uidvalidity, uid, status FROM messages WHERE id = ?", [message]
+        ).fetchone()
+        return None if row is None else (row[0], int(row[1]), row[2], row[3])
