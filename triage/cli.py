@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from triage.config import Config, demo_config, find_config, load_config
-from triage.errors import TriageError, UsageError
+from triage.errors import TemplateError, TriageError, UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time, so `redact` never loads the model and `queue` starts fast
     from triage.orders.csv_import import RowProblem
@@ -491,8 +491,10 @@ def show(app: App, item_id: int, as_json: bool) -> None:
 @pass_app
 def done(app: App, item_id: int, actor: str) -> None:
     """Close an item."""
-    app.store.set_state(item_id, "done", actor)
-    click.echo(f"closed {item_id}")
+    if app.store.set_state(item_id, "done", actor):
+        click.echo(f"closed {item_id}")
+    else:
+        click.echo(f"{item_id} is already closed; nothing changed")
 
 
 @cli.command()
@@ -501,8 +503,10 @@ def done(app: App, item_id: int, actor: str) -> None:
 @pass_app
 def reopen(app: App, item_id: int, actor: str) -> None:
     """Reopen a closed item."""
-    app.store.set_state(item_id, "open", actor)
-    click.echo(f"reopened {item_id}")
+    if app.store.set_state(item_id, "open", actor):
+        click.echo(f"reopened {item_id}")
+    else:
+        click.echo(f"{item_id} is already open; nothing changed")
 
 
 @cli.command()
@@ -540,10 +544,28 @@ def draft(app: App, item_id: int, edit: bool, actor: str) -> None:
     if body is None or body == stored.body:
         click.echo("draft unchanged", err=True)
         return
-    assert_safe(body)
+    try:
+        assert_safe(body)
+    except TemplateError as exc:
+        kept = _keep_refused_edit(item_id, body)
+        raise TemplateError(f"draft for {item_id} not saved: {exc}; your edited text is kept in {kept}") from exc
     app.store.update_draft_body(item_id, body, actor)
     _sync_drafts(app)
     click.echo(f"draft for {item_id} saved")
+
+
+def _keep_refused_edit(item_id: int, body: str) -> Path:
+    """An agent's refused edit, saved so the work is not lost: card numbers and other secrets redacted
+    first (the file must not become the copy of payment data the store refuses), readable by its owner only."""
+    import os
+    import tempfile
+
+    from triage.redact import redact as redact_text
+
+    fd, name = tempfile.mkstemp(prefix=f"triage-draft-{item_id}-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(redact_text(body).text)
+    return Path(name)
 
 
 @cli.command("import-orders")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from triage.errors import StoreError
+from triage.errors import NotFoundError
 from triage.store.connection import Connection
 from triage.store.rows import AuditEvent, Item, QueueRow, StoredDraft, reader
 
@@ -61,10 +61,14 @@ class QueueQueries(Connection):
             events=(stored, *(event(e) for e in audit)),
         )
 
-    def set_state(self, message: int, state: str, actor: str) -> None:
-        """Close or reopen an item, audited."""
+    def set_state(self, message: int, state: str, actor: str) -> bool:
+        """Close or reopen an item, audited; False (and no audit event) when it already is in that state."""
         with self.transaction():
-            cur = self.db.execute("UPDATE messages SET state = ? WHERE id = ?", [state, message])
-            if cur.rowcount == 0:
-                raise StoreError(f"no item with ID {message} (see `triage queue`)")
+            row = self.db.execute("SELECT state FROM messages WHERE id = ?", [message]).fetchone()
+            if row is None:
+                raise NotFoundError(f"no item with ID {message} (see `triage queue`)")
+            if row[0] == state:
+                return False
+            self.db.execute("UPDATE messages SET state = ? WHERE id = ?", [state, message])
             self._event(message, actor, state)
+            return True
