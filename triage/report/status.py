@@ -41,9 +41,7 @@ def mailbox_status(
         return MailboxStatus(name, key, "stale", None, None, None, errors, errors, "never polled", None)
     beat = max((t for t in (state.last_wake_at, state.last_poll_at, state.last_error_at) if t), default=None)
     age = int((now - beat).total_seconds()) if beat else None
-    failing = state.last_error_at is not None and (
-        state.last_poll_at is None or state.last_error_at >= state.last_poll_at
-    )
+    failing = bool(state.failing) if state.failing is not None else state.last_error_at is not None
     if failing:
         verdict = "failing"
     elif age is None or age > stale_after:

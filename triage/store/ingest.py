@@ -71,11 +71,13 @@ class IngestQueries(Connection):
             self.db.execute("UPDATE mailbox_state SET last_wake_at = ? WHERE mailbox = ?", [now, mailbox])
         elif error is None:
             self.db.execute(
-                "UPDATE mailbox_state SET last_poll_at = ?, last_wake_at = ? WHERE mailbox = ?", [now, now, mailbox]
+                "UPDATE mailbox_state SET last_poll_at = ?, last_wake_at = ?, failing = 0 WHERE mailbox = ?",
+                [now, now, mailbox],
             )
         else:
             self.db.execute(
-                "UPDATE mailbox_state SET last_error = ?, last_error_at = ?, last_wake_at = ? WHERE mailbox = ?",
+                "UPDATE mailbox_state SET last_error = ?, last_error_at = ?, last_wake_at = ?, failing = 1"
+                " WHERE mailbox = ?",
                 [error[:500], now, now, mailbox],
             )
 

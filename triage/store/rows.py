@@ -244,6 +244,7 @@ class MailboxState:
     name: str | None = None  # the configured mailbox's name
     last_wake_at: datetime | None = None  # the last poll or IDLE wake, successful or not
     backlog: int | None = None  # what the source held beyond what was stored, at the last poll
+    failing: bool | None = None  # the last attempt ended in an error (a later success clears it)
 
 
 # -- what the daily summary counts ---------------------------------------------------------------

@@ -149,6 +149,7 @@ def _migrate_mailbox_names(db: sqlite_utils.Database) -> None:
     for column in ("name", "last_wake_at"):
         db.table("mailbox_state").add_column(column, str)
     db.table("mailbox_state").add_column("backlog", int)
+    db.table("mailbox_state").add_column("failing", int)  # 1 when the last attempt failed (seconds can tie)
 
 
 _MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_mailbox_names]
