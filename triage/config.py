@@ -186,8 +186,6 @@ class Config:
         """Every mailbox this process serves; a config without `[[mailbox]]` is one, named by its address."""
         if self.mailbox:
             return self.mailbox
-        from triage.sources import mailbox_name
-
         return (MailboxConfig(name=mailbox_name(self), source=self.source, imap=self.imap, shop=self.shop),)
 
     def for_mailbox(self, mailbox: MailboxConfig) -> Config:
@@ -242,6 +240,28 @@ class Config:
             ),
             required=required,
         )
+
+
+def mailbox_name(cfg: Config) -> str:
+    """The name the store keys this mailbox by (known before connecting, for the heartbeat)."""
+    if cfg.source.kind == "imap":
+        return imap_name(cfg.imap)
+    return f"{cfg.source.kind}:{cfg.resolve(cfg.source.path).resolve()}"
+
+
+def imap_name(cfg: ImapConfig) -> str:
+    """`imap://USERNAME@HOST:PORT/FOLDER`: the account, never a credential.
+
+    The name is logged on every reconnect, stored with the heartbeat and shown above the queue, so a
+    host written as "user:password@server" (refused by the config check) loses everything up to its
+    last "@" here too. The username stays: it tells two accounts on one server apart.
+    """
+    return f"imap://{cfg.username}@{server_name(cfg.host, cfg.port)}/{cfg.folder}"
+
+
+def server_name(host: str, port: int) -> str:
+    """`HOST:PORT` as messages and logs may show it: no userinfo, whatever the host was written as."""
+    return f"{host.rpartition('@')[2]}:{port}"
 
 
 def _env_secret(var: str, section: str, key: str) -> str:
@@ -662,8 +682,6 @@ def _resolve_ca(cfg: Config, mb: MailboxConfig, name: str) -> MailboxConfig:
 
 def _check_mailboxes(cfg: Config, problems: _Problems) -> None:
     """Each `[[mailbox]]` passes the same cross-field checks as a single mailbox, named by its table."""
-    from triage.sources import mailbox_name
-
     keys: dict[str, str] = {}
     for mb in cfg.mailbox:
         own = _Problems(cfg.file)
