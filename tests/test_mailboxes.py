@@ -379,3 +379,37 @@ def test_done_twice_and_unknown_ids(tmp_path: Path, triage_cli: TriageCli) -> No
     con = sqlite3.connect(tmp_path / "t.db")
     assert con.execute("SELECT count(*) FROM events WHERE action = 'done'").fetchone()[0] == 1
     assert triage_cli("--config", str(cfg), "done", "999").returncode == 3
+
+
+def test_a_store_from_before_mailbox_names_is_migrated_and_keeps_its_keys(tmp_path: Path) -> None:
+    """A file written by the single-mailbox triage (schema 1): the new step adds the columns, and its rows
+    show their store key as the mailbox, the name a single-mailbox config gives its one mailbox."""
+    from tests.test_store import ref, triaged
+    from triage.store import Store
+
+    db = tmp_path / "old.db"
+    store = Store(db)
+    (mid,) = store.save_batch([(ref(1), triaged("hello"))], None)
+    store.close()
+    con = sqlite3.connect(db)
+    con.execute("UPDATE messages SET mailbox_name = NULL")
+    for table, column in (
+        ("messages", "mailbox_name"),
+        ("mailbox_state", "name"),
+        ("mailbox_state", "last_wake_at"),
+        ("mailbox_state", "backlog"),
+        ("mailbox_state", "failing"),
+    ):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    store = Store(db)
+    try:
+        (row,) = store.queue()
+        assert (row.id, row.mailbox) == (mid, "imap://t@h:1/INBOX")
+        store.heartbeat("imap://t@h:1/INBOX", name="imap://t@h:1/INBOX", backlog=0)
+        (health,) = store.health()
+        assert health.failing == 0 and health.backlog == 0 and health.last_wake_at is not None
+    finally:
+        store.close()
