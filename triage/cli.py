@@ -374,6 +374,7 @@ def run(app: App) -> None:
             pipelines[job.name].orders = OrderBook.of(store.orders(), cfg.orders.duplicate_window_minutes)
             seen[job.name] = stamp
 
+    _ = app.model  # loaded once here: the threads share it (SharedModelPipeline takes turns on it)
     log.info("serving %d mailboxes: %s", len(jobs), ", ".join(j.name for j in jobs))
     serve_all(
         cfg,

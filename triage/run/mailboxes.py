@@ -12,9 +12,9 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import schedule
 
@@ -179,8 +179,10 @@ def serve_all(
         stop.set()
         for s, handler in old.items():
             signal.signal(s, handler)
+        # A thread in IDLE notices the stop at its next wake; daemon threads, so waiting is bounded in total.
+        deadline = time.monotonic() + 5
         for thread in threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def _serve_one(
@@ -225,8 +227,3 @@ def _serve_one(
                 stop.wait(backoff.next())
     finally:
         store.close()
-
-
-def store_path(cfg: Config) -> Path:
-    """The store file every mailbox thread opens its own connection to."""
-    return cfg.resolve(cfg.store.path)
