@@ -413,3 +413,16 @@ def test_a_store_from_before_mailbox_names_is_migrated_and_keeps_its_keys(tmp_pa
         assert health.failing == 0 and health.backlog == 0 and health.last_wake_at is not None
     finally:
         store.close()
+
+
+def test_check_names_each_mailbox(tmp_path: Path, dovecot: Dovecot, imap_folder: str, triage_cli: TriageCli) -> None:
+    md = _maildir(tmp_path / "brand-b", 1)
+    cfg = _config(tmp_path, dovecot, imap_folder, md, free_port())
+    result = triage_cli("--config", str(cfg), "check", env={"TRIAGE_TEST_WRONG": WRONG})
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("support: ") or " support: " in line for line in lines), result.stdout
+    failing = [line for line in lines if "FAIL" in line]
+    assert any("returns: " in line for line in failing) and any("archive: " in line for line in failing)
+    assert not any("support: " in line or "brand-b: " in line for line in failing), result.stdout
+    assert WRONG not in result.stdout and PASSWORD not in result.stdout
