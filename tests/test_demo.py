@@ -219,13 +219,14 @@ def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict,
 # `queue --json` and `show ID --json` are checked from outside (design.md): these are their keys, in order.
 QUEUE_KEYS = [
     "id", "mailbox", "uid", "received_at", "from_addr", "from_name", "subject", "status", "error", "state",
-    "no_reply", "intents", "scores", "low_confidence", "redactions", "order_number", "match_how", "stage",
-    "urgency", "reasons", "deadline", "missing", "flags",
+    "mailbox_name", "no_reply", "intents", "scores", "low_confidence", "redactions", "order_number", "match_how",
+    "stage", "urgency", "reasons", "deadline", "missing", "flags",
 ]  # fmt: skip
 SHOW_KEYS = [
     "id", "mailbox", "uidvalidity", "uid", "fingerprint", "message_id", "thread_key", "in_reply_to", "received_at",
     "stored_at", "from_addr", "from_name", "reply_to", "to_addrs", "subject", "text", "quoted_text", "signature",
-    "attachments", "no_reply", "html_only", "defects", "size", "status", "error", "state", "intents", "scores",
+    "attachments", "no_reply", "html_only", "defects", "size", "status", "error", "state", "mailbox_name",
+    "intents", "scores",
     "low_confidence", "redactions", "extraction", "order_number", "match_how", "stage", "urgency", "reasons",
     "deadline", "missing", "flags", "draft", "events",
 ]  # fmt: skip

@@ -225,7 +225,8 @@ def test_one_bad_mailbox_never_stops_the_others(
     assert PASSWORD not in dump and WRONG not in dump
 
     queue = json.loads(triage_cli("--config", str(cfg), "queue", "--json").stdout)
-    assert sorted({o["mailbox"] for o in queue}) == ["brand-b", "support"]
+    assert sorted({o["mailbox_name"] for o in queue}) == ["brand-b", "support"]
+    assert all(o["mailbox"].startswith(("imap://", "maildir:")) for o in queue)  # the source, as before
 
     status = triage_cli("--config", str(cfg), "status", env=env)
     assert status.returncode == 1
@@ -392,7 +393,6 @@ def test_a_store_from_before_mailbox_names_is_migrated_and_keeps_its_keys(tmp_pa
     (mid,) = store.save_batch([(ref(1), triaged("hello"))], None)
     store.close()
     con = sqlite3.connect(db)
-    con.execute("UPDATE messages SET mailbox_name = NULL")
     for table, column in (
         ("messages", "mailbox_name"),
         ("mailbox_state", "name"),
@@ -407,7 +407,7 @@ def test_a_store_from_before_mailbox_names_is_migrated_and_keeps_its_keys(tmp_pa
     store = Store(db)
     try:
         (row,) = store.queue()
-        assert (row.id, row.mailbox) == (mid, "imap://t@h:1/INBOX")
+        assert (row.id, row.mailbox, row.mailbox_name) == (mid, "imap://t@h:1/INBOX", "imap://t@h:1/INBOX")
         store.heartbeat("imap://t@h:1/INBOX", name="imap://t@h:1/INBOX", backlog=0)
         (health,) = store.health()
         assert health.failing == 0 and health.backlog == 0 and health.last_wake_at is not None

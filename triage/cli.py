@@ -182,8 +182,10 @@ def once(app: App) -> None:
     )
     for result in results:
         label = result.job.name
-        if result.stats is None:
-            click.echo(f"{label}: failed: {result.error}", err=True)
+        if result.stats is None:  # one line per failed mailbox; a single mailbox's reads as any error does
+            click.echo(
+                f"{label}: failed: {result.error}" if app.cfg.mailbox else f"triage: error: {result.error}", err=True
+            )
             continue
         stats = result.stats
         click.echo(

@@ -130,7 +130,7 @@ def once_all(
             after(job)
         except (MailboxError, OSError) as exc:
             result.error = scrub(str(exc) or type(exc).__name__)
-            log.warning("%s: %s", job.name, result.error)
+            log.debug("%s: %s", job.name, result.error)  # the caller prints the one line per mailbox
             pending = getattr(mailbox, "pending", None)
             store.heartbeat(job.key, error=result.error, name=job.name, backlog=pending)
         finally:

@@ -20,9 +20,9 @@ _QUEUE_ORDER = "(m.status = 'error') DESC, coalesce(t.urgency, 0) DESC, m.receiv
 class QueueQueries(Connection):
     def queue(self, limit: int | None = None, include_done: bool = False) -> list[QueueRow]:
         """Open items, most urgent first (all of them with `include_done`); automated mail is stored closed."""
-        sql = f"""SELECT m.id, coalesce(m.mailbox_name, m.mailbox) AS mailbox, m.uid, m.received_at, m.from_addr,
-                         m.from_name, m.subject, m.status,
-                         m.error, m.state, m.no_reply, t.intents, t.scores, t.low_confidence, t.redactions,
+        sql = f"""SELECT m.id, m.mailbox, m.uid, m.received_at, m.from_addr, m.from_name, m.subject, m.status,
+                         m.error, m.state, m.mailbox_name, m.no_reply, t.intents, t.scores, t.low_confidence,
+                         t.redactions,
                          t.order_number, t.match_how, t.stage, t.urgency, t.reasons, t.deadline, t.missing, t.flags
                   FROM messages m JOIN triage t ON t.message = m.id
                   WHERE (m.state = 'open' OR ?)

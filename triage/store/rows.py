@@ -121,6 +121,7 @@ class QueueRow:
     status: str  # "ok" or "error"
     error: str | None
     state: str  # "open", "done"
+    mailbox_name: str | None  # the configured mailbox it came from ([[mailbox]] name; else `mailbox`)
     no_reply: str | None  # why it must never get a reply, or None
     intents: tuple[str, ...]
     scores: dict[str, float]

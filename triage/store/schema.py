@@ -146,6 +146,8 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
 def _migrate_mailbox_names(db: sqlite_utils.Database) -> None:
     """Several mailboxes: which configured mailbox a message came from, and a heartbeat per mailbox."""
     db.table("messages").add_column("mailbox_name", str)
+    # Rows from before: a single-mailbox config names its one mailbox by its store key.
+    db.execute("UPDATE messages SET mailbox_name = mailbox")
     for column in ("name", "last_wake_at"):
         db.table("mailbox_state").add_column(column, str)
     db.table("mailbox_state").add_column("backlog", int)
