@@ -52,7 +52,7 @@ class App:
     def store(self) -> Store:
         from triage.store import Store
 
-        return Store(self.cfg.resolve(self.cfg.store.path))
+        return Store(self.cfg.resolve(self.cfg.store.path), clock=self.now)  # one clock for stored and computed times
 
     @cached_property
     def model(self) -> IntentModel:
@@ -380,7 +380,7 @@ def run(app: App) -> None:
     log.info("serving %d mailboxes: %s", len(jobs), ", ".join(j.name for j in jobs))
     serve_all(
         cfg,
-        lambda: Store(cfg.resolve(cfg.store.path)),
+        lambda: Store(cfg.resolve(cfg.store.path), clock=app.now),  # each thread's own connection, one clock
         pipeline_for,
         scheduler,
         before_poll=before,
@@ -409,7 +409,7 @@ def status(app: App, as_json: bool, stale_after: float | None) -> None:
     from triage.run.mailboxes import mailbox_jobs
 
     health = {h.mailbox: h for h in app.store.health()}
-    now = datetime.now(UTC)  # the heartbeat is wall-clock, never a pinned demo time
+    now = app.now()  # the clock the heartbeats were stamped with (the command's: pinned only in demos)
     statuses = [
         mailbox_status(
             job.name,
@@ -465,13 +465,15 @@ def retriage(app: App, item_ids: tuple[int, ...], all_errors: bool, actor: str) 
 @pass_app
 def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> None:
     """Open items, most urgent first, with reasons and deadlines."""
+    from triage.report.term_layout import Term, emit
     from triage.report.terminal import queue_table
 
     rows = app.store.queue(limit=limit, include_done=include_done)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
     else:
-        click.echo(queue_table(rows, app.now(), app.store.health()))
+        term = Term.detect()
+        emit(queue_table(rows, app.now(), app.store.health(), term), term)
 
 
 @cli.command()
@@ -485,7 +487,12 @@ def show(app: App, item_id: int, as_json: bool) -> None:
     item = app.store.item(item_id)
     if item is None:
         raise UsageError(f"no item with ID {item_id} (see `triage queue`)")
-    click.echo(json.dumps(item.to_json(), ensure_ascii=False, indent=1) if as_json else item_text(item, app.now()))
+    from triage.report.term_layout import Term, emit
+
+    if as_json:
+        click.echo(json.dumps(item.to_json(), ensure_ascii=False, indent=1))
+    else:
+        emit(item_text(item, app.now()), Term.detect())
 
 
 @cli.command()
@@ -590,6 +597,18 @@ def import_orders(app: App, file: Path) -> None:
     )
     if not count and skipped:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@pass_app
+def backup(app: App, file: Path, force: bool) -> None:
+    """A consistent copy of the store in FILE, safe while the daemon runs (SQLite online backup)."""
+    from triage.store.backup import backup_store
+
+    done = backup_store(app.cfg.resolve(app.cfg.store.path), file, force)
+    click.echo(f"backed up {done.messages} message(s) to {done.path} ({done.size} bytes); integrity check ok")
 
 
 @cli.command()

@@ -2,7 +2,7 @@
 
 A mailbox is `failing` when its last attempt ended in an error, `stale` when nothing
 (no poll, no IDLE wake) was heard from it for longer than `stale_after` seconds or it
-was never polled, else `ok`. The heartbeat is wall-clock time: never a pinned demo clock.
+was never polled, else `ok`. Ages use the clock the store stamped the heartbeats with.
 """
 
 from __future__ import annotations

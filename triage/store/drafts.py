@@ -33,7 +33,7 @@ class DraftQueries(Connection):
     def draft_synced(self, draft_id: int, folder: str, uid: int | None, message_id: str) -> None:
         self.db.execute(
             "UPDATE drafts SET imap_folder = ?, imap_uid = ?, message_id_header = ?, synced_at = ? WHERE id = ?",
-            [folder, uid, message_id, now_text(), draft_id],
+            [folder, uid, message_id, now_text(self.clock), draft_id],
         )
 
     def update_draft_body(self, message: int, body: str, actor: str) -> None:
@@ -42,7 +42,7 @@ class DraftQueries(Connection):
             cur = self.db.execute(
                 """UPDATE drafts SET body = ?, updated_at = ?, synced_at = NULL
                    WHERE thread_key = (SELECT thread_key FROM messages WHERE id = ?)""",
-                [body, now_text(), message],
+                [body, now_text(self.clock), message],
             )
             if cur.rowcount == 0:
                 raise StoreError(f"item {message} has no draft (see `triage show {message}`)")

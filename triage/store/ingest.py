@@ -58,7 +58,7 @@ class IngestQueries(Connection):
         `error` must already be free of secrets (the run layer scrubs it); it is cut to 500 characters.
         `backlog` is what the source still holds beyond what was stored (None: unknown, left as it was).
         """
-        now = now_text()
+        now = now_text(self.clock)
         self.db.execute(
             "INSERT INTO mailbox_state (mailbox, messages_seen) VALUES (?, 0) ON CONFLICT(mailbox) DO NOTHING",
             [mailbox],
@@ -151,7 +151,7 @@ class IngestQueries(Connection):
         `mailbox_name` is the configured mailbox's name (`[[mailbox]] name`), kept on each message.
         """
         ids: list[int] = []
-        now = now_text()  # one batch, one transaction, one stored_at
+        now = now_text(self.clock)  # one batch, one transaction, one stored_at
         with self.transaction():
             for ref, result in items:
                 row_id = self._insert(ref, result, now, mailbox_name)
@@ -268,7 +268,7 @@ class IngestQueries(Connection):
         When it fails again the row stays an error with the new reason: a retry never loses a message.
         """
         p = t.parsed
-        now = now_text()
+        now = now_text(self.clock)
         with self.transaction():
             if t.status == "error":
                 self.db.execute("UPDATE messages SET error = ? WHERE id = ?", [t.error, message])
