@@ -166,6 +166,23 @@ def test_draft_edit_saves_back_and_refuses_card_requests(demo: dict, tmp_path: P
     refused = triage_cli("--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env=bad_env)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "card number and CVV" not in triage_cli("--config", str(demo["cfg"]), "draft", str(item["id"])).stdout
+    # The refused edit is not lost: one line names the file that keeps it, readable by its owner only.
+    assert refused.stderr.strip().count("\n") == 0
+    found = re.search(r"your edited text is kept in (\S+)", refused.stderr)
+    assert found, refused.stderr
+    kept = Path(found.group(1))
+    assert "Please send us your card number and CVV." in kept.read_text() and "P.S." in kept.read_text()
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    card = tmp_path / "card.sh"
+    card.write_text('#!/bin/sh\nprintf "\\nPaid with 4111 1111 1111 1111 as you said.\\n" >> "$1"\n')
+    card.chmod(card.stat().st_mode | stat.S_IEXEC)
+    with_card = triage_cli(
+        "--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env={"EDITOR": str(card), "VISUAL": str(card)}
+    )
+    found = re.search(r"kept in (\S+)", with_card.stderr)
+    assert with_card.returncode == 1 and found, with_card.stderr
+    kept_text = Path(found.group(1)).read_text()
+    assert "as you said" in kept_text and "4111" not in kept_text  # the file is no copy of the card number
 
 
 def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict, triage_cli: TriageCli) -> None:
@@ -202,13 +219,14 @@ def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict,
 # `queue --json` and `show ID --json` are checked from outside (design.md): these are their keys, in order.
 QUEUE_KEYS = [
     "id", "mailbox", "uid", "received_at", "from_addr", "from_name", "subject", "status", "error", "state",
-    "no_reply", "intents", "scores", "low_confidence", "redactions", "order_number", "match_how", "stage",
-    "urgency", "reasons", "deadline", "missing", "flags",
+    "mailbox_name", "no_reply", "intents", "scores", "low_confidence", "redactions", "order_number", "match_how",
+    "stage", "urgency", "reasons", "deadline", "missing", "flags",
 ]  # fmt: skip
 SHOW_KEYS = [
     "id", "mailbox", "uidvalidity", "uid", "fingerprint", "message_id", "thread_key", "in_reply_to", "received_at",
     "stored_at", "from_addr", "from_name", "reply_to", "to_addrs", "subject", "text", "quoted_text", "signature",
-    "attachments", "no_reply", "html_only", "defects", "size", "status", "error", "state", "intents", "scores",
+    "attachments", "no_reply", "html_only", "defects", "size", "status", "error", "state", "mailbox_name",
+    "intents", "scores",
     "low_confidence", "redactions", "extraction", "order_number", "match_how", "stage", "urgency", "reasons",
     "deadline", "missing", "flags", "draft", "events",
 ]  # fmt: skip

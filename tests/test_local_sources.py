@@ -68,5 +68,10 @@ def test_maildir_flag_change_does_not_duplicate(tmp_path: Path) -> None:
 def test_missing_source_is_a_clear_error(tmp_path: Path, triage_cli: TriageCli) -> None:
     cfg = config_for(tmp_path, "maildir", tmp_path / "nowhere")
     result = triage_cli("--config", str(cfg), "once")
+    assert result.returncode == 2  # a configuration error: the path the config names is not there
+    assert "[source] path:" in result.stderr and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+    (tmp_path / "nowhere").mkdir()  # there, but not a Maildir: this mailbox's run fails (exit 1)
+    result = triage_cli("--config", str(cfg), "once")
     assert result.returncode == 1
     assert "is not a Maildir" in result.stderr and "Traceback" not in result.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from triage.errors import StoreError
+from triage.errors import NotFoundError, StoreError
 from triage.records import (
     Attachment,
     Checkpoint,
@@ -38,7 +38,7 @@ from triage.store import (
     StoredDraft,
 )
 from triage.store.rows import reader
-from triage.store.schema import initial_state
+from triage.store.schema import SCHEMA_VERSION, initial_state
 
 
 def triaged(subject: str, intents: tuple[str, ...] = ("cancel",), score: int = 50) -> Triaged:
@@ -127,8 +127,17 @@ def test_done_and_reopen_are_audited(store: Store) -> None:
         ("alice", "done"),
         ("bob", "open"),
     ]
-    with pytest.raises(StoreError, match="no item with ID 999"):
+    with pytest.raises(NotFoundError, match="no item with ID 999") as caught:
         store.set_state(999, "done", "x")
+    assert caught.value.exit_code == 3
+
+
+def test_closing_a_closed_item_changes_nothing_and_adds_no_event(store: Store) -> None:
+    (mid,) = store.save_batch([(ref(1), triaged("a"))], None)
+    assert store.set_state(mid, "done", "alice") is True
+    assert store.set_state(mid, "done", "bob") is False
+    item = store.item(mid)
+    assert item is not None and [(e.actor, e.action) for e in item.events] == [("triage", "stored"), ("alice", "done")]
 
 
 def test_orders_upsert(store: Store) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from triage.config import Config, demo_config, find_config, load_config
-from triage.errors import TriageError, UsageError
+from triage.errors import TemplateError, TriageError, UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time, so `redact` never loads the model and `queue` starts fast
     from triage.orders.csv_import import RowProblem
@@ -60,9 +60,11 @@ class App:
 
         return IntentModel.load(self.cfg.require_model())
 
-    def pipeline(self, store: Store | None = None) -> Pipeline:
+    def pipeline(self, store: Store | None = None, cfg: Config | None = None, cls: type | None = None) -> Pipeline:
+        """The pipeline over `store`'s orders and history; `cfg` is one mailbox's view (its shop identity)."""
         from triage.run.pipeline import OrderBook, Pipeline
 
+        cls = cls or Pipeline
         window = self.cfg.orders.duplicate_window_minutes
         orders = OrderBook.of(store.orders(), window) if store is not None else OrderBook()
 
@@ -73,7 +75,8 @@ class App:
                 return 0, ()
             return store.thread_history([thread_key(parsed), (parsed.in_reply_to or "").lower()])
 
-        return Pipeline(self.cfg, self.model, orders, history, clock=self.now)
+        pipeline: Pipeline = cls(cfg or self.cfg, self.model, orders, history, clock=self.now)
+        return pipeline
 
 
 pass_app = click.make_pass_decorator(App)
@@ -128,14 +131,22 @@ def _print_row_problems(file: Path, problems: Sequence[RowProblem]) -> None:
         )
 
 
-def _sync_drafts(app: App) -> None:
-    """With an IMAP source, put new and changed drafts into the mailbox's Drafts folder."""
-    if app.cfg.source.kind != "imap":
+def _sync_drafts(app: App, cfg: Config | None = None, store: Store | None = None) -> None:
+    """With an IMAP source, put new and changed drafts into the mailbox's Drafts folder.
+
+    With several mailboxes, `cfg` is one mailbox's view: only its own messages' drafts go to its Drafts.
+    """
+    cfg = cfg or app.cfg
+    if cfg.source.kind != "imap":
         return
     from triage.reply.draft_sync import sync_drafts
+    from triage.sources import mailbox_name
     from triage.sources.imap import login
 
-    sync_drafts(app.store, app.cfg.stage_settings().reply, app.cfg.imap.drafts_folder, lambda: login(app.cfg.imap))
+    only = mailbox_name(cfg) if app.cfg.mailbox else None
+    sync_drafts(
+        store or app.store, cfg.stage_settings().reply, cfg.imap.drafts_folder, lambda: login(cfg.imap), mailbox=only
+    )
 
 
 def _sync_orders_file(app: App) -> bool:
@@ -158,22 +169,32 @@ def _sync_orders_file(app: App) -> bool:
 @cli.command()
 @pass_app
 def once(app: App) -> None:
-    """Fetch and triage whatever is new, then exit."""
-    from triage.run.ingest import ingest_once
-    from triage.sources import open_mailbox
+    """Fetch and triage whatever is new in every mailbox, each in turn, then exit (1 if one failed)."""
+    from triage.run.mailboxes import once_all, require_sources
 
+    require_sources(app.cfg)
     _sync_orders_file(app)
-    mailbox = open_mailbox(app.cfg)
-    try:
-        stats = ingest_once(mailbox, app.store, app.pipeline(app.store))
-    finally:
-        mailbox.close()
-    _sync_drafts(app)
-    click.echo(
-        f"triaged {stats.stored} new message(s) from {mailbox.name}"
-        + (f" ({stats.errors} could not be parsed; see the queue)" if stats.errors else ""),
-        err=True,
+    results = once_all(
+        app.cfg,
+        app.store,
+        lambda job: app.pipeline(app.store, job.cfg),
+        after=lambda job: _sync_drafts(app, job.cfg),
     )
+    for result in results:
+        label = result.job.name
+        if result.stats is None:  # one line per failed mailbox; a single mailbox's reads as any error does
+            click.echo(
+                f"{label}: failed: {result.error}" if app.cfg.mailbox else f"triage: error: {result.error}", err=True
+            )
+            continue
+        stats = result.stats
+        click.echo(
+            f"triaged {stats.stored} new message(s) from {label}"
+            + (f" ({stats.errors} could not be parsed; see the queue)" if stats.errors else ""),
+            err=True,
+        )
+    if any(r.stats is None for r in results):
+        sys.exit(1)
 
 
 @cli.command()
@@ -293,27 +314,18 @@ def check(app: App) -> None:
 @cli.command()
 @pass_app
 def run(app: App) -> None:
-    """The daemon: IDLE/poll, triage and store until stopped (SIGTERM or Ctrl-C)."""
-    from triage.run.daemon import run_daemon
-    from triage.sources import mailbox_name, open_mailbox
-
-    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
-    from triage.run.pipeline import OrderBook
-
-    cfg = app.cfg
-    pipeline = app.pipeline(app.store)
-
-    def refresh_orders() -> None:
-        if _sync_orders_file(app):
-            pipeline.orders = OrderBook.of(app.store.orders(), cfg.orders.duplicate_window_minutes)
-
+    """The daemon: IDLE/poll every mailbox, triage and store until stopped (SIGTERM or Ctrl-C)."""
     import schedule
 
     from triage.report.summary_send import schedule_daily
+    from triage.run.mailboxes import mailbox_jobs, require_sources
 
+    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    cfg = app.cfg
+    require_sources(cfg)
+    jobs = mailbox_jobs(cfg)
     scheduler = schedule.Scheduler()
     schedule_daily(scheduler, app.store, cfg, app.now)
-    refresh_orders()
     web_server = None
     if cfg.web.enabled:  # the web queue beside the mail loop, in a thread of its own
         from triage.web.server import make_server, serve_in_thread
@@ -322,20 +334,141 @@ def run(app: App) -> None:
         serve_in_thread(web_server)
         log.info("web queue on http://%s:%d/", cfg.web.host, cfg.web.port)
     try:
-        run_daemon(
-            lambda: open_mailbox(cfg),
-            mailbox_name(cfg),
-            app.store,
-            pipeline,
-            poll_seconds=cfg.imap.poll_seconds,
-            reconnect_max_seconds=cfg.imap.reconnect_max_seconds,
-            scheduler=scheduler,
-            before_poll=refresh_orders,
-            after_poll=lambda: _sync_drafts(app),
-        )
+        _serve_mailboxes(app, jobs, scheduler)
     finally:
         if web_server is not None:
             web_server.should_exit = True
+
+
+def _serve_mailboxes(app: App, jobs: list[Any], scheduler: Any) -> None:
+    """Every mailbox's loop: one on the main thread, or one thread each (the summary on the main one)."""
+    from triage.run.daemon import run_daemon
+    from triage.run.mailboxes import SharedModelPipeline, scrubber, serve_all
+    from triage.run.pipeline import OrderBook
+
+    cfg = app.cfg
+    _sync_orders_file(app)
+    if len(jobs) == 1:  # one mailbox: its loop on the main thread, the summary in the same scheduler
+        (job,) = jobs
+        pipeline = app.pipeline(app.store, job.cfg)
+
+        def refresh_orders() -> None:
+            if _sync_orders_file(app):
+                pipeline.orders = OrderBook.of(app.store.orders(), cfg.orders.duplicate_window_minutes)
+
+        run_daemon(
+            lambda: _open(job.cfg),
+            job.key,
+            app.store,
+            pipeline,
+            poll_seconds=job.cfg.imap.poll_seconds,
+            reconnect_max_seconds=job.cfg.imap.reconnect_max_seconds,
+            scheduler=scheduler,
+            before_poll=refresh_orders,
+            after_poll=lambda: _sync_drafts(app, job.cfg),
+            label=job.name,
+            scrub=scrubber(cfg),
+        )
+        return
+    from triage.store import Store
+
+    # The orders file is re-imported on the main thread (its store connection); each mailbox thread
+    # reloads its order book from its own connection when the import stamp changes.
+    scheduler.every(cfg.imap.poll_seconds).seconds.do(lambda: _sync_orders_file(app))
+    seen: dict[str, str | None] = {}
+    pipelines: dict[str, Pipeline] = {}
+
+    def pipeline_for(job: Any, store: Store) -> Pipeline:
+        pipelines[job.name] = app.pipeline(store, job.cfg, cls=SharedModelPipeline)
+        seen[job.name] = store.get_meta("orders_file")
+        return pipelines[job.name]
+
+    def before(job: Any, store: Store) -> None:
+        stamp = store.get_meta("orders_file")
+        if stamp != seen.get(job.name) and job.name in pipelines:
+            pipelines[job.name].orders = OrderBook.of(store.orders(), cfg.orders.duplicate_window_minutes)
+            seen[job.name] = stamp
+
+    _ = app.model  # loaded once here: the threads share it (SharedModelPipeline takes turns on it)
+    log.info("serving %d mailboxes: %s", len(jobs), ", ".join(j.name for j in jobs))
+    serve_all(
+        cfg,
+        lambda: Store(cfg.resolve(cfg.store.path), clock=app.now),  # each thread's own connection, one clock
+        pipeline_for,
+        scheduler,
+        before_poll=before,
+        after_poll=lambda job, store: _sync_drafts(app, job.cfg, store),
+    )
+
+
+def _open(cfg: Config) -> Any:
+    from triage.sources import open_mailbox
+
+    return open_mailbox(cfg)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON array, one object per mailbox.")
+@click.option(
+    "--stale-after",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Seconds without a heartbeat before a mailbox counts as stale (default: 3 x poll_seconds + 60).",
+)
+@pass_app
+def status(app: App, as_json: bool, stale_after: float | None) -> None:
+    """Each mailbox's heartbeat, backlog and last error; exit 1 when one is failing or stale."""
+    from triage.report.status import mailbox_status, status_lines
+    from triage.run.mailboxes import mailbox_jobs
+
+    health = {h.mailbox: h for h in app.store.health()}
+    now = app.now()  # the clock the heartbeats were stamped with (the command's: pinned only in demos)
+    statuses = [
+        mailbox_status(
+            job.name,
+            job.key,
+            health.get(job.key),
+            len(app.store.error_rows(job.key)),
+            now,
+            stale_after if stale_after is not None else 3 * job.cfg.imap.poll_seconds + 60,
+        )
+        for job in mailbox_jobs(app.cfg)
+    ]
+    if as_json:
+        click.echo(json.dumps([s.to_json() for s in statuses], ensure_ascii=False, indent=1))
+    else:
+        click.echo(status_lines(statuses))
+    if any(s.state != "ok" for s in statuses):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("item_ids", nargs=-1, type=int)
+@click.option("--errors", "all_errors", is_flag=True, help="Every open error row.")
+@click.option("--by", "actor", default="agent", help="Who asked for it (recorded in the audit log).")
+@pass_app
+def retriage(app: App, item_ids: tuple[int, ...], all_errors: bool, actor: str) -> None:
+    """Re-run error rows through the pipeline from their original messages, after a fix.
+
+    A row that fails again stays an error with the new reason; exit 1 then, 3 for an unknown ID.
+    """
+    from triage.errors import NotFoundError
+    from triage.run.retriage import retriage as retriage_rows
+
+    if bool(item_ids) == all_errors:
+        raise UsageError("retriage takes item IDs or --errors (one of the two)")
+    ids = app.store.error_rows() if all_errors else list(item_ids)
+    if not ids:
+        click.echo("no error rows to retriage", err=True)
+        return
+    results = retriage_rows(app.cfg, app.store, ids, lambda job: app.pipeline(app.store, job.cfg), actor)
+    for r in results:
+        click.echo(f"{r.id}: {r.outcome}" + (f": {r.detail}" if r.detail else ""))
+    if any(r.outcome == "missing" for r in results):
+        missing = ", ".join(str(r.id) for r in results if r.outcome == "missing")
+        raise NotFoundError(f"no item with ID {missing} (see `triage queue`)")
+    if any(r.outcome == "failed" for r in results):
+        sys.exit(1)
 
 
 @cli.command()
@@ -381,8 +514,10 @@ def show(app: App, item_id: int, as_json: bool) -> None:
 @pass_app
 def done(app: App, item_id: int, actor: str) -> None:
     """Close an item."""
-    app.store.set_state(item_id, "done", actor)
-    click.echo(f"closed {item_id}")
+    if app.store.set_state(item_id, "done", actor):
+        click.echo(f"closed {item_id}")
+    else:
+        click.echo(f"{item_id} is already closed; nothing changed")
 
 
 @cli.command()
@@ -391,8 +526,10 @@ def done(app: App, item_id: int, actor: str) -> None:
 @pass_app
 def reopen(app: App, item_id: int, actor: str) -> None:
     """Reopen a closed item."""
-    app.store.set_state(item_id, "open", actor)
-    click.echo(f"reopened {item_id}")
+    if app.store.set_state(item_id, "open", actor):
+        click.echo(f"reopened {item_id}")
+    else:
+        click.echo(f"{item_id} is already open; nothing changed")
 
 
 @cli.command()
@@ -430,10 +567,28 @@ def draft(app: App, item_id: int, edit: bool, actor: str) -> None:
     if body is None or body == stored.body:
         click.echo("draft unchanged", err=True)
         return
-    assert_safe(body)
+    try:
+        assert_safe(body)
+    except TemplateError as exc:
+        kept = _keep_refused_edit(item_id, body)
+        raise TemplateError(f"draft for {item_id} not saved: {exc}; your edited text is kept in {kept}") from exc
     app.store.update_draft_body(item_id, body, actor)
     _sync_drafts(app)
     click.echo(f"draft for {item_id} saved")
+
+
+def _keep_refused_edit(item_id: int, body: str) -> Path:
+    """An agent's refused edit, saved so the work is not lost: card numbers and other secrets redacted
+    first (the file must not become the copy of payment data the store refuses), readable by its owner only."""
+    import os
+    import tempfile
+
+    from triage.redact import redact as redact_text
+
+    fd, name = tempfile.mkstemp(prefix=f"triage-draft-{item_id}-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(redact_text(body).text)
+    return Path(name)
 
 
 @cli.command("import-orders")

@@ -164,6 +164,20 @@ class IntentDetails:
 
 
 @dataclass(frozen=True)
+class MailboxConfig:
+    """One `[[mailbox]]` table: a name, and the source, IMAP account and shop identity it overrides.
+
+    `source`, `imap` and `shop` are the top-level tables with this mailbox's keys laid over them, so two
+    mailboxes on one server repeat only what differs (the username, the folder, the brand).
+    """
+
+    name: str
+    source: SourceConfig = field(default_factory=SourceConfig)
+    imap: ImapConfig = field(default_factory=ImapConfig)
+    shop: ShopConfig = field(default_factory=ShopConfig)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration. `base_dir` anchors relative paths."""
 
@@ -180,8 +194,20 @@ class Config:
     # An orders export re-imported by the main job whenever the file changes (empty: use import-orders).
     orders_file: str = ""
     rank: RankSettings = field(default_factory=RankSettings)
+    # The `[[mailbox]]` tables; empty: the one mailbox of [source]/[imap]/[shop] (see `mailboxes()`).
+    mailbox: tuple[MailboxConfig, ...] = ()
     base_dir: Path = Path(".")
     file: str = "inbox.toml"
+
+    def mailboxes(self) -> tuple[MailboxConfig, ...]:
+        """Every mailbox this process serves; a config without `[[mailbox]]` is one, named by its address."""
+        if self.mailbox:
+            return self.mailbox
+        return (MailboxConfig(name=mailbox_name(self), source=self.source, imap=self.imap, shop=self.shop),)
+
+    def for_mailbox(self, mailbox: MailboxConfig) -> Config:
+        """This config as seen by one mailbox: its source, account and shop in place of the top-level ones."""
+        return dataclasses.replace(self, source=mailbox.source, imap=mailbox.imap, shop=mailbox.shop, mailbox=())
 
     def resolve(self, path: str) -> Path:
         """A path the user wrote: relative ones are relative to the config file, never the current folder."""
@@ -234,6 +260,28 @@ class Config:
 
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def mailbox_name(cfg: Config) -> str:
+    """The name the store keys this mailbox by (known before connecting, for the heartbeat)."""
+    if cfg.source.kind == "imap":
+        return imap_name(cfg.imap)
+    return f"{cfg.source.kind}:{cfg.resolve(cfg.source.path).resolve()}"
+
+
+def imap_name(cfg: ImapConfig) -> str:
+    """`imap://USERNAME@HOST:PORT/FOLDER`: the account, never a credential.
+
+    The name is logged on every reconnect, stored with the heartbeat and shown above the queue, so a
+    host written as "user:password@server" (refused by the config check) loses everything up to its
+    last "@" here too. The username stays: it tells two accounts on one server apart.
+    """
+    return f"imap://{cfg.username}@{server_name(cfg.host, cfg.port)}/{cfg.folder}"
+
+
+def server_name(host: str, port: int) -> str:
+    """`HOST:PORT` as messages and logs may show it: no userinfo, whatever the host was written as."""
+    return f"{host.rpartition('@')[2]}:{port}"
 
 
 def _env_secret(var: str, section: str, key: str) -> str:
@@ -543,7 +591,45 @@ _SECTIONS: dict[str, str] = {
     "intents": "intents",
     "orders": "orders",
     "rank": "rank",
+    "mailbox": "mailbox",
 }
+
+
+def _mailboxes(tables: Any, raw: dict[str, Any], problems: _Problems) -> tuple[MailboxConfig, ...]:
+    """The `[[mailbox]]` tables, each laid over the top-level [source], [imap] and [shop]; names unique."""
+    if not isinstance(tables, list) or not tables:
+        problems.add("[[mailbox]]", "expected one or more [[mailbox]] tables")
+        return ()
+    out: list[MailboxConfig] = []
+    seen: dict[str, int] = {}
+    for i, table in enumerate(tables):
+        where = f"[[mailbox]] #{i + 1}"
+        if not isinstance(table, dict):
+            problems.add(where, f"expected a table, got {_got(table, False)}")
+            continue
+        name = table.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problems.add(f"{where} name", "required: a short name for this mailbox (e.g. support, returns)")
+            continue
+        where = f"[[mailbox]] {name!r}"
+        if name in seen:
+            problems.add(f"{where} name", f"duplicate mailbox name (also mailbox #{seen[name]}); names must differ")
+            continue
+        seen[name] = i + 1
+        parts: dict[str, Any] = {"name": name}
+        for key in table:
+            if key not in ("name", "source", "imap", "shop"):
+                hint = " (put it in [mailbox.imap])" if key in {f.name for f in dataclasses.fields(ImapConfig)} else ""
+                problems.add(f"{where} {key}", f"unknown key{hint}; known keys: imap, name, shop, source")
+        for key, cls in (("source", SourceConfig), ("imap", ImapConfig), ("shop", ShopConfig)):
+            own = table.get(key, {})
+            base = raw.get(key, {}) if isinstance(raw.get(key, {}), dict) else {}
+            if not isinstance(own, dict):
+                problems.add(f"[mailbox.{key}] ({name})", f"expected a table, got {_got(own, False)}")
+                own = {}
+            parts[key] = _build(cls, {**base, **own}, f"[mailbox.{key}] ({name})", problems)
+        out.append(MailboxConfig(**parts))
+    return tuple(out)
 
 
 def load_config(path: str | Path) -> Config:
@@ -580,8 +666,11 @@ def config_from_dict(raw: dict[str, Any], name: str = "inbox.toml", base_dir: Pa
         if key not in _SECTIONS:
             hint = _nearest(key, _SECTIONS)
             problems.add(f"[{key}]", f"unknown section{hint}; known sections: " + ", ".join(sorted(_SECTIONS)))
+    mailboxes = table.pop("mailbox", None)
     hints = typing.get_type_hints(Config)
     kwargs: dict[str, Any] = {}
+    if mailboxes is not None:
+        kwargs["mailbox"] = _mailboxes(mailboxes, raw, problems)
     for key, value in table.items():
         tp = hints[key]
         if dataclasses.is_dataclass(tp):
@@ -600,11 +689,43 @@ def config_from_dict(raw: dict[str, Any], name: str = "inbox.toml", base_dir: Pa
     if cfg.summary.smtp.ca_file:
         smtp = dataclasses.replace(cfg.summary.smtp, ca_file=str(cfg.resolve(cfg.summary.smtp.ca_file)))
         cfg = dataclasses.replace(cfg, summary=dataclasses.replace(cfg.summary, smtp=smtp))
+    if cfg.mailbox:
+        cfg = dataclasses.replace(cfg, mailbox=tuple(_resolve_ca(cfg, mb, name) for mb in cfg.mailbox))
     if not problems.items:
         _check(cfg, problems)
+        _check_mailboxes(cfg, problems)
     if problems.items:
         raise ConfigError("; ".join(problems.items))
     return cfg
+
+
+def _resolve_ca(cfg: Config, mb: MailboxConfig, name: str) -> MailboxConfig:
+    """A mailbox's own ca_file, resolved against the config file like the top-level one."""
+    if not mb.imap.ca_file:
+        return mb
+    path = cfg.resolve(mb.imap.ca_file)
+    if not path.is_file():
+        raise ConfigError(f"{name} [mailbox.imap] ({mb.name}) ca_file: no such file {str(path)!r}")
+    return dataclasses.replace(mb, imap=dataclasses.replace(mb.imap, ca_file=str(path)))
+
+
+def _check_mailboxes(cfg: Config, problems: _Problems) -> None:
+    """Each `[[mailbox]]` passes the same cross-field checks as a single mailbox, named by its table."""
+    keys: dict[str, str] = {}
+    for mb in cfg.mailbox:
+        own = _Problems(cfg.file)
+        _check(cfg.for_mailbox(mb), own)
+        for item in own.items:
+            for section in ("source", "imap", "shop"):
+                item = item.replace(f" [{section}] ", f" [mailbox.{section}] ({mb.name}) ")
+            if item not in problems.items and "[mailbox." in item:
+                problems.items.append(item)
+        key = mailbox_name(cfg.for_mailbox(mb))
+        if key in keys:
+            problems.add(
+                f"[[mailbox]] {mb.name!r}", f"reads the same source as mailbox {keys[key]!r}; give each its own"
+            )
+        keys.setdefault(key, mb.name)
 
 
 CONFIG_ENV = "TRIAGE_CONFIG"

@@ -22,10 +22,17 @@ log = logging.getLogger("triage.drafts")
 
 
 def sync_drafts(
-    store: Store, reply: ReplySettings, drafts_folder: str, connect: Callable[[], imapclient.IMAPClient]
+    store: Store,
+    reply: ReplySettings,
+    drafts_folder: str,
+    connect: Callable[[], imapclient.IMAPClient],
+    mailbox: str | None = None,
 ) -> int:
-    """Save every pending draft; returns how many were saved. A failure skips that draft until next time."""
-    pending = store.drafts_to_sync()
+    """Save every pending draft (of one mailbox, by store key); returns how many were saved.
+
+    A failure skips that draft until next time.
+    """
+    pending = store.drafts_to_sync(mailbox)
     if not pending:
         return 0
     client = connect()

@@ -73,10 +73,12 @@ def _all(config_path: Path, load_model: Callable[[Config], Any] | None, mask: _M
         yield Check("config valid", FAIL, str(exc))
         return
     yield Check("config valid", OK, str(config_path))
-    if cfg.source.kind == "imap":
-        yield from _imap(cfg.imap, mask)
-    else:
-        yield _local_source(cfg)
+    for mailbox in cfg.mailboxes():  # with [[mailbox]] tables, each one's lines carry its name
+        own = cfg.for_mailbox(mailbox)
+        prefix = f"{mailbox.name}: " if cfg.mailbox else ""
+        found = _imap(own.imap, mask) if own.source.kind == "imap" else iter([_local_source(own)])
+        for check in found:
+            yield Check(prefix + check.name, check.status, check.detail)
     yield from _smtp(cfg, mask)
     yield _orders(cfg)
     model = None

@@ -88,24 +88,7 @@ class LocalMailbox:
             entries = [e for e in self._entries() if e[0] not in known]
             self.pending = len(entries)  # for the progress bar of a long backfill
             for key, reader, mtime in entries:
-                try:
-                    data = reader()
-                    error = None if data else "message is empty or larger than [limits] max_message_bytes"
-                except OSError as exc:
-                    # One unreadable file (permissions, an I/O error) is this message's problem, not the run's:
-                    # it gets an error row naming the file, and the rest of the run goes on.
-                    data, error = b"", f"cannot read {exc.filename or key}: {exc.strerror or exc}"
-                batch.append(
-                    RawMessage(
-                        mailbox=self.name,
-                        uidvalidity=0,
-                        uid=key,
-                        data=data,
-                        internaldate=datetime.fromtimestamp(mtime, UTC),
-                        size=len(data),
-                        error=error,
-                    )
-                )
+                batch.append(self._raw(key, reader, mtime))
                 if len(batch) >= self.batch_size:
                     yield batch
                     batch = []
@@ -113,6 +96,34 @@ class LocalMailbox:
             raise MailboxError(f"cannot read {self.path}: {exc}") from exc
         if batch:
             yield batch
+
+    def fetch_one(self, uid: str) -> RawMessage | None:
+        """The message stored under key `uid`, read again (for `retriage`); None when it is gone."""
+        try:
+            for key, reader, mtime in self._entries():
+                if key == uid:
+                    return self._raw(key, reader, mtime)
+        except OSError as exc:
+            raise MailboxError(f"cannot read {self.path}: {exc}") from exc
+        return None
+
+    def _raw(self, key: str, reader: Callable[[], bytes], mtime: float) -> RawMessage:
+        try:
+            data = reader()
+            error = None if data else "message is empty or larger than [limits] max_message_bytes"
+        except OSError as exc:
+            # One unreadable file (permissions, an I/O error) is this message's problem, not the run's:
+            # it gets an error row naming the file, and the rest of the run goes on.
+            data, error = b"", f"cannot read {exc.filename or key}: {exc.strerror or exc}"
+        return RawMessage(
+            mailbox=self.name,
+            uidvalidity=0,
+            uid=key,
+            data=data,
+            internaldate=datetime.fromtimestamp(mtime, UTC),
+            size=len(data),
+            error=error,
+        )
 
     def after_triage(self, messages: list[RawMessage]) -> None:
         return None

@@ -14,9 +14,19 @@ from triage.store.rows import StoredDraft, reader
 
 
 class DraftQueries(Connection):
-    def drafts_to_sync(self) -> list[StoredDraft]:
-        """Drafts written or changed since they were last put in the mailbox's Drafts folder."""
-        rows = self.db.conn.execute("SELECT * FROM drafts WHERE synced_at IS NULL ORDER BY id")
+    def drafts_to_sync(self, mailbox: str | None = None) -> list[StoredDraft]:
+        """Drafts written or changed since they were last put in the mailbox's Drafts folder.
+
+        With `mailbox` (a store key), only drafts answering that mailbox's messages: each goes to its own Drafts.
+        """
+        if mailbox is None:
+            rows = self.db.conn.execute("SELECT * FROM drafts WHERE synced_at IS NULL ORDER BY id")
+        else:
+            rows = self.db.conn.execute(
+                """SELECT d.* FROM drafts d JOIN messages m ON m.id = d.message
+                   WHERE d.synced_at IS NULL AND m.mailbox = ? ORDER BY d.id""",
+                [mailbox],
+            )
         draft = reader(StoredDraft, rows.description)
         return [draft(r) for r in rows]
 

@@ -44,20 +44,51 @@ class IngestQueries(Connection):
             self.db.execute("UPDATE mailbox_state SET last_uid = 0 WHERE mailbox = ?", [mailbox])
             self._event(None, "triage", "uidvalidity_changed", f"{mailbox}: rescan with UIDVALIDITY {uidvalidity}")
 
-    def heartbeat(self, mailbox: str, error: str | None = None) -> None:
-        """Record a successful poll, or the last error, for `queue` and the summary to show."""
+    def heartbeat(
+        self,
+        mailbox: str,
+        error: str | None = None,
+        *,
+        name: str | None = None,
+        backlog: int | None = None,
+        wake: bool = False,
+    ) -> None:
+        """Record a poll or IDLE wake (`wake`), a successful poll, or the last error, per mailbox.
+
+        `error` must already be free of secrets (the run layer scrubs it); it is cut to 500 characters.
+        `backlog` is what the source still holds beyond what was stored (None: unknown, left as it was).
+        """
         now = now_text(self.clock)
         self.db.execute(
             "INSERT INTO mailbox_state (mailbox, messages_seen) VALUES (?, 0) ON CONFLICT(mailbox) DO NOTHING",
             [mailbox],
         )
-        if error is None:
-            self.db.execute("UPDATE mailbox_state SET last_poll_at = ? WHERE mailbox = ?", [now, mailbox])
+        if name is not None:
+            self.db.execute("UPDATE mailbox_state SET name = ? WHERE mailbox = ?", [name, mailbox])
+        if backlog is not None:
+            self.db.execute("UPDATE mailbox_state SET backlog = ? WHERE mailbox = ?", [backlog, mailbox])
+        if wake:
+            self.db.execute("UPDATE mailbox_state SET last_wake_at = ? WHERE mailbox = ?", [now, mailbox])
+        elif error is None:
+            self.db.execute(
+                "UPDATE mailbox_state SET last_poll_at = ?, last_wake_at = ?, failing = 0 WHERE mailbox = ?",
+                [now, now, mailbox],
+            )
         else:
             self.db.execute(
-                "UPDATE mailbox_state SET last_error = ?, last_error_at = ? WHERE mailbox = ?",
-                [error[:500], now, mailbox],
+                "UPDATE mailbox_state SET last_error = ?, last_error_at = ?, last_wake_at = ?, failing = 1"
+                " WHERE mailbox = ?",
+                [error[:500], now, now, mailbox],
             )
+
+    def error_rows(self, mailbox: str | None = None) -> list[int]:
+        """Open messages stored as errors (all mailboxes, or one by its store key), oldest first."""
+        sql = "SELECT id FROM messages WHERE status = 'error' AND state = 'open'"
+        params: list[str] = []
+        if mailbox is not None:
+            sql += " AND mailbox = ?"
+            params.append(mailbox)
+        return [int(r[0]) for r in self.db.execute(sql + " ORDER BY id", params)]
 
     def health(self) -> list[MailboxState]:
         """Every mailbox's checkpoint, last poll and last error, by name (for `queue` and the summary)."""
@@ -113,13 +144,17 @@ class IngestQueries(Connection):
         self,
         items: Iterable[tuple[StoredRef, Triaged]],
         checkpoint: Checkpoint | None,
+        mailbox_name: str | None = None,
     ) -> list[int]:
-        """Store triaged messages and advance the checkpoint in one transaction. Returns new row ids."""
+        """Store triaged messages and advance the checkpoint in one transaction. Returns new row ids.
+
+        `mailbox_name` is the configured mailbox's name (`[[mailbox]] name`), kept on each message.
+        """
         ids: list[int] = []
         now = now_text(self.clock)  # one batch, one transaction, one stored_at
         with self.transaction():
             for ref, result in items:
-                row_id = self._insert(ref, result, now)
+                row_id = self._insert(ref, result, now, mailbox_name)
                 if row_id is not None:
                     ids.append(row_id)
             if checkpoint is not None:
@@ -133,14 +168,14 @@ class IngestQueries(Connection):
                     )
         return ids
 
-    def _insert(self, ref: StoredRef, t: Triaged, now: str) -> int | None:
+    def _insert(self, ref: StoredRef, t: Triaged, now: str, mailbox_name: str | None = None) -> int | None:
         p = t.parsed
         execute = self.db.conn.execute  # once per message: skip sqlite-utils' wrapper
         cur = execute(
             """INSERT INTO messages (mailbox, uidvalidity, uid, fingerprint, message_id, thread_key, in_reply_to,
                      received_at, stored_at, from_addr, from_name, reply_to, to_addrs, subject, text, quoted_text,
-                     signature, attachments, no_reply, html_only, defects, size, status, error, state)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                     signature, attachments, no_reply, html_only, defects, size, status, error, state, mailbox_name)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(mailbox, uidvalidity, uid) DO NOTHING""",
             [
                 ref.mailbox,
@@ -168,11 +203,20 @@ class IngestQueries(Connection):
                 t.status,
                 t.error,
                 initial_state(t.status, p.no_reply),
+                mailbox_name or ref.mailbox,
             ],
         )
         if cur.rowcount == 0:
             return None
         row_id = int(cur.lastrowid or 0)
+        self._write_triage(row_id, ref, t, now)
+        if t.status == "error":  # a triaged row's own stored_at says when; quarantines are audited too
+            self._event(row_id, "triage", "error", t.error or "")
+        return row_id
+
+    def _write_triage(self, row_id: int, ref: StoredRef, t: Triaged, now: str) -> None:
+        """A message's triage row and its thread's draft (the part `retriage` writes again)."""
+        execute = self.db.conn.execute
         order = t.match.order
         execute(
             """INSERT INTO triage (message, intents, scores, low_confidence, redactions, extraction, order_number,
@@ -217,6 +261,61 @@ class IngestQueries(Connection):
                     now,
                 ],
             )
-        if t.status == "error":  # a triaged row's own stored_at says when; quarantines are audited too
-            self._event(row_id, "triage", "error", t.error or "")
-        return row_id
+
+    def retriaged(self, message: int, ref: StoredRef, t: Triaged, actor: str) -> None:
+        """An error row triaged again from its original: the row is updated in place (its ID stays), audited.
+
+        When it fails again the row stays an error with the new reason: a retry never loses a message.
+        """
+        p = t.parsed
+        now = now_text(self.clock)
+        with self.transaction():
+            if t.status == "error":
+                self.db.execute("UPDATE messages SET error = ? WHERE id = ?", [t.error, message])
+                self.db.execute("UPDATE triage SET reasons = ? WHERE message = ?", [encode(t.urgency.reasons), message])
+                self._event(message, actor, "retriage_failed", t.error or "")
+                return
+            self.db.execute(
+                """UPDATE messages SET fingerprint = ?, message_id = ?, thread_key = ?, in_reply_to = ?,
+                     received_at = ?, from_addr = ?, from_name = ?, reply_to = ?, to_addrs = ?, subject = ?, text = ?,
+                     quoted_text = ?, signature = ?, attachments = ?, no_reply = ?, html_only = ?, defects = ?,
+                     size = ?, status = ?, error = NULL, state = ? WHERE id = ?""",
+                [
+                    ref.fingerprint,
+                    p.message_id,
+                    ref.thread_key,
+                    p.in_reply_to,
+                    time_text(ref.received_at),
+                    p.from_addr,
+                    p.from_name,
+                    p.reply_to,
+                    encode(p.to + p.cc),
+                    p.subject,
+                    p.new_text,
+                    p.quoted_text,
+                    p.signature,
+                    encode([vars(a) for a in p.attachments]) if p.attachments else "[]",
+                    p.no_reply,
+                    int(p.html_only),
+                    encode(p.defects) if p.defects else "[]",
+                    t.raw_size,
+                    t.status,
+                    initial_state(t.status, p.no_reply),
+                    message,
+                ],
+            )
+            self.db.execute("DELETE FROM triage WHERE message = ?", [message])
+            self._write_triage(message, ref, t, now)
+            self._event(message, actor, "retriaged", ",".join(t.intent.intents))
+
+    def retriage_failed(self, message: int, reason: str, actor: str) -> None:
+        """A retry that could not even read the original: the row stays as it is, the attempt is audited."""
+        with self.transaction():
+            self._event(message, actor, "retriage_failed", reason)
+
+    def error_pointer(self, message: int) -> tuple[str, int, str, str] | None:
+        """(store key, UIDVALIDITY, UID or file key, status) of a message: where `retriage` reads it again."""
+        row = self.db.execute(
+            "SELECT mailbox, uidvalidity, uid, status FROM messages WHERE id = ?", [message]
+        ).fetchone()
+        return None if row is None else (row[0], int(row[1]), row[2], row[3])

@@ -121,6 +121,7 @@ class QueueRow:
     status: str  # "ok" or "error"
     error: str | None
     state: str  # "open", "done"
+    mailbox_name: str | None  # the configured mailbox it came from ([[mailbox]] name; else `mailbox`)
     no_reply: str | None  # why it must never get a reply, or None
     intents: tuple[str, ...]
     scores: dict[str, float]
@@ -209,6 +210,7 @@ class Item:
     status: str
     error: str | None
     state: str
+    mailbox_name: str | None  # the configured mailbox it came from ([[mailbox]] name)
     intents: tuple[str, ...]
     scores: dict[str, float]
     low_confidence: bool
@@ -240,6 +242,10 @@ class MailboxState:
     last_error: str | None
     last_error_at: datetime | None
     messages_seen: int | None
+    name: str | None = None  # the configured mailbox's name
+    last_wake_at: datetime | None = None  # the last poll or IDLE wake, successful or not
+    backlog: int | None = None  # what the source held beyond what was stored, at the last poll
+    failing: bool | None = None  # the last attempt ended in an error (a later success clears it)
 
 
 # -- what the daily summary counts ---------------------------------------------------------------

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from triage.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def initial_state(status: str, no_reply: str | None) -> str:
@@ -165,7 +165,18 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE assignments (item INTEGER PRIMARY KEY, user TEXT NOT NULL, at TEXT NOT NULL)")
 
 
-_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2]
+def _migrate_mailbox_names(db: sqlite_utils.Database) -> None:
+    """Several mailboxes: which configured mailbox a message came from, and a heartbeat per mailbox."""
+    db.table("messages").add_column("mailbox_name", str)
+    # Rows from before: a single-mailbox config names its one mailbox by its store key.
+    db.execute("UPDATE messages SET mailbox_name = mailbox")
+    for column in ("name", "last_wake_at"):
+        db.table("mailbox_state").add_column(column, str)
+    db.table("mailbox_state").add_column("backlog", int)
+    db.table("mailbox_state").add_column("failing", int)  # 1 when the last attempt failed (seconds can tie)
+
+
+_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2, _migrate_mailbox_names]
 
 
 def migrate(db: sqlite_utils.Database, path: Path, transaction: Callable[[], AbstractContextManager[None]]) -> None:
