@@ -401,6 +401,8 @@ def test_a_store_from_before_mailbox_names_is_migrated_and_keeps_its_keys(tmp_pa
         ("mailbox_state", "failing"),
     ):
         con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    for table in ("assignments", "login_attempts", "sessions", "users"):  # schema 2's web accounts
+        con.execute(f"DROP TABLE {table}")
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()

@@ -38,7 +38,7 @@ from triage.store import (
     StoredDraft,
 )
 from triage.store.rows import reader
-from triage.store.schema import SCHEMA_VERSION, initial_state
+from triage.store.schema import initial_state
 
 
 def triaged(subject: str, intents: tuple[str, ...] = ("cancel",), score: int = 50) -> Triaged:
