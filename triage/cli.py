@@ -48,7 +48,14 @@ class App:
     def store(self) -> Store:
         from triage.store import Store
 
-        return Store(self.cfg.resolve(self.cfg.store.path))
+        store = Store(self.cfg.resolve(self.cfg.store.path))
+        if store.needs_regroup():  # the first start after the upgrade: group the stored messages
+            from triage.run.pipeline import OrderBook
+            from triage.run.regroup import regroup
+
+            orders = OrderBook.of(store.orders(), self.cfg.orders.duplicate_window_minutes)
+            regroup(store, self.cfg.stage_settings(), orders, self.now())
+        return store
 
     @cached_property
     def model(self) -> IntentModel:
@@ -62,14 +69,7 @@ class App:
         window = self.cfg.orders.duplicate_window_minutes
         orders = OrderBook.of(store.orders(), window) if store is not None else OrderBook()
 
-        def history(parsed: Any) -> tuple[int, tuple[str, ...]]:
-            from triage.run.pipeline import thread_key
-
-            if store is None:
-                return 0, ()
-            return store.thread_history([thread_key(parsed), (parsed.in_reply_to or "").lower()])
-
-        return Pipeline(self.cfg, self.model, orders, history, clock=self.now)
+        return Pipeline(self.cfg, self.model, orders, store, clock=self.now)
 
 
 pass_app = click.make_pass_decorator(App)
@@ -197,11 +197,11 @@ def run(app: App) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
-@click.option("--all", "include_done", is_flag=True, help="Include closed items.")
-@click.option("--limit", type=int, default=None, help="Show at most this many items.")
+@click.option("--all", "include_done", is_flag=True, help="Include closed conversations.")
+@click.option("--limit", type=int, default=None, help="Show at most this many conversations.")
 @pass_app
 def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> None:
-    """Open items, most urgent first, with reasons and deadlines."""
+    """Open conversations, most urgent first, with reasons and deadlines."""
     from triage.report.terminal import queue_table
 
     rows = app.store.queue(limit=limit, include_done=include_done)
@@ -211,38 +211,45 @@ def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> Non
         click.echo(queue_table(rows, app.now(), app.store.health()))
 
 
+def _conversation(app: App, conv_id: int) -> Any:
+    conv = app.store.conversation(conv_id)
+    if conv is None:
+        raise UsageError(f"no conversation with ID {conv_id} (see `triage queue`)")
+    return conv
+
+
 @cli.command()
-@click.argument("item_id", type=int)
+@click.argument("conv_id", type=int)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def show(app: App, item_id: int, as_json: bool) -> None:
-    """One item in full: text, intents, order, urgency, draft, history."""
-    from triage.report.terminal import item_text
+def show(app: App, conv_id: int, as_json: bool) -> None:
+    """One conversation in full: its messages, standing and withdrawn requests, order, urgency, draft, history."""
+    from triage.report.terminal import conversation_text
 
-    item = app.store.item(item_id)
-    if item is None:
-        raise UsageError(f"no item with ID {item_id} (see `triage queue`)")
-    click.echo(json.dumps(item.to_json(), ensure_ascii=False, indent=1) if as_json else item_text(item, app.now()))
+    conv = _conversation(app, conv_id)
+    click.echo(
+        json.dumps(conv.to_json(), ensure_ascii=False, indent=1) if as_json else conversation_text(conv, app.now())
+    )
 
 
 @cli.command()
-@click.argument("item_id", type=int)
+@click.argument("conv_id", type=int)
 @click.option("--by", "actor", default="agent", help="Who closes it (recorded in the audit log).")
 @pass_app
-def done(app: App, item_id: int, actor: str) -> None:
-    """Close an item."""
-    app.store.set_state(item_id, "done", actor)
-    click.echo(f"closed {item_id}")
+def done(app: App, conv_id: int, actor: str) -> None:
+    """Close a conversation."""
+    app.store.set_conversation_state(conv_id, "done", actor)
+    click.echo(f"closed {conv_id}")
 
 
 @cli.command()
-@click.argument("item_id", type=int)
+@click.argument("conv_id", type=int)
 @click.option("--by", "actor", default="agent", help="Who reopens it (recorded in the audit log).")
 @pass_app
-def reopen(app: App, item_id: int, actor: str) -> None:
-    """Reopen a closed item."""
-    app.store.set_state(item_id, "open", actor)
-    click.echo(f"reopened {item_id}")
+def reopen(app: App, conv_id: int, actor: str) -> None:
+    """Reopen a closed conversation."""
+    app.store.set_conversation_state(conv_id, "open", actor)
+    click.echo(f"reopened {conv_id}")
 
 
 @cli.command()
@@ -259,31 +266,28 @@ def inspect(app: App, files: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("item_id", type=int)
+@click.argument("conv_id", type=int)
 @click.option("--edit", is_flag=True, help="Open the draft in $EDITOR and save it back (and to the Drafts folder).")
 @click.option("--by", "actor", default="agent", help="Who edits it (recorded in the audit log).")
 @pass_app
-def draft(app: App, item_id: int, edit: bool, actor: str) -> None:
-    """Print an item's reply draft, or edit it."""
+def draft(app: App, conv_id: int, edit: bool, actor: str) -> None:
+    """Print a conversation's reply draft, or edit it (an edited draft is never replaced by triage)."""
     from triage.reply.draft import assert_safe
 
-    item = app.store.item(item_id)
-    if item is None:
-        raise UsageError(f"no item with ID {item_id} (see `triage queue`)")
-    stored = item.draft
+    stored = _conversation(app, conv_id).draft
     if stored is None:
-        raise UsageError(f"item {item_id} has no draft (auto-replies, bounces and lists never get one)")
+        raise UsageError(f"conversation {conv_id} has no draft (auto-replies, bounces and lists never get one)")
     if not edit:
-        click.echo(f"To: {stored.to_addr}\nSubject: {stored.subject}\n\n{stored.body}")
+        click.echo(f"To: {stored.to}\nSubject: {stored.subject}\n\n{stored.body}")
         return
     body = click.edit(stored.body, extension=".txt")
     if body is None or body == stored.body:
         click.echo("draft unchanged", err=True)
         return
     assert_safe(body)
-    app.store.update_draft_body(item_id, body, actor)
+    app.store.update_conversation_draft(conv_id, body, actor)
     _sync_drafts(app)
-    click.echo(f"draft for {item_id} saved")
+    click.echo(f"draft for {conv_id} saved")
 
 
 @cli.command("import-orders")

@@ -197,3 +197,20 @@ class TextForms:
 def forms(text: str | TextForms) -> TextForms:
     """`text` as TextForms: the public extractors take either a plain string or forms made already."""
     return text if isinstance(text, TextForms) else TextForms.of(text)
+
+
+# ---------------------------------------------------------------- thread subjects
+
+# Reply and forward prefixes in the languages mail clients write them: Re/AW/SV/RV/VS/Antw (reply),
+# Fwd/FW/WG/TR/VB/RV (forward), with an optional count ("Re[2]:", "AW(3):").
+_THREAD_PREFIX = re.compile(r"^\s*(?:re|aw|antw|sv|vs|rv|wg|fw|fwd|tr|vb|réf|ref)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*", re.I)
+
+
+def thread_subject(subject: str | None) -> str:
+    """A subject as threading compares it: reply/forward prefixes stripped repeatedly, case and spaces folded."""
+    text = " ".join((subject or "").split())
+    while True:
+        stripped = _THREAD_PREFIX.sub("", text, count=1)
+        if stripped == text:
+            return text.casefold().strip()
+        text = stripped

@@ -6,7 +6,7 @@ import shutil
 import sys
 from datetime import UTC, datetime
 
-from triage.store import Item, MailboxState, QueueRow
+from triage.store import Conversation, ConversationDetail, Item, MailboxState
 from triage.store.codec import parse_time
 
 
@@ -43,15 +43,16 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
-def queue_table(rows: list[QueueRow], now: datetime, health: list[MailboxState]) -> str:
+def queue_table(rows: list[Conversation], now: datetime, health: list[MailboxState]) -> str:
+    """The conversation queue, most urgent first: one line per conversation."""
     # Fit the reasons to a terminal; piped into a file or a pager, keep them whole.
     width = shutil.get_terminal_size((140, 40)).columns if sys.stdout.isatty() else 10_000
     lines = [_health_line(h, datetime.now(UTC)) for h in health]  # the heartbeat is wall-clock, never pinned
     if not rows:
         lines.append("The queue is empty.")
         return "\n".join(lines)
-    head = f"{'#':>3} {'ID':>5} {'SCORE':>5}  {'INTENTS':<22} {'ORDER':<7} {'STAGE':<15} {'CUSTOMER':<26} {'AGE':>6}  "
-    head += f"{'DEADLINE':<14} REASONS"
+    head = f"{'#':>3} {'ID':>5} {'SCORE':>5}  {'INTENTS':<22} {'ORDER':<7} {'STAGE':<15} {'CUSTOMER':<26} {'MSGS':>4} "
+    head += f"{'AGE':>6}  {'DEADLINE':<14} REASONS"
     lines.append(head)
     fixed = len(head) - len("REASONS")
     for rank, r in enumerate(rows, 1):
@@ -59,21 +60,30 @@ def queue_table(rows: list[QueueRow], now: datetime, health: list[MailboxState])
             intents, reasons = "ERROR", r.error or ""
         else:
             intents = ",".join(r.intents) or "-"
+            if r.withdrawn:
+                intents += " -" + ",".join(str(w.get("intent")) for w in r.withdrawn)
             marks = ("!" if r.redactions else "") + ("?" if r.low_confidence else "")
+            marks += "@" if "customer_wrote_after_draft" in r.flags else ""
             intents = (marks + " " + intents).strip()
             reasons = "; ".join(r.reasons)
+            if "customer_wrote_after_draft" in r.flags:
+                reasons = "customer wrote again after your draft; " + reasons
         order = "#" + r.order_number if r.order_number else "-"
         if r.match_how == "email_inferred":
             order += "*"
-        customer = _clip(r.from_addr or "-", 26)
+        customer = _clip(r.customer or "-", 26)
         stage = _clip(r.stage or "unknown", 15)
-        age = ago(r.received_at, now)
+        age = ago(r.opened_at, now)
         deadline = _clip(deadline_text(r.deadline, now), 14)
         lines.append(
             f"{rank:>3} {r.id:>5} {r.urgency or 0:>5}  {_clip(intents, 22):<22} {_clip(order, 7):<7} "
-            f"{stage:<15} {customer:<26} {age:>6}  {deadline:<14} {_clip(reasons, max(20, width - fixed))}"
+            f"{stage:<15} {customer:<26} {len(r.messages):>4} {age:>6}  {deadline:<14} "
+            f"{_clip(reasons, max(20, width - fixed))}"
         )
-    lines.append(f"{len(rows)} open item(s).  ! sensitive data removed   ? low confidence, check   * order inferred")
+    lines.append(
+        f"{len(rows)} open conversation(s).  ! sensitive data removed   ? low confidence, check   * order inferred"
+        "   -x withdrawn   @ customer wrote again after your draft"
+    )
     return "\n".join(lines)
 
 
@@ -119,4 +129,48 @@ def item_text(item: Item, now: datetime) -> str:
     if draft:
         out += ["", f"--- draft reply to {draft.to_addr} ---", f"Subject: {draft.subject}", "", draft.body]
     out += ["", "--- history ---"] + [f"{e.at}  {e.actor}: {e.action} {e.detail or ''}" for e in item.events]
+    return "\n".join(out)
+
+
+def conversation_text(detail: ConversationDetail, now: datetime) -> str:
+    """One conversation in full: its requests (standing and withdrawn), order, urgency, messages, draft, history."""
+    c = detail.conversation
+    out = [
+        f"Conversation {c.id}  [{c.state}]  status {c.status}" + (f": {c.error}" if c.error else ""),
+        f"Customer: {c.customer or '-'}",
+        f"Subject:  {c.subject}",
+        f"Opened:   {c.opened_at or '-'} ({ago(c.opened_at, now)} ago), last message {ago(c.last_at, now)} ago",
+        "Requests: " + (", ".join(c.intents) or "-"),
+    ]
+    for w in c.withdrawn:
+        out.append(f"Withdrawn: {w.get('intent')} ({w.get('reason')}) by {w.get('message_id') or 'a later message'}")
+    if c.automated:
+        out.append(f"No reply: {c.automated}")
+    out.append(f"Order:    {'#' + c.order_number if c.order_number else '-'} ({c.match_how}), stage {c.stage}")
+    out.append(f"Urgency:  {c.urgency}  deadline {deadline_text(c.deadline, now) or '-'}")
+    out += [f"          - {reason}" for reason in c.reasons]
+    if c.flags:
+        out.append("Flags:    " + ", ".join(c.flags))
+    if "customer_wrote_after_draft" in c.flags:
+        out.append("          the customer wrote again after your draft: check it before sending")
+    if c.redactions:
+        out.append("Removed:  " + ", ".join(f"{k} x{v}" for k, v in c.redactions.items()))
+    if c.missing:
+        out.append("Missing:  " + ", ".join(c.missing))
+    for i, m in enumerate(c.messages, 1):
+        kind = f" [{m.follow_up}]" if m.follow_up else ""
+        out += [
+            "",
+            f"--- message {i} of {len(c.messages)} (#{m.id}){kind}: {m.received_at or '-'} "
+            f"from {m.from_addr or '-'} ---",
+            f"Subject:  {m.subject or ''}",
+            "Intents:  " + (", ".join(m.intents) or "-"),
+            "",
+            m.text or "",
+        ]
+    d = detail.draft
+    if d:
+        who = "edited by an agent" if d.edited else "written by triage"
+        out += ["", f"--- draft reply to {d.to} ({who}) ---", f"Subject: {d.subject}", "", d.body]
+    out += ["", "--- history ---"] + [f"{e.at}  {e.actor}: {e.action} {e.detail or ''}" for e in detail.events]
     return "\n".join(out)

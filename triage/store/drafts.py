@@ -27,11 +27,12 @@ class DraftQueries(Connection):
         )
 
     def update_draft_body(self, message: int, body: str, actor: str) -> None:
-        """An agent's edit: it replaces the body, is audited, and goes to the Drafts folder on the next sync."""
+        """An agent's edit of the draft of a message's conversation: it replaces the body, is audited, and goes
+        to the Drafts folder on the next sync."""
         with self.transaction():
             cur = self.db.execute(
-                """UPDATE drafts SET body = ?, updated_at = ?, synced_at = NULL
-                   WHERE thread_key = (SELECT thread_key FROM messages WHERE id = ?)""",
+                """UPDATE drafts SET body = ?, owner = 'agent', updated_at = ?, synced_at = NULL
+                   WHERE conversation = (SELECT conversation FROM messages WHERE id = ?)""",
                 [body, now_text(), message],
             )
             if cur.rowcount == 0:

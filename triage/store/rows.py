@@ -158,6 +158,9 @@ class StoredDraft:
     imap_uid: int | None
     message_id_header: str | None
     synced_at: str | None
+    conversation: int | None = None
+    owner: str | None = None  # "triage", or "agent" once an agent edited it
+    triage_hash: str | None = None  # hash of the body triage last wrote
 
     def as_draft(self) -> Draft:
         """The draft as the reply stage made it, for saving to the mailbox again."""
