@@ -202,7 +202,7 @@ class Pipeline:
         kind, withdraws = follow_up_kind(parsed.new_text) if conv.how != "new" else (None, ())
         facts = MessageFacts(
             message_key=keys.message_key,
-            message_id=keys.message_id,
+            message_id=(parsed.message_id or "").strip() or None,
             received_at=received,
             intents=intent.intents,
             details=extraction,
@@ -296,8 +296,11 @@ class Pipeline:
             conversation_flags=tuple(dict.fromkeys(conv_flags)),
         )
 
-    def run(self, raws: Sequence[RawMessage]) -> list[Triaged]:
-        """Triage a batch: per-message parse/redact, one batched model call, then the per-message rest."""
+    def run(self, raws: Sequence[RawMessage], threaded: bool = True) -> list[Triaged]:
+        """Triage a batch: per-message parse/redact, one batched model call, then the per-message rest.
+
+        `threaded=False` triages each message on its own, as `inspect` does (it stores nothing).
+        """
         prepared = [self.prepare(r) for r in raws]
         ok = [p for p in prepared if p.error is None]
         intents = dict(zip((id(p) for p in ok), self.classify(ok), strict=True))
@@ -306,7 +309,7 @@ class Pipeline:
         overlay = BatchOverlay(self.conversations)
         for p in prepared:
             try:
-                out.append(self.finish(p, intents.get(id(p), NO_INTENT), now, overlay))
+                out.append(self.finish(p, intents.get(id(p), NO_INTENT), now, overlay if threaded else None))
             except Exception as exc:  # a bug in a later stage still leaves a row, never a lost message
                 log.warning("triage failed for %s uid %s: %s", p.raw.mailbox, p.raw.uid, type(exc).__name__)
                 out.append(error_result(p.raw, f"triage failed: {type(exc).__name__}: {exc}"[:300], p.parsed))

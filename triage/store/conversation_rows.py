@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def bracketed(message_id: str | None) -> str | None:
+    """A Message-ID as headers write it, "<…>" (the store keeps it bare)."""
+    if not message_id:
+        return None
+    return message_id if message_id.startswith("<") else f"<{message_id}>"
+
+
 @dataclass(frozen=True, slots=True)
 class ConversationMessage:
     """One message of a conversation as the queue lists it (oldest first)."""
@@ -30,7 +37,7 @@ class ConversationMessage:
     def to_json(self, full: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.id,
-            "message_id": self.message_id,
+            "message_id": bracketed(self.message_id),
             "received_at": self.received_at,
             "intents": list(self.intents),
             "status": self.status,
@@ -86,7 +93,7 @@ class Conversation:
             "customer": self.customer,
             "subject": self.subject,
             "intents": list(self.intents),
-            "withdrawn": [dict(w) for w in self.withdrawn],
+            "withdrawn": [{**w, "message_id": bracketed(w.get("message_id"))} for w in self.withdrawn],
             "order": self.order,
             "urgency": self.urgency,
             "reasons": list(self.reasons),

@@ -115,7 +115,7 @@ class ConversationQueries(Connection):
 
     # -- what a triaged message writes ----------------------------------------------------------
 
-    def _write_conversation(self, row_id: int, key: str, t: Triaged, now: str) -> int:
+    def _write_conversation(self, row_id: int, key: str, t: Triaged, now: str, received: datetime | None) -> int:
         """Create or update the message's conversation and its draft; returns the conversation's id."""
         conv = t.conversation
         p = t.parsed
@@ -124,7 +124,7 @@ class ConversationQueries(Connection):
         found = execute(
             "SELECT id, state, flags, redactions, opened_at FROM conversations WHERE key = ?", [key]
         ).fetchone()
-        arrived = time_text(t.received_at) or now
+        arrived = time_text(t.received_at or received) or now
         if found is None:
             cur = execute(
                 """INSERT INTO conversations (key, customer, subject, thread_subject, state, status, opened_at,
@@ -157,7 +157,7 @@ class ConversationQueries(Connection):
         flags += [f for f in old_flags if f in _STICKY and f not in flags]
         if t.status == "ok" and not p.no_reply:
             flags += self._write_draft(row_id, conv_id, key, t, now)
-        state = t.state if t.status == "ok" else "open"
+        state = ("done" if p.no_reply else t.state) if t.status == "ok" else "open"
         order = t.match.order
         execute(
             """UPDATE conversations SET state = ?, status = ?, error = ?, last_at = max(coalesce(last_at, ''), ?),

@@ -179,7 +179,7 @@ class IngestQueries(ConversationQueries, RegroupQueries):
             ],
         )
         key = t.conversation.key if t.conversation is not None else f"msg:{row_id}"
-        conv_id = self._write_conversation(row_id, key, t, now)
+        conv_id = self._write_conversation(row_id, key, t, now, ref.received_at)
         execute(
             "UPDATE messages SET conversation = ?, message_key = ?, facts = ?, follow_up = ? WHERE id = ?",
             [conv_id, ref.fingerprint, facts_text(t.facts) if t.facts else None, t.follow_up, row_id],

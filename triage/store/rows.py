@@ -212,6 +212,10 @@ class Item:
     status: str
     error: str | None
     state: str
+    conversation: int | None  # the conversation it belongs to (`show` takes that id)
+    message_key: str | None
+    facts: dict[str, Any]  # what it contributed to its conversation (intents, details, follow-up kind)
+    follow_up: str | None  # "chaser", "retraction" or None
     intents: tuple[str, ...]
     scores: dict[str, float]
     low_confidence: bool
