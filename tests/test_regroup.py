@@ -21,7 +21,8 @@ def old_store(path: Path) -> None:
     _migrate_1(db)
     db.execute("PRAGMA user_version = 1")
     rows = [
-        # id, message_id, thread_key, in_reply_to, received_at, from, subject, text, no_reply, state, intents, extraction
+        # id, message_id, thread_key, in_reply_to, received_at, from, subject, text, no_reply, state, intents,
+        # extraction
         (1, "a1@test", "a1@test", None, "2026-11-20T08:00:00+00:00", "dana.okafor@example.org", "Cancel order #1047",
          "Please cancel my order #1047.", None, "open", ["cancel"], {"order_numbers": ["1047"]}),
         (2, "b1@test", "b1@test", None, "2026-11-20T08:30:00+00:00", "tom.brennan@example.net", "Cancel #1071",
@@ -65,7 +66,8 @@ def old_store(path: Path) -> None:
         )
     db.execute(
         """INSERT INTO drafts (message, thread_key, to_addr, subject, body, created_at, updated_at)
-           VALUES (3, 'a1@test', 'dana.okafor@example.org', 'Re: Cancel order #1047', 'Hello Dana, edited.', 'x', 'x')"""
+           VALUES (3, 'a1@test', 'dana.okafor@example.org', 'Re: Cancel order #1047', 'Hello Dana, edited.',
+                   'x', 'x')"""
     )
     db.execute("INSERT INTO events (message, at, actor, action, detail) VALUES (3, 'x', 'kim', 'draft_edited', '')")
     for number, email in (("1047", "dana.okafor@example.org"), ("1071", "tom.brennan@example.net")):
