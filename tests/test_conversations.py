@@ -229,6 +229,22 @@ def test_threads_retractions_chasers_duplicates_and_arrival(inbox: Inbox, triage
     # Running again adds nothing.
     assert run_once(inbox, triage_cli) == queue
 
+    # The summary counts conversations: Tom's and Zoe's cancels once each; Dana's withdrawn one not at all.
+    from triage.config import load_config
+    from triage.report.summary import collect
+    from triage.store import Store
+
+    store = Store(inbox.tmp / "triage.db")
+    try:
+        summary = collect(store, load_config(inbox.cfg), T0.date(), datetime.fromisoformat(NOW))
+    finally:
+        store.close()
+    assert summary.today.outcomes["cancel"].caught == 2 and summary.today.outcomes["cancel"].total == 2
+    assert summary.today.outcomes["address_fix"].total == 1  # Megan's replacement
+    assert summary.today.received == len(FIRST_ROUND) - 1  # messages, a second delivery not among them
+    assert len({i.id for i in summary.urgent}) == len(summary.urgent)
+    assert {i.id for i in summary.urgent} <= {c["id"] for c in queue}
+
 
 def test_an_agents_draft_survives_a_follow_up_and_the_conversation_is_flagged(
     inbox: Inbox, triage_cli: TriageCli, tmp_path: Path

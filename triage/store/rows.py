@@ -266,6 +266,11 @@ class ArrivedMessage:
     redactions: dict[str, int]
     draft_created: datetime | None  # the draft made for this very message, if any
     draft_updated: datetime | None
+    # The summary counts requests per conversation: on the day its first message arrived, with its standing
+    # requests and its order's stage (a follow-up is not a second request).
+    opens_conversation: bool = True
+    conversation_intents: tuple[str, ...] = ()
+    conversation_stage: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +281,7 @@ class StateChange:
 
 @dataclass(frozen=True, slots=True)
 class TrackedItem:
-    """A message that is open now or was ever opened or closed by hand: its state can be replayed to any time."""
+    """A conversation that is open now or was ever opened or closed: its state can be replayed to any time."""
 
     id: int
     received_at: datetime  # arrival, else when it was stored
