@@ -4,10 +4,12 @@ out, arrival time (INTERNALDATE, the Maildir file name) is what ages use, and an
 
 from __future__ import annotations
 
+import email
 import json
 import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
+from email import policy
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -287,3 +289,51 @@ def test_an_agents_draft_survives_a_follow_up_and_the_conversation_is_flagged(
     convs = by_customer(run_once(inbox, triage_cli))
     assert convs[ZOE]["state"] == "open" and "reopened" in convs[ZOE]["flags"]
     assert any(r.startswith("reopened") for r in convs[ZOE]["reasons"])
+
+
+@pytest.mark.parametrize("new_message_id", [False, True], ids=["same-message-id", "new-message-id"])
+def test_a_draft_edited_in_the_drafts_folder_survives_a_follow_up(
+    dovecot: Dovecot, imap_folder: str, tmp_path: Path, triage_cli: TriageCli, new_message_id: bool
+) -> None:
+    import imapclient
+
+    from tests.test_draft_folder import agent_edit
+
+    drafts_folder = imap_folder + "-Drafts"
+    c = dovecot.client()
+    c.create_folder(drafts_folder)
+    c.logout()
+    inbox = Inbox("imap", tmp_path, dovecot, imap_folder)
+    inbox.cfg.write_text(inbox.cfg.read_text().replace("[imap]", f'[imap]\ndrafts_folder = "{drafts_folder}"'))
+    inbox.deliver(FIRST_ROUND[2:4] + FIRST_ROUND[6:8])
+    convs = by_customer(run_once(inbox, triage_cli))
+
+    def drafts() -> dict[str, tuple[int, str, tuple[bytes, ...]]]:
+        """In-Reply-To's thread root -> (uid, body, flags) for every draft in the folder."""
+        client = dovecot.client()
+        client.select_folder(drafts_folder)
+        out = {}
+        for uid, data in client.fetch(client.search(["ALL"]), ["BODY.PEEK[]", "FLAGS"]).items():
+            msg = email.message_from_bytes(data[b"BODY[]"], policy=policy.default)
+            body = str(msg.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
+            out[str(msg["References"]).split()[0]] = (uid, body, data[b"FLAGS"])
+        client.logout()
+        return out
+
+    first = drafts()
+    assert set(first) == {"<b1@test>", "<d1@test>"}
+    assert all(imapclient.DRAFT in f and imapclient.SEEN in f for _, _, f in first.values())
+    c = dovecot.client()
+    agent_edit(c, drafts_folder, first["<b1@test>"][0], "<kims-copy@example.org>" if new_message_id else None)
+    c.logout()
+
+    inbox.deliver([CHASER_AFTER_DRAFT, FOLLOW_UP_ZOE])
+    after_convs = by_customer(run_once(inbox, triage_cli))
+    after = drafts()
+    assert set(after) == {"<b1@test>", "<d1@test>"}, "one draft per conversation: none removed, none duplicated"
+    assert "P.S. Edited by Kim." in after["<b1@test>"][1]
+    assert "customer_wrote_after_draft" in after_convs[TOM]["flags"]
+    assert any(e["action"] == "draft_kept" for e in show(inbox, triage_cli, convs[TOM]["id"])["events"])
+    # Triage's own untouched draft is replaced, not duplicated.
+    assert after["<d1@test>"][0] != first["<d1@test>"][0] and after["<d1@test>"][1] != first["<d1@test>"][1]
+    assert "customer_wrote_after_draft" not in after_convs[ZOE]["flags"]

@@ -9,6 +9,7 @@ positions still slice the original: fold(t)[a:b] == fold(t[a:b]) and len(mask(t)
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -214,3 +215,10 @@ def thread_subject(subject: str | None) -> str:
         if stripped == text:
             return text.casefold().strip()
         text = stripped
+
+
+def body_hash(body: str) -> str:
+    """What triage wrote into a draft, as a short hash: the store keeps it, and so does the draft's marker
+    header in the Drafts folder, so an agent's edit anywhere shows as a different hash."""
+    text = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").strip().split("\n"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

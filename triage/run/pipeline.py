@@ -273,6 +273,11 @@ class Pipeline:
             draft = None
             flags.append("draft_error")
             conv_flags.append("draft_error")
+        root = earlier[0].message_id if earlier else None
+        if draft is not None and root and f"<{root}>" not in draft.references:
+            # The reply belongs to the whole conversation: its first message is the References root, so mail
+            # clients (and triage's Drafts-folder check) thread it even when a follow-up's References broke.
+            draft = replace(draft, references=(f"<{root}>", *draft.references))
         if conversations is not None and isinstance(conversations, BatchOverlay):
             conversations.add(replace(conv, state=conv_state), keys, None if keys.automated else facts)
         return Triaged(

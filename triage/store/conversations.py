@@ -8,7 +8,6 @@ An agent's draft is never overwritten: a draft whose body differs from the hash 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -25,16 +24,12 @@ from triage.store.conversation_rows import (
     ConversationEvent,
     ConversationMessage,
 )
+from triage.text import body_hash
 
 AGENT_DRAFT_FLAG = "customer_wrote_after_draft"
 # Flags that stay on a conversation until an agent acts, whatever later messages bring.
 _STICKY = (AGENT_DRAFT_FLAG,)
 _ORDER = "(c.status = 'error') DESC, coalesce(c.urgency, 0) DESC, c.opened_at ASC, c.id ASC"
-
-
-def body_hash(body: str) -> str:
-    """What triage wrote, as the drafts table and the Drafts folder's marker header keep it."""
-    return hashlib.sha256(body.replace("\r\n", "\n").strip().encode()).hexdigest()[:32]
 
 
 def facts_text(facts: MessageFacts) -> str:

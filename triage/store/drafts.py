@@ -8,7 +8,7 @@ saves an agent's edit.
 from __future__ import annotations
 
 from triage.errors import StoreError
-from triage.store.codec import now_text
+from triage.store.codec import decode_list, encode, now_text
 from triage.store.connection import Connection
 from triage.store.rows import StoredDraft, reader
 
@@ -38,3 +38,18 @@ class DraftQueries(Connection):
             if cur.rowcount == 0:
                 raise StoreError(f"item {message} has no draft (see `triage show {message}`)")
             self._event(message, actor, "draft_edited")
+
+    def draft_kept_in_folder(self, draft_id: int, how: str) -> None:
+        """The Drafts folder holds an agent's version (edited, re-saved or removed there): it is the agent's
+        from now on, triage stops syncing it, and its conversation is flagged, audited."""
+        with self.transaction():
+            row = self.db.execute("SELECT conversation, message FROM drafts WHERE id = ?", [draft_id]).fetchone()
+            self.db.execute("UPDATE drafts SET owner = 'agent', synced_at = ? WHERE id = ?", [now_text(), draft_id])
+            if row is None or row[0] is None:
+                return
+            flags = self.db.execute("SELECT flags FROM conversations WHERE id = ?", [row[0]]).fetchone()
+            current = list(decode_list(flags[0] if flags else None))
+            if "customer_wrote_after_draft" not in current:
+                current.append("customer_wrote_after_draft")
+            self.db.execute("UPDATE conversations SET flags = ? WHERE id = ?", [encode(current), row[0]])
+            self._event(row[1], "triage", "draft_kept", f"the agent's draft was {how} in the Drafts folder", row[0])
