@@ -245,10 +245,10 @@ class ConversationQueries(Connection):
         )
 
     def _messages(self, where: str, params: list[Any], full: bool) -> dict[int, list[ConversationMessage]]:
-        text = "m.text" if full else "NULL"
+        text, flags = ("m.text", "t.flags") if full else ("NULL", "NULL")  # the queue lists no texts or flags
         rows = self.db.conn.execute(
             f"""SELECT m.conversation, m.id, m.message_id, m.received_at, t.intents, m.status, m.follow_up,
-                       m.from_addr, m.subject, {text}, m.no_reply, t.flags
+                       m.from_addr, m.subject, {text}, m.no_reply, {flags}
                 FROM messages m LEFT JOIN triage t ON t.message = m.id
                 WHERE m.status != 'duplicate' AND m.conversation IN ({where})
                 ORDER BY m.received_at, m.id""",
