@@ -76,11 +76,12 @@ class ConversationQueries(Connection):
         if not ids:
             return None
         marks = ",".join("?" * len(ids))
+        # A message's key is "mid:" and its lower-cased Message-ID (indexed), so this is a lookup, not a scan.
         row = self.db.execute(
             f"""{self._REF} JOIN messages m ON m.conversation = c.id
-                WHERE lower(m.message_id) IN ({marks}) AND m.no_reply IS NULL AND c.automated IS NULL
+                WHERE m.message_key IN ({marks}) AND m.no_reply IS NULL AND c.automated IS NULL
                 ORDER BY m.id DESC LIMIT 1""",
-            ids,
+            ["mid:" + i for i in ids],
         ).fetchone()
         return self._ref(row)
 
