@@ -43,13 +43,15 @@ class DraftQueries(Connection):
         """The Drafts folder holds an agent's version (edited, re-saved or removed there): it is the agent's
         from now on, triage stops syncing it, and its conversation is flagged, audited."""
         with self.transaction():
-            row = self.db.execute("SELECT conversation, message FROM drafts WHERE id = ?", [draft_id]).fetchone()
+            row = self.db.execute("SELECT conversation, message, owner FROM drafts WHERE id = ?", [draft_id]).fetchone()
             self.db.execute("UPDATE drafts SET owner = 'agent', synced_at = ? WHERE id = ?", [now_text(), draft_id])
             if row is None or row[0] is None:
+                return
+            self._event(row[1], "triage", "draft_kept", f"the agent's draft was {how} in the Drafts folder", row[0])
+            if row[2] == "agent":  # the agent's own edit was waiting to be synced: no customer news to flag
                 return
             flags = self.db.execute("SELECT flags FROM conversations WHERE id = ?", [row[0]]).fetchone()
             current = list(decode_list(flags[0] if flags else None))
             if "customer_wrote_after_draft" not in current:
                 current.append("customer_wrote_after_draft")
             self.db.execute("UPDATE conversations SET flags = ? WHERE id = ?", [encode(current), row[0]])
-            self._event(row[1], "triage", "draft_kept", f"the agent's draft was {how} in the Drafts folder", row[0])
