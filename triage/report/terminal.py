@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from triage.store import Conversation, ConversationDetail, Item, MailboxState
 from triage.store.codec import parse_time
+from triage.store.conversation_rows import bracketed
 
 
 def ago(when: str | datetime | None, now: datetime) -> str:
@@ -143,7 +144,8 @@ def conversation_text(detail: ConversationDetail, now: datetime) -> str:
         "Requests: " + (", ".join(c.intents) or "-"),
     ]
     for w in c.withdrawn:
-        out.append(f"Withdrawn: {w.get('intent')} ({w.get('reason')}) by {w.get('message_id') or 'a later message'}")
+        by = bracketed(w.get("message_id")) or "a later message"
+        out.append(f"Withdrawn: {w.get('intent')} ({w.get('reason')}) by {by}")
     if c.automated:
         out.append(f"No reply: {c.automated}")
     out.append(f"Order:    {'#' + c.order_number if c.order_number else '-'} ({c.match_how}), stage {c.stage}")
@@ -159,6 +161,8 @@ def conversation_text(detail: ConversationDetail, now: datetime) -> str:
         out.append("Missing:  " + ", ".join(c.missing))
     for i, m in enumerate(c.messages, 1):
         kind = f" [{m.follow_up}]" if m.follow_up else ""
+        if "date_off" in m.flags:
+            kind += " [its Date header is days off the arrival time]"
         out += [
             "",
             f"--- message {i} of {len(c.messages)} (#{m.id}){kind}: {m.received_at or '-'} "
