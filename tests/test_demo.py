@@ -21,8 +21,8 @@ DEMO_CARDS = ["4111111111111111", "5555555555554444", "378282246310005", "601111
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> dict[str, object]:
-    """Run the main job once on the demo inbox with the shipped config and a fresh store (as a process: the
-    README's first command), then again and `queue --json` in this process."""
+    """`triage demo` into a fresh store (as a process: the README's first command), then the main job again
+    with the repository's inbox.toml on the same store and `queue --json` in this process."""
     tmp = tmp_path_factory.mktemp("demo")
     text = (ROOT / "inbox.toml").read_text()
     text = text.replace('path = "triage.db"', f'path = "{tmp / "triage.db"}"')
@@ -31,8 +31,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> dic
     text = text.replace('path = "models/intent"', f'path = "{MODEL}"')
     cfg = tmp / "inbox.toml"
     cfg.write_text(text)
-    first = run_triage("--config", str(cfg), "-v")
-    second = triage_cli("--config", str(cfg))
+    first = run_triage("-v", "demo", "--store", str(tmp / "triage.db"))
+    second = triage_cli("--config", str(cfg), "once")
     queue_json = triage_cli("--config", str(cfg), "queue", "--json")
     return {"cfg": cfg, "db": tmp / "triage.db", "first": first, "second": second, "queue": queue_json}
 

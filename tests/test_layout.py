@@ -12,7 +12,7 @@ import pytest
 from tests.support import ROOT
 
 FLOW = ("sources", "mail", "redact", "understand", "orders", "conversation", "reply", "run", "report", "model")
-FOUNDATION = frozenset({"errors", "records", "settings", "text"})
+FOUNDATION = frozenset({"errors", "records", "resources", "settings", "text"})
 # Beyond the foundation and the folders before it in the flow, what each part may import.
 EXTRA: dict[str, frozenset[str]] = {
     "config": frozenset(),

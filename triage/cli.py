@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -12,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from triage.config import Config, load_config
+from triage.config import Config, demo_config, find_config, load_config
 from triage.errors import TriageError, UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time, so `redact` never loads the model and `queue` starts fast
+    from triage.orders.csv_import import RowProblem
     from triage.run.pipeline import Pipeline
     from triage.store import Store
     from triage.understand.classify import IntentModel
@@ -26,13 +28,15 @@ log = logging.getLogger("triage")
 class App:
     """What a command needs, built lazily so `redact` never loads the model and `queue` starts fast."""
 
-    def __init__(self, config_path: str, now: str | None) -> None:
+    def __init__(self, config_path: str | None, now: str | None, cfg: Config | None = None) -> None:
         self.config_path = config_path
         self._now = now
+        if cfg is not None:  # a config built in code (the demo): no file is looked up
+            self.__dict__["cfg"] = cfg
 
     @cached_property
     def cfg(self) -> Config:
-        return load_config(self.config_path)
+        return load_config(find_config(self.config_path))
 
     def now(self) -> datetime:
         pinned = self._now or self.cfg.shop.now
@@ -61,14 +65,13 @@ class App:
     def model(self) -> IntentModel:
         from triage.understand.classify import IntentModel
 
-        return IntentModel.load(self.cfg.resolve(self.cfg.model.path))
+        return IntentModel.load(self.cfg.require_model())
 
     def pipeline(self, store: Store | None = None) -> Pipeline:
         from triage.run.pipeline import OrderBook, Pipeline
 
         window = self.cfg.orders.duplicate_window_minutes
         orders = OrderBook.of(store.orders(), window) if store is not None else OrderBook()
-
         return Pipeline(self.cfg, self.model, orders, store, clock=self.now)
 
 
@@ -83,7 +86,13 @@ def _setup_logging(debug: bool, verbose: bool) -> None:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", default="inbox.toml", show_default=True, help="Path to inbox.toml.")
+@click.version_option(package_name="triage", prog_name="triage", message="%(prog)s %(version)s")
+@click.option(
+    "--config",
+    "config_path",
+    default=None,
+    help="Path to inbox.toml (default: $TRIAGE_CONFIG, else ./inbox.toml, else ~/.config/triage/inbox.toml).",
+)
 @click.option("--now", default=None, help="Evaluate ages and deadlines as of this ISO 8601 time.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
@@ -91,23 +100,31 @@ def _setup_logging(debug: bool, verbose: bool) -> None:
 def cli(ctx: click.Context, config_path: str, now: str | None, debug: bool, verbose: bool) -> None:
     """Triage a shop's support inbox: classify, redact, rank by fulfillment stage, queue.
 
-    With no command: run the main job once on the configured inbox (the bundled
-    demo by default) and print the queue.
+    Start with `triage demo` (the bundled demo inbox, no setup), then `triage init`
+    and `triage check` for your own mailbox; `triage once` and `triage run` do the work.
     """
     _setup_logging(debug, verbose)
     ctx.obj = App(config_path, now)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(once)
-        ctx.invoke(queue)
+        # Like git and gh: no command prints help and acts on nothing, so pointing triage at a real
+        # mailbox never triages (or writes drafts) by surprise.
+        click.echo(ctx.get_help())
 
 
 def _import_orders(app: App, file: Path) -> tuple[int, int]:
     from triage.orders.csv_import import read_orders
 
     result = read_orders(file, app.cfg.stage_settings().orders)
-    for problem in result.problems:
-        click.echo(f"{file}:{problem.line}: {problem.message} (row skipped)", err=True)
-    return app.store.upsert_orders(result.orders), len(result.problems)
+    _print_row_problems(file, result.problems)
+    return app.store.upsert_orders(result.orders), sum(p.skipped for p in result.problems)
+
+
+def _print_row_problems(file: Path, problems: Sequence[RowProblem]) -> None:
+    """One line per problem, FILE:LINE first (as compilers do), saying whether the row was loaded."""
+    for problem in problems:
+        click.echo(
+            f"{file}:{problem.line}: {problem.message}" + (" (row skipped)" if problem.skipped else ""), err=True
+        )
 
 
 def _sync_drafts(app: App) -> None:
@@ -156,6 +173,120 @@ def once(app: App) -> None:
         + (f" ({stats.errors} could not be parsed; see the queue)" if stats.errors else ""),
         err=True,
     )
+
+
+@cli.command()
+@click.option(
+    "--store",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Keep the demo's store in this file (default: a temporary one, removed afterwards).",
+)
+@click.pass_context
+def demo(ctx: click.Context, store: Path | None) -> None:
+    """Triage the bundled demo inbox (47 e-mails, a Shopify orders export) and print the queue.
+
+    Needs no config file and no account: a first look at what triage does.
+    """
+    import tempfile
+
+    outer: App = ctx.ensure_object(App)
+    with tempfile.TemporaryDirectory(prefix="triage-demo-", ignore_cleanup_errors=True) as tmp:
+        db = store if store is not None else Path(tmp) / "demo.db"
+        app = App(None, outer._now, cfg=demo_config(db))
+        ctx.obj = app
+        ctx.invoke(once)
+        ctx.invoke(queue)
+        app.store.close()
+    kept = f"the store is {db}" if store is not None else "nothing was kept (--store FILE keeps the store)"
+    click.echo(f"This was the demo; {kept}. `triage init` writes your own inbox.toml.", err=True)
+
+
+@cli.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("inbox.toml"),
+    show_default=True,
+    help="Where to write it (never over an existing file).",
+)
+@click.option("--shop-name", help="The shop's name, as replies sign it.")
+@click.option("--support-address", help="The support address customers write to.")
+@click.option("--timezone", help="The shop's IANA time zone, e.g. Europe/Berlin.")
+@click.option("--source", type=click.Choice(["imap", "maildir", "mbox", "eml_dir"]), help="Where the mail is.")
+@click.option("--path", "source_path", help="For maildir/mbox/eml_dir: the folder or file.")
+@click.option("--imap-host", help="For imap: the server's name.")
+@click.option("--imap-username", help="For imap: the login.")
+@click.option(
+    "--password-env", default="TRIAGE_IMAP_PASSWORD", show_default=True, help="Variable holding the password."
+)
+@click.option("--orders-file", default="", help="A Shopify orders export to re-import when it changes.")
+def init(
+    output: Path,
+    shop_name: str | None,
+    support_address: str | None,
+    timezone: str | None,
+    source: str | None,
+    source_path: str | None,
+    imap_host: str | None,
+    imap_username: str | None,
+    password_env: str,
+    orders_file: str,
+) -> None:
+    """Write a commented starter inbox.toml: the few values from flags, or asked for on a terminal."""
+    from triage.config import config_from_dict, starter_config
+
+    if output.exists():
+        raise UsageError(f"{output} exists; triage init never overwrites a config (choose another --output)")
+    asking = sys.stdin.isatty()
+
+    def value(given: str | None, prompt: str, default: str, **kw: Any) -> str:
+        if given is not None:
+            return given
+        return str(click.prompt(prompt, default=default, **kw)) if asking else default
+
+    shop_name = value(shop_name, "Shop name", "Our shop")
+    support_address = value(support_address, "Support address", "support@example.com")
+    timezone = value(timezone, "Time zone (IANA)", "UTC")
+    source = value(source, "Mail source", "imap", type=click.Choice(["imap", "maildir", "mbox", "eml_dir"]))
+    if source == "imap":
+        imap_host = value(imap_host, "IMAP server", "imap.example.com")
+        imap_username = value(imap_username, "IMAP login", support_address)
+    else:
+        source_path = value(source_path, "Path of the Maildir, mbox or .eml folder", "Maildir")
+    text = starter_config(
+        shop_name=shop_name,
+        support_address=support_address,
+        timezone=timezone,
+        source=source,
+        path=source_path or "",
+        imap_host=imap_host or "",
+        imap_username=imap_username or "",
+        password_env=password_env,
+        orders_file=orders_file,
+    )
+    import tomllib
+
+    config_from_dict(tomllib.loads(text), name=str(output))  # a starter that fails its own check is a bug
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("x", encoding="utf-8") as fh:  # "x": refuse, even if the file appeared meanwhile
+        fh.write(text)
+    click.echo(f"wrote {output}; next: `triage --config {output} check`")
+
+
+@cli.command()
+@pass_app
+def check(app: App) -> None:
+    """Test the config against the world: server, TLS, login, folders, SMTP, orders, model, templates."""
+    from triage.run.check import render_checklist, run_checks
+
+    path = find_config(app.config_path)
+    click.echo(f"triage check: {path}")
+    checks = run_checks(path, load_model=lambda cfg: app.model)
+    click.echo(render_checklist(checks))
+    if not all(c.passed for c in checks):
+        sys.exit(1)
 
 
 @cli.command()
@@ -298,14 +429,16 @@ def import_orders(app: App, file: Path) -> None:
     from triage.orders.csv_import import read_orders
 
     result = read_orders(file, app.cfg.stage_settings().orders)
-    for problem in result.problems:
-        click.echo(f"{file}:{problem.line}: {problem.message} (row skipped)", err=True)
+    _print_row_problems(file, result.problems)
     count = app.store.upsert_orders(result.orders)
+    skipped = sum(p.skipped for p in result.problems)
+    warned = len(result.problems) - skipped
     click.echo(
         f"imported {count} order(s) from {file}"
-        + (f", {len(result.problems)} row(s) skipped" if result.problems else "")
+        + (f", {skipped} row(s) skipped" if skipped else "")
+        + (f", {warned} warning(s)" if warned else "")
     )
-    if not count and result.problems:
+    if not count and skipped:
         sys.exit(1)
 
 
@@ -365,7 +498,7 @@ def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epoc
     from triage.model.train import train as train_model
 
     data_dir = data_dir or app.cfg.resolve("models/data")
-    out_dir = out_dir or app.cfg.resolve(app.cfg.model.path)
+    out_dir = out_dir or app.cfg.model_dir()
     report = train_model(data_dir, out_dir, seed=seed, epochs=epochs)
     click.echo(json.dumps(report, indent=1, default=str))
 

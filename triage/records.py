@@ -156,6 +156,9 @@ class IntentResult:
 @dataclass(frozen=True)
 class Extraction:
     order_numbers: tuple[str, ...] = ()
+    # Bare numbers of the order-number shape after a request ("can u cancel 2291?"): orders only
+    # once the order book knows them for this sender (triage.orders.match.confirm_candidates).
+    candidate_numbers: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
     name: str | None = None
     country: str | None = None

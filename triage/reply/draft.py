@@ -25,11 +25,12 @@ from stdnum import luhn
 
 from triage.errors import TemplateError
 from triage.records import STAGE_FAMILIES, Draft, Extraction, IntentResult, OrderMatch, ParsedMessage
+from triage.resources import REPLY_TEMPLATES, bundled
 from triage.settings import ReplySettings
 from triage.text import MARKER, plain
 from triage.understand.language import LANGUAGES, detect_language, language_of, language_scores
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "replies"
+TEMPLATES_DIR = bundled(REPLY_TEMPLATES)
 
 SECTION_INTENTS: tuple[str, ...] = ("cancel", "duplicate", "address_fix", "refund", "other")
 

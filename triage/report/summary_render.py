@@ -22,9 +22,10 @@ from triage.errors import TemplateError
 from triage.orders.rank import format_duration
 from triage.records import INTENT_LABELS
 from triage.report.summary import DayFigures, Figure, Summary
+from triage.resources import SUMMARY_TEMPLATES, bundled
 from triage.store import TrackedItem
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "summary"
+TEMPLATES_DIR = bundled(SUMMARY_TEMPLATES)
 
 INTENT_NAMES = {
     "cancel": "Cancel",

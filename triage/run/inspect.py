@@ -34,6 +34,7 @@ def contract(raw: RawMessage, t: Triaged) -> dict[str, Any]:
         "intents": list(t.intent.intents),
         "scores": scores,
         "order_numbers": list(t.extraction.order_numbers),
+        "order_number_candidates": list(t.extraction.candidate_numbers),
         "emails": list(t.extraction.emails),
         "redactions": dict(t.redactions),
         "text": t.parsed.new_text,

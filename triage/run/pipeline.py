@@ -3,7 +3,7 @@
 Each stage is a pure function of the previous stage's value; this module only
 wires them together, isolates failures per message and batches the model.
 Nothing here touches the network or the store: the caller passes in the
-orders and a thread-history lookup, and stores what comes back.
+orders and the stored conversations (a `ConversationStore`), and stores what comes back.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from triage.conversation.threading import BatchOverlay, ConversationStore, NoCon
 from triage.errors import ConfigError, TemplateError
 from triage.mail.parse import parse_message
 from triage.orders.csv_import import find_duplicate_orders
+from triage.orders.match import confirm_candidates
 from triage.records import (
     Extraction,
     IntentResult,
@@ -182,6 +183,7 @@ class Pipeline:
         keys = thread_keys(p.raw, parsed, received)
         conv = thread(keys, conversations or NoConversations())
         extraction = extract(parsed, intent.intents, s.extract, now)
+        extraction = confirm_candidates(extraction, parsed.from_addr, self.orders.by_number)
         if conv.how == "duplicate":  # the same Message-ID delivered again: one message, not a second item
             return Triaged(
                 raw_size=len(p.raw.data),

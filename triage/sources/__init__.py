@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from triage.config import Config, ImapConfig
+from triage.errors import ConfigError
 from triage.records import Checkpoint, RawMessage
 
 
@@ -67,4 +68,9 @@ def open_mailbox(cfg: Config) -> Mailbox:
         return ImapMailbox(cfg.imap, max_message_bytes=cfg.limits.max_message_bytes)
     from triage.sources.local import LocalMailbox
 
+    if not cfg.source.path:
+        raise ConfigError(
+            f"{cfg.file} [source] path: not set; name the Maildir, mbox file or folder of .eml files to read"
+            ' (or set kind = "imap")'
+        )
     return LocalMailbox(cfg.source.kind, cfg.resolve(cfg.source.path), max_message_bytes=cfg.limits.max_message_bytes)
