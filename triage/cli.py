@@ -52,7 +52,7 @@ class App:
     def store(self) -> Store:
         from triage.store import Store
 
-        store = Store(self.cfg.resolve(self.cfg.store.path))
+        store = Store(self.cfg.resolve(self.cfg.store.path), clock=self.now)  # one clock for stored and computed times
         if store.needs_regroup():  # the first start after the upgrade: group the stored messages
             from triage.run.pipeline import OrderBook
             from triage.run.regroup import regroup
@@ -333,13 +333,15 @@ def run(app: App) -> None:
 @pass_app
 def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> None:
     """Open conversations, most urgent first, with reasons and deadlines."""
+    from triage.report.term_layout import Term, emit
     from triage.report.terminal import queue_table
 
     rows = app.store.queue(limit=limit, include_done=include_done)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
     else:
-        click.echo(queue_table(rows, app.now(), app.store.health()))
+        term = Term.detect()
+        emit(queue_table(rows, app.now(), app.store.health(), term), term)
 
 
 def _conversation(app: App, conv_id: int) -> Any:
@@ -358,9 +360,12 @@ def show(app: App, conv_id: int, as_json: bool) -> None:
     from triage.report.terminal import conversation_text
 
     conv = _conversation(app, conv_id)
-    click.echo(
-        json.dumps(conv.to_json(), ensure_ascii=False, indent=1) if as_json else conversation_text(conv, app.now())
-    )
+    from triage.report.term_layout import Term, emit
+
+    if as_json:
+        click.echo(json.dumps(conv.to_json(), ensure_ascii=False, indent=1))
+    else:
+        emit(conversation_text(conv, app.now()), Term.detect())
 
 
 @cli.command()
@@ -440,6 +445,18 @@ def import_orders(app: App, file: Path) -> None:
     )
     if not count and skipped:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@pass_app
+def backup(app: App, file: Path, force: bool) -> None:
+    """A consistent copy of the store in FILE, safe while the daemon runs (SQLite online backup)."""
+    from triage.store.backup import backup_store
+
+    done = backup_store(app.cfg.resolve(app.cfg.store.path), file, force)
+    click.echo(f"backed up {done.messages} message(s) to {done.path} ({done.size} bytes); integrity check ok")
 
 
 @cli.command()

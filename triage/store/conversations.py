@@ -332,7 +332,7 @@ class ConversationQueries(Connection):
         with self.transaction():
             cur = self.db.execute(
                 "UPDATE drafts SET body = ?, owner = 'agent', updated_at = ?, synced_at = NULL WHERE conversation = ?",
-                [body, now_text(), conv_id],
+                [body, now_text(self.clock), conv_id],
             )
             if cur.rowcount == 0:
                 raise StoreError(f"conversation {conv_id} has no draft (see `triage show {conv_id}`)")
@@ -432,7 +432,7 @@ class RegroupQueries(Connection):
 
     def save_regrouped(self, conversations: Sequence[Regrouped]) -> None:
         """Write the conversations regrouping built, link their messages and drafts, in one transaction."""
-        now = now_text()
+        now = now_text(self.clock)
         with self.transaction():
             execute = self.db.conn.execute
             for c in conversations:

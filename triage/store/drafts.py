@@ -23,7 +23,7 @@ class DraftQueries(Connection):
     def draft_synced(self, draft_id: int, folder: str, uid: int | None, message_id: str) -> None:
         self.db.execute(
             "UPDATE drafts SET imap_folder = ?, imap_uid = ?, message_id_header = ?, synced_at = ? WHERE id = ?",
-            [folder, uid, message_id, now_text(), draft_id],
+            [folder, uid, message_id, now_text(self.clock), draft_id],
         )
 
     def update_draft_body(self, message: int, body: str, actor: str) -> None:
@@ -33,7 +33,7 @@ class DraftQueries(Connection):
             cur = self.db.execute(
                 """UPDATE drafts SET body = ?, owner = 'agent', updated_at = ?, synced_at = NULL
                    WHERE conversation = (SELECT conversation FROM messages WHERE id = ?)""",
-                [body, now_text(), message],
+                [body, now_text(self.clock), message],
             )
             if cur.rowcount == 0:
                 raise StoreError(f"item {message} has no draft (see `triage show {message}`)")
@@ -44,7 +44,9 @@ class DraftQueries(Connection):
         from now on, triage stops syncing it, and its conversation is flagged, audited."""
         with self.transaction():
             row = self.db.execute("SELECT conversation, message, owner FROM drafts WHERE id = ?", [draft_id]).fetchone()
-            self.db.execute("UPDATE drafts SET owner = 'agent', synced_at = ? WHERE id = ?", [now_text(), draft_id])
+            self.db.execute(
+                "UPDATE drafts SET owner = 'agent', synced_at = ? WHERE id = ?", [now_text(self.clock), draft_id]
+            )
             if row is None or row[0] is None:
                 return
             self._event(row[1], "triage", "draft_kept", f"the agent's draft was {how} in the Drafts folder", row[0])

@@ -46,7 +46,7 @@ class IngestQueries(ConversationQueries, RegroupQueries):
 
     def heartbeat(self, mailbox: str, error: str | None = None) -> None:
         """Record a successful poll, or the last error, for `queue` and the summary to show."""
-        now = now_text()
+        now = now_text(self.clock)
         self.db.execute(
             "INSERT INTO mailbox_state (mailbox, messages_seen) VALUES (?, 0) ON CONFLICT(mailbox) DO NOTHING",
             [mailbox],
@@ -99,7 +99,7 @@ class IngestQueries(ConversationQueries, RegroupQueries):
     ) -> list[int]:
         """Store triaged messages and advance the checkpoint in one transaction. Returns new row ids."""
         ids: list[int] = []
-        now = now_text()  # one batch, one transaction, one stored_at
+        now = now_text(self.clock)  # one batch, one transaction, one stored_at
         with self.transaction():
             for ref, result in items:
                 row_id = self._insert(ref, result, now)
