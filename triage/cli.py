@@ -313,17 +313,28 @@ def run(app: App) -> None:
     scheduler = schedule.Scheduler()
     schedule_daily(scheduler, app.store, cfg, app.now)
     refresh_orders()
-    run_daemon(
-        lambda: open_mailbox(cfg),
-        mailbox_name(cfg),
-        app.store,
-        pipeline,
-        poll_seconds=cfg.imap.poll_seconds,
-        reconnect_max_seconds=cfg.imap.reconnect_max_seconds,
-        scheduler=scheduler,
-        before_poll=refresh_orders,
-        after_poll=lambda: _sync_drafts(app),
-    )
+    web_server = None
+    if cfg.web.enabled:  # the web queue beside the mail loop, in a thread of its own
+        from triage.web.server import make_server, serve_in_thread
+
+        web_server = make_server(cfg, cfg.resolve(cfg.store.path), app.now, _web_sync(app))
+        serve_in_thread(web_server)
+        log.info("web queue on http://%s:%d/", cfg.web.host, cfg.web.port)
+    try:
+        run_daemon(
+            lambda: open_mailbox(cfg),
+            mailbox_name(cfg),
+            app.store,
+            pipeline,
+            poll_seconds=cfg.imap.poll_seconds,
+            reconnect_max_seconds=cfg.imap.reconnect_max_seconds,
+            scheduler=scheduler,
+            before_poll=refresh_orders,
+            after_poll=lambda: _sync_drafts(app),
+        )
+    finally:
+        if web_server is not None:
+            web_server.should_exit = True
 
 
 @cli.command()
@@ -542,6 +553,82 @@ def eval_cmd(app: App, data: Path | None, label_map: Path | None, as_json: bool)
 
     report = evaluate(app.model, data, label_map)
     click.echo(json.dumps(report.to_dict(), indent=1) if as_json else report.render())
+
+
+def _web_sync(app: App) -> Any:
+    """What the web calls after saving a draft: the same Drafts-folder sync as `draft --edit` (IMAP only)."""
+    if app.cfg.source.kind != "imap":
+        return None
+    from triage.reply.draft_sync import sync_drafts
+    from triage.sources.imap import login
+
+    reply, folder, imap = app.cfg.stage_settings().reply, app.cfg.imap.drafts_folder, app.cfg.imap
+    return lambda store: sync_drafts(store, reply, folder, lambda: login(imap))
+
+
+@cli.command()
+@click.option("--host", default=None, help="Listen here instead of [web] host.")
+@click.option("--port", type=int, default=None, help="Listen here instead of [web] port.")
+@pass_app
+def web(app: App, host: str | None, port: int | None) -> None:
+    """The agents' web queue (default http://127.0.0.1:8025)."""
+    from triage.config import LOOPBACK
+    from triage.web.server import make_server
+
+    host = host or app.cfg.web.host
+    if host not in LOOPBACK and not app.cfg.web.public_url:
+        raise UsageError(f"--host {host} is not loopback: set [web] public_url (the proxied address) first")
+    app.store  # noqa: B018 - open (and migrate) the store before serving, so a bad path fails here
+    server = make_server(app.cfg, app.cfg.resolve(app.cfg.store.path), app.now, _web_sync(app), host, port)
+    click.echo(f"triage web on http://{host}:{server.config.port}/", err=True)
+    server.run()
+
+
+@cli.group()
+def user() -> None:
+    """Web accounts: add, passwd, remove."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--manager", is_flag=True, help="May read the daily summaries.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@pass_app
+def user_add(app: App, name: str, manager: bool, password_stdin: bool) -> None:
+    """Add a web account."""
+    from triage.web.auth import hash_password
+
+    if not name or not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise UsageError(f"user name {name!r}: use letters, digits, '.', '-' and '_'")
+    app.store.add_user(name, hash_password(_read_password(password_stdin)), manager)
+    click.echo(f"added {name}" + (" (manager)" if manager else ""))
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@pass_app
+def user_passwd(app: App, name: str, password_stdin: bool) -> None:
+    """Set a web account's password (its sessions end)."""
+    from triage.web.auth import hash_password
+
+    app.store.set_password(name, hash_password(_read_password(password_stdin)))
+    click.echo(f"password changed for {name}; their sessions ended")
+
+
+@user.command("remove")
+@click.argument("name")
+@pass_app
+def user_remove(app: App, name: str) -> None:
+    """Remove a web account (its sessions end at once)."""
+    app.store.remove_user(name)
+    click.echo(f"removed {name}")
 
 
 def main(argv: list[str] | None = None) -> None:

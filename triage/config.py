@@ -143,6 +143,22 @@ class SummaryConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The agents' web queue (`triage web`, or beside the mail loop in `run` when enabled)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8025
+    # The address people type (https://… behind a reverse proxy); required to listen beyond loopback.
+    public_url: str = ""
+    enabled: bool = False
+
+    @property
+    def secure(self) -> bool:
+        """Cookies get the Secure flag when people reach us over https."""
+        return self.public_url.startswith("https://")
+
+
+@dataclass(frozen=True)
 class IntentDetails:
     required: tuple[str, ...] = ()
 
@@ -158,6 +174,7 @@ class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     intents: dict[str, IntentDetails] = field(default_factory=dict)
     orders: OrdersSettings = field(default_factory=OrdersSettings)
     # An orders export re-imported by the main job whenever the file changes (empty: use import-orders).
@@ -214,6 +231,9 @@ class Config:
             ),
             required=required,
         )
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def _env_secret(var: str, section: str, key: str) -> str:
@@ -416,6 +436,7 @@ _RANGES: tuple[tuple[str, str, float, float], ...] = (
     ("imap", "timeout_seconds", 1, 3600),
     ("imap", "reconnect_max_seconds", 1, 24 * 3600),
     ("summary.smtp", "port", 1, 65535),
+    ("web", "port", 1, 65535),
 )
 
 
@@ -427,6 +448,7 @@ def _check_ranges(cfg: Config, problems: _Problems) -> None:
         "limits": cfg.limits,
         "imap": cfg.imap,
         "summary.smtp": cfg.summary.smtp,
+        "web": cfg.web,
     }
     for table, key, low, high in _RANGES:
         value = getattr(tables[table], key)
@@ -485,6 +507,12 @@ def _check(cfg: Config, problems: _Problems) -> None:
             problems.add("[imap] password_env", "required: the name of the environment variable with the password")
         if cfg.imap.auth != "password" and not (cfg.imap.token_env or cfg.imap.token_command):
             problems.add("[imap] token_env", f'auth = "{cfg.imap.auth}" needs token_env or token_command')
+    if cfg.web.public_url and not re.fullmatch(r"https?://[^\s/@]+(/\S*)?", cfg.web.public_url):
+        problems.add("[web] public_url", f"expected http(s)://host[/path], got {cfg.web.public_url!r}")
+    if cfg.web.host not in LOOPBACK and not cfg.web.public_url:
+        problems.add(
+            "[web] host", f"{cfg.web.host!r} is not loopback: set [web] public_url (the proxied address) first"
+        )
     if not _TIME.match(cfg.summary.time):
         problems.add("[summary] time", f'expected "HH:MM", got {cfg.summary.time!r}')
     try:
@@ -511,6 +539,7 @@ _SECTIONS: dict[str, str] = {
     "model": "model",
     "limits": "limits",
     "summary": "summary",
+    "web": "web",
     "intents": "intents",
     "orders": "orders",
     "rank": "rank",

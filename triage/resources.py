@@ -24,4 +24,5 @@ def bundled(name: str) -> Path:
 MODEL = "model"
 REPLY_TEMPLATES = "templates/replies"
 SUMMARY_TEMPLATES = "templates/summary"
+WEB_TEMPLATES = "templates/web"
 DEMO = "demo"

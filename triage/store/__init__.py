@@ -8,6 +8,7 @@ Where to look:
 - `queue.py`: messages one by one (one message in full);
 - `drafts.py`: drafts to sync to the Drafts folder, and agents' edits;
 - `orders.py`: the orders table;
+- `users.py`: web accounts, sessions, login attempts, assignments;
 - `summary_figures.py`: what the daily summary counts;
 - `rows.py`: the typed records the read side returns, and the `queue --json` / `show --json` shape;
 - `connection.py` and `codec.py`: the connection, transactions, audit log; column text to values and back.
@@ -38,6 +39,7 @@ from triage.store.rows import (
 )
 from triage.store.schema import SCHEMA_VERSION
 from triage.store.summary_figures import SummaryQueries
+from triage.store.users import Session, User, UserQueries
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -51,12 +53,14 @@ __all__ = [
     "Item",
     "MailboxState",
     "QueueRow",
+    "Session",
     "StateChange",
     "Store",
     "StoredDraft",
     "TrackedItem",
+    "User",
 ]
 
 
-class Store(IngestQueries, QueueQueries, DraftQueries, OrderQueries, SummaryQueries):
+class Store(IngestQueries, QueueQueries, DraftQueries, OrderQueries, SummaryQueries, UserQueries):
     """One SQLite file opened in WAL mode; safe to share between processes. Each base holds one group of queries."""

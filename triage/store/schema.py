@@ -15,7 +15,7 @@ import sqlite_utils
 
 from triage.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def initial_state(status: str, no_reply: str | None) -> str:
@@ -146,6 +146,28 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
 
 
 def _migrate_2(db: sqlite_utils.Database) -> None:
+    """Web accounts: users (argon2 hashes), their sessions, login attempts (rate limits), who works what."""
+    db.execute(
+        """CREATE TABLE users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, manager INTEGER NOT NULL DEFAULT 0,
+                               created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"""
+    )
+    # A session row is what a signed cookie points at: removing the user (or the password change) ends it.
+    db.execute(
+        """CREATE TABLE sessions (token_hash TEXT PRIMARY KEY,
+                                  user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                                  csrf TEXT NOT NULL, created_at TEXT NOT NULL, seen_at TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX sessions_user ON sessions(user)")
+    db.execute(
+        "CREATE TABLE login_attempts (id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT, address TEXT, ok INTEGER)"
+    )
+    db.execute("CREATE INDEX login_attempts_user ON login_attempts(user, at)")
+    db.execute("CREATE INDEX login_attempts_address ON login_attempts(address, at)")
+    # Keyed by the queue item's id (a conversation's, once conversations land).
+    db.execute("CREATE TABLE assignments (item INTEGER PRIMARY KEY, user TEXT NOT NULL, at TEXT NOT NULL)")
+
+
+def _migrate_3(db: sqlite_utils.Database) -> None:
     """Conversations: the unit of the agents' work. Messages point at theirs; drafts are one per conversation
     and know who wrote them last. Messages stored before are grouped by `run/regroup.py` at the next start
     (the meta key `regroup_pending` says so)."""
@@ -204,7 +226,7 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('regroup_pending', '1')")
 
 
-_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2]
+_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2, _migrate_3]
 
 
 def migrate(db: sqlite_utils.Database, path: Path, transaction: Callable[[], AbstractContextManager[None]]) -> None:
