@@ -94,7 +94,7 @@ def test_demo_needs_no_config(tmp_path: Path, triage_cli: TriageCli) -> None:
     result = triage_cli("demo", "--store", str(tmp_path / "demo.db"), env=env)
     assert result.returncode == 0, result.stderr
     assert "triaged 47 new message(s)" in result.stderr
-    assert "#1047" in result.stdout and "open item(s)" in result.stdout
+    assert "#1047" in result.stdout and "open conversation(s)" in result.stdout
     assert (tmp_path / "demo.db").is_file()
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import ROOT
 
-FLOW = ("sources", "mail", "redact", "understand", "orders", "reply", "run", "report", "model", "web")
+FLOW = ("sources", "mail", "redact", "understand", "orders", "conversation", "reply", "run", "report", "model", "web")
 FOUNDATION = frozenset({"errors", "records", "resources", "settings", "text"})
 # Beyond the foundation and the folders before it in the flow, what each part may import.
 EXTRA: dict[str, frozenset[str]] = {
@@ -22,6 +22,7 @@ EXTRA: dict[str, frozenset[str]] = {
     "redact": frozenset(),
     "understand": frozenset(),
     "orders": frozenset(),
+    "conversation": frozenset(),
     "reply": frozenset({"store"}),  # the Drafts folder sync reads stored drafts
     "run": frozenset({"config", "store"}),
     "report": frozenset({"config", "store"}),

@@ -332,7 +332,8 @@ def test_retriage_of_an_error_row_fixed_after_the_fact(tmp_path: Path, triage_cl
     status, error, text = con.execute("SELECT status, error, text FROM messages WHERE id = ?", [row]).fetchone()
     assert (status, error) == ("ok", None) and text
     assert con.execute("SELECT count(*) FROM messages").fetchone()[0] == 3  # updated in place, no new row
-    shown = json.loads(triage_cli("--config", str(cfg), "show", str(row), "--json").stdout)
+    (conv,) = con.execute("SELECT conversation FROM messages WHERE id = ?", [row]).fetchone()
+    shown = json.loads(triage_cli("--config", str(cfg), "show", str(conv), "--json").stdout)
     actions = [(e["actor"], e["action"]) for e in shown["events"]]
     assert ("agent", "retriage_failed") in actions and ("alice", "retriaged") in actions
     assert triage_cli("--config", str(cfg), "retriage", "--errors").stderr.strip() == "no error rows to retriage"
@@ -385,31 +386,15 @@ def test_done_twice_and_unknown_ids(tmp_path: Path, triage_cli: TriageCli) -> No
 def test_a_store_from_before_mailbox_names_is_migrated_and_keeps_its_keys(tmp_path: Path) -> None:
     """A file written by the single-mailbox triage (schema 1): the new step adds the columns, and its rows
     show their store key as the mailbox, the name a single-mailbox config gives its one mailbox."""
-    from tests.test_store import ref, triaged
+    from tests.test_regroup import old_store
     from triage.store import Store
 
     db = tmp_path / "old.db"
-    store = Store(db)
-    (mid,) = store.save_batch([(ref(1), triaged("hello"))], None)
-    store.close()
-    con = sqlite3.connect(db)
-    for table, column in (
-        ("messages", "mailbox_name"),
-        ("mailbox_state", "name"),
-        ("mailbox_state", "last_wake_at"),
-        ("mailbox_state", "backlog"),
-        ("mailbox_state", "failing"),
-    ):
-        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    for table in ("assignments", "login_attempts", "sessions", "users"):  # schema 2's web accounts
-        con.execute(f"DROP TABLE {table}")
-    con.execute("PRAGMA user_version = 1")
-    con.commit()
-    con.close()
+    old_store(db)  # schema 1, its messages all from the store key 'm'
     store = Store(db)
     try:
-        (row,) = store.queue()
-        assert (row.id, row.mailbox, row.mailbox_name) == (mid, "imap://t@h:1/INBOX", "imap://t@h:1/INBOX")
+        names = store.db.execute("SELECT DISTINCT mailbox, mailbox_name FROM messages").fetchall()
+        assert names == [("m", "m")]
         store.heartbeat("imap://t@h:1/INBOX", name="imap://t@h:1/INBOX", backlog=0)
         (health,) = store.health()
         assert health.failing == 0 and health.backlog == 0 and health.last_wake_at is not None

@@ -52,7 +52,14 @@ class App:
     def store(self) -> Store:
         from triage.store import Store
 
-        return Store(self.cfg.resolve(self.cfg.store.path), clock=self.now)  # one clock for stored and computed times
+        store = Store(self.cfg.resolve(self.cfg.store.path), clock=self.now)  # one clock for stored and computed times
+        if store.needs_regroup():  # the first start after the upgrade: group the stored messages
+            from triage.run.pipeline import OrderBook
+            from triage.run.regroup import regroup
+
+            orders = OrderBook.of(store.orders(), self.cfg.orders.duplicate_window_minutes)
+            regroup(store, self.cfg.stage_settings(), orders, self.now())
+        return store
 
     @cached_property
     def model(self) -> IntentModel:
@@ -67,15 +74,7 @@ class App:
         cls = cls or Pipeline
         window = self.cfg.orders.duplicate_window_minutes
         orders = OrderBook.of(store.orders(), window) if store is not None else OrderBook()
-
-        def history(parsed: Any) -> tuple[int, tuple[str, ...]]:
-            from triage.run.pipeline import thread_key
-
-            if store is None:
-                return 0, ()
-            return store.thread_history([thread_key(parsed), (parsed.in_reply_to or "").lower()])
-
-        pipeline: Pipeline = cls(cfg or self.cfg, self.model, orders, history, clock=self.now)
+        pipeline: Pipeline = cls(cfg or self.cfg, self.model, orders, store, clock=self.now)
         return pipeline
 
 
@@ -473,11 +472,11 @@ def retriage(app: App, item_ids: tuple[int, ...], all_errors: bool, actor: str) 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
-@click.option("--all", "include_done", is_flag=True, help="Include closed items.")
-@click.option("--limit", type=int, default=None, help="Show at most this many items.")
+@click.option("--all", "include_done", is_flag=True, help="Include closed conversations.")
+@click.option("--limit", type=int, default=None, help="Show at most this many conversations.")
 @pass_app
 def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> None:
-    """Open items, most urgent first, with reasons and deadlines."""
+    """Open conversations, most urgent first, with reasons and deadlines."""
     from triage.report.term_layout import Term, emit
     from triage.report.terminal import queue_table
 
@@ -489,47 +488,52 @@ def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> Non
         emit(queue_table(rows, app.now(), app.store.health(), term), term)
 
 
+def _conversation(app: App, conv_id: int) -> Any:
+    conv = app.store.conversation(conv_id)
+    if conv is None:
+        raise UsageError(f"no conversation with ID {conv_id} (see `triage queue`)")
+    return conv
+
+
 @cli.command()
-@click.argument("item_id", type=int)
+@click.argument("conv_id", type=int)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def show(app: App, item_id: int, as_json: bool) -> None:
-    """One item in full: text, intents, order, urgency, draft, history."""
-    from triage.report.terminal import item_text
+def show(app: App, conv_id: int, as_json: bool) -> None:
+    """One conversation in full: its messages, standing and withdrawn requests, order, urgency, draft, history."""
+    from triage.report.terminal import conversation_text
 
-    item = app.store.item(item_id)
-    if item is None:
-        raise UsageError(f"no item with ID {item_id} (see `triage queue`)")
+    conv = _conversation(app, conv_id)
     from triage.report.term_layout import Term, emit
 
     if as_json:
-        click.echo(json.dumps(item.to_json(), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(conv.to_json(), ensure_ascii=False, indent=1))
     else:
-        emit(item_text(item, app.now()), Term.detect())
+        emit(conversation_text(conv, app.now()), Term.detect())
 
 
 @cli.command()
-@click.argument("item_id", type=int)
+@click.argument("conv_id", type=int)
 @click.option("--by", "actor", default="agent", help="Who closes it (recorded in the audit log).")
 @pass_app
-def done(app: App, item_id: int, actor: str) -> None:
-    """Close an item."""
-    if app.store.set_state(item_id, "done", actor):
-        click.echo(f"closed {item_id}")
+def done(app: App, conv_id: int, actor: str) -> None:
+    """Close a conversation."""
+    if app.store.set_conversation_state(conv_id, "done", actor):
+        click.echo(f"closed {conv_id}")
     else:
-        click.echo(f"{item_id} is already closed; nothing changed")
+        click.echo(f"{conv_id} is already closed; nothing changed")
 
 
 @cli.command()
-@click.argument("item_id", type=int)
+@click.argument("conv_id", type=int)
 @click.option("--by", "actor", default="agent", help="Who reopens it (recorded in the audit log).")
 @pass_app
-def reopen(app: App, item_id: int, actor: str) -> None:
-    """Reopen a closed item."""
-    if app.store.set_state(item_id, "open", actor):
-        click.echo(f"reopened {item_id}")
+def reopen(app: App, conv_id: int, actor: str) -> None:
+    """Reopen a closed conversation."""
+    if app.store.set_conversation_state(conv_id, "open", actor):
+        click.echo(f"reopened {conv_id}")
     else:
-        click.echo(f"{item_id} is already open; nothing changed")
+        click.echo(f"{conv_id} is already open; nothing changed")
 
 
 @cli.command()
@@ -546,22 +550,19 @@ def inspect(app: App, files: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("item_id", type=int)
+@click.argument("conv_id", type=int)
 @click.option("--edit", is_flag=True, help="Open the draft in $EDITOR and save it back (and to the Drafts folder).")
 @click.option("--by", "actor", default="agent", help="Who edits it (recorded in the audit log).")
 @pass_app
-def draft(app: App, item_id: int, edit: bool, actor: str) -> None:
-    """Print an item's reply draft, or edit it."""
+def draft(app: App, conv_id: int, edit: bool, actor: str) -> None:
+    """Print a conversation's reply draft, or edit it (an edited draft is never replaced by triage)."""
     from triage.reply.draft import assert_safe
 
-    item = app.store.item(item_id)
-    if item is None:
-        raise UsageError(f"no item with ID {item_id} (see `triage queue`)")
-    stored = item.draft
+    stored = _conversation(app, conv_id).draft
     if stored is None:
-        raise UsageError(f"item {item_id} has no draft (auto-replies, bounces and lists never get one)")
+        raise UsageError(f"conversation {conv_id} has no draft (auto-replies, bounces and lists never get one)")
     if not edit:
-        click.echo(f"To: {stored.to_addr}\nSubject: {stored.subject}\n\n{stored.body}")
+        click.echo(f"To: {stored.to}\nSubject: {stored.subject}\n\n{stored.body}")
         return
     body = click.edit(stored.body, extension=".txt")
     if body is None or body == stored.body:
@@ -570,11 +571,11 @@ def draft(app: App, item_id: int, edit: bool, actor: str) -> None:
     try:
         assert_safe(body)
     except TemplateError as exc:
-        kept = _keep_refused_edit(item_id, body)
-        raise TemplateError(f"draft for {item_id} not saved: {exc}; your edited text is kept in {kept}") from exc
-    app.store.update_draft_body(item_id, body, actor)
+        kept = _keep_refused_edit(conv_id, body)
+        raise TemplateError(f"draft for {conv_id} not saved: {exc}; your edited text is kept in {kept}") from exc
+    app.store.update_conversation_draft(conv_id, body, actor)
     _sync_drafts(app)
-    click.echo(f"draft for {item_id} saved")
+    click.echo(f"draft for {conv_id} saved")
 
 
 def _keep_refused_edit(item_id: int, body: str) -> Path:

@@ -186,6 +186,7 @@ QUEUE_COLUMNS = (
     Column("order", "ORDER", 5, 8),
     Column("stage", "STAGE", 7, 15, drop=3, give=1),
     Column("customer", "CUSTOMER", 10, 28, drop=1, give=2),
+    Column("msgs", "MSGS", 4, 4, ">", drop=4),  # messages in the conversation
     Column("age", "AGE", 3, 6, ">"),
     Column("deadline", "DEADLINE", 8, 16),
 )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from triage.report.term_layout import QUEUE_COLUMNS, Term, clip, queue_styler, table
-from triage.store import Item, MailboxState, QueueRow
+from triage.store import Conversation, ConversationDetail, Item, MailboxState
 from triage.store.codec import parse_time
+from triage.store.conversation_rows import bracketed
 
 
 def ago(when: str | datetime | None, now: datetime) -> str:
@@ -37,8 +38,8 @@ def deadline_text(iso: str | None, now: datetime) -> str:
     return f"in {compact_duration(left)}" if left >= 0 else f"overdue {compact_duration(-left)}"
 
 
-def queue_table(rows: list[QueueRow], now: datetime, health: list[MailboxState], term: Term | None = None) -> str:
-    """The queue, most urgent first, fitted to `term` (see term_layout): whole lines in a pipe."""
+def queue_table(rows: list[Conversation], now: datetime, health: list[MailboxState], term: Term | None = None) -> str:
+    """The conversation queue, most urgent first, fitted to `term` (see term_layout): whole lines in a pipe."""
     term = term or Term()
     lines = [term.fit(_health_line(h, now)) for h in health]  # heartbeats are stamped with `now`'s clock
     if not rows:
@@ -46,19 +47,28 @@ def queue_table(rows: list[QueueRow], now: datetime, health: list[MailboxState],
         return "\n".join(lines)
     cells, reasons = zip(*(_queue_cells(rank, r, now) for rank, r in enumerate(rows, 1)), strict=True)
     lines += table(QUEUE_COLUMNS, cells, reasons, term, queue_styler(term))
-    legend = f"{len(rows)} open item(s).  ! sensitive data removed   ? low confidence, check   * order inferred"
+    legend = (
+        f"{len(rows)} open conversation(s).  ! sensitive data removed   ? low confidence, check   * order inferred"
+        "   -x withdrawn   @ customer wrote again after your draft"
+    )
     lines += term.wrap(legend)
     return "\n".join(lines)
 
 
-def _queue_cells(rank: int, r: QueueRow, now: datetime) -> tuple[dict[str, str], str]:
-    """One queue row as named cells (QUEUE_COLUMNS' keys) and its reasons."""
+def _queue_cells(rank: int, r: Conversation, now: datetime) -> tuple[dict[str, str], str]:
+    """One conversation as named cells (QUEUE_COLUMNS' keys) and its reasons."""
     if r.status == "error":
         intents, reasons = "ERROR", r.error or ""
     else:
-        marks = ("!" if r.redactions else "") + ("?" if r.low_confidence else "")
-        intents = (marks + " " + (",".join(r.intents) or "-")).strip()
+        agent_draft = "customer_wrote_after_draft" in r.flags
+        marks = ("!" if r.redactions else "") + ("?" if r.low_confidence else "") + ("@" if agent_draft else "")
+        intents = ",".join(r.intents) or "-"
+        if r.withdrawn:
+            intents += " -" + ",".join(str(w.get("intent")) for w in r.withdrawn)
+        intents = (marks + " " + intents).strip()
         reasons = "; ".join(r.reasons)
+        if agent_draft:
+            reasons = "customer wrote again after your draft; " + reasons
     order = ("#" + r.order_number if r.order_number else "-") + ("*" if r.match_how == "email_inferred" else "")
     cells = {
         "rank": str(rank),
@@ -67,8 +77,9 @@ def _queue_cells(rank: int, r: QueueRow, now: datetime) -> tuple[dict[str, str],
         "intents": intents,
         "order": order,
         "stage": r.stage or "unknown",
-        "customer": r.from_addr or "-",
-        "age": ago(r.received_at, now),
+        "customer": r.customer or "-",
+        "msgs": str(len(r.messages)),
+        "age": ago(r.opened_at, now),
         "deadline": deadline_text(r.deadline, now),
     }
     return cells, reasons
@@ -116,4 +127,51 @@ def item_text(item: Item, now: datetime) -> str:
     if draft:
         out += ["", f"--- draft reply to {draft.to_addr} ---", f"Subject: {draft.subject}", "", draft.body]
     out += ["", "--- history ---"] + [f"{e.at}  {e.actor}: {e.action} {e.detail or ''}" for e in item.events]
+    return "\n".join(out)
+
+
+def conversation_text(detail: ConversationDetail, now: datetime) -> str:
+    """One conversation in full: its requests (standing and withdrawn), order, urgency, messages, draft, history."""
+    c = detail.conversation
+    out = [
+        f"Conversation {c.id}  [{c.state}]  status {c.status}" + (f": {c.error}" if c.error else ""),
+        f"Customer: {c.customer or '-'}",
+        f"Subject:  {c.subject}",
+        f"Opened:   {c.opened_at or '-'} ({ago(c.opened_at, now)} ago), last message {ago(c.last_at, now)} ago",
+        "Requests: " + (", ".join(c.intents) or "-"),
+    ]
+    for w in c.withdrawn:
+        by = bracketed(w.get("message_id")) or "a later message"
+        out.append(f"Withdrawn: {w.get('intent')} ({w.get('reason')}) by {by}")
+    if c.automated:
+        out.append(f"No reply: {c.automated}")
+    out.append(f"Order:    {'#' + c.order_number if c.order_number else '-'} ({c.match_how}), stage {c.stage}")
+    out.append(f"Urgency:  {c.urgency}  deadline {deadline_text(c.deadline, now) or '-'}")
+    out += [f"          - {reason}" for reason in c.reasons]
+    if c.flags:
+        out.append("Flags:    " + ", ".join(c.flags))
+    if "customer_wrote_after_draft" in c.flags:
+        out.append("          the customer wrote again after your draft: check it before sending")
+    if c.redactions:
+        out.append("Removed:  " + ", ".join(f"{k} x{v}" for k, v in c.redactions.items()))
+    if c.missing:
+        out.append("Missing:  " + ", ".join(c.missing))
+    for i, m in enumerate(c.messages, 1):
+        kind = f" [{m.follow_up}]" if m.follow_up else ""
+        if "date_off" in m.flags:
+            kind += " [its Date header is days off the arrival time]"
+        out += [
+            "",
+            f"--- message {i} of {len(c.messages)} (#{m.id}){kind}: {m.received_at or '-'} "
+            f"from {m.from_addr or '-'} ---",
+            f"Subject:  {m.subject or ''}",
+            "Intents:  " + (", ".join(m.intents) or "-"),
+            "",
+            m.text or "",
+        ]
+    d = detail.draft
+    if d:
+        who = "edited by an agent" if d.edited else "written by triage"
+        out += ["", f"--- draft reply to {d.to} ({who}) ---", f"Subject: {d.subject}", "", d.body]
+    out += ["", "--- history ---"] + [f"{e.at}  {e.actor}: {e.action} {e.detail or ''}" for e in detail.events]
     return "\n".join(out)

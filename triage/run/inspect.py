@@ -22,7 +22,7 @@ def inspect_files(files: Sequence[Path], pipeline: Pipeline, cfg: Config) -> Ite
             )
         else:
             raws.append(RawMessage("inspect", 0, str(f), f.read_bytes(), None, size))
-    for raw, result in zip(raws, pipeline.run(raws), strict=True):
+    for raw, result in zip(raws, pipeline.run(raws, threaded=False), strict=True):
         yield contract(raw, result)
 
 

@@ -52,7 +52,7 @@ class LocalMailbox:
                         # The Maildir key is the name before the ":2,FLAGS" info, stable when flags change.
                         # A file that cannot even be stat'ed (a dangling link, an I/O error) is still listed:
                         # reading it fails, and that becomes an error row naming the file.
-                        files.append((_mtime(f), f.name.split(":", 1)[0], f))
+                        files.append((maildir_arrival(f.name, _mtime(f)), f.name.split(":", 1)[0], f))
             for mtime, key, f in sorted(files):
                 yield key, partial(self._read, f), mtime
         elif self.kind == "eml_dir":
@@ -64,8 +64,9 @@ class LocalMailbox:
             try:
                 for key in box.iterkeys():
                     data = box.get_bytes(key)
+                    arrived = from_line_time(box.get_message(key).get_from()) or self.path.stat().st_mtime
                     # mbox keys shift when earlier messages are removed: key by content instead.
-                    yield hashlib.sha256(data).hexdigest()[:32], partial(bytes, data), self.path.stat().st_mtime
+                    yield hashlib.sha256(data).hexdigest()[:32], partial(bytes, data), arrived
             finally:
                 box.close()
 
@@ -133,6 +134,28 @@ class LocalMailbox:
 
     def close(self) -> None:
         return None
+
+
+def maildir_arrival(name: str, mtime: float) -> float:
+    """When a Maildir message arrived: the delivery time its file name starts with ("1794862095.M1P2.host"),
+    which survives copies and checkouts that reset the mtime; else the file's mtime."""
+    head = name.split(".", 1)[0]
+    # From 2000 on, and never after the file itself (unless it cannot be stat'ed: mtime 0).
+    if head.isdigit() and int(head) >= 946_684_800 and (mtime <= 0 or int(head) <= mtime + 86_400):
+        return float(head)
+    return mtime
+
+
+def from_line_time(from_line: str | None) -> float | None:
+    """The delivery time on an mbox From_ line ("sender Tue Nov 17 10:00:00 2026", UTC by convention)."""
+    parts = (from_line or "").split()
+    if len(parts) < 6:
+        return None
+    try:
+        when = datetime.strptime(" ".join(parts[-5:]), "%a %b %d %H:%M:%S %Y")
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC).timestamp()
 
 
 def _mtime(f: Path) -> float:

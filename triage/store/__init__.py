@@ -3,7 +3,9 @@
 Where to look:
 - `schema.py`: the tables (migrations) and the rule for a message's first state;
 - `ingest.py`: what ingest writes (messages, triage, drafts, checkpoints, heartbeats) and the lookups it dedupes by;
-- `queue.py`: the queue, one item in full, closing and reopening;
+- `conversations.py`: conversations (threading's lookups, what a message writes to its conversation and draft,
+  the queue of conversations, one in full, closing and reopening); `conversation_rows.py`: their records;
+- `queue.py`: messages one by one (one message in full);
 - `drafts.py`: drafts to sync to the Drafts folder, and agents' edits;
 - `orders.py`: the orders table;
 - `users.py`: web accounts, sessions, login attempts, assignments;
@@ -14,6 +16,13 @@ Where to look:
 
 from __future__ import annotations
 
+from triage.store.conversation_rows import (
+    Conversation,
+    ConversationDetail,
+    ConversationDraft,
+    ConversationEvent,
+    ConversationMessage,
+)
 from triage.store.drafts import DraftQueries
 from triage.store.ingest import IngestQueries
 from triage.store.orders import OrderQueries
@@ -36,6 +45,11 @@ __all__ = [
     "SCHEMA_VERSION",
     "ArrivedMessage",
     "AuditEvent",
+    "Conversation",
+    "ConversationDetail",
+    "ConversationDraft",
+    "ConversationEvent",
+    "ConversationMessage",
     "Item",
     "MailboxState",
     "QueueRow",

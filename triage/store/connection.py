@@ -70,11 +70,13 @@ class Connection:
                 conn.execute("ROLLBACK")
             raise StoreError(f"cannot write to the store {self.path}: {exc} (disk full or read-only?)") from exc
 
-    def _event(self, message: int | None, actor: str, action: str, detail: str = "") -> None:
+    def _event(
+        self, message: int | None, actor: str, action: str, detail: str = "", conversation: int | None = None
+    ) -> None:
         """One line of the audit log (who closed, reopened or edited what, and when)."""
         self.db.execute(
-            "INSERT INTO events (message, at, actor, action, detail) VALUES (?,?,?,?,?)",
-            [message, now_text(self.clock), actor, action, detail],
+            "INSERT INTO events (message, at, actor, action, detail, conversation) VALUES (?,?,?,?,?,?)",
+            [message, now_text(self.clock), actor, action, detail, conversation],
         )
 
     # -- meta: small named values the commands keep (the orders file's stamp, summaries sent) ----------

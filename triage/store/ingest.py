@@ -9,16 +9,16 @@ UID) make a second process or a re-run a no-op rather than a duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from triage.records import Checkpoint, StoredRef, Triaged
-from triage.store.codec import decode_list, encode, now_text, time_text
-from triage.store.connection import Connection
+from triage.store.codec import encode, now_text, time_text
+from triage.store.conversations import ConversationQueries, RegroupQueries, facts_text
 from triage.store.rows import MailboxState, reader
 from triage.store.schema import initial_state
 
 
-class IngestQueries(Connection):
+class IngestQueries(ConversationQueries, RegroupQueries):
     # -- mailbox state --------------------------------------------------------
 
     def checkpoint(self, mailbox: str) -> Checkpoint | None:
@@ -123,23 +123,6 @@ class IngestQueries(Connection):
             is not None
         )
 
-    def thread_history(self, thread_keys: Sequence[str]) -> tuple[int, tuple[str, ...]]:
-        """Earlier messages in the thread: how many, and the requests they made (for follow-ups)."""
-        keys = [k for k in thread_keys if k]
-        if not keys:
-            return 0, ()
-        marks = ",".join("?" * len(keys))
-        sql = f"""SELECT t.intents FROM messages m LEFT JOIN triage t ON t.message = m.id
-                  WHERE m.no_reply IS NULL AND (m.thread_key IN ({marks}) OR m.message_id IN ({marks}))
-                  ORDER BY m.id"""
-        rows = self.db.execute(sql, keys + keys).fetchall()
-        intents: list[str] = []
-        for (encoded,) in rows:
-            for label in decode_list(encoded):
-                if label != "other" and label not in intents:
-                    intents.append(label)
-        return len(rows), tuple(intents)
-
     def save_batch(
         self,
         items: Iterable[tuple[StoredRef, Triaged]],
@@ -239,28 +222,12 @@ class IngestQueries(Connection):
                 encode(t.flags),
             ],
         )
-        if t.draft is not None:
-            d = t.draft
-            execute(
-                """INSERT INTO drafts (message, thread_key, to_addr, subject, body, in_reply_to, refs, language,
-                     created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
-                   ON CONFLICT(thread_key) DO UPDATE SET message = excluded.message, to_addr = excluded.to_addr,
-                     subject = excluded.subject, body = excluded.body, in_reply_to = excluded.in_reply_to,
-                     refs = excluded.refs, language = excluded.language, updated_at = excluded.updated_at,
-                     synced_at = NULL""",
-                [
-                    row_id,
-                    ref.thread_key,
-                    d.to,
-                    d.subject,
-                    d.body,
-                    d.in_reply_to,
-                    encode(d.references),
-                    d.language,
-                    now,
-                    now,
-                ],
-            )
+        key = t.conversation.key if t.conversation is not None else f"msg:{row_id}"
+        conv_id = self._write_conversation(row_id, key, t, now, ref.received_at)
+        execute(
+            "UPDATE messages SET conversation = ?, message_key = ?, facts = ?, follow_up = ? WHERE id = ?",
+            [conv_id, ref.fingerprint, facts_text(t.facts) if t.facts else None, t.follow_up, row_id],
+        )
 
     def retriaged(self, message: int, ref: StoredRef, t: Triaged, actor: str) -> None:
         """An error row triaged again from its original: the row is updated in place (its ID stays), audited.
@@ -269,6 +236,7 @@ class IngestQueries(Connection):
         """
         p = t.parsed
         now = now_text(self.clock)
+        old = self.db.execute("SELECT conversation FROM messages WHERE id = ?", [message]).fetchone()
         with self.transaction():
             if t.status == "error":
                 self.db.execute("UPDATE messages SET error = ? WHERE id = ?", [t.error, message])
@@ -306,6 +274,7 @@ class IngestQueries(Connection):
             )
             self.db.execute("DELETE FROM triage WHERE message = ?", [message])
             self._write_triage(message, ref, t, now)
+            self._leave_conversation(message, old[0] if old else None)
             self._event(message, actor, "retriaged", ",".join(t.intent.intents))
 
     def retriage_failed(self, message: int, reason: str, actor: str) -> None:
@@ -319,3 +288,12 @@ class IngestQueries(Connection):
             "SELECT mailbox, uidvalidity, uid, status FROM messages WHERE id = ?", [message]
         ).fetchone()
         return None if row is None else (row[0], int(row[1]), row[2], row[3])
+
+    def _leave_conversation(self, message: int, old: int | None) -> None:
+        """A retried message that threaded elsewhere takes its history along; its error-only conversation goes."""
+        new = self.db.execute("SELECT conversation FROM messages WHERE id = ?", [message]).fetchone()[0]
+        if old is None or old == new:
+            return
+        self.db.execute("UPDATE events SET conversation = ? WHERE conversation = ?", [new, old])
+        if not self.db.execute("SELECT 1 FROM messages WHERE conversation = ?", [old]).fetchone():
+            self.db.execute("DELETE FROM conversations WHERE id = ?", [old])

@@ -18,8 +18,8 @@ _QUEUE_ORDER = "(m.status = 'error') DESC, coalesce(t.urgency, 0) DESC, m.receiv
 
 
 class QueueQueries(Connection):
-    def queue(self, limit: int | None = None, include_done: bool = False) -> list[QueueRow]:
-        """Open items, most urgent first (all of them with `include_done`); automated mail is stored closed."""
+    def message_queue(self, limit: int | None = None, include_done: bool = False) -> list[QueueRow]:
+        """Open messages one by one, most urgent first (all with `include_done`); automated mail is stored closed."""
         sql = f"""SELECT m.id, m.mailbox, m.uid, m.received_at, m.from_addr, m.from_name, m.subject, m.status,
                          m.error, m.state, m.mailbox_name, m.no_reply, t.intents, t.scores, t.low_confidence,
                          t.redactions,
@@ -47,8 +47,10 @@ class QueueQueries(Connection):
         if found is None:
             return None
         item = reader(Item, rows.description)(found, draft=None, events=())
-        # One draft per thread: a follow-up's draft replaces the earlier one, so look it up by thread.
-        drafts = self.db.conn.execute("SELECT * FROM drafts WHERE thread_key = ?", [item.thread_key or ""])
+        # One draft per conversation: a follow-up's draft replaces the earlier one, so look it up by conversation.
+        drafts = self.db.conn.execute(
+            "SELECT * FROM drafts WHERE conversation = (SELECT conversation FROM messages WHERE id = ?)", [message]
+        )
         draft = drafts.fetchone()
         audit = self.db.conn.execute(
             "SELECT at, actor, action, detail FROM events WHERE message = ? ORDER BY id", [message]

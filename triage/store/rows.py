@@ -159,6 +159,9 @@ class StoredDraft:
     imap_uid: int | None
     message_id_header: str | None
     synced_at: str | None
+    conversation: int | None = None
+    owner: str | None = None  # "triage", or "agent" once an agent edited it
+    triage_hash: str | None = None  # hash of the body triage last wrote
 
     def as_draft(self) -> Draft:
         """The draft as the reply stage made it, for saving to the mailbox again."""
@@ -211,6 +214,10 @@ class Item:
     error: str | None
     state: str
     mailbox_name: str | None  # the configured mailbox it came from ([[mailbox]] name)
+    conversation: int | None  # the conversation it belongs to (`show` takes that id)
+    message_key: str | None
+    facts: dict[str, Any]  # what it contributed to its conversation (intents, details, follow-up kind)
+    follow_up: str | None  # "chaser", "retraction" or None
     intents: tuple[str, ...]
     scores: dict[str, float]
     low_confidence: bool
@@ -265,6 +272,11 @@ class ArrivedMessage:
     redactions: dict[str, int]
     draft_created: datetime | None  # the draft made for this very message, if any
     draft_updated: datetime | None
+    # The summary counts requests per conversation: on the day its first message arrived, with its standing
+    # requests and its order's stage (a follow-up is not a second request).
+    opens_conversation: bool = True
+    conversation_intents: tuple[str, ...] = ()
+    conversation_stage: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +287,7 @@ class StateChange:
 
 @dataclass(frozen=True, slots=True)
 class TrackedItem:
-    """A message that is open now or was ever opened or closed by hand: its state can be replayed to any time."""
+    """A conversation that is open now or was ever opened or closed: its state can be replayed to any time."""
 
     id: int
     received_at: datetime  # arrival, else when it was stored

@@ -15,11 +15,13 @@ import sqlite_utils
 
 from triage.errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def initial_state(status: str, no_reply: str | None) -> str:
     """The state a message is stored in: open, unless it must never get a reply; an unreadable one is always open."""
+    if status == "duplicate":
+        return "done"
     return "open" if status == "error" or no_reply is None else "done"
 
 
@@ -176,7 +178,71 @@ def _migrate_mailbox_names(db: sqlite_utils.Database) -> None:
     db.table("mailbox_state").add_column("failing", int)  # 1 when the last attempt failed (seconds can tie)
 
 
-_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2, _migrate_mailbox_names]
+def _migrate_conversations(db: sqlite_utils.Database) -> None:
+    """Conversations: the unit of the agents' work. Messages point at theirs; drafts are one per conversation
+    and know who wrote them last. Messages stored before are grouped by `run/regroup.py` at the next start
+    (the meta key `regroup_pending` says so)."""
+    db.table("conversations").create(
+        {
+            "id": int,
+            "key": str,
+            "customer": str,
+            "subject": str,
+            "thread_subject": str,
+            "state": str,
+            "status": str,
+            "error": str,
+            "opened_at": str,
+            "last_at": str,
+            "intents": str,
+            "withdrawn": str,
+            "order_number": str,
+            "match_how": str,
+            "stage": str,
+            "urgency": int,
+            "reasons": str,
+            "deadline": str,
+            "missing": str,
+            "flags": str,
+            "redactions": str,
+            "low_confidence": int,
+            "automated": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"key", "state"},
+        defaults={"state": "open", "status": "ok"},
+    )
+    db.table("conversations").create_index(["key"], unique=True)
+    db.table("conversations").create_index(["state", "urgency"])
+    db.table("conversations").create_index(["customer", "thread_subject"])
+    messages = db.table("messages")
+    messages.add_column("conversation", int)
+    messages.add_column("message_key", str)
+    messages.add_column("facts", str)
+    messages.add_column("follow_up", str)
+    db.execute("UPDATE messages SET message_key = fingerprint")
+    messages.create_index(["conversation"])
+    messages.create_index(["message_key"])
+    messages.create_index(["message_id"])
+    drafts = db.table("drafts")
+    drafts.add_column("conversation", int)
+    drafts.add_column("owner", str)
+    drafts.add_column("triage_hash", str)
+    db.execute("UPDATE drafts SET owner = 'triage'")
+    drafts.create_index(["conversation"], unique=True)
+    db.table("events").add_column("conversation", int)
+    db.table("events").create_index(["conversation"])
+    if db.execute("SELECT count(*) FROM messages").fetchone()[0]:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('regroup_pending', '1')")
+
+
+_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migrate_1,
+    _migrate_2,
+    _migrate_mailbox_names,
+    _migrate_conversations,
+]
 
 
 def migrate(db: sqlite_utils.Database, path: Path, transaction: Callable[[], AbstractContextManager[None]]) -> None:

@@ -3,9 +3,8 @@
 The pages read only what these functions return: the contract's keys (id,
 customer, subject, intents, withdrawn, order, urgency, reasons, deadline,
 state, flags, messages; `show` adds draft and the messages' texts) plus a few
-extras the conversation page shows. Today the store keeps one queue row per
-message, so each message is a conversation of one; when the store serves
-conversations, this file is the only one to change.
+extras the conversation page shows. The store serves conversations (issue 15);
+this file maps them onto what the pages read.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from triage.store import Item, QueueRow, Store
+from triage.store import Conversation, ConversationDetail, Store
 
 PER_PAGE = 50
 
@@ -55,23 +54,12 @@ def _order(number: str | None, stage: str) -> dict[str, str] | None:
     return {"number": number, "stage": stage} if number else None
 
 
-def from_row(row: QueueRow) -> dict[str, Any]:
-    """A queue row (one message) as a conversation of one."""
-    return {
-        "id": row.id,
-        "customer": (row.from_addr or "").lower(),
-        "subject": row.subject or "",
-        "intents": list(row.intents),
-        "withdrawn": [],
-        "order": _order(row.order_number, row.stage),
-        "urgency": row.urgency or 0,
-        "reasons": list(row.reasons) or ([row.error] if row.error else []),
-        "deadline": row.deadline,
-        "state": row.state,
-        "flags": _flags(row.flags, row.redactions, row.low_confidence, row.status),
-        "messages": [{"message_id": "", "received_at": row.received_at, "intents": list(row.intents)}],
-        "stage": row.stage or "unknown",
-    }
+def from_row(row: Conversation) -> dict[str, Any]:
+    """A stored conversation as the pages read it: the contract's object plus its stage."""
+    out = row.to_json()
+    out["reasons"] = list(row.reasons) or ([row.error] if row.error else [])
+    out["flags"] = _flags(row.flags, row.redactions, row.low_confidence, row.status)
+    return out
 
 
 def _matches(conv: dict[str, Any], f: Filters, assignees: dict[int, str]) -> bool:
@@ -122,64 +110,70 @@ def queue_page(store: Store, f: Filters, per_page: int = PER_PAGE) -> Page:
 
 def conversation(store: Store, conv_id: int) -> dict[str, Any] | None:
     """One conversation in full: the contract's keys, the draft, the messages' texts, and the page's extras."""
-    item = store.item(conv_id)
-    if item is None:
+    detail = store.conversation(conv_id)
+    if detail is None:
         return None
-    return _from_item(store, item)
+    return _from_detail(store, detail)
 
 
-def _from_item(store: Store, item: Item) -> dict[str, Any]:
-    draft = item.draft
-    order = _order(item.order_number, item.stage)
+def _from_detail(store: Store, detail: ConversationDetail) -> dict[str, Any]:
+    c = detail.conversation
+    draft = detail.draft
+    order = c.order
     if order is not None:
-        full = next((o for o in store.orders() if o.number == item.order_number), None)
+        full = next((o for o in store.orders() if o.number == c.order_number), None)
         if full is not None:
             order.update(
                 items=", ".join(full.items),
                 total=full.total or "",
                 placed=full.created_at.isoformat(timespec="minutes") if full.created_at else "",
-                inferred="yes" if item.match_how == "email_inferred" else "",
+                inferred="yes" if c.match_how == "email_inferred" else "",
             )
+    first = store.item(c.messages[0].id) if c.messages else None
+    last = store.item(c.messages[-1].id) if c.messages else None
+    updated = store.db.execute("SELECT updated_at FROM drafts WHERE id = ?", [draft.id]).fetchone() if draft else None
     return {
-        "id": item.id,
-        "customer": (item.from_addr or "").lower(),
-        "customer_name": item.from_name or "",
-        "subject": item.subject or "",
-        "intents": list(item.intents),
-        "withdrawn": [],
+        "id": c.id,
+        "customer": c.customer,
+        "customer_name": (first.from_name if first else "") or "",
+        "subject": c.subject,
+        "intents": list(c.intents),
+        "withdrawn": [dict(w) for w in c.to_json()["withdrawn"]],
         "evidence": {},
-        "scores": dict(item.scores),
+        "scores": dict(last.scores) if last else {},
         "order": order,
-        "urgency": item.urgency or 0,
-        "reasons": list(item.reasons) or ([item.error] if item.error else []),
-        "deadline": item.deadline,
-        "state": item.state,
-        "flags": _flags(item.flags, item.redactions, item.low_confidence, item.status),
-        "missing": list(item.missing),
-        "redactions": dict(item.redactions),
+        "urgency": c.urgency,
+        "reasons": list(c.reasons) or ([c.error] if c.error else []),
+        "deadline": c.deadline,
+        "state": c.state,
+        "flags": _flags(c.flags, c.redactions, c.low_confidence, c.status),
+        "missing": list(c.missing),
+        "redactions": dict(c.redactions),
+        "stage": c.stage,
         "messages": [
             {
-                "message_id": item.message_id or "",
-                "received_at": item.received_at,
-                "intents": list(item.intents),
-                "from": item.from_addr or "",
-                "text": item.text or "",
-                "quoted_text": item.quoted_text or "",
+                "message_id": m.to_json()["message_id"] or "",
+                "received_at": m.received_at,
+                "intents": list(m.intents),
+                "from": m.from_addr or "",
+                "text": m.text or "",
+                "quoted_text": "",
             }
+            for m in c.messages
         ],
-        "draft": {"to": draft.to_addr, "subject": draft.subject, "body": draft.body} if draft else None,
-        "draft_updated_at": draft.updated_at if draft else "",
-        "events": [{"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail or ""} for e in item.events],
+        "draft": {"to": draft.to, "subject": draft.subject, "body": draft.body} if draft else None,
+        "draft_updated_at": updated[0] if updated else "",
+        "events": [{"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail or ""} for e in detail.events],
     }
 
 
 def save_draft(store: Store, conv_id: int, body: str, actor: str) -> None:
     """An agent's edit of the conversation's draft (the caller checked it is safe to keep)."""
-    store.update_draft_body(conv_id, body, actor)
+    store.update_conversation_draft(conv_id, body, actor)
 
 
 def set_state(store: Store, conv_id: int, state: str, actor: str) -> None:
-    store.set_state(conv_id, state, actor)
+    store.set_conversation_state(conv_id, state, actor)
 
 
 def last_draft_editor(conv: dict[str, Any]) -> str:
