@@ -32,9 +32,10 @@ import dataclasses
 import re
 
 from triage.records import Attachment, Finding, ParsedMessage, Redaction
-from triage.redact.cards import CHUNK_RE, cards_in_chunk
+from triage.redact.cards import CHUNK_RE, cards_in_chunk, cards_in_wide_runs, split_cards
 from triage.redact.iban import IBAN_CHECK_DIGITS, IBAN_CHECK_RE, iban_at, iban_shape
 from triage.redact.markers import KINDS, marker_for, mask, mask_markers
+from triage.redact.normalize import normalise
 from triage.redact.secrets import chained_after_cards, find_cued
 
 __all__ = ["KINDS", "redact", "redact_message"]
@@ -68,6 +69,8 @@ def _find_numbers(text: str) -> list[Finding]:
         if chunk is not None:
             # IBANs come in text order, so only the latest can reach into this chunk.
             cards_in_chunk(text, start, chunk, blocked[-1:], out, mistyped[-1:])
+    cards_in_wide_runs(text, blocked, out)
+    split_cards(text, out)
     return out
 
 
@@ -103,10 +106,33 @@ def _detect(scan: str, card_context: list[tuple[int, int]]) -> list[Finding]:
 def redact(text: str) -> Redaction:
     """Replace every secret in `text` with a marker; findings point into the original text.
 
-    Idempotent: markers are never re-read, so redacting redacted text changes nothing.
+    The detectors read the normalised text (ASCII digits, no invisible characters, a number broken over
+    lines joined: see triage.redact.normalize); each hit is mapped back, so a marker replaces exactly the
+    original span, the invisible characters inside it included. Idempotent: markers are never re-read,
+    so redacting redacted text changes nothing.
     """
     if not text:
         return Redaction(text, ())
+    norm = normalise(text)
+    clean = norm.text
+    found = _find_all(clean)
+    if not found:
+        return Redaction(text, ())
+    parts: list[str] = []
+    findings: list[Finding] = []
+    last = 0
+    for f in found:
+        start, end = norm.to_original(f.start, f.end)
+        parts.append(text[last:start])
+        parts.append(marker_for(f, clean))  # the card's last four as ASCII digits
+        findings.append(Finding(f.kind, start, end))
+        last = end
+    parts.append(text[last:])
+    return Redaction("".join(parts), tuple(findings))
+
+
+def _find_all(text: str) -> list[Finding]:
+    """Every finding in a (normalised) text, sorted, never overlapping."""
     scan, card_context = text, list[tuple[int, int]]()
     if "[" in text:
         scan, card_context = mask_markers(text)
@@ -123,18 +149,8 @@ def redact(text: str) -> Redaction:
         scan = mask(scan, [(f.start, f.end) for f in new])
         if not any(_NEAR_DIGIT_RE.search(scan, max(0, f.start - 3), min(len(scan), f.end + 3)) for f in new):
             break  # nothing number-like borders a blank, so a second look cannot find more
-    if not findings:
-        return Redaction(text, ())
     findings.sort(key=lambda f: f.start)
-
-    parts: list[str] = []
-    last = 0
-    for f in findings:
-        parts.append(text[last : f.start])
-        parts.append(marker_for(f, text))
-        last = f.end
-    parts.append(text[last:])
-    return Redaction("".join(parts), tuple(findings))
+    return findings
 
 
 def _add(a: dict[str, int], b: dict[str, int]) -> None:
