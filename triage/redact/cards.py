@@ -281,6 +281,14 @@ class _Groups:
             self.cum.append(self.cum[-1] + len(g))
         self._near = near  # a card word right by the chunk; None: not looked up yet
 
+    def _window_groups(self, i: int, j: int) -> list[str]:
+        """The groups of a window; the whole run, set off by non-digits on both sides, reads as one group:
+        how a number was split ("4111<ZWSP>1111 1111 1111", "41111111 1111 1111") tells little then, as long
+        as no group but the last is shorter than four ("RS35 A600 0560 …" is a mistyped IBAN, not a card)."""
+        if i == 0 and j == self.n and self.n > 1 and all(len(g) >= 4 for g in self.groups[:-1]):
+            return ["".join(self.groups)]
+        return self.groups[i:j]
+
     def word_near(self) -> bool:
         if self._near is None:
             self._near = _card_word_near(self.text, self.start, self.start + len(self.chunk))
@@ -329,7 +337,7 @@ class _Groups:
         for i in range(self.n):
             if may_start[i]:
                 for j in self.windows(i, self.n):
-                    sub = self.groups[i:j]
+                    sub = self._window_groups(i, j)
                     s, e = self.span(i, j)
                     if not _strong_card(self.text, s, e, "".join(sub), sub):
                         continue
@@ -375,7 +383,7 @@ class _Groups:
     def weak_window(self, i: int, stop: int) -> int:
         """The end of the longest card window at groups[i] short of `stop`, or 0 (a card word is by the run)."""
         for j in self.windows(i, stop):
-            sub = self.groups[i:j]
+            sub = self._window_groups(i, j)
             if _is_card(self.text, *self.span(i, j), "".join(sub), sub, self.word_near):
                 return j
         return 0
