@@ -38,7 +38,7 @@ from triage.redact.markers import KINDS, marker_for, mask, mask_markers
 from triage.redact.normalize import normalise
 from triage.redact.secrets import chained_after_cards, find_cued
 
-__all__ = ["KINDS", "redact", "redact_message"]
+__all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 
 # Overlaps are settled by this order: the more specific, checksum-backed kind wins.
 _PRIORITY = {"iban": 0, "card_number": 1, "bank_account": 2, "password": 3, "card_expiry": 4, "card_cvv": 5}
@@ -111,24 +111,27 @@ def redact(text: str) -> Redaction:
     original span, the invisible characters inside it included. Idempotent: markers are never re-read,
     so redacting redacted text changes nothing.
     """
-    if not text:
-        return Redaction(text, ())
-    norm = normalise(text)
-    clean = norm.text
-    found = _find_all(clean)
-    if not found:
+    marked = find_marked(text)
+    if not marked:
         return Redaction(text, ())
     parts: list[str] = []
-    findings: list[Finding] = []
     last = 0
-    for f in found:
-        start, end = norm.to_original(f.start, f.end)
-        parts.append(text[last:start])
-        parts.append(marker_for(f, clean))  # the card's last four as ASCII digits
-        findings.append(Finding(f.kind, start, end))
-        last = end
+    for f, marker in marked:
+        parts.append(text[last : f.start])
+        parts.append(marker)
+        last = f.end
     parts.append(text[last:])
-    return Redaction("".join(parts), tuple(findings))
+    return Redaction("".join(parts), tuple(f for f, _ in marked))
+
+
+def find_marked(text: str) -> list[tuple[Finding, str]]:
+    """Each finding (original offsets, in text order, never overlapping) with the marker that replaces it."""
+    if not text:
+        return []
+    norm = normalise(text)
+    clean = norm.text
+    # The marker is made from the clean text: a card's last four in ASCII digits.
+    return [(Finding(f.kind, *norm.to_original(f.start, f.end)), marker_for(f, clean)) for f in _find_all(clean)]
 
 
 def _find_all(text: str) -> list[Finding]:

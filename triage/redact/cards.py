@@ -417,13 +417,15 @@ _CONTEXT = 64
 def cards_in_wide_runs(text: str, blocked: list[tuple[int, int]], out: list[Finding]) -> None:
     """Cards in digit runs whose separators CHUNK_RE does not take: each such run is read with every
     separator folded to one space, in a window of its context, and the hits mapped back."""
+    starts = [b[0] for b in blocked]  # IBANs, in text order
     for m in WIDE_RE.finditer(text):
         run = m.group()
         seps = set(_NON_DIGITS_RE.findall(run))
         if len(seps) <= 1 and all(len(x) == 1 and x in _SEP for x in seps):
             continue  # CHUNK_RE saw this one as it is
         start, end = m.span()
-        if overlaps(start, end, blocked):
+        k = bisect.bisect_left(starts, end)
+        if k and blocked[k - 1][1] > start:
             continue
         # Fold: each separator to " "; where[k] is the run offset of folded character k.
         folded: list[str] = []
