@@ -453,8 +453,13 @@ def cards_in_wide_runs(text: str, blocked: list[tuple[int, int]], out: list[Find
             out.append(Finding(f.kind, start + where[s], start + where[e - 1] + 1))
 
 
-_HALF_CUE_RE = re.compile(
-    r"\b(?:first|erste[nrs]?|premiers?|primeros?)\b|\b(?:last|letzte[nrs]?|derniers?|[úu]ltimos?)\b", re.IGNORECASE
+# Literal spellings (no case folding, no leading \b), so the engine skips ahead on their first letters;
+# the word boundary before is checked by hand.
+_FIRST_RE = re.compile(
+    r"(?:first|First|FIRST|erste|Erste|ERSTE|premier|Premier|PREMIER|première|Première|primer|Primer|PRIMER)\w{0,2}\b"
+)
+_LAST_RE = re.compile(
+    r"(?:last|Last|LAST|letzte|Letzte|LETZTE|dernier|Dernier|DERNIER|dernière|Dernière|ultim|Ultim|últim|Últim)\w{0,2}\b"
 )
 _HALF_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{4,12}(?![0-9])")
 
@@ -465,12 +470,19 @@ def split_cards(text: str, out: list[Finding]) -> None:
     Both halves go when, joined, they pass Luhn and an issuer's prefix and length.
     """
     firsts: list[tuple[int, int]] = []
-    for cue in _HALF_CUE_RE.finditer(text):
+    for cue in _FIRST_RE.finditer(text):
+        if cue.start() and text[cue.start() - 1].isalpha():
+            continue
+        d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
+        if d is not None:
+            firsts.append(d.span())
+    if not firsts:
+        return
+    for cue in _LAST_RE.finditer(text, firsts[0][1]):
+        if text[cue.start() - 1].isalpha():
+            continue
         d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
         if d is None:
-            continue
-        if cue.group().lower()[:1] in "fep":
-            firsts.append(d.span())
             continue
         for fs, fe in firsts:
             if d.start() - fe > 160 or d.start() <= fe:
