@@ -49,9 +49,12 @@ _BREAK = r"(?:[ \t]*>)*[ \t]*(?=\d)"
 # One pattern whose first character is one plain class, so the regex engine skips ahead at C speed: the
 # ASCII characters that may start a rewrite, and every non-ASCII character but the Latin-1 letters (a
 # class of many ranges is several times slower to scan); which of those matter is a set lookup.
+# Markup between two digits ("4111</td><td>1111", "4111<br>\n1111") when `redact` reads raw HTML.
+_TAGS = r"/?[A-Za-z][^<>]{0,200}>(?:\s*<[^<>]{1,200}>)*\s*(?=\d)"
 _REWRITE_RE = re.compile(
-    r"[&%\r\n\t\x80-\xbf\u0100-\U0010ffff]"
-    rf"(?:(?<=&)(?:{_ENTITY})|(?<=%)(?:{_PERCENT})|(?<=\r)\n{_BREAK}|(?<=\n){_BREAK}|(?<=[^&%\r\n]))"
+    r"[&%<\r\n\t\x80-\xbf\u0100-\U0010ffff]"
+    rf"(?:(?<=&)(?:{_ENTITY})|(?<=%)(?:{_PERCENT})|(?<=\r)\n{_BREAK}|(?<=\n){_BREAK}|(?<=<){_TAGS}"
+    r"|(?<=[^&%<\r\n]))"
 )
 
 
@@ -74,8 +77,8 @@ def _rewrite(piece: str) -> str:
         return _rewrite(decoded) if decoded != piece and len(decoded) == 1 else piece
     if c == "%":
         return chr(int(piece[1:], 16))
-    if c in "\r\n":
-        return " "  # a line break inside a digit run (the caller checked the digit before)
+    if c in "\r\n<":
+        return " "  # a line break or markup inside a digit run (the caller checked the digit before)
     d = unicodedata.decimal(c, None)
     if d is not None:
         return str(d)
@@ -127,7 +130,7 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Digits to ASCII, format characters and invisible entities dropped, odd spaces and tabs folded to a
-    space, a line break inside a digit run (with its quote prefix) read as a space, `%3D` decoded."""
+    space, a line break (with its quote prefix) or markup inside a digit run read as a space, `%3D` decoded."""
     cs: list[int] = []
     ce: list[int] = []
     os_: list[int] = []
@@ -140,7 +143,7 @@ def normalise(text: str) -> Normalised:
         c = text[s]
         if c >= "\x80" and c not in _RELEVANT:
             continue
-        if c in "\r\n":
+        if c in "\r\n<":
             # Only inside a digit run: a digit before the break (trailing blanks were folded already).
             k = s - 1
             while k >= 0 and text[k] in " \t":
