@@ -18,6 +18,7 @@ from triage.redact.issuers import lengths_by_prefix4
 from triage.redact.markers import overlaps
 
 _LENGTHS_BY_PREFIX4 = lengths_by_prefix4()
+_CORE_LENGTHS_BY_PREFIX4 = lengths_by_prefix4(core=True)
 
 _SEP = " \\-.\u00a0\u2009\u202f"
 # At least 12 ASCII digits with single separators between groups. No look-behind is needed for the
@@ -54,9 +55,11 @@ def luhn_ok(digits: str) -> bool:
     return (sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_LUHN_DOUBLED)))) % 10 == 0
 
 
-def issuer_matches(digits: str) -> bool:
-    """True when `digits` has the prefix and length of a known card scheme (Luhn not checked)."""
-    return len(digits) in _LENGTHS_BY_PREFIX4.get(digits[:4], ())
+def issuer_matches(digits: str, *, core: bool = False) -> bool:
+    """True when `digits` has the prefix and length of a known card scheme (Luhn not checked); `core`:
+    of a scheme's own ranges, not a broad space like Maestro's 56-69 (see issuers.lengths_by_prefix4)."""
+    table = _CORE_LENGTHS_BY_PREFIX4 if core else _LENGTHS_BY_PREFIX4
+    return len(digits) in table.get(digits[:4], ())
 
 
 def _card_like_layout(groups: list[str]) -> bool:
@@ -338,6 +341,8 @@ class _Groups:
             if may_start[i]:
                 for j in self.windows(i, self.n):
                     sub = self._window_groups(i, j)
+                    if (i, j) != (0, self.n) and not issuer_matches("".join(sub), core=True):
+                        continue  # inside a longer run (a tracking number): the core ranges only
                     s, e = self.span(i, j)
                     if not _strong_card(self.text, s, e, "".join(sub), sub):
                         continue

@@ -18,6 +18,7 @@ class Issuer(NamedTuple):
     first: str  # first IIN prefix of the range, inclusive
     last: str  # last IIN prefix, inclusive, same number of digits
     lengths: frozenset[int]
+    broad: bool = False  # a whole scheme space (Maestro's 50, 56-69): not enough inside a longer digit run
 
 
 def _n(*lengths: int | range) -> frozenset[int]:
@@ -44,8 +45,8 @@ ISSUERS: tuple[Issuer, ...] = (
     Issuer("diners", "38", "39", _n(range(14, 20))),
     Issuer("unionpay", "62", "62", _n(range(16, 20))),
     Issuer("unionpay", "81", "81", _n(range(16, 20))),
-    Issuer("maestro", "50", "50", _n(range(12, 20))),
-    Issuer("maestro", "56", "69", _n(range(12, 20))),
+    Issuer("maestro", "50", "50", _n(range(12, 20)), broad=True),
+    Issuer("maestro", "56", "69", _n(range(12, 20)), broad=True),
     Issuer("maestro", "6771", "6771", _n(range(12, 20))),
     Issuer("maestro", "6799", "6799", _n(range(12, 20))),
     Issuer("maestro", "5018", "5018", _n(range(12, 20))),
@@ -101,17 +102,22 @@ MIN_LENGTH = min(min(i.lengths) for i in ISSUERS)
 MAX_LENGTH = max(max(i.lengths) for i in ISSUERS)
 
 
-def lengths_by_prefix4() -> dict[str, frozenset[int]]:
-    """Every 4-digit prefix some range reaches, mapped to the lengths allowed there: one dict lookup per number."""
+def lengths_by_prefix4(*, core: bool = False) -> dict[str, frozenset[int]]:
+    """Every 4-digit prefix some range reaches, mapped to the lengths allowed there: one dict lookup per number.
+
+    `core`: without the broad ranges and without 12 digits, for a window inside a longer run of digit
+    groups (a tracking number), where a reading as a card needs more than "starts with a 5 or 6"."""
     out: dict[str, set[int]] = {}
     for p in range(10000):
         key = f"{p:04d}"
         for issuer in ISSUERS:
+            if core and issuer.broad:
+                continue
             k = min(4, len(issuer.first))
             # A range reaches this prefix when the prefix's first k digits lie within the range's first k.
             if issuer.first[:k] <= key[:k] <= issuer.last[:k]:
-                out.setdefault(key, set()).update(issuer.lengths)
-    return {k: frozenset(v) for k, v in out.items()}
+                out.setdefault(key, set()).update(issuer.lengths - ({12} if core else set()))
+    return {k: frozenset(v) for k, v in out.items() if v}
 
 
 def brand_of(digits: str) -> str | None:
