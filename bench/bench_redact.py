@@ -308,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"one {stream['mb']:.0f} MB stream through `triage redact` (a process): {stream['ours']:.1f} MB/s CPU,"
         f" peak RSS {stream['ours_peak_mb']:.0f} MB; chunked stdin copy: {stream['baseline']:.0f} MB/s,"
-        f" peak RSS {stream['baseline_peak_mb']:.0f} MB; ratio RSS {stream['ours_peak_mb'] / stream['baseline_peak_mb']:.2f},"
+        f" peak RSS {stream['baseline_peak_mb']:.0f} MB;"
+        f" ratio RSS {stream['ours_peak_mb'] / stream['baseline_peak_mb']:.2f},"
         f" speed vs typical mail {stream['ours'] / typical['ours']:.2f}"
     )
     print()
