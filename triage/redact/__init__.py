@@ -5,24 +5,30 @@ the output of this module, so it errs towards removing a secret, but it must not
 eat the numbers agents work with: order and tracking numbers, phone numbers,
 prices, dates and postal codes. Findings record kind and position, never the value.
 
-How a decision is made, cheapest test first:
-- card_number: 13-19 digits (single spaces, dashes or dots between groups)
-  bounded by non-digits, passing Luhn, and either a known issuer prefix+length
-  with a card-like grouping, or a card word right next to it. Inside a longer
-  run of groups ("Order 1042 4111 1111 1111 1111"), every group-aligned window
-  of a known issuer that passes Luhn is a card and the other groups stay; so a
-  USPS number holding such a window (about 4% of random ones) loses it: a safe
-  failure, where a leaked card is not. A 17-19 digit unbroken run yields a card
-  at either end only with a card word by it.
-- iban: country code + check digits, the registry length for that country,
-  mod-97 and BBAN structure (python-stdnum), ending on a group boundary.
-- card_cvv / card_expiry / bank_account / password: only behind a cue word
-  ("CVV", "exp", "sort code", "password is", "PIN", "seed phrase", ...), or for
-  CVV/expiry, chained right after a card number.
+Normalise, scan, map back: the detectors read a clean copy of the text (every digit
+ASCII, format characters and invisible entities gone, odd spaces folded, a number
+broken over lines, quote prefixes or markup joined: `normalize`), and each hit is
+mapped back so its marker replaces exactly the original span.
 
-The package, one job per module: `cards` (issuer table, Luhn, card windows in digit runs), `iban`,
-`cues` (the cue-word scanner), `secrets` (the values behind cues), `markers` (marker text and
-blanking); this module runs them over a text and a message.
+How a decision is made, cheapest test first:
+- card_number: 12-19 digits bounded by non-digits, with any separators customers and
+  copy-paste put between groups, passing Luhn, and either an issuer's prefix and length
+  from the table in `issuers` with a card-like grouping, or a card word right next to
+  it. Inside a longer run of groups ("Order 1042 4111 1111 1111 1111"), every
+  group-aligned window of a scheme's core ranges that passes Luhn is a card and the
+  other groups stay. A number labelled as something else ("tracking number",
+  "Sendungsnummer", "invoice") with no card word by it survives; with both, it goes.
+  "first 8 … last 8" halves by a card word go when together they make a card.
+- iban: country code (either case) + check digits, the registry length, mod-97 and
+  BBAN structure (python-stdnum), a letter O typed for a zero read as one.
+- card_cvv / card_expiry / bank_account / password: only behind a cue word from the
+  per-language lexicons in `cues` (en/de/es/fr, JSON keys too), or for CVV/expiry,
+  chained right after a card number. Online-banking user names count as password.
+
+The package, one job per module: `normalize` (the clean text and the map back), `issuers` (the
+IIN table), `cards` (Luhn, card windows in digit runs), `iban`, `cues` (the cue-word scanner),
+`secrets` (the values behind cues), `markers` (marker text and blanking), `stream` (chunked
+redaction of a stream); this module runs them over a text and a message.
 """
 
 from __future__ import annotations

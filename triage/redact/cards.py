@@ -431,7 +431,11 @@ def cards_in_wide_runs(text: str, blocked: list[tuple[int, int]], out: list[Find
         start, end = m.span()
         k = bisect.bisect_left(starts, end)
         if k and blocked[k - 1][1] > start:
-            continue
+            # An IBAN in the run ("DE89 3704 … 00 / 4111/1111/…"): read what follows it, if enough does.
+            rest = WIDE_RE.search(text, blocked[k - 1][1], end)
+            if rest is None or rest.end() != end:
+                continue
+            start, run = rest.start(), rest.group()
         # Fold: each separator to " "; where[k] is the run offset of folded character k.
         folded: list[str] = []
         where: list[int] = []
@@ -489,7 +493,7 @@ def split_cards(text: str, out: list[Finding]) -> None:
         d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
         if d is None:
             continue
-        for fs, fe in firsts:
+        for fs, fe in firsts[bisect.bisect_left(firsts, (d.start() - 200, 0)) :]:
             if d.start() - fe > 160 or d.start() <= fe:
                 continue
             digits = text[fs:fe] + d.group()
