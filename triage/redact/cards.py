@@ -415,7 +415,7 @@ class _Groups:
 _WIDE_SEP = r"(?:[ ]?[/_,.+\-\u2013\u2014\u2212=][ ]?|[ ]{1,3})"
 WIDE_RE = re.compile(rf"[0-9](?=[0-9 /_,.+\-\u2013\u2014\u2212=]{{11}})(?:{_WIDE_SEP}?[0-9]){{11,}}")
 _WIDE_SEP_RE = re.compile(rf"(?<=[0-9]){_WIDE_SEP}(?=[0-9])")
-_NON_DIGITS_RE = re.compile(r"[^0-9]+")
+_EXOTIC_SEP_RE = re.compile(r"[/_,+=\u2013\u2014\u2212]|  ")
 _CONTEXT = 64
 
 
@@ -425,9 +425,8 @@ def cards_in_wide_runs(text: str, blocked: list[tuple[int, int]], out: list[Find
     starts = [b[0] for b in blocked]  # IBANs, in text order
     for m in WIDE_RE.finditer(text):
         run = m.group()
-        seps = set(_NON_DIGITS_RE.findall(run))
-        if len(seps) <= 1 and all(len(x) == 1 and x in _SEP for x in seps):
-            continue  # CHUNK_RE saw this one as it is
+        if _EXOTIC_SEP_RE.search(run) is None and (" " in run) + ("-" in run) + ("." in run) <= 1:
+            continue  # one plain separator throughout: CHUNK_RE saw this one as it is
         start, end = m.span()
         k = bisect.bisect_left(starts, end)
         if k and blocked[k - 1][1] > start:
