@@ -211,6 +211,11 @@ def cards_in_chunk(
     `blocked`: IBANs, never part of a card. `mistyped`: IBAN-shaped spans that fail mod-97 or the
     registry format; a window inside one is only a card when set off on both sides.
     """
+    if len(chunk) <= 14 and sum(c.isdigit() for c in chunk) == 12:
+        # 12 digits have no shorter window: a card only as a whole, with an issuer (phone numbers end here).
+        digits = _SPLIT_RE.sub("", chunk)
+        if not (issuer_matches(digits) and luhn_ok(digits)):
+            return
     if chunk.isdigit():
         _cards_in_run(text, start, chunk, blocked, out)
     else:
