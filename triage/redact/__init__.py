@@ -5,24 +5,30 @@ the output of this module, so it errs towards removing a secret, but it must not
 eat the numbers agents work with: order and tracking numbers, phone numbers,
 prices, dates and postal codes. Findings record kind and position, never the value.
 
-How a decision is made, cheapest test first:
-- card_number: 13-19 digits (single spaces, dashes or dots between groups)
-  bounded by non-digits, passing Luhn, and either a known issuer prefix+length
-  with a card-like grouping, or a card word right next to it. Inside a longer
-  run of groups ("Order 1042 4111 1111 1111 1111"), every group-aligned window
-  of a known issuer that passes Luhn is a card and the other groups stay; so a
-  USPS number holding such a window (about 4% of random ones) loses it: a safe
-  failure, where a leaked card is not. A 17-19 digit unbroken run yields a card
-  at either end only with a card word by it.
-- iban: country code + check digits, the registry length for that country,
-  mod-97 and BBAN structure (python-stdnum), ending on a group boundary.
-- card_cvv / card_expiry / bank_account / password: only behind a cue word
-  ("CVV", "exp", "sort code", "password is", "PIN", "seed phrase", ...), or for
-  CVV/expiry, chained right after a card number.
+Normalise, scan, map back: the detectors read a clean copy of the text (every digit
+ASCII, format characters and invisible entities gone, odd spaces folded, a number
+broken over lines, quote prefixes or markup joined: `normalize`), and each hit is
+mapped back so its marker replaces exactly the original span.
 
-The package, one job per module: `cards` (issuer table, Luhn, card windows in digit runs), `iban`,
-`cues` (the cue-word scanner), `secrets` (the values behind cues), `markers` (marker text and
-blanking); this module runs them over a text and a message.
+How a decision is made, cheapest test first:
+- card_number: 12-19 digits bounded by non-digits, with any separators customers and
+  copy-paste put between groups, passing Luhn, and either an issuer's prefix and length
+  from the table in `issuers` with a card-like grouping, or a card word right next to
+  it. Inside a longer run of groups ("Order 1042 4111 1111 1111 1111"), every
+  group-aligned window of a scheme's core ranges that passes Luhn is a card and the
+  other groups stay. A number labelled as something else ("tracking number",
+  "Sendungsnummer", "invoice") with no card word by it survives; with both, it goes.
+  "first 8 … last 8" halves by a card word go when together they make a card.
+- iban: country code (either case) + check digits, the registry length, mod-97 and
+  BBAN structure (python-stdnum), a letter O typed for a zero read as one.
+- card_cvv / card_expiry / bank_account / password: only behind a cue word from the
+  per-language lexicons in `cues` (en/de/es/fr, JSON keys too), or for CVV/expiry,
+  chained right after a card number. Online-banking user names count as password.
+
+The package, one job per module: `normalize` (the clean text and the map back), `issuers` (the
+IIN table), `cards` (Luhn, card windows in digit runs), `iban`, `cues` (the cue-word scanner),
+`secrets` (the values behind cues), `markers` (marker text and blanking), `stream` (chunked
+redaction of a stream); this module runs them over a text and a message.
 """
 
 from __future__ import annotations
@@ -32,12 +38,13 @@ import dataclasses
 import re
 
 from triage.records import Attachment, Finding, ParsedMessage, Redaction
-from triage.redact.cards import CHUNK_RE, cards_in_chunk
+from triage.redact.cards import CHUNK_RE, cards_in_chunk, cards_in_wide_runs, split_cards
 from triage.redact.iban import IBAN_CHECK_DIGITS, IBAN_CHECK_RE, iban_at, iban_shape
 from triage.redact.markers import KINDS, marker_for, mask, mask_markers
+from triage.redact.normalize import normalise
 from triage.redact.secrets import chained_after_cards, find_cued
 
-__all__ = ["KINDS", "redact", "redact_message"]
+__all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 
 # Overlaps are settled by this order: the more specific, checksum-backed kind wins.
 _PRIORITY = {"iban": 0, "card_number": 1, "bank_account": 2, "password": 3, "card_expiry": 4, "card_cvv": 5}
@@ -68,6 +75,8 @@ def _find_numbers(text: str) -> list[Finding]:
         if chunk is not None:
             # IBANs come in text order, so only the latest can reach into this chunk.
             cards_in_chunk(text, start, chunk, blocked[-1:], out, mistyped[-1:])
+    cards_in_wide_runs(text, blocked, out)
+    split_cards(text, out)
     return out
 
 
@@ -103,10 +112,36 @@ def _detect(scan: str, card_context: list[tuple[int, int]]) -> list[Finding]:
 def redact(text: str) -> Redaction:
     """Replace every secret in `text` with a marker; findings point into the original text.
 
-    Idempotent: markers are never re-read, so redacting redacted text changes nothing.
+    The detectors read the normalised text (ASCII digits, no invisible characters, a number broken over
+    lines joined: see triage.redact.normalize); each hit is mapped back, so a marker replaces exactly the
+    original span, the invisible characters inside it included. Idempotent: markers are never re-read,
+    so redacting redacted text changes nothing.
     """
-    if not text:
+    marked = find_marked(text)
+    if not marked:
         return Redaction(text, ())
+    parts: list[str] = []
+    last = 0
+    for f, marker in marked:
+        parts.append(text[last : f.start])
+        parts.append(marker)
+        last = f.end
+    parts.append(text[last:])
+    return Redaction("".join(parts), tuple(f for f, _ in marked))
+
+
+def find_marked(text: str) -> list[tuple[Finding, str]]:
+    """Each finding (original offsets, in text order, never overlapping) with the marker that replaces it."""
+    if not text:
+        return []
+    norm = normalise(text)
+    clean = norm.text
+    # The marker is made from the clean text: a card's last four in ASCII digits.
+    return [(Finding(f.kind, *norm.to_original(f.start, f.end)), marker_for(f, clean)) for f in _find_all(clean)]
+
+
+def _find_all(text: str) -> list[Finding]:
+    """Every finding in a (normalised) text, sorted, never overlapping."""
     scan, card_context = text, list[tuple[int, int]]()
     if "[" in text:
         scan, card_context = mask_markers(text)
@@ -123,18 +158,8 @@ def redact(text: str) -> Redaction:
         scan = mask(scan, [(f.start, f.end) for f in new])
         if not any(_NEAR_DIGIT_RE.search(scan, max(0, f.start - 3), min(len(scan), f.end + 3)) for f in new):
             break  # nothing number-like borders a blank, so a second look cannot find more
-    if not findings:
-        return Redaction(text, ())
     findings.sort(key=lambda f: f.start)
-
-    parts: list[str] = []
-    last = 0
-    for f in findings:
-        parts.append(text[last : f.start])
-        parts.append(marker_for(f, text))
-        last = f.end
-    parts.append(text[last:])
-    return Redaction("".join(parts), tuple(findings))
+    return findings
 
 
 def _add(a: dict[str, int], b: dict[str, int]) -> None:

@@ -14,66 +14,18 @@ import re
 from collections.abc import Callable, Sequence
 
 from triage.records import Finding
+from triage.redact.issuers import lengths_by_prefix4
 from triage.redact.markers import overlaps
 
-# (first prefix, last prefix, allowed lengths). Published IIN ranges; UATP and
-# other prefix-less schemes are only taken with a card word next to them.
-_D = range(16, 20)
-_ISSUER_RANGES: tuple[tuple[str, str, frozenset[int]], ...] = (
-    ("4", "4", frozenset({13, 16, 19})),  # Visa (incl. Electron)
-    ("51", "55", frozenset({16})),  # Mastercard
-    ("2221", "2720", frozenset({16})),  # Mastercard 2-series
-    ("34", "34", frozenset({15})),  # American Express
-    ("37", "37", frozenset({15})),
-    ("6011", "6011", frozenset(_D)),  # Discover
-    ("644", "649", frozenset(_D)),
-    ("65", "65", frozenset(_D)),
-    ("300", "305", frozenset(range(14, 20))),  # Diners Club
-    ("3095", "3095", frozenset(range(14, 20))),
-    ("36", "36", frozenset(range(14, 20))),
-    ("38", "39", frozenset(range(14, 20))),
-    ("3528", "3589", frozenset(_D)),  # JCB
-    ("3088", "3088", frozenset({16})),  # JCB's older 16-digit ranges
-    ("3096", "3096", frozenset({16})),
-    ("3112", "3112", frozenset({16})),
-    ("3158", "3158", frozenset({16})),
-    ("3337", "3337", frozenset({16})),
-    ("62", "62", frozenset(_D)),  # UnionPay
-    ("81", "81", frozenset(_D)),
-    ("5018", "5018", frozenset(range(13, 20))),  # Maestro
-    ("5020", "5020", frozenset(range(13, 20))),
-    ("5038", "5038", frozenset(range(13, 20))),
-    ("5893", "5893", frozenset(range(13, 20))),
-    ("6304", "6304", frozenset(range(13, 20))),
-    ("6759", "6759", frozenset(range(13, 20))),
-    ("6761", "6763", frozenset(range(13, 20))),
-    ("2200", "2204", frozenset(_D)),  # Mir
-    ("5019", "5019", frozenset({16})),  # Dankort
-)
-
-
-def _lengths_by_prefix4() -> dict[str, frozenset[int]]:
-    """Every 4-digit prefix mapped to the card lengths some scheme allows for it: one dict lookup per number."""
-    out: dict[str, frozenset[int]] = {}
-    for p in range(10000):
-        key = f"{p:04d}"
-        lengths: set[int] = set()
-        for lo, hi, allowed in _ISSUER_RANGES:
-            if lo <= key[: len(lo)] <= hi:
-                lengths |= allowed
-        if lengths:
-            out[key] = frozenset(lengths)
-    return out
-
-
-_LENGTHS_BY_PREFIX4 = _lengths_by_prefix4()
+_LENGTHS_BY_PREFIX4 = lengths_by_prefix4()
+_CORE_LENGTHS_BY_PREFIX4 = lengths_by_prefix4(core=True)
 
 _SEP = " \\-.\u00a0\u2009\u202f"
-# At least 13 ASCII digits with single separators between groups. No look-behind is needed for the
+# At least 12 ASCII digits with single separators between groups. No look-behind is needed for the
 # digit-run boundary: the match is greedy and scanning is left to right, so a match never starts
 # right after a digit (and the pattern stays eligible for the engine's fast first-character skip).
 # The look-ahead (a plain character-class run) rejects short numbers before the real pattern runs.
-CHUNK_RE = re.compile(rf"[0-9](?=[0-9{_SEP}]{{12}})(?:[{_SEP}]?[0-9]){{12,}}")
+CHUNK_RE = re.compile(rf"[0-9](?=[0-9{_SEP}]{{11}})(?:[{_SEP}]?[0-9]){{11,}}")
 _SPLIT_RE = re.compile(rf"[{_SEP}]")
 
 CARD_WORD_RE = re.compile(
@@ -85,7 +37,8 @@ CARD_WORD_RE = re.compile(
 _NOT_CARD_WORD_RE = re.compile(
     r"\b(?:orders?|bestell\w*|commande|pedido|ordine|tracking|sendung\w*|shipment|parcel|paket|awb"
     r"|invoice|rechnung|facture|factura|ref|reference|ean|gtin|upc|barcode|sku|isbn|article|artikel"
-    r"|item|imei|serial|tel|phone|telefon|fax|mobile|handy|customer|kunden\w*)\b",
+    r"|item|imei|serial|tel|phone|telefon|fax|mobile|handy|customer|kunden\w*|voucher|gutschein\w*|coupon"
+    r"|r[ée]f[ée]rence|referencia|suivi|seguimiento|colis|auftrag\w*|rastreo|env[íi]o|lieferung\w*)\b",
     re.IGNORECASE,
 )
 # A digit, or a blank left by a number already removed: both separate a cue word from a number.
@@ -102,18 +55,28 @@ def luhn_ok(digits: str) -> bool:
     return (sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_LUHN_DOUBLED)))) % 10 == 0
 
 
-def issuer_matches(digits: str) -> bool:
-    """True when `digits` has the prefix and length of a known card scheme (Luhn not checked)."""
-    return len(digits) in _LENGTHS_BY_PREFIX4.get(digits[:4], ())
+def issuer_matches(digits: str, *, core: bool = False) -> bool:
+    """True when `digits` has the prefix and length of a known card scheme (Luhn not checked); `core`:
+    of a scheme's own ranges, not a broad space like Maestro's 56-69 (see issuers.lengths_by_prefix4)."""
+    table = _CORE_LENGTHS_BY_PREFIX4 if core else _LENGTHS_BY_PREFIX4
+    return len(digits) in table.get(digits[:4], ())
 
 
 def _card_like_layout(groups: list[str]) -> bool:
-    """Cards are written 4-4-4-4, 4-6-5, 4-4-4-4-3 and the like; 3-7-7 (Amazon order ids) is not a card."""
+    """Cards are written 4-4-4-4, 4-6-5, 4-4-4-4-3 and the like, or in two parts where a line broke them
+    or a bank printed them so: 8+8, 12+4, 6+13 (UnionPay), 4+12. 3-7-7 (Amazon order ids) is no card,
+    nor 2-2-7-5 (a phone number before a postal code) or 8+4+4 (an order number before a card)."""
     if len(groups) == 1:
         return True
-    if len(groups[0]) != 4:
+    first, last = len(groups[0]), len(groups[-1])
+    if len(groups) == 2:
+        return (first, last) in _TWO_PARTS or (first == 4 and last >= 8) or (first == 12 and 1 <= last <= 7)
+    if first != 4:
         return False
-    return all(len(g) in (4, 6) for g in groups[1:-1]) and 1 <= len(groups[-1]) <= 6
+    return all(len(g) in (4, 6) for g in groups[1:-1]) and 1 <= last <= 6
+
+
+_TWO_PARTS = frozenset({(8, 8), (8, 7), (8, 11), (6, 10), (6, 12), (6, 13), (10, 6), (10, 9)})
 
 
 def _words_then_nothing(segment: str) -> bool:
@@ -148,7 +111,7 @@ def _card_word_near(text: str, start: int, end: int) -> bool:
 
 def _not_card_word_before(text: str, start: int) -> bool:
     """An order, tracking, EAN or phone word just before the number, on its line, with no card word after it."""
-    lo = max(0, start - 24, text.rfind("\n", 0, start) + 1)
+    lo = max(0, start - 40, text.rfind("\n", 0, start) + 1)
     last = None
     for m in _NOT_CARD_WORD_RE.finditer(text, lo, start):
         last = m
@@ -157,29 +120,55 @@ def _not_card_word_before(text: str, start: int) -> bool:
     return CARD_WORD_RE.search(text, last.end(), start) is None
 
 
-def _phone_prefixed(text: str, start: int) -> bool:
-    """`+49 1512 3456789` is a phone number even when its digits happen to look like a Visa."""
+def _phone_prefixed(text: str, start: int, digits: str) -> bool:
+    """`+49 1512 3456789` is a phone number even when its digits happen to look like a Visa; but a phone
+    number has at most 15 digits (E.164), so "+4111 1111 1111 1111" is a card with a stray plus."""
+    if len(digits) > 15:
+        return False
     i = start - 1
     while i >= 0 and text[i] in " (\u00a0":
         i -= 1
     return i >= 0 and text[i] == "+"
 
 
+def _alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
 def _glued_to_letters(text: str, start: int, end: int) -> bool:
-    """Digits run into letters in hex or base64 blobs and identifiers, not in a typed card number."""
-    return (start > 0 and text[start - 1].isascii() and text[start - 1].isalpha()) or (
+    """Digits inside a hex or base64 blob or an identifier, not a card glued to a word.
+
+    "Card:4111…Exp:12/29", "visa4111….png", "pan=4111…" are cards: the letters glued on either side are
+    a word with no digits. When the glued token carries other digits too ("a3f4111…9be2") or is long,
+    the run is part of a blob.
+    """
+    if not (start > 0 and text[start - 1].isascii() and text[start - 1].isalpha()) and not (
         end < len(text) and text[end].isascii() and text[end].isalpha()
-    )
+    ):
+        return False  # a digit next to the window is the caller's business (a longer run)
+    lo = start
+    while lo > 0 and start - lo <= 24 and _alnum(text[lo - 1]):
+        lo -= 1
+    hi = end
+    while hi < len(text) and hi - end <= 24 and _alnum(text[hi]):
+        hi += 1
+    if start - lo == 2 and text[lo:start].isupper() and hi == end:
+        return True  # "DK5000400440116342": an IBAN's country code, whatever the checksum said
+    others = text[lo:start] + text[end:hi]
+    return len(others) > 24 or any(c.isdigit() for c in others)
 
 
 def _strong_card(text: str, start: int, end: int, digits: str, groups: list[str]) -> bool:
     """The strong rule: a known issuer's prefix and length, a card-like grouping, Luhn. Cheap tests first."""
-    if not 13 <= len(digits) <= 19 or not issuer_matches(digits) or not _card_like_layout(groups):
+    if not 12 <= len(digits) <= 19 or not issuer_matches(digits) or not _card_like_layout(groups):
         return False
-    if not luhn_ok(digits) or _phone_prefixed(text, start) or _glued_to_letters(text, start, end):
+    if not luhn_ok(digits) or _phone_prefixed(text, start, digits) or _glued_to_letters(text, start, end):
         return False
-    # A 13-digit run after "EAN", "order", "tel" is a barcode or id, not an old Visa.
-    return len(digits) != 13 or not _not_card_word_before(text, start)
+    if len(digits) == 12 and len(groups) not in (1, 3) and not _card_word_adjacent(text, start, end):
+        return False  # 12 digits are a Maestro only as 4-4-4, unbroken, or with a card word by them
+    # A number labelled as something else ("tracking number", "EAN", "Bestellnummer") with no card word by
+    # it is that thing, even when it passes Luhn. When in doubt (a card word too), it is a card.
+    return not _not_card_word_before(text, start) or _card_word_adjacent(text, start, end)
 
 
 def _is_card(text: str, start: int, end: int, digits: str, groups: list[str], word_near: Callable[[], bool]) -> bool:
@@ -187,11 +176,12 @@ def _is_card(text: str, start: int, end: int, digits: str, groups: list[str], wo
 
     `word_near` says (once per digit chunk, on demand) whether a card word sits right by the chunk.
     """
-    if not 13 <= len(digits) <= 19 or _glued_to_letters(text, start, end):
+    if not 12 <= len(digits) <= 19 or _glued_to_letters(text, start, end):
         return False
     if issuer_matches(digits) and _card_like_layout(groups):
         return _strong_card(text, start, end, digits, groups)
-    return luhn_ok(digits) and not _phone_prefixed(text, start) and word_near()
+    # Without an issuer, 13 digits at least: a 12-digit Luhn hit next to "card" is one in ten numbers.
+    return len(digits) >= 13 and luhn_ok(digits) and not _phone_prefixed(text, start, digits) and word_near()
 
 
 def _plain_card_at(groups: list[str], seps: list[str], i: int) -> bool:
@@ -203,7 +193,7 @@ def _plain_card_at(groups: list[str], seps: list[str], i: int) -> bool:
         digits += groups[k]
         if len(digits) > 19:
             return False
-        if len(digits) >= 13 and luhn_ok(digits) and issuer_matches(digits):
+        if len(digits) >= 12 and luhn_ok(digits) and issuer_matches(digits):
             return True
     return False
 
@@ -221,6 +211,11 @@ def cards_in_chunk(
     `blocked`: IBANs, never part of a card. `mistyped`: IBAN-shaped spans that fail mod-97 or the
     registry format; a window inside one is only a card when set off on both sides.
     """
+    if len(chunk) <= 14 and sum(c.isdigit() for c in chunk) == 12:
+        # 12 digits have no shorter window: a card only as a whole, with an issuer (phone numbers end here).
+        digits = _SPLIT_RE.sub("", chunk)
+        if not (issuer_matches(digits) and luhn_ok(digits)):
+            return
     if chunk.isdigit():
         _cards_in_run(text, start, chunk, blocked, out)
     else:
@@ -247,7 +242,7 @@ def _cards_in_run(text: str, start: int, run: str, blocked: list[tuple[int, int]
         return
     if len(run) < 17 or _glued_to_letters(text, start, end) or not _card_word_near(text, start, end):
         return
-    for size in range(len(run) - 1, 12, -1):  # the longest reading first, the start before the end
+    for size in range(len(run) - 1, 11, -1):  # the longest reading first, the start before the end
         if _strong_card(text, start, start + size, run[:size], [run[:size]]):
             out.append(Finding("card_number", start, start + size))
             if len(run) - size in (3, 4) and not _DATE_TAIL_RE.match(text, end):
@@ -294,6 +289,14 @@ class _Groups:
             self.cum.append(self.cum[-1] + len(g))
         self._near = near  # a card word right by the chunk; None: not looked up yet
 
+    def _window_groups(self, i: int, j: int) -> list[str]:
+        """The groups of a window; the whole run, set off by non-digits on both sides, reads as one group:
+        how a number was split ("4111<ZWSP>1111 1111 1111", "41111111 1111 1111") tells little then, as long
+        as no group but the last is shorter than four ("RS35 A600 0560 …" is a mistyped IBAN, not a card)."""
+        if i == 0 and j == self.n and self.n > 1 and all(len(g) >= 4 for g in self.groups[:-1]):
+            return ["".join(self.groups)]
+        return self.groups[i:j]
+
     def word_near(self) -> bool:
         if self._near is None:
             self._near = _card_word_near(self.text, self.start, self.start + len(self.chunk))
@@ -308,7 +311,7 @@ class _Groups:
         cum, seps = self.cum, self.seps
         out = []
         for j in range(min(stop, bisect.bisect_right(cum, cum[i] + 19) - 1), i, -1):
-            if cum[j] - cum[i] < 13:
+            if cum[j] - cum[i] < 12:
                 break
             if j - i > 1 and any(x != seps[i] for x in seps[i : j - 1]):
                 continue
@@ -342,7 +345,9 @@ class _Groups:
         for i in range(self.n):
             if may_start[i]:
                 for j in self.windows(i, self.n):
-                    sub = self.groups[i:j]
+                    sub = self._window_groups(i, j)
+                    if (i, j) != (0, self.n) and not issuer_matches("".join(sub), core=True):
+                        continue  # inside a longer run (a tracking number): the core ranges only
                     s, e = self.span(i, j)
                     if not _strong_card(self.text, s, e, "".join(sub), sub):
                         continue
@@ -388,7 +393,7 @@ class _Groups:
     def weak_window(self, i: int, stop: int) -> int:
         """The end of the longest card window at groups[i] short of `stop`, or 0 (a card word is by the run)."""
         for j in self.windows(i, stop):
-            sub = self.groups[i:j]
+            sub = self._window_groups(i, j)
             if _is_card(self.text, *self.span(i, j), "".join(sub), sub, self.word_near):
                 return j
         return 0
@@ -397,13 +402,110 @@ class _Groups:
         groups, n = self.groups, self.n
         # "4111 1111 1111 1111 123": prefer card + CVV over a 19-digit reading that
         # would put the CVV's digits into the marker.
-        if j == n and j - i > 2 and len(groups[j - 1]) < 4:
+        if j == n and j - i > 2 and len(groups[j - 1]) == 3:
             sub = groups[i : j - 1]
             s, e = self.span(i, j - 1)
-            if sum(map(len, sub)) >= 13 and _is_card(self.text, s, e, "".join(sub), sub, self.word_near):
+            if sum(map(len, sub)) >= 12 and _is_card(self.text, s, e, "".join(sub), sub, self.word_near):
                 j -= 1
         out.append(Finding("card_number", *self.span(i, j)))
         if j == n - 1 and 3 <= len(groups[j]) <= 4:
             cs, ce = self.span(j, j + 1)
             if not _DATE_TAIL_RE.match(self.text, ce):
                 out.append(Finding("card_cvv", cs, ce))  # the code glued to the card: "… 1111.123"
+
+
+# Digit groups with any separator a customer or a copy-paste puts between them: "/", "_", ",", "+",
+# en dash, minus sign, a double space, " - ", mixed. (Tabs and odd spaces are plain spaces by now,
+# see triage.redact.normalize.) The single-separator runs CHUNK_RE takes are left to it.
+_WIDE_SEP = r"(?:[ ]?[/_,.+\-\u2013\u2014\u2212=][ ]?|[ ]{1,3})"
+WIDE_RE = re.compile(rf"[0-9](?=[0-9 /_,.+\-\u2013\u2014\u2212=]{{11}})(?:{_WIDE_SEP}?[0-9]){{11,}}")
+_WIDE_SEP_RE = re.compile(rf"(?<=[0-9]){_WIDE_SEP}(?=[0-9])")
+_EXOTIC_SEP_RE = re.compile(r"[/_,+=\u2013\u2014\u2212]|  ")
+_CONTEXT = 64
+
+
+def cards_in_wide_runs(text: str, blocked: list[tuple[int, int]], out: list[Finding]) -> None:
+    """Cards in digit runs whose separators CHUNK_RE does not take: each such run is read with every
+    separator folded to one space, in a window of its context, and the hits mapped back."""
+    starts = [b[0] for b in blocked]  # IBANs, in text order
+    for m in WIDE_RE.finditer(text):
+        run = m.group()
+        if _EXOTIC_SEP_RE.search(run) is None and (" " in run) + ("-" in run) + ("." in run) <= 1:
+            continue  # one plain separator throughout: CHUNK_RE saw this one as it is
+        start, end = m.span()
+        k = bisect.bisect_left(starts, end)
+        if k and blocked[k - 1][1] > start:
+            # An IBAN in the run ("DE89 3704 … 00 / 4111/1111/…"): read what follows it, if enough does.
+            rest = WIDE_RE.search(text, blocked[k - 1][1], end)
+            if rest is None or rest.end() != end:
+                continue
+            start, run = rest.start(), rest.group()
+        # Fold: each separator to " "; where[k] is the run offset of folded character k.
+        folded: list[str] = []
+        where: list[int] = []
+        pos = 0
+        for sep in _WIDE_SEP_RE.finditer(run):
+            folded.append(run[pos : sep.start()])
+            where.extend(range(pos, sep.start()))
+            folded.append(" ")
+            where.append(sep.start())
+            pos = sep.end()
+        folded.append(run[pos:])
+        where.extend(range(pos, len(run)))
+        chunk = "".join(folded)
+        lo = max(0, start - _CONTEXT)
+        before = text[lo:start]
+        view = before + chunk + text[end : end + _CONTEXT]
+        local: list[Finding] = []
+        cards_in_chunk(view, len(before), chunk, [], local)
+        for f in local:
+            s = f.start - len(before)
+            e = f.end - len(before)
+            if s < 0 or e > len(chunk) or e <= s:
+                continue
+            out.append(Finding(f.kind, start + where[s], start + where[e - 1] + 1))
+
+
+# Literal spellings (no case folding, no leading \b), so the engine skips ahead on their first letters;
+# the word boundary before is checked by hand.
+_FIRST_RE = re.compile(
+    r"(?:first|First|FIRST|erste|Erste|ERSTE|premier|Premier|PREMIER|première|Première|primer|Primer|PRIMER)\w{0,2}\b"
+)
+_LAST_RE = re.compile(
+    r"(?:last|Last|LAST|letzte|Letzte|LETZTE|dernier|Dernier|DERNIER|dernière|Dernière|ultim|Ultim|últim|Últim)\w{0,2}\b"
+)
+_HALF_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{4,12}(?![0-9])")
+
+
+def split_cards(text: str, out: list[Finding]) -> None:
+    """Halves that make a card together, by a card word: "first 8 digits 41111111 … last 8 digits 11111111".
+
+    Both halves go when, joined, they pass Luhn and an issuer's prefix and length.
+    """
+    firsts: list[tuple[int, int]] = []
+    for cue in _FIRST_RE.finditer(text):
+        if cue.start() and text[cue.start() - 1].isalpha():
+            continue
+        d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
+        if d is not None:
+            firsts.append(d.span())
+    if not firsts:
+        return
+    for cue in _LAST_RE.finditer(text, firsts[0][1]):
+        if text[cue.start() - 1].isalpha():
+            continue
+        d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
+        if d is None:
+            continue
+        for fs, fe in firsts[bisect.bisect_left(firsts, (d.start() - 200, 0)) :]:
+            if d.start() - fe > 160 or d.start() <= fe:
+                continue
+            digits = text[fs:fe] + d.group()
+            if (
+                12 <= len(digits) <= 19
+                and issuer_matches(digits)
+                and luhn_ok(digits)
+                and CARD_WORD_RE.search(text, max(0, fs - 120), min(len(text), d.end() + 60))
+            ):
+                out.append(Finding("card_number", fs, fe))
+                out.append(Finding("card_number", *d.span()))

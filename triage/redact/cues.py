@@ -11,10 +11,26 @@ import re
 # scanner below can be a first-letter trie (several times faster than one big
 # case-insensitive alternation). Order matters within a kind and between kinds:
 # one-time codes come before passwords so "one-time password" is an OTP cue.
+_BANKING = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", "tele", "")
+_BANK_LOGIN = (
+    r"(?:user(?:\s?name|[\s-]?id)?|login(?:\s+(?:name|id))?|benutzer(?:name|kennung)?|anmelde(?:name|kennung)"
+    r"|zugangsnummer|identifiant|usuario|id|pass(?:word|wort)?|pin)"
+)
 _CUES: tuple[tuple[str, str], ...] = (
+    ("banklogin", "|".join(f"{w}banking[\\s-]+{_BANK_LOGIN}" for w in _BANKING)),
+    (
+        "banklogin",
+        r"anmeldename|legitimations[\s-]?id|verf[üu]gernummer|zugangsnummer|vertragsnummer\s+online[\s-]?banking",
+    ),
     ("otp", r"one[\s-]?time[\s-]?(?:code|pass(?:word|code)|pin)"),
     ("otp", r"otp|2fa(?:\s+code)?|two[\s-]factor\s+code|verification\s+code|login\s+code|sign[\s-]?in\s+code"),
     ("otp", r"access\s+code|auth(?:entication)?\s+code|sms[\s-]code|mtan|itan|tan"),
+    (
+        "otp",
+        r"code\s+(?:from|in|of|aus|in\s+der|de|del|du|dans)\s+(?:the\s+|my\s+|der\s+|die\s+|la\s+|le\s+|el\s+|l')?"
+        r"(?:sms|text(?:\s+message)?|message|nachricht|app|mensaje|texto)",
+    ),
+    ("otp", r"sms[\s-]?(?:tan|pin|token)|code\s+(?:par|per|por)\s+sms|c[óo]digo\s+(?:sms|por\s+sms)"),
     ("otp", r"einmal(?:code|passwort|kennwort)|best[äa]tigungscode|verifizierungscode"),
     ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
     ("seed", r"secret\s+(?:recovery|seed|backup|mnemonic|wallet)\s+(?:phrase|words)"),
@@ -23,23 +39,57 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("seed", r"phrase\s+de\s+r[ée]cup[ée]ration|frase\s+(?:semilla|de\s+recuperaci[óo]n)"),
     ("codes", r"recovery\s+codes?|backup\s+codes?|wiederherstellungscodes?"),
     ("cvv", r"card\s+(?:security|verification)\s+(?:code|value|number)|cvv2?|cvc2?|cid|csc|cvn|cav2"),
-    ("cvv", r"kartenpr[üu]f(?:nummer|ziffer|code)|pr[üu]f(?:ziffer|nummer)|cryptogramme(?:\s+visuel)?"),
+    (
+        "cvv",
+        r"verification\s+(?:number|value)|security\s+number|kartenpr[üu]f(?:nummer|ziffer|code)"
+        r"|pr[üu]f(?:ziffer|nummer)",
+    ),
+    ("cvv", r"cryptogramme(?:\s+visuel)?|c[óo]digo\s+(?:cvv|cvc)|num[ée]ro\s+(?:cvv|cvc|de\s+s[ée]curit[ée])"),
+    (
+        "cvv",
+        r"digits\s+(?:on|at)\s+(?:the\s+)?(?:back|reverse|rear)(?:\s+of\s+(?:the|my)\s+card)?"
+        r"|numbers\s+on\s+the\s+back(?:\s+of\s+(?:the|my)\s+card)?",
+    ),
+    ("cvv", r"ziffern\s+(?:auf|an)\s+der\s+r[üu]ckseite|zahlen\s+auf\s+der\s+r[üu]ckseite|pr[üu]fnummer"),
+    ("cvv", r"d[íi]gitos\s+(?:del|en\s+el|de\s+atr[áa]s)\s*(?:reverso|dorso)?|n[úu]meros\s+del\s+(?:reverso|dorso)"),
+    ("cvv", r"chiffres\s+(?:au|du|sur\s+le)\s+(?:dos|verso)"),
     ("sec", r"security\s+code|sicherheitscode|code\s+de\s+s[ée]curit[ée]|c[óo]digo\s+de\s+seguridad"),
     ("sec", r"codice\s+di\s+sicurezza"),
-    ("exp", r"exp(?:iry|iration|ires?|\.)?(?:\s+date)?|valid\s+(?:thru|through|till|until|to)|good\s+thru"),
-    ("exp", r"g[üu]ltig\s+bis|ablaufdatum|verfallsdatum|date\s+d'expiration|vencimiento|scadenza"),
+    ("expjson", r"exp(?:iry|iration)?_?(?:month|year|yr|mm|yy|yyyy|date)|expiry_?date|expiration_?date"),
+    ("exp", r"mm\s*/\s*(?:yy(?:yy)?|jj(?:jj)?|aa(?:aa)?)|expire\s+(?:fin|le|en|à\s+la\s+fin\s+de)"),
+    (
+        "exp",
+        r"exp(?:iry|iration|ires?|\.)?(?:\s+date)?|valid\s+(?:thru|through|till|until|to)(?:\s+(?:the\s+)?end\s+of)?",
+    ),
+    ("exp", r"good\s+(?:thru|through|until|till)|expir(?:e|ation)"),
+    (
+        "exp",
+        r"g[üu]ltig\s+bis(?:\s+(?:ende|zum))?|ablaufdatum|verfallsdatum|l[äa]uft\s+(?:am\s+"
+        r"|im\s+)?ab(?:\s+(?:am|im|zum))?",
+    ),
+    (
+        "exp",
+        r"date\s+d'expiration|date\s+de\s+validit[ée]|valable\s+jusqu(?:'|’|e\s+)?(?:au|à|a)?|fin\s+de\s+validit[ée]",
+    ),
+    ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
     ("bank", r"bank\s+account(?:\s+(?:number|no\.?|nr\.?|\#))?|account\s+(?:number|no\.?|nr\.?|\#)|account(?=\s*[:#])"),
     ("bank", r"acct\.?(?:\s*(?:number|no\.?|\#))?|a/c(?:\s*no\.?)?"),
     ("bank", r"checking\s+account(?:\s+(?:number|no\.?))?|savings\s+account(?:\s+(?:number|no\.?))?"),
     ("bank", r"current\s+account(?:\s+(?:number|no\.?))?|routing(?:\s+(?:number|no\.?|\#))?"),
     ("bank", r"aba(?:\s+routing)?(?:\s+(?:number|no\.?|\#))?|rtn|sort\s*code|bsb(?:\s+number)?"),
-    ("bank", r"transit\s+number|institution\s+number|blz|bankleitzahl|konto(?:nummer|\s*nr\.?|-nr\.?)?"),
+    (
+        "bank",
+        r"transit(?:\s+(?:number|no\.?|\#))?|institution\s+number|blz|bankleitzahl|konto(?:nummer|\s*nr\.?|-nr\.?)?",
+    ),
     ("bank", r"kto\.?(?:\s*-?nr\.?)?|num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|rekeningnummer|clabe|rib"),
+    ("bank", r"compte(?:\s+bancaire)?(?=\s*(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s*(?:n[°º]|no\.?|:|#))"),
+    ("acct", r"account|acc\.?|compte|cuenta"),
     ("pin", r"pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin|code\s+secret"),
     ("pin", r"c[óo]digo\s+pin"),
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
+    ("pw", r"pass(?=\s*(?:is\b|was\b|[:=]))"),
     ("login", r"log[\s-]?in|user(?:\s?name)?|benutzer(?:name)?|credentials|zugangsdaten|identifiant|usuario"),
 )
 # What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).

@@ -15,7 +15,7 @@ from triage.records import Finding
 _CC = r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z]"
 IBAN_CHECK_DIGITS = (
     rf"[0-9][0-9](?:(?<={_CC}[0-9][0-9])|(?<={_CC}[ \-.][0-9][0-9]))"
-    r"(?=(?:[ \-.\u00a0]?[A-Za-z0-9]){10})"  # the shortest IBAN (Norway) has 11 more
+    r"(?=(?:[ \-.\u00a0]{0,2}[A-Za-z0-9]){10})"  # the shortest IBAN (Norway) has 11 more
 )
 IBAN_CHECK_RE = re.compile(IBAN_CHECK_DIGITS)
 # A lower-case country code ("de89 …") only counts after a word like this.
@@ -30,7 +30,7 @@ _IBAN_SEP_RE = re.compile(r"[ \-.\u00a0]")
 @lru_cache(maxsize=64)
 def _iban_body_re(need: int) -> re.Pattern[str]:
     """Exactly `need` letters or digits, single separators between, ending where the group ends."""
-    return re.compile(rf"(?:[ \-.\u00a0]?[A-Za-z0-9]){{{need}}}(?![A-Za-z0-9])")
+    return re.compile(rf"(?:[ \-.\u00a0]{{0,2}}[A-Za-z0-9]){{{need}}}(?![A-Za-z0-9])")
 
 
 @lru_cache(maxsize=256)
@@ -43,19 +43,24 @@ def _iban_length(country: str) -> int | None:
     return 4 + sum(int(x) for x in _STRUCT_RE.findall(bban))
 
 
-def _country_at(text: str, cd: int) -> tuple[int, str, int] | None:
-    """(country code start, country, registry length) for check digits at `cd`, if the country is one."""
+def _country_at(text: str, cd: int, *, cue: bool = True) -> tuple[int, str, int] | None:
+    """(country code start, country, registry length) for check digits at `cd`, if the country is one.
+
+    With `cue`, a lower-case country code counts only after an IBAN word (for shapes that fail mod-97)."""
     cc_start = cd - (2 if text[cd - 1].isalpha() else 3)
     country = text[cc_start : cc_start + 2]
-    if not country.isupper() and not _IBAN_WORD_RE.search(text, max(0, cc_start - 32), cc_start):
+    if cue and not country.isupper() and not _IBAN_WORD_RE.search(text, max(0, cc_start - 32), cc_start):
         return None
     total = _iban_length(country.upper())
     return None if total is None else (cc_start, country, total)
 
 
 def iban_at(text: str, cd: int) -> Finding | None:
-    """The IBAN whose check digits start at `cd`, if the registry length, structure and mod-97 agree."""
-    found = _country_at(text, cd)
+    """The IBAN whose check digits start at `cd`, if the registry length, structure and mod-97 agree.
+
+    Upper or lower case alike ("de89 3704 …": mod-97 and the registry are cue enough), and a letter O
+    typed for a zero is read as the zero when that makes the checks pass."""
+    found = _country_at(text, cd, cue=False)
     if found is None:
         return None
     cc_start, country, total = found
@@ -63,12 +68,14 @@ def iban_at(text: str, cd: int) -> Finding | None:
     if body is None:
         return None  # too short, or the run goes on mid-group: not this country's IBAN
     compact = (country + text[cd : cd + 2] + _IBAN_SEP_RE.sub("", body.group())).upper()
-    if _stdnum_iban.is_valid(compact, check_country=False):
+    if _stdnum_iban.is_valid(compact, check_country=False) or (
+        "O" in compact[2:] and _stdnum_iban.is_valid(compact[:2] + compact[2:].replace("O", "0"), check_country=False)
+    ):
         return Finding("iban", cc_start, body.end())
     return None
 
 
-_IBAN_PREFIX_RE = re.compile(r"(?:[ \-.\u00a0]?[A-Za-z0-9])+")
+_IBAN_PREFIX_RE = re.compile(r"(?:[ \-.\u00a0]{0,2}[A-Za-z0-9])+")
 
 
 def iban_shape(text: str, cd: int) -> tuple[int, int] | None:

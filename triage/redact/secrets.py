@@ -14,8 +14,12 @@ from triage.redact.cards import CARD_WORD_RE
 from triage.redact.cues import find_cues
 
 # "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
-_GAP = r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+(?:[^\s\d:=\ue000]+\s+){0,3}?)?"
-_SP = r"[ \t]*(?:\n[ \t]*)?"  # a value may sit on the next line, never past a blank line
+_GAP = (
+    r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+(?:[^\s\d:=\ue000]+\s+){0,3}?"
+    r"|\s+(?:that\s+|which\s+)?(?:i|we|you|ich|wir|je|yo|nous)\s+(?:always\s+|usually\s+|normally\s+)?"
+    r"(?:use|used|have|had|chose|set|type|verwende|benutze|nutze|habe|utilise|uso|tengo)\s+(?:\w+\s+){0,2}?)?"
+)
+_SP = r"[ \t]*(?:\n[ \t]*(?:\n[ \t]*)?)?"  # after a colon the value may sit on the next line or paragraph
 _STRONG_RE = re.compile(
     _GAP + r"""(?:["'”’»)\]*]{1,2})?[ \t]*(?:"""
     r"[:=]" + _SP + r"(?:(?:is|ist|est|es)[ \t]+)?"
@@ -35,14 +39,18 @@ _LIST_MARK_RE = re.compile(r"\d{1,2}[.)]")
 _TRAIL_PUNCT = ".,;:!?)]}>\"'»”"
 _DIGIT_CODE_RE = re.compile(r"(?<!\d)(\d{3}[ -]\d{3}|\d{3,8})(?!\w|[/.,:]\d)")  # "123 456" before "123"
 _CVV_VALUE_RE = re.compile(
-    r"\s*(?:\([^)\n]{1,12}\)\s*)?(?:(?:code|number|no\.?|nr\.?|nummer)\s*)?[:=#\-–]?\s*"
-    r"(?:(?:is|ist|lautet|est|es|was)\s*:?\s*)?(?<!\d)(\d{3,4})(?!\w|[/.,:]\d)",
+    r"[\"']?\s*(?:\([^)\n]{1,12}\)\s*)?(?:[\-–]?\s*(?:code|number|no\.?|nr\.?|nummer|num[ée]ro|n[úu]mero)\s*)?"
+    r"[:=#\-–]?\s*[\"']?\s*(?:(?:is|ist|lautet|est|es|was|are|were|sind|lauten|son|sont|read|say)\s*:?\s*)?"
+    r"(?<!\d)(\d{3,4}|\d(?:[ .\-]\d){2,3})(?!\w|[/.,:]\d)",
     re.IGNORECASE,
 )
 _MONTHS = r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]"
 _EXP_VALUE_RE = re.compile(
-    r"\s*(?:(?:date|datum)\s*)?(?:\(\s*mm\s*/\s*yy(?:yy)?\s*\)\s*)?[:=\-–]?\s*(?:(?:is|ist|on|am|le)\s*:?\s*)?"
-    r"(?P<v>(?<![\d/.\-])(?:(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}|(?:0[1-9]|1[0-2])(?:20)?\d{2}"
+    r"[)\]]?\s*(?:(?:date|datum)\s*)?(?:\(\s*mm\s*/\s*yy(?:yy)?\s*\)\s*)?"
+    r"(?:(?:der|die|of|de|la|du|your|my|the|meiner|ihrer|mi|ma|karte|card|tarjeta|carte)\b[ \t]*){0,3}"
+    r"[:=\-–]?\s*(?:(?:is|ist|on|am|le|el|en|im|in|at|is\s+on)\s*:?\s*)?"
+    r"(?P<v>(?<![\d/.\-])(?:20\d{2}\s?[/\-.]\s?(?:0?[1-9]|1[0-2])(?![\d/.\-])"
+    r"|(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}|(?:0[1-9]|1[0-2])(?:20)?\d{2}"
     rf"|(?:{_MONTHS})[a-zäé]*\.?\s+(?:20)?\d{{2}})(?![\d/]))",
     re.IGNORECASE,
 )
@@ -63,7 +71,36 @@ _LOGIN_PAIR_RE = re.compile(
     r"(?!(?:pw|pwd|pass|password|passwort|kennwort|pin)\b)([^\s\ue000]{1,128})",
     re.IGNORECASE,
 )
-_STRONG_EXP_RE = re.compile(r"(?i)(?:valid\s+(?:thru|through)|good\s+thru)")
+_STRONG_EXP_RE = re.compile(r"(?i)(?:valid\s+(?:thru|through)|good\s+(?:thru|through|until)|mm\s*/)")
+# "the voucher is valid thru 12/29": a voucher, coupon or offer in the sentence and no card: not a card's expiry.
+_NOT_CARD_EXP_RE = re.compile(
+    r"(?i)\b(?:voucher|coupon|gutschein\w*|offer|angebot|promo\w*|discount|rabatt|bon\s+d'achat|cup[óo]n|oferta"
+    r"|offre|warranty|garantie|garant[íi]a|subscription|abo\w*|ticket|membership|mitgliedschaft)\b"
+)
+_JSON_VALUE_RE = re.compile(r"[\"']?\s*[:=]\s*[\"']?\s*(\d{1,4})(?!\d)")
+_CUSTOMER_BEFORE_RE = re.compile(
+    r"(?i)\b(?:customer|client|kunden|member|loyalty|mitglieds|shop|store|user|benutzer|cliente|fidélité)\s*$"
+)
+_BANK_CONTEXT_RE = re.compile(
+    r"(?i)\b(?:sort\s*code|routing|aba|bsb|transit|institution|bank\w*|iban|bic|swift|blz|wire|transfer"
+    r"|überweisung|virement|transferencia|rib|clabe|acc(?:ount)?\s+holder|kontoinhaber)\b"
+)
+_ACCT_VALUE_RE = re.compile(
+    r"\s*(?:(?:number|no\.?|nr\.?|n[°º]|#)\s*)?[:#=]?\s*(?:(?:is|ist|est"
+    r"|es)\s*:?\s*)?(?<!\w)(\d(?:[ \-]?\d){5,33})(?!\d)",
+    re.IGNORECASE,
+)
+_CHANGED_BEFORE_RE = re.compile(
+    r"(?i)\b(?:changed|set|reset|updated|made|ge[äa]ndert|gesetzt|chang[ée]|modifi[ée]|cambi[ée]|cambiado|puesto)"
+    r"\s+(?:\w+\s+){0,2}$"
+)
+_TO_RE = re.compile(r"[ \t]+(?:to|zu|auf|en|à|a|in)[ \t]+:?[ \t]*", re.IGNORECASE)
+_WEAK_WORDS_TEXT = """
+    reset manager change recovery help please field page link email policy requirements hint protected strength
+    protection forgot forgotten expired expiry expires rules settings vault generator manager reuse security
+    login sign update updates button box prompt request requested
+"""
+_WEAK_WORDS = frozenset(_WEAK_WORDS_TEXT.split())
 _POSTAL_PIN_RE = re.compile(r"[1-9]\d{5}")
 _NARRATIVE_RE = re.compile(r"\b(?:is|was|ist|lautet|est|es|my|mein|meine|mon|ma|mi)\b", re.IGNORECASE)
 
@@ -147,12 +184,39 @@ def find_cued(text: str, cards: list[tuple[int, int]]) -> list[Finding]:
             if not v:
                 continue
             s, e = v.span("v")
-            if _STRONG_EXP_RE.match(text, cue_start) or _card_context(text, s, e, cards, sentences):
+            card = _card_context(text, s, e, cards, sentences)
+            if not card and _NOT_CARD_EXP_RE.search(text, sentences.start(cue_start), e):
+                continue  # a voucher's or an offer's date
+            if card or _STRONG_EXP_RE.match(text, cue_start):
                 out.append(Finding("card_expiry", s, e))
+        elif kind == "expjson":
+            v = _JSON_VALUE_RE.match(text, pos)
+            if v:
+                out.append(Finding("card_expiry", *v.span(1)))
         elif kind == "bank":
+            if _CUSTOMER_BEFORE_RE.search(text, max(0, cue_start - 24), cue_start):
+                continue  # "customer account #58213": the shop's own reference
             v = _BANK_VALUE_RE.match(text, pos)
             if v:
                 out.append(Finding("bank_account", *v.span(1)))
+        elif kind == "acct":
+            # A bare "account 12345678" is a bank account beside a routing number, sort code, BSB, "bank"...
+            if _CUSTOMER_BEFORE_RE.search(text, max(0, cue_start - 24), cue_start):
+                continue
+            v = _ACCT_VALUE_RE.match(text, pos)
+            short = text[cue_start:pos].lower().startswith("acc") and len(text[cue_start:pos]) <= 4
+            if v and (short or _BANK_CONTEXT_RE.search(text, max(0, cue_start - 120), min(len(text), v.end() + 60))):
+                out.append(Finding("bank_account", *v.span(1)))
+        elif kind == "banklogin":
+            # An online-banking user name or login is half of a bank login: removed like a password.
+            c = _STRONG_RE.match(text, pos)
+            if c:
+                span = _token_value(text, c.end(), need_mixed=False)
+            else:
+                w = _WEAK_RE.match(text, pos)
+                span = _token_value(text, w.end(), need_mixed=True) if w else None
+            if span:
+                out.append(Finding("password", *span))
         elif kind == "pin" or kind == "otp":
             span = _code_value(text, pos, allow_token=True)
             if span is None:
@@ -184,13 +248,17 @@ def find_cued(text: str, cards: list[tuple[int, int]]) -> list[Finding]:
                     out.append(Finding("password", *v.span()))
         elif kind == "pw":
             c = _STRONG_RE.match(text, pos)
+            if c is None and _CHANGED_BEFORE_RE.search(text, max(0, cue_start - 40), cue_start):
+                c = _TO_RE.match(text, pos)  # "I changed my password to Bluebird7"
             if c:
-                span = _token_value(text, c.end(), need_mixed=False, narrative=c.group("narr") is not None)
+                narr = c.groupdict().get("narr") is not None
+                span = _token_value(text, c.end(), need_mixed=False, narrative=narr)
             else:
                 w = _WEAK_RE.match(text, pos)
-                span = _token_value(text, w.end(), need_mixed=True) if w and w.end() > pos else None
+                span = _weak_password(text, w.end()) if w and w.end() > pos else None
             if span:
                 out.append(Finding("password", *span))
+                _login_before(text, cue_start, out)
         elif kind == "login":
             v = _LOGIN_PAIR_RE.match(text, pos)
             if v:
@@ -200,6 +268,33 @@ def find_cued(text: str, cards: list[tuple[int, int]]) -> list[Finding]:
                 if e > s and text[s:e].lower() not in _STOPWORDS:
                     out.append(Finding("password", s, e))
     return out
+
+
+def _weak_password(text: str, pos: int) -> tuple[int, int] | None:
+    """The token after a bare "password": letters and digits, or a word that is not a common one."""
+    span = _token_value(text, pos, need_mixed=False)
+    if span is None:
+        return None
+    word = text[span[0] : span[1]]
+    if any(c.isdigit() for c in word) and len(word) >= 4:
+        return span
+    if word.lower() in _WEAK_WORDS or len(word) < 5:
+        return None
+    # "password Sunshine", "Passwort qwertz!": a capitalised or odd word right after a bare cue.
+    return span if (word[0].isupper() and word[1:].islower()) or not word.isalpha() or not word.islower() else None
+
+
+_LOGIN_LABEL_RE = re.compile(
+    r"(?i)\b(?:user(?:\s?name)?|login|benutzer(?:name)?|username|identifiant|usuario|e-?mail)\s*[:=]\s*"
+    r"([^\s\ue000]{2,64})\s*[,;/|]?\s*(?:and\s+|und\s+|et\s+|y\s+)?$"
+)
+
+
+def _login_before(text: str, cue_start: int, out: list[Finding]) -> None:
+    """`user: jdoe88 pass: S3cret!`: the user name right before a password goes with it (a bank login)."""
+    m = _LOGIN_LABEL_RE.search(text, max(0, cue_start - 80), cue_start)
+    if m and "@" not in m.group(1):
+        out.append(Finding("password", *m.span(1)))
 
 
 def _code_value(text: str, pos: int, *, allow_token: bool = False) -> tuple[int, int] | None:
@@ -221,6 +316,12 @@ def _code_value(text: str, pos: int, *, allow_token: bool = False) -> tuple[int,
     return d.span() if d else None
 
 
+_CODE_AFTER_RE = re.compile(
+    r"\b(?:code|c[óo]digo|zahlencode|nummer\s+hinten|pr[üu]fcode)\b[ \t]*(?:is|ist|es|est|lautet"
+    r"|was|:|=)?[ \t]*:?[ \t]*"
+    r"(?<!\d)(\d{3,4})(?!\d|[/.,:]\d)",
+    re.IGNORECASE,
+)
 _CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-]{1,3}|\s*\n\s*")
 _BARE_CVV_RE = re.compile(r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)")  # a lone group, not the head of another number
 
@@ -250,6 +351,11 @@ def chained_after_cards(text: str, cards: list[tuple[int, int]]) -> list[Finding
                     pos, got_cvv = v.end(), True
                     continue
             break
+        if not got_cvv:
+            # "4111 1111 1111 1111 and the code is 737": "the code" right after a card is its CVV.
+            c = _CODE_AFTER_RE.search(text, ce, min(len(text), ce + 60))
+            if c:
+                out.append(Finding("card_cvv", *c.span(1)))
         # An expiry later in the same sentence ("card 4111… which expires … 12/29" is cued anyway).
         if not got_exp:
             stop = min(sentences.end(ce), ce + 120)  # a bound keeps a long run of cards linear

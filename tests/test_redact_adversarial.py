@@ -1,0 +1,190 @@
+"""Redaction as an attacker (or a careless copy-paste) writes secrets: issue 13's shapes, one table each.
+
+SECRETS: (text, values): every value must be gone from the output (compared on ASCII digits and
+letters, so a full-width or Arabic-Indic copy of a value counts too). DECOYS: (text, kept): each kept
+string must still be in the output, character for character.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from triage.redact import redact
+
+CARD = "4111 1111 1111 1111"
+
+
+def plain(s: str) -> str:
+    """Letters and digits only, every digit in ASCII: what a value reads as, however it was written."""
+    out = []
+    for c in s:
+        d = unicodedata.decimal(c, None)
+        if d is not None:
+            out.append(str(d))
+        elif c.isalnum():
+            out.append(c.lower())
+    return "".join(out)
+
+
+SECRETS: list[tuple[str, list[str]]] = [
+    # separators and spacing
+    ("card 4111/1111/1111/1111", ["4111111111111111"]),
+    ("card 4111_1111_1111_1111", ["4111111111111111"]),
+    ("card 4111,1111,1111,1111", ["4111111111111111"]),
+    ("card 4111\t1111\t1111\t1111", ["4111111111111111"]),
+    ("card 4111  1111  1111  1111", ["4111111111111111"]),
+    ("card 4111 - 1111 - 1111 - 1111", ["4111111111111111"]),
+    ("card 4111–1111–1111–1111", ["4111111111111111"]),
+    ("card 4111\u22121111\u22121111\u22121111", ["4111111111111111"]),
+    ("card 4111+1111+1111+1111", ["4111111111111111"]),
+    ("card 4111.1111 1111-1111", ["4111111111111111"]),
+    ("4111- 1111 -1111 - 1111 is the number", ["4111111111111111"]),
+    ("+4111 1111 1111 1111", ["4111111111111111"]),
+    ("5555 5555 5555 4444", ["5555555555554444"]),
+    ("IBAN DE89 3704 0044 0532 0130 00 / 4111/1111/1111/1111", ["de89370400440532013000", "4111111111111111"]),
+    ("<td>4111</td><td>1111</td><td>1111</td><td>1111</td>", ["4111111111111111"]),
+    ("my card 4111<br>1111<br>1111<br>1111", ["4111111111111111"]),
+    # invisible and foreign characters
+    ("card 4111\u200b1111\u200b1111\u200b1111", ["4111111111111111"]),
+    ("card 4111&#8203;1111&#8203;1111&#8203;1111", ["4111111111111111"]),
+    ("card 4111\xad1111\xad1111\xad1111", ["4111111111111111"]),
+    ("card 4111\u20601111\u20601111\u20601111", ["4111111111111111"]),
+    ("card 4111\u30001111\u30001111\u30001111", ["4111111111111111"]),
+    ("card ４１１１ １１１１ １１１１ １１１１", ["4111111111111111"]),
+    ("card ٤١١١ ١١١١ ١١١١ ١١١١", ["4111111111111111"]),
+    ("card ۴۱۱۱ ۱۱۱۱ ۱۱۱۱ ۱۱۱۱", ["4111111111111111"]),
+    ("card ४१११ ११११ ११११ ११११", ["4111111111111111"]),
+    # line breaks
+    ("my card is 41111111\n11111111 thanks", ["4111111111111111"]),
+    ("my card is 4111 1111 1111\n1111 thanks", ["4111111111111111"]),
+    ("4111\n1111\n1111\n1111", ["4111111111111111"]),
+    ("> my card is 4111 1111\n> 1111 1111\n> exp 12/29", ["4111111111111111", "1229"]),
+    (">> 4111 1111\n>> 1111 1111", ["4111111111111111"]),
+    # glued to letters, URL-encoded
+    ("Card:4111111111111111Exp:12/29", ["4111111111111111", "1229"]),
+    ("pan%3D4111111111111111%26exp%3D1229", ["4111111111111111"]),
+    ("see attachment visa4111111111111111.png", ["4111111111111111"]),
+    ("card first 8: 41111111, last 8: 11111111", ["41111111", "11111111"]),
+    # brands without a card word
+    ("5018 0000 0009", ["501800000009"]),
+    ("card 5018 0000 0009", ["501800000009"]),
+    ("6771 7980 2100 0008", ["6771798021000008"]),
+    ("6799 9900 0000 0000 011", ["6799990000000000011"]),
+    ("6703 4444 4444 4449", ["6703444444444449"]),
+    ("6070 0000 0000 0002", ["6070000000000002"]),
+    ("5066 9911 1111 1118", ["5066991111111118"]),
+    ("9792 0000 0000 0003", ["9792000000000003"]),
+    ("5061 0000 0000 0000 007", ["5061000000000000007"]),
+    ("622126 0000000000001", ["6221260000000000001"]),
+    ("6062 8288 8866 6688", ["6062828888666688"]),
+    ("2200 0000 0000 0004", ["2200000000000004"]),
+    ("3782 822463 10005", ["378282246310005"]),
+    # CVV
+    ("the 3 digits on the back are 737", ["737"]),
+    ("die 3 Ziffern auf der Rückseite sind 737", ["737"]),
+    ("los 3 dígitos del reverso son 737", ["737"]),
+    ("les 3 chiffres au dos sont 737", ["737"]),
+    ("Amex 3782 822463 10005 CID 1234", ["1234"]),
+    ("verification number 737", ["737"]),
+    ("CVV-Nummer: 737", ["737"]),
+    ("CVV: 7 3 7", ["737"]),
+    ('{"pan": "4111111111111111", "cvv": "737"}', ["4111111111111111", "737"]),
+    ("4111 1111 1111 1111 and the code is 737", ["737"]),
+    ("Prüfziffer 737", ["737"]),
+    ("código de seguridad: 737", ["737"]),
+    ("cryptogramme 737", ["737"]),
+    # expiry
+    ("card 4111 1111 1111 1111 expiry 2029-12", ["202912"]),
+    ("card 4111 1111 1111 1111 (MM/YY): 12/29", ["1229"]),
+    ("my card is good until 12/29", ["1229"]),
+    ("card valid to end of 12/2029", ["122029"]),
+    ("Verfallsdatum der Karte: 12.2029", ["122029"]),
+    ("die Karte läuft ab 12/29", ["1229"]),
+    ("la tarjeta vence 12/29", ["1229"]),
+    ("la tarjeta caduca el 12/29", ["1229"]),
+    ("carte expire fin 12/29", ["1229"]),
+    ("carte valable jusqu'au 12/29", ["1229"]),
+    ('{"number": "4111111111111111", "exp_month": "12", "exp_year": "2029"}', ["4111111111111111", "2029"]),
+    # IBAN
+    ("de89 3704 0044 0532 0130 00", ["de89370400440532013000"]),
+    ("IBAN DE89 3704 0044\n0532 0130 00", ["de89370400440532013000"]),
+    ("IBAN DE89  3704  0044  0532  0130  00", ["de89370400440532013000"]),
+    ("IBAN DE89\u200b3704\u200b0044\u200b0532\u200b0130\u200b00", ["de89370400440532013000"]),
+    ("IBAN DE89 37O4 OO44 O532 O13O OO", ["de8937o4oo44o532o13ooo"]),
+    # bank accounts
+    ("sort code 12-34-56 account number 12345678", ["123456", "12345678"]),
+    ("routing 021000021 account 123456789", ["021000021", "123456789"]),
+    ("BSB 062-000, account 12345678", ["062000", "12345678"]),
+    ("transit 12345, institution 003, account 1234567", ["1234567"]),
+    ("Acc 12345678", ["12345678"]),
+    ("compte n° 12345678901", ["12345678901"]),
+    ("Kontonummer 1234567890", ["1234567890"]),
+    # passwords, PINs, codes, logins
+    ("my password Sunshine2024", ["sunshine2024"]),
+    ("password Sunshine", ["sunshine"]),
+    ("my pass is hunter22", ["hunter22"]),
+    ("the password I use is Tr0ub4dor", ["tr0ub4dor"]),
+    ("I changed my password to Bluebird7", ["bluebird7"]),
+    ("user: jdoe88 pass: S3cret!", ["s3cret"]),
+    ("<p>Password:</p><p>Qwerty123</p>", ["qwerty123"]),
+    ("Password:\n\nQwerty123", ["qwerty123"]),
+    ("my PIN is 4821", ["4821"]),
+    ("the code from the SMS was 482913", ["482913"]),
+    ("SMS code 482913", ["482913"]),
+    ("my online banking username is jdoe1985", ["jdoe1985"]),
+    ("Online-Banking Benutzername: maxmuster77", ["maxmuster77"]),
+    ('{"password": "hunter22"}', ["hunter22"]),
+    ('{"pin": "4821"}', ["4821"]),
+]
+
+DECOYS: list[tuple[str, str]] = [
+    ("the voucher is valid thru 12/29", "12/29"),
+    ("customer account #58213", "58213"),
+    ("tracking number 4111 1111 1111 1111", "4111 1111 1111 1111"),
+    ("Sendungsnummer 4111111111111111", "4111111111111111"),
+    ("order 1042 was shipped", "1042"),
+    ("Order #100234 and #100235", "#100234"),
+    ("número de pedido 4111111111111111", "4111111111111111"),
+    ("numéro de commande 4111111111111111", "4111111111111111"),
+    ("invoice 4111111111111111", "4111111111111111"),
+    ("référence 4111111111111111", "4111111111111111"),
+    ("call me on +49 151 23456789", "+49 151 23456789"),
+    ("phone 0151 2345 6789", "0151 2345 6789"),
+    ("delivered 12/03/2026 at 14:30", "12/03/2026"),
+    ("it cost 1,299.00 EUR", "1,299.00"),
+    ("10115 Berlin", "10115"),
+    ("SW1A 1AA London", "SW1A 1AA"),
+    ("the parcel weighs 2.5 kg", "2.5"),
+    ("Bestellung 12345 vom 03.12.2026", "12345"),
+    ("my password is wrong again", "wrong"),
+    ("UPS 1Z999AA10123456784", "1Z999AA10123456784"),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), SECRETS, ids=[t[:40] for t, _ in SECRETS])
+def test_secret_shapes_never_survive(text: str, values: list[str]) -> None:
+    out = plain(redact(text).text)
+    assert [v for v in values if plain(v) in out] == []
+
+
+@pytest.mark.parametrize(("text", "kept"), DECOYS, ids=[t[:40] for t, _ in DECOYS])
+def test_decoys_survive(text: str, kept: str) -> None:
+    assert kept in redact(text).text
+
+
+def test_markers_replace_exactly_the_original_span() -> None:
+    text = "a 4111\u200b1111 1111 1111\u200b b"
+    r = redact(text)
+    (f,) = r.findings
+    assert text[f.start : f.end] == "4111\u200b1111 1111 1111"
+    assert r.text == "a [card •••• 1111]\u200b b"
+
+
+def test_report_counts() -> None:
+    """The figures the issue asks for: secrets through and decoys destroyed on these tables."""
+    through = sum(any(plain(v) in plain(redact(t).text) for v in vs) for t, vs in SECRETS)
+    destroyed = sum(k not in redact(t).text for t, k in DECOYS)
+    assert (through, destroyed) == (0, 0), re.sub(r"\s+", " ", f"{through} secrets through, {destroyed} decoys lost")

@@ -1,0 +1,169 @@
+"""The text the detectors read: every digit in ASCII, invisible characters gone, and a map back to the original.
+
+A hostile or merely copy-pasted mail hides a card number behind characters a reader does not see or
+reads as the same: a zero-width space or soft hyphen between groups (also as `&#8203;`), full-width or
+Arabic-Indic digits, an ideographic space, a line break (maybe with a "> " quote prefix) in the middle
+of the number, `%3D` before it. One pass rewrites only those places and records each rewrite, so a hit
+in the clean text maps back to exactly the original span, invisible characters inside it included.
+Text with nothing to rewrite (most mail) costs one regex scan and no copy.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Unicode format characters (category Cf) as of Python 3.11's Unicode 14; tests/test_redact_normalize.py
+# compares this with unicodedata, so a newer Python that adds some fails loudly instead of letting them by.
+FORMAT_CHARS = (
+    "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+# Non-ASCII decimal digits (Nd, each block 0-9 in order, so unicodedata.decimal maps them), same Unicode.
+FOREIGN_DIGITS = (
+    "\u0660-\u0669\u06f0-\u06f9\u07c0-\u07c9\u0966-\u096f\u09e6-\u09ef\u0a66-\u0a6f\u0ae6-\u0aef"
+    "\u0b66-\u0b6f\u0be6-\u0bef\u0c66-\u0c6f\u0ce6-\u0cef\u0d66-\u0d6f\u0de6-\u0def\u0e50-\u0e59"
+    "\u0ed0-\u0ed9\u0f20-\u0f29\u1040-\u1049\u1090-\u1099\u17e0-\u17e9\u1810-\u1819\u1946-\u194f"
+    "\u19d0-\u19d9\u1a80-\u1a89\u1a90-\u1a99\u1b50-\u1b59\u1bb0-\u1bb9\u1c40-\u1c49\u1c50-\u1c59"
+    "\ua620-\ua629\ua8d0-\ua8d9\ua900-\ua909\ua9d0-\ua9d9\ua9f0-\ua9f9\uaa50-\uaa59\uabf0-\uabf9"
+    "\uff10-\uff19\U000104a0-\U000104a9\U00010d30-\U00010d39\U00011066-\U0001106f"
+    "\U000110f0-\U000110f9\U00011136-\U0001113f\U000111d0-\U000111d9\U000112f0-\U000112f9"
+    "\U00011450-\U00011459\U000114d0-\U000114d9\U00011650-\U00011659\U000116c0-\U000116c9"
+    "\U00011730-\U00011739\U000118e0-\U000118e9\U00011950-\U00011959\U00011c50-\U00011c59"
+    "\U00011d50-\U00011d59\U00011da0-\U00011da9\U00016a60-\U00016a69\U00016ac0-\U00016ac9"
+    "\U00016b50-\U00016b59\U0001d7ce-\U0001d7ff\U0001e140-\U0001e149\U0001e2f0-\U0001e2f9"
+    "\U0001e950-\U0001e959\U0001fbf0-\U0001fbf9"
+)
+# Unicode spaces (Zs) other than the plain one, and the tab.
+_SPACES = "\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_FOREIGN_SPACE = frozenset(map(chr, (0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)))
+_ENTITY = r"#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|(?:shy|zwj|zwnj|nbsp|NoBreak|ZeroWidthSpace|thinsp|ensp|emsp|lrm|rlm);"
+# Percent-encoded punctuation only ("pan%3D4111…"): encoded letters and digits are not a disguise we meet.
+_PERCENT = r"2[0-9A-Fa-f]|3[A-Fa-f]|5[BbDdFf]|7[B-Eb-e]"
+# A line break (maybe with a "> " quote prefix) before a digit; the digit before it is checked in _rewrite.
+_BREAK = r"(?:[ \t]*>)*[ \t]*(?=\d)"
+# One pattern whose first character is one plain class, so the regex engine skips ahead at C speed: the
+# ASCII characters that may start a rewrite, and the non-ASCII blocks that hold a digit, format character
+# or space, less the Latin letters, typographic punctuation and currency signs mail is full of (a class
+# of many ranges is several times slower to scan); which characters of those matter is a set lookup.
+# Markup between two digits ("4111</td><td>1111", "4111<br>\n1111") when `redact` reads raw HTML.
+_TAGS = r"/?[A-Za-z][^<>]{0,200}>(?:\s*<[^<>]{1,200}>)*\s*(?=\d)"
+_REWRITE_RE = re.compile(
+    r"[&%<\r\n\t\x80-\xbf\u0250-\u200f\u202a-\u202f\u205f-\u209f\u20d0-\U0010ffff]"
+    rf"(?:(?<=&)(?:{_ENTITY})|(?<=%)(?:{_PERCENT})|(?<=\r)\n{_BREAK}|(?<=\n){_BREAK}|(?<=<){_TAGS}"
+    r"|(?<=[^&%<\r\n]))"
+)
+
+
+def _chars(ranges: str) -> frozenset[str]:
+    out: set[str] = set()
+    for m in re.finditer(r"(.)(?:-(.))?", ranges, re.DOTALL):
+        lo, hi = m.group(1), m.group(2) or m.group(1)
+        out.update(map(chr, range(ord(lo), ord(hi) + 1)))
+    return frozenset(out)
+
+
+_RELEVANT = _chars(FOREIGN_DIGITS + FORMAT_CHARS + _SPACES)
+
+
+def _rewrite(piece: str) -> str:
+    """What one matched piece reads as: an ASCII digit, nothing, a space, or the decoded character."""
+    c = piece[0]
+    if c == "&":
+        decoded = html.unescape(piece)
+        return _rewrite(decoded) if decoded != piece and len(decoded) == 1 else piece
+    if c == "%":
+        return chr(int(piece[1:], 16))
+    if c in "\r\n<":
+        return " "  # a line break or markup inside a digit run (the caller checked the digit before)
+    d = unicodedata.decimal(c, None)
+    if d is not None:
+        return str(d)
+    if unicodedata.category(c) == "Cf":
+        return ""
+    if c in _FOREIGN_SPACE or c == "\t":
+        return " "
+    return c
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """The clean text and where each rewrite sits: clean [cs, ce) came from original [os, oe)."""
+
+    text: str
+    original_length: int
+    clean_starts: list[int] = field(default_factory=list)
+    clean_ends: list[int] = field(default_factory=list)
+    orig_starts: list[int] = field(default_factory=list)
+    orig_ends: list[int] = field(default_factory=list)
+
+    @property
+    def identity(self) -> bool:
+        return not self.clean_starts
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of clean [start, end): rewrites at either edge are taken whole."""
+        if not self.clean_starts or end <= start:
+            return start, end
+        return self._orig_start(start), self._orig_end(end)
+
+    def _orig_start(self, pos: int) -> int:
+        i = bisect.bisect_right(self.clean_starts, pos) - 1  # the last rewrite starting at or before pos
+        if i < 0:
+            return pos
+        if pos < self.clean_ends[i]:
+            return self.orig_starts[i]  # inside a rewrite: all of it
+        return pos - self.clean_ends[i] + self.orig_ends[i]  # dropped characters right at pos stay outside
+
+    def _orig_end(self, pos: int) -> int:
+        last = pos - 1  # the span's last clean character
+        i = bisect.bisect_right(self.clean_starts, last) - 1
+        if i < 0:
+            return pos
+        if last < self.clean_ends[i]:
+            return self.orig_ends[i]
+        return last - self.clean_ends[i] + self.orig_ends[i] + 1
+
+
+def normalise(text: str) -> Normalised:
+    """Digits to ASCII, format characters and invisible entities dropped, odd spaces and tabs folded to a
+    space, a line break (with its quote prefix) or markup inside a digit run read as a space, `%3D` decoded."""
+    cs: list[int] = []
+    ce: list[int] = []
+    os_: list[int] = []
+    oe: list[int] = []
+    parts: list[str] = []
+    last = 0
+    clean_len = 0
+    for m in _REWRITE_RE.finditer(text):
+        s, e = m.span()
+        c = text[s]
+        if c >= "\x80" and c not in _RELEVANT:
+            continue
+        if c in "\r\n<":
+            # Only inside a digit run: a digit before the break (trailing blanks were folded already).
+            k = s - 1
+            while k >= 0 and text[k] in " \t":
+                k -= 1
+            if k < 0 or not text[k].isdecimal():
+                continue
+        new = _rewrite(m.group())
+        if new == m.group():
+            continue
+        parts.append(text[last:s])
+        clean_len += s - last
+        cs.append(clean_len)
+        ce.append(clean_len + len(new))
+        os_.append(s)
+        oe.append(e)
+        parts.append(new)
+        clean_len += len(new)
+        last = e
+    if not cs:
+        return Normalised(text, len(text))
+    parts.append(text[last:])
+    return Normalised("".join(parts), len(text), cs, ce, os_, oe)
