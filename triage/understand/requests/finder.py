@@ -1,0 +1,228 @@
+"""Finds the request clauses of a customer's new text with a spaCy PhraseMatcher over folded lemmas.
+
+The text is cut into clauses (sentences, lines, "but"); each clause's words are folded (triage.text.fold),
+elisions and "n't" split off, and mapped through the shipped lemma tables (models/intent/lemmas/*.json),
+so "cancelled", "storniert", "cancelen" and "annulez" meet the lexicon's "cancel", "stornieren", "cancelar",
+"annuler". One Doc holds all clauses (one Doc per clause would cost more than the matching); a token's
+clause index keeps the matches apart. Per intent and clause the result says: a request, a mention, or
+blocked (negation, policy question, hypothetical, an object that is not an order), with the clause.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from triage.understand.requests.lexicon import Lexicon
+from triage.text import fold
+
+# A long story keeps its request; a pasted log must not cost more than a few thousand characters.
+MAX_TEXT = 4000
+MAX_CLAUSE = 400
+# How far (in tokens) an object that is not an order may sit from the verb it blocks ("cancel my newsletter").
+OBJECT_WINDOW = 4
+NEGATION_WINDOW = 4
+
+REQUEST, MENTION, BLOCKED = "request", "mention", "blocked"
+
+# Sentence ends, line breaks, semicolons and the contrastive conjunctions that start a new claim.
+_CLAUSE_END = re.compile(r"[.!?]+(?=\s|$)|[\n;]|(?<=\s)(?:but|aber|pero|mais|sondern)(?=\s)", re.I)
+_WORD = re.compile(r"[^\W_]+")
+_DIGITS = re.compile(r"\d+")
+_SUBJECT_REPLY = re.compile(r"^\s*(?:(?:re|aw|rv|tr|sv|fwd?|wg|r|ref)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
+
+
+def is_reply_subject(subject: str) -> bool:
+    """A reply or forward subject (Re:/AW:/RV:/TR:/SV:/Fwd:/WG:) names an old thread, not today's request."""
+    return bool(_SUBJECT_REPLY.match(subject))
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank clause of `text` (capped at MAX_TEXT; each clause at MAX_CLAUSE)."""
+    text = text[:MAX_TEXT]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _CLAUSE_END.finditer(text):
+        end = m.end() if m.group()[0] in ".!?" else m.start()
+        if text[start:end].strip():
+            spans.append((start, min(end, start + MAX_CLAUSE)))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, min(len(text), start + MAX_CLAUSE)))
+    return spans
+
+
+def load_lemmas(directory: Path, langs: Iterable[str]) -> dict[str, str]:
+    """The lemma tables of `langs` merged (the first language listed wins a clash): folded word -> lemma."""
+    table: dict[str, str] = {}
+    for lang in langs:
+        path = Path(directory) / f"{lang}.json"
+        for word, lemma in json.loads(path.read_text(encoding="utf-8")).items():
+            table.setdefault(word, lemma)
+    return table
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of a text, "n't" and elisions split off, digit runs as "0": the finder's tokens."""
+    folded = fold(text).replace("\u2019", "'").replace("n't", " not")
+    return [("0" if w.isdigit() else w) for w in _WORD.findall(folded)]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What the finder saw for one intent: `kind` (request, mention or blocked) and the clause that says so."""
+
+    intent: str
+    kind: str
+    clause: str
+    why: str = ""
+
+
+class RequestFinder:
+    """A PhraseMatcher over the lemmas of one or more lexicons; build once, call for every message."""
+
+    def __init__(self, lexicons: Sequence[Lexicon], lemmas: dict[str, str]) -> None:
+        from spacy.matcher import PhraseMatcher
+        from spacy.vocab import Vocab
+
+        self.lexicons = tuple(lexicons)
+        self.lemmas = lemmas
+        self.vocab = Vocab()
+        self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
+        self.intents: tuple[str, ...] = tuple(dict.fromkeys(i for lex in lexicons for i in lex.terms))
+        groups: dict[str, set[tuple[str, ...]]] = {}
+
+        def add(key: str, phrases: Iterable[str]) -> None:
+            groups.setdefault(key, set()).update(t for t in (tuple(self.lemmatise(p)) for p in phrases) if t)
+
+        for lex in lexicons:
+            for intent in lex.terms:
+                add(f"term:{intent}", lex.terms[intent])
+                add(f"strong:{intent}", lex.strong.get(intent, ()))
+                add(f"boost:{intent}", lex.boosters.get(intent, ()))
+                add(f"obj:{intent}", lex.objects.get(intent, ()))
+            add("frame", lex.frames)
+            add("retract", lex.retractions)
+            add("policy", lex.policy)
+            add("hypo", lex.hypothetical)
+        self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
+        self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
+        self.gap = {w for lex in lexicons for p in lex.negation_gap for w in self.lemmatise(p)}
+        self._labels: dict[int, str] = {}
+        for key, phrases in groups.items():
+            from spacy.tokens import Doc
+
+            self.matcher.add(key, [Doc(self.vocab, words=list(p)) for p in sorted(phrases)])
+            self._labels[self.vocab.strings[key]] = key
+
+    @classmethod
+    def load(cls, directory: Path, lexicons: Sequence[Lexicon]) -> RequestFinder:
+        """The finder for `lexicons` with the lemma tables shipped in `directory` (one JSON file a language)."""
+        return cls(lexicons, load_lemmas(directory, [lex.lang for lex in lexicons]))
+
+    def lemmatise(self, text: str) -> list[str]:
+        """The lemmas of a text's words (see words_of); a word the tables do not know is its own lemma."""
+        get = self.lemmas.get
+        return [get(w, w) for w in words_of(text)]
+
+    def find(self, clauses: Sequence[str]) -> dict[str, Hit]:
+        """Per intent, the strongest finding over the clauses: a request beats a block beats a mention.
+
+        A retraction anywhere ("ignore my last email", "I'll keep it") blocks cancel and refund everywhere:
+        it takes back what an earlier mail, or an earlier clause, asked."""
+        from spacy.tokens import Doc
+
+        words: list[str] = []
+        owner: list[int] = []
+        for i, clause in enumerate(clauses):
+            lem = self.lemmatise(clause)
+            words += lem
+            owner += [i] * len(lem)
+        if not words:
+            return {}
+        doc = Doc(self.vocab, words=words)
+        bounds: dict[int, tuple[int, int]] = {}
+        for t, c in enumerate(owner):
+            bounds[c] = (bounds.get(c, (t, t))[0], t + 1)
+        per: dict[int, dict[str, list[tuple[int, int]]]] = {}
+        retracted = ""
+        for match_id, start, end in self.matcher(doc):
+            c = owner[start]
+            if owner[end - 1] != c:
+                continue  # a phrase never runs across two clauses
+            key = self._labels[match_id]
+            per.setdefault(c, {}).setdefault(key, []).append((start, end))
+            if key == "retract" and not retracted:
+                retracted = clauses[c]
+        found: dict[str, Hit] = {}
+        rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
+        for c, keys in sorted(per.items()):
+            for intent in self.intents:
+                hit = self._judge(intent, keys, words, bounds[c])
+                if hit is None:
+                    continue
+                kind, why = hit
+                if retracted and intent in ("cancel", "refund") and kind != BLOCKED:
+                    kind, why = BLOCKED, "retraction"
+                old = found.get(intent)
+                if old is None or rank[kind] > rank[old.kind]:
+                    found[intent] = Hit(intent, kind, clauses[c].strip(), why)
+        return found
+
+    def _judge(
+        self, intent: str, keys: dict[str, list[tuple[int, int]]], words: list[str], bounds: tuple[int, int]
+    ) -> tuple[str, str] | None:
+        """One clause's finding for one intent, or None when the clause does not mention it."""
+        strong = keys.get(f"strong:{intent}", [])
+        terms = keys.get(f"term:{intent}", []) + strong
+        if not terms:
+            return None
+        if "policy" in keys:
+            return BLOCKED, "policy question"
+        if "hypo" in keys:
+            return BLOCKED, "hypothetical"
+        objects = keys.get(f"obj:{intent}", [])
+        live = []
+        for s, e in terms:
+            if any(os - OBJECT_WINDOW <= e and oe >= s - OBJECT_WINDOW for os, oe in objects):
+                continue
+            if self._negated(s, e, strong, words, bounds):
+                continue
+            live.append((s, e))
+        if not live:
+            return BLOCKED, "negated" if not objects else "not an order"
+        # A strong phrase, a request frame or a booster in the clause, or the verb opening it ("Cancel 2291").
+        if any(span in strong for span in live) or "frame" in keys or f"boost:{intent}" in keys:
+            return REQUEST, ""
+        return (REQUEST, "") if min(s for s, _ in live) == bounds[0] else (MENTION, "")
+
+    def _negated(
+        self, s: int, e: int, strong: list[tuple[int, int]], words: list[str], bounds: tuple[int, int]
+    ) -> bool:
+        """A negation before the term (only gap words between) or a post-negation right after it.
+
+        A negation inside a strong phrase covering the term is part of the request ("don't ship it",
+        "noch keine Erstattung"), and "haven't received my refund" is not negated: "receive" is no gap word."""
+        inside = [(a, b) for a, b in strong if a <= s and e <= b]
+        lo = min([s, *(a for a, _ in inside)])
+        i = lo - 1
+        while i >= bounds[0] and lo - i <= NEGATION_WINDOW:
+            w = words[i]
+            if w in self.negations:
+                return True
+            if w not in self.gap:
+                break
+            i -= 1
+        hi = max([e, *(b for _, b in inside)])
+        j = hi
+        while j < bounds[1] and j - hi < NEGATION_WINDOW:
+            w = words[j]
+            if w in self.post_negations:
+                return True
+            if w not in self.gap:
+                break
+            j += 1
+        return False

@@ -1,0 +1,58 @@
+"""Spanish request phrases (see lexicon.Lexicon for what each group does)."""
+
+from triage.understand.requests.lexicon import Lexicon
+
+LEXICON = Lexicon(
+    lang="es",
+    terms={
+        "cancel": ("cancelar", "cancelación", "anular", "anulación", "no enviar", "no me lo envíen",
+                   "no lo envíen", "dar de baja el pedido"),
+        "refund": ("reembolso", "reembolsar", "devolver el dinero", "devolución del dinero", "mi dinero",
+                   "devuelvan el dinero", "devolverme el dinero", "reintegro", "abono", "devuelvan el importe",
+                   "devolución del importe"),
+        "address_fix": ("dirección", "domicilio", "código postal", "calle", "número de casa", "piso"),
+        "duplicate": ("dos veces", "duplicado", "duplicada", "doble", "repetido", "dos pedidos iguales",
+                      "dos pedidos idénticos", "dos paquetes"),
+    },
+    strong={
+        "cancel": ("cancelar el pedido", "cancelen", "cancelar mi pedido", "anular el pedido", "anulen",
+                   "quiero cancelar", "quisiera cancelar", "pueden cancelar", "podrían cancelar",
+                   "todavía puedo cancelar", "aún puedo cancelar", "cancelarlo", "anularlo", "cancelen el",
+                   "por favor cancelar", "necesito cancelar", "cancelarla", "anularla"),
+        "refund": ("reembolso", "devolver el dinero", "devuelvan el dinero", "mi dinero", "reembolsen",
+                   "reembolsar", "quiero mi dinero"),
+        "address_fix": ("cambiar la dirección", "dirección incorrecta", "dirección equivocada", "dirección mal",
+                        "corregir la dirección", "nueva dirección", "otra dirección", "me he mudado", "me mudé",
+                        "cambio de dirección", "dirección errónea", "modificar la dirección"),
+        "duplicate": ("pedido duplicado", "dos veces", "cobrado dos veces", "cobraron dos veces",
+                      "pedí dos veces", "pedido dos veces", "cargo duplicado", "cobro duplicado", "compra duplicada",
+                      "pedido repetido", "pedido doble", "cobro doble"),
+    },
+    boosters={
+        "cancel": ("pedido", "compra", "0", "por favor", "todavía", "aún"),
+        "refund": ("0", "pedido", "devolución", "todavía", "aún"),
+        "address_fix": ("cambiar", "incorrecta", "equivocada", "corregir", "nueva", "otra", "error", "mal",
+                        "modificar", "actualizar", "mudado", "olvidé", "falta"),
+        "duplicate": ("pedido", "cobro", "error", "por error", "sin querer"),
+    },
+    frames=("por favor", "porfa", "pueden", "podrían", "puedo", "podría", "quiero", "quisiera", "necesito",
+            "me gustaría", "es posible", "todavía", "aún", "favor de", "les pido", "solicito"),
+    negations=("no", "nunca", "sin", "ni"),
+    negation_gap=("lo", "la", "me", "el", "pedido", "mi", "quiero", "cancelar", "hace", "falta", "se", "por",
+                  "favor", "es", "necesario", "hay", "que"),
+    retractions=("ignoren mi último", "ignoren mi correo", "ignoren el correo", "olviden mi", "me lo quedo",
+                 "me la quedo", "me los quedo", "me quedo con", "he cambiado de opinión otra vez",
+                 "ya no quiero cancelar"),
+    policy=("política", "condiciones", "comisión", "cargo por", "cuánto tarda", "cuanto tarda", "cuánto tiempo",
+            "en general", "antes de comprar", "antes de pedir", "si compro", "si hago un pedido",
+            "términos"),
+    hypothetical=("tendré que", "tendría que", "si no llega", "de lo contrario", "o si no",
+                  "la próxima vez", "en el futuro", "estoy pensando", "me planteo", "quizás", "quizá"),
+    objects={
+        "cancel": ("suscripción", "newsletter", "boletín", "cuenta", "membresía", "sms", "notificaciones",
+                   "cita"),
+        "address_fix": ("correo electrónico", "dirección de correo", "email", "cuenta", "perfil",
+                        "dirección de facturación", "teléfono"),
+        "refund": ("vale", "cambio por"),
+    },
+)  # fmt: skip
