@@ -44,11 +44,17 @@ def cut(lang: str, lexicons: tuple[Lexicon, ...] = LEXICONS) -> dict[str, str]:
         full.setdefault(w, lem)
     full.update(EXTRA.get(lang, {}))
     words = {w for lex in lexicons for w in words_of(" ".join(_phrases(lex)))}
-    # A lexicon word is never mapped to a lemma outside the lexicons (Spanish "a" -> "angstrom" would
-    # otherwise rewrite every English "a"): the lexicons' own words are the fixed points.
-    full = {w: lem for w, lem in full.items() if w not in words or lem in words}
-    vocab = {full.get(w, w) for w in words}
-    return {w: lem for w, lem in sorted(full.items()) if lem in vocab}
+    own = {w for lex in lexicons if lex.lang == lang for w in words_of(" ".join(_phrases(lex)))}
+    # Another language's lexicon words are fixed points, and so are this language's short ones: the
+    # tables are merged at run time, and Spanish "no" -> "numero" or "a" -> "angstrom" would otherwise
+    # rewrite every English "no" and "a". This language's longer words keep their lemma ("refunded").
+    keep = {w: lem for w, lem in full.items() if w not in words or (w in own and len(w) > 3)}
+    vocab = {keep.get(w, w) for w in words}
+    table = {w: lem for w, lem in keep.items() if lem in vocab}
+    # The lexicon's own words are written down as themselves when they are lemmas, so a table merged
+    # after this one cannot remap them.
+    table.update({w: w for w in own if w in vocab and w not in table and len(w) > 1})
+    return dict(sorted(table.items()))
 
 
 def _phrases(lex: Lexicon) -> list[str]:

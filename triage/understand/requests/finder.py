@@ -27,10 +27,15 @@ OBJECT_WINDOW = 4
 NEGATION_WINDOW = 4
 
 REQUEST, MENTION, BLOCKED = "request", "mention", "blocked"
+RETRACTABLE = ("cancel", "refund", "address_fix")
+# Intents whose term opening a clause is an imperative ("Cancel 2291", "Refund please"); an address noun
+# opening a line ("Rue du Rhône 12") is not.
+IMPERATIVE = ("cancel", "refund")
 
 # Sentence ends, line breaks, semicolons and the contrastive conjunctions that start a new claim.
 _CLAUSE_END = re.compile(r"[.!?]+(?=\s|$)|[\n;]|(?<=\s)(?:but|aber|pero|mais|sondern)(?=\s)", re.I)
-_WORD = re.compile(r"[^\W_]+")
+# Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
+_WORD = re.compile(r"[^\W_]+|,")
 _DIGITS = re.compile(r"\d+")
 _SUBJECT_REPLY = re.compile(r"^\s*(?:(?:re|aw|rv|tr|sv|fwd?|wg|r|ref)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 
@@ -148,15 +153,15 @@ class RequestFinder:
         for t, c in enumerate(owner):
             bounds[c] = (bounds.get(c, (t, t))[0], t + 1)
         per: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        retracted = ""
+        retracted: int | None = None
         for match_id, start, end in self.matcher(doc):
             c = owner[start]
             if owner[end - 1] != c:
                 continue  # a phrase never runs across two clauses
             key = self._labels[match_id]
             per.setdefault(c, {}).setdefault(key, []).append((start, end))
-            if key == "retract" and not retracted:
-                retracted = clauses[c]
+            if key == "retract":
+                retracted = c if retracted is None else max(retracted, c)
         found: dict[str, Hit] = {}
         rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
         for c, keys in sorted(per.items()):
@@ -165,11 +170,18 @@ class RequestFinder:
                 if hit is None:
                     continue
                 kind, why = hit
-                if retracted and intent in ("cancel", "refund") and kind != BLOCKED:
-                    kind, why = BLOCKED, "retraction"
+                # A retraction takes back what came before it and what its own clause merely mentions;
+                # a request after it ("scratch that, please cancel it altogether") stands.
+                if retracted is not None and intent in RETRACTABLE and kind != BLOCKED:
+                    if c < retracted or (c == retracted and kind != REQUEST):
+                        kind, why = BLOCKED, "retraction"
                 old = found.get(intent)
                 if old is None or rank[kind] > rank[old.kind]:
                     found[intent] = Hit(intent, kind, clauses[c].strip(), why)
+        if retracted is not None:
+            for intent in RETRACTABLE:
+                if intent not in found or found[intent].kind == MENTION:
+                    found[intent] = Hit(intent, BLOCKED, clauses[retracted].strip(), "retraction")
         return found
 
     def _judge(
@@ -182,7 +194,7 @@ class RequestFinder:
             return None
         if "policy" in keys:
             return BLOCKED, "policy question"
-        if "hypo" in keys:
+        if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
             return BLOCKED, "hypothetical"
         objects = keys.get(f"obj:{intent}", [])
         live = []
@@ -197,7 +209,8 @@ class RequestFinder:
         # A strong phrase, a request frame or a booster in the clause, or the verb opening it ("Cancel 2291").
         if any(span in strong for span in live) or "frame" in keys or f"boost:{intent}" in keys:
             return REQUEST, ""
-        return (REQUEST, "") if min(s for s, _ in live) == bounds[0] else (MENTION, "")
+        opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0]
+        return (REQUEST, "") if opens else (MENTION, "")
 
     def _negated(
         self, s: int, e: int, strong: list[tuple[int, int]], words: list[str], bounds: tuple[int, int]
