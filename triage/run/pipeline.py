@@ -34,7 +34,7 @@ from triage.records import (
 from triage.redact import redact_message
 from triage.reply.draft import make_draft
 from triage.run.guard import WorkTimeout, time_limit
-from triage.understand.classify import IntentModel, model_text
+from triage.understand.classify import IntentModel
 from triage.understand.extract import extract, missing_details
 from triage.understand.followup import is_nudge
 
@@ -141,8 +141,8 @@ class Pipeline:
         return Prepared(raw, redacted, counts)
 
     def classify(self, prepared: Sequence[Prepared]) -> list[IntentResult]:
-        texts = [model_text(p.parsed.subject, p.parsed.new_text) for p in prepared]
-        return self.model.classify(texts) if texts else []
+        mails = [(p.parsed.subject, p.parsed.new_text) for p in prepared]
+        return self.model.classify(mails) if mails else []
 
     def finish(
         self, p: Prepared, intent: IntentResult, now: datetime, batch: dict[str, list[tuple[str, ...]]] | None = None
@@ -160,7 +160,7 @@ class Pipeline:
         flags: list[str] = []
         if follow_ups and earlier and intent.intents == ("other",) and is_nudge(parsed.new_text):
             # "Did you get my email?": the request is the one the thread already made.
-            intent = IntentResult(earlier, intent.scores, intent.low_confidence)
+            intent = IntentResult(earlier, intent.scores, intent.low_confidence, intent.evidence)
             flags.append("intent_from_thread")
         extraction = extract(parsed, intent.intents, s.extract, now)
         match = match_order(extraction, parsed.from_addr, self.orders.by_number, self.orders.by_email, now)

@@ -176,8 +176,8 @@ class IngestQueries(Connection):
         order = t.match.order
         execute(
             """INSERT INTO triage (message, intents, scores, low_confidence, redactions, extraction, order_number,
-                 match_how, stage, urgency, reasons, deadline, missing, flags)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                 match_how, stage, urgency, reasons, deadline, missing, flags, evidence)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             [
                 row_id,
                 encode(t.intent.intents),
@@ -193,6 +193,7 @@ class IngestQueries(Connection):
                 time_text(t.urgency.deadline),
                 encode(t.missing),
                 encode(t.flags),
+                encode(t.intent.evidence),
             ],
         )
         if t.draft is not None:

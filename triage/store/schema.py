@@ -15,7 +15,7 @@ import sqlite_utils
 
 from triage.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def initial_state(status: str, no_reply: str | None) -> str:
@@ -143,7 +143,12 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     )
 
 
-_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1]
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    """Each intent's evidence (the clause that carries it), JSON {intent: clause}; older rows have none."""
+    db.table("triage").add_column("evidence", str)
+
+
+_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2]
 
 
 def migrate(db: sqlite_utils.Database, path: Path, transaction: Callable[[], AbstractContextManager[None]]) -> None:
