@@ -23,7 +23,7 @@ from triage.text import fold
 MAX_TEXT = 4000
 MAX_CLAUSE = 400
 # How far (in tokens) an object that is not an order may sit from the verb it blocks ("cancel my newsletter").
-OBJECT_WINDOW = 4
+OBJECT_WINDOW = 2
 NEGATION_WINDOW = 4
 
 REQUEST, MENTION, BLOCKED = "request", "mention", "blocked"
@@ -33,7 +33,10 @@ RETRACTABLE = ("cancel", "refund", "address_fix")
 IMPERATIVE = ("cancel", "refund")
 
 # Sentence ends, line breaks, semicolons and the contrastive conjunctions that start a new claim.
-_CLAUSE_END = re.compile(r"[.!?]+(?=\s|$)|[\n;]|(?<=\s)(?:but|aber|pero|mais|sondern)(?=\s)", re.I)
+# A comma before a new subject ("please cancel it, I don't mind the fee") starts a new claim too.
+_CLAUSE_END = re.compile(
+    r"[.!?]+(?=\s|$)|[\n;]|(?<=\s)(?:but|aber|pero|mais|sondern)(?=\s)|,(?=\s+(?:i|we|ich|wir|je|yo)\s)", re.I
+)
 # Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
 _WORD = re.compile(r"[^\W_]+|,")
 _DIGITS = re.compile(r"\d+")

@@ -7,7 +7,7 @@ LEXICON = Lexicon(
     terms={
         "cancel": ("cancel", "cancellation", "stop the order", "stop my order", "don't need it any more",
                    "don't send", "do not ship", "don't ship", "not ship it", "call off", "stop", "take off", "remove",
-                   "off the order", "off my order", "only one ships", "only one pair ships"),
+                   "off the order", "off my order", "only one ships", "only one pair ships", "cancell", "cancle", "cansel", "cancl", "cancellled"),
         "refund": ("refund", "money back", "reimburse", "reimbursement", "credit my card", "pay me back",
                    "refund the difference", "charge back", "refunded", "amount back", "back on my card",
                    "my money", "give me back", "back to my card", "money returned"),
@@ -83,7 +83,7 @@ LEXICON = Lexicon(
             "before i place", "before ordering", "if i order", "if i were to", "terms and conditions",
             "do you offer refunds", "what happens if", "if i cancel", "cut-off", "cut off", "do i have to pay",
             "consumer law", "am i right that", "how long", "how is the refund", "does the refund go", "refund time",
-            "refund times", "thanks for sorting", "thank you for sorting", "thanks for processing",
+            "refund times", "undo", "reinstate", "uncancel", "restore my order", "thanks for sorting", "thank you for sorting", "thanks for processing",
             "thank you for processing", "thanks for the refund", "thank you for the refund", "came through",
             "refund received", "do you charge", "if i return", "if i use", "someone wants", "do you refund", "do you give refunds", "return policy", "refund policy",
             "cancellation policy", "are orders cancellable", "can orders be cancelled", "how long do i have to"),

@@ -46,7 +46,7 @@ LEXICON = Lexicon(
     retractions=("olvida lo de", "olviden lo de", "ignoren mi último", "ignoren mi correo", "ignoren el correo", "olviden mi", "me lo quedo",
                  "me la quedo", "me los quedo", "me quedo con", "he cambiado de opinión otra vez",
                  "ya no quiero cancelar"),
-    policy=("política", "condiciones", "comisión", "cargo por", "recargo", "se pueden cancelar", "cómo funciona",
+    policy=("política", "condiciones", "comisión", "cargo por", "recargo", "cuánto cuesta", "se pueden cancelar", "cómo funciona",
             "en vez del", "pregunta general", "me anularon", "anularon", "cuánto tarda", "cuanto tarda", "cuánto tiempo",
             "en general", "antes de comprar", "antes de pedir", "si compro", "si hago un pedido",
             "términos"),
