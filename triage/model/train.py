@@ -104,12 +104,16 @@ def choose_thresholds(
     model, affirm, request, f1s = {}, {}, {}, {}
     for intent in INTENTS:
         parts: dict[str, list[tuple[float, bool]]] = {"none": [], MENTION: [], REQUEST: []}
-        fixed_fn = 0
+        fixed_fn = fixed_tp = fixed_fp = 0
         for s, h, g in zip(scores, hits, gold, strict=True):
             y = intent in g
             hit = h.get(intent)
             if hit is not None and hit.kind == BLOCKED:
                 fixed_fn += y
+                continue
+            if hit is not None and hit.kind == REQUEST and hit.strong:
+                fixed_tp += y
+                fixed_fp += not y
                 continue
             parts["none" if hit is None else hit.kind].append((s[intent], y))
 
@@ -125,7 +129,7 @@ def choose_thresholds(
         for bm, (a1, b1, c1) in cm.items():
             for ba, (a2, b2, c2) in ca.items():
                 for br, (a3, b3, c3) in cr.items():
-                    f = round(_f1(a1 + a2 + a3, b1 + b2 + b3, c1 + c2 + c3 + fixed_fn), 6)
+                    f = round(_f1(a1 + a2 + a3 + fixed_tp, b1 + b2 + b3 + fixed_fp, c1 + c2 + c3 + fixed_fn), 6)
                     key = (f, -abs(bm - 0.5), -abs(ba - 0.3), -br, bm, ba)
                     if best is None or key > best:
                         best = key

@@ -52,7 +52,7 @@ def holds(intent: str, score: float, hit: Hit | None, t: Thresholds) -> bool:
     if hit.kind == BLOCKED:
         return False
     if hit.kind == REQUEST:
-        return score >= t.request.get(intent, 0.0)
+        return hit.strong or score >= t.request.get(intent, 0.0)
     return score >= t.affirm.get(intent, t.model[intent])
 
 

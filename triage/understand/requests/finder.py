@@ -25,6 +25,8 @@ MAX_CLAUSE = 400
 # How far (in tokens) an object that is not an order may sit from the verb it blocks ("cancel my newsletter").
 OBJECT_WINDOW = 2
 NEGATION_WINDOW = 4
+# A line at least this long that ends without punctuation was wrapped by the mail client.
+WRAPPED_LINE = 60
 
 REQUEST, MENTION, BLOCKED = "request", "mention", "blocked"
 RETRACTABLE = ("cancel", "refund", "address_fix")
@@ -40,7 +42,11 @@ _CLAUSE_END = re.compile(
 # Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
 _WORD = re.compile(r"[^\W_]+|,")
 _DIGITS = re.compile(r"\d+")
-_SUBJECT_REPLY = re.compile(r"^\s*(?:(?:re|aw|rv|tr|sv|fwd?|wg|r|ref)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
+_SUBJECT_REPLY = re.compile(
+    r"^\s*(?:(?:re|aw|rv|tr|sv|fwd?|wg|r|ref|automatic reply|auto-?reply|out of office|abwesend"
+    r"|automatische antwort|respuesta autom[aá]tica|r[ée]ponse automatique)\s*(?:\[\d+\])?\s*:\s*)+",
+    re.I,
+)
 
 
 def is_reply_subject(subject: str) -> bool:
@@ -49,11 +55,16 @@ def is_reply_subject(subject: str) -> bool:
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank clause of `text` (capped at MAX_TEXT; each clause at MAX_CLAUSE)."""
+    """(start, end) of each non-blank clause of `text` (capped at MAX_TEXT; each clause at MAX_CLAUSE).
+
+    A line break after a long line is a soft wrap inside a sentence (mail clients wrap at about 72
+    characters), so it does not end a clause; after a short line ("Hi Anna,", a list item) it does."""
     text = text[:MAX_TEXT]
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _CLAUSE_END.finditer(text):
+        if m.group() == "\n" and m.start() - (text.rfind("\n", 0, m.start()) + 1) >= WRAPPED_LINE:
+            continue
         end = m.end() if m.group()[0] in ".!?" else m.start()
         if text[start:end].strip():
             spans.append((start, min(end, start + MAX_CLAUSE)))
@@ -87,6 +98,7 @@ class Hit:
     kind: str
     clause: str
     why: str = ""
+    strong: bool = False  # a request phrase of the lexicon's `strong` list: a request whatever the model says
 
 
 class RequestFinder:
@@ -172,15 +184,15 @@ class RequestFinder:
                 hit = self._judge(intent, keys, words, bounds[c])
                 if hit is None:
                     continue
-                kind, why = hit
+                kind, why, strong = hit
                 # A retraction takes back what came before it and what its own clause merely mentions;
                 # a request after it ("scratch that, please cancel it altogether") stands.
                 if retracted is not None and intent in RETRACTABLE and kind != BLOCKED:
                     if c < retracted or (c == retracted and kind != REQUEST):
                         kind, why = BLOCKED, "retraction"
                 old = found.get(intent)
-                if old is None or rank[kind] > rank[old.kind]:
-                    found[intent] = Hit(intent, kind, clauses[c].strip(), why)
+                if old is None or (rank[kind], strong) > (rank[old.kind], old.strong):
+                    found[intent] = Hit(intent, kind, clauses[c].strip(), why, strong and kind == REQUEST)
         if retracted is not None:
             for intent in RETRACTABLE:
                 if intent not in found or found[intent].kind == MENTION:
@@ -189,16 +201,16 @@ class RequestFinder:
 
     def _judge(
         self, intent: str, keys: dict[str, list[tuple[int, int]]], words: list[str], bounds: tuple[int, int]
-    ) -> tuple[str, str] | None:
-        """One clause's finding for one intent, or None when the clause does not mention it."""
+    ) -> tuple[str, str, bool] | None:
+        """One clause's finding for one intent (kind, why, strong), or None when the clause does not mention it."""
         strong = keys.get(f"strong:{intent}", [])
         terms = keys.get(f"term:{intent}", []) + strong
         if not terms:
             return None
         if "policy" in keys:
-            return BLOCKED, "policy question"
+            return BLOCKED, "policy question", False
         if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
-            return BLOCKED, "hypothetical"
+            return BLOCKED, "hypothetical", False
         objects = keys.get(f"obj:{intent}", [])
         live = []
         for s, e in terms:
@@ -208,12 +220,15 @@ class RequestFinder:
                 continue
             live.append((s, e))
         if not live:
-            return BLOCKED, "negated" if not objects else "not an order"
-        # A strong phrase, a request frame or a booster in the clause, or the verb opening it ("Cancel 2291").
-        if any(span in strong for span in live) or "frame" in keys or f"boost:{intent}" in keys:
-            return REQUEST, ""
+            return BLOCKED, "negated" if not objects else "not an order", False
+        # A strong phrase, a booster in the clause, a request frame around a verb (an address or a
+        # "twice" under "please" is no request by itself), or the verb opening it ("Cancel 2291").
+        if any(span in strong for span in live):
+            return REQUEST, "", True
+        if f"boost:{intent}" in keys or ("frame" in keys and intent in IMPERATIVE):
+            return REQUEST, "", False
         opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0]
-        return (REQUEST, "") if opens else (MENTION, "")
+        return (REQUEST, "", False) if opens else (MENTION, "", False)
 
     def _negated(
         self, s: int, e: int, strong: list[tuple[int, int]], words: list[str], bounds: tuple[int, int]

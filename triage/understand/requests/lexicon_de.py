@@ -12,7 +12,7 @@ LEXICON = Lexicon(
                    "brauche nicht mehr", "nicht mehr schicken"),
         "refund": ("erstattung", "rückerstattung", "erstatten", "zurückerstatten", "geld zurück",
                    "gutschrift", "zurücküberweisen", "zurückzahlen", "rückzahlung", "betrag zurück", "zurückbuchen",
-                   "überweist zurück", "überweisen", "zurückbekommen", "mein geld", "gern zurück", "karte zurück",
+                   "überweist zurück", "zurück überweisen", "zurückbekommen", "mein geld", "gern zurück", "karte zurück",
                    "konto zurück", "geld automatisch zurück"),
         "address_fix": ("adresse", "lieferadresse", "anschrift", "lieferanschrift", "hausnummer", "straße",
                         "postleitzahl", "plz", "versandadresse", "wohnung", "arbeitsadresse", "büroadresse",
