@@ -120,7 +120,10 @@ def test_results_keep_the_contract(intent_model: IntentModel) -> None:
         assert r.intents == ("other",) or "other" not in r.intents
         # every intent names the clause it came from; `other` needs none
         assert set(r.evidence) == set(r.intents) - {"other"}
-    assert results[3].evidence == {"duplicate": "charged twice, refund one please", "refund": "charged twice, refund one please"}
+    assert results[3].evidence == {
+        "duplicate": "charged twice, refund one please",
+        "refund": "charged twice, refund one please",
+    }
     # An empty message (spaCy cannot batch an empty doc) is `other` with nothing scored, sent for review.
     assert results[1] == IntentResult(("other",), dict.fromkeys(INTENT_LABELS, 0.0), low_confidence=True)
 

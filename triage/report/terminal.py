@@ -99,7 +99,7 @@ def item_text(item: Item, now: datetime) -> str:
         "Intents:  " + (", ".join(item.intents) or "-") + "   (" + ", ".join(f"{k} {v:.2f}" for k, v in scores) + ")"
     )
     for intent, clause in item.evidence.items():
-        out.append(f"Why:      {intent}: \"{_clip(' '.join(clause.split()), 100)}\"")
+        out.append(f'Why:      {intent}: "{_clip(" ".join(clause.split()), 100)}"')
     order = item.order_number
     out.append(f"Order:    {'#' + order if order else '-'} ({item.match_how}), stage {item.stage}")
     out.append(f"Urgency:  {item.urgency}  deadline {deadline_text(item.deadline, now) or '-'}")

@@ -21,7 +21,8 @@ INTENTS: tuple[str, ...] = tuple(label for label in INTENT_LABELS if label != "o
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Per-intent bars on the model's score: `model` alone, `affirm` for a mention, `request` for a request."""
+    """Per-intent bars on the model's score: `model` alone, `affirm` for a mention, `request` for a request
+    (a strong request phrase needs none)."""
 
     model: dict[str, float]
     affirm: dict[str, float] = field(default_factory=dict)
@@ -64,6 +65,7 @@ def decide(scores: Mapping[str, float], hits: Mapping[str, Hit], t: Thresholds) 
     evidence = {i: hits[i].clause for i in held if i in hits}
     disagree = any(
         (i in held) != (float(scores.get(i, 0.0)) >= t.model[i])
+        or (i in held and i not in hits)
         or (i in hits and hits[i].kind == REQUEST and i not in held)
         for i in INTENTS
     )

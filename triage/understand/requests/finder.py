@@ -204,7 +204,10 @@ class RequestFinder:
     ) -> tuple[str, str, bool] | None:
         """One clause's finding for one intent (kind, why, strong), or None when the clause does not mention it."""
         strong = keys.get(f"strong:{intent}", [])
-        terms = keys.get(f"term:{intent}", []) + strong
+        # A term inside a strong phrase is judged with the phrase (an object next to the phrase blocks both).
+        terms = strong + [
+            t for t in keys.get(f"term:{intent}", []) if not any(a <= t[0] and t[1] <= b for a, b in strong)
+        ]
         if not terms:
             return None
         if "policy" in keys:
