@@ -11,14 +11,34 @@ QUOTE = "\n\nOn Tue, 4 Mar 2025 at 09:12, Oakleaf Support <help@oakleaf.example>
 
 CASES = [
     # requests, each in its own sentence among others
-    ("", "Hi there,\nI bought a lamp yesterday. Please cancel order 4410, I found one locally.\nCheers", {"cancel": "cancel order 4410"}),
+    (
+        "",
+        "Hi there,\nI bought a lamp yesterday. Please cancel order 4410, I found one locally.\nCheers",
+        {"cancel": "cancel order 4410"},
+    ),
     ("", "can u cancel 2291 pls", {"cancel": "cancel 2291"}),
     ("", "Is it too late to cancel my order? It was #8812.", {"cancel": "too late to cancel"}),
-    ("", "The kettle arrived broken. I sent it back on Monday and would like a refund.", {"refund": "would like a refund"}),
+    (
+        "",
+        "The kettle arrived broken. I sent it back on Monday and would like a refund.",
+        {"refund": "would like a refund"},
+    ),
     ("", "I returned the boots two weeks ago and still haven't been refunded.", {"refund": "refunded"}),
-    ("", "I typed the wrong address on order 7731. It should be 12 Mill Lane, not 21.", {"address_fix": "wrong address"}),
-    ("", "Oops, I ordered twice by mistake. Could you cancel the second one?", {"duplicate": "ordered twice", "cancel": "cancel the second"}),
-    ("", "My card was charged twice for order 5120, please refund one of the payments.", {"duplicate": "charged twice", "refund": "refund one"}),
+    (
+        "",
+        "I typed the wrong address on order 7731. It should be 12 Mill Lane, not 21.",
+        {"address_fix": "wrong address"},
+    ),
+    (
+        "",
+        "Oops, I ordered twice by mistake. Could you cancel the second one?",
+        {"duplicate": "ordered twice", "cancel": "cancel the second"},
+    ),
+    (
+        "",
+        "My card was charged twice for order 5120, please refund one of the payments.",
+        {"duplicate": "charged twice", "refund": "refund one"},
+    ),
     # negation and retraction
     ("", "Please don't cancel my order, I still want it.", {}),
     ("", "Ignore my last email, I'll keep it after all.", {}),
@@ -32,10 +52,22 @@ CASES = [
     ("", "Please cancel my newsletter subscription, I get too many emails.", {}),
     ("", "How do I change the email address on my account?", {}),
     # a request beside unrelated topics, and one under a misleading reply subject
-    ("", "Please cancel order 3301. Also, I can't log into my account and the password reset never arrives.", {"cancel": "cancel order 3301"}),
-    ("Re: Question about the oak table", "Actually, could you just cancel it? I changed my mind." + QUOTE.format("The table is solid oak."), {"cancel": "cancel it"}),
-    ("Re: Refund for order 1180", "Thanks, the money arrived today. All good!" + QUOTE.format("We have issued your refund."), {}),
-]  # fmt: skip
+    (
+        "",
+        "Please cancel order 3301. Also, I can't log into my account and the password reset never arrives.",
+        {"cancel": "cancel order 3301"},
+    ),
+    (
+        "Re: Question about the oak table",
+        "Actually, could you just cancel it? I changed my mind." + QUOTE.format("The table is solid oak."),
+        {"cancel": "cancel it"},
+    ),
+    (
+        "Re: Refund for order 1180",
+        "Thanks, the money arrived today. All good!" + QUOTE.format("We have issued your refund."),
+        {},
+    ),
+]
 
 
 @pytest.mark.parametrize(("subject", "body", "expected"), CASES)

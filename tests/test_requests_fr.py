@@ -10,16 +10,32 @@ from triage.understand.classify import IntentModel
 QUOTE = "\n\nLe mar. 4 mars 2025 à 09:12, Feuille de Chêne <aide@feuille.example> a écrit :\n> {}"
 
 CASES = [
-    ("", "Bonjour,\nmerci d'annuler ma commande 4410, j'ai trouvé la lampe en magasin.\nCordialement", {"cancel": "annuler ma commande"}),
+    (
+        "",
+        "Bonjour,\nmerci d'annuler ma commande 4410, j'ai trouvé la lampe en magasin.\nCordialement",
+        {"cancel": "annuler ma commande"},
+    ),
     ("", "Est-il encore possible d'annuler la commande 2291 ?", {"cancel": "annuler"}),
     ("", "J'ai renvoyé les bottes il y a deux semaines, je voudrais être remboursé.", {"refund": "remboursé"}),
-    ("", "Je me suis trompé d'adresse, pouvez-vous changer l'adresse de livraison pour le 12 rue Haute ?", {"address_fix": "changer l'adresse"}),
-    ("", "J'ai commandé deux fois par erreur, merci d'annuler la deuxième commande.", {"duplicate": "commandé deux fois", "cancel": "annuler"}),
+    (
+        "",
+        "Je me suis trompé d'adresse, pouvez-vous changer l'adresse de livraison pour le 12 rue Haute ?",
+        {"address_fix": "changer l'adresse"},
+    ),
+    (
+        "",
+        "J'ai commandé deux fois par erreur, merci d'annuler la deuxième commande.",
+        {"duplicate": "commandé deux fois", "cancel": "annuler"},
+    ),
     ("", "Surtout ne pas annuler ma commande, je la veux toujours.", {}),
     ("", "Quelle est votre politique d'annulation ?", {}),
     ("", "Je voudrais annuler mon abonnement à la newsletter.", {}),
-    ("TR: Question sur la taille", "Finalement, veuillez annuler la commande. Merci !" + QUOTE.format("La veste taille petit."), {"cancel": "annuler la commande"}),
-]  # fmt: skip
+    (
+        "TR: Question sur la taille",
+        "Finalement, veuillez annuler la commande. Merci !" + QUOTE.format("La veste taille petit."),
+        {"cancel": "annuler la commande"},
+    ),
+]
 
 
 @pytest.mark.parametrize(("subject", "body", "expected"), CASES)

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from triage.understand.requests.lexicon import Lexicon
 from triage.text import fold
+from triage.understand.requests.lexicon import Lexicon
 
 # A long story keeps its request; a pasted log must not cost more than a few thousand characters.
 MAX_TEXT = 4000
@@ -187,9 +187,13 @@ class RequestFinder:
                 kind, why, strong = hit
                 # A retraction takes back what came before it and what its own clause merely mentions;
                 # a request after it ("scratch that, please cancel it altogether") stands.
-                if retracted is not None and intent in RETRACTABLE and kind != BLOCKED:
-                    if c < retracted or (c == retracted and kind != REQUEST):
-                        kind, why = BLOCKED, "retraction"
+                if (
+                    retracted is not None
+                    and intent in RETRACTABLE
+                    and kind != BLOCKED
+                    and (c < retracted or (c == retracted and kind != REQUEST))
+                ):
+                    kind, why = BLOCKED, "retraction"
                 old = found.get(intent)
                 if old is None or (rank[kind], strong) > (rank[old.kind], old.strong):
                     found[intent] = Hit(intent, kind, clauses[c].strip(), why, strong and kind == REQUEST)
