@@ -40,6 +40,12 @@ _CLAUSE_END = re.compile(
     r"[.!?]+(?=\s|$)|[\n;]|(?<=\s)(?:but|aber|pero|mais|sondern)(?=\s)|,(?=\s+(?:i|we|ich|wir|je|yo)\s)", re.I
 )
 # Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
+_COMMON = (
+    "i you we it me my your our the a an to of for in on at and or is be this that there with from by up all",
+    "der die das den dem des ein eine einen und ich sie es wir mein meine",
+    "el la los las de del en y un una mi por que se lo",
+    "le la les de du des un une et mon ma mes sur je ai il",
+)
 _WORD = re.compile(r"[^\W_]+|,")
 _DIGITS = re.compile(r"\d+")
 _SUBJECT_REPLY = re.compile(
@@ -131,6 +137,23 @@ class RequestFinder:
         self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
         self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
         self.gap = {w for lex in lexicons for p in lex.negation_gap for w in self.lemmatise(p)}
+        # Words too common to tell a clause apart: frames, gap words, negations and pronouns.
+        self.common = (
+            self.gap
+            | self.negations
+            | {w for lex in lexicons for p in lex.frames for w in self.lemmatise(p)}
+            | {w for p in _COMMON for w in self.lemmatise(p)}
+        )
+        # One word each term, strong phrase or retraction cannot match without: its longest uncommon word
+        # (long words are the rare ones). A clause with none of them cannot match any of these phrases.
+        self.anchors: frozenset[str] = frozenset(
+            max([x for x in p if x not in self.common] or p, key=len)
+            for key, phrases in groups.items()
+            if key.split(":")[0] in ("term", "strong", "retract")
+            for p in phrases
+        )
+        # The same as written: every word whose lemma is an anchor, so a clause is skipped before lemmatising.
+        self.surface_anchors: frozenset[str] = self.anchors | {w for w, lem in lemmas.items() if lem in self.anchors}
         self._labels: dict[int, str] = {}
         for key, phrases in groups.items():
             from spacy.tokens import Doc
@@ -157,16 +180,24 @@ class RequestFinder:
 
         words: list[str] = []
         owner: list[int] = []
+        bounds: dict[int, tuple[int, int]] = {}
+        surface, get, findall = self.surface_anchors, self.lemmas.get, _WORD.findall
+        # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
+        folded = fold("\n".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
+        start = 0
         for i, clause in enumerate(clauses):
-            lem = self.lemmatise(clause)
+            raw = findall(folded, start, start + len(clause))
+            start += len(clause) + 1
+            # Most clauses hold no word a term or retraction needs: they are never lemmatised or matched.
+            if surface.isdisjoint(raw):
+                continue
+            lem = [("0" if w.isdigit() else "not" if w == "nt" else get(w, w)) for w in raw]
+            bounds[i] = (len(words), len(words) + len(lem))
             words += lem
             owner += [i] * len(lem)
         if not words:
             return {}
         doc = Doc(self.vocab, words=words)
-        bounds: dict[int, tuple[int, int]] = {}
-        for t, c in enumerate(owner):
-            bounds[c] = (bounds.get(c, (t, t))[0], t + 1)
         per: dict[int, dict[str, list[tuple[int, int]]]] = {}
         retracted: int | None = None
         for match_id, start, end in self.matcher(doc):
@@ -181,6 +212,8 @@ class RequestFinder:
         rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
         for c, keys in sorted(per.items()):
             for intent in self.intents:
+                if f"term:{intent}" not in keys and f"strong:{intent}" not in keys:
+                    continue
                 hit = self._judge(intent, keys, words, bounds[c])
                 if hit is None:
                     continue
