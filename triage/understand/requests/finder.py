@@ -24,6 +24,8 @@ MAX_TEXT = 4000
 MAX_CLAUSE = 400
 # How far (in tokens) an object that is not an order may sit from the verb it blocks ("cancel my newsletter").
 OBJECT_WINDOW = 2
+# An address that is not an order's ("the address saved on my account") is told by the whole clause.
+OBJECT_WINDOWS = {"address_fix": 8}
 NEGATION_WINDOW = 4
 # A line at least this long that ends without punctuation was wrapped by the mail client.
 WRAPPED_LINE = 60
@@ -200,6 +202,7 @@ class RequestFinder:
         doc = Doc(self.vocab, words=words)
         per: dict[int, dict[str, list[tuple[int, int]]]] = {}
         retracted: int | None = None
+        retract_end = 0
         for match_id, start, end in self.matcher(doc):
             c = owner[start]
             if owner[end - 1] != c:
@@ -208,6 +211,7 @@ class RequestFinder:
             per.setdefault(c, {}).setdefault(key, []).append((start, end))
             if key == "retract":
                 retracted = c if retracted is None else max(retracted, c)
+                retract_end = end if c == retracted else retract_end
         found: dict[str, Hit] = {}
         rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
         for c, keys in sorted(per.items()):
@@ -224,7 +228,10 @@ class RequestFinder:
                     retracted is not None
                     and intent in RETRACTABLE
                     and kind != BLOCKED
-                    and (c < retracted or (c == retracted and kind != REQUEST))
+                    and (
+                        c < retracted
+                        or (c == retracted and (kind != REQUEST or self._first(intent, keys) < retract_end))
+                    )
                 ):
                     kind, why = BLOCKED, "retraction"
                 old = found.get(intent)
@@ -252,9 +259,10 @@ class RequestFinder:
         if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
             return BLOCKED, "hypothetical", False
         objects = keys.get(f"obj:{intent}", [])
+        window = OBJECT_WINDOWS.get(intent, OBJECT_WINDOW)
         live = []
         for s, e in terms:
-            if any(os - OBJECT_WINDOW <= e and oe >= s - OBJECT_WINDOW for os, oe in objects):
+            if any(os - window <= e and oe >= s - window for os, oe in objects):
                 continue
             if self._negated(s, e, strong, words, bounds):
                 continue
@@ -269,6 +277,11 @@ class RequestFinder:
             return REQUEST, "", False
         opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0]
         return (REQUEST, "", False) if opens else (MENTION, "", False)
+
+    @staticmethod
+    def _first(intent: str, keys: dict[str, list[tuple[int, int]]]) -> int:
+        """Where the intent's first term or strong phrase starts in a clause."""
+        return min(s for k in (f"term:{intent}", f"strong:{intent}") for s, _ in keys.get(k, []))
 
     def _negated(
         self, s: int, e: int, strong: list[tuple[int, int]], words: list[str], bounds: tuple[int, int]

@@ -81,7 +81,6 @@ LEXICON = Lexicon(
             "zwei mal",
             "duplikat",
             "zwei identische",
-            "zwei bestellungen",
             "zwei pakete",
             "versehentlich noch einmal",
         ),
@@ -200,6 +199,8 @@ LEXICON = Lexicon(
     ),
     negations=("nicht", "kein", "keine", "nie", "ohne", "nichts"),
     negation_gap=(
+        "oder",
+        "zurückschicken",
         "bitte",
         "die",
         "den",
@@ -236,6 +237,8 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        "danke für die erstattung",
+        "vielen dank für die erstattung",
         "richtlinie",
         "bedingungen",
         "agb",

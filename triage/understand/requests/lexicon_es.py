@@ -47,6 +47,10 @@ LEXICON = Lexicon(
             "devolver los 0",
         ),
         "address_fix": (
+            "a dónde va",
+            "adónde va",
+            "donde va",
+            "despachar",
             "dirección",
             "domicilio",
             "código postal",
@@ -201,6 +205,7 @@ LEXICON = Lexicon(
         "ya no quiero cancelar",
     ),
     policy=(
+        "gracias por el reembolso",
         "política",
         "condiciones",
         "comisión",
@@ -211,8 +216,6 @@ LEXICON = Lexicon(
         "cómo funciona",
         "en vez del",
         "pregunta general",
-        "me anularon",
-        "anularon",
         "cuánto tarda",
         "cuanto tarda",
         "cuánto tiempo",

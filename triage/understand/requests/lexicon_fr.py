@@ -178,6 +178,8 @@ LEXICON = Lexicon(
         "ne plus annuler",
     ),
     policy=(
+        "remercier pour",
+        "merci pour le remboursement",
         "politique",
         "conditions générales",
         "frais d'annulation",
