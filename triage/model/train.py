@@ -27,6 +27,7 @@ from triage.understand.classify import (
     THRESHOLDS_FILE,
     _textcat,
     mail_parts,
+    model_text,
     request_text,
 )
 from triage.understand.intents import Thresholds, decide
@@ -38,6 +39,9 @@ MODEL_GRID = [round(0.05 * i, 2) for i in range(1, 20)]  # 0.05 .. 0.95
 AFFIRM_GRID = [round(0.02 * i, 2) for i in range(0, 46)]  # 0 .. 0.9
 REQUEST_GRID = [0.0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2]
 FOLDS = 5
+# Each training mail's evidence clauses are added as short examples of their intent, so the model also
+# learns what a request sentence looks like on its own (it scores clauses for model-only evidence).
+EVIDENCE_ROWS = False  # measured: dev macro-F1 0.868 with them, 0.899 without (models/data/mail, seed 0)
 
 
 def _cats(labels: Sequence[str]) -> dict[str, float]:
@@ -148,6 +152,7 @@ def train(
     config_path: Path | None = None,
     lemmas_dir: Path | None = None,
     folds: int = FOLDS,
+    evidence_rows: bool = EVIDENCE_ROWS,
 ) -> dict[str, Any]:
     """Train on the mail's train split, choose thresholds by k-fold CV on it, save to out_dir."""
     import spacy
@@ -180,17 +185,32 @@ def train(
     dev_texts, dev_hits = read(dev_rows)
     train_gold = [r.labels for r in train_rows]
 
+    def extra(idx: Sequence[int]) -> tuple[list[str], list[tuple[str, ...]]]:
+        """The evidence clauses of rows idx as (text, labels) examples (none when evidence_rows is off)."""
+        texts: list[str] = []
+        labels: list[tuple[str, ...]] = []
+        for i in idx if evidence_rows else ():
+            for label, clause in sorted(train_rows[i].evidence.items()):
+                if label in INTENTS and clause:
+                    texts.append(str(model_text("", clause)))
+                    labels.append((label,))
+        return texts, labels
+
     oof: list[dict[str, float]] = [{} for _ in train_rows]
     fold_of = [i % folds for i in range(len(train_rows))]
     for k in range(folds):
         fit_idx = [i for i, f in enumerate(fold_of) if f != k]
         held = [i for i, f in enumerate(fold_of) if f == k]
-        nlp = _fit(config, [train_texts[i] for i in fit_idx], [train_gold[i] for i in fit_idx], seed, n_epochs)
+        et, el = extra(fit_idx)
+        nlp = _fit(
+            config, [train_texts[i] for i in fit_idx] + et, [train_gold[i] for i in fit_idx] + el, seed, n_epochs
+        )
         for i, s in zip(held, _score(nlp, [train_texts[i] for i in held]), strict=True):
             oof[i] = s
     thresholds, cv_f1 = choose_thresholds(oof, train_hits, train_gold)
 
-    nlp = _fit(config, train_texts, train_gold, seed, n_epochs)
+    et, el = extra(range(len(train_rows)))
+    nlp = _fit(config, train_texts + et, list(train_gold) + el, seed, n_epochs)
     dev_results = [decide(s, h, thresholds) for s, h in zip(_score(nlp, dev_texts), dev_hits, strict=True)]
     dev_scores = score_predictions("dev", [r.labels for r in dev_rows], [r.intents for r in dev_results])
     info = {
@@ -199,6 +219,7 @@ def train(
             "seed": seed,
             "epochs": n_epochs,
             "folds": folds,
+            "evidence_rows": evidence_rows,
             "train_rows": len(train_rows),
             "dev_rows": len(dev_rows),
             "spacy": spacy.__version__,

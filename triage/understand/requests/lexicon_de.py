@@ -16,7 +16,6 @@ LEXICON = Lexicon(
             "abbestellen",
             "zurückziehen",
             "nicht mehr versenden",
-            "nicht verschicken",
             "annullieren",
             "rückgängig machen",
             "nicht mehr brauchen",
@@ -24,7 +23,6 @@ LEXICON = Lexicon(
             "canceln",
             "aufhalten",
             "löschen",
-            "abbrechen",
             "streichen",
             "zurücktreten",
             "trete zurück",
@@ -34,6 +32,11 @@ LEXICON = Lexicon(
             "nicht mehr schicken",
         ),
         "refund": (
+            "möchte ich zurück",
+            "auf mein konto",
+            "wieder auf mein",
+            "überweist mir",
+            "rückzuüberweisen",
             "erstattung",
             "rückerstattung",
             "erstatten",
@@ -87,11 +90,13 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            "bestellung abbrechen",
+            "vom kauf zurück",
+            "trete vom kauf",
             "bitte stornieren",
             "bestellung stornieren",
             "stornieren sie",
             "möchte stornieren",
-            "storniere",
             "stornieren lassen",
             "noch stornieren",
             "bitte storno",
@@ -170,7 +175,6 @@ LEXICON = Lexicon(
             "andere",
             "anpassen",
             "berichtigen",
-            "vergessen",
             "fehlt",
             "schicken",
             "liefern",
@@ -199,6 +203,7 @@ LEXICON = Lexicon(
     ),
     negations=("nicht", "kein", "keine", "nie", "ohne", "nichts"),
     negation_gap=(
+        "brauche",
         "oder",
         "zurückschicken",
         "bitte",
@@ -237,6 +242,13 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        "storniert wurde",
+        "wurde storniert",
+        "gebeten",
+        "bis wann",
+        "kann man",
+        "nichts ändern",
+        "adresse stimmt",
         "danke für die erstattung",
         "vielen dank für die erstattung",
         "richtlinie",
@@ -283,6 +295,7 @@ LEXICON = Lexicon(
         "wenn das nicht",
     ),
     objects={
+        "duplicate": ("geschenkt",),
         "cancel": (
             "newsletter",
             "konto",
@@ -307,6 +320,11 @@ LEXICON = Lexicon(
             "telefonnummer",
             "profil",
         ),
-        "refund": ("gutschein statt",),
+        "refund": (
+            "statt das geld",
+            "als gutschrift",
+            "gutschrift auf",
+            "gutschein statt",
+        ),
     },
 )

@@ -205,6 +205,7 @@ LEXICON = Lexicon(
         "ya no quiero cancelar",
     ),
     policy=(
+        "estaba cancelado",
         "gracias por el reembolso",
         "política",
         "condiciones",

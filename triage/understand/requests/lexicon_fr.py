@@ -178,6 +178,8 @@ LEXICON = Lexicon(
         "ne plus annuler",
     ),
     policy=(
+        "a été annulée",
+        "a été annulé",
         "remercier pour",
         "merci pour le remboursement",
         "politique",
