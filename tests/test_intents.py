@@ -32,13 +32,14 @@ def _scores(**kw: float) -> dict[str, float]:
         (_scores(cancel=0.6, other=0.9), {}, ("cancel",), True),
         (_scores(cancel=0.4), {}, ("other",), True),
         # a request affirmed by a low score; a strong phrase needs none; a mention needs `affirm`
-        (_scores(cancel=0.15), {"cancel": Hit("cancel", REQUEST, "c")}, ("cancel",), True),
+        (_scores(cancel=0.15), {"cancel": Hit("cancel", REQUEST, "c")}, ("cancel",), False),
         (_scores(cancel=0.05), {"cancel": Hit("cancel", REQUEST, "c")}, ("other",), True),
-        (_scores(cancel=0.0), {"cancel": Hit("cancel", REQUEST, "c", strong=True)}, ("cancel",), True),
+        (_scores(cancel=0.0), {"cancel": Hit("cancel", REQUEST, "c", strong=True)}, ("cancel",), False),
         (_scores(refund=0.25), {"refund": Hit("refund", MENTION, "r")}, ("refund",), True),
         (_scores(refund=0.15, other=0.8), {"refund": Hit("refund", MENTION, "r")}, ("other",), False),
-        # a block vetoes the model, however sure it is
+        # a block vetoes the model, however sure it is (and a sure model against a block is worth a look)
         (_scores(cancel=0.99), {"cancel": Hit("cancel", BLOCKED, "c", "negated")}, ("other",), True),
+        (_scores(cancel=0.1, other=0.9), {"cancel": Hit("cancel", BLOCKED, "c", "negated")}, ("other",), False),
         # finder and model agree: confident
         (_scores(cancel=0.9), {"cancel": Hit("cancel", REQUEST, "c")}, ("cancel",), False),
     ],

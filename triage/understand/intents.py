@@ -63,10 +63,12 @@ def decide(scores: Mapping[str, float], hits: Mapping[str, Hit], t: Thresholds) 
     held = [i for i in INTENTS if holds(i, float(scores.get(i, 0.0)), hits.get(i), t)]
     held.sort(key=lambda i: (hits.get(i) is None, -float(scores.get(i, 0.0))))
     evidence = {i: hits[i].clause for i in held if i in hits}
+    # Disagreement worth a look: the model alone found it, the model vetoed a request the finder read,
+    # or the finder blocked what the model is sure of. A request the model merely scores low is normal.
     disagree = any(
-        (i in held) != (float(scores.get(i, 0.0)) >= t.model[i])
-        or (i in held and i not in hits)
+        (i in held and i not in hits)
         or (i in hits and hits[i].kind == REQUEST and i not in held)
+        or (i in hits and hits[i].kind == BLOCKED and float(scores.get(i, 0.0)) >= t.model[i])
         for i in INTENTS
     )
     intents = tuple(held) or ("other",)

@@ -260,6 +260,8 @@ class RequestFinder:
             return BLOCKED, "hypothetical", False
         objects = keys.get(f"obj:{intent}", [])
         window = OBJECT_WINDOWS.get(intent, OBJECT_WINDOW)
+        if "0" in words[bounds[0] : bounds[1]]:  # a clause naming an order number is about that order
+            window = OBJECT_WINDOW
         live = []
         for s, e in terms:
             if any(os - window <= e and oe >= s - window for os, oe in objects):
