@@ -88,7 +88,7 @@ def test_clauses_keep_soft_wrapped_sentences_whole() -> None:
         "wrong. Please fix it; thanks, I'm grateful\nAnna"
     )
     clauses = [text[a:b] for a, b in clause_spans(text)]
-    assert clauses[0] == "Hello"  # a comma before a new subject ends a clause
+    assert clauses[0] == "Hello,"  # a short line ends a clause
     assert "is\nwrong." in clauses[1]
     assert clauses[2].strip() == "Please fix it"
     assert clauses[-1] == "Anna"

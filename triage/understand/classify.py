@@ -98,7 +98,7 @@ class ModelText(str):
     __slots__ = ()
 
 
-def model_text(subject: str, body: str) -> str:
+def model_text(subject: str, body: str, *, history: bool = True) -> str:
     """Compose the one string the model reads: subject and new text, lower-cased, history dropped.
 
     Lower-casing makes "CANCEL" and "cancel" the same feature for the bag-of-words model; digit runs
@@ -109,7 +109,7 @@ def model_text(subject: str, body: str) -> str:
     not the customer's request.
     Idempotent: model_text("", t) == t for any t it returned.
     """
-    text = cut_history(body) if body else ""
+    text = (cut_history(body) if history else body) if body else ""
     if subject:
         text = f"{subject}\n{text}"
     # Accents folded so "dirección"/"direccion" and "réclamation"/"reclamation" (customers often type
@@ -140,7 +140,7 @@ def request_text(subject: str, new_text: str) -> tuple[str, list[str]]:
     clauses = [body[a:b] for a, b in clause_spans(body)]
     if subject:
         clauses.insert(0, subject[:MAX_CLAUSE])
-    return model_text(subject, body), clauses
+    return model_text(subject, body, history=False), clauses
 
 
 def _textcat(nlp: Language) -> TextCategorizer:

@@ -38,9 +38,8 @@ IMPERATIVE = ("cancel", "refund")
 
 # Sentence ends, line breaks, semicolons and the contrastive conjunctions that start a new claim.
 # A comma before a new subject ("please cancel it, I don't mind the fee") starts a new claim too.
-_CLAUSE_END = re.compile(
-    r"[.!?]+(?=\s|$)|[\n;]|(?<=\s)(?:but|aber|pero|mais|sondern)(?=\s)|,(?=\s+(?:i|we|ich|wir|je|yo)\s)", re.I
-)
+# Matched on the folded text (no re.I: an ignore-case alternation costs several times more per character).
+_CLAUSE_END = re.compile(r"[.!?]+(?=\s|$)|[\n;]| (?:but|aber|pero|mais|sondern)(?= )|,(?= (?:i|we|ich|wir|je|yo) )")
 # Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
 _COMMON = (
     "i you we it me my your our the a an to of for in on at and or is be this that there with from by up all",
@@ -70,10 +69,10 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     text = text[:MAX_TEXT]
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _CLAUSE_END.finditer(text):
+    for m in _CLAUSE_END.finditer(fold(text)):
         if m.group() == "\n" and m.start() - (text.rfind("\n", 0, m.start()) + 1) >= WRAPPED_LINE:
             continue
-        end = m.end() if m.group()[0] in ".!?" else m.start()
+        end = m.end() if m.group()[0] in ".!?" else m.start() + (m.group()[0] == " ")
         if text[start:end].strip():
             spans.append((start, min(end, start + MAX_CLAUSE)))
         start = m.end()
