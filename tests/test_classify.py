@@ -348,3 +348,20 @@ def test_one_word_vocabulary_is_always_trained_and_phrasings_stay_held_out() -> 
     pools = bc.Pools("en", "test", random.Random(0))
     pools.get("REQUESTS", "cancel")
     assert pools._cache["REQUESTS.cancel"]["test"]
+
+
+def test_evaluate_per_language_matches_hand_computation() -> None:
+    """The realistic150 layout (`text`, `lang`): macro-F1 overall and per language, computed by hand."""
+
+    class Fixed:
+        def classify(self, mails: list[tuple[str, str]], batch_size: int = 256) -> list[IntentResult]:
+            preds = [("cancel",), ("cancel",), ("refund",), ("other",)]
+            return [IntentResult(p, dict.fromkeys(INTENT_LABELS, 0.5)) for p in preds]
+
+    report = evaluate(Fixed(), TINY / "eval_lang.jsonl")
+    # en: cancel TP1 FP1 -> F1 2/3; other FN1 -> F1 0; de: refund and other both right
+    assert report.per_language["en"] == (2, pytest.approx(1 / 3), pytest.approx(1.0))  # keyword rules get both
+    assert report.per_language["de"][:2] == (2, pytest.approx(1.0))
+    # overall: cancel 2/3, refund 1, other TP1 FN1 -> 2/3
+    assert report.model.macro_f1 == pytest.approx((2 / 3 + 1 + 2 / 3) / 3)
+    assert "macro-F1 de" in report.render() and report.to_dict()["per_language"]["en"]["n"] == 2
