@@ -75,6 +75,9 @@ def finder() -> RequestFinder:
         (["Please cancel my newsletter."], "cancel", BLOCKED, "not an order"),
         (["I still haven't received my refund."], "refund", REQUEST, ""),
         (["Our invoice shows the old address."], "address_fix", BLOCKED, "not an order"),
+        (["You cancelled my order 2915 last week, why?"], "cancel", BLOCKED, "the shop's cancellation"),
+        (["Ihr habt meine Bestellung einfach storniert."], "cancel", BLOCKED, "the shop's cancellation"),
+        (["Can you cancel my order 2915?"], "cancel", REQUEST, ""),
     ],
 )
 def test_finder_kinds(finder: RequestFinder, clauses: list[str], intent: str, kind: str, why: str) -> None:

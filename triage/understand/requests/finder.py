@@ -49,6 +49,14 @@ _COMMON = (
 )
 _WORD = re.compile(r"[^\W_]+|,")
 _DIGITS = re.compile(r"\d+")
+# A cancellation the shop made ("you cancelled my order", "ihr habt … storniert", "vous avez annulé"): the
+# customer reports it or wants it undone, which is no cancel request (POLICY.md). Read on the folded words
+# before lemmatising, where "cancelled" is still past and "can you cancel" does not match.
+_SHOP_CANCELLED = re.compile(
+    r"\b(?:you|u|they|ihr|sie) (?:have |had |already |just )?(?:cancell?ed|canceled)\b"
+    r"|\bihr habt\b.{0,60}\bstorniert\b|\bsie haben\b.{0,60}\bstorniert\b"
+    r"|\bvous avez (?:bien |deja )?annule|\bme (?:anularon|cancelaron)\b|\bustedes (?:anularon|cancelaron)\b"
+)
 _SUBJECT_REPLY = re.compile(
     r"^\s*(?:(?:re|aw|rv|tr|sv|fwd?|wg|r|ref|automatic reply|auto-?reply|out of office|abwesend"
     r"|automatische antwort|respuesta autom[aá]tica|r[ée]ponse automatique)\s*(?:\[\d+\])?\s*:\s*)+",
@@ -182,6 +190,7 @@ class RequestFinder:
         words: list[str] = []
         owner: list[int] = []
         bounds: dict[int, tuple[int, int]] = {}
+        shop_cancelled: set[int] = set()
         surface, get, findall = self.surface_anchors, self.lemmas.get, _WORD.findall
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
         folded = fold("\n".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
@@ -193,6 +202,8 @@ class RequestFinder:
             if surface.isdisjoint(raw):
                 continue
             lem = [("0" if w.isdigit() else "not" if w == "nt" else get(w, w)) for w in raw]
+            if _SHOP_CANCELLED.search(folded, start - len(clause) - 1, start - 1):
+                shop_cancelled.add(i)
             bounds[i] = (len(words), len(words) + len(lem))
             words += lem
             owner += [i] * len(lem)
@@ -221,6 +232,8 @@ class RequestFinder:
                 if hit is None:
                     continue
                 kind, why, strong = hit
+                if intent == "cancel" and c in shop_cancelled:
+                    kind, why, strong = BLOCKED, "the shop's cancellation", False
                 # A retraction takes back what came before it and what its own clause merely mentions;
                 # a request after it ("scratch that, please cancel it altogether") stands.
                 if (

@@ -365,6 +365,8 @@ LEXICON = Lexicon(
         "keep it after all",
     ),
     policy=(
+        "arrived fine",
+        "itself arrived",
         "if i pre-order",
         "preorder",
         "did you send",
@@ -433,6 +435,8 @@ LEXICON = Lexicon(
         "how long do i have to",
     ),
     hypothetical=(
+        "about to",
+        "going to move",
         "if you are not",
         "if you don't",
         "if you do not",

@@ -47,6 +47,8 @@ LEXICON = Lexicon(
             "devolver los 0",
         ),
         "address_fix": (
+            "punto de recogida",
+            "en vez de a casa",
             "a dónde va",
             "adónde va",
             "donde va",
