@@ -1,4 +1,4 @@
-"""The queue with 10,000 open items: cold start of `run_triage.py queue`, and the render in-process.
+"""The queue with 10,000 open conversations: cold start of `run_triage.py queue`, and the render in-process.
 
     .venv/bin/python bench/bench_queue.py [--quick]
 
@@ -66,7 +66,9 @@ def build_store(db: Path, cfg: Path, items: int = ITEMS, distinct: int = 300) ->
         received = (ref.received_at or now) - timedelta(minutes=uid % 4000)
         parsed = dataclasses.replace(t.parsed, message_id=f"<bench-{uid}@example.com>")
         ref = dataclasses.replace(ref, uid=str(uid), thread_key=f"bench-{uid}", received_at=received)
-        batch.append((ref, dataclasses.replace(t, parsed=parsed)))
+        # Each saved copy its own conversation (the results' own keys would fold them into ~300 threads).
+        conv = dataclasses.replace(t.conversation, key=f"bench-{uid}", id=None) if t.conversation else None
+        batch.append((ref, dataclasses.replace(t, parsed=parsed, conversation=conv)))
         if len(batch) == 500:
             store.save_batch(batch, Checkpoint("bench", 1, uid))
             batch = []

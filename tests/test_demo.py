@@ -21,8 +21,8 @@ DEMO_CARDS = ["4111111111111111", "5555555555554444", "378282246310005", "601111
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> dict[str, object]:
-    """Run the main job once on the demo inbox with the shipped config and a fresh store (as a process: the
-    README's first command), then again and `queue --json` in this process."""
+    """`triage demo` into a fresh store (as a process: the README's first command), then the main job again
+    with the repository's inbox.toml on the same store and `queue --json` in this process."""
     tmp = tmp_path_factory.mktemp("demo")
     text = (ROOT / "inbox.toml").read_text()
     text = text.replace('path = "triage.db"', f'path = "{tmp / "triage.db"}"')
@@ -31,8 +31,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> dic
     text = text.replace('path = "models/intent"', f'path = "{MODEL}"')
     cfg = tmp / "inbox.toml"
     cfg.write_text(text)
-    first = run_triage("--config", str(cfg), "-v")
-    second = triage_cli("--config", str(cfg))
+    first = run_triage("-v", "demo", "--store", str(tmp / "triage.db"))
+    second = triage_cli("--config", str(cfg), "once")
     queue_json = triage_cli("--config", str(cfg), "queue", "--json")
     return {"cfg": cfg, "db": tmp / "triage.db", "first": first, "second": second, "queue": queue_json}
 
@@ -43,7 +43,7 @@ def test_main_job_prints_the_queue(demo: dict) -> None:
     assert "triaged 47 new message(s)" in first.stderr
     lines = first.stdout.splitlines()
     assert any(line.lstrip().startswith("#") and "SCORE" in line for line in lines)
-    assert "open item(s)" in first.stdout
+    assert "open conversation(s)" in first.stdout
 
 
 def test_rerun_adds_nothing(demo: dict) -> None:
@@ -58,8 +58,10 @@ def test_never_reply_messages_are_stored_but_not_queued(demo: dict) -> None:
     reasons = sorted(r[0] for r in con.execute("SELECT no_reply FROM messages WHERE no_reply IS NOT NULL"))
     assert reasons == ["auto_reply", "auto_reply", "auto_reply", "bounce", "list", "own"]
     queued = json.loads(demo["queue"].stdout)
-    assert len(queued) == 41
-    assert all(item["no_reply"] is None for item in queued)
+    # 41 customer messages in 37 conversations: four follow-ups joined their threads.
+    assert sum(len(c["messages"]) for c in queued) == 41
+    assert len(queued) == 37
+    assert all(item["automated"] is None for item in queued)
 
 
 def test_queue_is_sorted_by_urgency(demo: dict) -> None:
@@ -103,9 +105,9 @@ def test_show_prints_one_item(demo: dict, triage_cli: TriageCli) -> None:
     first_id = json.loads(demo["queue"].stdout)[0]["id"]
     result = triage_cli("--config", str(demo["cfg"]), "show", str(first_id))
     assert result.returncode == 0
-    assert f"ID {first_id}" in result.stdout and "Urgency:" in result.stdout
+    assert f"Conversation {first_id}" in result.stdout and "Urgency:" in result.stdout
     missing = triage_cli("--config", str(demo["cfg"]), "show", "99999")
-    assert missing.returncode == 2 and "no item with ID 99999" in missing.stderr
+    assert missing.returncode == 2 and "no conversation with ID 99999" in missing.stderr
 
 
 def test_done_and_reopen(demo: dict, triage_cli: TriageCli) -> None:
@@ -118,26 +120,30 @@ def test_done_and_reopen(demo: dict, triage_cli: TriageCli) -> None:
     assert item in ids
 
 
-def test_follow_up_nudge_inherits_the_thread_request_but_a_retraction_does_not(demo: dict) -> None:
+def test_follow_up_nudge_inherits_the_thread_request_but_a_retraction_does_not(
+    demo: dict, triage_cli: TriageCli
+) -> None:
     queued = json.loads(demo["queue"].stdout)
-    javier = [i for i in queued if i["from_addr"] == "javier.ortega@example.net"]
-    nudge = max(javier, key=lambda i: i["received_at"])
-    # The nudge restates its request ("no quiero que el paquete vaya al piso equivocado"): the request finder
-    # reads it directly now; a bare nudge inheriting the thread's request is tested in test_followup.py.
-    assert nudge["intents"] == ["address_fix"]
-    assert any("follow-up" in r for r in nudge["reasons"])
-    dana = [i for i in queued if i["from_addr"] == "dana.okafor@example.org"]
-    retraction = max(dana, key=lambda i: i["received_at"])
-    assert "cancel" not in retraction["intents"]
-    assert any("follow-up" in r for r in retraction["reasons"])
+    (javier,) = [i for i in queued if i["customer"] == "javier.ortega@example.net"]
+    nudge = max(javier["messages"], key=lambda m: m["received_at"])
+    assert javier["intents"] == ["address_fix"] and nudge["follow_up"] == "chaser"
+    shown = json.loads(triage_cli("--config", str(demo["cfg"]), "show", str(javier["id"]), "--json").stdout)
+    assert "intent_from_thread" in shown["messages"][-1]["flags"]
+    assert any("follow-up" in r for r in javier["reasons"])
+    (dana,) = [i for i in queued if i["customer"] == "dana.okafor@example.org"]
+    retraction = max(dana["messages"], key=lambda m: m["received_at"])
+    assert "cancel" not in dana["intents"] and retraction["follow_up"] == "retraction"
+    assert dana["withdrawn"] == [{"intent": "cancel", "message_id": retraction["message_id"], "reason": "retracted"}]
+    assert any("withdrawn" in r for r in dana["reasons"])
+    assert dana["urgency"] < javier["urgency"]
 
 
 def test_silent_duplicate_order_is_flagged_with_both_orders(demo: dict) -> None:
     """Ethan never says he ordered twice, but #1063 and #1064 have the same items four minutes apart."""
-    ethan = [i for i in json.loads(demo["queue"].stdout) if i["from_addr"] == "ethan.clarke@example.net"]
+    ethan = [i for i in json.loads(demo["queue"].stdout) if i["customer"] == "ethan.clarke@example.net"]
     assert ethan and "likely_duplicate" in ethan[0]["flags"]
     assert any("#1063" in r and "#1064" in r for r in ethan[0]["reasons"])
-    others = [i for i in json.loads(demo["queue"].stdout) if i["from_addr"] == "hannah.whitfield@example.com"]
+    others = [i for i in json.loads(demo["queue"].stdout) if i["customer"] == "hannah.whitfield@example.com"]
     assert others and "likely_duplicate" not in others[0]["flags"]  # a repeat customer, days apart
 
 
@@ -145,7 +151,7 @@ def test_draft_edit_saves_back_and_refuses_card_requests(demo: dict, tmp_path: P
     import stat
 
     queued = json.loads(demo["queue"].stdout)
-    item = next(i for i in queued if i["no_reply"] is None and i["status"] == "ok")
+    item = next(i for i in queued if i["automated"] is None and i["status"] == "ok")
     shown = triage_cli("--config", str(demo["cfg"]), "draft", str(item["id"]))
     assert shown.returncode == 0 and shown.stdout.startswith("To: ")
 
@@ -167,6 +173,23 @@ def test_draft_edit_saves_back_and_refuses_card_requests(demo: dict, tmp_path: P
     refused = triage_cli("--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env=bad_env)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "card number and CVV" not in triage_cli("--config", str(demo["cfg"]), "draft", str(item["id"])).stdout
+    # The refused edit is not lost: one line names the file that keeps it, readable by its owner only.
+    assert refused.stderr.strip().count("\n") == 0
+    found = re.search(r"your edited text is kept in (\S+)", refused.stderr)
+    assert found, refused.stderr
+    kept = Path(found.group(1))
+    assert "Please send us your card number and CVV." in kept.read_text() and "P.S." in kept.read_text()
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    card = tmp_path / "card.sh"
+    card.write_text('#!/bin/sh\nprintf "\\nPaid with 4111 1111 1111 1111 as you said.\\n" >> "$1"\n')
+    card.chmod(card.stat().st_mode | stat.S_IEXEC)
+    with_card = triage_cli(
+        "--config", str(demo["cfg"]), "draft", str(item["id"]), "--edit", env={"EDITOR": str(card), "VISUAL": str(card)}
+    )
+    found = re.search(r"kept in (\S+)", with_card.stderr)
+    assert with_card.returncode == 1 and found, with_card.stderr
+    kept_text = Path(found.group(1)).read_text()
+    assert "as you said" in kept_text and "4111" not in kept_text  # the file is no copy of the card number
 
 
 def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict, triage_cli: TriageCli) -> None:
@@ -202,36 +225,33 @@ def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict,
 
 # `queue --json` and `show ID --json` are checked from outside (design.md): these are their keys, in order.
 QUEUE_KEYS = [
-    "id", "mailbox", "uid", "received_at", "from_addr", "from_name", "subject", "status", "error", "state",
-    "no_reply", "intents", "scores", "low_confidence", "redactions", "order_number", "match_how", "stage",
-    "urgency", "reasons", "deadline", "missing", "flags",
+    "id", "customer", "subject", "intents", "withdrawn", "order", "urgency", "reasons", "deadline", "state", "flags",
+    "messages", "status", "error", "stage", "match_how", "missing", "redactions", "low_confidence", "automated",
+    "opened_at", "last_at", "mailbox", "mailbox_name",
 ]  # fmt: skip
-SHOW_KEYS = [
-    "id", "mailbox", "uidvalidity", "uid", "fingerprint", "message_id", "thread_key", "in_reply_to", "received_at",
-    "stored_at", "from_addr", "from_name", "reply_to", "to_addrs", "subject", "text", "quoted_text", "signature",
-    "attachments", "no_reply", "html_only", "defects", "size", "status", "error", "state", "intents", "scores",
-    "low_confidence", "redactions", "extraction", "order_number", "match_how", "stage", "urgency", "reasons",
-    "deadline", "missing", "flags", "evidence", "draft", "events",
-]  # fmt: skip
-DRAFT_KEYS = [
-    "id", "message", "thread_key", "to_addr", "subject", "body", "in_reply_to", "refs", "language", "created_at",
-    "updated_at", "imap_folder", "imap_uid", "message_id_header", "synced_at",
-]  # fmt: skip
-EVENT_KEYS = ["at", "actor", "action", "detail"]
+SHOW_KEYS = [*QUEUE_KEYS, "draft", "events"]
+MESSAGE_KEYS = ["id", "message_id", "received_at", "intents", "status", "follow_up"]
+SHOW_MESSAGE_KEYS = [*MESSAGE_KEYS, "from", "subject", "text", "no_reply", "flags", "evidence"]
+DRAFT_KEYS = ["to", "subject", "body", "owner", "edited"]
+EVENT_KEYS = ["at", "actor", "action", "detail", "message"]
 
 
 def test_queue_and_show_json_keep_their_keys(demo: dict) -> None:
     queued = json.loads(demo["queue"].stdout)
     assert queued and all(list(item) == QUEUE_KEYS for item in queued)
-    assert all(type(item["low_confidence"]) is int and isinstance(item["intents"], list) for item in queued)
+    assert all(type(item["low_confidence"]) is bool and isinstance(item["intents"], list) for item in queued)
+    assert all(list(m) == MESSAGE_KEYS for item in queued for m in item["messages"])
+    assert all(m["message_id"].startswith("<") for item in queued for m in item["messages"])
     shown = [
         json.loads(run_triage("--config", str(demo["cfg"]), "show", str(item["id"]), "--json").stdout)
         for item in queued[:5]
     ]
     for item, queue_item in zip(shown, queued, strict=False):
         assert list(item) == SHOW_KEYS
-        assert {k: item[k] for k in QUEUE_KEYS} == queue_item  # the same values as in the queue
-        assert isinstance(item["to_addrs"], str) and isinstance(item["extraction"], dict)  # as they always were
+        same = [k for k in QUEUE_KEYS if k != "messages"]
+        assert {k: item[k] for k in same} == {k: queue_item[k] for k in same}  # the same values as in the queue
+        assert [{k: m[k] for k in MESSAGE_KEYS} for m in item["messages"]] == queue_item["messages"]
+        assert all(list(m) == SHOW_MESSAGE_KEYS and isinstance(m["text"], str) for m in item["messages"])
         assert all(list(e) == EVENT_KEYS for e in item["events"]) and item["events"][0]["action"] == "stored"
     drafts = [item["draft"] for item in shown if item["draft"] is not None]
-    assert drafts and all(list(d) == DRAFT_KEYS and isinstance(d["refs"], str) for d in drafts)
+    assert drafts and all(list(d) == DRAFT_KEYS and d["owner"] in ("triage", "agent") for d in drafts)

@@ -626,3 +626,47 @@ def test_demo_inbox_drafts_never_carry_card_digits() -> None:
         assert_safe(draft.body)
     assert drafts == 41
     assert cards_sent >= 4
+
+
+# -- a conversation's draft knows its thread ---------------------------------------------------------------
+
+SORRY = {
+    "en": "sorry you had to wait",
+    "de": "dass Sie auf unsere Antwort warten mussten",
+    "es": "haya tenido que esperar",
+    "fr": "désolés de vous avoir fait attendre",
+}
+KEEP = {
+    "en": "we will leave your order as it is",
+    "de": "lassen wir Ihre Bestellung so, wie sie ist",
+    "es": "dejamos su pedido tal como está",
+    "fr": "nous laissons votre commande telle quelle",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SORRY))
+def test_a_chased_conversation_says_sorry_and_a_withdrawn_cancel_keeps_the_order(lang: str) -> None:
+    from triage.reply.draft import ThreadContext
+
+    def draft(thread: ThreadContext | None, intents: tuple[str, ...]) -> str:
+        d = make_draft(
+            message(new_text=TEXTS[lang], subject="order"),
+            IntentResult(intents, {}),
+            Extraction(emails=("customer@example.org",)),
+            OrderMatch(ORDER, "email_inferred", ("1047",)),
+            (),
+            {},
+            SHOP,
+            thread,
+        )
+        assert d is not None
+        return d.body
+
+    plain = draft(None, ("cancel",))
+    assert SORRY[lang] not in plain and KEEP[lang].lower() not in plain.lower()
+    chased = draft(ThreadContext(chased=True, follow_up=True), ("cancel",))
+    assert SORRY[lang] in chased and KEEP[lang].lower() not in chased.lower()
+    kept = draft(ThreadContext(withdrawn=("cancel",), follow_up=True), ("other",))
+    assert KEEP[lang].lower() in kept.lower() and SORRY[lang] not in kept
+    # A cancel asked for again is not "left as it is".
+    assert KEEP[lang].lower() not in draft(ThreadContext(withdrawn=("cancel",)), ("cancel",)).lower()

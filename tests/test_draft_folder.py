@@ -17,6 +17,7 @@ from triage.errors import MailboxError
 from triage.records import Draft
 from triage.reply.draft_folder import DraftFolder
 from triage.settings import ReplySettings
+from triage.text import body_hash
 
 SHOP = ReplySettings(shop_name="Juniper & Oak", support_address="support@juniper-oak.example.com")
 
@@ -125,7 +126,7 @@ def test_no_drafts_folder_names_the_fix() -> None:
 # ---------------------------------------------------------------- saving and replacing
 
 
-def test_saved_draft_is_a_draft_not_seen_with_threading_and_from(client: Any, imap_folder: str) -> None:
+def test_saved_draft_is_a_seen_draft_with_threading_from_and_marker(client: Any, imap_folder: str) -> None:
     drafts = DraftFolder(client, imap_folder)
     draft = a_draft("t2", subject="Re: Hello\r\nBcc: evil@example.com")
     uid, message_id = drafts.save(draft, SHOP)
@@ -133,7 +134,9 @@ def test_saved_draft_is_a_draft_not_seen_with_threading_and_from(client: Any, im
     contents = folder_contents(client, imap_folder)
     assert list(contents) == [uid]
     flags, msg = contents[uid]
-    assert imapclient.DRAFT in flags and imapclient.SEEN not in flags
+    # \Draft \Seen, as mail clients store their own drafts (issue 15); the marker holds the body's hash.
+    assert imapclient.DRAFT in flags and imapclient.SEEN in flags
+    assert str(msg["X-Triage-Draft"]) == f"hash={body_hash(draft.body)}"
     assert str(msg["Message-ID"]) == message_id
     assert str(msg["In-Reply-To"]) == "<t2@example.org>"
     assert str(msg["References"]) == "<root-t2@example.org> <t2@example.org>"
@@ -163,7 +166,7 @@ def test_saving_again_replaces_only_that_threads_draft(client: Any, imap_folder:
     thread = [uid for uid, (_, msg) in contents.items() if str(msg["In-Reply-To"]) == "<t3@example.org>"]
     assert thread == [second_uid]
     assert contents[second_uid][1].get_content().replace("\r\n", "\n") == "Hello again,\n\nupdated.\n"
-    assert imapclient.DRAFT in contents[second_uid][0] and imapclient.SEEN not in contents[second_uid][0]
+    assert imapclient.DRAFT in contents[second_uid][0] and imapclient.SEEN in contents[second_uid][0]
 
 
 def test_replacing_an_unknown_or_lookalike_message_id_touches_nothing(client: Any, imap_folder: str) -> None:
@@ -175,3 +178,38 @@ def test_replacing_an_unknown_or_lookalike_message_id_touches_nothing(client: An
     assert set(folder_contents(client, imap_folder)) == {uid, new_uid}
     assert drafts.remove("<nothing-here@example.com>") == []
     assert drafts.find(message_id) == [uid]
+
+
+# ---------------------------------------------------------------- an agent's draft is never replaced
+
+
+def agent_edit(client: Any, folder: str, uid: int, new_message_id: str | None) -> int:
+    """What a mail client does when an agent edits a draft: save the edited copy, delete the old one."""
+    client.select_folder(folder)
+    raw = client.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"]
+    msg = parse(raw)
+    body = str(msg.get_body(preferencelist=("plain",)).get_content()) + "\nP.S. Edited by Kim.\n"  # type: ignore[union-attr]
+    msg.set_content(body)
+    if new_message_id:
+        del msg["Message-ID"]
+        msg["Message-ID"] = new_message_id
+    response = client.append(folder, msg.as_bytes(), flags=[imapclient.DRAFT, imapclient.SEEN])
+    client.add_flags([uid], [imapclient.DELETED])
+    client.uid_expunge([uid])
+    return int(str(response).split()[2].rstrip("]"))
+
+
+@pytest.mark.parametrize("how", ["edited", "resaved", "removed", "untouched"])
+def test_check_tells_an_agents_draft_from_triages_own(client: Any, imap_folder: str, how: str) -> None:
+    drafts = DraftFolder(client, imap_folder)
+    uid, message_id = drafts.save(a_draft("t6"), SHOP)
+    assert uid is not None
+    if how == "edited":
+        agent_edit(client, imap_folder, uid, None)
+    elif how == "resaved":
+        agent_edit(client, imap_folder, uid, "<resaved-by-client@example.org>")
+    elif how == "removed":
+        client.select_folder(imap_folder)
+        client.add_flags([uid], [imapclient.DELETED])
+        client.uid_expunge([uid])
+    assert drafts.check(message_id, "<root-t6@example.org>") == how

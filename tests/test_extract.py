@@ -8,9 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from triage import text as text_module
+from triage.mail.parse import parse_message
 from triage.records import Extraction, Order, OrderMatch, ParsedMessage
+from triage.redact import redact_message
 from triage.settings import DEFAULT_ORDER_PATTERNS, DEFAULT_REQUIRED, ExtractSettings
 from triage.text import TextForms
+from triage.understand.bare_numbers import find_bare_numbers
 from triage.understand.extract import (
     extract,
     find_address,
@@ -563,3 +566,160 @@ def test_extract_folds_and_masks_the_new_text_once(monkeypatch: pytest.MonkeyPat
     assert ex.order_numbers == ("1042",) and ex.reason and ex.address and ex.order_time
     assert folded.count(msg.new_text) == folded.count(msg.subject) == 1
     assert masked == [msg.subject, msg.new_text]
+
+
+# ---------------------------------------------------------------- bare order numbers (candidates)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # en
+        ("can u cancel 2291?", ["2291"]),
+        ("Please cancel 2291, I ordered the wrong size.", ["2291"]),
+        ("hi, refund 48213 please", ["48213"]),
+        ("I ordered it twice, 5120 and 5121", ["5120", "5121"]),
+        ("I was charged for two orders: 5120, 5121. Please cancel one.", []),  # "charged" is about money
+        ("Could you change the address on 7734 to my work address?", ["7734"]),
+        ("cancel 2291 asap thx", ["2291"]),
+        ("pls stop 9912 from shipping", ["9912"]),
+        ("I'd like to return 3310 because it arrived broken", ["3310"]),
+        ("Hello, can you cancel the one I placed this morning, 66120?", ["66120"]),
+        # de
+        ("storniert bitte 2291", ["2291"]),
+        ("Kannst du 2291 stornieren?", ["2291"]),
+        ("Bitte 4410 sofort stornieren, danke", ["4410"]),
+        ("Ich habe doppelt bestellt: 5120 und 5121", ["5120", "5121"]),
+        ("Könnt ihr die Adresse bei 7734 ändern?", ["7734"]),
+        ("Bitte erstatten Sie 3310, der Artikel war kaputt.", ["3310"]),
+        # es
+        ("anular 2291 por favor", ["2291"]),
+        ("¿Podéis cancelar 2291? Gracias", ["2291"]),
+        ("Hice el pedido dos veces, 5120 y 5121", ["5120", "5121"]),
+        ("Quiero la devolución de 3310 porque llegó roto", ["3310"]),
+        ("cambiar la dirección de 7734, por favor", ["7734"]),
+        # fr
+        ("Pouvez-vous annuler 2291 svp ?", ["2291"]),
+        ("annulez 2291 s'il vous plaît", ["2291"]),
+        ("J'ai commandé deux fois, 5120 et 5121", ["5120", "5121"]),
+        ("Je voudrais un remboursement pour 3310, merci", ["3310"]),
+        ("merci de modifier l'adresse de 7734", ["7734"]),
+    ],
+)
+def test_bare_numbers_after_a_request_are_candidates(text: str, expected: list[str]) -> None:
+    assert find_bare_numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # phones and digit groups
+        "please cancel it, call me on +49 30 2291 1234",
+        "cancel my order, my number is 0171 2291234",
+        "Cancel please. Tel 2291 5567",
+        "cancel it and ring me at 2291 if needed",
+        # tracking numbers
+        "cancel it, tracking 12345678",
+        "Sendungsnummer 44556677, bitte stornieren",
+        "cancelar, número de seguimiento 44556677",
+        "annulez, numéro de suivi 44556677",
+        "cancel, it shipped with DHL 44556677",
+        # postal codes next to a place or street
+        "please change the address to Hauptstr. 5, 10115 Berlin",
+        "cambiar la dirección a Calle Mayor 3, 28013 Madrid",
+        "modifier l'adresse : 12 rue de Rivoli, 75001 Paris",
+        "change the delivery address, zip 90210",
+        "Bitte die Lieferadresse ändern, PLZ 80331",
+        "please change the address to 12 Oak St, Springfield, IL 62704",
+        "Bitte ändern Sie die Adresse auf Gartenweg 12, 2291 Neustadt",
+        "cambiar la dirección a: calle Sol 14, piso 3, 2291",
+        # prices
+        "please refund 12,99 €",
+        "refund the 129 € please",
+        "refund €129 please",
+        "I paid 129 and want a refund",
+        "erstatten Sie mir bitte 129 EUR",
+        "reembolsar 129 euros",
+        "rembourser 129 dollars",
+        # dates, times, years
+        "cancel my order from 12.11.2024",
+        "cancel the order of 2024-11-12",
+        "I ordered in 2024 and want to cancel",
+        "cancel what I ordered on 12 November 2024",
+        "Bestellt im März 2024, bitte stornieren",
+        "cancel it, I ordered at 1430 h",
+        "storniert bitte, bestellt um 1430 Uhr",
+        # quantities
+        "I ordered 300 shirts, please cancel",
+        "cancel 250 pieces of the order",
+        "Ich habe 200 Stück bestellt, bitte stornieren",
+        "Pedí 300 unidades, quiero cancelar",
+        "J'ai commandé 300 exemplaires, annulez svp",
+        # card and IBAN fragments, other labelled numbers
+        "refund to my card ending 4242 please",
+        "bitte auf die Karte mit Endung 4242 erstatten",
+        "reembolsar a la tarjeta que termina en 4242",
+        "remboursez sur la carte finissant par 4242",
+        "refund to IBAN DE89 3704 0044 0532 0130 00",
+        "cancel it, customer number 552211",
+        "cancel, invoice 88123",
+        "please change the size of item 4471",
+        # no request in sight
+        "2291",
+        "we met in room 2291 last year",
+        "Thanks for the 2291 reasons to shop with you!",
+        # leading zeros and too long for the default shape
+        "cancel 02291 please",
+        "cancel 123456789012 please",
+    ],
+)
+def test_numbers_that_are_not_orders_stay_out(text: str) -> None:
+    assert find_bare_numbers(text) == []
+
+
+def test_bare_numbers_skip_quoted_lines_and_numbers_already_named() -> None:
+    text = "cancel it please\n> On Monday you wrote: cancel 4410?\ncancel 2291 and order #1042"
+    assert find_bare_numbers(text) == ["2291"]
+    assert find_bare_numbers("cancel 1042 and 2291", known=["1042"]) == ["2291"]
+
+
+def test_bare_numbers_use_the_configured_shape() -> None:
+    shop = (r"#?\s?(SO-\d{5})", r"#\s?(\d{6})(?!\d)")
+    assert find_bare_numbers("please cancel 229145", shop) == ["229145"]
+    assert find_bare_numbers("please cancel 2291", shop) == []  # four digits is not this shop's shape
+
+
+def test_extract_keeps_named_numbers_and_bare_candidates_apart() -> None:
+    msg = message("Hi, please cancel 2291. Also order #1042 arrived fine.", subject="cancel 5120 pls")
+    ex = extract(msg, ("cancel",), ExtractSettings(), NOW)
+    assert ex.order_numbers == ("1042",)
+    assert ex.candidate_numbers == ("5120", "2291")
+
+
+@pytest.mark.parametrize(
+    ("text", "keep"),
+    [
+        ("I ordered it twice, 5120 and 5121. Please cancel 5121.", "5120"),
+        ("Ich habe doppelt bestellt, 5120 und 5121. Bitte 5120 stornieren.", "5121"),
+        ("Hice el pedido dos veces, 5120 y 5121; quiero quedarme con 5121.", "5121"),
+        ("J'ai commandé deux fois, 5120 et 5121. Je veux garder la première.", "5120"),
+    ],
+)
+def test_which_duplicate_to_keep_among_bare_numbers(text: str, keep: str) -> None:
+    ex = extract(message(text), ("duplicate",), ExtractSettings(), NOW)
+    assert ex.candidate_numbers == ("5120", "5121")
+    assert ex.keep_order == keep
+
+
+def test_bare_numbers_read_the_redacted_new_text_only() -> None:
+    """Card and IBAN digits are behind markers by now, and the quoted history is not new text."""
+    raw = (
+        b"From: Jo <jo@example.com>\r\nTo: support@shop.example.com\r\nSubject: Re: your order\r\n"
+        b"Message-ID: <q1@example.com>\r\n\r\n"
+        b"please cancel 2291, and refund to card 4111 1111 1111 1111 or IBAN DE89 3704 0044 0532 0130 00\r\n\r\n"
+        b"On Mon, 2 Nov 2026, Shop <support@shop.example.com> wrote:\r\n> can we cancel 4410 for you?\r\n"
+    )
+    parsed, counts = redact_message(parse_message(raw))
+    assert counts.get("card_number") == 1 and counts.get("iban") == 1
+    ex = extract(parsed, ("cancel", "refund"), ExtractSettings(), NOW)
+    assert ex.candidate_numbers == ("2291",)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.understand.followup import is_nudge
+from triage.understand.followup import follow_up_kind, is_nudge, withdrawn_intents
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,45 @@ def test_nudges(text: str) -> None:
 )
 def test_not_nudges(text: str) -> None:
     assert not is_nudge(text)
+
+
+# -- retractions: what a follow-up takes back -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "withdrawn"),
+    [
+        ("Please DON'T cancel it after all.", ("cancel", "refund")),
+        ("Hi again, no need to cancel, I'll keep it.", ("cancel", "refund")),
+        ("Ignore my last email, I'll keep it.", ("*",)),
+        ("Please ignore my previous message, ship it to my sister instead.", ("*",)),
+        ("Never mind, all sorted!", ("*",)),
+        ("Bitte doch nicht stornieren, ich behalte sie.", ("cancel", "refund")),
+        ("Ignorieren Sie bitte meine letzte Mail.", ("*",)),
+        ("Por favor, no la cancelen, me la quedo.", ("cancel", "refund")),
+        ("Ignoren mi último correo, por favor.", ("*",)),
+        ("N'annulez pas ma commande finalement, je la garde.", ("cancel", "refund")),
+        ("Ignorez mon dernier mail, merci.", ("*",)),
+        ("I don't need a refund any more, thanks.", ("refund",)),
+        ("Please cancel order #1047.", ()),
+        ("Did you get my email?", ()),
+        ("Please keep me posted about the delivery.", ()),
+    ],
+)
+def test_withdrawn_intents(text: str, withdrawn: tuple[str, ...]) -> None:
+    assert withdrawn_intents(text) == withdrawn
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("did you get my email?", "chaser"),
+        ("¿recibieron mi correo?", "chaser"),
+        ("haben Sie meine Mail erhalten?", "chaser"),
+        ("avez-vous reçu mon mail ?", "chaser"),
+        ("Please don't cancel after all", "retraction"),
+        ("Also, could you gift-wrap it?", None),
+    ],
+)
+def test_follow_up_kind(text: str, kind: str | None) -> None:
+    assert follow_up_kind(text)[0] == kind

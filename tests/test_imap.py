@@ -335,7 +335,7 @@ def test_drafts_land_in_drafts_folder_once_and_follow_up_replaces(
     new = {u: d for u, d in _drafts(dovecot).items() if u not in before}
     assert len(new) == 1
     (data,) = new.values()
-    assert b"\\Draft" in data[b"FLAGS"] and b"\\Seen" not in data[b"FLAGS"]
+    assert b"\\Draft" in data[b"FLAGS"] and b"\\Seen" in data[b"FLAGS"]  # as mail clients store drafts (issue 15)
     headers = email.message_from_bytes(data[b"BODY[HEADER]"])
     original = email.message_from_bytes(first)
     assert headers["In-Reply-To"] == original["Message-ID"]

@@ -11,8 +11,8 @@ import pytest
 
 from tests.support import ROOT
 
-FLOW = ("sources", "mail", "redact", "understand", "orders", "reply", "run", "report", "model")
-FOUNDATION = frozenset({"errors", "records", "settings", "text"})
+FLOW = ("sources", "mail", "redact", "understand", "orders", "conversation", "reply", "run", "report", "model", "web")
+FOUNDATION = frozenset({"errors", "records", "resources", "settings", "text"})
 # Beyond the foundation and the folders before it in the flow, what each part may import.
 EXTRA: dict[str, frozenset[str]] = {
     "config": frozenset(),
@@ -22,10 +22,12 @@ EXTRA: dict[str, frozenset[str]] = {
     "redact": frozenset(),
     "understand": frozenset(),
     "orders": frozenset(),
+    "conversation": frozenset(),
     "reply": frozenset({"store"}),  # the Drafts folder sync reads stored drafts
     "run": frozenset({"config", "store"}),
     "report": frozenset({"config", "store"}),
     "model": frozenset({"config", "store"}),
+    "web": frozenset({"config", "store"}),  # the agents' pages read and write the store
 }
 
 

@@ -68,5 +68,34 @@ def test_maildir_flag_change_does_not_duplicate(tmp_path: Path) -> None:
 def test_missing_source_is_a_clear_error(tmp_path: Path, triage_cli: TriageCli) -> None:
     cfg = config_for(tmp_path, "maildir", tmp_path / "nowhere")
     result = triage_cli("--config", str(cfg), "once")
+    assert result.returncode == 2  # a configuration error: the path the config names is not there
+    assert "[source] path:" in result.stderr and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+    (tmp_path / "nowhere").mkdir()  # there, but not a Maildir: this mailbox's run fails (exit 1)
+    result = triage_cli("--config", str(cfg), "once")
     assert result.returncode == 1
     assert "is not a Maildir" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_arrival_comes_from_the_maildir_name_and_the_mbox_from_line(tmp_path: Path) -> None:
+    """Ages use arrival: the delivery time in a Maildir file's name (a checkout or copy resets the mtime) and
+    the mbox From_ line; the Date header is never it."""
+    from datetime import UTC, datetime
+
+    from triage.sources.local import from_line_time, maildir_arrival
+
+    assert maildir_arrival("1794862095.M1P101.demo:2,S", 1_900_000_000.0) == 1794862095.0
+    assert maildir_arrival("not-a-time.M1", 1_800_000_000.0) == 1_800_000_000.0
+    assert maildir_arrival("4102444800.M1.x", 1_800_000_000.0) == 1_800_000_000.0  # never in the future
+    assert from_line_time("MAILER-DAEMON Fri Nov 20 08:00:00 2026") == datetime(2026, 11, 20, 8, tzinfo=UTC).timestamp()
+    assert from_line_time("garbage") is None
+
+    mb = mailbox.mbox(str(tmp_path / "box.mbox"), create=True)
+    msg = mailbox.mboxMessage(customer_message(1, seed=22))
+    msg.set_from("someone@example.com", (2026, 11, 19, 7, 30, 0, 3, 323, 0))
+    mb.add(msg)
+    mb.flush()
+    mb.close()
+    source = LocalMailbox("mbox", tmp_path / "box.mbox")
+    (batch,) = list(source.fetch_new(None, set()))
+    assert batch[0].internaldate == datetime(2026, 11, 19, 7, 30, tzinfo=UTC)

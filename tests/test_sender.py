@@ -185,6 +185,6 @@ def test_unverified_sender_reaches_the_queue_with_no_order_and_no_draft(model: I
     try:
         store.save_batch([(stored_ref(r, t), t) for r, t in zip(raws, (good, bad), strict=True)], None)
         flagged = [row for row in store.queue() if "sender_unverified" in (row.flags or ())]
-        assert [row.from_addr for row in flagged] == [""]
+        assert [row.customer for row in flagged] == [""]
     finally:
         store.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from triage.errors import StoreError
+from triage.errors import NotFoundError, StoreError
 from triage.records import (
     Attachment,
     Checkpoint,
@@ -27,8 +27,11 @@ from triage.records import (
 )
 from triage.run.pipeline import empty_message, error_result
 from triage.store import (
+    SCHEMA_VERSION,
     ArrivedMessage,
     AuditEvent,
+    Conversation,
+    ConversationMessage,
     Item,
     MailboxState,
     QueueRow,
@@ -116,18 +119,28 @@ def test_queue_orders_errors_then_urgency(store: Store) -> None:
 
 def test_done_and_reopen_are_audited(store: Store) -> None:
     (mid,) = store.save_batch([(ref(1), triaged("a"))], None)
-    store.set_state(mid, "done", "alice")
+    (conv,) = store.queue()
+    assert [m.id for m in conv.messages] == [mid]
+    store.set_conversation_state(conv.id, "done", "alice")
     assert store.queue() == []
-    store.set_state(mid, "open", "bob")
-    item = store.item(mid)
-    assert item is not None
-    assert [(e.actor, e.action) for e in item.events] == [
+    store.set_conversation_state(conv.id, "open", "bob")
+    shown = store.conversation(conv.id)
+    assert shown is not None
+    assert [(e.actor, e.action) for e in shown.events] == [
         ("triage", "stored"),
         ("alice", "done"),
         ("bob", "open"),
     ]
-    with pytest.raises(StoreError, match="no item with ID 999"):
-        store.set_state(999, "done", "x")
+    with pytest.raises(NotFoundError, match="no conversation with ID 999"):
+        store.set_conversation_state(999, "done", "x")
+
+
+def test_closing_a_closed_item_changes_nothing_and_adds_no_event(store: Store) -> None:
+    (mid,) = store.save_batch([(ref(1), triaged("a"))], None)
+    assert store.set_state(mid, "done", "alice") is True
+    assert store.set_state(mid, "done", "bob") is False
+    item = store.item(mid)
+    assert item is not None and [(e.actor, e.action) for e in item.events] == [("triage", "stored"), ("alice", "done")]
 
 
 def test_orders_upsert(store: Store) -> None:
@@ -142,7 +155,7 @@ def test_wal_mode_and_schema_version(tmp_path: Path) -> None:
     Store(tmp_path / "w.db").close()
     con = sqlite3.connect(tmp_path / "w.db")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
 
 
 # ---------------------------------------------------------------- typed records
@@ -166,21 +179,33 @@ def with_draft(subject: str, **parsed: object) -> Triaged:
 def test_queue_rows_are_frozen_records_with_decoded_columns(store: Store) -> None:
     store.save_batch([(ref(1), triaged("a"))], None)
     (row,) = store.queue()
-    assert isinstance(row, QueueRow)
-    assert row.intents == ("cancel",) and row.scores == {"cancel": 0.9} and row.missing == ("order_number",)
+    assert isinstance(row, Conversation) and isinstance(row.messages[0], ConversationMessage)
+    message = store.item(row.messages[0].id)
+    assert row.intents == ("cancel",) and message is not None and message.scores == {"cancel": 0.9}
+    assert row.missing == ("order_number",)
     assert row.low_confidence is False and row.redactions == {} and row.flags == ()
-    assert row.stage == "unknown" and row.match_how == "none" and row.received_at == "2026-11-20T00:00:00+00:00"
+    assert row.stage == "unknown" and row.match_how == "none"
+    assert row.messages[0].received_at == row.opened_at == "2026-11-20T00:00:00+00:00"
     with pytest.raises(FrozenInstanceError):
         row.state = "done"  # type: ignore[misc]
+    # The message-by-message view is still there for tools that want it.
+    (old,) = store.message_queue()
+    assert isinstance(old, QueueRow) and old.received_at == "2026-11-20T00:00:00+00:00"
 
 
 def test_queue_row_json_is_the_contract_shape(store: Store) -> None:
     store.save_batch([(ref(1), triaged("a"))], None)
     (row,) = store.queue()
     out = row.to_json()
-    assert list(out) == [f.name for f in fields(QueueRow)]
-    assert out["low_confidence"] == 0 and type(out["low_confidence"]) is int  # a flag prints as SQLite stores it
-    assert out["intents"] == ("cancel",) and json.loads(json.dumps(out))["intents"] == ["cancel"]
+    contract = ["id", "customer", "subject", "intents", "withdrawn", "order", "urgency", "reasons", "deadline"]
+    assert list(out)[:12] == [*contract, "state", "flags", "messages"]
+    assert out["low_confidence"] is False  # booleans print as true/false (design.md)
+    assert out["intents"] == ["cancel"] and json.loads(json.dumps(out))["intents"] == ["cancel"]
+    assert out["order"] is None and out["withdrawn"] == []
+    (old,) = store.message_queue()
+    old_out = old.to_json()
+    assert list(old_out) == [f.name for f in fields(QueueRow)]
+    assert old_out["low_confidence"] == 0 and type(old_out["low_confidence"]) is int  # as SQLite stores it
 
 
 def test_item_carries_its_draft_attachments_and_history(store: Store) -> None:
@@ -244,7 +269,7 @@ def test_automated_mail_is_stored_closed_and_tracked_from_its_first_state(store:
     auto = triaged("out of office")
     auto = replace(auto, parsed=replace(auto.parsed, no_reply="auto_reply"))
     a, b = store.save_batch([(ref(1), triaged("a")), (ref(2), auto)], None)
-    assert [r.id for r in store.queue()] == [a]
+    assert [m.id for r in store.queue() for m in r.messages] == [a]
     store.set_state(b, "open", "alice")
     tracked = {t.id: t for t in store.tracked_items()}
     assert tracked[a].initial_state == "open" and tracked[a].changes == ()

@@ -9,6 +9,8 @@ names of the environment variables that hold them.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import json
 import os
 import re
 import tomllib
@@ -19,6 +21,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from triage.errors import ConfigError
+from triage.records import STAGES
+from triage.resources import DEMO, MODEL, REPLY_TEMPLATES, bundled
 from triage.settings import (
     DEFAULT_REQUIRED,
     KNOWN_DETAILS,
@@ -50,7 +54,8 @@ class ShopConfig:
 @dataclass(frozen=True)
 class SourceConfig:
     kind: Literal["imap", "maildir", "mbox", "eml_dir"] = "maildir"
-    path: str = "demo/inbox"
+    # No default: a config that forgets the inbox must say so, not read some folder by surprise.
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,8 @@ class StoreConfig:
 
 @dataclass(frozen=True)
 class ModelConfig:
-    path: str = "models/intent"
+    # Empty: the model shipped inside the package.
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,8 +143,38 @@ class SummaryConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The agents' web queue (`triage web`, or beside the mail loop in `run` when enabled)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8025
+    # The address people type (https://… behind a reverse proxy); required to listen beyond loopback.
+    public_url: str = ""
+    enabled: bool = False
+
+    @property
+    def secure(self) -> bool:
+        """Cookies get the Secure flag when people reach us over https."""
+        return self.public_url.startswith("https://")
+
+
+@dataclass(frozen=True)
 class IntentDetails:
     required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MailboxConfig:
+    """One `[[mailbox]]` table: a name, and the source, IMAP account and shop identity it overrides.
+
+    `source`, `imap` and `shop` are the top-level tables with this mailbox's keys laid over them, so two
+    mailboxes on one server repeat only what differs (the username, the folder, the brand).
+    """
+
+    name: str
+    source: SourceConfig = field(default_factory=SourceConfig)
+    imap: ImapConfig = field(default_factory=ImapConfig)
+    shop: ShopConfig = field(default_factory=ShopConfig)
 
 
 @dataclass(frozen=True)
@@ -152,17 +188,54 @@ class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     intents: dict[str, IntentDetails] = field(default_factory=dict)
     orders: OrdersSettings = field(default_factory=OrdersSettings)
     # An orders export re-imported by the main job whenever the file changes (empty: use import-orders).
     orders_file: str = ""
     rank: RankSettings = field(default_factory=RankSettings)
+    # The `[[mailbox]]` tables; empty: the one mailbox of [source]/[imap]/[shop] (see `mailboxes()`).
+    mailbox: tuple[MailboxConfig, ...] = ()
     base_dir: Path = Path(".")
     file: str = "inbox.toml"
 
+    def mailboxes(self) -> tuple[MailboxConfig, ...]:
+        """Every mailbox this process serves; a config without `[[mailbox]]` is one, named by its address."""
+        if self.mailbox:
+            return self.mailbox
+        return (MailboxConfig(name=mailbox_name(self), source=self.source, imap=self.imap, shop=self.shop),)
+
+    def for_mailbox(self, mailbox: MailboxConfig) -> Config:
+        """This config as seen by one mailbox: its source, account and shop in place of the top-level ones."""
+        return dataclasses.replace(self, source=mailbox.source, imap=mailbox.imap, shop=mailbox.shop, mailbox=())
+
     def resolve(self, path: str) -> Path:
+        """A path the user wrote: relative ones are relative to the config file, never the current folder."""
         p = Path(path).expanduser()
         return p if p.is_absolute() else (self.base_dir / p)
+
+    def model_dir(self) -> Path:
+        """[model] path, or the model shipped in the package when it is not set."""
+        return self.resolve(self.model.path) if self.model.path else bundled(MODEL)
+
+    def require_model(self) -> Path:
+        """The model folder, or one ConfigError naming the key to set: checked before the main job starts."""
+        path = self.model_dir()
+        if not (path / "config.cfg").is_file():
+            if self.model.path:
+                raise ConfigError(
+                    f"{self.file} [model] path: no intent model at {path}; set [model] path to a trained model"
+                    " (`triage train --out DIR`), or remove the key to use the bundled one"
+                )
+            raise ConfigError(
+                f"{self.file} [model] path: the bundled intent model is missing ({path}); reinstall triage"
+                " or set [model] path to a trained model"
+            )
+        return path
+
+    def templates_dir(self) -> Path:
+        """[shop] templates, or the reply templates shipped in the package."""
+        return self.resolve(self.shop.templates) if self.shop.templates else bundled(REPLY_TEMPLATES)
 
     def stage_settings(self) -> StageSettings:
         """What each stage is parameterised by, so no stage reads the config file's shape."""
@@ -180,10 +253,35 @@ class Config:
                 support_address=self.shop.support_address,
                 signature=self.shop.signature,
                 own_addresses=own,
-                templates=self.resolve(self.shop.templates) if self.shop.templates else None,
+                templates=self.templates_dir() if self.shop.templates else None,
             ),
             required=required,
         )
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def mailbox_name(cfg: Config) -> str:
+    """The name the store keys this mailbox by (known before connecting, for the heartbeat)."""
+    if cfg.source.kind == "imap":
+        return imap_name(cfg.imap)
+    return f"{cfg.source.kind}:{cfg.resolve(cfg.source.path).resolve()}"
+
+
+def imap_name(cfg: ImapConfig) -> str:
+    """`imap://USERNAME@HOST:PORT/FOLDER`: the account, never a credential.
+
+    The name is logged on every reconnect, stored with the heartbeat and shown above the queue, so a
+    host written as "user:password@server" (refused by the config check) loses everything up to its
+    last "@" here too. The username stays: it tells two accounts on one server apart.
+    """
+    return f"imap://{cfg.username}@{server_name(cfg.host, cfg.port)}/{cfg.folder}"
+
+
+def server_name(host: str, port: int) -> str:
+    """`HOST:PORT` as messages and logs may show it: no userinfo, whatever the host was written as."""
+    return f"{host.rpartition('@')[2]}:{port}"
 
 
 def _env_secret(var: str, section: str, key: str) -> str:
@@ -333,9 +431,11 @@ def _build(cls: Any, table: Any, where: str, problems: _Problems) -> Any:
     kwargs: dict[str, Any] = {}
     for key, value in table.items():
         if key not in fields or key in ("base_dir", "file"):
-            known = ", ".join(sorted(k for k in fields if k not in ("base_dir", "file")))
+            names = sorted(k for k in fields if k not in ("base_dir", "file"))
             hint = " (secrets go in the environment: use password_env)" if _SECRET_KEYS.match(key) else ""
-            problems.add(f"{where} {key}".strip(), f"unknown key{hint}; known keys: {known}")
+            problems.add(
+                f"{where} {key}".strip(), f"unknown key{hint}{_nearest(key, names)}; known keys: {', '.join(names)}"
+            )
             continue
         # A nested table is named as TOML writes its header: [summary.smtp] host, not [summary] smtp host.
         nested = dataclasses.is_dataclass(hints[key]) and where.endswith("]")
@@ -350,8 +450,84 @@ def _build(cls: Any, table: Any, where: str, problems: _Problems) -> Any:
         return cls()
 
 
+def _nearest(word: str, known: typing.Iterable[str]) -> str:
+    """ "; did you mean X?" for a near-miss spelling (difflib's ratio), else nothing."""
+    close = difflib.get_close_matches(word.lower(), list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+# (table, key, low, high): numbers outside these ranges are mistakes, not preferences.
+_RANGES: tuple[tuple[str, str, float, float], ...] = (
+    ("orders", "fulfillment_hours", 0.5, 24 * 60),
+    ("orders", "duplicate_window_minutes", 0, 7 * 24 * 60),
+    *(
+        ("rank", key, 0, 100)
+        for key in (
+            "critical",
+            "high",
+            "elevated",
+            "normal",
+            "low",
+            "deadline_max",
+            "age_max",
+            "over_sla",
+            "follow_up",
+            "follow_up_max",
+            "sensitive",
+            "low_confidence",
+        )
+    ),
+    ("rank", "deadline_horizon_hours", 1, 24 * 30),
+    ("rank", "sla_hours", 0.5, 24 * 30),
+    ("limits", "max_message_bytes", 1024, 2**31),
+    ("limits", "parse_timeout_seconds", 0.1, 3600),
+    ("imap", "timeout_seconds", 1, 3600),
+    ("imap", "reconnect_max_seconds", 1, 24 * 3600),
+    ("summary.smtp", "port", 1, 65535),
+    ("web", "port", 1, 65535),
+)
+
+
+def _check_ranges(cfg: Config, problems: _Problems) -> None:
+    """Every number inside what makes sense, and clock times that exist: caught at start, not per message."""
+    tables = {
+        "orders": cfg.orders,
+        "rank": cfg.rank,
+        "limits": cfg.limits,
+        "imap": cfg.imap,
+        "summary.smtp": cfg.summary.smtp,
+        "web": cfg.web,
+    }
+    for table, key, low, high in _RANGES:
+        value = getattr(tables[table], key)
+        if not low <= value <= high:
+            problems.add(f"[{table}] {key}", f"expected {_num(low)} to {_num(high)}, got {_num(value)}")
+    if not _TIME.match(cfg.orders.daily_cutoff):
+        problems.add(
+            "[orders] daily_cutoff", f'expected a time "HH:MM" (00:00 to 23:59), got {cfg.orders.daily_cutoff!r}'
+        )
+    for i, pattern in enumerate(cfg.orders.order_patterns):
+        try:
+            groups = re.compile(pattern).groups
+        except re.error as exc:
+            problems.add(f"[orders] order_patterns[{i}]", f"not a regular expression: {exc}")
+            continue
+        if groups < 1:
+            problems.add(f"[orders] order_patterns[{i}]", "needs one capture group: the canonical order number")
+    for status, stage in cfg.orders.status_map.items():
+        if stage not in STAGES:
+            problems.add(f"[orders] status_map.{status}", f"unknown stage {stage!r}; known: {', '.join(STAGES)}")
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 def _check(cfg: Config, problems: _Problems) -> None:
     """Cross-field checks a type alone cannot express."""
+    _check_ranges(cfg, problems)
+    if cfg.shop.templates and not (cfg.templates_dir() / "en").is_dir():
+        problems.add("[shop] templates", f"no reply templates at {cfg.templates_dir()} (expected an en/ folder in it)")
     if cfg.imap.port <= 0 or cfg.imap.port > 65535:
         problems.add("[imap] port", f"expected 1-65535, got {cfg.imap.port}")
     if cfg.imap.poll_seconds < 1:
@@ -379,6 +555,12 @@ def _check(cfg: Config, problems: _Problems) -> None:
             problems.add("[imap] password_env", "required: the name of the environment variable with the password")
         if cfg.imap.auth != "password" and not (cfg.imap.token_env or cfg.imap.token_command):
             problems.add("[imap] token_env", f'auth = "{cfg.imap.auth}" needs token_env or token_command')
+    if cfg.web.public_url and not re.fullmatch(r"https?://[^\s/@]+(/\S*)?", cfg.web.public_url):
+        problems.add("[web] public_url", f"expected http(s)://host[/path], got {cfg.web.public_url!r}")
+    if cfg.web.host not in LOOPBACK and not cfg.web.public_url:
+        problems.add(
+            "[web] host", f"{cfg.web.host!r} is not loopback: set [web] public_url (the proxied address) first"
+        )
     if not _TIME.match(cfg.summary.time):
         problems.add("[summary] time", f'expected "HH:MM", got {cfg.summary.time!r}')
     try:
@@ -405,10 +587,49 @@ _SECTIONS: dict[str, str] = {
     "model": "model",
     "limits": "limits",
     "summary": "summary",
+    "web": "web",
     "intents": "intents",
     "orders": "orders",
     "rank": "rank",
+    "mailbox": "mailbox",
 }
+
+
+def _mailboxes(tables: Any, raw: dict[str, Any], problems: _Problems) -> tuple[MailboxConfig, ...]:
+    """The `[[mailbox]]` tables, each laid over the top-level [source], [imap] and [shop]; names unique."""
+    if not isinstance(tables, list) or not tables:
+        problems.add("[[mailbox]]", "expected one or more [[mailbox]] tables")
+        return ()
+    out: list[MailboxConfig] = []
+    seen: dict[str, int] = {}
+    for i, table in enumerate(tables):
+        where = f"[[mailbox]] #{i + 1}"
+        if not isinstance(table, dict):
+            problems.add(where, f"expected a table, got {_got(table, False)}")
+            continue
+        name = table.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problems.add(f"{where} name", "required: a short name for this mailbox (e.g. support, returns)")
+            continue
+        where = f"[[mailbox]] {name!r}"
+        if name in seen:
+            problems.add(f"{where} name", f"duplicate mailbox name (also mailbox #{seen[name]}); names must differ")
+            continue
+        seen[name] = i + 1
+        parts: dict[str, Any] = {"name": name}
+        for key in table:
+            if key not in ("name", "source", "imap", "shop"):
+                hint = " (put it in [mailbox.imap])" if key in {f.name for f in dataclasses.fields(ImapConfig)} else ""
+                problems.add(f"{where} {key}", f"unknown key{hint}; known keys: imap, name, shop, source")
+        for key, cls in (("source", SourceConfig), ("imap", ImapConfig), ("shop", ShopConfig)):
+            own = table.get(key, {})
+            base = raw.get(key, {}) if isinstance(raw.get(key, {}), dict) else {}
+            if not isinstance(own, dict):
+                problems.add(f"[mailbox.{key}] ({name})", f"expected a table, got {_got(own, False)}")
+                own = {}
+            parts[key] = _build(cls, {**base, **own}, f"[mailbox.{key}] ({name})", problems)
+        out.append(MailboxConfig(**parts))
+    return tuple(out)
 
 
 def load_config(path: str | Path) -> Config:
@@ -418,7 +639,7 @@ def load_config(path: str | Path) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"{name}: file not found (pass --config PATH or create inbox.toml)") from exc
+        raise ConfigError(f"{name}: file not found (pass --config PATH, or run `triage init` to write one)") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: not valid TOML: {exc}") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -443,9 +664,13 @@ def config_from_dict(raw: dict[str, Any], name: str = "inbox.toml", base_dir: Pa
         table["orders"] = orders_table
     for key in raw:
         if key not in _SECTIONS:
-            problems.add(f"[{key}]", "unknown section; known sections: " + ", ".join(sorted(_SECTIONS)))
+            hint = _nearest(key, _SECTIONS)
+            problems.add(f"[{key}]", f"unknown section{hint}; known sections: " + ", ".join(sorted(_SECTIONS)))
+    mailboxes = table.pop("mailbox", None)
     hints = typing.get_type_hints(Config)
     kwargs: dict[str, Any] = {}
+    if mailboxes is not None:
+        kwargs["mailbox"] = _mailboxes(mailboxes, raw, problems)
     for key, value in table.items():
         tp = hints[key]
         if dataclasses.is_dataclass(tp):
@@ -464,8 +689,146 @@ def config_from_dict(raw: dict[str, Any], name: str = "inbox.toml", base_dir: Pa
     if cfg.summary.smtp.ca_file:
         smtp = dataclasses.replace(cfg.summary.smtp, ca_file=str(cfg.resolve(cfg.summary.smtp.ca_file)))
         cfg = dataclasses.replace(cfg, summary=dataclasses.replace(cfg.summary, smtp=smtp))
+    if cfg.mailbox:
+        cfg = dataclasses.replace(cfg, mailbox=tuple(_resolve_ca(cfg, mb, name) for mb in cfg.mailbox))
     if not problems.items:
         _check(cfg, problems)
+        _check_mailboxes(cfg, problems)
     if problems.items:
         raise ConfigError("; ".join(problems.items))
     return cfg
+
+
+def _resolve_ca(cfg: Config, mb: MailboxConfig, name: str) -> MailboxConfig:
+    """A mailbox's own ca_file, resolved against the config file like the top-level one."""
+    if not mb.imap.ca_file:
+        return mb
+    path = cfg.resolve(mb.imap.ca_file)
+    if not path.is_file():
+        raise ConfigError(f"{name} [mailbox.imap] ({mb.name}) ca_file: no such file {str(path)!r}")
+    return dataclasses.replace(mb, imap=dataclasses.replace(mb.imap, ca_file=str(path)))
+
+
+def _check_mailboxes(cfg: Config, problems: _Problems) -> None:
+    """Each `[[mailbox]]` passes the same cross-field checks as a single mailbox, named by its table."""
+    keys: dict[str, str] = {}
+    for mb in cfg.mailbox:
+        own = _Problems(cfg.file)
+        _check(cfg.for_mailbox(mb), own)
+        for item in own.items:
+            for section in ("source", "imap", "shop"):
+                item = item.replace(f" [{section}] ", f" [mailbox.{section}] ({mb.name}) ")
+            if item not in problems.items and "[mailbox." in item:
+                problems.items.append(item)
+        key = mailbox_name(cfg.for_mailbox(mb))
+        if key in keys:
+            problems.add(
+                f"[[mailbox]] {mb.name!r}", f"reads the same source as mailbox {keys[key]!r}; give each its own"
+            )
+        keys.setdefault(key, mb.name)
+
+
+CONFIG_ENV = "TRIAGE_CONFIG"
+CONFIG_NAME = "inbox.toml"
+
+
+def user_config_path() -> Path:
+    """$XDG_CONFIG_HOME/triage/inbox.toml (XDG's default: ~/.config)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base).expanduser() / "triage" / CONFIG_NAME
+
+
+def find_config(explicit: str | None) -> Path:
+    """Where the config is: --config, then $TRIAGE_CONFIG, then ./inbox.toml, then the user's config folder.
+
+    The first two are taken as given (a missing file is an error then, not a reason to look further); the
+    last two are used when they exist. The error when nothing is found names all four places.
+    """
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get(CONFIG_ENV)
+    if from_env:
+        return Path(from_env)
+    for candidate in (Path(CONFIG_NAME), user_config_path()):
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(
+        f"no configuration found: looked at --config (not given), ${CONFIG_ENV} (not set), ./{CONFIG_NAME}"
+        f" and {user_config_path()}; run `triage init` to write one, or `triage demo` to try the bundled demo"
+    )
+
+
+def demo_config(store: Path) -> Config:
+    """The bundled demo's config (demo/inbox.toml inside the package) with its store at `store`."""
+    cfg = load_config(bundled(DEMO) / CONFIG_NAME)
+    return dataclasses.replace(cfg, store=StoreConfig(path=str(store.resolve())))
+
+
+def starter_config(
+    *,
+    shop_name: str,
+    support_address: str,
+    timezone: str,
+    source: str,
+    path: str = "",
+    imap_host: str = "",
+    imap_username: str = "",
+    password_env: str = "TRIAGE_IMAP_PASSWORD",
+    orders_file: str = "",
+) -> str:
+    """A commented inbox.toml for `triage init`: the values asked for, the rest left at the defaults."""
+
+    def q(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+    lines = [
+        "# triage configuration, written by `triage init`. Every key is checked at start: an unknown key or",
+        "# a wrong value stops triage with one line naming it. Relative paths are relative to this file.",
+        "# Secrets never go here: *_env keys name the environment variable that holds them.",
+        "# Test it with `triage check`; all keys: the README's Configuration section.",
+        "",
+        "[shop]",
+        f"name = {q(shop_name)}",
+        f"support_address = {q(support_address)}   # replies come from here; mail from it is never answered",
+        "own_addresses = []                # other addresses of the shop (never answered)",
+        'signature = ""',
+        f"timezone = {q(timezone)}          # IANA name: packing cutoffs and day boundaries use it",
+        "",
+        "[source]",
+        f"kind = {q(source)}                # imap, maildir, mbox or eml_dir",
+    ]
+    if source != "imap":
+        lines.append(f"path = {q(path)}                # the Maildir folder, mbox file or folder of .eml files")
+    lines += ["", "[store]", 'path = "triage.db"                # the SQLite file; only redacted text is written here']
+    if source == "imap":
+        lines += [
+            "",
+            "[imap]",
+            f"host = {q(imap_host)}",
+            "port = 993",
+            'tls = "implicit"                  # "implicit" (993) or "starttls" (143)',
+            "verify_tls = true                 # keep true; set ca_file for a server with a private CA",
+            f"username = {q(imap_username)}",
+            'auth = "password"                 # or "xoauth2" / "oauthbearer" with token_env or token_command',
+            f"password_env = {q(password_env)}   # the environment variable holding the password",
+            'folder = "INBOX"',
+            'drafts_folder = ""                # empty: the folder marked \\Drafts (SPECIAL-USE)',
+        ]
+    lines += [
+        "",
+        "[orders]",
+        f"file = {q(orders_file)}                # a Shopify orders export, re-imported when it changes; empty: none",
+        'format = "shopify"                # or "generic" with column names (see the README)',
+        "fulfillment_hours = 24.0          # hours from order to packing",
+        'daily_cutoff = "14:00"            # the daily packing run, shop time',
+        "",
+        "[summary]",
+        'time = "07:30"                    # shop time of the daily report',
+        "recipients = []                   # who gets it by mail; empty: reports are only written",
+        "",
+    ]
+    aligned = []
+    for line in lines:  # comments in one column, as in the shipped inbox.toml
+        code, sep, comment = line.partition("  # ")
+        aligned.append(f"{code.rstrip():<33} # {comment}" if sep and not line.startswith("#") else line)
+    return "\n".join(aligned)

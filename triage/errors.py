@@ -3,6 +3,7 @@
 TriageError
 ├── ConfigError        inbox.toml is wrong (exit 2)
 ├── UsageError         a command was called wrongly (exit 2)
+├── NotFoundError      no item with that ID (exit 3)
 ├── MailboxError       the mail source could not be read
 │   └── LoginError     the server refused the credentials
 ├── ModelError         the intent model is missing or broken
@@ -27,6 +28,10 @@ class ConfigError(TriageError):
 
 class UsageError(TriageError):
     exit_code = 2
+
+
+class NotFoundError(TriageError):
+    exit_code = 3
 
 
 class MailboxError(TriageError):

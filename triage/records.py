@@ -158,6 +158,9 @@ class IntentResult:
 @dataclass(frozen=True)
 class Extraction:
     order_numbers: tuple[str, ...] = ()
+    # Bare numbers of the order-number shape after a request ("can u cancel 2291?"): orders only
+    # once the order book knows them for this sender (triage.orders.match.confirm_candidates).
+    candidate_numbers: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
     name: str | None = None
     country: str | None = None
@@ -208,8 +211,66 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class ThreadKeys:
+    """What threading needs of one message: its own key, the ids it points at, its sender and subject."""
+
+    message_key: str  # the fingerprint: "mid:<message-id>", else a hash of the bytes
+    message_id: str | None  # lower-cased, as the References of later messages name it
+    refs: tuple[str, ...]  # In-Reply-To and References, lower-cased, newest first
+    customer: str  # the sender's address, lower-cased ("" when unverified)
+    subject: str  # the normalised thread subject (see text.thread_subject)
+    received_at: datetime
+    automated: bool  # auto-reply, bounce, list, own address: never joins a customer's conversation
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    """A conversation as threading sees it: `key` is its first message's key; `id` is None until stored."""
+
+    key: str
+    id: int | None
+    customer: str
+    subject: str
+    state: str  # "open", "done"
+    how: str = "new"  # how this message joined: "new", "references", "subject", "duplicate"
+    last_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A request the customer took back, and the message that did it."""
+
+    intent: str
+    message_key: str
+    message_id: str | None
+    reason: str  # "retracted" ("please don't cancel after all") or "replaced" ("ship it to my sister instead")
+
+
+@dataclass(frozen=True)
+class MessageFacts:
+    """What one message contributed to its conversation; the conversation's state is a fold over these."""
+
+    message_key: str
+    message_id: str | None
+    received_at: datetime
+    intents: tuple[str, ...]
+    details: Extraction = field(default_factory=lambda: Extraction())
+    evidence: dict[str, str] = field(default_factory=dict)
+    # None for a first message or a new request; "chaser", "retraction" or "replacement" for a follow-up.
+    follow_up: str | None = None
+    withdraws: tuple[str, ...] = ()  # the intents a retraction names; ("*",) for "ignore my last email"
+    redactions: dict[str, int] = field(default_factory=dict)
+    low_confidence: bool = False
+    date_off: bool = False  # the Date header is more than two days from the arrival time
+
+
+@dataclass(frozen=True)
 class Triaged:
-    """The whole result for one message, as the store keeps it."""
+    """The whole result for one message, as the store keeps it.
+
+    `intent` is this message's own classification; `match`, `urgency`, `missing` and `draft` are the
+    conversation's as of this message (for a message on its own, e.g. `inspect`, the two are the same).
+    """
 
     raw_size: int
     parsed: ParsedMessage  # already redacted
@@ -223,6 +284,14 @@ class Triaged:
     status: str = "ok"  # "ok" or "error"
     error: str | None = None
     flags: tuple[str, ...] = field(default_factory=tuple)
+    received_at: datetime | None = None  # arrival (INTERNALDATE, file time), never the Date header
+    conversation: ConversationRef | None = None
+    follow_up: str | None = None
+    facts: MessageFacts | None = None
+    standing: tuple[str, ...] = ()  # the conversation's requests still standing
+    withdrawn: tuple[Withdrawal, ...] = ()
+    state: str = "open"  # the conversation's state after this message
+    conversation_flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

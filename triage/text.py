@@ -9,6 +9,7 @@ positions still slice the original: fold(t)[a:b] == fold(t[a:b]) and len(mask(t)
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -197,3 +198,27 @@ class TextForms:
 def forms(text: str | TextForms) -> TextForms:
     """`text` as TextForms: the public extractors take either a plain string or forms made already."""
     return text if isinstance(text, TextForms) else TextForms.of(text)
+
+
+# ---------------------------------------------------------------- thread subjects
+
+# Reply and forward prefixes in the languages mail clients write them: Re/AW/SV/RV/VS/Antw (reply),
+# Fwd/FW/WG/TR/VB/RV (forward), with an optional count ("Re[2]:", "AW(3):").
+_THREAD_PREFIX = re.compile(r"^\s*(?:re|aw|antw|sv|vs|rv|wg|fw|fwd|tr|vb|réf|ref)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*", re.I)
+
+
+def thread_subject(subject: str | None) -> str:
+    """A subject as threading compares it: reply/forward prefixes stripped repeatedly, case and spaces folded."""
+    text = " ".join((subject or "").split())
+    while True:
+        stripped = _THREAD_PREFIX.sub("", text, count=1)
+        if stripped == text:
+            return text.casefold().strip()
+        text = stripped
+
+
+def body_hash(body: str) -> str:
+    """What triage wrote into a draft, as a short hash: the store keeps it, and so does the draft's marker
+    header in the Drafts folder, so an agent's edit anywhere shows as a different hash."""
+    text = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").strip().split("\n"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -158,7 +158,7 @@ def _preloaded(path: Path, model: IntentModel) -> Iterator[None]:
     wanted = path.resolve()
 
     def model_for(app: App) -> Any:
-        if Path(app.cfg.resolve(app.cfg.model.path)).resolve() == wanted:
+        if app.cfg.model_dir().resolve() == wanted:
             return model
         return load.__get__(app, App)
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from email_validator import EmailNotValidError, validate_email
+
 from triage.errors import OrdersError
 from triage.records import CLOSED_STAGES, STAGES, Order
 from triage.settings import DEFAULT_ORDER_PATTERNS, DEFAULT_TAG_STAGES, OrdersSettings
@@ -60,12 +62,26 @@ _STATUS_WORDS: dict[str, str] = {
 }
 
 
+# Shopify's documented values; anything else is a status we cannot place, so the order gets stage
+# "unknown" (ranked as unknown, never as the most urgent "unfulfilled") and the row is named.
+SHOPIFY_FINANCIAL = frozenset(
+    {"", "pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided", "expired"}
+)
+SHOPIFY_FULFILLMENT = frozenset(
+    {"", "unfulfilled", "fulfilled", "partial", "partially_fulfilled", "restocked", "scheduled", "on_hold"}
+)
+
+
 @dataclass(frozen=True)
 class RowProblem:
-    """A CSV row that could not be loaded as it is; `line` is the physical line where it starts."""
+    """A CSV row that could not be loaded as it is; `line` is the physical line where it starts.
+
+    `skipped` is False for a warning: the row was loaded, but with something left out or marked unknown.
+    """
 
     line: int
     message: str
+    skipped: bool = True
 
 
 @dataclass(frozen=True)
@@ -108,16 +124,20 @@ def read_orders(path: Path, settings: OrdersSettings) -> ImportResult:
 def read_orders_stream(stream: TextIO, settings: OrdersSettings, source: str = "<stream>") -> ImportResult:
     """Same as `read_orders` for an open text stream (tests, stdin)."""
     tz = _zone(settings.timezone)
-    rows = _rows(stream)
+    broken: list[RowProblem] = []
+    rows = _rows(stream, broken)
     try:
         header = next(rows)[1]
     except StopIteration:
         raise OrdersError(f"{source}: the file is empty; expected a header row") from None
     if settings.format == "shopify":
-        return _read_shopify(header, rows, settings, tz, source)
-    if settings.format == "generic":
-        return _read_generic(header, rows, settings, tz, source)
-    raise OrdersError(f'{source}: unknown orders format "{settings.format}"; use "shopify" or "generic"')
+        result = _read_shopify(header, rows, settings, tz, source)
+    elif settings.format == "generic":
+        result = _read_generic(header, rows, settings, tz, source)
+    else:
+        raise OrdersError(f'{source}: unknown orders format "{settings.format}"; use "shopify" or "generic"')
+    problems = sorted([*result.problems, *broken], key=lambda p: p.line)
+    return ImportResult(result.orders, problems)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -127,13 +147,41 @@ def _zone(name: str) -> ZoneInfo:
         raise OrdersError(f'[orders] timezone: unknown time zone "{name}" (use an IANA name)') from exc
 
 
-def _rows(stream: TextIO) -> Iterator[tuple[int, list[str]]]:
-    """Rows with the line each starts on (a quoted field may span lines)."""
-    reader = csv.reader(stream)
+def _rows(stream: TextIO, problems: list[RowProblem]) -> Iterator[tuple[int, list[str]]]:
+    """Rows with the line each starts on (a quoted field may span lines).
+
+    A row whose lines hold an odd number of quote characters has a quote that is never closed: it
+    swallowed the lines after it up to the next quote (or the end of the file). It is reported with
+    the lines it covers and skipped, never loaded half; reading goes on after it.
+    """
+    text = stream.read()
+    lines = text.split("\n")
+    reader = csv.reader(io.StringIO(text))
     start = 1
     for row in reader:
-        yield start, row
-        start = reader.line_num + 1
+        end = reader.line_num
+        quotes = sum(line.count('"') for line in lines[start - 1 : end])
+        if quotes % 2:
+            span = f"lines {start}-{end} read as one row" if end > start else f"line {start}"
+            problems.append(
+                RowProblem(start, f"malformed CSV: {span}; a quote opened on line {start} is probably not closed")
+            )
+        else:
+            yield start, row
+        start = end + 1
+
+
+def _email(value: str, line: int, who: str, problems: list[RowProblem]) -> str | None:
+    """The order's e-mail, lower-cased; an invalid one is left out with a warning naming the row."""
+    text = value.strip().lower()
+    if not text:
+        return None
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        problems.append(RowProblem(line, f"order {who}: invalid e-mail {text!r} ({exc}); loaded without it", False))
+        return None
+    return text
 
 
 def _check_columns(header: list[str], required: Iterable[str], source: str) -> dict[str, int]:
@@ -287,10 +335,20 @@ def _read_shopify(
         total = _cell(row, index, "Total")
         currency = _cell(row, index, "Currency")
         qty = _cell(row, index, "Lineitem quantity")
+        stage = shopify_stage(financial, fulfillment, cancelled is not None, tags, settings.tag_stages)
+        for column, value, known in (
+            ("Financial Status", financial, SHOPIFY_FINANCIAL),
+            ("Fulfillment Status", fulfillment, SHOPIFY_FULFILLMENT),
+        ):
+            if _norm_status(value) not in known:
+                problems.append(
+                    RowProblem(line, f'order {name}: unknown {column} "{value}"; loaded with stage "unknown"', False)
+                )
+                stage = "unknown"
         orders[number] = Order(
             number=number,
-            email=_cell(row, index, "Email").lower() or None,
-            stage=shopify_stage(financial, fulfillment, cancelled is not None, tags, settings.tag_stages),
+            email=_email(_cell(row, index, "Email"), line, name, problems),
+            stage=stage,
             created_at=created,
             fulfilled_at=fulfilled,
             canceled_at=cancelled,
@@ -373,11 +431,11 @@ def _read_generic(
                 _cell(row, index, s.stage_column), status, s.status_map, cancelled is not None, fulfilled is not None
             )
         except ValueError as exc:
-            problems.append(RowProblem(line, f'order {raw_number}: {exc}; loaded with stage "unknown"'))
+            problems.append(RowProblem(line, f'order {raw_number}: {exc}; loaded with stage "unknown"', False))
             stage = "unknown"
         orders[number] = Order(
             number=number,
-            email=_cell(row, index, s.email_column).lower() or None,
+            email=_email(_cell(row, index, s.email_column), line, raw_number, problems),
             stage=stage,
             created_at=created,
             fulfilled_at=fulfilled,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from rapidfuzz.distance import OSA
@@ -64,6 +65,28 @@ def recent_open_orders(orders: Iterable[Order], now: datetime, recent_days: int)
     )
 
 
+def confirm_candidates(extraction: Extraction, sender: str, orders_by_number: Mapping[str, Order]) -> Extraction:
+    """Bare candidates ("can u cancel 2291?") the order book holds for this customer become order numbers.
+
+    A bare number is only as good as the book: one that is unknown, or belongs to someone else,
+    stays a candidate and never names an order. The customer is the sender plus any address they
+    gave in the message.
+    """
+    customer = {e.lower() for e in (sender, *extraction.emails) if e}
+    confirmed = []
+    for number in extraction.candidate_numbers:
+        order = orders_by_number.get(number)
+        if order is not None and order.email and order.email.lower() in customer:
+            confirmed.append(number)
+    if not confirmed:
+        return extraction
+    return replace(
+        extraction,
+        order_numbers=(*extraction.order_numbers, *(n for n in confirmed if n not in extraction.order_numbers)),
+        candidate_numbers=tuple(n for n in extraction.candidate_numbers if n not in confirmed),
+    )
+
+
 def match_order(
     extraction: Extraction,
     sender: str,
@@ -86,11 +109,16 @@ def match_order(
     email_inferred         no number given; the customer has one recent open order
     ambiguous              several near numbers, or several recent open orders
     none                   nothing fits; a number was given that is not theirs
-                           (`candidates` then lists their recent open orders)
+                           (`candidates` then lists their recent open orders);
+                           also when a bare candidate number is not confirmed,
+                           since it may be an order the book does not hold
     =====================  ==================================================
 
+    Bare candidate numbers count only once `confirm_candidates` finds them among the customer's
+    orders; an unconfirmed one is never typo-matched and never lets the email guess an order.
     The customer is the sender plus any address they gave in the message.
     """
+    extraction = confirm_candidates(extraction, sender, orders_by_number)
     numbers = extraction.order_numbers
     customer_emails = {e.lower() for e in (sender, *extraction.emails) if e}
     customer = _customer_orders([sender, *extraction.emails], orders_by_email)
@@ -113,6 +141,8 @@ def match_order(
             return OrderMatch(near[0], "near_number", (near[0].number,))
         if near:
             return OrderMatch(None, "ambiguous", tuple(o.number for o in _newest_first(near)))
+        return OrderMatch(None, "none", tuple(o.number for o in recent))
+    if extraction.candidate_numbers:
         return OrderMatch(None, "none", tuple(o.number for o in recent))
     if len(recent) == 1:
         return OrderMatch(recent[0], "email_inferred", (recent[0].number,))

@@ -15,6 +15,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,12 @@ from stdnum import luhn
 
 from triage.errors import TemplateError
 from triage.records import STAGE_FAMILIES, Draft, Extraction, IntentResult, OrderMatch, ParsedMessage
+from triage.resources import REPLY_TEMPLATES, bundled
 from triage.settings import ReplySettings
 from triage.text import MARKER, plain
 from triage.understand.language import LANGUAGES, detect_language, language_of, language_scores
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "replies"
+TEMPLATES_DIR = bundled(REPLY_TEMPLATES)
 
 SECTION_INTENTS: tuple[str, ...] = ("cancel", "duplicate", "address_fix", "refund", "other")
 
@@ -94,6 +96,15 @@ _MSG_ID = re.compile(r"^[^\s<>]+$")
 MAX_REFERENCES = 20
 
 
+@dataclass(frozen=True)
+class ThreadContext:
+    """What the reply must know of the conversation besides its standing requests and known details."""
+
+    chased: bool = False  # the customer had to write again: say sorry for the wait
+    withdrawn: tuple[str, ...] = ()  # requests taken back: a withdrawn cancel gets "we'll leave it as it is"
+    follow_up: bool = False  # the reply answers a later message of a conversation
+
+
 def make_draft(
     parsed: ParsedMessage,
     intent: IntentResult,
@@ -102,8 +113,12 @@ def make_draft(
     missing: Sequence[str],
     redactions: Mapping[str, int],
     reply: ReplySettings,
+    thread: ThreadContext | None = None,
 ) -> Draft | None:
     """The reply an agent can send after reading it, or None when this message must never get one.
+
+    For a conversation, `intent`, `extraction`, `missing` and `redactions` are the conversation's, and
+    `parsed` is its latest customer message (the one the reply answers).
 
     Raises TemplateError when a template is broken or the result fails `assert_safe`.
     """
@@ -121,6 +136,14 @@ def make_draft(
         lang = "en"
     words = _words(root, lang)
     context = _context(parsed, intent, extraction, match, missing, redactions, reply, lang, words, to)
+    t = thread or ThreadContext()
+    standing = set(intent.intents)
+    context["thread"] = {
+        "chased": t.chased,
+        "follow_up": t.follow_up,
+        "withdrawn": [w for w in t.withdrawn if w not in standing],
+        "keep_order": "cancel" in t.withdrawn and "cancel" not in standing,
+    }
     body = render_reply(root, lang, context)
     if redactions and SAFETY_NOTES[lang] not in body:
         raise TemplateError(f"{root / lang / 'reply.txt'}: must print {{{{ safety_note }}}} when `redacted` is set")

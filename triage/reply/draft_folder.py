@@ -1,10 +1,11 @@
 """The Drafts folder: where a reply draft becomes a real message an agent opens, edits and sends.
 
-Drafts are appended with `\\Draft` (never `\\Seen`), so they show up in the
-agent's own mail client as unsent drafts. A re-run or a follow-up replaces the
-earlier draft of the thread: the new one is appended first, then exactly the
-old one is removed by UID (UIDPLUS `UID EXPUNGE`), so a failure in between
-leaves two drafts rather than none, and nothing else in the folder is touched.
+Drafts are appended with `\\Draft \\Seen`, as mail clients store them, so they show up in the agent's own
+mail client as unsent drafts, and carry a marker header (`X-Triage-Draft: hash=…`) with a hash of what
+triage wrote. A re-run or a follow-up replaces the earlier draft of the thread only while it is untouched:
+the new one is appended first, then exactly the old one is removed by UID (UIDPLUS `UID EXPUNGE`), so a
+failure in between leaves two drafts rather than none, and nothing else in the folder is touched. A draft
+an agent edited, re-saved under a new Message-ID or removed is never replaced (see `check`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from triage.errors import MailboxError
 from triage.records import Draft
 from triage.reply.draft import clean_line
 from triage.settings import ReplySettings
+from triage.text import body_hash
+
+# The marker on every draft triage saves: a hash of the body it wrote, to tell its own draft from an agent's.
+MARKER_HEADER = "X-Triage-Draft"
 
 _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
@@ -93,6 +98,7 @@ class DraftFolder:
         references = _msg_ids(list(draft.references))
         if references:
             msg["References"] = " ".join(references)
+        msg[MARKER_HEADER] = f"hash={body_hash(draft.body)}"
         msg.set_content(draft.body, subtype="plain", charset="utf-8", cte="quoted-printable")
         if draft.language:  # after set_content, which clears every Content-* header
             msg["Content-Language"] = _header(draft.language, 20)
@@ -108,7 +114,7 @@ class DraftFolder:
         message_id = make_msgid(domain=domain)
         raw = self.to_mime(draft, shop, message_id)
         try:
-            response = self.client.append(self.folder, raw, flags=[imapclient.DRAFT])
+            response = self.client.append(self.folder, raw, flags=[imapclient.DRAFT, imapclient.SEEN])
         except IMAPClientError as exc:
             raise MailboxError(f"cannot save the draft to {self.folder!r}: {exc}") from exc
         m = _APPENDUID.search(response if isinstance(response, bytes) else str(response).encode())
@@ -154,3 +160,35 @@ class DraftFolder:
         except IMAPClientError as exc:
             raise MailboxError(f"cannot remove the earlier draft {message_id} from {self.folder!r}: {exc}") from exc
         return uids
+
+    def check(self, message_id: str, thread_root: str | None) -> str:
+        """What became of a draft triage saved: "untouched"; "edited" (same Message-ID, another body);
+        "resaved" (gone, but a draft of the same thread is there: a mail client saved the agent's edit under
+        a new Message-ID); or "removed". Only an untouched draft may be replaced."""
+        uids = self.find(message_id)
+        try:
+            if uids:
+                fetched = self.client.fetch(uids, ["BODY.PEEK[]"])
+                for data in fetched.values():
+                    if not _untouched(data.get(b"BODY[]", b"")):
+                        return "edited"
+                return "untouched"
+            root = (_msg_ids([thread_root or ""]) or [""])[0]
+            if root and self.client.search(["HEADER", "References", root.strip("<>")]):
+                return "resaved"
+        except IMAPClientError as exc:
+            raise MailboxError(f"cannot read draft {message_id} in {self.folder!r}: {exc}") from exc
+        return "removed"
+
+
+def _untouched(raw: bytes) -> bool:
+    """True when a saved draft's body still hashes to its marker (triage's text, unedited)."""
+    import email
+
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    marker = str(msg.get(MARKER_HEADER, "")).strip()
+    if not marker.startswith("hash="):
+        return False
+    part = msg.get_body(preferencelist=("plain",))
+    text = part.get_content() if part is not None else ""
+    return body_hash(str(text)) == marker.removeprefix("hash=")

@@ -263,19 +263,20 @@ def _day_figures(day: date, has_data: bool, rows: Sequence[ArrivedMessage], dete
         if r.no_reply:
             automated += 1
             continue
-        intents = r.intents
-        stage = r.stage or "unknown"
-        by_intent.update(intents)
-        by_stage[stage] += 1
-        slot = 0 if stage in IN_HOUSE_STAGES else 1 if stage in LATE_STAGES else 2
-        for name in HEADLINE_INTENTS:
-            if name in intents:
-                outcomes[name][slot] += 1
-        if set(HEADLINE_INTENTS) & set(intents):
-            outcomes["all"][slot] += 1
-        stated += "duplicate" in intents
-        refunds += "refund" in intents
         low += r.low_confidence
+        if r.opens_conversation:  # requests count once per conversation, with what it asks for now
+            intents = r.conversation_intents or r.intents
+            stage = r.conversation_stage or r.stage or "unknown"
+            by_intent.update(intents)
+            by_stage[stage] += 1
+            slot = 0 if stage in IN_HOUSE_STAGES else 1 if stage in LATE_STAGES else 2
+            for name in HEADLINE_INTENTS:
+                if name in intents:
+                    outcomes[name][slot] += 1
+            if set(HEADLINE_INTENTS) & set(intents):
+                outcomes["all"][slot] += 1
+            stated += "duplicate" in intents
+            refunds += "refund" in intents
         counts = {k: int(v) for k, v in r.redactions.items() if int(v) > 0}
         if counts:
             sensitive_messages += 1

@@ -1,8 +1,10 @@
 """How the daily summary looks: an HTML page for mail clients and a plain-text twin for terminals.
 
-The charts are tables with fixed pixel widths and inline colours (HTML) or runs
-of `#` (text): no scripts, no images, no external resources, so they survive
-Gmail, Outlook and Apple Mail as well as a browser. The templates live in
+The charts are tables with inline colours (HTML) or runs of `#` (text): no
+scripts, no images, no external resources, so they survive Gmail, Outlook and
+Apple Mail as well as a browser. The HTML is fluid: a card at most 680 px wide,
+bars sized as a share of their column, and a media query that folds the wide
+columns away on a phone (375 px), so no figure is pushed off the screen. The templates live in
 `templates/summary/`; this module turns a Summary into ready-to-print values so
 the templates only lay them out.
 """
@@ -22,9 +24,10 @@ from triage.errors import TemplateError
 from triage.orders.rank import format_duration
 from triage.records import INTENT_LABELS
 from triage.report.summary import DayFigures, Figure, Summary
+from triage.resources import SUMMARY_TEMPLATES, bundled
 from triage.store import TrackedItem
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "summary"
+TEMPLATES_DIR = bundled(SUMMARY_TEMPLATES)
 
 INTENT_NAMES = {
     "cancel": "Cancel",
@@ -53,7 +56,8 @@ COLOURS = {
     "bad": "#c53030",
     "neutral": "#4a5568",
 }
-BAR_PX = 240  # the longest HTML bar (fits the 680 px card beside the figures)
+BAR_PX = 240  # the longest HTML bar on a wide screen (fits the 680 px card beside the figures)
+STAGE_BAR_PX = 160
 BAR_CHARS = 30  # the longest text bar
 
 
@@ -81,6 +85,11 @@ def px(value: float, largest: float, full: int = BAR_PX) -> int:
     if value <= 0 or largest <= 0:
         return 0
     return max(2, round(full * value / largest))
+
+
+def pct(px_value: int, full: int = BAR_PX) -> float:
+    """A bar's share of its column, in percent: exactly `px_value` pixels in a `full`-pixel column, less on a phone."""
+    return round(100 * px_value / full, 4)
 
 
 def ascii_bar(value: float, largest: float, width: int = BAR_CHARS) -> str:
@@ -138,13 +147,21 @@ def context(s: Summary) -> dict[str, Any]:
             "average": count(round(avg, 1)) if (avg := avg_intent[i]) is not None else "-",
             "px": px(today.by_intent.get(i, 0), largest_intent),
             "avg_px": px(avg_intent[i] or 0, largest_intent),
+            "pct": pct(px(today.by_intent.get(i, 0), largest_intent)),
+            "avg_pct": pct(px(avg_intent[i] or 0, largest_intent)),
             "bar": ascii_bar(today.by_intent.get(i, 0), largest_intent),
         }
         for i in INTENT_LABELS
     ]
     largest_stage = max(today.by_stage.values(), default=0)
     stages = [
-        {"name": stage_name(k), "value": v, "px": px(v, largest_stage, 160), "bar": ascii_bar(v, largest_stage)}
+        {
+            "name": stage_name(k),
+            "value": v,
+            "px": (n := px(v, largest_stage, STAGE_BAR_PX)),
+            "pct": pct(n, STAGE_BAR_PX),
+            "bar": ascii_bar(v, largest_stage),
+        }
         for k, v in today.by_stage.items()
     ]
     largest_day = max(d.received for d in s.days)
@@ -164,6 +181,7 @@ def context(s: Summary) -> dict[str, Any]:
                 "value": v,
                 "colour": COLOURS[key],
                 "px": px(v, outcome.total, 400),
+                "pct": round(100 * v / outcome.total, 4) if outcome.total else 0,
                 "bar": ascii_bar(v, outcome.total),
             }
             for key, label, v in headline_rows
@@ -195,7 +213,8 @@ def context(s: Summary) -> dict[str, Any]:
     return {
         "s": s,
         "c": COLOURS,
-        "bar_col": BAR_PX + 12,
+        "bar_col": BAR_PX,  # a cell's width is its content box: the longest bar exactly, padding aside
+        "stage_col": STAGE_BAR_PX,
         "title": f"{s.shop}: daily triage summary for {s.day.isoformat()}",
         "long_date": long_date(s.day),
         "as_of": when(s.as_of, s.as_of),
@@ -258,6 +277,7 @@ def _trend_row(d: DayFigures, largest: int, is_day: bool) -> dict[str, Any]:
         "has_data": d.has_data,
         "is_day": is_day,
         "px": px(d.received, largest),
+        "pct": pct(px(d.received, largest)),
         "bar": ascii_bar(d.received, largest),
         "colour": COLOURS["day"] if is_day else COLOURS["past"],
     }

@@ -106,14 +106,16 @@ def was_sent(store: Store, day: date) -> bool:
 
 
 def summary_command(store: Store, cfg: Config, day: date | None, send: bool, now: datetime) -> list[Path]:
-    """`triage summary [--date D] [--send]`: render D (default yesterday) to reports/, optionally mail it."""
+    """`triage summary [--date D] [--send]`: render D (default yesterday) to reports/ beside the store, optionally
+    mail it."""
     tz = ZoneInfo(cfg.shop.timezone)
     day = day or yesterday(now, tz)
     if day > now.astimezone(tz).date():
         raise UsageError(f"--date {day.isoformat()} is in the future (today is {now.astimezone(tz).date()})")
     s = collect(store, cfg, day, now)
     html, text = render(s)
-    paths = write_reports(s, html, text, cfg.resolve("reports"))
+    # Beside the store: the one folder triage must be able to write (the config's may be read-only, /etc/triage).
+    paths = write_reports(s, html, text, cfg.resolve(cfg.store.path).parent / "reports")
     if send:
         deliver(build_message(s, html, text, cfg, now), cfg)
         store.set_meta(_meta_key(day), f"sent {now.isoformat(timespec='seconds')}")
@@ -131,14 +133,25 @@ class DailySummary:
         hour, minute = (int(x) for x in cfg.summary.time.split(":"))
         self.at = time(hour, minute)
         self.retry_at: datetime | None = None
+        self.skipped: date | None = None  # the day last found to have no data (logged once)
 
     def due(self, now: datetime) -> date | None:
-        """The day whose report should go out now, or None (too early today, or already sent)."""
+        """The day whose report should go out now, or None (too early today, already sent, or before the
+        store's first message: a first start, on an empty store or one whose mail begins today, never mails
+        an all-zero report)."""
         local = now.astimezone(self.tz)
         if local.time() < self.at:
             return None
         day = local.date() - timedelta(days=1)
-        return None if was_sent(self.store, day) else day
+        if was_sent(self.store, day):
+            return None
+        first = self.store.first_arrival()
+        if first is None or first.astimezone(self.tz).date() > day:
+            if self.skipped != day:
+                self.skipped = day
+                log.info("no daily summary for %s: no mail stored from that day or before", day)
+            return None
+        return day
 
     def _claim(self, day: date, now: datetime) -> bool:
         """Mark the day as being sent, atomically; False if sent, or another process is on it."""

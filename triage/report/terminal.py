@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
-from datetime import UTC, datetime
+from datetime import datetime
 
-from triage.store import Item, MailboxState, QueueRow
+from triage.report.term_layout import QUEUE_COLUMNS, Term, clip, queue_styler, table
+from triage.store import Conversation, ConversationDetail, Item, MailboxState
 from triage.store.codec import parse_time
+from triage.store.conversation_rows import bracketed
 
 
 def ago(when: str | datetime | None, now: datetime) -> str:
@@ -38,49 +38,57 @@ def deadline_text(iso: str | None, now: datetime) -> str:
     return f"in {compact_duration(left)}" if left >= 0 else f"overdue {compact_duration(-left)}"
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
-def queue_table(rows: list[QueueRow], now: datetime, health: list[MailboxState]) -> str:
-    # Fit the reasons to a terminal; piped into a file or a pager, keep them whole.
-    width = shutil.get_terminal_size((140, 40)).columns if sys.stdout.isatty() else 10_000
-    lines = [_health_line(h, datetime.now(UTC)) for h in health]  # the heartbeat is wall-clock, never pinned
+def queue_table(rows: list[Conversation], now: datetime, health: list[MailboxState], term: Term | None = None) -> str:
+    """The conversation queue, most urgent first, fitted to `term` (see term_layout): whole lines in a pipe."""
+    term = term or Term()
+    lines = [term.fit(_health_line(h, now)) for h in health]  # heartbeats are stamped with `now`'s clock
     if not rows:
         lines.append("The queue is empty.")
         return "\n".join(lines)
-    head = f"{'#':>3} {'ID':>5} {'SCORE':>5}  {'INTENTS':<22} {'ORDER':<7} {'STAGE':<15} {'CUSTOMER':<26} {'AGE':>6}  "
-    head += f"{'DEADLINE':<14} REASONS"
-    lines.append(head)
-    fixed = len(head) - len("REASONS")
-    for rank, r in enumerate(rows, 1):
-        if r.status == "error":
-            intents, reasons = "ERROR", r.error or ""
-        else:
-            intents = ",".join(r.intents) or "-"
-            marks = ("!" if r.redactions else "") + ("?" if r.low_confidence else "")
-            intents = (marks + " " + intents).strip()
-            reasons = "; ".join(r.reasons)
-        order = "#" + r.order_number if r.order_number else "-"
-        if r.match_how == "email_inferred":
-            order += "*"
-        customer = _clip(r.from_addr or "-", 26)
-        stage = _clip(r.stage or "unknown", 15)
-        age = ago(r.received_at, now)
-        deadline = _clip(deadline_text(r.deadline, now), 14)
-        lines.append(
-            f"{rank:>3} {r.id:>5} {r.urgency or 0:>5}  {_clip(intents, 22):<22} {_clip(order, 7):<7} "
-            f"{stage:<15} {customer:<26} {age:>6}  {deadline:<14} {_clip(reasons, max(20, width - fixed))}"
-        )
-    lines.append(f"{len(rows)} open item(s).  ! sensitive data removed   ? low confidence, check   * order inferred")
+    cells, reasons = zip(*(_queue_cells(rank, r, now) for rank, r in enumerate(rows, 1)), strict=True)
+    lines += table(QUEUE_COLUMNS, cells, reasons, term, queue_styler(term))
+    legend = (
+        f"{len(rows)} open conversation(s).  ! sensitive data removed   ? low confidence, check   * order inferred"
+        "   -x withdrawn   @ customer wrote again after your draft"
+    )
+    lines += term.wrap(legend)
     return "\n".join(lines)
+
+
+def _queue_cells(rank: int, r: Conversation, now: datetime) -> tuple[dict[str, str], str]:
+    """One conversation as named cells (QUEUE_COLUMNS' keys) and its reasons."""
+    if r.status == "error":
+        intents, reasons = "ERROR", r.error or ""
+    else:
+        agent_draft = "customer_wrote_after_draft" in r.flags
+        marks = ("!" if r.redactions else "") + ("?" if r.low_confidence else "") + ("@" if agent_draft else "")
+        intents = ",".join(r.intents) or "-"
+        if r.withdrawn:
+            intents += " -" + ",".join(str(w.get("intent")) for w in r.withdrawn)
+        intents = (marks + " " + intents).strip()
+        reasons = "; ".join(r.reasons)
+        if agent_draft:
+            reasons = "customer wrote again after your draft; " + reasons
+    order = ("#" + r.order_number if r.order_number else "-") + ("*" if r.match_how == "email_inferred" else "")
+    cells = {
+        "rank": str(rank),
+        "id": str(r.id),
+        "score": str(r.urgency or 0),
+        "intents": intents,
+        "order": order,
+        "stage": r.stage or "unknown",
+        "customer": r.customer or "-",
+        "msgs": str(len(r.messages)),
+        "age": ago(r.opened_at, now),
+        "deadline": deadline_text(r.deadline, now),
+    }
+    return cells, reasons
 
 
 def _health_line(h: MailboxState, now: datetime) -> str:
     text = f"{h.mailbox}: last poll {ago(h.last_poll_at, now)} ago"
     if h.last_error:
-        text += f"; last error {ago(h.last_error_at, now)} ago: {_clip(h.last_error, 80)}"
+        text += f"; last error {ago(h.last_error_at, now)} ago: {clip(h.last_error, 80)}"
     return text
 
 
@@ -99,7 +107,7 @@ def item_text(item: Item, now: datetime) -> str:
         "Intents:  " + (", ".join(item.intents) or "-") + "   (" + ", ".join(f"{k} {v:.2f}" for k, v in scores) + ")"
     )
     for intent, clause in item.evidence.items():
-        out.append(f'Why:      {intent}: "{_clip(" ".join(clause.split()), 100)}"')
+        out.append(f'Why:      {intent}: "{clip(" ".join(clause.split()), 100)}"')
     order = item.order_number
     out.append(f"Order:    {'#' + order if order else '-'} ({item.match_how}), stage {item.stage}")
     out.append(f"Urgency:  {item.urgency}  deadline {deadline_text(item.deadline, now) or '-'}")
@@ -121,4 +129,52 @@ def item_text(item: Item, now: datetime) -> str:
     if draft:
         out += ["", f"--- draft reply to {draft.to_addr} ---", f"Subject: {draft.subject}", "", draft.body]
     out += ["", "--- history ---"] + [f"{e.at}  {e.actor}: {e.action} {e.detail or ''}" for e in item.events]
+    return "\n".join(out)
+
+
+def conversation_text(detail: ConversationDetail, now: datetime) -> str:
+    """One conversation in full: its requests (standing and withdrawn), order, urgency, messages, draft, history."""
+    c = detail.conversation
+    out = [
+        f"Conversation {c.id}  [{c.state}]  status {c.status}" + (f": {c.error}" if c.error else ""),
+        f"Customer: {c.customer or '-'}",
+        f"Subject:  {c.subject}",
+        f"Opened:   {c.opened_at or '-'} ({ago(c.opened_at, now)} ago), last message {ago(c.last_at, now)} ago",
+        "Requests: " + (", ".join(c.intents) or "-"),
+    ]
+    for w in c.withdrawn:
+        by = bracketed(w.get("message_id")) or "a later message"
+        out.append(f"Withdrawn: {w.get('intent')} ({w.get('reason')}) by {by}")
+    if c.automated:
+        out.append(f"No reply: {c.automated}")
+    out.append(f"Order:    {'#' + c.order_number if c.order_number else '-'} ({c.match_how}), stage {c.stage}")
+    out.append(f"Urgency:  {c.urgency}  deadline {deadline_text(c.deadline, now) or '-'}")
+    out += [f"          - {reason}" for reason in c.reasons]
+    if c.flags:
+        out.append("Flags:    " + ", ".join(c.flags))
+    if "customer_wrote_after_draft" in c.flags:
+        out.append("          the customer wrote again after your draft: check it before sending")
+    if c.redactions:
+        out.append("Removed:  " + ", ".join(f"{k} x{v}" for k, v in c.redactions.items()))
+    if c.missing:
+        out.append("Missing:  " + ", ".join(c.missing))
+    for i, m in enumerate(c.messages, 1):
+        kind = f" [{m.follow_up}]" if m.follow_up else ""
+        if "date_off" in m.flags:
+            kind += " [its Date header is days off the arrival time]"
+        out += [
+            "",
+            f"--- message {i} of {len(c.messages)} (#{m.id}){kind}: {m.received_at or '-'} "
+            f"from {m.from_addr or '-'} ---",
+            f"Subject:  {m.subject or ''}",
+            "Intents:  " + (", ".join(m.intents) or "-"),
+            *(f'Why:      {i}: "{clip(" ".join(c.split()), 100)}"' for i, c in m.evidence.items()),
+            "",
+            m.text or "",
+        ]
+    d = detail.draft
+    if d:
+        who = "edited by an agent" if d.edited else "written by triage"
+        out += ["", f"--- draft reply to {d.to} ({who}) ---", f"Subject: {d.subject}", "", d.body]
+    out += ["", "--- history ---"] + [f"{e.at}  {e.actor}: {e.action} {e.detail or ''}" for e in detail.events]
     return "\n".join(out)

@@ -35,8 +35,13 @@ def _progress(show: bool, total: int | None) -> Any:
     return tqdm(total=total, unit="msg", desc="triage", file=sys.stderr, leave=False)
 
 
-def ingest_once(mailbox: Mailbox, store: Store, pipeline: Pipeline, progress: bool | None = None) -> IngestStats:
-    """Triage everything new in `mailbox`. Safe to kill at any point: the next call resumes."""
+def ingest_once(
+    mailbox: Mailbox, store: Store, pipeline: Pipeline, progress: bool | None = None, label: str | None = None
+) -> IngestStats:
+    """Triage everything new in `mailbox`. Safe to kill at any point: the next call resumes.
+
+    `label` is the configured mailbox's name, kept on each stored message and on the heartbeat.
+    """
     stats = IngestStats()
     uidvalidity = mailbox.uidvalidity()
     checkpoint = store.checkpoint(mailbox.name)
@@ -73,13 +78,13 @@ def ingest_once(mailbox: Mailbox, store: Store, pipeline: Pipeline, progress: bo
             items.append((ref, result))
             stats.errors += result.status == "error"
         cp = _batch_checkpoint(mailbox.name, uidvalidity, batch)
-        stats.stored += len(store.save_batch(items, cp))
+        stats.stored += len(store.save_batch(items, cp, label))
         mailbox.after_triage(batch)
         if bar is not None:
             bar.update(len(batch))
     if bar is not None:
         bar.close()
-    store.heartbeat(mailbox.name)
+    store.heartbeat(mailbox.name, name=label, backlog=0)
     if stats.fetched:
         log.info(
             "%s: fetched %d, stored %d (%d errors, %d duplicates skipped)",

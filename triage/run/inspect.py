@@ -22,7 +22,7 @@ def inspect_files(files: Sequence[Path], pipeline: Pipeline, cfg: Config) -> Ite
             )
         else:
             raws.append(RawMessage("inspect", 0, str(f), f.read_bytes(), None, size))
-    for raw, result in zip(raws, pipeline.run(raws), strict=True):
+    for raw, result in zip(raws, pipeline.run(raws, threaded=False), strict=True):
         yield contract(raw, result)
 
 
@@ -35,6 +35,7 @@ def contract(raw: RawMessage, t: Triaged) -> dict[str, Any]:
         "scores": scores,
         "evidence": dict(t.intent.evidence),
         "order_numbers": list(t.extraction.order_numbers),
+        "order_number_candidates": list(t.extraction.candidate_numbers),
         "emails": list(t.extraction.emails),
         "redactions": dict(t.redactions),
         "text": t.parsed.new_text,

@@ -3,7 +3,7 @@
 Each stage is a pure function of the previous stage's value; this module only
 wires them together, isolates failures per message and batches the model.
 Nothing here touches the network or the store: the caller passes in the
-orders and a thread-history lookup, and stores what comes back.
+orders and the stored conversations (a `ConversationStore`), and stores what comes back.
 """
 
 from __future__ import annotations
@@ -15,28 +15,32 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from triage.config import Config
+from triage.conversation.state import date_off, fold, settle
+from triage.conversation.threading import BatchOverlay, ConversationStore, NoConversations, thread
 from triage.errors import ConfigError, TemplateError
 from triage.mail.parse import parse_message
 from triage.orders.csv_import import find_duplicate_orders
-from triage.orders.match import match_order
-from triage.orders.rank import rank
+from triage.orders.match import confirm_candidates
 from triage.records import (
     Extraction,
     IntentResult,
+    MessageFacts,
     Order,
     OrderMatch,
     ParsedMessage,
     RawMessage,
     StoredRef,
+    ThreadKeys,
     Triaged,
     Urgency,
 )
 from triage.redact import redact_message
-from triage.reply.draft import make_draft
+from triage.reply.draft import ThreadContext, make_draft
 from triage.run.guard import WorkTimeout, time_limit
+from triage.text import thread_subject
 from triage.understand.classify import IntentModel
-from triage.understand.extract import extract, missing_details
-from triage.understand.followup import is_nudge
+from triage.understand.extract import extract
+from triage.understand.followup import follow_up_kind
 
 log = logging.getLogger("triage.run.pipeline")
 
@@ -59,6 +63,26 @@ def thread_key(parsed: ParsedMessage | None) -> str:
     if parsed.in_reply_to:
         return parsed.in_reply_to.strip().lower()
     return (parsed.message_id or "").strip().lower()
+
+
+def arrival(raw: RawMessage, now: datetime) -> datetime:
+    """When the message reached the mailbox (INTERNALDATE, the file's time), never the sender's Date header."""
+    when = raw.internaldate or now
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def thread_keys(raw: RawMessage, parsed: ParsedMessage, received: datetime) -> ThreadKeys:
+    """What threading needs of a parsed message."""
+    refs = [parsed.in_reply_to or "", *reversed(parsed.references)]
+    return ThreadKeys(
+        message_key=fingerprint(raw, parsed),
+        message_id=(parsed.message_id or "").strip().lower() or None,
+        refs=tuple(dict.fromkeys(r.strip().lower() for r in refs if r.strip())),
+        customer=(parsed.from_addr or "").lower(),
+        subject=thread_subject(parsed.subject),
+        received_at=received,
+        automated=parsed.no_reply is not None,
+    )
 
 
 def empty_message(subject: str = "") -> ParsedMessage:
@@ -107,7 +131,7 @@ class Pipeline:
         cfg: Config,
         model: IntentModel,
         orders: OrderBook | None = None,
-        history: Callable[[ParsedMessage], tuple[int, tuple[str, ...]]] | None = None,
+        conversations: ConversationStore | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.cfg = cfg
@@ -118,7 +142,7 @@ class Pipeline:
                 raise ConfigError(f"{cfg.file} [intents.{name}]: unknown intent; the model knows: {known}")
         self.model = model
         self.orders = orders or OrderBook()
-        self.history = history or (lambda p: (0, ()))
+        self.conversations: ConversationStore = conversations or NoConversations()
         self.clock = clock or (lambda: datetime.now(UTC))
 
     # -- stages ---------------------------------------------------------------
@@ -145,32 +169,69 @@ class Pipeline:
         return self.model.classify(mails) if mails else []
 
     def finish(
-        self, p: Prepared, intent: IntentResult, now: datetime, batch: dict[str, list[tuple[str, ...]]] | None = None
+        self, p: Prepared, intent: IntentResult, now: datetime, conversations: ConversationStore | None = None
     ) -> Triaged:
-        """The per-message rest; `batch` holds the intents of earlier messages of this batch by thread."""
+        """The per-message rest: thread it, fold its conversation, match, rank and draft for the conversation.
+
+        `conversations` is what is stored (with this batch's messages overlaid); None: the message alone.
+        """
         if p.error is not None:
             return error_result(p.raw, p.error)
         parsed = p.parsed
         s = self.settings
-        follow_ups, earlier = self.history(parsed)
-        for key in {thread_key(parsed), (parsed.in_reply_to or "").lower()} - {""}:
-            for labels in (batch or {}).get(key, []):
-                follow_ups += 1
-                earlier += tuple(i for i in labels if i != "other" and i not in earlier)
-        flags: list[str] = []
-        if follow_ups and earlier and intent.intents == ("other",) and is_nudge(parsed.new_text):
-            # "Did you get my email?": the request is the one the thread already made.
-            intent = IntentResult(earlier, intent.scores, intent.low_confidence, intent.evidence)
-            flags.append("intent_from_thread")
+        received = arrival(p.raw, now)
+        keys = thread_keys(p.raw, parsed, received)
+        conv = thread(keys, conversations or NoConversations())
         extraction = extract(parsed, intent.intents, s.extract, now)
-        match = match_order(extraction, parsed.from_addr, self.orders.by_number, self.orders.by_email, now)
-        received = parsed.date or p.raw.internaldate or now
-        if received.tzinfo is None:  # a Date header without a zone: read it as UTC rather than fail
-            received = received.replace(tzinfo=UTC)
-        urgency = rank(intent, match, received, now, p.redactions, follow_ups, s.orders, s.rank)
-        missing = missing_details(intent.intents, extraction, match, s.required)
+        extraction = confirm_candidates(extraction, parsed.from_addr, self.orders.by_number)
+        if conv.how == "duplicate":  # the same Message-ID delivered again: one message, not a second item
+            return Triaged(
+                raw_size=len(p.raw.data),
+                parsed=parsed,
+                redactions=p.redactions,
+                intent=intent,
+                extraction=extraction,
+                match=OrderMatch(order=None, how="none"),
+                urgency=Urgency(score=0, reasons=("a second delivery of a message already stored",)),
+                missing=(),
+                draft=None,
+                status="duplicate",
+                received_at=received,
+                conversation=conv,
+                state=conv.state,
+            )
+        flags: list[str] = []
+        kind, withdraws = follow_up_kind(parsed.new_text) if conv.how != "new" else (None, ())
+        facts = MessageFacts(
+            message_key=keys.message_key,
+            message_id=(parsed.message_id or "").strip() or None,
+            received_at=received,
+            intents=intent.intents,
+            details=extraction,
+            evidence=dict(getattr(intent, "evidence", None) or {}),
+            follow_up=kind,
+            withdraws=withdraws,
+            redactions=dict(p.redactions),
+            low_confidence=intent.low_confidence,
+            date_off=date_off(parsed.date, received),
+        )
+        if keys.automated:  # automated mail is triaged on its own and never touches a customer's conversation
+            earlier: list[MessageFacts] = []
+        else:
+            earlier = [] if conv.how == "new" else (conversations or NoConversations()).conversation_facts(conv.key)
+        state = fold([*earlier, facts])
+        settled = settle(state, intent.scores, parsed.from_addr, self.orders.by_number, self.orders.by_email, now, s)
+        match, urgency, missing = settled.match, settled.urgency, settled.missing
+        conv_state = conv.state
+        conv_flags: list[str] = []
+        if conv.state == "done" and not keys.automated and conv.how != "new":
+            conv_state = "open"  # the customer wrote again on a closed conversation
+            conv_flags.append("reopened")
+            urgency = replace(
+                urgency, reasons=("reopened: the customer wrote again after it was closed", *urgency.reasons)
+            )
         twin = self.orders.twins.get(match.order.number) if match.order else None
-        if twin is not None and match.order is not None and "duplicate" not in intent.intents:
+        if twin is not None and match.order is not None and "duplicate" not in state.intents:
             # The customer did not say so, but the orders do: same items, placed minutes apart.
             flags.append("likely_duplicate")
             reason = f"order #{match.order.number} looks like a duplicate of #{twin} (same customer and items)"
@@ -179,16 +240,48 @@ class Pipeline:
             flags.append("sensitive_data")
         if intent.low_confidence:
             flags.append("review")
+        if kind == "chaser" and state.intents != ("other",):
+            flags.append("intent_from_thread")  # "did you get my email?": the request is the thread's
         if parsed.no_reply:
             flags.append(f"no_reply:{parsed.no_reply}")
         if parsed.sender_unverified:  # no sender, so no order by sender and no draft: an agent decides
             flags.append("sender_unverified")
+        if facts.date_off:
+            flags.append("date_off")
+        if kind is not None:
+            flags.append(f"follow_up:{kind}")
+        if state.redactions:
+            conv_flags.append("sensitive_removed")
+        if state.low_confidence:
+            conv_flags.append("low_confidence")
+        if state.date_off:
+            conv_flags.append("date_off")
+        if state.chasers:
+            conv_flags.append("chased")
+        for f in ("likely_duplicate", "sender_unverified", "draft_error"):
+            if f in flags:
+                conv_flags.append(f)
+        thread_words = ThreadContext(
+            chased=state.chasers > 0,
+            withdrawn=tuple(dict.fromkeys(w.intent for w in state.withdrawn)),
+            follow_up=conv.how != "new",
+        )
         try:
-            draft = make_draft(parsed, intent, extraction, match, missing, p.redactions, s.reply)
+            draft = make_draft(
+                parsed, settled.intent, state.details, match, missing, state.redactions, s.reply, thread_words
+            )
         except TemplateError as exc:  # a broken template must not cost the message its triage
             log.warning("no draft for %s uid %s: %s", p.raw.mailbox, p.raw.uid, exc)
             draft = None
             flags.append("draft_error")
+            conv_flags.append("draft_error")
+        root = earlier[0].message_id if earlier else None
+        if draft is not None and root and f"<{root}>" not in draft.references:
+            # The reply belongs to the whole conversation: its first message is the References root, so mail
+            # clients (and triage's Drafts-folder check) thread it even when a follow-up's References broke.
+            draft = replace(draft, references=(f"<{root}>", *draft.references))
+        if conversations is not None and isinstance(conversations, BatchOverlay):
+            conversations.add(replace(conv, state=conv_state), keys, None if keys.automated else facts)
         return Triaged(
             raw_size=len(p.raw.data),
             parsed=parsed,
@@ -200,23 +293,30 @@ class Pipeline:
             missing=missing,
             draft=draft,
             flags=tuple(flags),
+            received_at=received,
+            conversation=conv,
+            follow_up=kind,
+            facts=facts,
+            standing=state.intents,
+            withdrawn=state.withdrawn,
+            state=conv_state,
+            conversation_flags=tuple(dict.fromkeys(conv_flags)),
         )
 
-    def run(self, raws: Sequence[RawMessage]) -> list[Triaged]:
-        """Triage a batch: per-message parse/redact, one batched model call, then the per-message rest."""
+    def run(self, raws: Sequence[RawMessage], threaded: bool = True) -> list[Triaged]:
+        """Triage a batch: per-message parse/redact, one batched model call, then the per-message rest.
+
+        `threaded=False` triages each message on its own, as `inspect` does (it stores nothing).
+        """
         prepared = [self.prepare(r) for r in raws]
         ok = [p for p in prepared if p.error is None]
         intents = dict(zip((id(p) for p in ok), self.classify(ok), strict=True))
         now = self.clock()
         out: list[Triaged] = []
-        threads: dict[str, list[tuple[str, ...]]] = {}
+        overlay = BatchOverlay(self.conversations)
         for p in prepared:
             try:
-                result = self.finish(p, intents.get(id(p), NO_INTENT), now, threads)
-                out.append(result)
-                if result.status == "ok" and result.parsed.no_reply is None:
-                    for key in {thread_key(result.parsed), (result.parsed.message_id or "").lower()} - {""}:
-                        threads.setdefault(key, []).append(result.intent.intents)
+                out.append(self.finish(p, intents.get(id(p), NO_INTENT), now, overlay if threaded else None))
             except Exception as exc:  # a bug in a later stage still leaves a row, never a lost message
                 log.warning("triage failed for %s uid %s: %s", p.raw.mailbox, p.raw.uid, type(exc).__name__)
                 out.append(error_result(p.raw, f"triage failed: {type(exc).__name__}: {exc}"[:300], p.parsed))
@@ -252,5 +352,5 @@ def stored_ref(raw: RawMessage, result: Triaged) -> StoredRef:
         uid=raw.uid,
         fingerprint=fingerprint(raw, parsed),
         thread_key=thread_key(parsed),
-        received_at=(parsed.date if parsed else None) or raw.internaldate,
+        received_at=result.received_at or raw.internaldate,
     )

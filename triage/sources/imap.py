@@ -178,6 +178,18 @@ class ImapMailbox:
             except NETWORK_ERRORS as exc:
                 raise MailboxError(f"fetch failed on {self.name}: {exc}") from exc
 
+    def fetch_one(self, uid: str) -> RawMessage | None:
+        """The message at `uid` under the current UIDVALIDITY, fetched again (for `retriage`); None when gone."""
+        try:
+            number = int(uid)
+            big = set(self.client.search(["UID", str(number), "LARGER", str(self.max_message_bytes)]))
+            (raw,) = self._fetch_batch([number], big)
+        except NETWORK_ERRORS as exc:
+            raise MailboxError(f"fetch failed on {self.name}: {exc}") from exc
+        except ValueError:
+            return None
+        return None if raw.error == "message vanished before it could be fetched" else raw
+
     def _fetch_batch(self, uids: list[int], big: set[int]) -> list[RawMessage]:
         small = [u for u in uids if u not in big]
         large = [u for u in uids if u in big]

@@ -3,9 +3,12 @@
 Where to look:
 - `schema.py`: the tables (migrations) and the rule for a message's first state;
 - `ingest.py`: what ingest writes (messages, triage, drafts, checkpoints, heartbeats) and the lookups it dedupes by;
-- `queue.py`: the queue, one item in full, closing and reopening;
+- `conversations.py`: conversations (threading's lookups, what a message writes to its conversation and draft,
+  the queue of conversations, one in full, closing and reopening); `conversation_rows.py`: their records;
+- `queue.py`: messages one by one (one message in full);
 - `drafts.py`: drafts to sync to the Drafts folder, and agents' edits;
 - `orders.py`: the orders table;
+- `users.py`: web accounts, sessions, login attempts, assignments;
 - `summary_figures.py`: what the daily summary counts;
 - `rows.py`: the typed records the read side returns, and the `queue --json` / `show --json` shape;
 - `connection.py` and `codec.py`: the connection, transactions, audit log; column text to values and back.
@@ -13,6 +16,13 @@ Where to look:
 
 from __future__ import annotations
 
+from triage.store.conversation_rows import (
+    Conversation,
+    ConversationDetail,
+    ConversationDraft,
+    ConversationEvent,
+    ConversationMessage,
+)
 from triage.store.drafts import DraftQueries
 from triage.store.ingest import IngestQueries
 from triage.store.orders import OrderQueries
@@ -29,20 +39,28 @@ from triage.store.rows import (
 )
 from triage.store.schema import SCHEMA_VERSION
 from triage.store.summary_figures import SummaryQueries
+from triage.store.users import Session, User, UserQueries
 
 __all__ = [
     "SCHEMA_VERSION",
     "ArrivedMessage",
     "AuditEvent",
+    "Conversation",
+    "ConversationDetail",
+    "ConversationDraft",
+    "ConversationEvent",
+    "ConversationMessage",
     "Item",
     "MailboxState",
     "QueueRow",
+    "Session",
     "StateChange",
     "Store",
     "StoredDraft",
     "TrackedItem",
+    "User",
 ]
 
 
-class Store(IngestQueries, QueueQueries, DraftQueries, OrderQueries, SummaryQueries):
+class Store(IngestQueries, QueueQueries, DraftQueries, OrderQueries, SummaryQueries, UserQueries):
     """One SQLite file opened in WAL mode; safe to share between processes. Each base holds one group of queries."""

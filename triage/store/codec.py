@@ -7,15 +7,19 @@ outside the store sees the column text.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, overload
 
 import orjson
 
+Clock = Callable[[], datetime]
 
-def now_text() -> str:
-    """The wall clock as the store writes it: UTC, whole seconds."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+
+def now_text(clock: Clock | None = None) -> str:
+    """The time as the store writes it: UTC, whole seconds; `clock` is the command's (pinned by --now or
+    [shop] now, as in the demo), so stored times and computed ages never mix two clocks."""
+    return (clock() if clock else datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
 
 
 def time_text(dt: datetime | None) -> str | None:

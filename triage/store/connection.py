@@ -14,15 +14,20 @@ from pathlib import Path
 import sqlite_utils
 
 from triage.errors import StoreError
-from triage.store.codec import now_text
+from triage.store.codec import Clock, now_text
 from triage.store.schema import migrate
 
 
 class Connection:
-    """One SQLite file opened in WAL mode; safe to share between processes."""
+    """One SQLite file opened in WAL mode; safe to share between processes.
 
-    def __init__(self, path: str | Path) -> None:
+    `clock` stamps what the store writes (stored_at, drafts, audit events, heartbeats): the wall clock by
+    default, the command's pinned time when it has one.
+    """
+
+    def __init__(self, path: str | Path, clock: Clock | None = None) -> None:
         self.path = Path(path)
+        self.clock = clock
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,11 +70,13 @@ class Connection:
                 conn.execute("ROLLBACK")
             raise StoreError(f"cannot write to the store {self.path}: {exc} (disk full or read-only?)") from exc
 
-    def _event(self, message: int | None, actor: str, action: str, detail: str = "") -> None:
+    def _event(
+        self, message: int | None, actor: str, action: str, detail: str = "", conversation: int | None = None
+    ) -> None:
         """One line of the audit log (who closed, reopened or edited what, and when)."""
         self.db.execute(
-            "INSERT INTO events (message, at, actor, action, detail) VALUES (?,?,?,?,?)",
-            [message, now_text(), actor, action, detail],
+            "INSERT INTO events (message, at, actor, action, detail, conversation) VALUES (?,?,?,?,?,?)",
+            [message, now_text(self.clock), actor, action, detail, conversation],
         )
 
     # -- meta: small named values the commands keep (the orders file's stamp, summaries sent) ----------

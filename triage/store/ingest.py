@@ -9,16 +9,16 @@ UID) make a second process or a re-run a no-op rather than a duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from triage.records import Checkpoint, StoredRef, Triaged
-from triage.store.codec import decode_list, encode, now_text, time_text
-from triage.store.connection import Connection
+from triage.store.codec import encode, now_text, time_text
+from triage.store.conversations import ConversationQueries, RegroupQueries, facts_text
 from triage.store.rows import MailboxState, reader
 from triage.store.schema import initial_state
 
 
-class IngestQueries(Connection):
+class IngestQueries(ConversationQueries, RegroupQueries):
     # -- mailbox state --------------------------------------------------------
 
     def checkpoint(self, mailbox: str) -> Checkpoint | None:
@@ -44,20 +44,51 @@ class IngestQueries(Connection):
             self.db.execute("UPDATE mailbox_state SET last_uid = 0 WHERE mailbox = ?", [mailbox])
             self._event(None, "triage", "uidvalidity_changed", f"{mailbox}: rescan with UIDVALIDITY {uidvalidity}")
 
-    def heartbeat(self, mailbox: str, error: str | None = None) -> None:
-        """Record a successful poll, or the last error, for `queue` and the summary to show."""
-        now = now_text()
+    def heartbeat(
+        self,
+        mailbox: str,
+        error: str | None = None,
+        *,
+        name: str | None = None,
+        backlog: int | None = None,
+        wake: bool = False,
+    ) -> None:
+        """Record a poll or IDLE wake (`wake`), a successful poll, or the last error, per mailbox.
+
+        `error` must already be free of secrets (the run layer scrubs it); it is cut to 500 characters.
+        `backlog` is what the source still holds beyond what was stored (None: unknown, left as it was).
+        """
+        now = now_text(self.clock)
         self.db.execute(
             "INSERT INTO mailbox_state (mailbox, messages_seen) VALUES (?, 0) ON CONFLICT(mailbox) DO NOTHING",
             [mailbox],
         )
-        if error is None:
-            self.db.execute("UPDATE mailbox_state SET last_poll_at = ? WHERE mailbox = ?", [now, mailbox])
+        if name is not None:
+            self.db.execute("UPDATE mailbox_state SET name = ? WHERE mailbox = ?", [name, mailbox])
+        if backlog is not None:
+            self.db.execute("UPDATE mailbox_state SET backlog = ? WHERE mailbox = ?", [backlog, mailbox])
+        if wake:
+            self.db.execute("UPDATE mailbox_state SET last_wake_at = ? WHERE mailbox = ?", [now, mailbox])
+        elif error is None:
+            self.db.execute(
+                "UPDATE mailbox_state SET last_poll_at = ?, last_wake_at = ?, failing = 0 WHERE mailbox = ?",
+                [now, now, mailbox],
+            )
         else:
             self.db.execute(
-                "UPDATE mailbox_state SET last_error = ?, last_error_at = ? WHERE mailbox = ?",
-                [error[:500], now, mailbox],
+                "UPDATE mailbox_state SET last_error = ?, last_error_at = ?, last_wake_at = ?, failing = 1"
+                " WHERE mailbox = ?",
+                [error[:500], now, now, mailbox],
             )
+
+    def error_rows(self, mailbox: str | None = None) -> list[int]:
+        """Open messages stored as errors (all mailboxes, or one by its store key), oldest first."""
+        sql = "SELECT id FROM messages WHERE status = 'error' AND state = 'open'"
+        params: list[str] = []
+        if mailbox is not None:
+            sql += " AND mailbox = ?"
+            params.append(mailbox)
+        return [int(r[0]) for r in self.db.execute(sql + " ORDER BY id", params)]
 
     def health(self) -> list[MailboxState]:
         """Every mailbox's checkpoint, last poll and last error, by name (for `queue` and the summary)."""
@@ -92,34 +123,21 @@ class IngestQueries(Connection):
             is not None
         )
 
-    def thread_history(self, thread_keys: Sequence[str]) -> tuple[int, tuple[str, ...]]:
-        """Earlier messages in the thread: how many, and the requests they made (for follow-ups)."""
-        keys = [k for k in thread_keys if k]
-        if not keys:
-            return 0, ()
-        marks = ",".join("?" * len(keys))
-        sql = f"""SELECT t.intents FROM messages m LEFT JOIN triage t ON t.message = m.id
-                  WHERE m.no_reply IS NULL AND (m.thread_key IN ({marks}) OR m.message_id IN ({marks}))
-                  ORDER BY m.id"""
-        rows = self.db.execute(sql, keys + keys).fetchall()
-        intents: list[str] = []
-        for (encoded,) in rows:
-            for label in decode_list(encoded):
-                if label != "other" and label not in intents:
-                    intents.append(label)
-        return len(rows), tuple(intents)
-
     def save_batch(
         self,
         items: Iterable[tuple[StoredRef, Triaged]],
         checkpoint: Checkpoint | None,
+        mailbox_name: str | None = None,
     ) -> list[int]:
-        """Store triaged messages and advance the checkpoint in one transaction. Returns new row ids."""
+        """Store triaged messages and advance the checkpoint in one transaction. Returns new row ids.
+
+        `mailbox_name` is the configured mailbox's name (`[[mailbox]] name`), kept on each message.
+        """
         ids: list[int] = []
-        now = now_text()  # one batch, one transaction, one stored_at
+        now = now_text(self.clock)  # one batch, one transaction, one stored_at
         with self.transaction():
             for ref, result in items:
-                row_id = self._insert(ref, result, now)
+                row_id = self._insert(ref, result, now, mailbox_name)
                 if row_id is not None:
                     ids.append(row_id)
             if checkpoint is not None:
@@ -133,14 +151,14 @@ class IngestQueries(Connection):
                     )
         return ids
 
-    def _insert(self, ref: StoredRef, t: Triaged, now: str) -> int | None:
+    def _insert(self, ref: StoredRef, t: Triaged, now: str, mailbox_name: str | None = None) -> int | None:
         p = t.parsed
         execute = self.db.conn.execute  # once per message: skip sqlite-utils' wrapper
         cur = execute(
             """INSERT INTO messages (mailbox, uidvalidity, uid, fingerprint, message_id, thread_key, in_reply_to,
                      received_at, stored_at, from_addr, from_name, reply_to, to_addrs, subject, text, quoted_text,
-                     signature, attachments, no_reply, html_only, defects, size, status, error, state)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                     signature, attachments, no_reply, html_only, defects, size, status, error, state, mailbox_name)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(mailbox, uidvalidity, uid) DO NOTHING""",
             [
                 ref.mailbox,
@@ -168,11 +186,20 @@ class IngestQueries(Connection):
                 t.status,
                 t.error,
                 initial_state(t.status, p.no_reply),
+                mailbox_name or ref.mailbox,
             ],
         )
         if cur.rowcount == 0:
             return None
         row_id = int(cur.lastrowid or 0)
+        self._write_triage(row_id, ref, t, now)
+        if t.status == "error":  # a triaged row's own stored_at says when; quarantines are audited too
+            self._event(row_id, "triage", "error", t.error or "")
+        return row_id
+
+    def _write_triage(self, row_id: int, ref: StoredRef, t: Triaged, now: str) -> None:
+        """A message's triage row and its thread's draft (the part `retriage` writes again)."""
+        execute = self.db.conn.execute
         order = t.match.order
         execute(
             """INSERT INTO triage (message, intents, scores, low_confidence, redactions, extraction, order_number,
@@ -196,28 +223,78 @@ class IngestQueries(Connection):
                 encode(t.intent.evidence),
             ],
         )
-        if t.draft is not None:
-            d = t.draft
-            execute(
-                """INSERT INTO drafts (message, thread_key, to_addr, subject, body, in_reply_to, refs, language,
-                     created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
-                   ON CONFLICT(thread_key) DO UPDATE SET message = excluded.message, to_addr = excluded.to_addr,
-                     subject = excluded.subject, body = excluded.body, in_reply_to = excluded.in_reply_to,
-                     refs = excluded.refs, language = excluded.language, updated_at = excluded.updated_at,
-                     synced_at = NULL""",
+        key = t.conversation.key if t.conversation is not None else f"msg:{row_id}"
+        conv_id = self._write_conversation(row_id, key, t, now, ref.received_at)
+        execute(
+            "UPDATE messages SET conversation = ?, message_key = ?, facts = ?, follow_up = ? WHERE id = ?",
+            [conv_id, ref.fingerprint, facts_text(t.facts) if t.facts else None, t.follow_up, row_id],
+        )
+
+    def retriaged(self, message: int, ref: StoredRef, t: Triaged, actor: str) -> None:
+        """An error row triaged again from its original: the row is updated in place (its ID stays), audited.
+
+        When it fails again the row stays an error with the new reason: a retry never loses a message.
+        """
+        p = t.parsed
+        now = now_text(self.clock)
+        old = self.db.execute("SELECT conversation FROM messages WHERE id = ?", [message]).fetchone()
+        with self.transaction():
+            if t.status == "error":
+                self.db.execute("UPDATE messages SET error = ? WHERE id = ?", [t.error, message])
+                self.db.execute("UPDATE triage SET reasons = ? WHERE message = ?", [encode(t.urgency.reasons), message])
+                self._event(message, actor, "retriage_failed", t.error or "")
+                return
+            self.db.execute(
+                """UPDATE messages SET fingerprint = ?, message_id = ?, thread_key = ?, in_reply_to = ?,
+                     received_at = ?, from_addr = ?, from_name = ?, reply_to = ?, to_addrs = ?, subject = ?, text = ?,
+                     quoted_text = ?, signature = ?, attachments = ?, no_reply = ?, html_only = ?, defects = ?,
+                     size = ?, status = ?, error = NULL, state = ? WHERE id = ?""",
                 [
-                    row_id,
+                    ref.fingerprint,
+                    p.message_id,
                     ref.thread_key,
-                    d.to,
-                    d.subject,
-                    d.body,
-                    d.in_reply_to,
-                    encode(d.references),
-                    d.language,
-                    now,
-                    now,
+                    p.in_reply_to,
+                    time_text(ref.received_at),
+                    p.from_addr,
+                    p.from_name,
+                    p.reply_to,
+                    encode(p.to + p.cc),
+                    p.subject,
+                    p.new_text,
+                    p.quoted_text,
+                    p.signature,
+                    encode([vars(a) for a in p.attachments]) if p.attachments else "[]",
+                    p.no_reply,
+                    int(p.html_only),
+                    encode(p.defects) if p.defects else "[]",
+                    t.raw_size,
+                    t.status,
+                    initial_state(t.status, p.no_reply),
+                    message,
                 ],
             )
-        if t.status == "error":  # a triaged row's own stored_at says when; quarantines are audited too
-            self._event(row_id, "triage", "error", t.error or "")
-        return row_id
+            self.db.execute("DELETE FROM triage WHERE message = ?", [message])
+            self._write_triage(message, ref, t, now)
+            self._leave_conversation(message, old[0] if old else None)
+            self._event(message, actor, "retriaged", ",".join(t.intent.intents))
+
+    def retriage_failed(self, message: int, reason: str, actor: str) -> None:
+        """A retry that could not even read the original: the row stays as it is, the attempt is audited."""
+        with self.transaction():
+            self._event(message, actor, "retriage_failed", reason)
+
+    def error_pointer(self, message: int) -> tuple[str, int, str, str] | None:
+        """(store key, UIDVALIDITY, UID or file key, status) of a message: where `retriage` reads it again."""
+        row = self.db.execute(
+            "SELECT mailbox, uidvalidity, uid, status FROM messages WHERE id = ?", [message]
+        ).fetchone()
+        return None if row is None else (row[0], int(row[1]), row[2], row[3])
+
+    def _leave_conversation(self, message: int, old: int | None) -> None:
+        """A retried message that threaded elsewhere takes its history along; its error-only conversation goes."""
+        new = self.db.execute("SELECT conversation FROM messages WHERE id = ?", [message]).fetchone()[0]
+        if old is None or old == new:
+            return
+        self.db.execute("UPDATE events SET conversation = ? WHERE conversation = ?", [new, old])
+        if not self.db.execute("SELECT 1 FROM messages WHERE conversation = ?", [old]).fetchone():
+            self.db.execute("DELETE FROM conversations WHERE id = ?", [old])

@@ -29,7 +29,7 @@ class OrderQueries(Connection):
                 "country": o.country,
                 "items": json.dumps(list(o.items)),
                 "total": o.total,
-                "imported_at": now_text(),
+                "imported_at": now_text(self.clock),
             }
             for o in orders
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from triage.errors import StoreError
+from triage.errors import NotFoundError
 from triage.store.connection import Connection
 from triage.store.rows import AuditEvent, Item, QueueRow, StoredDraft, reader
 
@@ -18,10 +18,11 @@ _QUEUE_ORDER = "(m.status = 'error') DESC, coalesce(t.urgency, 0) DESC, m.receiv
 
 
 class QueueQueries(Connection):
-    def queue(self, limit: int | None = None, include_done: bool = False) -> list[QueueRow]:
-        """Open items, most urgent first (all of them with `include_done`); automated mail is stored closed."""
+    def message_queue(self, limit: int | None = None, include_done: bool = False) -> list[QueueRow]:
+        """Open messages one by one, most urgent first (all with `include_done`); automated mail is stored closed."""
         sql = f"""SELECT m.id, m.mailbox, m.uid, m.received_at, m.from_addr, m.from_name, m.subject, m.status,
-                         m.error, m.state, m.no_reply, t.intents, t.scores, t.low_confidence, t.redactions,
+                         m.error, m.state, m.mailbox_name, m.no_reply, t.intents, t.scores, t.low_confidence,
+                         t.redactions,
                          t.order_number, t.match_how, t.stage, t.urgency, t.reasons, t.deadline, t.missing, t.flags
                   FROM messages m JOIN triage t ON t.message = m.id
                   WHERE (m.state = 'open' OR ?)
@@ -46,8 +47,10 @@ class QueueQueries(Connection):
         if found is None:
             return None
         item = reader(Item, rows.description)(found, draft=None, events=())
-        # One draft per thread: a follow-up's draft replaces the earlier one, so look it up by thread.
-        drafts = self.db.conn.execute("SELECT * FROM drafts WHERE thread_key = ?", [item.thread_key or ""])
+        # One draft per conversation: a follow-up's draft replaces the earlier one, so look it up by conversation.
+        drafts = self.db.conn.execute(
+            "SELECT * FROM drafts WHERE conversation = (SELECT conversation FROM messages WHERE id = ?)", [message]
+        )
         draft = drafts.fetchone()
         audit = self.db.conn.execute(
             "SELECT at, actor, action, detail FROM events WHERE message = ? ORDER BY id", [message]
@@ -60,10 +63,14 @@ class QueueQueries(Connection):
             events=(stored, *(event(e) for e in audit)),
         )
 
-    def set_state(self, message: int, state: str, actor: str) -> None:
-        """Close or reopen an item, audited."""
+    def set_state(self, message: int, state: str, actor: str) -> bool:
+        """Close or reopen an item, audited; False (and no audit event) when it already is in that state."""
         with self.transaction():
-            cur = self.db.execute("UPDATE messages SET state = ? WHERE id = ?", [state, message])
-            if cur.rowcount == 0:
-                raise StoreError(f"no item with ID {message} (see `triage queue`)")
+            row = self.db.execute("SELECT state FROM messages WHERE id = ?", [message]).fetchone()
+            if row is None:
+                raise NotFoundError(f"no item with ID {message} (see `triage queue`)")
+            if row[0] == state:
+                return False
+            self.db.execute("UPDATE messages SET state = ? WHERE id = ?", [state, message])
             self._event(message, actor, state)
+            return True

@@ -121,6 +121,7 @@ class QueueRow:
     status: str  # "ok" or "error"
     error: str | None
     state: str  # "open", "done"
+    mailbox_name: str | None  # the configured mailbox it came from ([[mailbox]] name; else `mailbox`)
     no_reply: str | None  # why it must never get a reply, or None
     intents: tuple[str, ...]
     scores: dict[str, float]
@@ -158,6 +159,9 @@ class StoredDraft:
     imap_uid: int | None
     message_id_header: str | None
     synced_at: str | None
+    conversation: int | None = None
+    owner: str | None = None  # "triage", or "agent" once an agent edited it
+    triage_hash: str | None = None  # hash of the body triage last wrote
 
     def as_draft(self) -> Draft:
         """The draft as the reply stage made it, for saving to the mailbox again."""
@@ -209,6 +213,11 @@ class Item:
     status: str
     error: str | None
     state: str
+    mailbox_name: str | None  # the configured mailbox it came from ([[mailbox]] name)
+    conversation: int | None  # the conversation it belongs to (`show` takes that id)
+    message_key: str | None
+    facts: dict[str, Any]  # what it contributed to its conversation (intents, details, follow-up kind)
+    follow_up: str | None  # "chaser", "retraction" or None
     intents: tuple[str, ...]
     scores: dict[str, float]
     low_confidence: bool
@@ -222,7 +231,7 @@ class Item:
     deadline: str | None
     missing: tuple[str, ...]
     flags: tuple[str, ...]
-    evidence: dict[str, str]  # intent -> the customer's clause that carries it (empty before schema 2)
+    evidence: dict[str, str]  # intent -> the customer's clause that carries it (empty before schema 5)
     draft: StoredDraft | None
     events: tuple[AuditEvent, ...]  # "stored" first, then the audit log
 
@@ -241,6 +250,10 @@ class MailboxState:
     last_error: str | None
     last_error_at: datetime | None
     messages_seen: int | None
+    name: str | None = None  # the configured mailbox's name
+    last_wake_at: datetime | None = None  # the last poll or IDLE wake, successful or not
+    backlog: int | None = None  # what the source held beyond what was stored, at the last poll
+    failing: bool | None = None  # the last attempt ended in an error (a later success clears it)
 
 
 # -- what the daily summary counts ---------------------------------------------------------------
@@ -260,6 +273,11 @@ class ArrivedMessage:
     redactions: dict[str, int]
     draft_created: datetime | None  # the draft made for this very message, if any
     draft_updated: datetime | None
+    # The summary counts requests per conversation: on the day its first message arrived, with its standing
+    # requests and its order's stage (a follow-up is not a second request).
+    opens_conversation: bool = True
+    conversation_intents: tuple[str, ...] = ()
+    conversation_stage: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +288,7 @@ class StateChange:
 
 @dataclass(frozen=True, slots=True)
 class TrackedItem:
-    """A message that is open now or was ever opened or closed by hand: its state can be replayed to any time."""
+    """A conversation that is open now or was ever opened or closed: its state can be replayed to any time."""
 
     id: int
     received_at: datetime  # arrival, else when it was stored

@@ -15,11 +15,13 @@ import sqlite_utils
 
 from triage.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 
 
 def initial_state(status: str, no_reply: str | None) -> str:
     """The state a message is stored in: open, unless it must never get a reply; an unreadable one is always open."""
+    if status == "duplicate":
+        return "done"
     return "open" if status == "error" or no_reply is None else "done"
 
 
@@ -144,11 +146,109 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
 
 
 def _migrate_2(db: sqlite_utils.Database) -> None:
+    """Web accounts: users (argon2 hashes), their sessions, login attempts (rate limits), who works what."""
+    db.execute(
+        """CREATE TABLE users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, manager INTEGER NOT NULL DEFAULT 0,
+                               created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"""
+    )
+    # A session row is what a signed cookie points at: removing the user (or the password change) ends it.
+    db.execute(
+        """CREATE TABLE sessions (token_hash TEXT PRIMARY KEY,
+                                  user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                                  csrf TEXT NOT NULL, created_at TEXT NOT NULL, seen_at TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX sessions_user ON sessions(user)")
+    db.execute(
+        "CREATE TABLE login_attempts (id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT, address TEXT, ok INTEGER)"
+    )
+    db.execute("CREATE INDEX login_attempts_user ON login_attempts(user, at)")
+    db.execute("CREATE INDEX login_attempts_address ON login_attempts(address, at)")
+    # Keyed by the queue item's id (a conversation's, once conversations land).
+    db.execute("CREATE TABLE assignments (item INTEGER PRIMARY KEY, user TEXT NOT NULL, at TEXT NOT NULL)")
+
+
+def _migrate_mailbox_names(db: sqlite_utils.Database) -> None:
+    """Several mailboxes: which configured mailbox a message came from, and a heartbeat per mailbox."""
+    db.table("messages").add_column("mailbox_name", str)
+    # Rows from before: a single-mailbox config names its one mailbox by its store key.
+    db.execute("UPDATE messages SET mailbox_name = mailbox")
+    for column in ("name", "last_wake_at"):
+        db.table("mailbox_state").add_column(column, str)
+    db.table("mailbox_state").add_column("backlog", int)
+    db.table("mailbox_state").add_column("failing", int)  # 1 when the last attempt failed (seconds can tie)
+
+
+def _migrate_conversations(db: sqlite_utils.Database) -> None:
+    """Conversations: the unit of the agents' work. Messages point at theirs; drafts are one per conversation
+    and know who wrote them last. Messages stored before are grouped by `run/regroup.py` at the next start
+    (the meta key `regroup_pending` says so)."""
+    db.table("conversations").create(
+        {
+            "id": int,
+            "key": str,
+            "customer": str,
+            "subject": str,
+            "thread_subject": str,
+            "state": str,
+            "status": str,
+            "error": str,
+            "opened_at": str,
+            "last_at": str,
+            "intents": str,
+            "withdrawn": str,
+            "order_number": str,
+            "match_how": str,
+            "stage": str,
+            "urgency": int,
+            "reasons": str,
+            "deadline": str,
+            "missing": str,
+            "flags": str,
+            "redactions": str,
+            "low_confidence": int,
+            "automated": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"key", "state"},
+        defaults={"state": "open", "status": "ok"},
+    )
+    db.table("conversations").create_index(["key"], unique=True)
+    db.table("conversations").create_index(["state", "urgency"])
+    db.table("conversations").create_index(["customer", "thread_subject"])
+    messages = db.table("messages")
+    messages.add_column("conversation", int)
+    messages.add_column("message_key", str)
+    messages.add_column("facts", str)
+    messages.add_column("follow_up", str)
+    db.execute("UPDATE messages SET message_key = fingerprint")
+    messages.create_index(["conversation"])
+    messages.create_index(["message_key"])
+    messages.create_index(["message_id"])
+    drafts = db.table("drafts")
+    drafts.add_column("conversation", int)
+    drafts.add_column("owner", str)
+    drafts.add_column("triage_hash", str)
+    db.execute("UPDATE drafts SET owner = 'triage'")
+    drafts.create_index(["conversation"], unique=True)
+    db.table("events").add_column("conversation", int)
+    db.table("events").create_index(["conversation"])
+    if db.execute("SELECT count(*) FROM messages").fetchone()[0]:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('regroup_pending', '1')")
+
+
+def _migrate_evidence(db: sqlite_utils.Database) -> None:
     """Each intent's evidence (the clause that carries it), JSON {intent: clause}; older rows have none."""
     db.table("triage").add_column("evidence", str)
 
 
-_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2]
+_MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migrate_1,
+    _migrate_2,
+    _migrate_mailbox_names,
+    _migrate_conversations,
+    _migrate_evidence,
+]
 
 
 def migrate(db: sqlite_utils.Database, path: Path, transaction: Callable[[], AbstractContextManager[None]]) -> None:

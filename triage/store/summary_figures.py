@@ -25,11 +25,18 @@ class SummaryQueries(Connection):
         """Messages that arrived in [start, end), in ID order, each with the draft made for it (if any)."""
         rows = self.db.conn.execute(
             f"""SELECT m.id, {_ARRIVED} AS arrived_at, m.status, m.no_reply, t.intents, t.stage, t.low_confidence,
-                       t.redactions, d.created_at AS draft_created, d.updated_at AS draft_updated
+                       t.redactions, d.created_at AS draft_created, d.updated_at AS draft_updated,
+                       (c.id IS NULL OR m.id = (SELECT min(f.id) FROM messages f
+                                                WHERE f.conversation = c.id AND f.status != 'duplicate'))
+                         AS opens_conversation,
+                       coalesce(c.intents, t.intents) AS conversation_intents,
+                       coalesce(c.stage, t.stage) AS conversation_stage
                 FROM messages m
                 JOIN triage t ON t.message = m.id
+                LEFT JOIN conversations c ON c.id = m.conversation
                 LEFT JOIN drafts d ON d.id = (SELECT max(id) FROM drafts WHERE message = m.id)
                 WHERE julianday({_ARRIVED}) >= julianday(?) AND julianday({_ARRIVED}) < julianday(?)
+                  AND m.status != 'duplicate'
                 ORDER BY m.id""",
             [time_text(start.astimezone(UTC)), time_text(end.astimezone(UTC))],
         )
@@ -42,17 +49,24 @@ class SummaryQueries(Connection):
         return parse_time(row[0]) if row and row[0] else None
 
     def tracked_items(self) -> list[TrackedItem]:
-        """Every item open now or ever closed or reopened by hand, with its state changes oldest first."""
+        """Every conversation open now or ever closed or reopened, with its state changes oldest first.
+
+        One per conversation, so a thread's follow-ups never fill the summary's most-urgent list twice.
+        """
         changes: dict[int, list[StateChange]] = {}
-        for message, at, action in self.db.conn.execute(
-            f"SELECT message, at, action FROM events WHERE {_STATE_EVENT} ORDER BY at, id"
+        for conversation, at, action in self.db.conn.execute(
+            f"""SELECT coalesce(e.conversation, m.conversation), e.at, e.action
+                FROM events e LEFT JOIN messages m ON m.id = e.message
+                WHERE e.{_STATE_EVENT} OR e.action = 'reopened' ORDER BY e.at, e.id"""
         ):
-            changes.setdefault(message, []).append(StateChange(parse_time(at), action))
+            if conversation is not None:
+                state = "open" if action == "reopened" else action
+                changes.setdefault(conversation, []).append(StateChange(parse_time(at), state))
         rows = self.db.conn.execute(
-            f"""SELECT m.id, {_ARRIVED} AS received_at, m.status, t.urgency, t.intents, t.order_number, t.stage,
-                       t.reasons, t.deadline, m.no_reply
-                FROM messages m JOIN triage t ON t.message = m.id
-                WHERE m.state = 'open' OR m.id IN (SELECT message FROM events WHERE {_STATE_EVENT})"""
+            """SELECT c.id, c.opened_at AS received_at, c.status, coalesce(c.urgency, 0) AS urgency, c.intents,
+                      c.order_number, c.stage, c.reasons, c.deadline, c.automated AS no_reply
+               FROM conversations c WHERE c.state = 'open' OR c.id IN (SELECT value FROM json_each(?))""",
+            [encode(sorted(changes))],
         )
         item = reader(TrackedItem, rows.description)
         return [item(r, changes=tuple(changes.get(r[0], ()))) for r in rows]

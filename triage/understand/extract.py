@@ -4,6 +4,8 @@ Works on the redacted subject and new text only, so quoted history cannot
 leak old order numbers into a new request, and redaction markers such as
 `[card •••• 1111]` are blanked before any number is read. The country and the corrected address
 are found by triage.understand.countries and the order time by triage.understand.when; both are re-exported here.
+Bare numbers after a request ("can u cancel 2291?") are only candidates, found by
+triage.understand.bare_numbers and confirmed or not by the order book at the match stage.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 from triage.records import Extraction, OrderMatch, ParsedMessage
 from triage.settings import DEFAULT_ORDER_PATTERNS, DEFAULT_REQUIRED, ExtractSettings
 from triage.text import EMAIL, SENTENCES, SIGNOFF, TextForms, forms, wordset
+from triage.understand.bare_numbers import find_bare_numbers
 from triage.understand.countries import find_address, find_country
 from triage.understand.when import find_order_time
 
@@ -358,15 +361,20 @@ def extract(msg: ParsedMessage, intents: Sequence[str], settings: ExtractSetting
     both = subject.join(text)
     numbers = find_order_numbers(subject, settings.order_patterns)
     numbers += [n for n in find_order_numbers(text, settings.order_patterns) if n not in numbers]
+    candidates = find_bare_numbers(subject, settings.order_patterns, numbers)
+    candidates += [n for n in find_bare_numbers(text, settings.order_patterns, numbers) if n not in candidates]
     address = find_address(text) if "address_fix" in intents else None
     return Extraction(
         order_numbers=tuple(numbers),
+        candidate_numbers=tuple(candidates),
         emails=find_emails(msg, settings.own_addresses, both),
         name=find_name(msg),
         country=find_country(text, address),
         order_time=find_order_time(both, now),
         address=address,
-        keep_order=find_keep_order(text, numbers, settings.order_patterns) if "duplicate" in intents else None,
+        keep_order=find_keep_order(text, [*numbers, *candidates], settings.order_patterns)
+        if "duplicate" in intents
+        else None,
         reason=find_reason(text) if {"cancel", "refund"} & set(intents) else None,
     )
 

@@ -1,10 +1,14 @@
-"""Recognises a nudge ("did you get my email?"): a follow-up that repeats the thread's request rather than
-making a new one, so it can inherit the thread's intents instead of reading as `other`.
+"""What a follow-up does to its conversation: a chaser ("did you get my email?") repeats the thread's
+request; a retraction ("please don't cancel after all", "ignore my last email") takes one back.
+
+Both are recognised on the folded (accent-free, lower-case) new text in en/de/es/fr.
 """
 
 from __future__ import annotations
 
 import re
+
+from triage.text import fold
 
 _NUDGE = re.compile(
     r"""
@@ -14,11 +18,11 @@ _NUDGE = re.compile(
     | (haven'?t|have\s+not|never)\s+(heard|had\s+an?\s+(answer|reply))
     | (nobody|no\s+one|no-one)\s+(has\s+)?(answered|replied|got\s+back)
     | following\s+up | just\s+checking\s+in | gentle\s+reminder | reminder:
-    | (haben|hast)\s+(sie|du)\s+meine\s+(e-?mail|nachricht)\s+(erhalten|bekommen)
+    | (haben|hast)\s+(sie|du)\s+meine\s+(e-?mail|mail|nachricht)\s+(erhalten|bekommen)
     | noch\s+(keine|immer\s+keine)\s+antwort | warte\s+(noch|immer\s+noch)\s+auf | erinnerung
     | (recibieron|recibiste|han\s+recibido)\s+mi\s+(correo|mensaje|e-?mail)
     | nadie\s+me\s+(ha\s+)?(contestado|respondido) | sin\s+respuesta | sigo\s+esperando
-    | (avez-vous|as-tu)\s+re[çc]u\s+mon\s+(e-?mail|message|courriel|mail)
+    | (avez-vous|as-tu|avez\s+vous)\s+re[çc]u\s+mon\s+(e-?mail|message|courriel|mail)
     | (toujours\s+)?pas\s+(de|encore\s+de)\s+r[ée]ponse | j'attends\s+toujours | relance
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -30,3 +34,65 @@ _MAX_WORDS = 60
 def is_nudge(text: str) -> bool:
     """True when the new text only chases an earlier message."""
     return len(text.split()) <= _MAX_WORDS and _NUDGE.search(text) is not None
+
+
+# "Ignore / disregard my last email", "never mind": everything asked before is taken back.
+_RETRACT_ALL = re.compile(
+    r"""
+    \b(ignore|disregard|forget)\s+(my|the)\s+(last|previous|earlier|first|other)\s+(e-?mail|message|mail|request)
+    | \bnever\s*mind\b | \bplease\s+ignore\s+(that|it|this)\b
+    | \bignorier(en|e|t)?\s+(sie\s+)?(bitte\s+)?meine\s+(letzte|vorige|erste|vorherige)\s+(e-?mail|mail|nachricht)
+    | \bvergessen\s+sie\s+meine\s+(letzte|vorige)\s+(e-?mail|mail|nachricht) | \bhat\s+sich\s+erledigt\b
+    | \bignore[nr]?\s+(mi|el)\s+(ultimo|anterior|primer)\s+(correo|mensaje|e-?mail)
+    | \bolvide[n]?\s+mi\s+(ultimo|anterior)\s+(correo|mensaje) | \bno\s+hagan?\s+caso\s+(a|de)\s+mi
+    | \bignore[zr]?\s+mon\s+(dernier|precedent|premier)\s+(e-?mail|mail|message|courriel)
+    | \boublie[zr]?\s+mon\s+(dernier|precedent)\s+(e-?mail|mail|message|courriel)
+    """,
+    re.X,
+)
+# A negated cancel or a decision to keep the order: the cancel (and the refund it implies) is taken back.
+_KEEP = re.compile(
+    r"""
+    \b(don'?t|do\s+not|no\s+need\s+to|please\s+don'?t)\s+cancel | \bnot\s+cancel\b | \bcancel\s+(my|the)\s+cancel
+    | \b(no\s+longer|don'?t)\s+(want|need)\s+to\s+cancel
+    | \b(i'?ll|i\s+will|i\s+want\s+to|i'?d\s+like\s+to)\s+keep\s+(it|the\s+order|my\s+order|them)
+    | \bkeep\s+(the|my)\s+order\b
+    | \bnicht\s+(mehr\s+)?(stornieren|storniert) | \b(doch\s+)?nicht\s+stornier | \bbehalte\s+(sie|es|die\s+bestellung)
+    | \bmochte\s+(sie|die\s+bestellung)\s+(doch\s+)?behalten | \bkeine\s+stornierung\b
+    | \bno\s+(la\s+|lo\s+|el\s+)?cancele[ns]?\b | \bya\s+no\s+quiero\s+cancelar | \bme\s+lo\s+quedo | \bme\s+la\s+quedo
+    | \bno\s+(quiero\s+)?anular
+    | \bn'annulez\s+pas | \bne\s+l'annulez\s+pas | \bne\s+pas\s+annuler | \bje\s+(la|le)\s+garde
+    | \bje\s+garde\s+(la|ma)\s+commande | \bplus\s+besoin\s+d'annuler
+    """,
+    re.X,
+)
+_AFTER_ALL = re.compile(r"\bafter\s+all\b|\bdoch\s+nicht\b|\bal\s+final\b|\bfinalement\b|\bsi\s+la\s+quiero\b")
+_NO_REFUND = re.compile(
+    r"\b(don'?t|do\s+not)\s+(need|want)\s+(a\s+)?refund|\bkeine\s+erstattung|\bno\s+(necesito|quiero)\s+(el\s+)?reembolso|\bpas\s+besoin\s+(de|d'un)\s+rembourse"
+)
+
+
+def withdrawn_intents(text: str) -> tuple[str, ...]:
+    """The requests this message takes back: ("*",) for all of them ("ignore my last email"), named ones
+    for a targeted retraction ("please don't cancel after all" takes back the cancel), () for none."""
+    if not text or len(text.split()) > 120:
+        return ()
+    folded = fold(text).lower().replace("’", "'")
+    if _RETRACT_ALL.search(folded):
+        return ("*",)
+    out: list[str] = []
+    if _KEEP.search(folded) or (_AFTER_ALL.search(folded) and re.search(r"\bkeep|behalt|quedo|garde", folded)):
+        out += ["cancel", "refund"]
+    if _NO_REFUND.search(folded) and "refund" not in out:
+        out.append("refund")
+    return tuple(out)
+
+
+def follow_up_kind(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """How a later message in a conversation reads: ("retraction", withdrawn) or ("chaser", ()) or (None, ())."""
+    withdrawn = withdrawn_intents(text)
+    if withdrawn:
+        return "retraction", withdrawn
+    if is_nudge(text):
+        return "chaser", ()
+    return None, ()

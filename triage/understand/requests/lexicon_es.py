@@ -247,7 +247,6 @@ LEXICON = Lexicon(
         "address_fix": (
             "correo electrónico",
             "dirección de correo",
-            "email",
             "cuenta",
             "perfil",
             "factura",

@@ -1,0 +1,183 @@
+"""The web queue in a real browser: Debian's Chromium driven by Playwright against `triage web` on a free
+loopback port (a real uvicorn process over a store seeded by the real pipeline).
+
+Screenshots go to /tmp (triage-web-*.png) for people to look at. Under the pages' strict CSP, Playwright
+cannot evaluate strings in the page, so the waits are locators.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import TriageCli, spawn_triage, stop, write_config
+from tests.support.dovecot import Dovecot, append
+from tests.support.mailgen import customer_message
+from tests.support.ports import free_port
+from tests.support.web import AGENT, CARD_DIGITS, MANAGER, PASSWORD, seeded_config
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> Iterator[tuple[str, Path]]:
+    config = seeded_config(tmp_path_factory.mktemp("webui"), triage_cli)
+    port = free_port()
+    proc = spawn_triage("--config", str(config), "web", "--port", str(port))
+    _wait_port(port, proc)
+    yield f"http://127.0.0.1:{port}", config
+    stop(proc)
+
+
+def _wait_port(port: int, proc: subprocess.Popen[str]) -> None:
+    """Until the server listens (a guard against a hang, not a timing)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            assert proc.poll() is None, proc.communicate()[1]
+            assert time.monotonic() < deadline, "the web queue did not start"
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def _login(browser: object, base: str, name: str) -> object:
+    context = browser.new_context(viewport={"width": 1300, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(base + "/")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.locator("body[data-ready]").wait_for()
+    return page
+
+
+def test_queue_keyboard_draft_presence_and_live_mail(
+    site: tuple[str, Path], browser: object, triage_cli: TriageCli
+) -> None:
+    from playwright.sync_api import expect
+
+    base, config = site
+    agent = _login(browser, base, AGENT)
+    scores = [int(s) for s in agent.locator("#rows .badge").all_inner_texts()]  # type: ignore[attr-defined]
+    assert len(scores) == 7 and scores == sorted(scores, reverse=True)
+    html = agent.content()  # type: ignore[attr-defined]
+    assert "paula@example.com" in html and CARD_DIGITS not in html.replace(" ", "")
+    agent.screenshot(path="/tmp/triage-web-queue.png")  # type: ignore[attr-defined]
+
+    # The keyboard: ? shows the shortcuts, / goes to search, j/k move, Enter opens, r edits the reply.
+    agent.keyboard.press("?")  # type: ignore[attr-defined]
+    expect(agent.locator("#help")).to_be_visible()  # type: ignore[attr-defined]
+    agent.keyboard.press("Escape")  # type: ignore[attr-defined]
+    expect(agent.locator("#help")).to_be_hidden()  # type: ignore[attr-defined]
+    agent.keyboard.press("/")  # type: ignore[attr-defined]
+    expect(agent.locator("#q")).to_be_focused()  # type: ignore[attr-defined]
+    agent.keyboard.press("Escape")  # type: ignore[attr-defined]
+    for key in ("j", "j", "k"):
+        agent.keyboard.press(key)  # type: ignore[attr-defined]
+    selected = agent.locator("#rows tr.selected")  # type: ignore[attr-defined]
+    second = agent.locator("#rows tr[data-id]").nth(1).get_attribute("data-id")  # type: ignore[attr-defined]
+    expect(selected).to_have_attribute("data-id", second)
+    agent.keyboard.press("Enter")  # type: ignore[attr-defined]
+    agent.wait_for_url(f"**/c/{second}")  # type: ignore[attr-defined]
+    agent.keyboard.press("r")  # type: ignore[attr-defined]
+    editor = agent.get_by_label("Reply (r to edit, Esc to leave)")  # type: ignore[attr-defined]
+    expect(editor).to_be_focused()
+
+    # A second agent opens the same conversation: each sees the other, live.
+    manager = _login(browser, base, MANAGER)
+    manager.goto(f"{base}/c/{second}")  # type: ignore[attr-defined]
+    expect(agent.locator("#presence")).to_contain_text(f"{MANAGER} is viewing")  # type: ignore[attr-defined]
+    editor.press("Control+End")
+    editor.type(" Thanks!")
+    expect(manager.locator("#presence")).to_contain_text(f"{AGENT} is editing")  # type: ignore[attr-defined]
+    agent.screenshot(path="/tmp/triage-web-conversation.png", full_page=True)  # type: ignore[attr-defined]
+    agent.get_by_role("button", name="Save draft").click()  # type: ignore[attr-defined]
+    expect(agent.get_by_role("status")).to_have_text("Draft saved.")  # type: ignore[attr-defined]
+    expect(agent.locator("#body")).to_have_value(__import__("re").compile(r"Thanks!\s*$"))  # type: ignore[attr-defined]
+
+    # The manager's copy is now stale: saving over the agent's save asks first.
+    manager.locator("#body").fill("An older text")  # type: ignore[attr-defined]
+    manager.get_by_role("button", name="Save draft").click()  # type: ignore[attr-defined]
+    expect(manager.get_by_role("alert")).to_contain_text(f"{AGENT} saved this draft")  # type: ignore[attr-defined]
+    expect(manager.locator("#body")).to_have_value("An older text")  # type: ignore[attr-defined]
+    manager.screenshot(path="/tmp/triage-web-conflict.png")  # type: ignore[attr-defined]
+
+    # New mail shows up in the open queue without a reload.
+    agent.goto(base + "/")  # type: ignore[attr-defined]
+    agent.locator("#rows tr[data-id]").first.wait_for()  # type: ignore[attr-defined]
+    inbox = config.parent / "inbox"
+    (inbox / "late.eml").write_bytes(customer_message(99, seed=18))
+    assert triage_cli("--config", str(config), "once").returncode == 0
+    expect(agent.locator("#rows tr[data-id]")).to_have_count(8, timeout=5000)  # type: ignore[attr-defined]
+
+    # e closes the selected conversation from the queue; a assigns it to me.
+    agent.keyboard.press("j")  # type: ignore[attr-defined]
+    first = agent.locator("#rows tr.selected").get_attribute("data-id")  # type: ignore[attr-defined]
+    agent.keyboard.press("a")  # type: ignore[attr-defined]
+    expect(agent.locator(f'#rows tr[data-id="{first}"]')).to_contain_text(AGENT)  # type: ignore[attr-defined]
+    agent.locator("body[data-ready]").wait_for()  # type: ignore[attr-defined]
+    agent.keyboard.press("e")  # type: ignore[attr-defined]
+    expect(agent.locator(f'#rows tr[data-id="{first}"]')).to_have_count(0)  # type: ignore[attr-defined]
+
+
+def test_phone_width(site: tuple[str, Path], browser: object) -> None:
+    base, _ = site
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.get_by_label("User name").fill(AGENT)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.locator("#rows tr[data-id]").first.wait_for()
+    page.screenshot(path="/tmp/triage-web-phone.png")
+    box = page.locator("#rows tr[data-id]").first.bounding_box()
+    assert box is not None and box["width"] <= 390
+
+
+def test_run_serves_the_queue_and_mail_appended_to_dovecot_appears_live(
+    dovecot: Dovecot, imap_folder: str, tmp_path: Path, browser: object, triage_cli: TriageCli
+) -> None:
+    """`triage run` with [web] enabled: the mail loop (IDLE) and the web queue in one process."""
+    from playwright.sync_api import expect
+
+    append(dovecot, imap_folder, [customer_message(0, seed=41)])
+    config = write_config(tmp_path, dovecot, imap_folder)
+    port = free_port()
+    config.write_text(config.read_text() + f"[web]\nport = {port}\nenabled = true\n")
+    added = triage_cli("--config", str(config), "user", "add", AGENT, "--password-stdin", input=PASSWORD)
+    assert added.returncode == 0, added.stderr
+    proc = spawn_triage("--config", str(config), "run")
+    try:
+        _wait_port(port, proc)
+        page = _login(browser, f"http://127.0.0.1:{port}", AGENT)
+        expect(page.locator("#rows tr[data-id]")).to_have_count(1, timeout=20000)  # type: ignore[attr-defined]
+        append(dovecot, imap_folder, [customer_message(1, seed=41)])
+        expect(page.locator("#rows tr[data-id]")).to_have_count(2, timeout=10000)  # type: ignore[attr-defined]
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
