@@ -51,7 +51,21 @@ def fold(text: str) -> str:
     """
     if text.isascii():  # an ASCII character folds to its lower case
         return text.lower()
-    return text.translate(_FOLD)
+    low = text.lower()
+    # A letter whose lower case is longer (İ), or a capital sigma (lower() picks σ or ς by context, the
+    # table always σ): character by character.
+    if len(low) != len(text) or "\u03a3" in text:
+        return text.translate(_FOLD)
+    # Every letter lowered to one letter, so fold(c) == fold(c.lower()): only the few non-ASCII runs go
+    # through the table (translating every character costs several times more on mostly ASCII text).
+    return _NON_ASCII.sub(_fold_run, low)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(m: re.Match[str]) -> str:
+    return m.group().translate(_FOLD)
 
 
 # The accented lower-case letters of EN/DE/ES/FR text, mapped by the fold table above.
