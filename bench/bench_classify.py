@@ -96,7 +96,8 @@ def run(quick: bool, model_dir: Path = ROOT / "models" / "intent") -> list[dict]
     messages = _messages(n)
     texts = [model_text(s, b) for s, b in messages]
     parts = [mail_parts(s, b) for s, b in messages]
-    model.classify(parts[:256])  # warm caches, as a long-running process would be
+    # Warm caches (the model's word -> token ids among them) on other mail, as a long-running process is.
+    model.classify([mail_parts(s, b) for s, b in _messages(n, seed=1)])
     tokenizer = spacy.blank("en").tokenizer
 
     classify = _rate(lambda: model.classify(parts), n, repeat)

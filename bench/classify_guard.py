@@ -44,8 +44,12 @@ def decisions(model: IntentModel) -> list[dict]:
             "scores": {k: round(v, 4) for k, v in sorted(r.scores.items())},
             "low_confidence": r.low_confidence,
         }
-        alone = {"intents": list(one.intents), "evidence": one.evidence,
-                 "scores": {k: round(v, 4) for k, v in sorted(one.scores.items())}, "low_confidence": one.low_confidence}
+        alone = {
+            "intents": list(one.intents),
+            "evidence": one.evidence,
+            "scores": {k: round(v, 4) for k, v in sorted(one.scores.items())},
+            "low_confidence": one.low_confidence,
+        }
         if any(row[k] != alone[k] for k in alone):
             row["alone"] = alone
         rows.append(row)

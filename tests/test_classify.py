@@ -160,6 +160,19 @@ def test_scores_skip_a_second_normalisation_only_for_model_text_output(intent_mo
     assert intent_model.scores([raw]) == intent_model.scores([model_text("", raw)])
 
 
+def test_word_cached_tokens_score_exactly_as_spacy_docs(intent_model: IntentModel) -> None:
+    """The speed path (each word tokenised once, no Doc) must give nlp.pipe's scores to the last bit."""
+    from triage.model.data import load_mail
+    from triage.understand.classify import request_text
+
+    texts = [request_text(*mail_parts(r.subject, r.body))[0] for r in load_mail()[:400]]
+    texts += ["ca n't won't i'm (see: www.shop.com/x?a=1) e.g. 0,0 eur :-) ", "x" * 50 + " don't."]
+    assert intent_model._words is not None  # the shipped model takes the speed path
+    fast = intent_model.scores(texts)
+    slow = [dict(doc.cats) for doc in intent_model.nlp.pipe([str(model_text("", t)) for t in texts])]
+    assert fast == slow
+
+
 def test_train_on_tiny_fixture_gives_a_loadable_deterministic_model(tmp_path: Path) -> None:
     out = tmp_path / "nested" / "intent"
     summary = train(TINY / "mail", out, seed=0, epochs=3, folds=3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -153,6 +153,49 @@ def _textcat(nlp: Language) -> TextCategorizer:
     return pipe
 
 
+# Bounds the word -> token ids cache (a few thousand distinct words cover normal mail).
+MAX_CACHED_WORDS = 200_000
+
+
+class _Tokens:
+    """What the model's bag-of-words layer reads of a Doc (its length and ORTH ids), without building one.
+
+    spaCy's TextCatBOW (extract_ngrams) calls only `len(doc)` and `doc.to_array([ORTH])`; test_classify
+    checks the scores equal those of `nlp.pipe` on real Docs, so a spaCy change to that contract shows up."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: list[int]) -> None:
+        import numpy
+
+        self.ids = numpy.array(ids, dtype=numpy.uint64)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def to_array(self, attrs: object) -> Any:
+        return self.ids
+
+
+def _word_wise(nlp: Language) -> bool:
+    """Whether `nlp` may be fed _Tokens: a bag-of-words textcat on ORTH, and a tokenizer that reads each
+    whitespace-separated word on its own (no special case holds a space inside other text)."""
+    from spacy.attrs import ORTH  # type: ignore[import-not-found]  # a compiled module without stubs
+
+    if list(nlp.pipe_names) != [PIPE_NAME]:
+        return False
+    layers = {layer.name: layer for layer in _textcat(nlp).model.walk()}
+    ngrams = layers.get("extract_ngrams")
+    if ngrams is None or ngrams.attrs.get("attr") != ORTH:
+        return False
+    if not {"sparse_linear", "logistic"} <= set(layers) or any(name.startswith("tok2vec") for name in layers):
+        return False
+    rules: dict[str, object] | None = getattr(nlp.tokenizer, "rules", None)
+    if rules is None:  # not spaCy's rule-based tokenizer: tokenise whole texts
+        return False
+    return not any(len(rule) > 1 and any(c.isspace() for c in rule) for rule in rules)
+
+
 @dataclass
 class IntentModel:
     """A loaded intent pipeline, its request finder and its CV-chosen thresholds. Load once, pass it in."""
@@ -162,6 +205,12 @@ class IntentModel:
     finder: RequestFinder
     path: Path
     info: dict[str, Any]
+    # word -> the model tokenizer's token ids for it, filled as words are met; None: tokenise whole texts.
+    _words: dict[str, list[int]] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self._words is None and _word_wise(self.nlp):
+            self._words = {}
 
     @classmethod
     def load(cls, path: Path) -> IntentModel:
@@ -209,10 +258,39 @@ class IntentModel:
         prepared = [str(t) if type(t) is ModelText else str(model_text("", t)) for t in texts]
         out: list[dict[str, float]] = [dict.fromkeys(INTENT_LABELS, 0.0) for _ in prepared]
         filled = [i for i, t in enumerate(prepared) if t]
-        docs = self.nlp.pipe((prepared[i] for i in filled), batch_size=batch_size)
-        for i, doc in zip(filled, docs, strict=True):
-            out[i] = doc.cats
+        if self._words is None:
+            docs = self.nlp.pipe((prepared[i] for i in filled), batch_size=batch_size)
+            for i, doc in zip(filled, docs, strict=True):
+                out[i] = doc.cats
+            return out
+        pipe = _textcat(self.nlp)
+        labels = pipe.labels
+        for b in range(0, len(filled), batch_size):
+            batch = filled[b : b + batch_size]
+            scores = pipe.model.predict([self._tokens(prepared[i]) for i in batch])
+            for i, row in zip(batch, scores.tolist(), strict=True):
+                out[i] = dict(zip(labels, row, strict=True))
         return out
+
+    def _tokens(self, text: str) -> _Tokens:
+        """The model's tokens of a model_text string, each space-separated word tokenised once per process.
+
+        model_text leaves single spaces between words and spaCy's tokenizer reads each whitespace-separated
+        word on its own (checked at load: no special case spans a space), so a word's token ids are the same
+        in every message: a dict lookup replaces the tokenizer's per-message pass, its largest cost."""
+        words = self._words
+        assert words is not None
+        ids: list[int] = []
+        for word in text.split(" "):
+            known = words.get(word)
+            if known is None:
+                if not word:
+                    continue  # a space left at the end by the MAX_CHARS cut
+                known = [t.orth for t in self.nlp.tokenizer(word)]
+                if len(words) < MAX_CACHED_WORDS:
+                    words[word] = known
+            ids += known
+        return _Tokens(ids)
 
     def classify(self, mails: Sequence[MailText], batch_size: int = 256) -> list[IntentResult]:
         """Classify (subject, new text) pairs: the model over each text, the finder over its clauses, then
