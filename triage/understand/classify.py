@@ -112,13 +112,28 @@ def model_text(subject: str, body: str, *, history: bool = True) -> str:
     text = (cut_history(body) if history else body) if body else ""
     if subject:
         text = f"{subject}\n{text}"
+    # Every step after the cut reads one space-separated word at a time (a \b or a look-behind never sees
+    # past a space), so each distinct word is normalised once per process and looked up after that.
+    get = _NORMALISED.get
+    return ModelText(" ".join([get(w) or _normalise(w) for w in " ".join(text.lower().split())[:MAX_CHARS].split(" ")]))
+
+
+# word -> its normalised form (bounded, whatever text arrives)
+_NORMALISED: dict[str, str] = {}
+MAX_NORMALISED = 200_000
+
+
+def _normalise(text: str) -> str:
+    """model_text's word steps on lower-cased text: accents, -able words, the STEM_LEN cut, typos, digits."""
     # Accents folded so "dirección"/"direccion" and "réclamation"/"reclamation" (customers often type
     # without them) are one feature; ß and the letters of other languages stay.
-    text = fold_common(" ".join(text.lower().split())[:MAX_CHARS])
-    if "able" in text or "bar" in text:
-        text = _ABLE.sub(_able, text)
-    text = _TYPO_WORD.sub(_typo, _LONG_TAIL.sub("", text))
-    return ModelText(_DIGITS.sub("0", text))
+    out = fold_common(text)
+    if "able" in out or "bar" in out:
+        out = _ABLE.sub(_able, out)
+    out = _DIGITS.sub("0", _TYPO_WORD.sub(_typo, _LONG_TAIL.sub("", out)))
+    if len(_NORMALISED) < MAX_NORMALISED:
+        _NORMALISED[text] = out
+    return out
 
 
 MailText = tuple[str, str]  # (subject, the customer's new text): what classify reads of one message
