@@ -163,6 +163,16 @@ class RequestFinder:
         )
         # The same as written: every word whose lemma is an anchor, so a clause is skipped before lemmatising.
         self.surface_anchors: frozenset[str] = self.anchors | {w for w, lem in lemmas.items() if lem in self.anchors}
+        # Per anchor, the word sets of the phrases it anchors (smallest first): a clause holding every word of
+        # none of them cannot match, and most clauses with an anchor ("two", "back", "send") hold no phrase.
+        needs: dict[str, set[frozenset[str]]] = {}
+        for key, phrases in groups.items():
+            if key.split(":")[0] in ("term", "strong", "retract"):
+                for p in phrases:
+                    needs.setdefault(max([x for x in p if x not in self.common] or p, key=len), set()).add(frozenset(p))
+        self._needs: dict[str, tuple[frozenset[str], ...]] = {
+            a: tuple(sorted(sets, key=lambda s: (len(s), sorted(s)))) for a, sets in needs.items()
+        }
         self._labels: dict[int, str] = {}
         for key, phrases in groups.items():
             from spacy.tokens import Doc
@@ -202,6 +212,8 @@ class RequestFinder:
             if surface.isdisjoint(raw):
                 continue
             lem = [("0" if w.isdigit() else "not" if w == "nt" else get(w, w)) for w in raw]
+            if not self._may_match(lem):
+                continue
             if _SHOP_CANCELLED.search(folded, start - len(clause) - 1, start - 1):
                 shop_cancelled.add(i)
             bounds[i] = (len(words), len(words) + len(lem))
@@ -291,6 +303,17 @@ class RequestFinder:
             return REQUEST, "", False
         opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0]
         return (REQUEST, "", False) if opens else (MENTION, "", False)
+
+    def _may_match(self, lemmas: list[str]) -> bool:
+        """Whether a clause's lemmas hold every word of some term, strong phrase or retraction (a phrase
+        can only match where all its words are): clauses that cannot never reach the Doc or the matcher."""
+        have = set(lemmas)
+        needs = self._needs
+        for anchor in have & self.anchors:  # both sets: walks the smaller
+            for words in needs[anchor]:
+                if words <= have:
+                    return True
+        return False
 
     @staticmethod
     def _first(intent: str, keys: dict[str, list[tuple[int, int]]]) -> int:
