@@ -89,6 +89,23 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_WORD_OR_END = re.compile(r"[^\W_]+|,|\x00")
+
+
+def _clause_words(folded: str, clauses: Sequence[str]) -> list[list[str]]:
+    """Each clause's words (_WORD) in `folded`, the clauses joined by NUL there.
+
+    One regex pass over the message instead of one per clause: NUL is a token of its own here and the
+    word list is cut there. A clause that holds a NUL itself takes the per-clause path."""
+    if folded.count("\x00") != len(clauses) - 1:
+        out, start = [], 0
+        for clause in clauses:
+            out.append(_WORD.findall(folded, start, start + len(clause)))
+            start += len(clause) + 1
+        return out
+    return [seg.split() for seg in " ".join(_WORD_OR_END.findall(folded)).split("\x00")]
+
+
 def load_lemmas(directory: Path, langs: Iterable[str]) -> dict[str, str]:
     """The lemma tables of `langs` merged (the first language listed wins a clash): folded word -> lemma."""
     table: dict[str, str] = {}
@@ -201,12 +218,12 @@ class RequestFinder:
         owner: list[int] = []
         bounds: dict[int, tuple[int, int]] = {}
         shop_cancelled: set[int] = set()
-        surface, get, findall = self.surface_anchors, self.lemmas.get, _WORD.findall
+        surface, get = self.surface_anchors, self.lemmas.get
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
-        folded = fold("\n".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
+        folded = fold("\x00".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
         start = 0
-        for i, clause in enumerate(clauses):
-            raw = findall(folded, start, start + len(clause))
+        for i, raw in enumerate(_clause_words(folded, clauses)):
+            clause = clauses[i]
             start += len(clause) + 1
             # Most clauses hold no word a term or retraction needs: they are never lemmatised or matched.
             if surface.isdisjoint(raw):
