@@ -145,6 +145,10 @@ class RequestFinder:
         self.vocab = Vocab()
         self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
         self.intents: tuple[str, ...] = tuple(dict.fromkeys(i for lex in lexicons for i in lex.terms))
+        # The match labels of each intent, made once: (term, strong, boost, obj).
+        self._keys: dict[str, tuple[str, str, str, str]] = {
+            i: (f"term:{i}", f"strong:{i}", f"boost:{i}", f"obj:{i}") for i in self.intents
+        }
         groups: dict[str, set[tuple[str, ...]]] = {}
 
         def add(key: str, phrases: Iterable[str]) -> None:
@@ -255,7 +259,8 @@ class RequestFinder:
         rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
         for c, keys in sorted(per.items()):
             for intent in self.intents:
-                if f"term:{intent}" not in keys and f"strong:{intent}" not in keys:
+                term, strong = self._keys[intent][:2]
+                if term not in keys and strong not in keys:
                     continue
                 hit = self._judge(intent, keys, words, bounds[c])
                 if hit is None:
@@ -288,18 +293,17 @@ class RequestFinder:
         self, intent: str, keys: dict[str, list[tuple[int, int]]], words: list[str], bounds: tuple[int, int]
     ) -> tuple[str, str, bool] | None:
         """One clause's finding for one intent (kind, why, strong), or None when the clause does not mention it."""
-        strong = keys.get(f"strong:{intent}", [])
+        term_key, strong_key, boost_key, obj_key = self._keys[intent]
+        strong = keys.get(strong_key, [])
         # A term inside a strong phrase is judged with the phrase (an object next to the phrase blocks both).
-        terms = strong + [
-            t for t in keys.get(f"term:{intent}", []) if not any(a <= t[0] and t[1] <= b for a, b in strong)
-        ]
+        terms = strong + [t for t in keys.get(term_key, []) if not any(a <= t[0] and t[1] <= b for a, b in strong)]
         if not terms:
             return None
         if "policy" in keys:
             return BLOCKED, "policy question", False
         if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
             return BLOCKED, "hypothetical", False
-        objects = keys.get(f"obj:{intent}", [])
+        objects = keys.get(obj_key, [])
         window = OBJECT_WINDOWS.get(intent, OBJECT_WINDOW)
         if "0" in words[bounds[0] : bounds[1]]:  # a clause naming an order number is about that order
             window = OBJECT_WINDOW
@@ -316,7 +320,7 @@ class RequestFinder:
         # "twice" under "please" is no request by itself), or the verb opening it ("Cancel 2291").
         if any(span in strong for span in live):
             return REQUEST, "", True
-        if f"boost:{intent}" in keys or ("frame" in keys and intent in IMPERATIVE):
+        if boost_key in keys or ("frame" in keys and intent in IMPERATIVE):
             return REQUEST, "", False
         opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0]
         return (REQUEST, "", False) if opens else (MENTION, "", False)
