@@ -151,8 +151,8 @@ def _classify(quick: bool) -> dict[str, Any]:
                 ratio_unit="× baseline cost" if kind == "cost" else "× baseline",
                 target=target,
                 check=r["value"],
-                note=f"{r.get('messages', '?')} msgs of {r.get('words_per_message', '?')} words, {r.get('core', '')},"
-                " wall clock",
+                note=f"{r.get('messages', '?')} msgs of {r.get('words_per_message', '?')} words, {r.get('core', '')}, "
+                + ("wall clock" if r["unit"] == "s" else "CPU time"),
             )
         )
         if target and meets(r["value"], target) is None:
