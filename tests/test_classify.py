@@ -171,6 +171,9 @@ def test_word_cached_tokens_score_exactly_as_spacy_docs(intent_model: IntentMode
     fast = intent_model.scores(texts)
     slow = [dict(doc.cats) for doc in intent_model.nlp.pipe([str(model_text("", t)) for t in texts])]
     assert fast == slow
+    # classify reads the raw words straight to token ids: the same scores as scoring request_text's text
+    mails = [mail_parts(r.subject, r.body) for r in load_mail()[:400]]
+    assert [r.scores for r in intent_model.classify(mails)] == intent_model.scores([request_text(*m)[0] for m in mails])
 
 
 def test_train_on_tiny_fixture_gives_a_loadable_deterministic_model(tmp_path: Path) -> None:

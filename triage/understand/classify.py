@@ -115,7 +115,12 @@ def model_text(subject: str, body: str, *, history: bool = True) -> str:
     # Every step after the cut reads one space-separated word at a time (a \b or a look-behind never sees
     # past a space), so each distinct word is normalised once per process and looked up after that.
     get = _NORMALISED.get
-    return ModelText(" ".join([get(w) or _normalise(w) for w in " ".join(text.lower().split())[:MAX_CHARS].split(" ")]))
+    return ModelText(" ".join([get(w) or _normalise(w) for w in _raw_words(text)]))
+
+
+def _raw_words(text: str) -> list[str]:
+    """model_text's words before their normalisation: lower-cased, split on whitespace, cut at MAX_CHARS."""
+    return " ".join(text.lower().split())[:MAX_CHARS].split(" ")
 
 
 # word -> its normalised form (bounded, whatever text arrives)
@@ -150,12 +155,18 @@ def request_text(subject: str, new_text: str) -> tuple[str, list[str]]:
 
     A reply or forward subject ("Re: Question about sizing") names an old thread; its words are not
     today's request, so neither the model nor the finder sees it."""
+    subject, body, clauses = _read(subject, new_text)
+    return model_text(subject, body, history=False), clauses
+
+
+def _read(subject: str, new_text: str) -> tuple[str, str, list[str]]:
+    """request_text's parts: the subject kept (or ""), the body cut at MAX_CHARS, and the clauses."""
     subject = "" if is_reply_subject(subject) else subject.strip()
     body = new_text[:MAX_CHARS]
     clauses = [body[a:b] for a, b in clause_spans(body)]
     if subject:
         clauses.insert(0, subject[:MAX_CLAUSE])
-    return model_text(subject, body, history=False), clauses
+    return subject, body, clauses
 
 
 def _textcat(nlp: Language) -> TextCategorizer:
@@ -222,6 +233,8 @@ class IntentModel:
     info: dict[str, Any]
     # word -> the model tokenizer's token ids for it, filled as words are met; None: tokenise whole texts.
     _words: dict[str, list[int]] | None = field(default=None, repr=False)
+    # raw word (before model_text's normalisation) -> the same token ids, for classify
+    _raw_ids: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self._words is None and _word_wise(self.nlp):
@@ -278,14 +291,36 @@ class IntentModel:
             for i, doc in zip(filled, docs, strict=True):
                 out[i] = doc.cats
             return out
+        return self._predict([self._tokens(t) for t in prepared], batch_size)
+
+    def _predict(self, tokens: Sequence[_Tokens], batch_size: int) -> list[dict[str, float]]:
+        """The model's scores of messages given as _Tokens (all zeros for an empty one, as in scores)."""
         pipe = _textcat(self.nlp)
         labels = pipe.labels
+        out: list[dict[str, float]] = [dict.fromkeys(INTENT_LABELS, 0.0) for _ in tokens]
+        filled = [i for i, t in enumerate(tokens) if len(t)]
         for b in range(0, len(filled), batch_size):
             batch = filled[b : b + batch_size]
-            scores = pipe.model.predict([self._tokens(prepared[i]) for i in batch])
+            scores = pipe.model.predict([tokens[i] for i in batch])
             for i, row in zip(batch, scores.tolist(), strict=True):
                 out[i] = dict(zip(labels, row, strict=True))
         return out
+
+    def _raw_tokens(self, words: list[str]) -> _Tokens:
+        """_tokens(model_text(...)) straight from model_text's raw words (see _raw_words): each distinct raw
+        word is normalised and tokenised once per process, so a message costs one lookup a word."""
+        raw = self._raw_ids
+        ids: list[int] = []
+        for word in words:
+            known = raw.get(word)
+            if known is None:
+                if not word:
+                    continue  # a space left at the end by the MAX_CHARS cut
+                known = list(self._tokens(_NORMALISED.get(word) or _normalise(word)).ids.tolist())
+                if len(raw) < MAX_CACHED_WORDS:
+                    raw[word] = known
+            ids += known
+        return _Tokens(ids)
 
     def _tokens(self, text: str) -> _Tokens:
         """The model's tokens of a model_text string, each space-separated word tokenised once per process.
@@ -310,8 +345,16 @@ class IntentModel:
     def classify(self, mails: Sequence[MailText], batch_size: int = 256) -> list[IntentResult]:
         """Classify (subject, new text) pairs: the model over each text, the finder over its clauses, then
         intents.decide; an intent the model alone found gets the clause that scores highest for it."""
-        read = [request_text(subject, new) for subject, new in mails]
-        scores = self.scores([text for text, _ in read], batch_size)
+        if self._words is None:
+            read = [request_text(subject, new) for subject, new in mails]
+            scores = self.scores([text for text, _ in read], batch_size)
+        else:  # the same scores, from the raw words (model_text's string is never built)
+            parts = [_read(subject, new) for subject, new in mails]
+            tokens = [
+                self._raw_tokens(_raw_words(f"{subject}\n{body}" if subject else body)) for subject, body, _ in parts
+            ]
+            scores = self._predict(tokens, batch_size)
+            read = [("", clauses) for _, _, clauses in parts]
         out = []
         for (_, clauses), s in zip(read, scores, strict=True):
             result = decide(s, self.finder.find(clauses), self.thresholds)

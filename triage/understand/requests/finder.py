@@ -259,8 +259,8 @@ class RequestFinder:
         rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
         for c, keys in sorted(per.items()):
             for intent in self.intents:
-                term, strong = self._keys[intent][:2]
-                if term not in keys and strong not in keys:
+                term_key, strong_key = self._keys[intent][:2]
+                if term_key not in keys and strong_key not in keys:
                     continue
                 hit = self._judge(intent, keys, words, bounds[c])
                 if hit is None:
