@@ -78,12 +78,20 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _CLAUSE_END.finditer(fold(text)):
-        if m.group() == "\n" and m.start() - (text.rfind("\n", 0, m.start()) + 1) >= WRAPPED_LINE:
-            continue
-        end = m.end() if m.group()[0] in ".!?" else m.start() + (m.group()[0] == " ")
-        if text[start:end].strip():
+        at, after = m.span()
+        first = m.group()[0]
+        if first == "\n":  # the "\n" branch is one character
+            if at - text.rfind("\n", 0, at) - 1 >= WRAPPED_LINE:
+                continue
+            end = at
+        elif first in ".!?":
+            end = after
+        else:
+            end = at + (first == " ")
+        clause = text[start:end]
+        if clause and not clause.isspace():
             spans.append((start, min(end, start + MAX_CLAUSE)))
-        start = m.end()
+        start = after
     if text[start:].strip():
         spans.append((start, min(len(text), start + MAX_CLAUSE)))
     return spans
