@@ -114,6 +114,30 @@ def _clause_words(folded: str, clauses: Sequence[str]) -> list[list[str]]:
     return [seg.split() for seg in " ".join(_WORD_OR_END.findall(folded)).split("\x00")]
 
 
+class _LemmaOf(dict[str, str]):
+    """A clause word's lemma for find: digit runs are "0", the "nt" split off "n't" is "not", any other word
+    its table lemma or itself. Filled as words are met, so a known word costs one C-level lookup."""
+
+    def __init__(self, lemmas: dict[str, str]) -> None:
+        super().__init__(lemmas)
+        for word in [w for w in self if w.isdigit()] + ["nt"]:
+            self[word] = self.lemma(word, lemmas)
+        self._lemmas = lemmas
+
+    @staticmethod
+    def lemma(word: str, lemmas: dict[str, str]) -> str:
+        return "0" if word.isdigit() else "not" if word == "nt" else lemmas.get(word, word)
+
+    def __missing__(self, word: str) -> str:
+        lemma = self.lemma(word, self._lemmas)
+        if len(self) < MAX_LEMMA_CACHE:  # bounded, whatever text arrives
+            self[word] = lemma
+        return lemma
+
+
+MAX_LEMMA_CACHE = 300_000
+
+
 def load_lemmas(directory: Path, langs: Iterable[str]) -> dict[str, str]:
     """The lemma tables of `langs` merged (the first language listed wins a clash): folded word -> lemma."""
     table: dict[str, str] = {}
@@ -150,6 +174,7 @@ class RequestFinder:
 
         self.lexicons = tuple(lexicons)
         self.lemmas = lemmas
+        self._lemma_of = _LemmaOf(lemmas)
         self.vocab = Vocab()
         self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
         self.intents: tuple[str, ...] = tuple(dict.fromkeys(i for lex in lexicons for i in lex.terms))
@@ -230,7 +255,7 @@ class RequestFinder:
         owner: list[int] = []
         bounds: dict[int, tuple[int, int]] = {}
         shop_cancelled: set[int] = set()
-        surface, get = self.surface_anchors, self.lemmas.get
+        surface, lemma_of = self.surface_anchors, self._lemma_of.__getitem__
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
         folded = fold("\x00".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
         start = 0
@@ -240,7 +265,7 @@ class RequestFinder:
             # Most clauses hold no word a term or retraction needs: they are never lemmatised or matched.
             if surface.isdisjoint(raw):
                 continue
-            lem = [("0" if w.isdigit() else "not" if w == "nt" else get(w, w)) for w in raw]
+            lem = [*map(lemma_of, raw)]
             if not self._may_match(lem):
                 continue
             if _SHOP_CANCELLED.search(folded, start - len(clause) - 1, start - 1):
