@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -203,6 +204,20 @@ class _Tokens:
         return self.ids
 
 
+class _WordIds(dict[str, tuple[int, ...]]):
+    """word -> token ids, filled by `make` as words are met (bounded), so a known word is one C-level lookup."""
+
+    def __init__(self, make: Callable[[str], tuple[int, ...]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        ids = self.make(word)
+        if len(self) < MAX_CACHED_WORDS:
+            self[word] = ids
+        return ids
+
+
 def _word_wise(nlp: Language) -> bool:
     """Whether `nlp` may be fed _Tokens: a bag-of-words textcat on ORTH, and a tokenizer that reads each
     whitespace-separated word on its own (no special case holds a space inside other text)."""
@@ -234,11 +249,12 @@ class IntentModel:
     # word -> the model tokenizer's token ids for it, filled as words are met; None: tokenise whole texts.
     _words: dict[str, list[int]] | None = field(default=None, repr=False)
     # raw word (before model_text's normalisation) -> the same token ids, for classify
-    _raw_ids: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _raw_ids: _WordIds = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self._words is None and _word_wise(self.nlp):
             self._words = {}
+        self._raw_ids = _WordIds(self._raw_word_ids)
 
     @classmethod
     def load(cls, path: Path) -> IntentModel:
@@ -309,18 +325,13 @@ class IntentModel:
     def _raw_tokens(self, words: list[str]) -> _Tokens:
         """_tokens(model_text(...)) straight from model_text's raw words (see _raw_words): each distinct raw
         word is normalised and tokenised once per process, so a message costs one lookup a word."""
-        raw = self._raw_ids
-        ids: list[int] = []
-        for word in words:
-            known = raw.get(word)
-            if known is None:
-                if not word:
-                    continue  # a space left at the end by the MAX_CHARS cut
-                known = list(self._tokens(_NORMALISED.get(word) or _normalise(word)).ids.tolist())
-                if len(raw) < MAX_CACHED_WORDS:
-                    raw[word] = known
-            ids += known
-        return _Tokens(ids)
+        return _Tokens(list(chain.from_iterable(map(self._raw_ids.__getitem__, words))))
+
+    def _raw_word_ids(self, word: str) -> tuple[int, ...]:
+        """The token ids of one raw word ("" is the space the MAX_CHARS cut may leave at the end: none)."""
+        if not word:
+            return ()
+        return tuple(self._tokens(_NORMALISED.get(word) or _normalise(word)).ids.tolist())
 
     def _tokens(self, text: str) -> _Tokens:
         """The model's tokens of a model_text string, each space-separated word tokenised once per process.
