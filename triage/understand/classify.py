@@ -124,9 +124,9 @@ def _raw_words(text: str) -> list[str]:
     return " ".join(text.lower().split())[:MAX_CHARS].split(" ")
 
 
-# word -> its normalised form (bounded, whatever text arrives)
+# word -> its normalised form (bounded like the token caches below)
 _NORMALISED: dict[str, str] = {}
-MAX_NORMALISED = 200_000
+MAX_NORMALISED = 50_000
 
 
 def _normalise(text: str) -> str:
@@ -180,8 +180,9 @@ def _textcat(nlp: Language) -> TextCategorizer:
     return pipe
 
 
-# Bounds the word -> token ids cache (a few thousand distinct words cover normal mail).
-MAX_CACHED_WORDS = 200_000
+# Bounds each word cache (normalised form, token ids): a few thousand distinct words cover normal mail, and a
+# stream of junk words (base64, random ids) stops filling them at a few MB; a word past the bound is computed.
+MAX_CACHED_WORDS = 50_000
 
 
 class _Tokens:

@@ -135,7 +135,7 @@ class _LemmaOf(dict[str, str]):
         return lemma
 
 
-MAX_LEMMA_CACHE = 300_000
+MAX_LEMMA_CACHE = 60_000
 
 
 def load_lemmas(directory: Path, langs: Iterable[str]) -> dict[str, str]:
