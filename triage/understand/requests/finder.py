@@ -254,7 +254,7 @@ class RequestFinder:
         words: list[str] = []
         owner: list[int] = []
         bounds: dict[int, tuple[int, int]] = {}
-        shop_cancelled: set[int] = set()
+        at: dict[int, int] = {}  # where each matched clause starts in `folded`
         surface, lemma_of = self.surface_anchors, self._lemma_of.__getitem__
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
         folded = fold("\x00".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
@@ -268,8 +268,7 @@ class RequestFinder:
             lem = [*map(lemma_of, raw)]
             if not self._may_match(lem):
                 continue
-            if _SHOP_CANCELLED.search(folded, start - len(clause) - 1, start - 1):
-                shop_cancelled.add(i)
+            at[i] = start - len(clause) - 1
             bounds[i] = (len(words), len(words) + len(lem))
             words += lem
             owner += [i] * len(lem)
@@ -299,7 +298,7 @@ class RequestFinder:
                 if hit is None:
                     continue
                 kind, why, strong = hit
-                if intent == "cancel" and c in shop_cancelled:
+                if intent == "cancel" and _SHOP_CANCELLED.search(folded, at[c], at[c] + len(clauses[c])):
                     kind, why, strong = BLOCKED, "the shop's cancellation", False
                 # A retraction takes back what came before it and what its own clause merely mentions;
                 # a request after it ("scratch that, please cancel it altogether") stands.
