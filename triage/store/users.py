@@ -117,23 +117,29 @@ class UserQueries(Connection):
 
     # -- assignments and the change counter ---------------------------------------------------------------
 
-    def assign(self, item: int, name: str | None, actor: str) -> None:
-        """Give an item to a user (None: to nobody), audited."""
+    def assign(self, conversation: int, name: str | None, actor: str) -> None:
+        """Give a conversation to a user (None: to nobody), audited on the conversation."""
         with self.transaction():
             if name is None:
-                self.db.execute("DELETE FROM assignments WHERE item = ?", [item])
+                self.db.execute("DELETE FROM assignments WHERE conversation = ?", [conversation])
             else:
                 if self.user(name) is None:
                     raise StoreError(f"no user {name!r}")
                 self.db.execute(
-                    "INSERT INTO assignments (item, user, at) VALUES (?,?,?) "
-                    "ON CONFLICT(item) DO UPDATE SET user = excluded.user, at = excluded.at",
-                    [item, name, now_text()],
+                    "INSERT INTO assignments (conversation, user, at) VALUES (?,?,?) "
+                    "ON CONFLICT(conversation) DO UPDATE SET user = excluded.user, at = excluded.at",
+                    [conversation, name, now_text(self.clock)],
                 )
-            self._event(item, actor, "assigned", name or "")
+            first = self.db.execute("SELECT min(id) FROM messages WHERE conversation = ?", [conversation]).fetchone()[0]
+            self._event(first, actor, "assigned", name or "", conversation)
+
+    def assignee(self, conversation: int) -> str | None:
+        row = self.db.execute("SELECT user FROM assignments WHERE conversation = ?", [conversation]).fetchone()
+        return row[0] if row else None
 
     def assignees(self) -> dict[int, str]:
-        return {r[0]: r[1] for r in self.db.execute("SELECT item, user FROM assignments")}
+        """{conversation id: user} for every assigned conversation."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT conversation, user FROM assignments")}
 
     def change_counter(self) -> tuple[int, int, int]:
         """Cheap to poll: grows when a message is stored, anything is audited, or an assignment changes."""

@@ -235,7 +235,7 @@ def create_app(
     # -- a conversation --------------------------------------------------------------------------------------
 
     def _conversation(conv_id: int) -> dict[str, Any]:
-        conv = data.conversation(state.store(), conv_id)
+        conv = data.conversation(state.store(), conv_id, cfg.orders.duplicate_window_minutes)
         if conv is None:
             raise HTTPException(404, f"no conversation {conv_id}")
         return conv
@@ -245,7 +245,8 @@ def create_app(
         store = state.store()
         ctx = {
             "c": conv,
-            "assignee": store.assignees().get(conv_id),
+            "assignee": store.assignee(conv_id),
+            "newest_first": request.query_params.get("order") == "newest",
             "users": store.user_names(),
             "presence": state.presence.snapshot().get(conv_id, []),
             "body": conv["draft"]["body"] if conv["draft"] else "",
