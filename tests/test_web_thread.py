@@ -73,7 +73,7 @@ def test_a_withdrawn_intent_is_struck_through_in_the_thread(
     thread = page.split('<ol class="messages"')[1].split("</ol>")[0]
     # Three messages, oldest first: the request, the chaser, the retraction.
     assert thread.count('<li class="message"') == 3
-    assert thread.index("I ordered the wrong size") < thread.index("Did you get my email") < thread.index("keep it")
+    assert thread.index("far too big") < thread.index("Did you get my email") < thread.index("keep it")
     first = thread.split('<li class="message"')[1]
     assert '<del class="tag" title="withdrawn later">cancel</del>' in first
     assert 'kind-chaser"' in thread and 'kind-retraction"' in thread
@@ -83,7 +83,7 @@ def test_a_withdrawn_intent_is_struck_through_in_the_thread(
     withdrawn = r'<li class="withdrawn"><del class="tag">cancel</del> withdrawn by <a href="#m\d+">message 3</a>'
     assert re.search(withdrawn, side)
     newest = client.get(f"/c/{tom}?order=newest").text.split('<ol class="messages"')[1]
-    assert newest.index("keep it") < newest.index("I ordered the wrong size")
+    assert newest.index("keep it") < newest.index("far too big")
 
 
 def test_likely_duplicate_order_is_shown_beside_the_order(client: TestClient, config: Path) -> None:
@@ -98,14 +98,14 @@ def test_search_by_body_text_order_number_and_address(client: TestClient, config
     store = _store(config)
     assert store.search_kind() == "fts5"  # Debian's Python has FTS5: the index is there and used
     tom = conv_of(store, TOM)
-    assert rows_of(client.get("/?q=wrong+size").text).count(tom) == 1  # words of the first message's body
-    assert tom in rows_of(client.get("/?q=wron").text)  # the last word as a prefix
+    assert rows_of(client.get("/?q=too+big").text) == [tom]  # words of the first message's body
+    assert rows_of(client.get("/?q=duv").text) == [tom]  # the last word as a prefix
     assert tom in rows_of(client.get("/?q=%231071").text)
     assert rows_of(client.get(f"/?q={TOM}").text) == [tom]
     assert rows_of(client.get("/?q=tracking+link").text) == [conv_of(store, ETHAN)]
     assert rows_of(client.get('/?q=nothing+"like*+this').text) == []  # FTS5 syntax is quoted away, no error
     # The LIKE fallback (a SQLite without FTS5) finds the same conversations.
-    for q in ("wrong size", "tracking link", "1071"):
+    for q in ("too big", "wrong size", "tracking link", "1071"):
         fts = store.queue_slice(QueueFilter(search=q), 50)
         like = store.queue_slice(QueueFilter(search=q), 50, search_kind="like")
         assert [c.id for c in fts.conversations] == [c.id for c in like.conversations] != [], q
@@ -197,3 +197,22 @@ def test_a_store_from_before_conversations_keeps_its_assignments(tmp_path: Path)
     (conv,) = store.queue(include_done=True)
     assert store.assignees() == {conv.id: "zoe"}
     assert [c.id for c in store.queue_slice(QueueFilter(search="cancel", state="all"), 10).conversations] == [conv.id]
+
+
+def test_a_customer_writing_after_the_agents_draft_is_shown_prominently(
+    client: TestClient, config: Path, triage_cli: TriageCli
+) -> None:
+    token = login(client)
+    tom = conv_of(_store(config), TOM)
+    page = client.get(f"/c/{tom}").text
+    assert '<p class="alert"' not in page
+    base = re.search(r'name="base" value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
+    saved = client.post(f"/c/{tom}/draft", data={"csrf_token": token, "base": base, "body": "Hello Tom, done."})
+    assert saved.status_code == 303
+    triage_again(config, triage_cli)
+    page = client.get(f"/c/{tom}").text
+    alert = page.split('<p class="alert" role="alert">')[1].split("</p>")[0]
+    assert "the customer wrote again after your draft: check it before sending" in alert
+    assert ">Hello Tom, done.</textarea>" in page  # the agent's draft was kept
+    row = client.get("/rows").text.split(f'<tr data-id="{tom}"')[1].split("</tr>")[0]
+    assert 'class="flag flag-alert" title="the customer wrote again after your draft' in row

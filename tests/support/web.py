@@ -100,7 +100,7 @@ def thread_round(number: int) -> list[tuple[bytes, datetime]]:
         body = "Please don't cancel it after all, I'll keep it."
         return [(_mail("t3", TOM, "Re: Cancel #1071", body, t0 + timedelta(hours=5), "t2"), t0 + timedelta(hours=5))]
     out = [
-        (_mail("t1", TOM, "Cancel #1071", "Please cancel order #1071, I ordered the wrong size.", t0), t0),
+        (_mail("t1", TOM, "Cancel #1071", "Please cancel order #1071, the duvet is far too big for our bed.", t0), t0),
         (
             _mail("t2", TOM, "Re: Cancel #1071", "Did you get my email?", t0 + timedelta(hours=3), "t1"),
             t0 + timedelta(hours=3),

@@ -110,7 +110,7 @@ def _order_panel(store: Store, c: Conversation, window_minutes: int) -> dict[str
             "stage": o.stage,
             "items": ", ".join(o.items),
             "total": o.total or "",
-            "placed": o.created_at.isoformat(timespec="minutes") if o.created_at else "",
+            "placed": o.created_at.isoformat(sep=" ", timespec="minutes") if o.created_at else "",
         }
 
     out.update(shown(full), stage=c.stage, inferred="yes" if c.match_how == "email_inferred" else "")
