@@ -216,3 +216,25 @@ def test_a_customer_writing_after_the_agents_draft_is_shown_prominently(
     assert ">Hello Tom, done.</textarea>" in page  # the agent's draft was kept
     row = client.get("/rows").text.split(f'<tr data-id="{tom}"')[1].split("</tr>")[0]
     assert 'class="flag flag-alert" title="the customer wrote again after your draft' in row
+
+
+def test_the_sentence_behind_each_intent_is_shown_when_the_data_has_it(client: TestClient, config: Path) -> None:
+    """Intent classification (issue 14) stores `evidence: {intent: sentence}` in each message's facts; until
+    it lands, this test writes one into the stored facts the way it will."""
+    import json
+
+    login(client)
+    store = _store(config)
+    tom = conv_of(store, TOM)
+    (first, facts), *_ = store.db.execute(
+        "SELECT id, facts FROM messages WHERE conversation = ? ORDER BY id", [tom]
+    ).fetchall()
+    assert '<q class="evidence">' not in client.get(f"/c/{tom}").text
+    data = json.loads(facts)
+    data["evidence"] = {"cancel": "Please cancel order #1071"}
+    store.db.execute("UPDATE messages SET facts = ? WHERE id = ?", [json.dumps(data), first])
+    page = client.get(f"/c/{tom}").text
+    message = page.split(f'<li class="message" id="m{first}">')[1].split("</li>\n  </ol>")[0]
+    assert '<span class="tag">cancel</span> <q class="evidence">Please cancel order #1071</q>' in message
+    side = page.split('<aside class="side"')[1]
+    assert '<q class="evidence">Please cancel order #1071</q>' in side  # cancel still stands: shown beside too
