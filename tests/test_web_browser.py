@@ -220,9 +220,19 @@ def test_a_thread_its_withdrawn_intent_live_and_search_by_text(
     tom = tom_row.get_attribute("data-id")
     before = [r.get_attribute("data-id") for r in rows.all()].index(tom)
 
+    manager = _login(browser, base, MANAGER)
+    manager.goto(f"{base}/c/{tom}")  # type: ignore[attr-defined]
+    expect(manager.locator("#changed")).to_be_hidden()  # type: ignore[attr-defined]
+    expect(agent.locator(f'[data-viewing="{tom}"]')).to_have_text(MANAGER)  # type: ignore[attr-defined]
+
     deliver(config.parent / "md", thread_round(2))
     assert triage_cli("--config", str(config), "once").returncode == 0
     expect(tom_row.locator("del.tag", has_text="cancel")).to_have_count(1, timeout=5000)
+    # The manager, on Tom's page, is told the conversation changed and offered a reload.
+    expect(manager.locator("#changed")).to_be_visible(timeout=5000)  # type: ignore[attr-defined]
+    manager.screenshot(path="/tmp/triage-web-changed.png")  # type: ignore[attr-defined]
+    manager.locator("#changed a").click()  # type: ignore[attr-defined]
+    expect(manager.locator("ol.messages > li.message")).to_have_count(3)  # type: ignore[attr-defined]
     expect(rows).to_have_count(count)  # the follow-up joined its row: no new one
     assert [r.get_attribute("data-id") for r in rows.all()].index(tom) > before  # withdrawn: ranked lower
     agent.screenshot(path="/tmp/triage-web-queue-thread.png", full_page=True)  # type: ignore[attr-defined]

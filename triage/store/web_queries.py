@@ -137,3 +137,13 @@ class WebQueries(ConversationQueries):
     def order(self, number: str) -> Order | None:
         found = list(self.db.query("SELECT * FROM orders WHERE number = ?", [number]))
         return _order(found[0]) if found else None
+
+    def conversation_version(self, conversation: int) -> tuple[Any, ...] | None:
+        """Changes when triage writes the conversation (a new message, a retraction), its state changes, or a
+        message joins it: what an open conversation page watches to offer a reload."""
+        row = self.db.conn.execute(
+            """SELECT c.updated_at, c.state, (SELECT max(m.id) FROM messages m WHERE m.conversation = c.id)
+               FROM conversations c WHERE c.id = ?""",
+            [conversation],
+        ).fetchone()
+        return tuple(row) if row else None

@@ -349,6 +349,7 @@ def create_app(
             if watching:
                 presence.open(watching, sess.user)
             seen_counter: tuple[int, ...] | None = None
+            opened_version = store.conversation_version(watching) if watching else None
             seen_presence = -1
             ticks = 0
             try:
@@ -357,6 +358,9 @@ def create_app(
                     counter = store.change_counter()
                     if seen_counter is not None and counter != seen_counter:
                         yield f"event: change\ndata: {json.dumps(counter)}\n\n"
+                        if watching and store.conversation_version(watching) != opened_version:
+                            # the open conversation itself changed (a new message, a retraction): offer a reload
+                            yield "event: conversation\ndata: {}\n\n"
                     seen_counter = counter
                     if watching:
                         presence.touch(watching, sess.user)
