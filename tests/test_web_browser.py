@@ -258,3 +258,7 @@ def test_a_thread_its_withdrawn_intent_live_and_search_by_text(
     agent.goto(f"{base}/c/{ethan.get_attribute('data-id')}")  # type: ignore[attr-defined]
     expect(agent.locator("dl.order.twin")).to_contain_text("#1064")  # type: ignore[attr-defined]
     agent.screenshot(path="/tmp/triage-web-duplicate.png", full_page=True)  # type: ignore[attr-defined]
+    agent.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
+    agent.screenshot(path="/tmp/triage-web-duplicate-phone.png", full_page=True)  # type: ignore[attr-defined]
+    for box in (agent.locator("dl.order.twin").bounding_box(), agent.locator("ol.messages").bounding_box()):  # type: ignore[attr-defined]
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390

@@ -238,3 +238,23 @@ def test_the_sentence_behind_each_intent_is_shown_when_the_data_has_it(client: T
     assert '<span class="tag">cancel</span> <q class="evidence">Please cancel order #1071</q>' in message
     side = page.split('<aside class="side"')[1]
     assert '<q class="evidence">Please cancel order #1071</q>' in side  # cancel still stands: shown beside too
+
+
+def test_a_schema_4_store_keeps_its_conversation_assignments(tmp_path: Path) -> None:
+    """Since schema 4 the web wrote conversation ids into assignments.item: schema 5 keeps them as they are."""
+    import sqlite_utils
+
+    from triage.store import schema
+
+    con = sqlite3.connect(tmp_path / "four.db", isolation_level=None)
+    db = sqlite_utils.Database(con)
+    for migration in schema._MIGRATIONS[:4]:
+        migration(db)
+    con.execute("INSERT INTO conversations (id, key, state, customer) VALUES (3, 'k', 'open', 'a@example.com')")
+    con.execute("INSERT INTO users (name, password_hash, created_at, updated_at) VALUES ('zoe', 'h', 'x', 'x')")
+    con.execute("INSERT INTO assignments (item, user, at) VALUES (3, 'zoe', 'x')")
+    con.execute("PRAGMA user_version = 4")
+    con.close()
+    store = Store(tmp_path / "four.db")
+    assert store.assignee(3) == "zoe" and not store.needs_regroup()
+    assert [c.id for c in store.queue_slice(QueueFilter(assignee="zoe"), 10).conversations] == [3]
