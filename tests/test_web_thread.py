@@ -15,7 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.support.cli import TriageCli
-from tests.support.web import AGENT, ETHAN, MANAGER, PASSWORD, TOM, deliver, thread_config, thread_round
+from tests.support.web import AGENT, ETHAN, MANAGER, NINA, PASSWORD, TOM, deliver, thread_config, thread_round
 from triage.config import load_config
 from triage.store import QueueFilter, Store
 from triage.web.app import create_app
@@ -84,6 +84,13 @@ def test_a_withdrawn_intent_is_struck_through_in_the_thread(
     assert re.search(withdrawn, side)
     newest = client.get(f"/c/{tom}?order=newest").text.split('<ol class="messages"')[1]
     assert newest.index("keep it") < newest.index("far too big")
+
+
+def test_a_message_whose_date_is_off_is_marked(client: TestClient, config: Path) -> None:
+    login(client)
+    store = _store(config)
+    assert 'title="the Date header is more than two days' in client.get(f"/c/{conv_of(store, NINA)}").text
+    assert 'title="the Date header is more than two days' not in client.get(f"/c/{conv_of(store, TOM)}").text
 
 
 def test_likely_duplicate_order_is_shown_beside_the_order(client: TestClient, config: Path) -> None:

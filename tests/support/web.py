@@ -68,7 +68,7 @@ def seeded_config(tmp: Path, triage_cli: TriageCli, messages: int = 6) -> Path:
 # -- a Maildir store with a thread in it (tests/test_web_thread.py, the browser test's thread) ----------------
 
 THREAD_NOW = "2026-11-21T09:30:00+01:00"
-TOM, ETHAN = "tom.brennan@example.net", "ethan.clarke@example.net"
+TOM, ETHAN, NINA = "tom.brennan@example.net", "ethan.clarke@example.net", "nina.petrova@example.org"
 
 
 def _mail(n: str, sender: str, subject: str, body: str, sent: datetime, reply_to: str | None = None) -> bytes:
@@ -92,7 +92,8 @@ def _t0() -> datetime:
 
 def thread_round(number: int) -> list[tuple[bytes, datetime]]:
     """Round 1: Tom asks to cancel #1071 and chases; Ethan asks about #1063 (a likely duplicate of #1064);
-    ten other customers. Round 2: Tom withdraws the cancellation (the thread's third message)."""
+    Nina's mail with a Date five days off; ten other customers.
+    Round 2: Tom withdraws the cancellation (the thread's third message)."""
     from datetime import timedelta
 
     t0 = _t0()
@@ -106,6 +107,8 @@ def thread_round(number: int) -> list[tuple[bytes, datetime]]:
             t0 + timedelta(hours=3),
         ),
         (_mail("e1", ETHAN, "Order #1063", "Hello, where is my order #1063? Still no tracking link.", t0), t0),
+        # Its Date header five days before it arrived: the message is marked date_off.
+        (_mail("n1", NINA, "Where is my parcel", "Where is my parcel?", t0 - timedelta(days=5)), t0),
     ]
     out += [(customer_message(i, seed=29), t0 + timedelta(minutes=i)) for i in range(10)]
     return out
