@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from triage.orders.csv_import import find_duplicate_orders
+from triage.records import Order
 from triage.store import Conversation, ConversationDetail, QueueFilter, Store
 
 PER_PAGE = 50
@@ -63,7 +64,7 @@ def from_row(row: Conversation) -> dict[str, Any]:
 
 def queue_page(store: Store, f: Filters, per_page: int = PER_PAGE) -> Page:
     """Conversations most urgent first, filtered, one page of them: filters, search and paging are the
-    store's SQL (`Store.queue_slice`), so a page costs the same at 10,000 open conversations as at 10."""
+    store's SQL (`Store.queue_slice`): only the page's conversations are read in full, not every open one."""
     wanted = QueueFilter(intent=f.intent, stage=f.stage, state=f.state, assignee=f.assignee, search=f.q)
     page = max(1, f.page)
     found = store.queue_slice(wanted, per_page, (page - 1) * per_page)
@@ -104,7 +105,7 @@ def _order_panel(store: Store, c: Conversation, window_minutes: int) -> dict[str
     if full is None:
         return out
 
-    def shown(o: Any) -> dict[str, str]:
+    def shown(o: Order) -> dict[str, str]:
         return {
             "number": o.number,
             "stage": o.stage,
