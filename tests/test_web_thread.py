@@ -225,30 +225,23 @@ def test_a_customer_writing_after_the_agents_draft_is_shown_prominently(
     assert 'class="flag flag-alert" title="the customer wrote again after your draft' in row
 
 
-def test_the_sentence_behind_each_intent_is_shown_when_the_data_has_it(client: TestClient, config: Path) -> None:
-    """Intent classification (issue 14) stores `evidence: {intent: sentence}` in each message's facts; until
-    it lands, this test writes one into the stored facts the way it will."""
-    import json
-
+def test_the_sentence_behind_each_intent_is_shown(client: TestClient, config: Path) -> None:
+    """Intent classification (issue 14) stores the clause behind each intent; the thread shows it beside the
+    intent of its message, and the side panel beside each intent that stands."""
     login(client)
     store = _store(config)
     tom = conv_of(store, TOM)
-    (first, facts), *_ = store.db.execute(
-        "SELECT id, facts FROM messages WHERE conversation = ? ORDER BY id", [tom]
-    ).fetchall()
-    assert '<q class="evidence">' not in client.get(f"/c/{tom}").text
-    data = json.loads(facts)
-    data["evidence"] = {"cancel": "Please cancel order #1071"}
-    store.db.execute("UPDATE messages SET facts = ? WHERE id = ?", [json.dumps(data), first])
+    (first,) = store.db.execute("SELECT min(id) FROM messages WHERE conversation = ?", [tom]).fetchone()
     page = client.get(f"/c/{tom}").text
     message = page.split(f'<li class="message" id="m{first}">')[1].split("</li>\n  </ol>")[0]
-    assert '<span class="tag">cancel</span> <q class="evidence">Please cancel order #1071</q>' in message
+    clause = re.search(r'<span class="tag">cancel</span> <q class="evidence">([^<]+)</q>', message)
+    assert clause and "cancel order #1071" in clause.group(1)
     side = page.split('<aside class="side"')[1]
-    assert '<q class="evidence">Please cancel order #1071</q>' in side  # cancel still stands: shown beside too
+    assert f'<span class="tag">cancel</span> <q class="evidence">{clause.group(1)}</q>' in side
 
 
 def test_a_schema_4_store_keeps_its_conversation_assignments(tmp_path: Path) -> None:
-    """Since schema 4 the web wrote conversation ids into assignments.item: schema 5 keeps them as they are."""
+    """Since schema 4 the web wrote conversation ids into assignments.item: schema 6 keeps them as they are."""
     import sqlite_utils
 
     from triage.store import schema

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from triage.errors import StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def initial_state(status: str, no_reply: str | None) -> str:
@@ -238,6 +238,11 @@ def _migrate_conversations(db: sqlite_utils.Database) -> None:
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('regroup_pending', '1')")
 
 
+def _migrate_evidence(db: sqlite_utils.Database) -> None:
+    """Each intent's evidence (the clause that carries it), JSON {intent: clause}; older rows have none."""
+    db.table("triage").add_column("evidence", str)
+
+
 def fts5_available(db: sqlite_utils.Database) -> bool:
     """Whether this SQLite was built with FTS5 (Debian's and python.org's are; a few minimal builds are not)."""
     try:
@@ -296,6 +301,7 @@ _MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migrate_2,
     _migrate_mailbox_names,
     _migrate_conversations,
+    _migrate_evidence,
     _migrate_web_queries,
 ]
 

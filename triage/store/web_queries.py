@@ -2,7 +2,7 @@
 conversation page shows (each message's facts, the customer's orders).
 
 The page never reads every open conversation: the filters are WHERE clauses, the search is the FTS5 index
-`message_search` (schema 5) or, on a SQLite without FTS5, a LIKE over the messages, and the page is
+`message_search` (schema 6) or, on a SQLite without FTS5, a LIKE over the messages, and the page is
 LIMIT/OFFSET over the queue's order; only the page's conversations get their columns and messages read.
 """
 
@@ -54,7 +54,7 @@ def fts_query(text: str) -> str:
 
 class WebQueries(ConversationQueries):
     def search_kind(self) -> str:
-        """ "fts5" when the full-text index exists (schema 5 on a SQLite with FTS5), else "like"."""
+        """ "fts5" when the full-text index exists (schema 6 on a SQLite with FTS5), else "like"."""
         found = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'message_search'").fetchone()
         return "fts5" if found else "like"
 

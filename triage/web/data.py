@@ -135,7 +135,8 @@ def _thread(c: Conversation, facts: dict[int, Any], withdrawn: list[dict[str, An
     out = []
     for i, m in enumerate(c.messages):
         f = facts.get(m.id)
-        evidence = dict(f.evidence) if f else {}
+        # the clause behind each intent: the triage row's (schema 5), else what the message's facts kept
+        evidence = dict(m.evidence) or (dict(f.evidence) if f else {})
         out.append(
             {
                 "id": m.id,
