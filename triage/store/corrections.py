@@ -81,13 +81,15 @@ class CorrectionQueries(Connection):
         with self.transaction():
             conv = execute("SELECT intents, flags FROM conversations WHERE id = ?", [target.conversation]).fetchone()
             msg = execute(
-                "SELECT m.facts, t.intents FROM messages m LEFT JOIN triage t ON t.message = m.id WHERE m.id = ?",
+                """SELECT m.facts, t.intents, t.evidence FROM messages m LEFT JOIN triage t ON t.message = m.id
+                   WHERE m.id = ?""",
                 [target.message],
             ).fetchone()
             if conv is None or msg is None:
                 raise NotFoundError(f"no conversation with ID {target.conversation} (see `triage queue`)")
-            before = {"conversation": conv[0], "flags": conv[1], "facts": msg[0], "message": msg[1]}
-            flags = list(decode_list(conv[1]))
+            before = {"conversation": conv[0], "flags": conv[1], "facts": msg[0], "message": msg[1], "evidence": msg[2]}
+            # the agent has checked the intents: no longer a low-confidence call
+            flags = [f for f in decode_list(conv[1]) if f != "low_confidence"]
             draft = execute(
                 "SELECT owner, body, triage_hash FROM drafts WHERE conversation = ?", [target.conversation]
             ).fetchone()
@@ -118,7 +120,11 @@ class CorrectionQueries(Connection):
                 "UPDATE conversations SET intents = ?, flags = ?, low_confidence = 0, updated_at = ? WHERE id = ?",
                 [encode(list(labels)), encode(flags), now, target.conversation],
             )
-            execute("UPDATE triage SET intents = ? WHERE message = ?", [encode(list(labels)), target.message])
+            evidence = {k: v for k, v in decode_dict(msg[2]).items() if k in labels}
+            execute(
+                "UPDATE triage SET intents = ?, evidence = ? WHERE message = ?",
+                [encode(list(labels)), encode(evidence), target.message],
+            )
             if facts:
                 execute("UPDATE messages SET facts = ? WHERE id = ?", [encode(facts), target.message])
             was = ",".join(decode_list(conv[0])) or "none"
@@ -139,10 +145,19 @@ class CorrectionQueries(Connection):
             before = decode(execute("SELECT before FROM corrections WHERE id = ?", [last.id]).fetchone()[0])
             now = now_text(self.clock)
             execute(
-                "UPDATE conversations SET intents = ?, flags = ?, updated_at = ? WHERE id = ?",
-                [before["conversation"], before["flags"], now, conv_id],
+                "UPDATE conversations SET intents = ?, flags = ?, low_confidence = ?, updated_at = ? WHERE id = ?",
+                [
+                    before["conversation"],
+                    before["flags"],
+                    int("low_confidence" in decode_list(before["flags"])),
+                    now,
+                    conv_id,
+                ],
             )
-            execute("UPDATE triage SET intents = ? WHERE message = ?", [before["message"], last.message])
+            execute(
+                "UPDATE triage SET intents = ?, evidence = ? WHERE message = ?",
+                [before["message"], before.get("evidence"), last.message],
+            )
             execute("UPDATE messages SET facts = ? WHERE id = ?", [before["facts"], last.message])
             execute("UPDATE corrections SET undone_at = ?, undone_by = ? WHERE id = ?", [now, actor, last.id])
             self._event(
