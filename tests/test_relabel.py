@@ -185,3 +185,28 @@ def test_a_correction_on_a_message_with_a_card_number_stores_no_card_digits(shop
     digits = re.compile(rb"4111\D{0,3}1111\D{0,3}1111\D{0,3}1111")
     for path in shop.glob("t.db*"):
         assert not digits.search(path.read_bytes()), path
+
+
+def test_an_agents_draft_is_left_alone_and_triages_own_is_flagged(shop: Path) -> None:
+    ids = _conversations(shop)
+    mine, theirs = ids["4414"], ids["Order 4415"]  # both relabelled before, so both flagged then
+    with closing(Store(shop / "t.db")) as store:
+        store.update_conversation_draft(mine, "Hello, done. Ana", "ana")
+    for conv in (mine, theirs):
+        assert _cli(shop, "relabel", str(conv), "refund").returncode == 0
+    agent = json.loads(_cli(shop, "show", str(mine), "--json").stdout)
+    assert agent["draft"]["body"] == "Hello, done. Ana" and "draft_before_relabel" not in agent["flags"]
+    own = json.loads(_cli(shop, "show", str(theirs), "--json").stdout)
+    assert "draft_before_relabel" in own["flags"]
+
+
+def test_train_without_the_flag_reads_no_corrections(shop: Path, tmp_path: Path) -> None:
+    result = _cli(shop, "train", "--epochs", "1", "--out", str(tmp_path / "m"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["correction_rows"] == 0
+
+
+def test_the_held_out_part_is_a_stable_hash_of_the_row() -> None:
+    assert correction_split("correction:mid:a@example.com") == correction_split("correction:mid:a@example.com")
+    parts = [correction_split(f"correction:{i}") for i in range(1000)]
+    assert 250 < parts.count("held_out") < 350

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from triage.errors import NotFoundError, UsageError
 from triage.store.codec import decode, decode_dict, decode_list, encode, now_text
 from triage.store.connection import Connection
+from triage.text import body_hash
 
 RELABEL_DRAFT_FLAG = "draft_before_relabel"
 
@@ -93,8 +94,9 @@ class CorrectionQueries(Connection):
             draft = execute(
                 "SELECT owner, body, triage_hash FROM drafts WHERE conversation = ?", [target.conversation]
             ).fetchone()
-            if draft is not None and draft[0] != "agent" and RELABEL_DRAFT_FLAG not in flags:
-                flags.append(RELABEL_DRAFT_FLAG)
+            # an agent's draft (saved here, or edited in the Drafts folder) is the agent's business
+            triages = draft is not None and draft[0] != "agent" and body_hash(draft[1] or "") == draft[2]
+            flags = [f for f in flags if f != RELABEL_DRAFT_FLAG] + ([RELABEL_DRAFT_FLAG] if triages else [])
             now = now_text(self.clock)
             cur = execute(
                 """INSERT INTO corrections (conversation, message, message_key, at, actor, labels, subject, text,
