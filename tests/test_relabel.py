@@ -14,7 +14,7 @@ import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -44,7 +44,7 @@ def _mail(i: int, subject: str, body: str) -> bytes:
     msg["To"] = "support@example.com"
     msg["Subject"] = subject
     msg["Date"] = format_datetime(datetime(2026, 11, 20, 9, tzinfo=UTC) + timedelta(minutes=i))
-    msg["Message-ID"] = make_msgid(idstring=f"relabel-{i}", domain="example.com")
+    msg["Message-ID"] = f"<relabel-{i}@example.com>"  # fixed: the hash split of the corrections reads it
     msg.set_content(body)
     return bytes(msg)
 
@@ -72,6 +72,12 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _cli(root: Path, *args: str) -> CliResult:
     return invoke_triage("--config", str(root / "inbox.toml"), *args)
+
+
+def _message_id(raw: bytes) -> str:
+    from email import message_from_bytes
+
+    return str(message_from_bytes(raw)["Message-ID"])
 
 
 def _conversations(root: Path) -> dict[str, int]:
@@ -210,3 +216,39 @@ def test_the_held_out_part_is_a_stable_hash_of_the_row() -> None:
     assert correction_split("correction:mid:a@example.com") == correction_split("correction:mid:a@example.com")
     parts = [correction_split(f"correction:{i}") for i in range(1000)]
     assert 250 < parts.count("held_out") < 350
+
+
+def test_undo_after_the_customer_wrote_again_keeps_what_the_later_mail_asked(shop: Path, tmp_path: Path) -> None:
+    md = tmp_path / "md"
+    for sub in ("new", "cur", "tmp"):
+        (md / sub).mkdir(parents=True)
+    first = _mail(20, "Norway", "Do you ship to Norway? Thanks.")
+    (md / "new" / "a.eml").write_bytes(first)
+    cfg = tmp_path / "inbox.toml"
+    cfg.write_text(
+        (shop / "inbox.toml")
+        .read_text()
+        .replace(str(shop / "md"), str(md))
+        .replace(str(shop / "t.db"), str(tmp_path / "t.db"))
+    )
+
+    def cli(*args: str) -> CliResult:
+        return invoke_triage("--config", str(cfg), *args)
+
+    assert cli("once").returncode == 0
+    (conv,) = [r["id"] for r in json.loads(cli("queue", "--json", "--all").stdout)]
+    assert cli("relabel", str(conv), "refund").returncode == 0
+    reply = EmailMessage()
+    reply["From"] = "Customer 20 <c20@example.com>"
+    reply["To"] = "support@example.com"
+    reply["Subject"] = "Re: Norway"
+    reply["Date"] = format_datetime(datetime(2026, 11, 20, 11, tzinfo=UTC))
+    reply["Message-ID"] = "<relabel-20b@example.com>"
+    reply["In-Reply-To"] = reply["References"] = _message_id(first)
+    reply.set_content("Also, please cancel my order 4420.")
+    (md / "new" / "b.eml").write_bytes(bytes(reply))
+    assert cli("once").returncode == 0
+    assert json.loads(cli("show", str(conv), "--json").stdout)["intents"] == ["refund", "cancel"]
+    undone = cli("relabel", str(conv), "--undo")
+    assert undone.returncode == 0 and "back to cancel (was refund)" in undone.stdout
+    assert json.loads(cli("show", str(conv), "--json").stdout)["intents"] == ["cancel"]

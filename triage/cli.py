@@ -557,7 +557,8 @@ def relabel(app: App, conv_id: int, intents: tuple[str, ...], undo: bool, messag
         if intents or message is not None:
             raise UsageError("relabel --undo takes only the conversation ID")
         undone = undo_relabel(app.store, conv_id, actor)
-        click.echo(f"{conv_id}: back to {', '.join(undone.previous) or 'no labels'} (was {', '.join(undone.labels)})")
+        now = _conversation(app, conv_id).conversation.intents
+        click.echo(f"{conv_id}: back to {', '.join(now) or 'no labels'} (was {', '.join(undone.labels)})")
         return
     labels = check_labels(intents)  # before the store opens: a typo never touches it
     msg = relabel_conversation(app.store, conv_id, labels, actor, message)

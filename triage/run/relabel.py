@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from triage.conversation.state import fold
 from triage.errors import UsageError
 from triage.records import INTENT_LABELS
 from triage.redact import redact
@@ -40,5 +41,13 @@ def relabel(store: Store, conv_id: int, labels: Sequence[str], actor: str, messa
 
 
 def undo_relabel(store: Store, conv_id: int, actor: str) -> Correction:
-    """Undo the conversation's latest correction (see Store.undo_correction)."""
-    return store.undo_correction(conv_id, actor)
+    """Undo the conversation's latest correction (see Store.undo_correction). When the customer wrote again
+    after it, the standing requests are folded again from the messages (the corrected one as it was before),
+    so undoing never drops what the later mail asked for."""
+    undone = store.undo_correction(conv_id, actor)
+    key = store.stored_since(conv_id, undone.last_message)
+    if key is not None:
+        facts = store.conversation_facts(key)
+        if facts:
+            store.set_standing_intents(conv_id, fold(facts).intents)
+    return undone

@@ -51,6 +51,7 @@ class Correction:
     text: str
     lang: str
     previous: tuple[str, ...]  # the conversation's standing intents before the correction
+    last_message: int = 0  # the conversation's newest message id when it was made
 
 
 class CorrectionQueries(Connection):
@@ -88,7 +89,15 @@ class CorrectionQueries(Connection):
             ).fetchone()
             if conv is None or msg is None:
                 raise NotFoundError(f"no conversation with ID {target.conversation} (see `triage queue`)")
-            before = {"conversation": conv[0], "flags": conv[1], "facts": msg[0], "message": msg[1], "evidence": msg[2]}
+            last = execute("SELECT max(id) FROM messages WHERE conversation = ?", [target.conversation]).fetchone()
+            before = {
+                "conversation": conv[0],
+                "flags": conv[1],
+                "facts": msg[0],
+                "message": msg[1],
+                "evidence": msg[2],
+                "last_message": last[0] or 0,
+            }
             # the agent has checked the intents: no longer a low-confidence call
             flags = [f for f in decode_list(conv[1]) if f != "low_confidence"]
             draft = execute(
@@ -171,6 +180,24 @@ class CorrectionQueries(Connection):
             )
         return last
 
+    def stored_since(self, conv_id: int, last_message: int) -> str | None:
+        """The conversation's key when a message joined it after message `last_message` (its standing
+        requests were folded again then), else None."""
+        row = self.db.conn.execute(
+            """SELECT c.key FROM conversations c JOIN messages m ON m.conversation = c.id
+               WHERE c.id = ? AND m.id > ? LIMIT 1""",
+            [conv_id, last_message],
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_standing_intents(self, conv_id: int, intents: tuple[str, ...]) -> None:
+        """The conversation's standing requests, as folded again from its messages' facts."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE conversations SET intents = ?, updated_at = ? WHERE id = ?",
+                [encode(list(intents)), now_text(self.clock), conv_id],
+            )
+
     def corrections(self) -> list[Correction]:
         """The corrections in force, oldest first; a message corrected twice counts once, as last corrected."""
         rows = self._corrections("1", [], latest_first=False)
@@ -198,6 +225,7 @@ class CorrectionQueries(Connection):
                 r[8],
                 r[9],
                 decode_list(decode_dict(r[10]).get("conversation")),
+                int(decode_dict(r[10]).get("last_message") or 0),
             )
             for r in rows
         ]
