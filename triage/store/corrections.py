@@ -127,6 +127,7 @@ class CorrectionQueries(Connection):
             if facts:
                 facts["intents"] = [i for i in labels if i != "other"]
                 facts["evidence"] = {k: v for k, v in (facts.get("evidence") or {}).items() if k in labels}
+                facts["low_confidence"] = False  # an agent's call, not the model's: a later fold keeps it so
             execute(
                 "UPDATE conversations SET intents = ?, flags = ?, low_confidence = 0, updated_at = ? WHERE id = ?",
                 [encode(list(labels)), encode(flags), now, target.conversation],
