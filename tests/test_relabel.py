@@ -252,3 +252,9 @@ def test_undo_after_the_customer_wrote_again_keeps_what_the_later_mail_asked(sho
     undone = cli("relabel", str(conv), "--undo")
     assert undone.returncode == 0 and "back to cancel (was refund)" in undone.stdout
     assert json.loads(cli("show", str(conv), "--json").stdout)["intents"] == ["cancel"]
+
+
+def test_show_says_the_draft_predates_the_correction(shop: Path) -> None:
+    conv = _conversations(shop)["Order 4415"]
+    assert _cli(shop, "relabel", str(conv), "cancel").returncode == 0
+    assert "written before the requests were corrected" in _cli(shop, "show", str(conv)).stdout
