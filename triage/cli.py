@@ -537,6 +537,39 @@ def reopen(app: App, conv_id: int, actor: str) -> None:
 
 
 @cli.command()
+@click.argument("conv_id", type=int)
+@click.argument("intents", nargs=-1)
+@click.option("--undo", is_flag=True, help="Restore the labels from before the conversation's last correction.")
+@click.option("--message", "message", type=int, default=None, help="Correct this message (default: the latest).")
+@click.option("--by", "actor", default="agent", help="Who corrects it (recorded in the audit log).")
+@pass_app
+def relabel(app: App, conv_id: int, intents: tuple[str, ...], undo: bool, message: int | None, actor: str) -> None:
+    """Correct a conversation's intents (e.g. `relabel 12 cancel refund`, or `other` for no request).
+
+    The correction is audited, applies to the latest customer message (or --message) and keeps its redacted
+    text and language, which `train --with-corrections` learns from. --undo restores the labels before.
+    Exit 2 for an unknown intent, 3 for an unknown ID.
+    """
+    from triage.run.relabel import check_labels, undo_relabel
+    from triage.run.relabel import relabel as relabel_conversation
+
+    if undo:
+        if intents or message is not None:
+            raise UsageError("relabel --undo takes only the conversation ID")
+        undone = undo_relabel(app.store, conv_id, actor)
+        now = _conversation(app, conv_id).conversation.intents
+        click.echo(f"{conv_id}: back to {', '.join(now) or 'no labels'} (was {', '.join(undone.labels)})")
+        return
+    labels = check_labels(intents)  # before the store opens: a typo never touches it
+    msg = relabel_conversation(app.store, conv_id, labels, actor, message)
+    conv = app.store.conversation(conv_id)
+    note = ""
+    if conv is not None and "draft_before_relabel" in conv.conversation.flags:
+        note = "; its draft was written for the old intents: check it before sending"
+    click.echo(f"{conv_id}: relabelled {', '.join(labels)} (message {msg}){note}")
+
+
+@cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line (the default).")
 @pass_app
@@ -674,15 +707,55 @@ def redact(as_json: bool) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--epochs", type=int, default=None)
+@click.option(
+    "--with-corrections",
+    is_flag=True,
+    help="Also learn from the agents' corrections in the store (their redacted new text only; see README).",
+)
 @pass_app
-def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epochs: int | None) -> None:
-    """Rebuild the intent model from the training data in models/."""
+def train(
+    app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epochs: int | None, with_corrections: bool
+) -> None:
+    """Rebuild the intent model from the training data in models/ (and, when asked, the shop's corrections)."""
     from triage.model.train import train as train_model
 
     data_dir = data_dir or app.cfg.resolve("models/data/mail")
     out_dir = out_dir or app.cfg.model_dir()
-    report = train_model(data_dir, out_dir, seed=seed, epochs=epochs)
+    if not with_corrections:
+        report = train_model(data_dir, out_dir, seed=seed, epochs=epochs)
+        click.echo(json.dumps(report, indent=1, default=str))
+        return
+    import shutil
+
+    from triage.model.data import correction_rows, load_mail, split
+    from triage.model.evaluate import before_after
+    from triage.understand.classify import IntentModel
+
+    rows = correction_rows(app.store.corrections())
+    before_dir = _before_dir(out_dir)
+    previous = None
+    if (out_dir / "config.cfg").is_file():  # keep the model being replaced: `eval --corrections` compares with it
+        if before_dir.exists():
+            shutil.rmtree(before_dir)
+        shutil.copytree(out_dir, before_dir)
+        previous = IntentModel.load(before_dir)
+    report = train_model(data_dir, out_dir, seed=seed, epochs=epochs, corrections=rows["train"])
+    held = [r.labeled() for r in rows["held_out"]]
+    test = [r.labeled() for r in split(load_mail(data_dir))["test"]]
+    compared = before_after(IntentModel.load(out_dir), previous, held, test)
+    report["corrections"] = {
+        "trained": len(rows["train"]),
+        "held_out": len(held),
+        "before_model": str(before_dir) if previous is not None else None,
+        "before_after": compared.to_dict(),
+    }
     click.echo(json.dumps(report, indent=1, default=str))
+    click.echo(compared.render(), err=True)
+
+
+def _before_dir(model_dir: Path) -> Path:
+    """Where `train --with-corrections` keeps the model it replaced."""
+    return model_dir.with_name(model_dir.name + ".before")
 
 
 @cli.command("eval")
@@ -699,14 +772,53 @@ def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epoc
     default=None,
     help="JSON mapping the file's labels onto ours (e.g. ../shared/eval/*/label_map.json).",
 )
+@click.option(
+    "--corrections",
+    "corrections",
+    is_flag=True,
+    help="Before/after: the held-out corrections in the store and the mail test split, this model vs --before.",
+)
+@click.option(
+    "--before",
+    "before",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --corrections: the earlier model (default: the one `train --with-corrections` replaced).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def eval_cmd(app: App, data: Path | None, label_map: Path | None, as_json: bool) -> None:
+def eval_cmd(
+    app: App, data: Path | None, label_map: Path | None, corrections: bool, before: Path | None, as_json: bool
+) -> None:
     """Per-label precision/recall/F1 and macro-F1, with the keyword baseline side by side."""
     from triage.model.evaluate import evaluate
 
+    if corrections:
+        _eval_corrections(app, data, before, as_json)
+        return
     report = evaluate(app.model, data, label_map)
     click.echo(json.dumps(report.to_dict(), indent=1) if as_json else report.render())
+
+
+def _eval_corrections(app: App, mail_dir: Path | None, before: Path | None, as_json: bool) -> None:
+    """`eval --corrections`: the configured model and the earlier one on the same held-out rows."""
+    from triage.model.data import correction_rows, load_mail, split
+    from triage.model.evaluate import before_after
+    from triage.understand.classify import IntentModel
+
+    if mail_dir is not None and not mail_dir.is_dir():
+        raise UsageError("eval --corrections: --data names the training mail folder (its test split is scored)")
+    mail_dir = mail_dir or app.cfg.resolve("models/data/mail")
+    before = before or _before_dir(app.cfg.model_dir())
+    previous = IntentModel.load(before) if (before / "config.cfg").is_file() else None
+    held = [r.labeled() for r in correction_rows(app.store.corrections())["held_out"]]
+    test = [r.labeled() for r in split(load_mail(mail_dir))["test"]]
+    compared = before_after(app.model, previous, held, test)
+    if as_json:
+        click.echo(json.dumps(compared.to_dict(), indent=1))
+        return
+    click.echo(f"before: {before if previous is not None else '(no earlier model)'}; after: {app.cfg.model_dir()}")
+    click.echo(compared.render())
 
 
 def _web_sync(app: App) -> Any:

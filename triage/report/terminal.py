@@ -154,6 +154,8 @@ def conversation_text(detail: ConversationDetail, now: datetime) -> str:
         out.append("Flags:    " + ", ".join(c.flags))
     if "customer_wrote_after_draft" in c.flags:
         out.append("          the customer wrote again after your draft: check it before sending")
+    if "draft_before_relabel" in c.flags:
+        out.append("          the draft was written before the requests were corrected: check it before sending")
     if c.redactions:
         out.append("Removed:  " + ", ".join(f"{k} x{v}" for k, v in c.redactions.items()))
     if c.missing:

@@ -8,6 +8,7 @@ Where to look:
 - `queue.py`: messages one by one (one message in full);
 - `drafts.py`: drafts to sync to the Drafts folder, and agents' edits;
 - `orders.py`: the orders table;
+- `corrections.py`: agents' corrections of intents (`relabel`), what `train --with-corrections` reads;
 - `users.py`: web accounts, sessions, login attempts, assignments (by conversation);
 - `web_queries.py`: the web queue's filtered, searched page in SQL (FTS5), and the conversation page's extras;
 - `summary_figures.py`: what the daily summary counts;
@@ -24,6 +25,7 @@ from triage.store.conversation_rows import (
     ConversationEvent,
     ConversationMessage,
 )
+from triage.store.corrections import Correction, CorrectionQueries, CorrectionTarget
 from triage.store.drafts import DraftQueries
 from triage.store.ingest import IngestQueries
 from triage.store.orders import OrderQueries
@@ -52,6 +54,8 @@ __all__ = [
     "ConversationDraft",
     "ConversationEvent",
     "ConversationMessage",
+    "Correction",
+    "CorrectionTarget",
     "Item",
     "MailboxState",
     "QueueFilter",
@@ -66,5 +70,14 @@ __all__ = [
 ]
 
 
-class Store(IngestQueries, QueueQueries, DraftQueries, OrderQueries, SummaryQueries, UserQueries, WebQueries):
+class Store(
+    IngestQueries,
+    QueueQueries,
+    DraftQueries,
+    OrderQueries,
+    SummaryQueries,
+    UserQueries,
+    WebQueries,
+    CorrectionQueries,
+):
     """One SQLite file opened in WAL mode; safe to share between processes. Each base holds one group of queries."""

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from triage.errors import StoreError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def initial_state(status: str, no_reply: str | None) -> str:
@@ -296,6 +296,19 @@ def _migrate_web_queries(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO message_search (message_search) VALUES ('rebuild')")
 
 
+def _migrate_corrections(db: sqlite_utils.Database) -> None:
+    """Agents' corrections of a message's intents (`triage relabel`): the redacted new text and its language
+    (what `train --with-corrections` learns from) and what was there before (what `relabel --undo` restores)."""
+    db.execute(
+        """CREATE TABLE corrections (id INTEGER PRIMARY KEY, conversation INTEGER NOT NULL, message INTEGER NOT NULL,
+                                     message_key TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,
+                                     labels TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL,
+                                     lang TEXT NOT NULL, before TEXT NOT NULL, undone_at TEXT, undone_by TEXT)"""
+    )
+    db.execute("CREATE INDEX corrections_conversation ON corrections(conversation)")
+    db.execute("CREATE INDEX corrections_message ON corrections(message)")
+
+
 _MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migrate_1,
     _migrate_2,
@@ -303,6 +316,7 @@ _MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migrate_conversations,
     _migrate_evidence,
     _migrate_web_queries,
+    _migrate_corrections,
 ]
 
 
