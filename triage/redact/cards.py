@@ -211,10 +211,11 @@ def cards_in_chunk(
     `blocked`: IBANs, never part of a card. `mistyped`: IBAN-shaped spans that fail mod-97 or the
     registry format; a window inside one is only a card when set off on both sides.
     """
-    if len(chunk) <= 14 and sum(c.isdigit() for c in chunk) == 12:
-        # 12 digits have no shorter window: a card only as a whole, with an issuer (phone numbers end here).
+    if len(chunk) <= 23 and chunk.count(" ") + chunk.count("-") + chunk.count(".") >= len(chunk) - 12:
+        # At most 12 digits, however many separators ("+44 20 6693 6359"): no window is shorter than 12,
+        # so a card only as a whole, with an issuer (phone numbers end here).
         digits = _SPLIT_RE.sub("", chunk)
-        if not (issuer_matches(digits) and luhn_ok(digits)):
+        if len(digits) == 12 and not (issuer_matches(digits) and luhn_ok(digits)):
             return
     if chunk.isdigit():
         _cards_in_run(text, start, chunk, blocked, out)
