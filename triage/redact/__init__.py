@@ -42,7 +42,7 @@ from triage.redact.cards import CHUNK_RE, cards_in_chunk, cards_in_wide_runs, sp
 from triage.redact.iban import IBAN_CHECK_DIGITS, IBAN_CHECK_RE, iban_at, iban_shape
 from triage.redact.markers import KINDS, marker_for, mask, mask_markers
 from triage.redact.normalize import normalise
-from triage.redact.secrets import chained_after_cards, find_cued
+from triage.redact.secrets import Sentences, chained_after_cards, find_cued
 
 __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 
@@ -103,9 +103,10 @@ def _detect(scan: str, card_context: list[tuple[int, int]]) -> list[Finding]:
     if numbers:
         # The cue patterns then see what a second pass would see: a blank where the number was.
         scan = mask(scan, [(f.start, f.end) for f in numbers])
-    candidates = numbers + find_cued(scan, sorted(card_spans + card_context))
+    sentences = Sentences(scan)  # found once, when first asked for, and shared by both
+    candidates = numbers + find_cued(scan, sorted(card_spans + card_context), sentences)
     if card_spans:
-        candidates.extend(chained_after_cards(scan, card_spans))
+        candidates.extend(chained_after_cards(scan, card_spans, sentences))
     return _resolve(candidates) if candidates else []
 
 

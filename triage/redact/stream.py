@@ -6,7 +6,7 @@ half. The stream is read in chunks; each round redacts what is buffered and writ
 characters of already written text (left context for the cue words) stay for the next round. Every
 detector looks at most a few hundred characters around a number or cue, so with the default overlap
 the output is the one-shot `redact` output; a single "sentence" longer than the overlap is the one
-place where the two could differ (see `_Sentences` in secrets.py).
+place where the two could differ (see `Sentences` in secrets.py).
 """
 
 from __future__ import annotations
