@@ -91,7 +91,7 @@ def _find_numbers(text: str) -> list[Finding]:
 def _iban_at(
     text: str, start: int, out: list[Finding], blocked: list[tuple[int, int]], mistyped: list[tuple[int, int]]
 ) -> None:
-    """The IBAN whose check digits start at `start` into `out` and `blocked`, or a mistyped one's span into `mistyped`."""
+    """The IBAN with check digits at `start` into `out` and `blocked`, or a mistyped one's span into `mistyped`."""
     iban = iban_at(text, start)
     if iban is not None:
         out.append(iban)

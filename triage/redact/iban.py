@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from stdnum import iban as _stdnum_iban
 from stdnum import numdb as _stdnum_numdb
 
 from triage.records import Finding

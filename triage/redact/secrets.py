@@ -327,9 +327,7 @@ _CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-]{1,3}|\s*\n\s*")
 _BARE_CVV_RE = re.compile(r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)")  # a lone group, not the head of another number
 
 
-def chained_after_cards(
-    text: str, cards: list[tuple[int, int]], sentences: Sentences | None = None
-) -> list[Finding]:
+def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sentences | None = None) -> list[Finding]:
     """`4111 1111 1111 1111 12/29 123`: an expiry and a code written right after the number."""
     out: list[Finding] = []
     sentences = sentences or Sentences(text)
