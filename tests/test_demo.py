@@ -106,8 +106,9 @@ def test_show_prints_one_item(demo: dict, triage_cli: TriageCli) -> None:
     result = triage_cli("--config", str(demo["cfg"]), "show", str(first_id))
     assert result.returncode == 0
     assert f"Conversation {first_id}" in result.stdout and "Urgency:" in result.stdout
-    missing = triage_cli("--config", str(demo["cfg"]), "show", "99999")
-    assert missing.returncode == 2 and "no conversation with ID 99999" in missing.stderr
+    for command in ("show", "draft"):  # "not found" is exit 3 (README), as for done and reopen
+        missing = triage_cli("--config", str(demo["cfg"]), command, "99999")
+        assert missing.returncode == 3 and "no conversation with ID 99999" in missing.stderr
 
 
 def test_done_and_reopen(demo: dict, triage_cli: TriageCli) -> None:

@@ -489,9 +489,11 @@ def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> Non
 
 
 def _conversation(app: App, conv_id: int) -> Any:
+    from triage.errors import NotFoundError
+
     conv = app.store.conversation(conv_id)
     if conv is None:
-        raise UsageError(f"no conversation with ID {conv_id} (see `triage queue`)")
+        raise NotFoundError(f"no conversation with ID {conv_id} (see `triage queue`)")
     return conv
 
 
