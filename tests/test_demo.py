@@ -232,7 +232,7 @@ QUEUE_KEYS = [
 ]  # fmt: skip
 SHOW_KEYS = [*QUEUE_KEYS, "draft", "events"]
 MESSAGE_KEYS = ["id", "message_id", "received_at", "intents", "status", "follow_up"]
-SHOW_MESSAGE_KEYS = [*MESSAGE_KEYS, "from", "subject", "text", "no_reply", "flags"]
+SHOW_MESSAGE_KEYS = [*MESSAGE_KEYS, "from", "subject", "text", "no_reply", "flags", "evidence"]
 DRAFT_KEYS = ["to", "subject", "body", "owner", "edited"]
 EVENT_KEYS = ["at", "actor", "action", "detail", "message"]
 

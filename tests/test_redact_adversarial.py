@@ -160,6 +160,8 @@ DECOYS: list[tuple[str, str]] = [
     ("the parcel weighs 2.5 kg", "2.5"),
     ("Bestellung 12345 vom 03.12.2026", "12345"),
     ("my password is wrong again", "wrong"),
+    ("My password doesn't work", "doesn't"),
+    ("the passcode won’t work for me", "won’t"),
     ("UPS 1Z999AA10123456784", "1Z999AA10123456784"),
 ]
 

@@ -681,7 +681,7 @@ def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epoc
     """Rebuild the intent model from the training data in models/."""
     from triage.model.train import train as train_model
 
-    data_dir = data_dir or app.cfg.resolve("models/data")
+    data_dir = data_dir or app.cfg.resolve("models/data/mail")
     out_dir = out_dir or app.cfg.model_dir()
     report = train_model(data_dir, out_dir, seed=seed, epochs=epochs)
     click.echo(json.dumps(report, indent=1, default=str))
@@ -693,7 +693,7 @@ def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epoc
     "data",
     type=click.Path(exists=True, path_type=Path),
     default=None,
-    help="Labeled JSONL or CSV (default: our test split).",
+    help="Labeled JSONL or CSV, e.g. the realistic150 layout (default: the test split of models/data/mail).",
 )
 @click.option(
     "--label-map",

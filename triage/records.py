@@ -151,6 +151,8 @@ class IntentResult:
     intents: tuple[str, ...]
     scores: dict[str, float]
     low_confidence: bool = False
+    # intent -> the customer's clause that carries it, so an agent sees why at a glance.
+    evidence: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -12,22 +12,22 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from triage.errors import UsageError
 from triage.model.keywords import classify_keywords
 from triage.records import INTENT_LABELS, IntentResult
-from triage.understand.classify import model_text
+from triage.understand.classify import mail_parts
 
-DEFAULT_TEST = Path(__file__).resolve().parents[2] / "models" / "data" / "test.jsonl"
+MAIL_TEST = "mail test split"  # the default data: the test split of models/data/mail
 TEXT_COLUMNS = ("body", "text", "instruction", "utterance", "message")
 LABEL_COLUMNS = ("labels", "label", "intent", "category")
 
 
 class Classifier(Protocol):
-    def classify(self, texts: Sequence[str], batch_size: int = 256) -> list[IntentResult]: ...
+    def classify(self, mails: Sequence[tuple[str, str]], batch_size: int = 256) -> list[IntentResult]: ...
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class LabeledRow:
     subject: str
     body: str
     labels: tuple[str, ...]
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ class EvalReport:
     baseline: SystemScores
     low_confidence: int
     left_out: int = 0  # rows whose label the label map maps to null
+    # language -> (rows, model macro-F1, keyword macro-F1), for data that names each row's language
+    per_language: dict[str, tuple[int, float, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,6 +145,10 @@ class EvalReport:
             "model": self.model.to_dict(),
             "keyword_baseline": self.baseline.to_dict(),
             "low_confidence": self.low_confidence,
+            "per_language": {
+                lang: {"n": n, "model_macro_f1": round(m, 4), "keyword_macro_f1": round(k, 4)}
+                for lang, (n, m, k) in self.per_language.items()
+            },
         }
 
     def render(self) -> str:
@@ -171,6 +178,8 @@ class EvalReport:
                 "so only its FP column counts)"
             )
         lines.append(f"flagged low-confidence by the model: {self.low_confidence} of {self.n}")
+        for lang, (n, mf, kf) in self.per_language.items():
+            lines.append(f"{'macro-F1 ' + lang:12} {mf:20.3f}{'':16} | {kf:20.3f}   ({n} messages)")
         for system in (m, b):
             lines += ["", f"Primary label, gold (rows) vs predicted (columns): {system.name}", _table(system.confusion)]
         return "\n".join(lines)
@@ -265,26 +274,44 @@ def _load_labeled(path: Path, label_map: Path | None) -> tuple[list[LabeledRow],
         if labels is None:
             left_out += 1
             continue
-        rows.append(LabeledRow(str(rec.get("subject") or ""), str(rec[text_col] or ""), labels))
+        rows.append(
+            LabeledRow(str(rec.get("subject") or ""), str(rec[text_col] or ""), labels, str(rec.get("lang") or ""))
+        )
     if not rows:
         raise UsageError(f"{path}: no labelled rows" + (f" ({left_out} left out by the label map)" if left_out else ""))
     return rows, left_out
 
 
 def evaluate(model: Classifier, path: Path | None, label_map: Path | None = None) -> EvalReport:
-    """Score the model and the keyword baseline on labelled data (our test split by default)."""
-    path = Path(path) if path is not None else DEFAULT_TEST
-    rows, left_out = _load_labeled(path, label_map)
+    """Score the model and the keyword baseline on labelled data (our mail's test split by default),
+    overall and per language when the rows name one."""
+    if path is None:
+        from triage.model.data import load_mail, split
+
+        rows, left_out, source = [r.labeled() for r in split(load_mail())["test"]], 0, MAIL_TEST
+    else:
+        rows, left_out = _load_labeled(Path(path), label_map)
+        source = str(path)
     gold = [r.labels for r in rows]
-    results = model.classify([model_text(r.subject, r.body) for r in rows])
+    results = model.classify([mail_parts(r.subject, r.body) for r in rows])
     baseline = [classify_keywords(r.subject, r.body) for r in rows]
     counts = {label: sum(label in g for g in gold) for label in INTENT_LABELS}
+    per_language = {}
+    for lang in sorted({r.lang for r in rows if r.lang}):
+        idx = [i for i, r in enumerate(rows) if r.lang == lang]
+        g = [gold[i] for i in idx]
+        per_language[lang] = (
+            len(idx),
+            score_predictions("model", g, [results[i].intents for i in idx]).macro_f1,
+            score_predictions("keyword rules", g, [baseline[i] for i in idx]).macro_f1,
+        )
     return EvalReport(
-        source=str(path),
+        source=source,
         n=len(rows),
         gold_counts=counts,
         model=score_predictions("model", gold, [r.intents for r in results]),
         baseline=score_predictions("keyword rules", gold, baseline),
         low_confidence=sum(r.low_confidence for r in results),
         left_out=left_out,
+        per_language=per_language,
     )

@@ -270,6 +270,10 @@ def find_cued(text: str, cards: list[tuple[int, int]]) -> list[Finding]:
     return out
 
 
+# "my password doesn't work", "passcode won't", "password isn't accepted": English contractions are words.
+_CONTRACTION_RE = re.compile(r"(?i)[a-z]+(?:n['’]t|['’](?:s|re|ll|ve|d|m))")
+
+
 def _weak_password(text: str, pos: int) -> tuple[int, int] | None:
     """The token after a bare "password": letters and digits, or a word that is not a common one."""
     span = _token_value(text, pos, need_mixed=False)
@@ -278,7 +282,7 @@ def _weak_password(text: str, pos: int) -> tuple[int, int] | None:
     word = text[span[0] : span[1]]
     if any(c.isdigit() for c in word) and len(word) >= 4:
         return span
-    if word.lower() in _WEAK_WORDS or len(word) < 5:
+    if word.lower() in _WEAK_WORDS or len(word) < 5 or _CONTRACTION_RE.fullmatch(word):
         return None
     # "password Sunshine", "Passwort qwertz!": a capitalised or odd word right after a bare cue.
     return span if (word[0].isupper() and word[1:].islower()) or not word.isalpha() or not word.islower() else None

@@ -106,6 +106,8 @@ def item_text(item: Item, now: datetime) -> str:
     out.append(
         "Intents:  " + (", ".join(item.intents) or "-") + "   (" + ", ".join(f"{k} {v:.2f}" for k, v in scores) + ")"
     )
+    for intent, clause in item.evidence.items():
+        out.append(f'Why:      {intent}: "{clip(" ".join(clause.split()), 100)}"')
     order = item.order_number
     out.append(f"Order:    {'#' + order if order else '-'} ({item.match_how}), stage {item.stage}")
     out.append(f"Urgency:  {item.urgency}  deadline {deadline_text(item.deadline, now) or '-'}")
@@ -166,6 +168,7 @@ def conversation_text(detail: ConversationDetail, now: datetime) -> str:
             f"from {m.from_addr or '-'} ---",
             f"Subject:  {m.subject or ''}",
             "Intents:  " + (", ".join(m.intents) or "-"),
+            *(f'Why:      {i}: "{clip(" ".join(c.split()), 100)}"' for i, c in m.evidence.items()),
             "",
             m.text or "",
         ]

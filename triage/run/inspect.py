@@ -33,6 +33,7 @@ def contract(raw: RawMessage, t: Triaged) -> dict[str, Any]:
         "file": raw.uid,
         "intents": list(t.intent.intents),
         "scores": scores,
+        "evidence": dict(t.intent.evidence),
         "order_numbers": list(t.extraction.order_numbers),
         "order_number_candidates": list(t.extraction.candidate_numbers),
         "emails": list(t.extraction.emails),

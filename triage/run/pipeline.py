@@ -38,7 +38,7 @@ from triage.redact import redact_message
 from triage.reply.draft import ThreadContext, make_draft
 from triage.run.guard import WorkTimeout, time_limit
 from triage.text import thread_subject
-from triage.understand.classify import IntentModel, model_text
+from triage.understand.classify import IntentModel
 from triage.understand.extract import extract
 from triage.understand.followup import follow_up_kind
 
@@ -165,8 +165,8 @@ class Pipeline:
         return Prepared(raw, redacted, counts)
 
     def classify(self, prepared: Sequence[Prepared]) -> list[IntentResult]:
-        texts = [model_text(p.parsed.subject, p.parsed.new_text) for p in prepared]
-        return self.model.classify(texts) if texts else []
+        mails = [(p.parsed.subject, p.parsed.new_text) for p in prepared]
+        return self.model.classify(mails) if mails else []
 
     def finish(
         self, p: Prepared, intent: IntentResult, now: datetime, conversations: ConversationStore | None = None

@@ -7,7 +7,7 @@ texts and its history, for `show`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -33,6 +33,7 @@ class ConversationMessage:
     text: str | None = None  # only in `show`: the redacted new text
     no_reply: str | None = None
     flags: tuple[str, ...] = ()
+    evidence: dict[str, str] = field(default_factory=dict)  # only in `show`: intent -> the clause that carries it
 
     def to_json(self, full: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -50,6 +51,7 @@ class ConversationMessage:
                 "text": self.text,
                 "no_reply": self.no_reply,
                 "flags": list(self.flags),
+                "evidence": dict(self.evidence),
             }
         return out
 

@@ -250,10 +250,11 @@ class ConversationQueries(Connection):
         )
 
     def _messages(self, where: str, params: list[Any], full: bool) -> dict[int, list[ConversationMessage]]:
-        text, flags = ("m.text", "t.flags") if full else ("NULL", "NULL")  # the queue lists no texts or flags
+        # the queue lists no texts, flags or evidence
+        text, flags, evidence = ("m.text", "t.flags", "t.evidence") if full else ("NULL", "NULL", "NULL")
         rows = self.db.conn.execute(
             f"""SELECT m.conversation, m.id, m.message_id, m.received_at, t.intents, m.status, m.follow_up,
-                       m.from_addr, m.subject, {text}, m.no_reply, {flags}
+                       m.from_addr, m.subject, {text}, m.no_reply, {flags}, {evidence}
                 FROM messages m LEFT JOIN triage t ON t.message = m.id
                 WHERE m.status != 'duplicate' AND m.conversation IN ({where})
                 ORDER BY m.received_at, m.id""",
@@ -263,7 +264,18 @@ class ConversationQueries(Connection):
         for r in rows:
             out.setdefault(r[0], []).append(
                 ConversationMessage(
-                    r[1], r[2], r[3], decode_list(r[4]), r[5], r[6], r[7], r[8], r[9], r[10], decode_list(r[11])
+                    r[1],
+                    r[2],
+                    r[3],
+                    decode_list(r[4]),
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8],
+                    r[9],
+                    r[10],
+                    decode_list(r[11]),
+                    decode_dict(r[12]),
                 )
             )
         return out

@@ -203,8 +203,8 @@ class IngestQueries(ConversationQueries, RegroupQueries):
         order = t.match.order
         execute(
             """INSERT INTO triage (message, intents, scores, low_confidence, redactions, extraction, order_number,
-                 match_how, stage, urgency, reasons, deadline, missing, flags)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                 match_how, stage, urgency, reasons, deadline, missing, flags, evidence)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             [
                 row_id,
                 encode(t.intent.intents),
@@ -220,6 +220,7 @@ class IngestQueries(ConversationQueries, RegroupQueries):
                 time_text(t.urgency.deadline),
                 encode(t.missing),
                 encode(t.flags),
+                encode(t.intent.evidence),
             ],
         )
         key = t.conversation.key if t.conversation is not None else f"msg:{row_id}"

@@ -39,7 +39,7 @@ class QueueQueries(Connection):
         """One message in full, with its thread's draft and its history; None when there is no such ID."""
         rows = self.db.conn.execute(
             """SELECT m.*, t.intents, t.scores, t.low_confidence, t.redactions, t.extraction, t.order_number,
-                      t.match_how, t.stage, t.urgency, t.reasons, t.deadline, t.missing, t.flags
+                      t.match_how, t.stage, t.urgency, t.reasons, t.deadline, t.missing, t.flags, t.evidence
                FROM messages m JOIN triage t ON t.message = m.id WHERE m.id = ?""",
             [message],
         )

@@ -231,6 +231,7 @@ class Item:
     deadline: str | None
     missing: tuple[str, ...]
     flags: tuple[str, ...]
+    evidence: dict[str, str]  # intent -> the customer's clause that carries it (empty before schema 5)
     draft: StoredDraft | None
     events: tuple[AuditEvent, ...]  # "stored" first, then the audit log
 

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from triage.errors import StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def initial_state(status: str, no_reply: str | None) -> str:
@@ -237,11 +237,17 @@ def _migrate_conversations(db: sqlite_utils.Database) -> None:
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('regroup_pending', '1')")
 
 
+def _migrate_evidence(db: sqlite_utils.Database) -> None:
+    """Each intent's evidence (the clause that carries it), JSON {intent: clause}; older rows have none."""
+    db.table("triage").add_column("evidence", str)
+
+
 _MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migrate_1,
     _migrate_2,
     _migrate_mailbox_names,
     _migrate_conversations,
+    _migrate_evidence,
 ]
 
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triage.errors import ModelError
-from triage.mail.quotes import cut_history
+from triage.mail.quotes import cut_history, split_reply
 from triage.records import INTENT_LABELS, IntentResult
 from triage.text import fold_common
+from triage.understand.intents import Thresholds, decide
+from triage.understand.requests import LEXICONS, RequestFinder, clause_spans, is_reply_subject
+from triage.understand.requests.finder import MAX_CLAUSE
 from triage.understand.wordtrie import trie_pattern
 
 if TYPE_CHECKING:
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 INTENTS: tuple[str, ...] = tuple(label for label in INTENT_LABELS if label != "other")
 PIPE_NAME = "textcat_multilabel"
 THRESHOLDS_FILE = "thresholds.json"
+LEMMAS_DIR = "lemmas"
 DEFAULT_REVIEW_THRESHOLD = 0.5
 # Long stories carry their request early or late; 4000 characters keeps both ends of anything a
 # customer types while bounding the cost of a pasted log or a forwarded thread.
@@ -94,7 +98,7 @@ class ModelText(str):
     __slots__ = ()
 
 
-def model_text(subject: str, body: str) -> str:
+def model_text(subject: str, body: str, *, history: bool = True) -> str:
     """Compose the one string the model reads: subject and new text, lower-cased, history dropped.
 
     Lower-casing makes "CANCEL" and "cancel" the same feature for the bag-of-words model; digit runs
@@ -105,7 +109,7 @@ def model_text(subject: str, body: str) -> str:
     not the customer's request.
     Idempotent: model_text("", t) == t for any t it returned.
     """
-    text = cut_history(body) if body else ""
+    text = (cut_history(body) if history else body) if body else ""
     if subject:
         text = f"{subject}\n{text}"
     # Accents folded so "dirección"/"direccion" and "réclamation"/"reclamation" (customers often type
@@ -117,27 +121,26 @@ def model_text(subject: str, body: str) -> str:
     return ModelText(_DIGITS.sub("0", text))
 
 
-def passes(score: float, other: float, threshold: float) -> bool:
-    """An intent holds when it clears its dev-chosen threshold and outscores the model's own `other`.
-
-    The `other` gate is what keeps text with no evidence at all ("hello?", an unknown topic) from
-    drifting over a threshold on the intercept alone.
-    """
-    return score >= threshold and score >= other
+MailText = tuple[str, str]  # (subject, the customer's new text): what classify reads of one message
 
 
-def decide(scores: Mapping[str, float], thresholds: Mapping[str, float], review: float) -> IntentResult:
-    """Turn per-label scores into the stage result: the intents that hold (see `passes`), else `other`."""
-    hits = sorted(
-        (label for label in INTENTS if passes(scores[label], scores["other"], thresholds[label])),
-        key=lambda x: -scores[x],
-    )
-    intents = tuple(hits) if hits else ("other",)
-    return IntentResult(
-        intents=intents,
-        scores={label: float(scores[label]) for label in INTENT_LABELS},
-        low_confidence=float(scores[intents[0]]) < review,
-    )
+def mail_parts(subject: str, body: str) -> MailText:
+    """(subject, new text) of a stored or labelled mail: quotes, forwards and the signature cut off by
+    triage.mail.quotes.split_reply, exactly as the parser does for incoming mail."""
+    return subject, split_reply(body)[0] if body else ""
+
+
+def request_text(subject: str, new_text: str) -> tuple[str, list[str]]:
+    """What is read of a message: the model's text and the clauses, the subject only when it is no reply.
+
+    A reply or forward subject ("Re: Question about sizing") names an old thread; its words are not
+    today's request, so neither the model nor the finder sees it."""
+    subject = "" if is_reply_subject(subject) else subject.strip()
+    body = new_text[:MAX_CHARS]
+    clauses = [body[a:b] for a, b in clause_spans(body)]
+    if subject:
+        clauses.insert(0, subject[:MAX_CLAUSE])
+    return model_text(subject, body, history=False), clauses
 
 
 def _textcat(nlp: Language) -> TextCategorizer:
@@ -152,17 +155,18 @@ def _textcat(nlp: Language) -> TextCategorizer:
 
 @dataclass
 class IntentModel:
-    """A loaded intent pipeline plus its dev-chosen thresholds. Load once per process, pass it in."""
+    """A loaded intent pipeline, its request finder and its CV-chosen thresholds. Load once, pass it in."""
 
     nlp: Language
-    thresholds: dict[str, float]
-    review_threshold: float
+    thresholds: Thresholds
+    finder: RequestFinder
     path: Path
     info: dict[str, Any]
 
     @classmethod
     def load(cls, path: Path) -> IntentModel:
-        """Load the pipeline at `path` (tokenizer + textcat only); a missing or broken model is a ModelError."""
+        """Load the pipeline at `path` (tokenizer + textcat only) and the finder with the lemma tables shipped
+        beside it; a missing or broken model is a ModelError."""
         path = Path(path)
         fix = "run `run_triage.py train`"
         if not (path / "config.cfg").is_file() or not (path / THRESHOLDS_FILE).is_file():
@@ -174,25 +178,29 @@ class IntentModel:
             pipeline = list(load_config(path / "config.cfg")["nlp"]["pipeline"])
             nlp = spacy.load(path, exclude=[name for name in pipeline if name != PIPE_NAME])
             info = json.loads((path / THRESHOLDS_FILE).read_text(encoding="utf-8"))
-            thresholds = {label: float(info["labels"][label]) for label in INTENTS}
-            review = float(info.get("review", DEFAULT_REVIEW_THRESHOLD))
+            thresholds = Thresholds.from_dict(info)
             labels = set(_textcat(nlp).labels)
+            finder = RequestFinder.load(path / LEMMAS_DIR, LEXICONS)
         except Exception as exc:  # any failure here means the files on disk are unusable
             raise ModelError(f"intent model at {path} is broken ({type(exc).__name__}: {exc}): {fix}") from exc
         if labels != set(INTENT_LABELS):
             raise ModelError(
                 f"intent model at {path} has labels {sorted(labels)}, expected {list(INTENT_LABELS)}: {fix}"
             )
-        return cls(nlp=nlp, thresholds=thresholds, review_threshold=review, path=path, info=info)
+        return cls(nlp=nlp, thresholds=thresholds, finder=finder, path=path, info=info)
 
     @property
     def labels(self) -> tuple[str, ...]:
         """The labels this model was trained on: the intent names a config may refer to."""
         return tuple(_textcat(self.nlp).labels)
 
+    @property
+    def review_threshold(self) -> float:
+        return self.thresholds.review
+
     def scores(self, texts: Sequence[str], batch_size: int = 256) -> list[dict[str, float]]:
-        """Raw per-label scores; texts are normalised with model_text (idempotent) first, unless
-        model_text made them already (a ModelText), which saves a second pass over every message.
+        """Raw per-label scores of the model alone; texts are normalised with model_text (idempotent) first,
+        unless model_text made them already (a ModelText), which saves a second pass over every message.
 
         Empty texts never reach spaCy: its n-gram extraction fails on an empty doc batched with
         others, and an empty message has nothing to score (all zeros, so it is flagged for review).
@@ -206,6 +214,22 @@ class IntentModel:
             out[i] = doc.cats
         return out
 
-    def classify(self, texts: Sequence[str], batch_size: int = 256) -> list[IntentResult]:
-        """Classify texts made by model_text(subject, body), in batches through nlp.pipe."""
-        return [decide(s, self.thresholds, self.review_threshold) for s in self.scores(texts, batch_size)]
+    def classify(self, mails: Sequence[MailText], batch_size: int = 256) -> list[IntentResult]:
+        """Classify (subject, new text) pairs: the model over each text, the finder over its clauses, then
+        intents.decide; an intent the model alone found gets the clause that scores highest for it."""
+        read = [request_text(subject, new) for subject, new in mails]
+        scores = self.scores([text for text, _ in read], batch_size)
+        out = []
+        for (_, clauses), s in zip(read, scores, strict=True):
+            result = decide(s, self.finder.find(clauses), self.thresholds)
+            missing = [i for i in result.intents if i != "other" and i not in result.evidence]
+            if missing and clauses:
+                out.append(replace(result, evidence={**result.evidence, **self._best_clauses(clauses, missing)}))
+            else:
+                out.append(result)
+        return out
+
+    def _best_clauses(self, clauses: Sequence[str], intents: Sequence[str]) -> dict[str, str]:
+        """Per intent, the clause the model scores highest for it (only for model-only intents: rare)."""
+        per = self.scores(clauses)
+        return {i: clauses[max(range(len(clauses)), key=lambda k: per[k][i])].strip() for i in intents}

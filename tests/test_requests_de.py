@@ -1,0 +1,48 @@
+"""German requests and look-alikes (see test_requests_en.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.requests import check
+from triage.understand.classify import IntentModel
+
+QUOTE = "\n\nAm 04.03.2025 um 09:12 schrieb Eichblatt Service <hilfe@eichblatt.example>:\n> {}"
+
+CASES = [
+    (
+        "",
+        "Hallo,\nbitte stornieren Sie meine Bestellung 4410. Ich habe die Lampe im Laden gefunden.\nGruß",
+        {"cancel": "stornieren sie meine bestellung"},
+    ),
+    ("", "Kann ich die Bestellung 2291 noch stornieren?", {"cancel": "noch stornieren"}),
+    (
+        "",
+        "Ich habe die Schuhe vor zwei Wochen zurückgeschickt und warte noch auf die Erstattung.",
+        {"refund": "erstattung"},
+    ),
+    (
+        "",
+        "Ich habe mich bei der Adresse vertippt, bitte ändern Sie die Lieferadresse auf Hauptstraße 12.",
+        {"address_fix": "lieferadresse"},
+    ),
+    (
+        "",
+        "Ich habe aus Versehen zweimal bestellt, bitte eine Bestellung stornieren.",
+        {"duplicate": "zweimal bestellt", "cancel": "stornieren"},
+    ),
+    ("", "Bitte nicht stornieren, ich möchte die Bestellung doch behalten.", {}),
+    ("", "Wie lange dauert eine Erstattung normalerweise?", {}),
+    ("", "Gibt es eine Gebühr, wenn ich eine Bestellung storniere?", {}),
+    ("", "Bitte kündigen Sie mein Abo für den Newsletter.", {}),
+    (
+        "AW: Frage zur Größe",
+        "Eigentlich können Sie die Bestellung einfach stornieren. Danke!" + QUOTE.format("Die Jacke fällt klein aus."),
+        {"cancel": "stornieren"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("subject", "body", "expected"), CASES)
+def test_german(intent_model: IntentModel, subject: str, body: str, expected: dict[str, str]) -> None:
+    check(intent_model, subject, body, expected)

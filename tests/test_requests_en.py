@@ -1,0 +1,75 @@
+"""English requests, and the look-alikes that are not: negation, retraction, policy, non-order objects, old subjects."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.requests import check
+from triage.understand.classify import IntentModel
+
+QUOTE = "\n\nOn Tue, 4 Mar 2025 at 09:12, Oakleaf Support <help@oakleaf.example> wrote:\n> {}"
+
+CASES = [
+    # requests, each in its own sentence among others
+    (
+        "",
+        "Hi there,\nI bought a lamp yesterday. Please cancel order 4410, I found one locally.\nCheers",
+        {"cancel": "cancel order 4410"},
+    ),
+    ("", "can u cancel 2291 pls", {"cancel": "cancel 2291"}),
+    ("", "Is it too late to cancel my order? It was #8812.", {"cancel": "too late to cancel"}),
+    (
+        "",
+        "The kettle arrived broken. I sent it back on Monday and would like a refund.",
+        {"refund": "would like a refund"},
+    ),
+    ("", "I returned the boots two weeks ago and still haven't been refunded.", {"refund": "refunded"}),
+    (
+        "",
+        "I typed the wrong address on order 7731. It should be 12 Mill Lane, not 21.",
+        {"address_fix": "wrong address"},
+    ),
+    (
+        "",
+        "Oops, I ordered twice by mistake. Could you cancel the second one?",
+        {"duplicate": "ordered twice", "cancel": "cancel the second"},
+    ),
+    (
+        "",
+        "My card was charged twice for order 5120, please refund one of the payments.",
+        {"duplicate": "charged twice", "refund": "refund one"},
+    ),
+    # negation and retraction
+    ("", "Please don't cancel my order, I still want it.", {}),
+    ("", "Ignore my last email, I'll keep it after all.", {}),
+    ("", "I'm not asking for a refund, just letting you know the box was dented.", {}),
+    # policy and fee questions, hypotheticals
+    ("", "What is your cancellation policy for sale items?", {}),
+    ("", "Is there a fee to cancel an order once it's paid?", {}),
+    ("", "How long do refunds usually take to show up?", {}),
+    ("", "If it doesn't arrive by Friday I might have to cancel.", {}),
+    # objects that are not orders
+    ("", "Please cancel my newsletter subscription, I get too many emails.", {}),
+    ("", "How do I change the email address on my account?", {}),
+    # a request beside unrelated topics, and one under a misleading reply subject
+    (
+        "",
+        "Please cancel order 3301. Also, I can't log into my account and the password reset never arrives.",
+        {"cancel": "cancel order 3301"},
+    ),
+    (
+        "Re: Question about the oak table",
+        "Actually, could you just cancel it? I changed my mind." + QUOTE.format("The table is solid oak."),
+        {"cancel": "cancel it"},
+    ),
+    (
+        "Re: Refund for order 1180",
+        "Thanks, the money arrived today. All good!" + QUOTE.format("We have issued your refund."),
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize(("subject", "body", "expected"), CASES)
+def test_english(intent_model: IntentModel, subject: str, body: str, expected: dict[str, str]) -> None:
+    check(intent_model, subject, body, expected)

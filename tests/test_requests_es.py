@@ -1,0 +1,43 @@
+"""Spanish requests and look-alikes (see test_requests_en.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.requests import check
+from triage.understand.classify import IntentModel
+
+QUOTE = "\n\nEl mar, 4 mar 2025 a las 9:12, Hoja de Roble <ayuda@hojaroble.example> escribió:\n> {}"
+
+CASES = [
+    (
+        "",
+        "Hola,\nquiero cancelar el pedido 4410, ya encontré la lámpara en una tienda.\nSaludos",
+        {"cancel": "cancelar el pedido"},
+    ),
+    ("", "¿Todavía puedo cancelar mi pedido 2291?", {"cancel": "cancelar"}),
+    ("", "Devolví las botas hace dos semanas y todavía no tengo el reembolso.", {"refund": "reembolso"}),
+    (
+        "",
+        "Me equivoqué al escribir la dirección, ¿pueden cambiar la dirección de envío a Calle Mayor 12?",
+        {"address_fix": "cambiar la dirección"},
+    ),
+    (
+        "",
+        "Hice el pedido dos veces por error, por favor cancelen uno.",
+        {"duplicate": "dos veces", "cancel": "cancelen"},
+    ),
+    ("", "Por favor no cancelen mi pedido, lo quiero de todas formas.", {}),
+    ("", "¿Cuál es su política de cancelación?", {}),
+    ("", "Quiero cancelar mi suscripción al boletín.", {}),
+    (
+        "RE: Pregunta sobre tallas",
+        "Mejor cancelen el pedido, por favor. Gracias." + QUOTE.format("La chaqueta es de talla pequeña."),
+        {"cancel": "cancelen el pedido"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("subject", "body", "expected"), CASES)
+def test_spanish(intent_model: IntentModel, subject: str, body: str, expected: dict[str, str]) -> None:
+    check(intent_model, subject, body, expected)

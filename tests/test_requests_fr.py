@@ -1,0 +1,43 @@
+"""French requests and look-alikes, elisions included (see test_requests_en.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.requests import check
+from triage.understand.classify import IntentModel
+
+QUOTE = "\n\nLe mar. 4 mars 2025 à 09:12, Feuille de Chêne <aide@feuille.example> a écrit :\n> {}"
+
+CASES = [
+    (
+        "",
+        "Bonjour,\nmerci d'annuler ma commande 4410, j'ai trouvé la lampe en magasin.\nCordialement",
+        {"cancel": "annuler ma commande"},
+    ),
+    ("", "Est-il encore possible d'annuler la commande 2291 ?", {"cancel": "annuler"}),
+    ("", "J'ai renvoyé les bottes il y a deux semaines, je voudrais être remboursé.", {"refund": "remboursé"}),
+    (
+        "",
+        "Je me suis trompé d'adresse, pouvez-vous changer l'adresse de livraison pour le 12 rue Haute ?",
+        {"address_fix": "changer l'adresse"},
+    ),
+    (
+        "",
+        "J'ai commandé deux fois par erreur, merci d'annuler la deuxième commande.",
+        {"duplicate": "commandé deux fois", "cancel": "annuler"},
+    ),
+    ("", "Surtout ne pas annuler ma commande, je la veux toujours.", {}),
+    ("", "Quelle est votre politique d'annulation ?", {}),
+    ("", "Je voudrais annuler mon abonnement à la newsletter.", {}),
+    (
+        "TR: Question sur la taille",
+        "Finalement, veuillez annuler la commande. Merci !" + QUOTE.format("La veste taille petit."),
+        {"cancel": "annuler la commande"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("subject", "body", "expected"), CASES)
+def test_french(intent_model: IntentModel, subject: str, body: str, expected: dict[str, str]) -> None:
+    check(intent_model, subject, body, expected)

@@ -1,0 +1,83 @@
+"""Decides a message's intents from the model's scores and the request finder's clauses, with evidence.
+
+The rules (issue 14): a clause the finder reads as a request affirms its intent when the model gives it at
+least a low `request` bar (0 for patterns strong enough alone); a mere mention needs the `affirm` bar; the
+model alone needs its normal threshold. A clause that blocks an intent (negation, retraction, policy
+question, hypothetical, an object that is not an order) vetoes it whatever the model says. `other` never
+vetoes anything: it is what is left when no request is found. Finder and model disagreeing marks the result
+low-confidence, so an agent looks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from triage.records import INTENT_LABELS, IntentResult
+from triage.understand.requests import BLOCKED, MENTION, REQUEST, Hit
+
+INTENTS: tuple[str, ...] = tuple(label for label in INTENT_LABELS if label != "other")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Per-intent bars on the model's score: `model` alone, `affirm` for a mention, `request` for a request
+    (a strong request phrase needs none)."""
+
+    model: dict[str, float]
+    affirm: dict[str, float] = field(default_factory=dict)
+    request: dict[str, float] = field(default_factory=dict)
+    review: float = 0.5
+
+    def to_dict(self) -> dict[str, object]:
+        return {"labels": self.model, "affirm": self.affirm, "request": self.request, "review": self.review}
+
+    @classmethod
+    def from_dict(cls, info: Mapping[str, object]) -> Thresholds:
+        """Read thresholds.json; a file from before the finder (labels only) gets neutral finder bars."""
+
+        def bars(key: str, default: float) -> dict[str, float]:
+            raw = info.get(key) or {}
+            assert isinstance(raw, dict)
+            return {i: float(raw.get(i, default)) for i in INTENTS}
+
+        labels = bars("labels", 0.5)
+        review = info.get("review", 0.5)
+        return cls(labels, bars("affirm", 0.2), bars("request", 0.0), float(review))  # type: ignore[arg-type]
+
+
+def holds(intent: str, score: float, hit: Hit | None, t: Thresholds) -> bool:
+    """Whether one intent holds under the rules above."""
+    if hit is None:
+        return score >= t.model[intent]
+    if hit.kind == BLOCKED:
+        return False
+    if hit.kind == REQUEST:
+        return hit.strong or score >= t.request.get(intent, 0.0)
+    return score >= t.affirm.get(intent, t.model[intent])
+
+
+def decide(scores: Mapping[str, float], hits: Mapping[str, Hit], t: Thresholds) -> IntentResult:
+    """The stage result: intents most confident first (finder requests before model-only ones), evidence per
+    intent from the finder's clause (model-only intents get theirs later from the best-scoring clause)."""
+    held = [i for i in INTENTS if holds(i, float(scores.get(i, 0.0)), hits.get(i), t)]
+    held.sort(key=lambda i: (hits.get(i) is None, -float(scores.get(i, 0.0))))
+    evidence = {i: hits[i].clause for i in held if i in hits}
+    # Disagreement worth a look: the model alone found it, the model vetoed a request the finder read,
+    # or the finder blocked what the model is sure of. A request the model merely scores low is normal.
+    disagree = any(
+        (i in held and i not in hits)
+        or (i in hits and hits[i].kind == REQUEST and i not in held)
+        or (i in hits and hits[i].kind == BLOCKED and float(scores.get(i, 0.0)) >= t.model[i])
+        for i in INTENTS
+    )
+    intents = tuple(held) or ("other",)
+    top = float(scores.get(intents[0], 0.0))
+    weak = top < t.review and not any(hits.get(i) and hits[i].kind == REQUEST for i in held)
+    mention_only = any(i in hits and hits[i].kind == MENTION for i in held)
+    return IntentResult(
+        intents=intents,
+        scores={label: float(scores.get(label, 0.0)) for label in INTENT_LABELS},
+        low_confidence=disagree or weak or mention_only,
+        evidence=evidence,
+    )

@@ -1,0 +1,326 @@
+"""Finds the request clauses of a customer's new text with a spaCy PhraseMatcher over folded lemmas.
+
+The text is cut into clauses (sentences, lines, "but"); each clause's words are folded (triage.text.fold),
+elisions and "n't" split off, and mapped through the shipped lemma tables (models/intent/lemmas/*.json),
+so "cancelled", "storniert", "cancelen" and "annulez" meet the lexicon's "cancel", "stornieren", "cancelar",
+"annuler". One Doc holds all clauses (one Doc per clause would cost more than the matching); a token's
+clause index keeps the matches apart. Per intent and clause the result says: a request, a mention, or
+blocked (negation, policy question, hypothetical, an object that is not an order), with the clause.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from triage.text import fold
+from triage.understand.requests.lexicon import Lexicon
+
+# A long story keeps its request; a pasted log must not cost more than a few thousand characters.
+MAX_TEXT = 4000
+MAX_CLAUSE = 400
+# How far (in tokens) an object that is not an order may sit from the verb it blocks ("cancel my newsletter").
+OBJECT_WINDOW = 2
+# An address that is not an order's ("the address saved on my account") is told by the whole clause.
+OBJECT_WINDOWS = {"address_fix": 8}
+NEGATION_WINDOW = 4
+# A line at least this long that ends without punctuation was wrapped by the mail client.
+WRAPPED_LINE = 60
+
+REQUEST, MENTION, BLOCKED = "request", "mention", "blocked"
+RETRACTABLE = ("cancel", "refund", "address_fix")
+# Intents whose term opening a clause is an imperative ("Cancel 2291", "Refund please"); an address noun
+# opening a line ("Rue du Rhône 12") is not.
+IMPERATIVE = ("cancel", "refund")
+
+# Sentence ends, line breaks, semicolons and the contrastive conjunctions that start a new claim.
+# A comma before a new subject ("please cancel it, I don't mind the fee") starts a new claim too.
+# Matched on the folded text (no re.I: an ignore-case alternation costs several times more per character).
+_CLAUSE_END = re.compile(r"[.!?]+(?=\s|$)|[\n;]| (?:but|aber|pero|mais|sondern)(?= )|,(?= (?:i|we|ich|wir|je|yo) )")
+# Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
+_COMMON = (
+    "i you we it me my your our the a an to of for in on at and or is be this that there with from by up all",
+    "der die das den dem des ein eine einen und ich sie es wir mein meine",
+    "el la los las de del en y un una mi por que se lo",
+    "le la les de du des un une et mon ma mes sur je ai il",
+)
+_WORD = re.compile(r"[^\W_]+|,")
+_DIGITS = re.compile(r"\d+")
+# A cancellation the shop made ("you cancelled my order", "ihr habt … storniert", "vous avez annulé"): the
+# customer reports it or wants it undone, which is no cancel request (POLICY.md). Read on the folded words
+# before lemmatising, where "cancelled" is still past and "can you cancel" does not match.
+_SHOP_CANCELLED = re.compile(
+    r"\b(?:you|u|they|ihr|sie) (?:have |had |already |just )?(?:cancell?ed|canceled)\b"
+    r"|\bihr habt\b.{0,60}\bstorniert\b|\bsie haben\b.{0,60}\bstorniert\b"
+    r"|\bvous avez (?:bien |deja )?annule|\bme (?:anularon|cancelaron)\b|\bustedes (?:anularon|cancelaron)\b"
+)
+_SUBJECT_REPLY = re.compile(
+    r"^\s*(?:(?:re|aw|rv|tr|sv|fwd?|wg|r|ref|automatic reply|auto-?reply|out of office|abwesend"
+    r"|automatische antwort|respuesta autom[aá]tica|r[ée]ponse automatique)\s*(?:\[\d+\])?\s*:\s*)+",
+    re.I,
+)
+
+
+def is_reply_subject(subject: str) -> bool:
+    """A reply or forward subject (Re:/AW:/RV:/TR:/SV:/Fwd:/WG:) names an old thread, not today's request."""
+    return bool(_SUBJECT_REPLY.match(subject))
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank clause of `text` (capped at MAX_TEXT; each clause at MAX_CLAUSE).
+
+    A line break after a long line is a soft wrap inside a sentence (mail clients wrap at about 72
+    characters), so it does not end a clause; after a short line ("Hi Anna,", a list item) it does."""
+    text = text[:MAX_TEXT]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _CLAUSE_END.finditer(fold(text)):
+        if m.group() == "\n" and m.start() - (text.rfind("\n", 0, m.start()) + 1) >= WRAPPED_LINE:
+            continue
+        end = m.end() if m.group()[0] in ".!?" else m.start() + (m.group()[0] == " ")
+        if text[start:end].strip():
+            spans.append((start, min(end, start + MAX_CLAUSE)))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, min(len(text), start + MAX_CLAUSE)))
+    return spans
+
+
+def load_lemmas(directory: Path, langs: Iterable[str]) -> dict[str, str]:
+    """The lemma tables of `langs` merged (the first language listed wins a clash): folded word -> lemma."""
+    table: dict[str, str] = {}
+    for lang in langs:
+        path = Path(directory) / f"{lang}.json"
+        for word, lemma in json.loads(path.read_text(encoding="utf-8")).items():
+            table.setdefault(word, lemma)
+    return table
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of a text, "n't" and elisions split off, digit runs as "0": the finder's tokens."""
+    folded = fold(text).replace("\u2019", "'").replace("n't", " not")
+    return [("0" if w.isdigit() else w) for w in _WORD.findall(folded)]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What the finder saw for one intent: `kind` (request, mention or blocked) and the clause that says so."""
+
+    intent: str
+    kind: str
+    clause: str
+    why: str = ""
+    strong: bool = False  # a request phrase of the lexicon's `strong` list: a request whatever the model says
+
+
+class RequestFinder:
+    """A PhraseMatcher over the lemmas of one or more lexicons; build once, call for every message."""
+
+    def __init__(self, lexicons: Sequence[Lexicon], lemmas: dict[str, str]) -> None:
+        from spacy.matcher import PhraseMatcher
+        from spacy.vocab import Vocab
+
+        self.lexicons = tuple(lexicons)
+        self.lemmas = lemmas
+        self.vocab = Vocab()
+        self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
+        self.intents: tuple[str, ...] = tuple(dict.fromkeys(i for lex in lexicons for i in lex.terms))
+        groups: dict[str, set[tuple[str, ...]]] = {}
+
+        def add(key: str, phrases: Iterable[str]) -> None:
+            groups.setdefault(key, set()).update(t for t in (tuple(self.lemmatise(p)) for p in phrases) if t)
+
+        for lex in lexicons:
+            for intent in lex.terms:
+                add(f"term:{intent}", lex.terms[intent])
+                add(f"strong:{intent}", lex.strong.get(intent, ()))
+                add(f"boost:{intent}", lex.boosters.get(intent, ()))
+                add(f"obj:{intent}", lex.objects.get(intent, ()))
+            add("frame", lex.frames)
+            add("retract", lex.retractions)
+            add("policy", lex.policy)
+            add("hypo", lex.hypothetical)
+        self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
+        self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
+        self.gap = {w for lex in lexicons for p in lex.negation_gap for w in self.lemmatise(p)}
+        # Words too common to tell a clause apart: frames, gap words, negations and pronouns.
+        self.common = (
+            self.gap
+            | self.negations
+            | {w for lex in lexicons for p in lex.frames for w in self.lemmatise(p)}
+            | {w for p in _COMMON for w in self.lemmatise(p)}
+        )
+        # One word each term, strong phrase or retraction cannot match without: its longest uncommon word
+        # (long words are the rare ones). A clause with none of them cannot match any of these phrases.
+        self.anchors: frozenset[str] = frozenset(
+            max([x for x in p if x not in self.common] or p, key=len)
+            for key, phrases in groups.items()
+            if key.split(":")[0] in ("term", "strong", "retract")
+            for p in phrases
+        )
+        # The same as written: every word whose lemma is an anchor, so a clause is skipped before lemmatising.
+        self.surface_anchors: frozenset[str] = self.anchors | {w for w, lem in lemmas.items() if lem in self.anchors}
+        self._labels: dict[int, str] = {}
+        for key, phrases in groups.items():
+            from spacy.tokens import Doc
+
+            self.matcher.add(key, [Doc(self.vocab, words=list(p)) for p in sorted(phrases)])
+            self._labels[self.vocab.strings[key]] = key
+
+    @classmethod
+    def load(cls, directory: Path, lexicons: Sequence[Lexicon]) -> RequestFinder:
+        """The finder for `lexicons` with the lemma tables shipped in `directory` (one JSON file a language)."""
+        return cls(lexicons, load_lemmas(directory, [lex.lang for lex in lexicons]))
+
+    def lemmatise(self, text: str) -> list[str]:
+        """The lemmas of a text's words (see words_of); a word the tables do not know is its own lemma."""
+        get = self.lemmas.get
+        return [get(w, w) for w in words_of(text)]
+
+    def find(self, clauses: Sequence[str]) -> dict[str, Hit]:
+        """Per intent, the strongest finding over the clauses: a request beats a block beats a mention.
+
+        A retraction anywhere ("ignore my last email", "I'll keep it") blocks cancel and refund everywhere:
+        it takes back what an earlier mail, or an earlier clause, asked."""
+        from spacy.tokens import Doc
+
+        words: list[str] = []
+        owner: list[int] = []
+        bounds: dict[int, tuple[int, int]] = {}
+        shop_cancelled: set[int] = set()
+        surface, get, findall = self.surface_anchors, self.lemmas.get, _WORD.findall
+        # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
+        folded = fold("\n".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
+        start = 0
+        for i, clause in enumerate(clauses):
+            raw = findall(folded, start, start + len(clause))
+            start += len(clause) + 1
+            # Most clauses hold no word a term or retraction needs: they are never lemmatised or matched.
+            if surface.isdisjoint(raw):
+                continue
+            lem = [("0" if w.isdigit() else "not" if w == "nt" else get(w, w)) for w in raw]
+            if _SHOP_CANCELLED.search(folded, start - len(clause) - 1, start - 1):
+                shop_cancelled.add(i)
+            bounds[i] = (len(words), len(words) + len(lem))
+            words += lem
+            owner += [i] * len(lem)
+        if not words:
+            return {}
+        doc = Doc(self.vocab, words=words)
+        per: dict[int, dict[str, list[tuple[int, int]]]] = {}
+        retracted: int | None = None
+        retract_end = 0
+        for match_id, start, end in self.matcher(doc):
+            c = owner[start]
+            if owner[end - 1] != c:
+                continue  # a phrase never runs across two clauses
+            key = self._labels[match_id]
+            per.setdefault(c, {}).setdefault(key, []).append((start, end))
+            if key == "retract":
+                retracted = c if retracted is None else max(retracted, c)
+                retract_end = end if c == retracted else retract_end
+        found: dict[str, Hit] = {}
+        rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
+        for c, keys in sorted(per.items()):
+            for intent in self.intents:
+                if f"term:{intent}" not in keys and f"strong:{intent}" not in keys:
+                    continue
+                hit = self._judge(intent, keys, words, bounds[c])
+                if hit is None:
+                    continue
+                kind, why, strong = hit
+                if intent == "cancel" and c in shop_cancelled:
+                    kind, why, strong = BLOCKED, "the shop's cancellation", False
+                # A retraction takes back what came before it and what its own clause merely mentions;
+                # a request after it ("scratch that, please cancel it altogether") stands.
+                if (
+                    retracted is not None
+                    and intent in RETRACTABLE
+                    and kind != BLOCKED
+                    and (
+                        c < retracted
+                        or (c == retracted and (kind != REQUEST or self._first(intent, keys) < retract_end))
+                    )
+                ):
+                    kind, why = BLOCKED, "retraction"
+                old = found.get(intent)
+                if old is None or (rank[kind], strong) > (rank[old.kind], old.strong):
+                    found[intent] = Hit(intent, kind, clauses[c].strip(), why, strong and kind == REQUEST)
+        if retracted is not None:
+            for intent in RETRACTABLE:
+                if intent not in found or found[intent].kind == MENTION:
+                    found[intent] = Hit(intent, BLOCKED, clauses[retracted].strip(), "retraction")
+        return found
+
+    def _judge(
+        self, intent: str, keys: dict[str, list[tuple[int, int]]], words: list[str], bounds: tuple[int, int]
+    ) -> tuple[str, str, bool] | None:
+        """One clause's finding for one intent (kind, why, strong), or None when the clause does not mention it."""
+        strong = keys.get(f"strong:{intent}", [])
+        # A term inside a strong phrase is judged with the phrase (an object next to the phrase blocks both).
+        terms = strong + [
+            t for t in keys.get(f"term:{intent}", []) if not any(a <= t[0] and t[1] <= b for a, b in strong)
+        ]
+        if not terms:
+            return None
+        if "policy" in keys:
+            return BLOCKED, "policy question", False
+        if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
+            return BLOCKED, "hypothetical", False
+        objects = keys.get(f"obj:{intent}", [])
+        window = OBJECT_WINDOWS.get(intent, OBJECT_WINDOW)
+        if "0" in words[bounds[0] : bounds[1]]:  # a clause naming an order number is about that order
+            window = OBJECT_WINDOW
+        live = []
+        for s, e in terms:
+            if any(os - window <= e and oe >= s - window for os, oe in objects):
+                continue
+            if self._negated(s, e, strong, words, bounds):
+                continue
+            live.append((s, e))
+        if not live:
+            return BLOCKED, "negated" if not objects else "not an order", False
+        # A strong phrase, a booster in the clause, a request frame around a verb (an address or a
+        # "twice" under "please" is no request by itself), or the verb opening it ("Cancel 2291").
+        if any(span in strong for span in live):
+            return REQUEST, "", True
+        if f"boost:{intent}" in keys or ("frame" in keys and intent in IMPERATIVE):
+            return REQUEST, "", False
+        opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0]
+        return (REQUEST, "", False) if opens else (MENTION, "", False)
+
+    @staticmethod
+    def _first(intent: str, keys: dict[str, list[tuple[int, int]]]) -> int:
+        """Where the intent's first term or strong phrase starts in a clause."""
+        return min(s for k in (f"term:{intent}", f"strong:{intent}") for s, _ in keys.get(k, []))
+
+    def _negated(
+        self, s: int, e: int, strong: list[tuple[int, int]], words: list[str], bounds: tuple[int, int]
+    ) -> bool:
+        """A negation before the term (only gap words between) or a post-negation right after it.
+
+        A negation inside a strong phrase covering the term is part of the request ("don't ship it",
+        "noch keine Erstattung"), and "haven't received my refund" is not negated: "receive" is no gap word."""
+        inside = [(a, b) for a, b in strong if a <= s and e <= b]
+        lo = min([s, *(a for a, _ in inside)])
+        i = lo - 1
+        while i >= bounds[0] and lo - i <= NEGATION_WINDOW:
+            w = words[i]
+            if w in self.negations:
+                return True
+            if w not in self.gap:
+                break
+            i -= 1
+        hi = max([e, *(b for _, b in inside)])
+        j = hi
+        while j < bounds[1] and j - hi < NEGATION_WINDOW:
+            w = words[j]
+            if w in self.post_negations:
+                return True
+            if w not in self.gap:
+                break
+            j += 1
+        return False

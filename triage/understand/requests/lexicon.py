@@ -1,0 +1,47 @@
+"""The shape of one language's request lexicon: what asks for an intent, and what takes the asking back.
+
+Every phrase is written as a customer types it; the finder folds and lemmatises each phrase with the same
+table as the text, so "cancelled", "cancelling" and "cancel" in a lexicon all mean the one lemma.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's phrases, grouped by the role they play in a clause.
+
+    - `terms[intent]`: a clause that contains one mentions the intent (a weak hit on its own);
+    - `strong[intent]`: a phrase that is a request by itself ("please cancel", "ordered twice");
+    - `boosters[intent]`: words that turn a term in the same clause into a request ("cancel" + "order");
+    - `frames`: request frames ("please", "can you", "I would like", "can I still");
+    - `negations`: words that, right before a term (or `post_negations` right after it), take it back;
+    - `negation_gap`: words allowed between a negation and its term ("don't *want to* cancel");
+    - `retractions`: phrases that withdraw an earlier request for the whole message;
+    - `policy`: general policy or fee questions; `hypothetical`: threats and maybes;
+    - `objects[intent]`: things that are not orders ("newsletter" blocks cancel, "e-mail address" address_fix).
+    """
+
+    lang: str
+    terms: dict[str, tuple[str, ...]]
+    strong: dict[str, tuple[str, ...]]
+    boosters: dict[str, tuple[str, ...]]
+    frames: tuple[str, ...]
+    negations: tuple[str, ...]
+    negation_gap: tuple[str, ...]
+    retractions: tuple[str, ...]
+    policy: tuple[str, ...]
+    hypothetical: tuple[str, ...]
+    objects: dict[str, tuple[str, ...]]
+    post_negations: tuple[str, ...] = field(default=())
+
+    def words(self) -> set[str]:
+        """Every word any phrase uses: the lemma tables keep only the entries that lead to one of them."""
+        phrases: list[str] = [*self.frames, *self.negations, *self.negation_gap, *self.retractions]
+        phrases += [*self.policy, *self.hypothetical, *self.post_negations]
+        for group in (self.terms, self.strong, self.boosters, self.objects):
+            for values in group.values():
+                phrases += values
+        return {w for p in phrases for w in p.split()}
