@@ -666,6 +666,8 @@ def test_a_chased_conversation_says_sorry_and_a_withdrawn_cancel_keeps_the_order
     assert SORRY[lang] not in plain and KEEP[lang].lower() not in plain.lower()
     chased = draft(ThreadContext(chased=True, follow_up=True), ("cancel",))
     assert SORRY[lang] in chased and KEEP[lang].lower() not in chased.lower()
+    greeting, apology = chased.split("\n\n")[:2]  # the greeting is a paragraph of its own, as without the apology
+    assert "\n" not in greeting and SORRY[lang] in apology
     kept = draft(ThreadContext(withdrawn=("cancel",), follow_up=True), ("other",))
     assert KEEP[lang].lower() in kept.lower() and SORRY[lang] not in kept
     # A cancel asked for again is not "left as it is".
