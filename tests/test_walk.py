@@ -1,0 +1,106 @@
+"""What a user walking through the product met (issue 16's leftovers): several mailboxes are named as
+configured wherever a person reads them, and the JSON of queue, show and inspect agrees on one record."""
+
+from __future__ import annotations
+
+import json
+import mailbox
+from pathlib import Path
+
+import pytest
+
+from tests.support import MODEL
+from tests.support.cli import TriageCli
+from tests.support.mailgen import customer_message
+
+
+def _maildir(where: Path, count: int, seed: int) -> Path:
+    box = mailbox.Maildir(str(where), create=True)
+    for i in range(count):
+        box.add(customer_message(i, seed=seed))
+    return where
+
+
+@pytest.fixture(scope="module")
+def two_mailboxes(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> Path:
+    """support@ and a second brand, each a Maildir, triaged once."""
+    tmp = tmp_path_factory.mktemp("two")
+    a, b = _maildir(tmp / "a", 3, 41), _maildir(tmp / "b", 2, 42)
+    cfg = tmp / "inbox.toml"
+    cfg.write_text(
+        f'[shop]\nname = "Shop A"\nsupport_address = "support@a.example"\n'
+        f'[store]\npath = "{tmp / "t.db"}"\n[model]\npath = "{MODEL}"\n'
+        f'[[mailbox]]\nname = "support"\nsource = {{ kind = "maildir", path = "{a}" }}\n'
+        f'[[mailbox]]\nname = "brand-b"\nsource = {{ kind = "maildir", path = "{b}" }}\n'
+        'shop = { name = "Brand B", support_address = "hello@b.example" }\n'
+    )
+    assert triage_cli("--config", str(cfg), "once").returncode == 0
+    return cfg
+
+
+def test_queue_heartbeats_and_rows_name_the_configured_mailbox(two_mailboxes: Path, triage_cli: TriageCli) -> None:
+    out = triage_cli("--config", str(two_mailboxes), "queue").stdout
+    lines = out.splitlines()
+    assert lines[0].startswith("brand-b: last poll") or lines[0].startswith("support: last poll")
+    assert {line.split(":")[0] for line in lines[:2]} == {"support", "brand-b"}
+    assert "maildir:" not in out  # the source key is for status --json and show, not the people's view
+    header = next(line for line in lines if "SCORE" in line)
+    assert "MAILBOX" in header.split()
+    at = header.split().index("MAILBOX")
+    rows = [line.split() for line in lines if line[:3].strip().isdigit()]
+    assert sorted({r[at] for r in rows}) == ["brand-b", "support"]
+
+
+def test_one_mailbox_has_no_mailbox_column(tmp_path: Path, triage_cli: TriageCli) -> None:
+    md = _maildir(tmp_path / "md", 1, 41)
+    cfg = tmp_path / "inbox.toml"
+    cfg.write_text(
+        f'[source]\nkind = "maildir"\npath = "{md}"\n[store]\npath = "{tmp_path / "t.db"}"\n[model]\npath = "{MODEL}"\n'
+    )
+    triage_cli("--config", str(cfg), "once")
+    out = triage_cli("--config", str(cfg), "queue").stdout
+    assert "MAILBOX" not in out and out.startswith(f"maildir:{md}: last poll")
+
+
+def test_the_summary_labels_conversations_and_health_by_mailbox(two_mailboxes: Path, triage_cli: TriageCli) -> None:
+    from datetime import UTC, datetime
+
+    day = datetime.now(UTC).date().isoformat()
+    result = triage_cli("--config", str(two_mailboxes), "summary", "--date", day)
+    assert result.returncode == 0, result.stderr
+    text = (two_mailboxes.parent / "reports" / f"{day}.txt").read_text()
+    urgent = text.split("TEN MOST URGENT")[1].split("BACKLOG")[0]
+    firsts = [line for line in urgent.splitlines() if "score" in line]
+    assert len(firsts) == 5 and all(line.rstrip().endswith(("mailbox support", "mailbox brand-b")) for line in firsts)
+    health = text.split("INGESTION HEALTH")[1]
+    assert f"  support (maildir:{two_mailboxes.parent / 'a'})" in health
+    assert f"  brand-b (maildir:{two_mailboxes.parent / 'b'})" in health
+    html = (two_mailboxes.parent / "reports" / f"{day}.html").read_text()
+    assert "&middot; brand-b</span>" in html and "<strong>support</strong>" in html
+
+
+def test_status_names_each_mailbox(two_mailboxes: Path, triage_cli: TriageCli) -> None:
+    result = triage_cli("--config", str(two_mailboxes), "status", "--json")
+    assert [s["name"] for s in json.loads(result.stdout)] == ["support", "brand-b"]
+
+
+# -- exit codes: 2 usage or config, 1 a failed job, 3 not found ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("show", "999"), 3, "no conversation with ID 999"),
+        (("draft", "999"), 3, "no conversation with ID 999"),
+        (("done", "999"), 3, "no conversation with ID 999"),
+        (("user", "remove", "nobody"), 3, "no user 'nobody'"),
+        (("user", "passwd", "nobody"), 3, "no user 'nobody'"),  # said before asking for a password
+        (("web", "--port", "99999"), 2, "99999 is not in the range"),  # was a uvicorn traceback, exit 1
+        (("queue", "--limit", "0"), 2, "0 is not in the range"),
+    ],
+)
+def test_exit_codes(two_mailboxes: Path, triage_cli: TriageCli, args: tuple[str, ...], code: int, message: str) -> None:
+    result = triage_cli("--config", str(two_mailboxes), *args)
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert "Password" not in result.stdout + result.stderr
