@@ -473,7 +473,7 @@ def retriage(app: App, item_ids: tuple[int, ...], all_errors: bool, actor: str) 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
 @click.option("--all", "include_done", is_flag=True, help="Include closed conversations.")
-@click.option("--limit", type=int, default=None, help="Show at most this many conversations.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many conversations.")
 @pass_app
 def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> None:
     """Open conversations, most urgent first, with reasons and deadlines."""
@@ -724,7 +724,7 @@ def _web_sync(app: App) -> Any:
 
 @cli.command()
 @click.option("--host", default=None, help="Listen here instead of [web] host.")
-@click.option("--port", type=int, default=None, help="Listen here instead of [web] port.")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Listen here instead of [web] port.")
 @pass_app
 def web(app: App, host: str | None, port: int | None) -> None:
     """The agents' web queue (default http://127.0.0.1:8025)."""
@@ -772,8 +772,11 @@ def user_add(app: App, name: str, manager: bool, password_stdin: bool) -> None:
 @pass_app
 def user_passwd(app: App, name: str, password_stdin: bool) -> None:
     """Set a web account's password (its sessions end)."""
+    from triage.errors import NotFoundError
     from triage.web.auth import hash_password
 
+    if app.store.user(name) is None:  # before asking for a password that has nowhere to go
+        raise NotFoundError(f"no user {name!r} (add one with `triage user add {name}`)")
     app.store.set_password(name, hash_password(_read_password(password_stdin)))
     click.echo(f"password changed for {name}; their sessions ended")
 
