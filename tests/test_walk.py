@@ -104,3 +104,59 @@ def test_exit_codes(two_mailboxes: Path, triage_cli: TriageCli, args: tuple[str,
     assert result.returncode == code, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert "Password" not in result.stdout + result.stderr
+
+
+# -- one JSON shape per record across queue, show and inspect ----------------------------------------------
+
+SHARED = (
+    "subject",
+    "intents",
+    "stage",
+    "match_how",
+    "reasons",
+    "deadline",
+    "missing",
+    "redactions",
+    "low_confidence",
+    "status",
+    "error",
+    "no_reply",
+)
+
+
+def test_queue_show_and_inspect_use_the_same_keys_for_the_same_thing(tmp_path: Path, triage_cli: TriageCli) -> None:
+    """The demo's first twelve messages, triaged into a store and inspected one by one at the same time: for
+    a conversation of one message, the keys the three outputs share hold the same values, of the same types."""
+    from tests.support import ROOT
+
+    files = sorted((ROOT / "demo" / "inbox" / "cur").iterdir())[:12]
+    box = mailbox.Maildir(str(tmp_path / "md"), create=True)
+    for f in files:
+        box.add(f.read_bytes())
+    cfg = tmp_path / "inbox.toml"
+    cfg.write_text(
+        f'[shop]\nname = "Juniper & Oak"\nsupport_address = "help@juniperandoak.example"\n'
+        f'[source]\nkind = "maildir"\npath = "{tmp_path / "md"}"\n'
+        f'[store]\npath = "{tmp_path / "t.db"}"\n[model]\npath = "{MODEL}"\n'
+    )
+    now = ("--config", str(cfg), "--now", "2026-11-21T09:30:00+01:00")
+    assert triage_cli(*now, "import-orders", str(ROOT / "demo" / "orders.csv")).returncode == 0
+    assert triage_cli(*now, "once").returncode == 0
+    queue = json.loads(triage_cli(*now, "queue", "--json").stdout)
+    inspected = [json.loads(line) for line in triage_cli(*now, "inspect", *map(str, files)).stdout.splitlines()]
+    by_subject = {o["subject"]: o for o in inspected}
+    compared = 0
+    for conv in queue:
+        if len(conv["messages"]) != 1 or conv["subject"] not in by_subject:
+            continue
+        shown = json.loads(triage_cli(*now, "show", str(conv["id"]), "--json").stdout)
+        one = by_subject[conv["subject"]]
+        for key in SHARED:
+            assert key in conv and key in shown and key in one, key
+            assert conv[key] == shown[key] == one[key], (key, conv[key], one[key])
+        assert conv["urgency"] == one["urgency"]["score"] and conv["reasons"] == one["urgency"]["reasons"]
+        assert (conv["order"] is None) == (one["order"] is None)
+        if conv["order"]:
+            assert conv["order"].items() <= one["order"].items() and conv["match_how"] == one["order"]["match"]
+        compared += 1
+    assert compared >= 6

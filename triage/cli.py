@@ -560,9 +560,16 @@ def draft(app: App, conv_id: int, edit: bool, actor: str) -> None:
     """Print a conversation's reply draft, or edit it (an edited draft is never replaced by triage)."""
     from triage.reply.draft import assert_safe
 
-    stored = _conversation(app, conv_id).draft
+    detail = _conversation(app, conv_id)
+    stored = detail.draft
     if stored is None:
         raise UsageError(f"conversation {conv_id} has no draft (auto-replies, bounces and lists never get one)")
+    if detail.draft_in_folder:  # the store holds triage's text; the agent's is in the mailbox
+        click.echo(
+            f"conversation {conv_id}: an agent's version of this draft is kept in the Drafts folder; below is"
+            " triage's text, not what is there",
+            err=True,
+        )
     if not edit:
         click.echo(f"To: {stored.to}\nSubject: {stored.subject}\n\n{stored.body}")
         return

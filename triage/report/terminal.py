@@ -177,6 +177,8 @@ def conversation_text(detail: ConversationDetail, now: datetime) -> str:
     d = detail.draft
     if d:
         who = "edited by an agent" if d.edited else "written by triage"
+        if detail.draft_in_folder:
+            who = "triage's text; an agent's version is kept in the Drafts folder: open it there"
         out += ["", f"--- draft reply to {d.to} ({who}) ---", f"Subject: {d.subject}", "", d.body]
     out += ["", "--- history ---"] + [f"{e.at}  {e.actor}: {e.action} {e.detail or ''}" for e in detail.events]
     return "\n".join(out)
