@@ -40,8 +40,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> dic
 def test_main_job_prints_the_queue(demo: dict) -> None:
     first = demo["first"]
     assert first.returncode == 0, first.stderr
-    assert "triaged 47 new message(s)" in first.stderr
+    assert "triaged 47 new message(s) from demo" in first.stderr
     lines = first.stdout.splitlines()
+    assert lines[0].startswith("demo: last poll")  # the mailbox's name, not the installed inbox's full path
     assert any(line.lstrip().startswith("#") and "SCORE" in line for line in lines)
     assert "open conversation(s)" in first.stdout
 
@@ -228,12 +229,12 @@ def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict,
 QUEUE_KEYS = [
     "id", "customer", "subject", "intents", "withdrawn", "order", "urgency", "reasons", "deadline", "state", "flags",
     "messages", "status", "error", "stage", "match_how", "missing", "redactions", "low_confidence", "automated",
-    "opened_at", "last_at", "mailbox", "mailbox_name",
+    "no_reply", "opened_at", "last_at", "mailbox", "mailbox_name",
 ]  # fmt: skip
 SHOW_KEYS = [*QUEUE_KEYS, "draft", "events"]
 MESSAGE_KEYS = ["id", "message_id", "received_at", "intents", "status", "follow_up"]
 SHOW_MESSAGE_KEYS = [*MESSAGE_KEYS, "from", "subject", "text", "no_reply", "flags", "evidence"]
-DRAFT_KEYS = ["to", "subject", "body", "owner", "edited"]
+DRAFT_KEYS = ["to", "subject", "body", "owner", "edited", "in_drafts_folder"]
 EVENT_KEYS = ["at", "actor", "action", "detail", "message"]
 
 
