@@ -160,3 +160,49 @@ def test_queue_show_and_inspect_use_the_same_keys_for_the_same_thing(tmp_path: P
             assert conv["order"].items() <= one["order"].items() and conv["match_how"] == one["order"]["match"]
         compared += 1
     assert compared >= 6
+
+
+# -- init on a terminal ---------------------------------------------------------------------------------------
+
+
+def test_init_on_a_terminal_asks_again_for_an_unknown_time_zone(tmp_path: Path) -> None:
+    """A typo in the time zone is caught at its prompt; it used to surface after the last question, as an
+    error that threw every answer away."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    from tests.support import ROOT
+
+    out = tmp_path / "inbox.toml"
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "run_triage.py"), "init", "-o", str(out)],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        cwd=tmp_path,
+    )
+    os.close(secondary)
+    answers = ["Acme Linen", "help@acme.example", "Mars/Olympus", "Europe/Berlin", "maildir", "Maildir"]
+    seen, transcript = b"", b""
+    for answer in answers:
+        deadline = time.monotonic() + 60
+        while not seen.rstrip().endswith(b":") and time.monotonic() < deadline:
+            seen += os.read(primary, 4096)  # the next prompt ("...]: ")
+        os.write(primary, answer.encode() + b"\n")
+        transcript, seen = transcript + seen, b""
+    assert proc.wait(timeout=60) == 0
+    rest = b""
+    try:
+        while chunk := os.read(primary, 4096):
+            rest += chunk
+    except OSError:  # the terminal closed with the process
+        pass
+    os.close(primary)
+    text = out.read_text()
+    assert 'timezone = "Europe/Berlin"' in text and 'name = "Acme Linen"' in text
+    assert b"wrote" in rest
+    assert b"unknown zone 'Mars/Olympus'" in transcript and transcript.count(b"Time zone (IANA)") == 2

@@ -269,7 +269,7 @@ def init(
 
     shop_name = value(shop_name, "Shop name", "Our shop")
     support_address = value(support_address, "Support address", "support@example.com")
-    timezone = value(timezone, "Time zone (IANA)", "UTC")
+    timezone = value(timezone, "Time zone (IANA)", "UTC", value_proc=_known_zone)  # asked again, not at the end
     source = value(source, "Mail source", "imap", type=click.Choice(["imap", "maildir", "mbox", "eml_dir"]))
     if source == "imap":
         imap_host = value(imap_host, "IMAP server", "imap.example.com")
@@ -294,6 +294,17 @@ def init(
     with output.open("x", encoding="utf-8") as fh:  # "x": refuse, even if the file appeared meanwhile
         fh.write(text)
     click.echo(f"wrote {output}; next: `triage --config {output} check`")
+
+
+def _known_zone(text: str) -> str:
+    """A time zone typed at `init`'s prompt, checked there: a typo found after the last question lost the answers."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(text)
+    except Exception as exc:
+        raise click.BadParameter(f"unknown zone {text!r} (use an IANA name, e.g. Europe/Berlin)") from exc
+    return text
 
 
 @cli.command()
