@@ -206,3 +206,29 @@ def test_init_on_a_terminal_asks_again_for_an_unknown_time_zone(tmp_path: Path) 
     assert 'timezone = "Europe/Berlin"' in text and 'name = "Acme Linen"' in text
     assert b"wrote" in rest
     assert b"unknown zone 'Mars/Olympus'" in transcript and transcript.count(b"Time zone (IANA)") == 2
+
+
+def test_an_error_line_names_the_message_number_retriage_takes(tmp_path: Path, triage_cli: TriageCli) -> None:
+    """Conversation IDs and message numbers part ways after the first follow-up; the queue shows the first,
+    `retriage` takes the second, so the ERROR line says which number to give it."""
+    box = mailbox.Maildir(str(tmp_path / "md"), create=True)
+    first = b"From: ann@example.com\nSubject: Order\nMessage-ID: <a1@x>\n\nPlease cancel order 1047.\n"
+    reply = b"From: ann@example.com\nSubject: Re: Order\nMessage-ID: <a2@x>\nIn-Reply-To: <a1@x>\n\nAny news?\n"
+    big = b"From: bob@example.com\nSubject: Huge\nMessage-ID: <b1@x>\n\n" + b"x" * 30000 + b"\n"
+    for i, raw in enumerate((first, reply, big)):
+        msg = mailbox.MaildirMessage(raw)
+        msg.set_date(1_790_000_000 + i)
+        box.add(msg)
+    cfg = tmp_path / "inbox.toml"
+    cfg.write_text(
+        f'[source]\nkind = "maildir"\npath = "{tmp_path / "md"}"\n[store]\npath = "{tmp_path / "t.db"}"\n'
+        f'[model]\npath = "{MODEL}"\n[limits]\nmax_message_bytes = 20000\n'
+    )
+    assert triage_cli("--config", str(cfg), "once").returncode == 0
+    (error,) = [c for c in json.loads(triage_cli("--config", str(cfg), "queue", "--json").stdout) if c["error"]]
+    (number,) = [m["id"] for m in error["messages"]]
+    assert number != error["id"]
+    line = next(x for x in triage_cli("--config", str(cfg), "queue").stdout.splitlines() if "ERROR" in x)
+    assert line.split()[1] == str(error["id"]) and line.endswith(f"after a fix: triage retriage {number}")
+    missing = triage_cli("--config", str(cfg), "retriage", "999")
+    assert missing.returncode == 3 and "retriage takes message numbers" in missing.stderr

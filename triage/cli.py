@@ -476,7 +476,10 @@ def retriage(app: App, item_ids: tuple[int, ...], all_errors: bool, actor: str) 
         click.echo(f"{r.id}: {r.outcome}" + (f": {r.detail}" if r.detail else ""))
     if any(r.outcome == "missing" for r in results):
         missing = ", ".join(str(r.id) for r in results if r.outcome == "missing")
-        raise NotFoundError(f"no item with ID {missing} (see `triage queue`)")
+        raise NotFoundError(
+            f"no message with ID {missing}: retriage takes message numbers (an ERROR line in `triage queue`"
+            " names them; `show` prints them as #N), or --errors"
+        )
     if any(r.outcome == "failed" for r in results):
         sys.exit(1)
 

@@ -59,7 +59,9 @@ def queue_table(rows: list[Conversation], now: datetime, health: list[MailboxSta
 def _queue_cells(rank: int, r: Conversation, now: datetime) -> tuple[dict[str, str], str]:
     """One conversation as named cells (QUEUE_COLUMNS' keys) and its reasons."""
     if r.status == "error":
-        intents, reasons = "ERROR", r.error or ""
+        # retriage takes message numbers, which are not the conversation IDs this table shows: name them
+        rows = " ".join(str(m.id) for m in r.messages if m.status == "error")
+        intents, reasons = "ERROR", (r.error or "") + (f"; after a fix: triage retriage {rows}" if rows else "")
     else:
         agent_draft = "customer_wrote_after_draft" in r.flags
         marks = ("!" if r.redactions else "") + ("?" if r.low_confidence else "") + ("@" if agent_draft else "")
