@@ -636,6 +636,12 @@ SORRY = {
     "es": "haya tenido que esperar",
     "fr": "désolés de vous avoir fait attendre",
 }
+PASSED_ON = {
+    "en": "We have passed your message on",
+    "de": "Wir haben Ihre Nachricht an die richtige Person",
+    "es": "Hemos pasado su mensaje",
+    "fr": "Nous avons transmis votre message",
+}
 KEEP = {
     "en": "we will leave your order as it is",
     "de": "lassen wir Ihre Bestellung so, wie sie ist",
@@ -670,5 +676,7 @@ def test_a_chased_conversation_says_sorry_and_a_withdrawn_cancel_keeps_the_order
     assert "\n" not in greeting and SORRY[lang] in apology
     kept = draft(ThreadContext(withdrawn=("cancel",), follow_up=True), ("other",))
     assert KEEP[lang].lower() in kept.lower() and SORRY[lang] not in kept
+    # The answer to the retraction comes before the generic "passed on to the team" paragraph.
+    assert kept.lower().index(KEEP[lang].lower()) < kept.index(PASSED_ON[lang])
     # A cancel asked for again is not "left as it is".
     assert KEEP[lang].lower() not in draft(ThreadContext(withdrawn=("cancel",)), ("cancel",)).lower()
