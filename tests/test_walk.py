@@ -11,6 +11,7 @@ import pytest
 
 from tests.support import MODEL
 from tests.support.cli import TriageCli
+from tests.support.dovecot import Dovecot
 from tests.support.mailgen import customer_message
 
 
@@ -232,3 +233,61 @@ def test_an_error_line_names_the_message_number_retriage_takes(tmp_path: Path, t
     assert line.split()[1] == str(error["id"]) and line.endswith(f"after a fix: triage retriage {number}")
     missing = triage_cli("--config", str(cfg), "retriage", "999")
     assert missing.returncode == 3 and "retriage takes message numbers" in missing.stderr
+
+
+# -- draft --edit with several mailboxes ----------------------------------------------------------------------
+
+
+def test_draft_edit_reaches_its_own_mailboxs_drafts_folder(
+    tmp_path: Path, dovecot: Dovecot, imap_folder: str, triage_cli: TriageCli
+) -> None:
+    """With [[mailbox]] tables the edit went nowhere: the sync after it read the top-level [source], which a
+    multi-mailbox config leaves at its default, so the Drafts folder kept triage's text."""
+    import email
+    from email import policy
+
+    from tests.support.cli import PASSWORD_ENV
+    from tests.support.dovecot import USER, append
+
+    other, drafts_a, drafts_b = imap_folder + "-b", imap_folder + "-Da", imap_folder + "-Db"
+    c = dovecot.client()
+    for name in (other, drafts_a, drafts_b):
+        c.create_folder(name)
+    c.logout()
+    append(dovecot, imap_folder, [customer_message(0, seed=41)])
+    append(dovecot, other, [customer_message(1, seed=42)])
+    cfg = tmp_path / "inbox.toml"
+    cfg.write_text(
+        f'[store]\npath = "{tmp_path / "t.db"}"\n[model]\npath = "{MODEL}"\n'
+        f'[imap]\nhost = "{dovecot.host}"\nport = {dovecot.port}\ntls = "starttls"\nca_file = "{dovecot.cafile}"\n'
+        f'username = "{USER}"\npassword_env = "{PASSWORD_ENV}"\n'
+        f'[[mailbox]]\nname = "support"\nsource = {{ kind = "imap" }}\n'
+        f'imap = {{ folder = "{imap_folder}", drafts_folder = "{drafts_a}" }}\n'
+        f'[[mailbox]]\nname = "brand-b"\nsource = {{ kind = "imap" }}\n'
+        f'imap = {{ folder = "{other}", drafts_folder = "{drafts_b}" }}\n'
+    )
+    assert triage_cli("--config", str(cfg), "once").returncode == 0
+    (conv,) = [
+        c
+        for c in json.loads(triage_cli("--config", str(cfg), "queue", "--json").stdout)
+        if c["mailbox_name"] == "brand-b"
+    ]
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "\\nP.S. Checked with the warehouse. -- Kim\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    edited = triage_cli("--config", str(cfg), "draft", str(conv["id"]), "--edit", env={"EDITOR": str(editor)})
+    assert edited.returncode == 0, edited.stderr
+
+    def bodies(folder: str) -> list[str]:
+        client = dovecot.client()
+        client.select_folder(folder)
+        out = []
+        for data in client.fetch(client.search(["ALL"]), ["BODY.PEEK[]"]).values():
+            msg = email.message_from_bytes(data[b"BODY[]"], policy=policy.default)
+            out.append(str(msg.get_body(preferencelist=("plain",)).get_content()))  # type: ignore[union-attr]
+        client.logout()
+        return out
+
+    (in_b,) = bodies(drafts_b)
+    assert "Checked with the warehouse. -- Kim" in in_b  # replaced in place: one draft, the agent's
+    assert all("Kim" not in body for body in bodies(drafts_a))

@@ -148,6 +148,15 @@ def _sync_drafts(app: App, cfg: Config | None = None, store: Store | None = None
     )
 
 
+def _sync_every_mailbox(app: App, store: Store | None = None) -> None:
+    """After an agent's edit: each mailbox's pending drafts to its own Drafts folder (the top-level [source]
+    alone is not the mailbox when [[mailbox]] tables name them)."""
+    from triage.run.mailboxes import mailbox_jobs
+
+    for job in mailbox_jobs(app.cfg):
+        _sync_drafts(app, job.cfg, store)
+
+
 def _sync_orders_file(app: App) -> bool:
     """Re-import [orders] file when it changed since the last import, so the queue sees current stages."""
     if not app.cfg.orders_file:
@@ -597,7 +606,7 @@ def draft(app: App, conv_id: int, edit: bool, actor: str) -> None:
         kept = _keep_refused_edit(conv_id, body)
         raise TemplateError(f"draft for {conv_id} not saved: {exc}; your edited text is kept in {kept}") from exc
     app.store.update_conversation_draft(conv_id, body, actor)
-    _sync_drafts(app)
+    _sync_every_mailbox(app)
     click.echo(f"draft for {conv_id} saved")
 
 
@@ -734,13 +743,11 @@ def eval_cmd(app: App, data: Path | None, label_map: Path | None, as_json: bool)
 
 def _web_sync(app: App) -> Any:
     """What the web calls after saving a draft: the same Drafts-folder sync as `draft --edit` (IMAP only)."""
-    if app.cfg.source.kind != "imap":
-        return None
-    from triage.reply.draft_sync import sync_drafts
-    from triage.sources.imap import login
+    from triage.run.mailboxes import mailbox_jobs
 
-    reply, folder, imap = app.cfg.stage_settings().reply, app.cfg.imap.drafts_folder, app.cfg.imap
-    return lambda store: sync_drafts(store, reply, folder, lambda: login(imap))
+    if all(job.cfg.source.kind != "imap" for job in mailbox_jobs(app.cfg)):
+        return None
+    return lambda store: _sync_every_mailbox(app, store)
 
 
 @cli.command()
