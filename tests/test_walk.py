@@ -291,3 +291,36 @@ def test_draft_edit_reaches_its_own_mailboxs_drafts_folder(
     (in_b,) = bodies(drafts_b)
     assert "Checked with the warehouse. -- Kim" in in_b  # replaced in place: one draft, the agent's
     assert all("Kim" not in body for body in bodies(drafts_a))
+
+
+def test_draft_edit_says_when_the_drafts_folder_keeps_an_agents_version(
+    tmp_path: Path, dovecot: Dovecot, imap_folder: str, triage_cli: TriageCli
+) -> None:
+    """An agent edited the draft in their mail client; another edits it with `draft --edit`. The folder's
+    version is never replaced, so "saved" alone would tell the second agent their text went out."""
+    from tests.support.cli import write_config
+    from tests.support.dovecot import append
+    from tests.test_draft_folder import agent_edit
+
+    drafts = imap_folder + "-Drafts"
+    c = dovecot.client()
+    c.create_folder(drafts)
+    c.logout()
+    append(dovecot, imap_folder, [customer_message(0, seed=41)])
+    cfg = write_config(tmp_path, dovecot, imap_folder)
+    cfg.write_text(cfg.read_text().replace("[imap]", f'[imap]\ndrafts_folder = "{drafts}"'))
+    assert triage_cli("--config", str(cfg), "once").returncode == 0
+    c = dovecot.client()
+    c.select_folder(drafts)
+    (uid,) = c.search(["ALL"])
+    agent_edit(c, drafts, uid, None)
+    c.logout()
+    append(dovecot, imap_folder, [customer_message(0, seed=41).replace(b"Message-ID: <", b"Message-ID: <again-")])
+    assert triage_cli("--config", str(cfg), "once").returncode == 0
+    (conv,) = json.loads(triage_cli("--config", str(cfg), "queue", "--json").stdout)
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "\\nP.S. From the CLI.\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    edited = triage_cli("--config", str(cfg), "draft", str(conv["id"]), "--edit", env={"EDITOR": str(editor)})
+    assert edited.returncode == 0, edited.stderr
+    assert "the Drafts folder keeps the agent's version" in edited.stdout

@@ -588,8 +588,9 @@ def draft(app: App, conv_id: int, edit: bool, actor: str) -> None:
     if stored is None:
         raise UsageError(f"conversation {conv_id} has no draft (auto-replies, bounces and lists never get one)")
     if detail.draft_in_folder:  # the store holds triage's text; the agent's is in the mailbox
+        where = "you are editing" if edit else "below is"
         click.echo(
-            f"conversation {conv_id}: an agent's version of this draft is kept in the Drafts folder; below is"
+            f"conversation {conv_id}: an agent's version of this draft is kept in the Drafts folder; {where}"
             " triage's text, not what is there",
             err=True,
         )
@@ -607,7 +608,13 @@ def draft(app: App, conv_id: int, edit: bool, actor: str) -> None:
         raise TemplateError(f"draft for {conv_id} not saved: {exc}; your edited text is kept in {kept}") from exc
     app.store.update_conversation_draft(conv_id, body, actor)
     _sync_every_mailbox(app)
-    click.echo(f"draft for {conv_id} saved")
+    if _conversation(app, conv_id).draft_in_folder:  # the sync found an agent's version there and kept it
+        click.echo(
+            f"draft for {conv_id} saved in triage; the Drafts folder keeps the agent's version edited there"
+            " (open it in the mail client)"
+        )
+    else:
+        click.echo(f"draft for {conv_id} saved")
 
 
 def _keep_refused_edit(item_id: int, body: str) -> Path:
