@@ -131,7 +131,7 @@ def test_follow_up_nudge_inherits_the_thread_request_but_a_retraction_does_not(
     assert javier["intents"] == ["address_fix"] and nudge["follow_up"] == "chaser"
     shown = json.loads(triage_cli("--config", str(demo["cfg"]), "show", str(javier["id"]), "--json").stdout)
     assert "intent_from_thread" in shown["messages"][-1]["flags"]
-    assert any("follow-up" in r for r in javier["reasons"])
+    assert any("chased" in r for r in javier["reasons"])
     (dana,) = [i for i in queued if i["customer"] == "dana.okafor@example.org"]
     retraction = max(dana["messages"], key=lambda m: m["received_at"])
     assert "cancel" not in dana["intents"] and retraction["follow_up"] == "retraction"
