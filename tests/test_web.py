@@ -302,7 +302,7 @@ def test_user_commands(config: Path, triage_cli: TriageCli) -> None:
     assert user is not None and user.password_hash.startswith("$argon2") and PASSWORD not in user.password_hash
     assert triage_cli(*cli, "remove", AGENT).returncode == 0
     assert store.user(AGENT) is None
-    assert triage_cli(*cli, "remove", AGENT).returncode == 1
+    assert triage_cli(*cli, "remove", AGENT).returncode == 3  # not found (README exit codes)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from triage.errors import StoreError
+from triage.errors import NotFoundError, StoreError
 from triage.store.codec import now_text
 from triage.store.connection import Connection
 
@@ -53,7 +53,7 @@ class UserQueries(Connection):
                 "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?", [password_hash, now_text(), name]
             )
             if cur.rowcount == 0:
-                raise StoreError(f"no user {name!r} (add one with `triage user add {name}`)")
+                raise NotFoundError(f"no user {name!r} (add one with `triage user add {name}`)")
             self.db.execute("DELETE FROM sessions WHERE user = ?", [name])
             self._event(None, "admin", "password_changed", name)
 
@@ -63,7 +63,7 @@ class UserQueries(Connection):
             self.db.execute("DELETE FROM assignments WHERE user = ?", [name])
             cur = self.db.execute("DELETE FROM users WHERE name = ?", [name])
             if cur.rowcount == 0:
-                raise StoreError(f"no user {name!r}")
+                raise NotFoundError(f"no user {name!r}")
             self._event(None, "admin", "user_removed", name)
 
     def user(self, name: str) -> User | None:
