@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from tests import test_web
 from tests.support.web import AGENT, MANAGER
-from tests.test_web import _first_id, client, config, login, seeded  # noqa: F401  (fixtures)
+from tests.test_web import _first_id, login
 from triage.config import load_config
 from triage.store import Store
+
+# test_web's fixtures: a store seeded by the real pipeline once, copied per test, and a client over it.
+seeded, config, client = test_web.seeded, test_web.config, test_web.client
 
 
 def _store(config: Path) -> Store:
@@ -58,7 +62,7 @@ def test_relabel_records_a_correction_by_the_user_and_undo_restores(
     conv_id = _first_id(client)
     before = _intents(config, conv_id)
     page = client.get(f"/c/{conv_id}").text
-    assert 'action="/c/%d/relabel"' % conv_id in page and "Undo relabel" not in page
+    assert f'action="/c/{conv_id}/relabel"' in page and "Undo relabel" not in page
     wanted = _other_labels(before)
 
     r = client.post(f"/c/{conv_id}/relabel", data={"csrf_token": token, "intent": wanted})
@@ -81,9 +85,11 @@ def test_relabel_records_a_correction_by_the_user_and_undo_restores(
     assert _store(config).corrections() == []
     page = client.get(r.headers["location"]).text
     assert f"{user}: relabel undone" in page and "Undo relabel" not in page
-    actors = _store(config).db.conn.execute(
-        "SELECT actor, undone_by FROM corrections WHERE conversation = ?", [conv_id]
-    ).fetchall()
+    actors = (
+        _store(config)
+        .db.conn.execute("SELECT actor, undone_by FROM corrections WHERE conversation = ?", [conv_id])
+        .fetchall()
+    )
     assert actors == [(user, user)]
 
 
