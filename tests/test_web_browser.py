@@ -113,6 +113,7 @@ def test_queue_keyboard_draft_presence_and_live_mail(
     selected = agent.locator("#rows tr.selected")  # type: ignore[attr-defined]
     second = agent.locator("#rows tr[data-id]").nth(1).get_attribute("data-id")  # type: ignore[attr-defined]
     expect(selected).to_have_attribute("data-id", second)
+    third = agent.locator("#rows tr[data-id]").nth(2).get_attribute("data-id")  # type: ignore[attr-defined]
     agent.keyboard.press("Enter")  # type: ignore[attr-defined]
     agent.wait_for_url(f"**/c/{second}")  # type: ignore[attr-defined]
     agent.keyboard.press("r")  # type: ignore[attr-defined]
@@ -137,6 +138,28 @@ def test_queue_keyboard_draft_presence_and_live_mail(
     expect(manager.get_by_role("alert")).to_contain_text(f"{AGENT} saved this draft")  # type: ignore[attr-defined]
     expect(manager.locator("#body")).to_have_value("An older text")  # type: ignore[attr-defined]
     manager.screenshot(path="/tmp/triage-web-conflict.png")  # type: ignore[attr-defined]
+
+    # Relabel the intents from the page: l goes to the form; the standing intents and the history change; undo.
+    agent.goto(f"{base}/c/{third}")  # type: ignore[attr-defined]
+    agent.locator("body[data-ready]").wait_for()  # type: ignore[attr-defined]
+    standing = agent.locator("ul.standing span.tag")  # type: ignore[attr-defined]
+    before = standing.all_inner_texts()
+    wanted = ["cancel", "refund"] if sorted(before) != ["cancel", "refund"] else ["duplicate"]
+    agent.keyboard.press("l")  # type: ignore[attr-defined]
+    boxes = agent.locator('#relabel input[name="intent"]')  # type: ignore[attr-defined]
+    expect(boxes.first).to_be_focused()
+    for box in boxes.all():
+        box.set_checked(box.get_attribute("value") in wanted)
+    agent.get_by_role("button", name="Relabel", exact=True).click()  # type: ignore[attr-defined]
+    expect(agent.locator("#relabel [role=status]")).to_contain_text("Relabelled")  # type: ignore[attr-defined]
+    expect(standing).to_have_text(wanted)
+    expect(agent.locator("ol.events")).to_contain_text(f"{AGENT}: relabelled {','.join(wanted)}")  # type: ignore[attr-defined]
+    if agent.locator("#body").count():  # type: ignore[attr-defined]
+        expect(agent.locator("#draft-before-relabel")).to_contain_text("check it before sending")  # type: ignore[attr-defined]
+    agent.screenshot(path="/tmp/triage-web-relabel.png", full_page=True)  # type: ignore[attr-defined]
+    agent.get_by_role("button", name="Undo relabel").click()  # type: ignore[attr-defined]
+    expect(standing).to_have_text(before)
+    expect(agent.get_by_role("button", name="Undo relabel")).to_have_count(0)  # type: ignore[attr-defined]
 
     # New mail shows up in the open queue without a reload.
     agent.goto(base + "/")  # type: ignore[attr-defined]

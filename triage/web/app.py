@@ -254,6 +254,10 @@ def create_app(
             "conflict": "",
             "error": "",
             "saved": request.query_params.get("saved", ""),
+            "relabelled": request.query_params.get("relabelled", ""),
+            "relabel_error": "",
+            "choices": data.RELABEL_CHOICES,
+            "correction": data.latest_correction(store, conv_id),
         }
         ctx.update(extra)
         return page(request, "conversation.html", ctx, status)
@@ -310,6 +314,34 @@ def create_app(
         who = str(form.get("user") or sess.user)
         state.store().assign(conv_id, None if who == "-" else who, sess.user)
         return RedirectResponse(_local(form.get("next"), f"/c/{conv_id}"), 303)
+
+    async def relabel(request: Request) -> Response:
+        """The relabel form: the ticked requests (none ticked: `other`) on the chosen message (default the latest
+        customer message), recorded as a correction by the logged-in user, as `triage relabel` does."""
+        sess = _session(request, html=False)
+        form = await _form(request, sess)
+        conv_id = request.path_params["conv_id"]
+        _conversation(conv_id)
+        ticked = [str(v) for v in form.getlist("intent")]
+        which = str(form.get("message") or "").strip()
+        if which and not which.isdigit():
+            return _conv_page(request, conv_id, 422, relabel_error=f"Not relabelled: no message {which[:20]!r}.")
+        try:
+            data.relabel(state.store(), conv_id, ticked, sess.user, int(which) if which else None)
+        except TriageError as exc:  # an unknown intent, `other` with a request, a message not the customer's
+            return _conv_page(request, conv_id, 422, relabel_error=f"Not relabelled: {exc}")
+        return RedirectResponse(f"/c/{conv_id}?relabelled=1#relabel", 303)
+
+    async def undo_relabel(request: Request) -> Response:
+        sess = _session(request, html=False)
+        await _form(request, sess)
+        conv_id = request.path_params["conv_id"]
+        _conversation(conv_id)
+        try:
+            data.undo_relabel(state.store(), conv_id, sess.user)
+        except TriageError as exc:  # nothing left to undo (someone else undid it first)
+            return _conv_page(request, conv_id, 409, relabel_error=f"Not undone: {exc}")
+        return RedirectResponse(f"/c/{conv_id}?relabelled=undone#relabel", 303)
 
     async def editing(request: Request) -> Response:
         sess = _session(request, html=False)
@@ -403,6 +435,8 @@ def create_app(
         Route("/c/{conv_id:int}/reopen", set_state, methods=["POST"]),
         Route("/c/{conv_id:int}/assign", assign, methods=["POST"]),
         Route("/c/{conv_id:int}/editing", editing, methods=["POST"]),
+        Route("/c/{conv_id:int}/relabel", relabel, methods=["POST"]),
+        Route("/c/{conv_id:int}/relabel/undo", undo_relabel, methods=["POST"]),
         Route("/summary/{day:str}", summary),
         Route("/events", events),
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),

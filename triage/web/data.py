@@ -17,6 +17,7 @@ from typing import Any
 from triage.orders.csv_import import find_duplicate_orders
 from triage.records import Order
 from triage.store import Conversation, ConversationDetail, QueueFilter, Store
+from triage.store.codec import decode_list
 
 PER_PAGE = 50
 
@@ -218,3 +219,44 @@ def last_draft_editor(conv: dict[str, Any]) -> str:
     """Who saved the draft last (the audit log's latest draft edit), "" when only triage wrote it."""
     edits = [e for e in conv["events"] if e["action"] == "draft_edited"]
     return edits[-1]["actor"] if edits else ""
+
+
+# The labels an agent may tick on the conversation page; none ticked means `other` (no request).
+RELABEL_CHOICES = ("cancel", "duplicate", "address_fix", "refund")
+
+
+def latest_correction(store: Store, conv_id: int) -> dict[str, Any] | None:
+    """The conversation's latest correction (undone or not), for the page's "Undo relabel" button: only a
+    correction still in force can be undone, and undo always takes the latest one (`relabel --undo`)."""
+    row = store.db.conn.execute(
+        """SELECT at, actor, labels, undone_at, undone_by FROM corrections
+           WHERE conversation = ? ORDER BY id DESC LIMIT 1""",
+        [conv_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return {
+        "at": row[0],
+        "actor": row[1],
+        "labels": list(decode_list(row[2])),
+        "undone": row[3] is not None,
+        "undone_by": row[4] or "",
+    }
+
+
+def relabel(store: Store, conv_id: int, ticked: list[str], actor: str, message: int | None) -> tuple[str, ...]:
+    """The page's relabel form through the CLI's own code path (`triage relabel`): the ticked requests, or
+    `other` when none is ticked; returns the labels recorded. UsageError / NotFoundError as the CLI's."""
+    from triage.run.relabel import check_labels
+    from triage.run.relabel import relabel as relabel_conversation
+
+    labels = check_labels(ticked or ["other"])
+    relabel_conversation(store, conv_id, labels, actor, message)
+    return labels
+
+
+def undo_relabel(store: Store, conv_id: int, actor: str) -> None:
+    """The page's "Undo relabel" button: `triage relabel --undo` as the logged-in user."""
+    from triage.run.relabel import undo_relabel as undo
+
+    undo(store, conv_id, actor)

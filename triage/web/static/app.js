@@ -115,6 +115,7 @@
     body.addEventListener("blur", function () { if (body.value === body.defaultValue) editing(false); });
   }
 
+  const relabel = document.querySelector('#relabel input[name="intent"]');
   // -- keyboard --------------------------------------------------------------------------------------------
   const help = document.getElementById("help");
   const helpButton = document.querySelector(".help-button");
@@ -142,6 +143,7 @@
     } else if (page === "conversation" && head) {
       const id = head.dataset.conv;
       if (key === "r" && body) { e.preventDefault(); body.focus(); }
+      else if (key === "l" && relabel) { e.preventDefault(); relabel.scrollIntoView({ block: "nearest" }); relabel.focus(); }
       else if (key === "e") { e.preventDefault(); post("/c/" + id + "/done", { next: "/" }); }
       else if (key === "a") { e.preventDefault(); post("/c/" + id + "/assign", { user: me }); }
       else if (key === "/") { e.preventDefault(); window.location.href = "/#q"; }
