@@ -199,6 +199,24 @@ class CorrectionQueries(Connection):
                 [encode(list(intents)), now_text(self.clock), conv_id],
             )
 
+    def latest_correction(self, conv_id: int) -> dict[str, object] | None:
+        """The conversation's latest correction, undone or not (the web's "Undo relabel" button: only one still
+        in force can be undone, and undo always takes the latest)."""
+        row = self.db.conn.execute(
+            """SELECT at, actor, labels, undone_at, undone_by FROM corrections
+               WHERE conversation = ? ORDER BY id DESC LIMIT 1""",
+            [conv_id],
+        ).fetchone()
+        if row is None:
+            return None
+        return {
+            "at": row[0],
+            "actor": row[1],
+            "labels": list(decode_list(row[2])),
+            "undone": row[3] is not None,
+            "undone_by": row[4] or "",
+        }
+
     def corrections(self) -> list[Correction]:
         """The corrections in force, oldest first; a message corrected twice counts once, as last corrected."""
         rows = self._corrections("1", [], latest_first=False)

@@ -14,6 +14,11 @@ from triage.store.rows import StoredDraft, reader
 
 
 class DraftQueries(Connection):
+    def draft_updated_at(self, draft_id: int) -> str:
+        """When a draft was last written (the web's stale-save check compares it), "" when it is gone."""
+        row = self.db.conn.execute("SELECT updated_at FROM drafts WHERE id = ?", [draft_id]).fetchone()
+        return (row[0] or "") if row else ""
+
     def drafts_to_sync(self, mailbox: str | None = None) -> list[StoredDraft]:
         """Drafts written or changed since they were last put in the mailbox's Drafts folder.
 

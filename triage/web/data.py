@@ -17,7 +17,6 @@ from typing import Any
 from triage.orders.csv_import import find_duplicate_orders
 from triage.records import Order
 from triage.store import Conversation, ConversationDetail, QueueFilter, Store
-from triage.store.codec import decode_list
 
 PER_PAGE = 50
 
@@ -166,7 +165,7 @@ def _from_detail(store: Store, detail: ConversationDetail, window_minutes: int =
     draft = detail.draft
     first = store.item(c.messages[0].id) if c.messages else None
     last = store.item(c.messages[-1].id) if c.messages else None
-    updated = store.db.execute("SELECT updated_at FROM drafts WHERE id = ?", [draft.id]).fetchone() if draft else None
+    updated = store.draft_updated_at(draft.id) if draft else ""
     facts = store.message_facts(c.id)
     withdrawn = [dict(w) for w in c.to_json()["withdrawn"]]
     messages = _thread(c, facts, withdrawn)
@@ -201,7 +200,7 @@ def _from_detail(store: Store, detail: ConversationDetail, window_minutes: int =
         "stage": c.stage,
         "messages": messages,
         "draft": {"to": draft.to, "subject": draft.subject, "body": draft.body} if draft else None,
-        "draft_updated_at": updated[0] if updated else "",
+        "draft_updated_at": updated,
         "events": [{"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail or ""} for e in detail.events],
     }
 
@@ -226,22 +225,8 @@ RELABEL_CHOICES = ("cancel", "duplicate", "address_fix", "refund")
 
 
 def latest_correction(store: Store, conv_id: int) -> dict[str, Any] | None:
-    """The conversation's latest correction (undone or not), for the page's "Undo relabel" button: only a
-    correction still in force can be undone, and undo always takes the latest one (`relabel --undo`)."""
-    row = store.db.conn.execute(
-        """SELECT at, actor, labels, undone_at, undone_by FROM corrections
-           WHERE conversation = ? ORDER BY id DESC LIMIT 1""",
-        [conv_id],
-    ).fetchone()
-    if row is None:
-        return None
-    return {
-        "at": row[0],
-        "actor": row[1],
-        "labels": list(decode_list(row[2])),
-        "undone": row[3] is not None,
-        "undone_by": row[4] or "",
-    }
+    """The conversation's latest correction (undone or not), for the page's "Undo relabel" button."""
+    return store.latest_correction(conv_id)
 
 
 def relabel(store: Store, conv_id: int, ticked: list[str], actor: str, message: int | None) -> tuple[str, ...]:
