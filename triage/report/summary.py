@@ -170,7 +170,7 @@ class Summary:
             f("duplicates_stated", "Duplicate orders reported by customers", lambda d: d.duplicates_stated),
             f("duplicates_detected", "Duplicate orders detected in the orders", lambda d: d.duplicates_detected),
             f("refunds", "Refunds requested", lambda d: d.refunds),
-            f("backlog", "Open items at end of day", lambda d: d.backlog, "down"),
+            f("backlog", "Open conversations at end of day", lambda d: d.backlog, "down"),
             f("draft_median", "Arrival to draft, median", lambda d: d.draft_median, "down", "duration"),
             f("draft_p90", "Arrival to draft, 90th percentile", lambda d: d.draft_p90, "down", "duration"),
             f("low_confidence", "Flagged for low confidence", lambda d: d.low_confidence, "down"),
