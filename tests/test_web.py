@@ -159,6 +159,11 @@ def test_summary_is_for_managers(client: TestClient, config: Path) -> None:
         login(manager, MANAGER)
         r = manager.get("/summary/2026-11-20")
         assert r.status_code == 200 and "script-src" not in r.headers["content-security-policy"]
+        # Every day's report stays reachable: links to the days beside it and back to the queue.
+        assert 'href="/summary/2026-11-19"' in r.text and 'href="/summary/2026-11-21"' in r.text
+        assert 'href="/"' in r.text and "Ten most urgent open conversations" in r.text
+        today = manager.get("/summary", follow_redirects=False)
+        assert today.status_code == 303 and today.headers["location"].startswith("/summary/20")
 
 
 def test_security_headers(client: TestClient) -> None:

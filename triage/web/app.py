@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -49,6 +49,22 @@ CSP = (
 # The summary report is the e-mailed HTML, styled inline for mail clients: allowed styles, still no script.
 SUMMARY_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 TICK = 0.25  # how often an event stream looks at the store's change counter (cheap: two max(id) lookups)
+
+
+def _with_day_links(html: str, day: date) -> str:
+    """The e-mailed report as a page of its own, with links back to the queue and to the days beside it:
+    every day's figures stay reachable (the report is computed from the store for any date)."""
+    prev, nxt = (day - timedelta(days=1)).isoformat(), (day + timedelta(days=1)).isoformat()
+    link = "color:#2b6cb0;margin-right:16px"
+    nav = (
+        '<nav aria-label="Days" style="font:14px sans-serif;padding:8px 12px;max-width:680px;margin:0 auto">'
+        f'<a style="{link}" href="/">Queue</a>'
+        f'<a style="{link}" href="/summary/{prev}" rel="prev">&larr; {prev}</a>'
+        f'<a style="{link}" href="/summary/{nxt}" rel="next">{nxt} &rarr;</a></nav>'
+    )
+    start = html.find("<body")
+    end = html.find(">", start) + 1 if start >= 0 else 0
+    return html[:end] + nav + html[end:]
 
 
 @dataclass
@@ -363,7 +379,11 @@ def create_app(
         from triage.report.summary_render import render
 
         html, _ = render(collect(state.store(), cfg, day, state.clock()))
-        return HTMLResponse(html, headers={"content-security-policy": SUMMARY_CSP})
+        return HTMLResponse(_with_day_links(html, day), headers={"content-security-policy": SUMMARY_CSP})
+
+    async def summary_today(request: Request) -> Response:
+        _session(request)
+        return RedirectResponse(f"/summary/{state.clock().date().isoformat()}", 303)
 
     # -- live events -----------------------------------------------------------------------------------------
 
@@ -437,6 +457,7 @@ def create_app(
         Route("/c/{conv_id:int}/editing", editing, methods=["POST"]),
         Route("/c/{conv_id:int}/relabel", relabel, methods=["POST"]),
         Route("/c/{conv_id:int}/relabel/undo", undo_relabel, methods=["POST"]),
+        Route("/summary", summary_today),
         Route("/summary/{day:str}", summary),
         Route("/events", events),
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
