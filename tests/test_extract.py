@@ -408,6 +408,15 @@ def test_order_time(text, expected):
             "Lindenstraße 14\n50674 Köln",
         ),
         ("It should be here by Friday.", None),  # a weak cue needs a block on its own lines
+        # A weak cue with the address on the same line: a house number and a street, then a town.
+        ("Please ship it to 12 Elm Street, Leeds LS1 4AB instead.", "12 Elm Street, Leeds LS1 4AB"),
+        ("Könnten Sie es stattdessen an Hauptstr. 7, 10115 Berlin schicken?", None),  # the cue comes after
+        ("Bitte schicken Sie es an Gartenweg 12, 80331 München, danke!", "Gartenweg 12, 80331 München"),
+        ("¿Pueden enviarlo a Calle Sol 4, 41001 Sevilla por favor?", "Calle Sol 4, 41001 Sevilla"),
+        ("Pouvez-vous le livrer à 8 rue Victor Hugo, 69002 Lyon ?", "8 rue Victor Hugo, 69002 Lyon"),
+        ("Please send it to 221B Baker Street, London NW1 6XE.", "221B Baker Street, London NW1 6XE"),
+        ("Please send it to my sister next week.", None),
+        ("Can you ship it to me faster, 2 days at most?", None),
         ("New address: Calle Luna 5,\n28004 Madrid\n\nGracias", "Calle Luna 5,\n28004 Madrid"),
     ],
 )

@@ -242,6 +242,30 @@ _ADDRESS_WEAK_CUE = re.compile(
 )
 
 
+# After a weak cue on the same line, an address is a house number and a street word, or a street and a
+# house number ("Hauptstr. 7"), with a postcode or a town after a comma: "12 Elm Street, Leeds LS1 4AB".
+_STREET = (
+    r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|close|court|place|square|terrace|crescent|boulevard"
+    r"|blvd|str|strasse|straße|weg|platz|gasse|allee|ring|damm|ufer|calle|avenida|avda|plaza|paseo|carrer|rue"
+    r"|chemin|impasse|allée|place|quai|cours)\.?"
+)
+_STREET_FIRST = r"(?:calle|avenida|avda|plaza|paseo|carrer|camino|rue|avenue|via|viale|piazza)"
+_INLINE_ADDRESS = re.compile(
+    # "12 Elm Street" / "8 rue Victor Hugo" · "Gartenweg 12" / "Hauptstr. 7" · "Calle Sol 4"
+    rf"(?:\d{{1,5}}[a-zA-Z]?,?\s+(?:[\w'’.-]+\s+){{0,3}}(?i:{_STREET})"
+    rf"|[A-ZÄÖÜ][\w'’-]*?(?i:{_STREET})\s+\d{{1,5}}[a-z]?"
+    rf"|(?i:{_STREET_FIRST})\s+(?:[\w'’.-]+\s+){{1,4}}\d{{1,5}}[a-z]?)"
+    r"\b[^.!?\n]{0,80}?,\s*[^.!?\n]{2,60}?(?=\s+(?i:instead|please|bitte|por favor|s'il vous pla[iî]t|merci|thanks?|"
+    r"danke|gracias|en su lugar|stattdessen|à la place|plut[oô]t)\b|\s*[,;]\s*(?i:danke|thanks|merci|gracias)\b"
+    r"|[.!?]?\s*$|\s*[.!?](?:\s|$))"
+)
+
+
+def _inline_address(rest: str) -> str | None:
+    m = _INLINE_ADDRESS.search(rest)
+    return m.group().strip().rstrip(".,") if m else None
+
+
 def _address_block(lines: list[str]) -> list[str]:
     block: list[str] = []
     for line in lines:
@@ -279,6 +303,8 @@ def find_address(text: str | TextForms) -> str | None:
         elif strong:
             rest = rest.lstrip(":-– \t")
             block = [rest, *_address_block(following)] if rest.endswith(",") else [rest]
+        elif inline := _inline_address(rest):
+            block = [inline]  # "please ship it to 12 Elm Street, Leeds LS1 4AB instead"
         else:
             continue
         if block:
