@@ -30,6 +30,8 @@ LEXICON = Lexicon(
             "nicht mehr liefern",
             "brauche nicht mehr",
             "nicht mehr schicken",
+            "rausnehmen",
+            "herausnehmen",
         ),
         "refund": (
             "möchte ich zurück",
@@ -56,6 +58,7 @@ LEXICON = Lexicon(
             "karte zurück",
             "konto zurück",
             "geld automatisch zurück",
+            "bitte zurück",
         ),
         "address_fix": (
             "adresse",
@@ -242,6 +245,8 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        "noch einmal passiert",
+        "wie funktioniert",
         "storniert wurde",
         "wurde storniert",
         "gebeten",

@@ -174,6 +174,8 @@ LEXICON = Lexicon(
     ),
     negations=("no", "nunca", "sin", "ni"),
     negation_gap=(
+        "necesito",
+        "necesitamos",
         "lo",
         "la",
         "me",
@@ -195,6 +197,10 @@ LEXICON = Lexicon(
     retractions=(
         "olvida lo de",
         "olviden lo de",
+        "olvida lo de la dirección",
+        "olviden lo de la dirección",
+        "olvida lo del reembolso",
+        "olviden lo del reembolso",
         "ignoren mi último",
         "ignoren mi correo",
         "ignoren el correo",
@@ -207,6 +213,7 @@ LEXICON = Lexicon(
         "ya no quiero cancelar",
     ),
     policy=(
+        "si para el",
         "estaba cancelado",
         "gracias por el reembolso",
         "política",
@@ -252,6 +259,7 @@ LEXICON = Lexicon(
             "factura",
             "seguimiento",
             "dirección de facturación",
+            "dirección fiscal",
             "teléfono",
         ),
         "refund": ("en vez del reembolso", "en lugar del reembolso"),

@@ -142,7 +142,8 @@ LEXICON = Lexicon(
         "encore possible",
         "trop tard",
     ),
-    negations=("ne", "n'", "pas", "jamais", "sans", "plus"),
+    # No bare "n'": "pas"/"plus" after the verb catch "n'annulez pas", and an English "n" is "and".
+    negations=("ne", "pas", "jamais", "sans", "plus"),
     negation_gap=(
         "la",
         "le",
@@ -166,6 +167,8 @@ LEXICON = Lexicon(
     ),
     post_negations=("pas", "plus"),
     retractions=(
+        "annulez ma demande",
+        "oubliez ma demande",
         "ignorez mon dernier",
         "ignorez mon message",
         "ignorez mon précédent",
@@ -178,6 +181,8 @@ LEXICON = Lexicon(
         "ne plus annuler",
     ),
     policy=(
+        "se fait sur",
+        "quand on renvoie",
         "a été annulée",
         "a été annulé",
         "remercier pour",
