@@ -300,7 +300,12 @@ LEXICON = Lexicon(
         "wenn das nicht",
     ),
     objects={
-        "duplicate": ("geschenkt",),
+        "duplicate": (
+            "angerufen",
+            "geschrieben",
+            "gemailt",
+            "geschenkt",
+        ),
         "cancel": (
             "newsletter",
             "konto",

@@ -77,6 +77,9 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            "ya no lo quiero",
+            "ya no la quiero",
+            "ya no los quiero",
             "cancelar el pedido",
             "cancelen",
             "cancelar mi pedido",
@@ -213,6 +216,10 @@ LEXICON = Lexicon(
         "ya no quiero cancelar",
     ),
     policy=(
+        "si anulo",
+        "si cancelo",
+        "fue anulado",
+        "fue cancelado",
         "si para el",
         "estaba cancelado",
         "gracias por el reembolso",
@@ -237,8 +244,8 @@ LEXICON = Lexicon(
         "términos",
     ),
     hypothetical=(
-        "tendré que",
-        "tendría que",
+        # Not "tendré que": its lemma "tener que" is also "el pedido tiene que ir a ...", a plain request.
+        "voy a tener que",
         "si no llega",
         "de lo contrario",
         "o si no",
@@ -263,5 +270,6 @@ LEXICON = Lexicon(
             "teléfono",
         ),
         "refund": ("en vez del reembolso", "en lugar del reembolso"),
+        "duplicate": ("llamado", "escrito", "llamé"),
     },
 )

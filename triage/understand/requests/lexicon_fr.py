@@ -62,6 +62,9 @@ LEXICON = Lexicon(
             "ne l'envoyez plus",
         ),
         "refund": (
+            "toujours pas remboursé",
+            "pas encore remboursé",
+            "toujours pas été remboursé",
             "remboursement",
             "me rembourser",
             "remboursez",
@@ -167,6 +170,7 @@ LEXICON = Lexicon(
     ),
     post_negations=("pas", "plus"),
     retractions=(
+        "fausse alerte",
         "annulez ma demande",
         "oubliez ma demande",
         "ignorez mon dernier",
@@ -181,6 +185,9 @@ LEXICON = Lexicon(
         "ne plus annuler",
     ),
     policy=(
+        "si on annule",
+        "peut-on annuler une",
+        "je vous demanderai",
         "se fait sur",
         "quand on renvoie",
         "a été annulée",
@@ -229,5 +236,6 @@ LEXICON = Lexicon(
             "mon numéro",
         ),
         "refund": ("bon d'achat plutôt", "avoir plutôt"),
+        "duplicate": ("appelé", "écrit", "relancé"),
     },
 )
