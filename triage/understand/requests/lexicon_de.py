@@ -93,6 +93,8 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            "wieder rausnehmen",
+            "wieder herausnehmen",
             "bestellung abbrechen",
             "vom kauf zurück",
             "trete vom kauf",
@@ -245,6 +247,8 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        "danke für die stornierung",
+        "danke fürs stornieren",
         "noch einmal passiert",
         "wie funktioniert",
         "storniert wurde",

@@ -375,6 +375,19 @@ LEXICON = Lexicon(
         "please disregard",
         "disregard that",
         "no need for the refund",
+        *(
+            f"{verb} {what} about {topic}"
+            for verb in ("ignore my previous", "ignore my last", "ignore my", "disregard my", "forget my")
+            for what in ("message", "email", "mail")
+            for topic in (
+                "the address",
+                "changing the address",
+                "changing the delivery address",
+                "the refund",
+                "cancelling",
+                "the cancellation",
+            )
+        ),
         "no need for a refund",
     ),
     policy=(
@@ -390,6 +403,21 @@ LEXICON = Lexicon(
         "got the money back",
         "got my money back",
         "money was there",
+        # Fee and own-order-to-be questions, reports of the shop's cancellation, thanks, "actually no".
+        "would i get",
+        "a refund if i",
+        "future order",
+        "change fee",
+        "address fee",
+        "why did you cancel",
+        "thanks for cancelling",
+        "thank you for cancelling",
+        "i'll probably",
+        "once it's placed",
+        "once it is placed",
+        "after an order is placed",
+        "is there a charge",
+        "actually no",
         "arrived fine",
         "itself arrived",
         "if i pre-order",
@@ -501,19 +529,6 @@ LEXICON = Lexicon(
         "i will demand",
         "i'll demand",
         "i will request",
-        "would i get",
-        "a refund if i",
-        "future order",
-        "change fee",
-        "address fee",
-        "could it be",
-        "why did you cancel",
-        "i'll probably",
-        "once it's placed",
-        "once it is placed",
-        "after an order is placed",
-        "is there a charge",
-        "actually no",
     ),
     objects={
         "cancel": (

@@ -141,6 +141,9 @@ LEXICON = Lexicon(
         "cancel": ("pedido", "compra", "0", "por favor", "todavía", "aún"),
         "refund": ("0", "pedido", "devolución", "todavía", "aún"),
         "address_fix": (
+            "en vez de",
+            "en lugar de",
+            "y no a",
             "cambiar",
             "incorrecta",
             "equivocada",
@@ -216,6 +219,8 @@ LEXICON = Lexicon(
         "ya no quiero cancelar",
     ),
     policy=(
+        "gracias por cancelar",
+        "gracias por anular",
         "si anulo",
         "si cancelo",
         "fue anulado",

@@ -185,6 +185,7 @@ LEXICON = Lexicon(
         "ne plus annuler",
     ),
     policy=(
+        "merci d'avoir annulé",
         "si on annule",
         "peut-on annuler une",
         "je vous demanderai",
