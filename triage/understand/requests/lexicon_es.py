@@ -6,6 +6,8 @@ LEXICON = Lexicon(
     lang="es",
     terms={
         "cancel": (
+            "quiten",
+            "quitar del pedido",
             "cancelar",
             "cancelación",
             "anular",
@@ -65,6 +67,8 @@ LEXICON = Lexicon(
             "al trabajo",
         ),
         "duplicate": (
+            "0 veces",
+            "lo mismo",
             "dos veces",
             "duplicado",
             "duplicada",
@@ -77,6 +81,7 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            "quiten del pedido",
             "ya no lo quiero",
             "ya no la quiero",
             "ya no los quiero",
@@ -100,6 +105,9 @@ LEXICON = Lexicon(
             "anularla",
         ),
         "refund": (
+            "devolución del pago",
+            "devolución del importe",
+            "devolución del dinero",
             "reembolso",
             "devolver el dinero",
             "devuelvan el dinero",
@@ -109,6 +117,8 @@ LEXICON = Lexicon(
             "quiero mi dinero",
         ),
         "address_fix": (
+            "no a la dirección",
+            "y no a la dirección",
             "cambiar la dirección",
             "dirección incorrecta",
             "dirección equivocada",
@@ -123,6 +133,8 @@ LEXICON = Lexicon(
             "modificar la dirección",
         ),
         "duplicate": (
+            "0 veces lo mismo",
+            "pedí 0 veces",
             "pedido duplicado",
             "dos veces",
             "cobrado dos veces",
@@ -180,6 +192,9 @@ LEXICON = Lexicon(
     ),
     negations=("no", "nunca", "sin", "ni"),
     negation_gap=(
+        "era",
+        "es",
+        "un",
         "necesito",
         "necesitamos",
         "lo",
@@ -219,12 +234,15 @@ LEXICON = Lexicon(
         "ya no quiero cancelar",
     ),
     policy=(
+        "se pueden cancelar los pedidos",
+        "se puede cancelar un pedido",
+        "pedido anulado",
+        "pedido cancelado",
+        "voy a tener que",
         "gracias por cancelar",
         "gracias por anular",
         "si anulo",
         "si cancelo",
-        "fue anulado",
-        "fue cancelado",
         "si para el",
         "estaba cancelado",
         "gracias por el reembolso",
@@ -234,7 +252,6 @@ LEXICON = Lexicon(
         "cargo por",
         "recargo",
         "cuánto cuesta",
-        "se pueden cancelar",
         "cómo funciona",
         "en vez del",
         "pregunta general",
@@ -262,7 +279,19 @@ LEXICON = Lexicon(
         "quizá",
     ),
     objects={
-        "cancel": ("suscripción", "newsletter", "boletín", "cuenta", "membresía", "sms", "notificaciones", "cita"),
+        # "fue anulado por ustedes" is the shop's cancellation, not a request.
+        "cancel": (
+            "fue",
+            "por ustedes",
+            "suscripción",
+            "newsletter",
+            "boletín",
+            "cuenta",
+            "membresía",
+            "sms",
+            "notificaciones",
+            "cita",
+        ),
         "address_fix": (
             "correo electrónico",
             "dirección de correo",

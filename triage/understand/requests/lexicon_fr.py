@@ -5,7 +5,7 @@ from triage.understand.requests.lexicon import Lexicon
 LEXICON = Lexicon(
     lang="fr",
     terms={
-        "cancel": ("annuler", "annulation", "ne pas expédier", "ne pas envoyer", "stopper la commande"),
+        "cancel": ("retirer", "annuler", "annulation", "ne pas expédier", "ne pas envoyer", "stopper la commande"),
         "refund": (
             "remboursement",
             "rembourser",
@@ -28,6 +28,8 @@ LEXICON = Lexicon(
             "au travail",
         ),
         "duplicate": (
+            "0 fois",
+            "deuxième fois",
             "deux fois",
             "en double",
             "doublon",
@@ -39,6 +41,7 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            "retirer de la commande",
             "annuler la commande",
             "annuler ma commande",
             "annulez",
@@ -89,6 +92,10 @@ LEXICON = Lexicon(
             "adresse fausse",
         ),
         "duplicate": (
+            "0 fois le même",
+            "0 fois la même",
+            "cliquer deux fois",
+            "une deuxième fois avec un autre numéro",
             "commandé deux fois",
             "commande en double",
             "débité deux fois",
@@ -109,6 +116,8 @@ LEXICON = Lexicon(
         "cancel": ("commande", "0", "svp", "encore"),
         "refund": ("0", "commande", "retour", "toujours", "encore"),
         "address_fix": (
+            "plutôt",
+            "au lieu",
             "changer",
             "modifier",
             "erreur",
@@ -170,6 +179,8 @@ LEXICON = Lexicon(
     ),
     post_negations=("pas", "plus"),
     retractions=(
+        "annulez ma demande de remboursement",
+        "annule ma demande de remboursement",
         "fausse alerte",
         "annulez ma demande",
         "oubliez ma demande",
@@ -185,6 +196,8 @@ LEXICON = Lexicon(
         "ne plus annuler",
     ),
     policy=(
+        "pourquoi avez-vous",
+        "je demanderai",
         "merci d'avoir annulé",
         "si on annule",
         "peut-on annuler une",
