@@ -6,6 +6,8 @@ LEXICON = Lexicon(
     lang="de",
     terms={
         "cancel": (
+            "wieder ab",
+            "bestelle ab",
             "stornieren",
             "storno",
             "stornierung",

@@ -6,6 +6,7 @@ LEXICON = Lexicon(
     lang="es",
     terms={
         "cancel": (
+            "saquen",
             "quiten",
             "quitar del pedido",
             "cancelar",
@@ -81,6 +82,8 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            "saquen del pedido",
+            "sacar del pedido",
             "quiten del pedido",
             "ya no lo quiero",
             "ya no la quiero",
