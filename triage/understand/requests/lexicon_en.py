@@ -391,6 +391,9 @@ LEXICON = Lexicon(
         "no need for a refund",
     ),
     policy=(
+        "rule",
+        "rules",
+        "change an address",
         # Threats: a future want ("I'll want my money back if...") is a condition, even around a strong phrase.
         "i'll want",
         "i will want",
