@@ -279,6 +279,8 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        "adresse ok",
+        "adresse ist ok",
         "warum haben sie",
         "warum habt ihr",
         "falls schon storniert",
@@ -342,6 +344,7 @@ LEXICON = Lexicon(
     ),
     objects={
         "duplicate": (
+            "versandkosten",
             "angerufen",
             "geschrieben",
             "gemailt",
@@ -360,6 +363,9 @@ LEXICON = Lexicon(
             "account",
         ),
         "address_fix": (
+            "zukünftige bestellungen",
+            "nächsten bestellungen",
+            "nächsten einkäufe",
             "e-mail-adresse",
             "emailadresse",
             "mailadresse",

@@ -571,6 +571,9 @@ LEXICON = Lexicon(
             "back in stock",
         ),
         "address_fix": (
+            "future orders",
+            "future order",
+            "next orders",
             "email address",
             "e-mail address",
             "e mail address",
@@ -603,6 +606,6 @@ LEXICON = Lexicon(
             "instead of the refund",
             "voucher instead",
         ),
-        "duplicate": ("emailed", "called", "rang", "written", "risk"),
+        "duplicate": ("delivery charge", "shipping charge", "postage", "emailed", "called", "rang", "written", "risk"),
     },
 )

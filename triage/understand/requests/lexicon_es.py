@@ -296,6 +296,8 @@ LEXICON = Lexicon(
             "cita",
         ),
         "address_fix": (
+            "próximos pedidos",
+            "futuros pedidos",
             "correo electrónico",
             "dirección de correo",
             "cuenta",
@@ -307,6 +309,6 @@ LEXICON = Lexicon(
             "teléfono",
         ),
         "refund": ("en vez del reembolso", "en lugar del reembolso"),
-        "duplicate": ("llamado", "escrito", "llamé"),
+        "duplicate": ("gastos de envío", "llamado", "escrito", "llamé"),
     },
 )

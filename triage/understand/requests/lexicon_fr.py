@@ -239,6 +239,8 @@ LEXICON = Lexicon(
     objects={
         "cancel": ("abonnement", "newsletter", "compte", "adhésion", "sms", "notifications", "rendez-vous"),
         "address_fix": (
+            "prochaines commandes",
+            "futures commandes",
             "adresse e-mail",
             "adresse email",
             "adresse mail",
@@ -250,6 +252,6 @@ LEXICON = Lexicon(
             "mon numéro",
         ),
         "refund": ("bon d'achat plutôt", "avoir plutôt"),
-        "duplicate": ("appelé", "écrit", "relancé"),
+        "duplicate": ("frais de port", "appelé", "écrit", "relancé"),
     },
 )
