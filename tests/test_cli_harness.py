@@ -45,7 +45,7 @@ CASES = {
     "ok with logs": (0, ["-v", "--config", "{cfg}", "once"]),
     "click usage error": (2, ["--config", "{cfg}", "show", "x"]),
     "config error": (2, ["--config", "{dir}/bad.toml", "queue"]),
-    "not found": (2, ["--config", "{cfg}", "show", "99999"]),
+    "not found": (3, ["--config", "{cfg}", "show", "99999"]),
     "sys.exit inside a command": (1, ["--config", "{cfg}", "import-orders", "{dir}/empty.csv"]),
     "stdin": (0, ["redact", "--json"]),
 }

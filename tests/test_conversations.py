@@ -337,3 +337,9 @@ def test_a_draft_edited_in_the_drafts_folder_survives_a_follow_up(
     # Triage's own untouched draft is replaced, not duplicated.
     assert after["<d1@test>"][0] != first["<d1@test>"][0] and after["<d1@test>"][1] != first["<d1@test>"][1]
     assert "customer_wrote_after_draft" not in after_convs[ZOE]["flags"]
+    # `show` and `draft` say that the text they print is triage's, the agent's being in the Drafts folder.
+    assert show(inbox, triage_cli, convs[TOM]["id"])["draft"]["in_drafts_folder"] is True
+    assert show(inbox, triage_cli, convs[ZOE]["id"])["draft"]["in_drafts_folder"] is False
+    args = ("--config", str(inbox.cfg))
+    assert "an agent's version is kept in the Drafts folder" in triage_cli(*args, "show", str(convs[TOM]["id"])).stdout
+    assert "kept in the Drafts folder" in triage_cli(*args, "draft", str(convs[TOM]["id"])).stderr

@@ -40,8 +40,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> dic
 def test_main_job_prints_the_queue(demo: dict) -> None:
     first = demo["first"]
     assert first.returncode == 0, first.stderr
-    assert "triaged 47 new message(s)" in first.stderr
+    assert "triaged 47 new message(s) from demo" in first.stderr
     lines = first.stdout.splitlines()
+    assert lines[0].startswith("demo: last poll")  # the mailbox's name, not the installed inbox's full path
     assert any(line.lstrip().startswith("#") and "SCORE" in line for line in lines)
     assert "open conversation(s)" in first.stdout
 
@@ -106,8 +107,9 @@ def test_show_prints_one_item(demo: dict, triage_cli: TriageCli) -> None:
     result = triage_cli("--config", str(demo["cfg"]), "show", str(first_id))
     assert result.returncode == 0
     assert f"Conversation {first_id}" in result.stdout and "Urgency:" in result.stdout
-    missing = triage_cli("--config", str(demo["cfg"]), "show", "99999")
-    assert missing.returncode == 2 and "no conversation with ID 99999" in missing.stderr
+    for command in ("show", "draft"):  # "not found" is exit 3 (README), as for done and reopen
+        missing = triage_cli("--config", str(demo["cfg"]), command, "99999")
+        assert missing.returncode == 3 and "no conversation with ID 99999" in missing.stderr
 
 
 def test_done_and_reopen(demo: dict, triage_cli: TriageCli) -> None:
@@ -129,7 +131,7 @@ def test_follow_up_nudge_inherits_the_thread_request_but_a_retraction_does_not(
     assert javier["intents"] == ["address_fix"] and nudge["follow_up"] == "chaser"
     shown = json.loads(triage_cli("--config", str(demo["cfg"]), "show", str(javier["id"]), "--json").stdout)
     assert "intent_from_thread" in shown["messages"][-1]["flags"]
-    assert any("follow-up" in r for r in javier["reasons"])
+    assert any("chased" in r for r in javier["reasons"])
     (dana,) = [i for i in queued if i["customer"] == "dana.okafor@example.org"]
     retraction = max(dana["messages"], key=lambda m: m["received_at"])
     assert "cancel" not in dana["intents"] and retraction["follow_up"] == "retraction"
@@ -227,12 +229,12 @@ def test_no_card_digits_in_any_output_drafts_inspect_show_or_summary(demo: dict,
 QUEUE_KEYS = [
     "id", "customer", "subject", "intents", "withdrawn", "order", "urgency", "reasons", "deadline", "state", "flags",
     "messages", "status", "error", "stage", "match_how", "missing", "redactions", "low_confidence", "automated",
-    "opened_at", "last_at", "mailbox", "mailbox_name",
+    "no_reply", "opened_at", "last_at", "mailbox", "mailbox_name",
 ]  # fmt: skip
 SHOW_KEYS = [*QUEUE_KEYS, "draft", "events"]
 MESSAGE_KEYS = ["id", "message_id", "received_at", "intents", "status", "follow_up"]
 SHOW_MESSAGE_KEYS = [*MESSAGE_KEYS, "from", "subject", "text", "no_reply", "flags", "evidence"]
-DRAFT_KEYS = ["to", "subject", "body", "owner", "edited"]
+DRAFT_KEYS = ["to", "subject", "body", "owner", "edited", "in_drafts_folder"]
 EVENT_KEYS = ["at", "actor", "action", "detail", "message"]
 
 

@@ -636,6 +636,12 @@ SORRY = {
     "es": "haya tenido que esperar",
     "fr": "désolés de vous avoir fait attendre",
 }
+PASSED_ON = {
+    "en": "We have passed your message on",
+    "de": "Wir haben Ihre Nachricht an die richtige Person",
+    "es": "Hemos pasado su mensaje",
+    "fr": "Nous avons transmis votre message",
+}
 KEEP = {
     "en": "we will leave your order as it is",
     "de": "lassen wir Ihre Bestellung so, wie sie ist",
@@ -666,7 +672,16 @@ def test_a_chased_conversation_says_sorry_and_a_withdrawn_cancel_keeps_the_order
     assert SORRY[lang] not in plain and KEEP[lang].lower() not in plain.lower()
     chased = draft(ThreadContext(chased=True, follow_up=True), ("cancel",))
     assert SORRY[lang] in chased and KEEP[lang].lower() not in chased.lower()
+    paragraphs = chased.split("\n\n")
+    assert "\n" not in paragraphs[0]  # the greeting is a paragraph of its own
+    apology = next(i for i, p in enumerate(paragraphs) if SORRY[lang] in p)
+    # German goes on in lower case after "Guten Tag …,": "vielen Dank" stays the first paragraph, the apology
+    # follows it; elsewhere the apology comes first.
+    assert apology == (2 if lang == "de" else 1), paragraphs
+    assert not any(p[:1].islower() for p in paragraphs[2:]), paragraphs
     kept = draft(ThreadContext(withdrawn=("cancel",), follow_up=True), ("other",))
     assert KEEP[lang].lower() in kept.lower() and SORRY[lang] not in kept
+    # The answer to the retraction comes before the generic "passed on to the team" paragraph.
+    assert kept.lower().index(KEEP[lang].lower()) < kept.index(PASSED_ON[lang])
     # A cancel asked for again is not "left as it is".
     assert KEEP[lang].lower() not in draft(ThreadContext(withdrawn=("cancel",)), ("cancel",)).lower()

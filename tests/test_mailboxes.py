@@ -362,7 +362,7 @@ def test_retriage_exit_codes(tmp_path: Path, triage_cli: TriageCli) -> None:
     )
     triage_cli("--config", str(cfg), "once")
     missing = triage_cli("--config", str(cfg), "retriage", "999")
-    assert missing.returncode == 3 and "no item with ID 999" in missing.stderr
+    assert missing.returncode == 3 and "no message with ID 999" in missing.stderr
     assert triage_cli("--config", str(cfg), "retriage").returncode == 2
     ok_row = triage_cli("--config", str(cfg), "retriage", "1")
     assert ok_row.returncode == 0 and "1: skipped: not an error row" in ok_row.stdout

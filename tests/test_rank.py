@@ -181,8 +181,8 @@ def test_age_against_sla():
 def test_follow_ups_raise_it_up_to_a_cap():
     scores = [_rank(match=_match("shipped"), follow_ups=n).score for n in range(4)]
     assert scores[0] < scores[1] < scores[2] == scores[3]
-    assert "2 follow-ups in this thread" in _rank(match=_match("shipped"), follow_ups=2).reasons
-    assert "1 follow-up in this thread" in _rank(match=_match("shipped"), follow_ups=1).reasons
+    assert "the customer chased 2 times in this thread" in _rank(match=_match("shipped"), follow_ups=2).reasons
+    assert "the customer chased once in this thread" in _rank(match=_match("shipped"), follow_ups=1).reasons
 
 
 def test_sensitive_data_and_low_confidence_add_reasons():

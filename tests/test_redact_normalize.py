@@ -64,6 +64,12 @@ def test_every_clean_span_maps_inside_the_original(text: str) -> None:
         assert m.group() in digits or digits in m.group() or "&#" in original
 
 
+@pytest.mark.parametrize("text", ["<r٤>0", "Card <b>٤١١١ ١١١١ ١١١١ ١١١١</b>", "x<br>٤"])
+def test_digits_after_a_tag_that_is_not_inside_a_number_are_still_rewritten(text: str) -> None:
+    """A "<" that does not continue a digit run is skipped, but what follows it is still read."""
+    assert not any(unicodedata.decimal(c, None) is not None and not c.isascii() for c in normalise(text).text)
+
+
 def test_identity_text_is_not_copied() -> None:
     text = "Hello, order 1042 arrived.\nThanks"
     norm = normalise(text)

@@ -155,7 +155,7 @@ def test_wal_mode_and_schema_version(tmp_path: Path) -> None:
     Store(tmp_path / "w.db").close()
     con = sqlite3.connect(tmp_path / "w.db")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
 
 
 # ---------------------------------------------------------------- typed records

@@ -19,7 +19,18 @@ from tests.support.cli import TriageCli, spawn_triage, stop, write_config
 from tests.support.dovecot import Dovecot, append
 from tests.support.mailgen import customer_message
 from tests.support.ports import free_port
-from tests.support.web import AGENT, CARD_DIGITS, MANAGER, PASSWORD, seeded_config
+from tests.support.web import (
+    AGENT,
+    CARD_DIGITS,
+    ETHAN,
+    MANAGER,
+    PASSWORD,
+    TOM,
+    deliver,
+    seeded_config,
+    thread_config,
+    thread_round,
+)
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -181,3 +192,73 @@ def test_run_serves_the_queue_and_mail_appended_to_dovecot_appears_live(
     finally:
         err = stop(proc)
     assert "Traceback" not in err, err
+
+
+@pytest.fixture(scope="module")
+def thread_site(tmp_path_factory: pytest.TempPathFactory, triage_cli: TriageCli) -> Iterator[tuple[str, Path]]:
+    config = thread_config(tmp_path_factory.mktemp("webthread"), triage_cli)
+    port = free_port()
+    proc = spawn_triage("--config", str(config), "web", "--port", str(port))
+    _wait_port(port, proc)
+    yield f"http://127.0.0.1:{port}", config
+    stop(proc)
+
+
+def test_a_thread_its_withdrawn_intent_live_and_search_by_text(
+    thread_site: tuple[str, Path], browser: object, triage_cli: TriageCli
+) -> None:
+    """Tom asks to cancel, chases, then withdraws it (delivered while the queue is open): his one row re-ranks
+    and strikes the cancel without a reload; his page shows the thread; the search box finds him by body text."""
+    from playwright.sync_api import expect
+
+    base, config = thread_site
+    agent = _login(browser, base, AGENT)
+    rows = agent.locator("#rows tr[data-id]")  # type: ignore[attr-defined]
+    count = rows.count()
+    tom_row = agent.locator("#rows tr[data-id]", has_text=TOM)  # type: ignore[attr-defined]
+    expect(tom_row.locator("span.tag", has_text="cancel")).to_have_count(1)
+    tom = tom_row.get_attribute("data-id")
+    before = [r.get_attribute("data-id") for r in rows.all()].index(tom)
+
+    manager = _login(browser, base, MANAGER)
+    manager.goto(f"{base}/c/{tom}")  # type: ignore[attr-defined]
+    expect(manager.locator("#changed")).to_be_hidden()  # type: ignore[attr-defined]
+    expect(agent.locator(f'[data-viewing="{tom}"]')).to_have_text(MANAGER)  # type: ignore[attr-defined]
+
+    deliver(config.parent / "md", thread_round(2))
+    assert triage_cli("--config", str(config), "once").returncode == 0
+    expect(tom_row.locator("del.tag", has_text="cancel")).to_have_count(1, timeout=5000)
+    # The manager, on Tom's page, is told the conversation changed and offered a reload.
+    expect(manager.locator("#changed")).to_be_visible(timeout=5000)  # type: ignore[attr-defined]
+    manager.screenshot(path="/tmp/triage-web-changed.png")  # type: ignore[attr-defined]
+    manager.locator("#changed a").click()  # type: ignore[attr-defined]
+    expect(manager.locator("ol.messages > li.message")).to_have_count(3)  # type: ignore[attr-defined]
+    expect(rows).to_have_count(count)  # the follow-up joined its row: no new one
+    assert [r.get_attribute("data-id") for r in rows.all()].index(tom) > before  # withdrawn: ranked lower
+    agent.screenshot(path="/tmp/triage-web-queue-thread.png", full_page=True)  # type: ignore[attr-defined]
+
+    agent.keyboard.press("/")  # type: ignore[attr-defined]
+    agent.keyboard.type("too big")  # type: ignore[attr-defined]
+    agent.keyboard.press("Enter")  # type: ignore[attr-defined]
+    agent.wait_for_url("**/?q=too+big*")  # type: ignore[attr-defined]
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-id", str(tom))
+
+    agent.goto(f"{base}/c/{tom}")  # type: ignore[attr-defined]
+    thread = agent.locator("ol.messages > li.message")  # type: ignore[attr-defined]
+    expect(thread).to_have_count(3)
+    expect(thread.nth(0).locator("del.tag", has_text="cancel")).to_be_visible()
+    expect(thread.nth(1).locator(".kind-chaser")).to_be_visible()
+    expect(thread.nth(2).locator(".kind-retraction")).to_be_visible()
+    expect(agent.locator("aside li.withdrawn")).to_contain_text("withdrawn by message 3")  # type: ignore[attr-defined]
+    agent.screenshot(path="/tmp/triage-web-thread.png", full_page=True)  # type: ignore[attr-defined]
+
+    ethan = agent.locator("#rows tr[data-id]", has_text=ETHAN)  # type: ignore[attr-defined]
+    agent.goto(base + "/")  # type: ignore[attr-defined]
+    agent.goto(f"{base}/c/{ethan.get_attribute('data-id')}")  # type: ignore[attr-defined]
+    expect(agent.locator("dl.order.twin")).to_contain_text("#1064")  # type: ignore[attr-defined]
+    agent.screenshot(path="/tmp/triage-web-duplicate.png", full_page=True)  # type: ignore[attr-defined]
+    agent.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
+    agent.screenshot(path="/tmp/triage-web-duplicate-phone.png", full_page=True)  # type: ignore[attr-defined]
+    for box in (agent.locator("dl.order.twin").bounding_box(), agent.locator("ol.messages").bounding_box()):  # type: ignore[attr-defined]
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390

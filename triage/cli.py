@@ -148,6 +148,15 @@ def _sync_drafts(app: App, cfg: Config | None = None, store: Store | None = None
     )
 
 
+def _sync_every_mailbox(app: App, store: Store | None = None) -> None:
+    """After an agent's edit: each mailbox's pending drafts to its own Drafts folder (the top-level [source]
+    alone is not the mailbox when [[mailbox]] tables name them)."""
+    from triage.run.mailboxes import mailbox_jobs
+
+    for job in mailbox_jobs(app.cfg):
+        _sync_drafts(app, job.cfg, store)
+
+
 def _sync_orders_file(app: App) -> bool:
     """Re-import [orders] file when it changed since the last import, so the queue sees current stages."""
     if not app.cfg.orders_file:
@@ -269,7 +278,7 @@ def init(
 
     shop_name = value(shop_name, "Shop name", "Our shop")
     support_address = value(support_address, "Support address", "support@example.com")
-    timezone = value(timezone, "Time zone (IANA)", "UTC")
+    timezone = value(timezone, "Time zone (IANA)", "UTC", value_proc=_known_zone)  # asked again, not at the end
     source = value(source, "Mail source", "imap", type=click.Choice(["imap", "maildir", "mbox", "eml_dir"]))
     if source == "imap":
         imap_host = value(imap_host, "IMAP server", "imap.example.com")
@@ -294,6 +303,17 @@ def init(
     with output.open("x", encoding="utf-8") as fh:  # "x": refuse, even if the file appeared meanwhile
         fh.write(text)
     click.echo(f"wrote {output}; next: `triage --config {output} check`")
+
+
+def _known_zone(text: str) -> str:
+    """A time zone typed at `init`'s prompt, checked there: a typo found after the last question lost the answers."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(text)
+    except Exception as exc:
+        raise click.BadParameter(f"unknown zone {text!r} (use an IANA name, e.g. Europe/Berlin)") from exc
+    return text
 
 
 @cli.command()
@@ -465,7 +485,10 @@ def retriage(app: App, item_ids: tuple[int, ...], all_errors: bool, actor: str) 
         click.echo(f"{r.id}: {r.outcome}" + (f": {r.detail}" if r.detail else ""))
     if any(r.outcome == "missing" for r in results):
         missing = ", ".join(str(r.id) for r in results if r.outcome == "missing")
-        raise NotFoundError(f"no item with ID {missing} (see `triage queue`)")
+        raise NotFoundError(
+            f"no message with ID {missing}: retriage takes message numbers (an ERROR line in `triage queue`"
+            " names them; `show` prints them as #N), or --errors"
+        )
     if any(r.outcome == "failed" for r in results):
         sys.exit(1)
 
@@ -473,7 +496,7 @@ def retriage(app: App, item_ids: tuple[int, ...], all_errors: bool, actor: str) 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
 @click.option("--all", "include_done", is_flag=True, help="Include closed conversations.")
-@click.option("--limit", type=int, default=None, help="Show at most this many conversations.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many conversations.")
 @pass_app
 def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> None:
     """Open conversations, most urgent first, with reasons and deadlines."""
@@ -489,9 +512,11 @@ def queue(app: App, as_json: bool, include_done: bool, limit: int | None) -> Non
 
 
 def _conversation(app: App, conv_id: int) -> Any:
+    from triage.errors import NotFoundError
+
     conv = app.store.conversation(conv_id)
     if conv is None:
-        raise UsageError(f"no conversation with ID {conv_id} (see `triage queue`)")
+        raise NotFoundError(f"no conversation with ID {conv_id} (see `triage queue`)")
     return conv
 
 
@@ -537,6 +562,39 @@ def reopen(app: App, conv_id: int, actor: str) -> None:
 
 
 @cli.command()
+@click.argument("conv_id", type=int)
+@click.argument("intents", nargs=-1)
+@click.option("--undo", is_flag=True, help="Restore the labels from before the conversation's last correction.")
+@click.option("--message", "message", type=int, default=None, help="Correct this message (default: the latest).")
+@click.option("--by", "actor", default="agent", help="Who corrects it (recorded in the audit log).")
+@pass_app
+def relabel(app: App, conv_id: int, intents: tuple[str, ...], undo: bool, message: int | None, actor: str) -> None:
+    """Correct a conversation's intents (e.g. `relabel 12 cancel refund`, or `other` for no request).
+
+    The correction is audited, applies to the latest customer message (or --message) and keeps its redacted
+    text and language, which `train --with-corrections` learns from. --undo restores the labels before.
+    Exit 2 for an unknown intent, 3 for an unknown ID.
+    """
+    from triage.run.relabel import check_labels, undo_relabel
+    from triage.run.relabel import relabel as relabel_conversation
+
+    if undo:
+        if intents or message is not None:
+            raise UsageError("relabel --undo takes only the conversation ID")
+        undone = undo_relabel(app.store, conv_id, actor)
+        now = _conversation(app, conv_id).conversation.intents
+        click.echo(f"{conv_id}: back to {', '.join(now) or 'no labels'} (was {', '.join(undone.labels)})")
+        return
+    labels = check_labels(intents)  # before the store opens: a typo never touches it
+    msg = relabel_conversation(app.store, conv_id, labels, actor, message)
+    conv = app.store.conversation(conv_id)
+    note = ""
+    if conv is not None and "draft_before_relabel" in conv.conversation.flags:
+        note = "; its draft was written for the old intents: check it before sending"
+    click.echo(f"{conv_id}: relabelled {', '.join(labels)} (message {msg}){note}")
+
+
+@cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line (the default).")
 @pass_app
@@ -558,9 +616,17 @@ def draft(app: App, conv_id: int, edit: bool, actor: str) -> None:
     """Print a conversation's reply draft, or edit it (an edited draft is never replaced by triage)."""
     from triage.reply.draft import assert_safe
 
-    stored = _conversation(app, conv_id).draft
+    detail = _conversation(app, conv_id)
+    stored = detail.draft
     if stored is None:
         raise UsageError(f"conversation {conv_id} has no draft (auto-replies, bounces and lists never get one)")
+    if detail.draft_in_folder:  # the store holds triage's text; the agent's is in the mailbox
+        where = "you are editing" if edit else "below is"
+        click.echo(
+            f"conversation {conv_id}: an agent's version of this draft is kept in the Drafts folder; {where}"
+            " triage's text, not what is there",
+            err=True,
+        )
     if not edit:
         click.echo(f"To: {stored.to}\nSubject: {stored.subject}\n\n{stored.body}")
         return
@@ -574,8 +640,14 @@ def draft(app: App, conv_id: int, edit: bool, actor: str) -> None:
         kept = _keep_refused_edit(conv_id, body)
         raise TemplateError(f"draft for {conv_id} not saved: {exc}; your edited text is kept in {kept}") from exc
     app.store.update_conversation_draft(conv_id, body, actor)
-    _sync_drafts(app)
-    click.echo(f"draft for {conv_id} saved")
+    _sync_every_mailbox(app)
+    if _conversation(app, conv_id).draft_in_folder:  # the sync found an agent's version there and kept it
+        click.echo(
+            f"draft for {conv_id} saved in triage; the Drafts folder keeps the agent's version edited there"
+            " (open it in the mail client)"
+        )
+    else:
+        click.echo(f"draft for {conv_id} saved")
 
 
 def _keep_refused_edit(item_id: int, body: str) -> Path:
@@ -674,15 +746,55 @@ def redact(as_json: bool) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--epochs", type=int, default=None)
+@click.option(
+    "--with-corrections",
+    is_flag=True,
+    help="Also learn from the agents' corrections in the store (their redacted new text only; see README).",
+)
 @pass_app
-def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epochs: int | None) -> None:
-    """Rebuild the intent model from the training data in models/."""
+def train(
+    app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epochs: int | None, with_corrections: bool
+) -> None:
+    """Rebuild the intent model from the training data in models/ (and, when asked, the shop's corrections)."""
     from triage.model.train import train as train_model
 
     data_dir = data_dir or app.cfg.resolve("models/data/mail")
     out_dir = out_dir or app.cfg.model_dir()
-    report = train_model(data_dir, out_dir, seed=seed, epochs=epochs)
+    if not with_corrections:
+        report = train_model(data_dir, out_dir, seed=seed, epochs=epochs)
+        click.echo(json.dumps(report, indent=1, default=str))
+        return
+    import shutil
+
+    from triage.model.data import correction_rows, load_mail, split
+    from triage.model.evaluate import before_after
+    from triage.understand.classify import IntentModel
+
+    rows = correction_rows(app.store.corrections())
+    before_dir = _before_dir(out_dir)
+    previous = None
+    if (out_dir / "config.cfg").is_file():  # keep the model being replaced: `eval --corrections` compares with it
+        if before_dir.exists():
+            shutil.rmtree(before_dir)
+        shutil.copytree(out_dir, before_dir)
+        previous = IntentModel.load(before_dir)
+    report = train_model(data_dir, out_dir, seed=seed, epochs=epochs, corrections=rows["train"])
+    held = [r.labeled() for r in rows["held_out"]]
+    test = [r.labeled() for r in split(load_mail(data_dir))["test"]]
+    compared = before_after(IntentModel.load(out_dir), previous, held, test)
+    report["corrections"] = {
+        "trained": len(rows["train"]),
+        "held_out": len(held),
+        "before_model": str(before_dir) if previous is not None else None,
+        "before_after": compared.to_dict(),
+    }
     click.echo(json.dumps(report, indent=1, default=str))
+    click.echo(compared.render(), err=True)
+
+
+def _before_dir(model_dir: Path) -> Path:
+    """Where `train --with-corrections` keeps the model it replaced."""
+    return model_dir.with_name(model_dir.name + ".before")
 
 
 @cli.command("eval")
@@ -699,30 +811,67 @@ def train(app: App, data_dir: Path | None, out_dir: Path | None, seed: int, epoc
     default=None,
     help="JSON mapping the file's labels onto ours (e.g. ../shared/eval/*/label_map.json).",
 )
+@click.option(
+    "--corrections",
+    "corrections",
+    is_flag=True,
+    help="Before/after: the held-out corrections in the store and the mail test split, this model vs --before.",
+)
+@click.option(
+    "--before",
+    "before",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --corrections: the earlier model (default: the one `train --with-corrections` replaced).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def eval_cmd(app: App, data: Path | None, label_map: Path | None, as_json: bool) -> None:
+def eval_cmd(
+    app: App, data: Path | None, label_map: Path | None, corrections: bool, before: Path | None, as_json: bool
+) -> None:
     """Per-label precision/recall/F1 and macro-F1, with the keyword baseline side by side."""
     from triage.model.evaluate import evaluate
 
+    if corrections:
+        _eval_corrections(app, data, before, as_json)
+        return
     report = evaluate(app.model, data, label_map)
     click.echo(json.dumps(report.to_dict(), indent=1) if as_json else report.render())
 
 
+def _eval_corrections(app: App, mail_dir: Path | None, before: Path | None, as_json: bool) -> None:
+    """`eval --corrections`: the configured model and the earlier one on the same held-out rows."""
+    from triage.model.data import correction_rows, load_mail, split
+    from triage.model.evaluate import before_after
+    from triage.understand.classify import IntentModel
+
+    if mail_dir is not None and not mail_dir.is_dir():
+        raise UsageError("eval --corrections: --data names the training mail folder (its test split is scored)")
+    mail_dir = mail_dir or app.cfg.resolve("models/data/mail")
+    before = before or _before_dir(app.cfg.model_dir())
+    previous = IntentModel.load(before) if (before / "config.cfg").is_file() else None
+    held = [r.labeled() for r in correction_rows(app.store.corrections())["held_out"]]
+    test = [r.labeled() for r in split(load_mail(mail_dir))["test"]]
+    compared = before_after(app.model, previous, held, test)
+    if as_json:
+        click.echo(json.dumps(compared.to_dict(), indent=1))
+        return
+    click.echo(f"before: {before if previous is not None else '(no earlier model)'}; after: {app.cfg.model_dir()}")
+    click.echo(compared.render())
+
+
 def _web_sync(app: App) -> Any:
     """What the web calls after saving a draft: the same Drafts-folder sync as `draft --edit` (IMAP only)."""
-    if app.cfg.source.kind != "imap":
-        return None
-    from triage.reply.draft_sync import sync_drafts
-    from triage.sources.imap import login
+    from triage.run.mailboxes import mailbox_jobs
 
-    reply, folder, imap = app.cfg.stage_settings().reply, app.cfg.imap.drafts_folder, app.cfg.imap
-    return lambda store: sync_drafts(store, reply, folder, lambda: login(imap))
+    if all(job.cfg.source.kind != "imap" for job in mailbox_jobs(app.cfg)):
+        return None
+    return lambda store: _sync_every_mailbox(app, store)
 
 
 @cli.command()
 @click.option("--host", default=None, help="Listen here instead of [web] host.")
-@click.option("--port", type=int, default=None, help="Listen here instead of [web] port.")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Listen here instead of [web] port.")
 @pass_app
 def web(app: App, host: str | None, port: int | None) -> None:
     """The agents' web queue (default http://127.0.0.1:8025)."""
@@ -770,8 +919,11 @@ def user_add(app: App, name: str, manager: bool, password_stdin: bool) -> None:
 @pass_app
 def user_passwd(app: App, name: str, password_stdin: bool) -> None:
     """Set a web account's password (its sessions end)."""
+    from triage.errors import NotFoundError
     from triage.web.auth import hash_password
 
+    if app.store.user(name) is None:  # before asking for a password that has nowhere to go
+        raise NotFoundError(f"no user {name!r} (add one with `triage user add {name}`)")
     app.store.set_password(name, hash_password(_read_password(password_stdin)))
     click.echo(f"password changed for {name}; their sessions ended")
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from triage.errors import ModelError
 from triage.model.evaluate import LabeledRow
+from triage.store import Correction
 
 MAIL_DIR = Path(__file__).resolve().parents[2] / "models" / "data" / "mail"
 SPLITS = ("train", "dev", "test")
@@ -72,4 +73,26 @@ def split(rows: Iterable[MailRow]) -> dict[str, list[MailRow]]:
     out: dict[str, list[MailRow]] = {s: [] for s in SPLITS}
     for row in rows:
         out[split_of(row.id)].append(row)
+    return out
+
+
+# -- the shop's own corrections (`triage relabel`, used by `train --with-corrections`) -------------------
+
+CORRECTION_HELD_OUT = 3  # of 10 hash buckets: the corrections held out to measure "after" on unseen ones
+CORRECTION_REPEAT = 3  # a trained correction counts this many times: a shop's few rows against 1,500 mails
+
+
+def correction_split(row_id: str) -> str:
+    """ "held_out" (about 30 %) or "train", from sha256 of the row id like `split_of`: a correction never
+    moves between the two as others are added, so before/after is always measured on the same rows."""
+    bucket = int.from_bytes(hashlib.sha256(row_id.encode("utf-8")).digest()[:4], "big") % 10
+    return "held_out" if bucket < CORRECTION_HELD_OUT else "train"
+
+
+def correction_rows(corrections: Iterable[Correction]) -> dict[str, list[MailRow]]:
+    """The store's corrections as training mail (their redacted new text, never anything else), by split."""
+    out: dict[str, list[MailRow]] = {"train": [], "held_out": []}
+    for c in corrections:
+        row = MailRow(f"correction:{c.message_key}", c.lang or "en", c.subject, c.text, tuple(c.labels))
+        out[correction_split(row.id)].append(row)
     return out

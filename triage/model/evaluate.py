@@ -292,6 +292,11 @@ def evaluate(model: Classifier, path: Path | None, label_map: Path | None = None
     else:
         rows, left_out = _load_labeled(Path(path), label_map)
         source = str(path)
+    return evaluate_rows(model, rows, source, left_out)
+
+
+def evaluate_rows(model: Classifier, rows: Sequence[LabeledRow], source: str, left_out: int = 0) -> EvalReport:
+    """Score the model and the keyword baseline on `rows`, overall and per language when the rows name one."""
     gold = [r.labels for r in rows]
     results = model.classify([mail_parts(r.subject, r.body) for r in rows])
     baseline = [classify_keywords(r.subject, r.body) for r in rows]
@@ -315,3 +320,63 @@ def evaluate(model: Classifier, path: Path | None, label_map: Path | None = None
         left_out=left_out,
         per_language=per_language,
     )
+
+
+CORRECTIONS_HELD_OUT = "held-out corrections"  # the store's corrections that training never sees
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    """Two models on the same data sets: the held-out corrections (is the shop's wording learnt?) and the
+    mail test split (did it get worse elsewhere?). `before` is None when there was no earlier model."""
+
+    sets: tuple[str, ...]
+    before: tuple[EvalReport | None, ...] | None
+    after: tuple[EvalReport | None, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        def fig(r: EvalReport | None) -> dict[str, Any] | None:
+            if r is None:
+                return None
+            return {"n": r.n, "macro_f1": round(r.model.macro_f1, 4), "exact_match": round(r.model.exact_match, 4)}
+
+        return {
+            name: {
+                "before": fig(self.before[i]) if self.before is not None else None,
+                "after": fig(self.after[i]),
+            }
+            for i, name in enumerate(self.sets)
+        }
+
+    def render(self) -> str:
+        """One line per data set: rows, then macro-F1 and exact match before and after."""
+        lines = [f"{'':22} {'rows':>5} {'macro-F1 before':>16} {'after':>6} {'exact before':>13} {'after':>6}"]
+        for i, name in enumerate(self.sets):
+            a = self.after[i]
+            b = self.before[i] if self.before is not None else None
+            if a is None:
+                lines.append(f"{name:22} {0:5d}   (no rows)")
+                continue
+
+            def cell(r: EvalReport | None, what: str, width: int) -> str:
+                if r is None:
+                    return f"{'-':>{width}}"
+                v = r.model.macro_f1 if what == "f1" else r.model.exact_match
+                return f"{v:{width}.3f}"
+
+            lines.append(
+                f"{name:22} {a.n:5d} {cell(b, 'f1', 16)} {cell(a, 'f1', 6)} {cell(b, 'em', 13)} {cell(a, 'em', 6)}"
+            )
+        return "\n".join(lines)
+
+
+def before_after(
+    after: Classifier, before: Classifier | None, held_out: Sequence[LabeledRow], mail_test: Sequence[LabeledRow]
+) -> BeforeAfter:
+    """Both models on the held-out corrections and the mail test split (the same rows for both)."""
+    sets = ((CORRECTIONS_HELD_OUT, list(held_out)), (MAIL_TEST, list(mail_test)))
+
+    def run(model: Classifier) -> tuple[EvalReport | None, ...]:
+        return tuple(evaluate_rows(model, rows, name) if rows else None for name, rows in sets)
+
+    return BeforeAfter(tuple(name for name, _ in sets), run(before) if before is not None else None, run(after))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.errors import ModelError
-from triage.model.data import MAIL_DIR, MailRow, load_mail, split
+from triage.model.data import CORRECTION_REPEAT, MAIL_DIR, MailRow, load_mail, split
 from triage.model.evaluate import score_predictions
 from triage.records import INTENT_LABELS
 from triage.understand.classify import (
@@ -153,8 +153,12 @@ def train(
     lemmas_dir: Path | None = None,
     folds: int = FOLDS,
     evidence_rows: bool = EVIDENCE_ROWS,
+    corrections: Sequence[MailRow] = (),
 ) -> dict[str, Any]:
-    """Train on the mail's train split, choose thresholds by k-fold CV on it, save to out_dir."""
+    """Train on the mail's train split, choose thresholds by k-fold CV on it, save to out_dir.
+
+    `corrections` (the store's agent-corrected messages of the train part, see data.correction_rows) join
+    the train split; each weighs CORRECTION_REPEAT rows in a fit, so a shop's few own words are heard."""
     import spacy
     from spacy.util import load_config
 
@@ -168,7 +172,8 @@ def train(
         raise ModelError(f"spaCy config {config_path} cannot be read: {exc}") from exc
     n_epochs = int(epochs if epochs is not None else config["training"]["max_epochs"])
     parts = split(load_mail(data_dir))
-    train_rows, dev_rows = parts["train"], parts["dev"]
+    train_rows, dev_rows = parts["train"] + list(corrections), parts["dev"]
+    first_correction = len(parts["train"])
     if not train_rows or not dev_rows:
         raise ModelError(f"training mail in {data_dir}: the train and dev splits need rows")
     finder = RequestFinder.load(lemmas_dir, LEXICONS)
@@ -189,6 +194,10 @@ def train(
         """The evidence clauses of rows idx as (text, labels) examples (none when evidence_rows is off)."""
         texts: list[str] = []
         labels: list[tuple[str, ...]] = []
+        for i in idx:  # a correction's further copies
+            if i >= first_correction:
+                texts += [train_texts[i]] * (CORRECTION_REPEAT - 1)
+                labels += [tuple(train_rows[i].labels)] * (CORRECTION_REPEAT - 1)
         for i in idx if evidence_rows else ():
             for label, clause in sorted(train_rows[i].evidence.items()):
                 if label in INTENTS and clause:
@@ -222,6 +231,7 @@ def train(
             "evidence_rows": evidence_rows,
             "train_rows": len(train_rows),
             "dev_rows": len(dev_rows),
+            "correction_rows": len(corrections),
             "spacy": spacy.__version__,
             "data_sha256": {p.name: _sha256(p) for p in sorted(Path(data_dir).glob("*.jsonl"))},
             "config_sha256": _sha256(config_path),
@@ -252,4 +262,5 @@ def train(
         "dev_macro_f1": round(dev_scores.macro_f1, 4),
         "train_rows": len(train_rows),
         "dev_rows": len(dev_rows),
+        "correction_rows": len(corrections),
     }

@@ -180,7 +180,9 @@ def rank(
 
     if follow_ups > 0:
         score += min(settings.follow_up_max, settings.follow_up * follow_ups)
-        reasons.append(f"{follow_ups} follow-up{'s' if follow_ups > 1 else ''} in this thread")
+        # Chasers only ("did you get my email?"), not every later message: the queue's MSGS column counts those.
+        times = "once" if follow_ups == 1 else f"{follow_ups} times"
+        reasons.append(f"the customer chased {times} in this thread")
 
     sensitive = sorted(k for k, n in redactions.items() if n > 0)
     if sensitive:

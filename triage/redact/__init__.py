@@ -38,11 +38,11 @@ import dataclasses
 import re
 
 from triage.records import Attachment, Finding, ParsedMessage, Redaction
-from triage.redact.cards import CHUNK_RE, cards_in_chunk, cards_in_wide_runs, split_cards
+from triage.redact.cards import CHUNK_RE, WIDE_RE, cards_in_chunk, cards_in_wide_run, split_cards
 from triage.redact.iban import IBAN_CHECK_DIGITS, IBAN_CHECK_RE, iban_at, iban_shape
 from triage.redact.markers import KINDS, marker_for, mask, mask_markers
 from triage.redact.normalize import normalise
-from triage.redact.secrets import chained_after_cards, find_cued
+from triage.redact.secrets import Sentences, chained_after_cards, find_cued
 
 __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 
@@ -50,34 +50,54 @@ __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 _PRIORITY = {"iban": 0, "card_number": 1, "bank_account": 2, "password": 3, "card_expiry": 4, "card_cvv": 5}
 _NEAR_DIGIT_RE = re.compile(r"[0-9]")
 
-# One pass finds both: a long digit chunk (maybe a card), or the check digits of a possible IBAN.
-# (No capture group: it would cost the engine its fast skip to the next digit. The length tells them
-# apart: check digits are 2 characters, a chunk at least 13.)
-_NUMBER_RE = re.compile(rf"{CHUNK_RE.pattern}|{IBAN_CHECK_DIGITS}")
+# One pass over the digits finds both: a long run of digit groups with any separators (WIDE_RE; the
+# chunks CHUNK_RE takes lie inside these runs and are read from each run alone), or the check digits of a
+# possible IBAN. (No capture group: it would cost the engine its fast skip to the next digit. The length
+# tells them apart: check digits are 2 characters, a run at least 12.) A scan over the digits of a mail
+# costs as much as all the work on what it finds, so there is one, not one per detector.
+_NUMBER_RE = re.compile(rf"{WIDE_RE.pattern}|{IBAN_CHECK_DIGITS}")
 
 
 def _find_numbers(text: str) -> list[Finding]:
     """IBANs and card numbers (plus a CVV glued to a card), in one scan over the digits."""
     out: list[Finding] = []
-    blocked: list[tuple[int, int]] = []
+    blocked: list[tuple[int, int]] = []  # IBANs, in text order
     mistyped: list[tuple[int, int]] = []  # IBAN-shaped but failing the checks
+    wide: list[tuple[int, str]] = []
     for m in _NUMBER_RE.finditer(text):
-        start = m.start()
-        chunk = m.group() if m.end() - start > 2 else None
-        # A chunk can start with an IBAN's check digits ("DE89 3704 0044 …"); test that first.
-        if chunk is None or IBAN_CHECK_RE.match(text, start):
-            iban = iban_at(text, start)
-            if iban is not None:
-                out.append(iban)
-                blocked.append((iban.start, iban.end))
-            elif (shape := iban_shape(text, start)) is not None:
-                mistyped.append(shape)
-        if chunk is not None:
+        start, end = m.span()
+        if end - start == 2:
+            _iban_at(text, start, out, blocked, mistyped)
+            continue
+        run = m.group()
+        wide.append((start, run))
+        # The chunks of single separators in the run, as a scan of CHUNK_RE over the whole text finds them.
+        chunks = [m] if run.isdigit() else list(CHUNK_RE.finditer(text, start, end))
+        if (not chunks or chunks[0].start() != start) and IBAN_CHECK_RE.match(text, start):
+            _iban_at(text, start, out, blocked, mistyped)  # "DE89  3704 …": check digits, then no chunk
+        for c in chunks:
+            cs = c.start()
+            # A chunk can start with an IBAN's check digits ("DE89 3704 0044 …"); test that first.
+            if IBAN_CHECK_RE.match(text, cs):
+                _iban_at(text, cs, out, blocked, mistyped)
             # IBANs come in text order, so only the latest can reach into this chunk.
-            cards_in_chunk(text, start, chunk, blocked[-1:], out, mistyped[-1:])
-    cards_in_wide_runs(text, blocked, out)
+            cards_in_chunk(text, cs, c.group(), blocked[-1:], out, mistyped[-1:])
+    for start, run in wide:
+        cards_in_wide_run(text, start, run, blocked, out)
     split_cards(text, out)
     return out
+
+
+def _iban_at(
+    text: str, start: int, out: list[Finding], blocked: list[tuple[int, int]], mistyped: list[tuple[int, int]]
+) -> None:
+    """The IBAN with check digits at `start` into `out` and `blocked`, or a mistyped one's span into `mistyped`."""
+    iban = iban_at(text, start)
+    if iban is not None:
+        out.append(iban)
+        blocked.append((iban.start, iban.end))
+    elif (shape := iban_shape(text, start)) is not None:
+        mistyped.append(shape)
 
 
 def _resolve(candidates: list[Finding]) -> list[Finding]:
@@ -103,9 +123,10 @@ def _detect(scan: str, card_context: list[tuple[int, int]]) -> list[Finding]:
     if numbers:
         # The cue patterns then see what a second pass would see: a blank where the number was.
         scan = mask(scan, [(f.start, f.end) for f in numbers])
-    candidates = numbers + find_cued(scan, sorted(card_spans + card_context))
+    sentences = Sentences(scan)  # found once, when first asked for, and shared by both
+    candidates = numbers + find_cued(scan, sorted(card_spans + card_context), sentences)
     if card_spans:
-        candidates.extend(chained_after_cards(scan, card_spans))
+        candidates.extend(chained_after_cards(scan, card_spans, sentences))
     return _resolve(candidates) if candidates else []
 
 

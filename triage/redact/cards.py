@@ -211,10 +211,11 @@ def cards_in_chunk(
     `blocked`: IBANs, never part of a card. `mistyped`: IBAN-shaped spans that fail mod-97 or the
     registry format; a window inside one is only a card when set off on both sides.
     """
-    if len(chunk) <= 14 and sum(c.isdigit() for c in chunk) == 12:
-        # 12 digits have no shorter window: a card only as a whole, with an issuer (phone numbers end here).
+    if len(chunk) <= 23 and chunk.count(" ") + chunk.count("-") + chunk.count(".") >= len(chunk) - 12:
+        # At most 12 digits, however many separators ("+44 20 6693 6359"): no window is shorter than 12,
+        # so a card only as a whole, with an issuer (phone numbers end here).
         digits = _SPLIT_RE.sub("", chunk)
-        if not (issuer_matches(digits) and luhn_ok(digits)):
+        if len(digits) == 12 and not (issuer_matches(digits) and luhn_ok(digits)):
             return
     if chunk.isdigit():
         _cards_in_run(text, start, chunk, blocked, out)
@@ -427,43 +428,46 @@ _CONTEXT = 64
 def cards_in_wide_runs(text: str, blocked: list[tuple[int, int]], out: list[Finding]) -> None:
     """Cards in digit runs whose separators CHUNK_RE does not take: each such run is read with every
     separator folded to one space, in a window of its context, and the hits mapped back."""
-    starts = [b[0] for b in blocked]  # IBANs, in text order
     for m in WIDE_RE.finditer(text):
-        run = m.group()
-        if _EXOTIC_SEP_RE.search(run) is None and (" " in run) + ("-" in run) + ("." in run) <= 1:
-            continue  # one plain separator throughout: CHUNK_RE saw this one as it is
-        start, end = m.span()
-        k = bisect.bisect_left(starts, end)
-        if k and blocked[k - 1][1] > start:
-            # An IBAN in the run ("DE89 3704 … 00 / 4111/1111/…"): read what follows it, if enough does.
-            rest = WIDE_RE.search(text, blocked[k - 1][1], end)
-            if rest is None or rest.end() != end:
-                continue
-            start, run = rest.start(), rest.group()
-        # Fold: each separator to " "; where[k] is the run offset of folded character k.
-        folded: list[str] = []
-        where: list[int] = []
-        pos = 0
-        for sep in _WIDE_SEP_RE.finditer(run):
-            folded.append(run[pos : sep.start()])
-            where.extend(range(pos, sep.start()))
-            folded.append(" ")
-            where.append(sep.start())
-            pos = sep.end()
-        folded.append(run[pos:])
-        where.extend(range(pos, len(run)))
-        chunk = "".join(folded)
-        lo = max(0, start - _CONTEXT)
-        before = text[lo:start]
-        view = before + chunk + text[end : end + _CONTEXT]
-        local: list[Finding] = []
-        cards_in_chunk(view, len(before), chunk, [], local)
-        for f in local:
-            s = f.start - len(before)
-            e = f.end - len(before)
-            if s < 0 or e > len(chunk) or e <= s:
-                continue
-            out.append(Finding(f.kind, start + where[s], start + where[e - 1] + 1))
+        cards_in_wide_run(text, m.start(), m.group(), blocked, out)
+
+
+def cards_in_wide_run(text: str, start: int, run: str, blocked: list[tuple[int, int]], out: list[Finding]) -> None:
+    """`cards_in_wide_runs` for one WIDE_RE match at `start`; `blocked`: the IBANs, in text order."""
+    if _EXOTIC_SEP_RE.search(run) is None and (" " in run) + ("-" in run) + ("." in run) <= 1:
+        return  # one plain separator throughout: CHUNK_RE saw this one as it is
+    end = start + len(run)
+    k = bisect.bisect_left(blocked, (end,))
+    if k and blocked[k - 1][1] > start:
+        # An IBAN in the run ("DE89 3704 … 00 / 4111/1111/…"): read what follows it, if enough does.
+        rest = WIDE_RE.search(text, blocked[k - 1][1], end)
+        if rest is None or rest.end() != end:
+            return
+        start, run = rest.start(), rest.group()
+    # Fold: each separator to " "; where[k] is the run offset of folded character k.
+    folded: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for sep in _WIDE_SEP_RE.finditer(run):
+        folded.append(run[pos : sep.start()])
+        where.extend(range(pos, sep.start()))
+        folded.append(" ")
+        where.append(sep.start())
+        pos = sep.end()
+    folded.append(run[pos:])
+    where.extend(range(pos, len(run)))
+    chunk = "".join(folded)
+    lo = max(0, start - _CONTEXT)
+    before = text[lo:start]
+    view = before + chunk + text[end : end + _CONTEXT]
+    local: list[Finding] = []
+    cards_in_chunk(view, len(before), chunk, [], local)
+    for f in local:
+        s = f.start - len(before)
+        e = f.end - len(before)
+        if s < 0 or e > len(chunk) or e <= s:
+            continue
+        out.append(Finding(f.kind, start + where[s], start + where[e - 1] + 1))
 
 
 # Literal spellings (no case folding, no leading \b), so the engine skips ahead on their first letters;

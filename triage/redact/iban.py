@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from stdnum import iban as _stdnum_iban
 from stdnum import numdb as _stdnum_numdb
 
 from triage.records import Finding
@@ -68,11 +67,35 @@ def iban_at(text: str, cd: int) -> Finding | None:
     if body is None:
         return None  # too short, or the run goes on mid-group: not this country's IBAN
     compact = (country + text[cd : cd + 2] + _IBAN_SEP_RE.sub("", body.group())).upper()
-    if _stdnum_iban.is_valid(compact, check_country=False) or (
-        "O" in compact[2:] and _stdnum_iban.is_valid(compact[:2] + compact[2:].replace("O", "0"), check_country=False)
-    ):
+    if _valid(compact) or ("O" in compact[2:] and _valid(compact[:2] + compact[2:].replace("O", "0"))):
         return Finding("iban", cc_start, body.end())
     return None
+
+
+_MOD97_DIGITS = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+
+
+def _valid(compact: str) -> bool:
+    """python-stdnum's IBAN check (mod-97, the country's BBAN structure from its registry copy, which fixes
+    the length too), without its per-call registry walk: the structure is compiled once per country."""
+    if int((compact[4:] + compact[:4]).translate(_MOD97_DIGITS)) % 97 != 1:
+        return False
+    struct = _bban_re(compact[:2])
+    return struct is not None and struct.fullmatch(compact, 4) is not None
+
+
+_BBAN_PART_RE = re.compile(r"([1-9][0-9]*)!([nac])")
+_BBAN_CHARS = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Za-z0-9]"}
+
+
+@lru_cache(maxsize=256)
+def _bban_re(country: str) -> re.Pattern[str] | None:
+    """The BBAN structure of a country's IBAN ("8!n10!n") as a regex, as python-stdnum builds it."""
+    info = _IBAN_DB.info(country + "00")
+    if not info or len(info[0][0]) != 2 or not info[0][1]:
+        return None
+    bban = info[0][1].get("bban", "")
+    return re.compile(_BBAN_PART_RE.sub(lambda m: f"{_BBAN_CHARS[m.group(2)]}{{{m.group(1)}}}", bban))
 
 
 _IBAN_PREFIX_RE = re.compile(r"(?:[ \-.\u00a0]{0,2}[A-Za-z0-9])+")

@@ -139,10 +139,13 @@ def normalise(text: str) -> Normalised:
     parts: list[str] = []
     last = 0
     clean_len = 0
-    for m in _REWRITE_RE.finditer(text):
+    search = _REWRITE_RE.search
+    m = search(text)
+    while m is not None:
         s, e = m.span()
         c = text[s]
         if c >= "\x80" and c not in _RELEVANT:
+            m = search(text, e)
             continue
         if c in "\r\n<":
             # Only inside a digit run: a digit before the break (trailing blanks were folded already).
@@ -150,9 +153,13 @@ def normalise(text: str) -> Normalised:
             while k >= 0 and text[k] in " \t":
                 k -= 1
             if k < 0 or not text[k].isdecimal():
+                # Not markup inside a number: read on from the next character, so what the skipped piece
+                # held ("<b>٤١١١…") is still rewritten.
+                m = search(text, s + 1)
                 continue
         new = _rewrite(m.group())
         if new == m.group():
+            m = search(text, e)
             continue
         parts.append(text[last:s])
         clean_len += s - last
@@ -163,6 +170,7 @@ def normalise(text: str) -> Normalised:
         parts.append(new)
         clean_len += len(new)
         last = e
+        m = search(text, e)
     if not cs:
         return Normalised(text, len(text))
     parts.append(text[last:])

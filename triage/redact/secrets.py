@@ -147,7 +147,7 @@ def _token_value(text: str, pos: int, *, need_mixed: bool, narrative: bool = Fal
     return s, e
 
 
-def _card_context(text: str, start: int, end: int, cards: list[tuple[int, int]], sentences: _Sentences) -> bool:
+def _card_context(text: str, start: int, end: int, cards: list[tuple[int, int]], sentences: Sentences) -> bool:
     """A card number or card word in the same sentence: what makes 12/29 an expiry and not a coupon date.
 
     `cards` is sorted and non-overlapping; each sentence is searched for card words once.
@@ -163,9 +163,10 @@ def _card_context(text: str, start: int, end: int, cards: list[tuple[int, int]],
     return sentences.card_word[key]
 
 
-def find_cued(text: str, cards: list[tuple[int, int]]) -> list[Finding]:
+def find_cued(text: str, cards: list[tuple[int, int]], sentences: Sentences | None = None) -> list[Finding]:
+    """The values behind every cue word in `text`; `sentences`: text's bounds, when the caller shares them."""
     out: list[Finding] = []
-    sentences = _Sentences(text)
+    sentences = sentences or Sentences(text)
     for kind, cue_start, pos in find_cues(text):
         if kind == "cvv":
             v = _CVV_VALUE_RE.match(text, pos)
@@ -330,10 +331,10 @@ _CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-]{1,3}|\s*\n\s*")
 _BARE_CVV_RE = re.compile(r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)")  # a lone group, not the head of another number
 
 
-def chained_after_cards(text: str, cards: list[tuple[int, int]]) -> list[Finding]:
+def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sentences | None = None) -> list[Finding]:
     """`4111 1111 1111 1111 12/29 123`: an expiry and a code written right after the number."""
     out: list[Finding] = []
-    sentences = _Sentences(text)
+    sentences = sentences or Sentences(text)
     for _, ce in cards:
         pos = ce
         got_exp = got_cvv = False
@@ -373,7 +374,7 @@ def chained_after_cards(text: str, cards: list[tuple[int, int]]) -> list[Finding
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-ZÀ-ÝÄÖÜ\"'(]|\s*$)|\n[ \t]*\n")
 
 
-class _Sentences:
+class Sentences:
     """Sentence bounds of one text, found in one pass when first asked for.
 
     No length cap on a sentence: a cap would count characters, and a second pass sees markers of other

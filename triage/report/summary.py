@@ -86,11 +86,12 @@ class DuplicatePair:
 
 @dataclass(frozen=True)
 class MailboxHealth:
-    mailbox: str
+    mailbox: str  # the store key: imap://user@host:port/folder, or kind:path
     last_poll_at: datetime | None
     last_error: str | None
     last_error_at: datetime | None
     stale: bool
+    name: str | None = None  # the configured mailbox's name ([[mailbox]] name)
 
     @property
     def recovered(self) -> bool:
@@ -378,6 +379,7 @@ def _health(store: Store, now: datetime) -> list[MailboxHealth]:
             last_error=h.last_error,
             last_error_at=h.last_error_at,
             stale=h.last_poll_at is None or now - h.last_poll_at > STALE_AFTER,
+            name=h.name,
         )
         for h in store.health()
     ]

@@ -195,9 +195,12 @@ def context(s: Summary) -> dict[str, Any]:
     figures = [
         {"label": f.label, "value": value_text(f), "average": value_text(f, "average"), **_change(f)} for f in s.figures
     ]
+    # Several mailboxes: each urgent conversation says which one it came from.
+    several = len({h.name or h.mailbox for h in s.health} | {i.mailbox_name for i in s.urgent if i.mailbox_name}) > 1
     urgent = [
         {
             "id": item.id,
+            "mailbox": (item.mailbox_name or "") if several else "",
             "urgency": item.urgency,
             "intents": ", ".join(INTENT_NAMES.get(i, i) for i in item.intents) or "-",
             "order": f"#{item.order_number}" if item.order_number else "-",
@@ -251,7 +254,8 @@ def context(s: Summary) -> dict[str, Any]:
         ],
         "health": [
             {
-                "mailbox": h.mailbox,
+                "mailbox": h.name or h.mailbox,
+                "source": h.mailbox if h.name and h.name != h.mailbox else "",
                 "last_poll": when(h.last_poll_at, s.as_of) if h.last_poll_at else "never",
                 "poll_age": format_duration(s.generated_at - h.last_poll_at)
                 if h.last_poll_at and h.last_poll_at <= s.generated_at

@@ -190,6 +190,16 @@ QUEUE_COLUMNS = (
     Column("age", "AGE", 3, 6, ">"),
     Column("deadline", "DEADLINE", 8, 16),
 )
+# Shown before CUSTOMER only when the queue holds several mailboxes; it goes last on a narrow terminal.
+MAILBOX_COLUMN = Column("mailbox", "MAILBOX", 4, 14, drop=5, give=3)
+
+
+def queue_columns(several_mailboxes: bool) -> tuple[Column, ...]:
+    """The queue's columns: with a MAILBOX column when conversations come from more than one mailbox."""
+    if not several_mailboxes:
+        return QUEUE_COLUMNS
+    at = [c.key for c in QUEUE_COLUMNS].index("customer")
+    return (*QUEUE_COLUMNS[:at], MAILBOX_COLUMN, *QUEUE_COLUMNS[at:])
 
 
 def queue_styler(term: Term) -> Styler:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from triage.report.term_layout import QUEUE_COLUMNS, Term, clip, queue_styler, table
+from triage.report.term_layout import Term, clip, queue_columns, queue_styler, table
 from triage.store import Conversation, ConversationDetail, Item, MailboxState
 from triage.store.codec import parse_time
 from triage.store.conversation_rows import bracketed
@@ -46,7 +46,8 @@ def queue_table(rows: list[Conversation], now: datetime, health: list[MailboxSta
         lines.append("The queue is empty.")
         return "\n".join(lines)
     cells, reasons = zip(*(_queue_cells(rank, r, now) for rank, r in enumerate(rows, 1)), strict=True)
-    lines += table(QUEUE_COLUMNS, cells, reasons, term, queue_styler(term))
+    names = {h.name or h.mailbox for h in health} | {r.mailbox_name or r.mailbox or "" for r in rows}
+    lines += table(queue_columns(len(names - {""}) > 1), cells, reasons, term, queue_styler(term))
     legend = (
         f"{len(rows)} open conversation(s).  ! sensitive data removed   ? low confidence, check   * order inferred"
         "   -x withdrawn   @ customer wrote again after your draft"
@@ -58,7 +59,9 @@ def queue_table(rows: list[Conversation], now: datetime, health: list[MailboxSta
 def _queue_cells(rank: int, r: Conversation, now: datetime) -> tuple[dict[str, str], str]:
     """One conversation as named cells (QUEUE_COLUMNS' keys) and its reasons."""
     if r.status == "error":
-        intents, reasons = "ERROR", r.error or ""
+        # retriage takes message numbers, which are not the conversation IDs this table shows: name them
+        rows = " ".join(str(m.id) for m in r.messages if m.status == "error")
+        intents, reasons = "ERROR", (r.error or "") + (f"; after a fix: triage retriage {rows}" if rows else "")
     else:
         agent_draft = "customer_wrote_after_draft" in r.flags
         marks = ("!" if r.redactions else "") + ("?" if r.low_confidence else "") + ("@" if agent_draft else "")
@@ -78,6 +81,7 @@ def _queue_cells(rank: int, r: Conversation, now: datetime) -> tuple[dict[str, s
         "order": order,
         "stage": r.stage or "unknown",
         "customer": r.customer or "-",
+        "mailbox": r.mailbox_name or r.mailbox or "-",
         "msgs": str(len(r.messages)),
         "age": ago(r.opened_at, now),
         "deadline": deadline_text(r.deadline, now),
@@ -86,7 +90,7 @@ def _queue_cells(rank: int, r: Conversation, now: datetime) -> tuple[dict[str, s
 
 
 def _health_line(h: MailboxState, now: datetime) -> str:
-    text = f"{h.mailbox}: last poll {ago(h.last_poll_at, now)} ago"
+    text = f"{h.name or h.mailbox}: last poll {ago(h.last_poll_at, now)} ago"
     if h.last_error:
         text += f"; last error {ago(h.last_error_at, now)} ago: {clip(h.last_error, 80)}"
     return text
@@ -154,6 +158,8 @@ def conversation_text(detail: ConversationDetail, now: datetime) -> str:
         out.append("Flags:    " + ", ".join(c.flags))
     if "customer_wrote_after_draft" in c.flags:
         out.append("          the customer wrote again after your draft: check it before sending")
+    if "draft_before_relabel" in c.flags:
+        out.append("          the draft was written before the requests were corrected: check it before sending")
     if c.redactions:
         out.append("Removed:  " + ", ".join(f"{k} x{v}" for k, v in c.redactions.items()))
     if c.missing:
@@ -175,6 +181,8 @@ def conversation_text(detail: ConversationDetail, now: datetime) -> str:
     d = detail.draft
     if d:
         who = "edited by an agent" if d.edited else "written by triage"
+        if detail.draft_in_folder:
+            who = "triage's text; an agent's version is kept in the Drafts folder: open it there"
         out += ["", f"--- draft reply to {d.to} ({who}) ---", f"Subject: {d.subject}", "", d.body]
     out += ["", "--- history ---"] + [f"{e.at}  {e.actor}: {e.action} {e.detail or ''}" for e in detail.events]
     return "\n".join(out)

@@ -27,6 +27,8 @@ def inspect_files(files: Sequence[Path], pipeline: Pipeline, cfg: Config) -> Ite
 
 
 def contract(raw: RawMessage, t: Triaged) -> dict[str, Any]:
+    """The contract's keys, then the extras `queue --json` and `show --json` carry under the same names (stage,
+    match_how, reasons, deadline, error, no_reply), so one record reads the same in all three."""
     order = t.match.order
     scores = {label: round(float(v), 4) for label, v in t.intent.scores.items()}
     out: dict[str, Any] = {
@@ -60,7 +62,10 @@ def contract(raw: RawMessage, t: Triaged) -> dict[str, Any]:
         "no_reply": t.parsed.no_reply,
         "low_confidence": t.intent.low_confidence,
         "flags": list(t.flags),
+        "stage": order.stage if order is not None else "unknown",
+        "match_how": t.match.how,
+        "reasons": list(t.urgency.reasons),
+        "deadline": t.urgency.deadline.isoformat() if t.urgency.deadline else None,
+        "error": t.error or None,
     }
-    if t.error:
-        out["error"] = t.error
     return out

@@ -8,7 +8,9 @@ Where to look:
 - `queue.py`: messages one by one (one message in full);
 - `drafts.py`: drafts to sync to the Drafts folder, and agents' edits;
 - `orders.py`: the orders table;
-- `users.py`: web accounts, sessions, login attempts, assignments;
+- `corrections.py`: agents' corrections of intents (`relabel`), what `train --with-corrections` reads;
+- `users.py`: web accounts, sessions, login attempts, assignments (by conversation);
+- `web_queries.py`: the web queue's filtered, searched page in SQL (FTS5), and the conversation page's extras;
 - `summary_figures.py`: what the daily summary counts;
 - `rows.py`: the typed records the read side returns, and the `queue --json` / `show --json` shape;
 - `connection.py` and `codec.py`: the connection, transactions, audit log; column text to values and back.
@@ -23,6 +25,7 @@ from triage.store.conversation_rows import (
     ConversationEvent,
     ConversationMessage,
 )
+from triage.store.corrections import Correction, CorrectionQueries, CorrectionTarget
 from triage.store.drafts import DraftQueries
 from triage.store.ingest import IngestQueries
 from triage.store.orders import OrderQueries
@@ -40,6 +43,7 @@ from triage.store.rows import (
 from triage.store.schema import SCHEMA_VERSION
 from triage.store.summary_figures import SummaryQueries
 from triage.store.users import Session, User, UserQueries
+from triage.store.web_queries import QueueFilter, QueueSlice, WebQueries
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -50,9 +54,13 @@ __all__ = [
     "ConversationDraft",
     "ConversationEvent",
     "ConversationMessage",
+    "Correction",
+    "CorrectionTarget",
     "Item",
     "MailboxState",
+    "QueueFilter",
     "QueueRow",
+    "QueueSlice",
     "Session",
     "StateChange",
     "Store",
@@ -62,5 +70,14 @@ __all__ = [
 ]
 
 
-class Store(IngestQueries, QueueQueries, DraftQueries, OrderQueries, SummaryQueries, UserQueries):
+class Store(
+    IngestQueries,
+    QueueQueries,
+    DraftQueries,
+    OrderQueries,
+    SummaryQueries,
+    UserQueries,
+    WebQueries,
+    CorrectionQueries,
+):
     """One SQLite file opened in WAL mode; safe to share between processes. Each base holds one group of queries."""

@@ -113,6 +113,7 @@ class Conversation:
             "redactions": dict(self.redactions),
             "low_confidence": self.low_confidence,
             "automated": self.automated,
+            "no_reply": self.automated,  # the key inspect and each message use for the same thing
             "opened_at": self.opened_at,
             "last_at": self.last_at,
             "mailbox": self.mailbox,
@@ -171,9 +172,22 @@ class ConversationDetail:
     def id(self) -> int:
         return self.conversation.id
 
+    @property
+    def draft_in_folder(self) -> bool:
+        """The agent's version of the draft lives in the Drafts folder (edited, re-saved or removed there), so
+        the body in the store is what triage last wrote, not what the customer will get."""
+        for e in reversed(self.events):
+            if e.action == "draft_kept":
+                return True
+            if e.action == "draft_edited":
+                return False
+        return False
+
     def to_json(self) -> dict[str, Any]:
         out = self.conversation.to_json()
         out["messages"] = [m.to_json(full=True) for m in self.conversation.messages]
         out["draft"] = self.draft.to_json() if self.draft else None
+        if out["draft"] is not None:
+            out["draft"]["in_drafts_folder"] = self.draft_in_folder
         out["events"] = [e.to_json() for e in self.events]
         return out

@@ -516,4 +516,12 @@ class RegroupQueries(Connection):
                         [conv_id, "agent" if edited else "triage", body_hash(latest[1] or ""), latest[0]],
                     )
                 execute(f"UPDATE events SET conversation = ? WHERE message IN ({marks})", [conv_id, *ids])
+            if execute("SELECT 1 FROM sqlite_master WHERE name = 'assignments_by_message'").fetchone():
+                # Assignments made before conversations named messages: each now names its conversation.
+                execute(
+                    """INSERT OR IGNORE INTO assignments (conversation, user, at)
+                       SELECT m.conversation, a.user, a.at FROM assignments_by_message a
+                       JOIN messages m ON m.id = a.message WHERE m.conversation IS NOT NULL ORDER BY a.at DESC"""
+                )
+                execute("DROP TABLE assignments_by_message")
             self.db.execute("DELETE FROM meta WHERE key = 'regroup_pending'")

@@ -300,6 +300,7 @@ class TrackedItem:
     reasons: tuple[str, ...]
     deadline: datetime | None
     no_reply: str | None
+    mailbox_name: str | None  # the configured mailbox its first message came in by
     changes: tuple[StateChange, ...]  # oldest first
 
     @property

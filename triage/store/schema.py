@@ -7,6 +7,7 @@ once between them; a file from a newer triage is refused rather than guessed at.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -15,7 +16,7 @@ import sqlite_utils
 
 from triage.errors import StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
 
 def initial_state(status: str, no_reply: str | None) -> str:
@@ -163,7 +164,7 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX login_attempts_user ON login_attempts(user, at)")
     db.execute("CREATE INDEX login_attempts_address ON login_attempts(address, at)")
-    # Keyed by the queue item's id (a conversation's, once conversations land).
+    # Keyed by the queue item's id: a message's until conversations (schema 4), a conversation's since (5).
     db.execute("CREATE TABLE assignments (item INTEGER PRIMARY KEY, user TEXT NOT NULL, at TEXT NOT NULL)")
 
 
@@ -242,12 +243,80 @@ def _migrate_evidence(db: sqlite_utils.Database) -> None:
     db.table("triage").add_column("evidence", str)
 
 
+def fts5_available(db: sqlite_utils.Database) -> bool:
+    """Whether this SQLite was built with FTS5 (Debian's and python.org's are; a few minimal builds are not)."""
+    try:
+        db.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(x)")
+    except sqlite3.OperationalError:
+        return False
+    db.execute("DROP TABLE temp.fts5_probe")
+    return True
+
+
+def _migrate_web_queries(db: sqlite_utils.Database) -> None:
+    """The web queue filters, searches and pages in SQL: assignments name conversations, and the messages'
+    redacted texts get a full-text index.
+
+    `assignments.item` becomes `conversation`. Since schema 4 the web writes conversation ids there; a store
+    still waiting for regrouping (its messages predate conversations) holds message ids instead, kept in
+    `assignments_by_message` until regrouping maps them (`save_regrouped`).
+
+    The index `message_search` is an FTS5 table over messages.subject and messages.text (external content,
+    so no second copy of the text), kept in step by triggers on `messages`: every writer (ingest, retriage,
+    regrouping, a pruning DELETE) is covered without each having to remember. Without FTS5 the search falls
+    back to LIKE (`store/web_queries.py` looks for the table).
+    """
+    db.execute("ALTER TABLE assignments RENAME COLUMN item TO conversation")
+    if db.execute("SELECT value FROM meta WHERE key = 'regroup_pending'").fetchone():
+        db.execute("CREATE TABLE assignments_by_message AS SELECT conversation AS message, user, at FROM assignments")
+        db.execute("DELETE FROM assignments")
+    db.execute("CREATE INDEX assignments_user ON assignments(user)")
+    db.execute("CREATE INDEX conversations_order ON conversations(order_number)")
+    if not fts5_available(db):
+        return
+    db.execute(
+        """CREATE VIRTUAL TABLE message_search USING fts5(subject, text, content='messages', content_rowid='id',
+             tokenize='unicode61 remove_diacritics 2')"""
+    )
+    db.execute(
+        """CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
+             INSERT INTO message_search (rowid, subject, text) VALUES (new.id, new.subject, new.text); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+             INSERT INTO message_search (message_search, rowid, subject, text)
+             VALUES ('delete', old.id, old.subject, old.text); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER message_search_update AFTER UPDATE OF subject, text ON messages BEGIN
+             INSERT INTO message_search (message_search, rowid, subject, text)
+             VALUES ('delete', old.id, old.subject, old.text);
+             INSERT INTO message_search (rowid, subject, text) VALUES (new.id, new.subject, new.text); END"""
+    )
+    db.execute("INSERT INTO message_search (message_search) VALUES ('rebuild')")
+
+
+def _migrate_corrections(db: sqlite_utils.Database) -> None:
+    """Agents' corrections of a message's intents (`triage relabel`): the redacted new text and its language
+    (what `train --with-corrections` learns from) and what was there before (what `relabel --undo` restores)."""
+    db.execute(
+        """CREATE TABLE corrections (id INTEGER PRIMARY KEY, conversation INTEGER NOT NULL, message INTEGER NOT NULL,
+                                     message_key TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,
+                                     labels TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL,
+                                     lang TEXT NOT NULL, before TEXT NOT NULL, undone_at TEXT, undone_by TEXT)"""
+    )
+    db.execute("CREATE INDEX corrections_conversation ON corrections(conversation)")
+    db.execute("CREATE INDEX corrections_message ON corrections(message)")
+
+
 _MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migrate_1,
     _migrate_2,
     _migrate_mailbox_names,
     _migrate_conversations,
     _migrate_evidence,
+    _migrate_web_queries,
+    _migrate_corrections,
 ]
 
 

@@ -64,7 +64,9 @@ class SummaryQueries(Connection):
                 changes.setdefault(conversation, []).append(StateChange(parse_time(at), state))
         rows = self.db.conn.execute(
             """SELECT c.id, c.opened_at AS received_at, c.status, coalesce(c.urgency, 0) AS urgency, c.intents,
-                      c.order_number, c.stage, c.reasons, c.deadline, c.automated AS no_reply
+                      c.order_number, c.stage, c.reasons, c.deadline, c.automated AS no_reply,
+                      (SELECT m.mailbox_name FROM messages m WHERE m.conversation = c.id ORDER BY m.id LIMIT 1)
+                        AS mailbox_name
                FROM conversations c WHERE c.state = 'open' OR c.id IN (SELECT value FROM json_each(?))""",
             [encode(sorted(changes))],
         )

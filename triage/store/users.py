@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from triage.errors import StoreError
+from triage.errors import NotFoundError, StoreError
 from triage.store.codec import now_text
 from triage.store.connection import Connection
 
@@ -53,7 +53,7 @@ class UserQueries(Connection):
                 "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?", [password_hash, now_text(), name]
             )
             if cur.rowcount == 0:
-                raise StoreError(f"no user {name!r} (add one with `triage user add {name}`)")
+                raise NotFoundError(f"no user {name!r} (add one with `triage user add {name}`)")
             self.db.execute("DELETE FROM sessions WHERE user = ?", [name])
             self._event(None, "admin", "password_changed", name)
 
@@ -63,7 +63,7 @@ class UserQueries(Connection):
             self.db.execute("DELETE FROM assignments WHERE user = ?", [name])
             cur = self.db.execute("DELETE FROM users WHERE name = ?", [name])
             if cur.rowcount == 0:
-                raise StoreError(f"no user {name!r}")
+                raise NotFoundError(f"no user {name!r}")
             self._event(None, "admin", "user_removed", name)
 
     def user(self, name: str) -> User | None:
@@ -117,23 +117,29 @@ class UserQueries(Connection):
 
     # -- assignments and the change counter ---------------------------------------------------------------
 
-    def assign(self, item: int, name: str | None, actor: str) -> None:
-        """Give an item to a user (None: to nobody), audited."""
+    def assign(self, conversation: int, name: str | None, actor: str) -> None:
+        """Give a conversation to a user (None: to nobody), audited on the conversation."""
         with self.transaction():
             if name is None:
-                self.db.execute("DELETE FROM assignments WHERE item = ?", [item])
+                self.db.execute("DELETE FROM assignments WHERE conversation = ?", [conversation])
             else:
                 if self.user(name) is None:
                     raise StoreError(f"no user {name!r}")
                 self.db.execute(
-                    "INSERT INTO assignments (item, user, at) VALUES (?,?,?) "
-                    "ON CONFLICT(item) DO UPDATE SET user = excluded.user, at = excluded.at",
-                    [item, name, now_text()],
+                    "INSERT INTO assignments (conversation, user, at) VALUES (?,?,?) "
+                    "ON CONFLICT(conversation) DO UPDATE SET user = excluded.user, at = excluded.at",
+                    [conversation, name, now_text(self.clock)],
                 )
-            self._event(item, actor, "assigned", name or "")
+            first = self.db.execute("SELECT min(id) FROM messages WHERE conversation = ?", [conversation]).fetchone()[0]
+            self._event(first, actor, "assigned", name or "", conversation)
+
+    def assignee(self, conversation: int) -> str | None:
+        row = self.db.execute("SELECT user FROM assignments WHERE conversation = ?", [conversation]).fetchone()
+        return row[0] if row else None
 
     def assignees(self) -> dict[int, str]:
-        return {r[0]: r[1] for r in self.db.execute("SELECT item, user FROM assignments")}
+        """{conversation id: user} for every assigned conversation."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT conversation, user FROM assignments")}
 
     def change_counter(self) -> tuple[int, int, int]:
         """Cheap to poll: grows when a message is stored, anything is audited, or an assignment changes."""

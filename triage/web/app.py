@@ -235,7 +235,7 @@ def create_app(
     # -- a conversation --------------------------------------------------------------------------------------
 
     def _conversation(conv_id: int) -> dict[str, Any]:
-        conv = data.conversation(state.store(), conv_id)
+        conv = data.conversation(state.store(), conv_id, cfg.orders.duplicate_window_minutes)
         if conv is None:
             raise HTTPException(404, f"no conversation {conv_id}")
         return conv
@@ -245,7 +245,8 @@ def create_app(
         store = state.store()
         ctx = {
             "c": conv,
-            "assignee": store.assignees().get(conv_id),
+            "assignee": store.assignee(conv_id),
+            "newest_first": request.query_params.get("order") == "newest",
             "users": store.user_names(),
             "presence": state.presence.snapshot().get(conv_id, []),
             "body": conv["draft"]["body"] if conv["draft"] else "",
@@ -348,6 +349,7 @@ def create_app(
             if watching:
                 presence.open(watching, sess.user)
             seen_counter: tuple[int, ...] | None = None
+            opened_version = store.conversation_version(watching) if watching else None
             seen_presence = -1
             ticks = 0
             try:
@@ -356,6 +358,9 @@ def create_app(
                     counter = store.change_counter()
                     if seen_counter is not None and counter != seen_counter:
                         yield f"event: change\ndata: {json.dumps(counter)}\n\n"
+                        if watching and store.conversation_version(watching) != opened_version:
+                            # the open conversation itself changed (a new message, a retraction): offer a reload
+                            yield "event: conversation\ndata: {}\n\n"
                     seen_counter = counter
                     if watching:
                         presence.touch(watching, sess.user)

@@ -5,6 +5,8 @@ customer, subject, intents, withdrawn, order, urgency, reasons, deadline,
 state, flags, messages; `show` adds draft and the messages' texts) plus a few
 extras the conversation page shows. The store serves conversations (issue 15);
 this file maps them onto what the pages read.
+
+Filtering, search and paging are the store's SQL; this file only shapes one page.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from triage.store import Conversation, ConversationDetail, Store
+from triage.orders.csv_import import find_duplicate_orders
+from triage.records import Order
+from triage.store import Conversation, ConversationDetail, QueueFilter, Store
 
 PER_PAGE = 50
 
@@ -30,7 +34,7 @@ class Filters:
 @dataclass(frozen=True)
 class Page:
     conversations: list[dict[str, Any]]
-    total: int | None  # None: more than this page shows (counting them all would cost the read it saves)
+    total: int  # how many conversations match, on every page
     page: int
     pages: int
 
@@ -50,10 +54,6 @@ def _flags(flags: tuple[str, ...], redactions: dict[str, int], low_confidence: b
     return list(dict.fromkeys(out))
 
 
-def _order(number: str | None, stage: str) -> dict[str, str] | None:
-    return {"number": number, "stage": stage} if number else None
-
-
 def from_row(row: Conversation) -> dict[str, Any]:
     """A stored conversation as the pages read it: the contract's object plus its stage."""
     out = row.to_json()
@@ -62,86 +62,134 @@ def from_row(row: Conversation) -> dict[str, Any]:
     return out
 
 
-def _matches(conv: dict[str, Any], f: Filters, assignees: dict[int, str]) -> bool:
-    if f.intent and f.intent not in conv["intents"]:
-        return False
-    if f.stage and f.stage != conv["stage"]:
-        return False
-    if f.assignee:
-        who = assignees.get(conv["id"])
-        if (f.assignee == "-" and who) or (f.assignee != "-" and who != f.assignee):
-            return False
-    if f.q:
-        q = f.q.strip().lower().lstrip("#")
-        order = conv["order"]["number"] if conv["order"] else ""
-        haystack = " ".join([conv["customer"], conv["subject"], *conv["reasons"]]).lower()
-        if q != order and q not in haystack:
-            return False
-    return True
-
-
 def queue_page(store: Store, f: Filters, per_page: int = PER_PAGE) -> Page:
-    """Conversations most urgent first, filtered, one page of them.
-
-    Unfiltered open pages read only the rows up to the page (and one more, to know there is a next):
-    `total` is then None, "more than shown". A filter reads every row and filters here, which a
-    store-side filtered read will replace.
-    """
-    if f == Filters(page=f.page):
-        page = max(1, f.page)
-        head = store.queue(limit=page * per_page + 1)
-        assignees = store.assignees()
-        chunk = [from_row(r) for r in head[(page - 1) * per_page : page * per_page]]
-        for c in chunk:
-            c["assignee"] = assignees.get(c["id"])
-        more = len(head) > page * per_page
-        return Page(chunk, None if more else (page - 1) * per_page + len(chunk), page, page + 1 if more else page)
-    rows = store.queue(include_done=f.state != "open")
-    convs = [from_row(r) for r in rows if f.state in ("open", "all") or r.state == f.state]
-    assignees = store.assignees()
-    found = [c for c in convs if _matches(c, f, assignees)]
-    pages = max(1, -(-len(found) // per_page))
-    page = min(max(1, f.page), pages)
-    chunk = found[(page - 1) * per_page : page * per_page]
+    """Conversations most urgent first, filtered, one page of them: filters, search and paging are the
+    store's SQL (`Store.queue_slice`): only the page's conversations are read in full, not every open one."""
+    wanted = QueueFilter(intent=f.intent, stage=f.stage, state=f.state, assignee=f.assignee, search=f.q)
+    page = max(1, f.page)
+    found = store.queue_slice(wanted, per_page, (page - 1) * per_page)
+    pages = max(1, -(-found.total // per_page))
+    if page > pages:  # a page past the end (the queue shrank since the link was made): show the last one
+        page = pages
+        found = store.queue_slice(wanted, per_page, (page - 1) * per_page)
+    chunk = [from_row(r) for r in found.conversations]
     for c in chunk:
-        c["assignee"] = assignees.get(c["id"])
-    return Page(chunk, len(found), page, pages)
+        c["assignee"] = found.assignees.get(c["id"])
+    return Page(chunk, found.total, page, pages)
 
 
-def conversation(store: Store, conv_id: int) -> dict[str, Any] | None:
-    """One conversation in full: the contract's keys, the draft, the messages' texts, and the page's extras."""
+# What a follow-up kind means, for the thread's labels.
+FOLLOW_UP = {
+    "chaser": "chaser: asks again about the same request",
+    "retraction": "retraction: withdraws an earlier request",
+    "replacement": "replacement: asks for something else instead",
+}
+
+
+def conversation(store: Store, conv_id: int, window_minutes: int = 60) -> dict[str, Any] | None:
+    """One conversation in full: the contract's keys, the draft, the messages' texts, and the page's extras.
+    `window_minutes` is `[orders] duplicate_window_minutes`, for the likely duplicate shown beside the order."""
     detail = store.conversation(conv_id)
     if detail is None:
         return None
-    return _from_detail(store, detail)
+    return _from_detail(store, detail, window_minutes)
 
 
-def _from_detail(store: Store, detail: ConversationDetail) -> dict[str, Any]:
+def _order_panel(store: Store, c: Conversation, window_minutes: int) -> dict[str, Any] | None:
+    """The matched order with its items, total and placing time; with `twin`, the likely duplicate order
+    (same customer and items, placed minutes apart) when the conversation is flagged likely_duplicate."""
+    if not c.order_number:
+        return None
+    out: dict[str, Any] = {"number": c.order_number, "stage": c.stage}
+    full = store.order(c.order_number)
+    if full is None:
+        return out
+
+    def shown(o: Order) -> dict[str, str]:
+        return {
+            "number": o.number,
+            "stage": o.stage,
+            "items": ", ".join(o.items),
+            "total": o.total or "",
+            "placed": o.created_at.isoformat(sep=" ", timespec="minutes") if o.created_at else "",
+        }
+
+    out.update(shown(full), stage=c.stage, inferred="yes" if c.match_how == "email_inferred" else "")
+    if "likely_duplicate" in c.flags and full.email:
+        orders = store.customer_orders(full.email)
+        for a, b in find_duplicate_orders(orders, window_minutes):
+            if c.order_number in (a, b):
+                other = next((o for o in orders if o.number == (b if a == c.order_number else a)), None)
+                if other is not None:
+                    out["twin"] = shown(other)
+                break
+    return out
+
+
+def _thread(c: Conversation, facts: dict[int, Any], withdrawn: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages oldest first, each with its intents (struck through where a later message withdrew them),
+    the sentence behind each intent, its follow-up kind, arrival time and date_off flag."""
+    by_mid = {m.to_json()["message_id"]: i for i, m in enumerate(c.messages) if m.message_id}
+    # intent -> position of the message that withdrew it (a conversation's withdrawals are the standing ones)
+    pulled = {w["intent"]: by_mid.get(w.get("message_id"), len(c.messages)) for w in withdrawn}
+    out = []
+    for i, m in enumerate(c.messages):
+        f = facts.get(m.id)
+        # the clause behind each intent: the triage row's (schema 5), else what the message's facts kept
+        evidence = dict(m.evidence) or (dict(f.evidence) if f else {})
+        out.append(
+            {
+                "id": m.id,
+                "message_id": m.to_json()["message_id"] or "",
+                "received_at": m.received_at,
+                "intents": [
+                    {"intent": x, "withdrawn": x in pulled and pulled[x] > i, "evidence": evidence.get(x, "")}
+                    for x in m.intents
+                ],
+                "withdraws": [w["intent"] for w in withdrawn if by_mid.get(w.get("message_id")) == i]
+                or [x for x in (f.withdraws if f else ()) if x != "*"],
+                "follow_up": m.follow_up or "",
+                "follow_up_text": FOLLOW_UP.get(m.follow_up or "", m.follow_up or ""),
+                "date_off": bool(f.date_off) if f else "date_off" in m.flags,
+                "from": m.from_addr or "",
+                "text": m.text or "",
+                "quoted_text": "",
+                "position": i + 1,
+            }
+        )
+    return out
+
+
+def _from_detail(store: Store, detail: ConversationDetail, window_minutes: int = 60) -> dict[str, Any]:
     c = detail.conversation
     draft = detail.draft
-    order = c.order
-    if order is not None:
-        full = next((o for o in store.orders() if o.number == c.order_number), None)
-        if full is not None:
-            order.update(
-                items=", ".join(full.items),
-                total=full.total or "",
-                placed=full.created_at.isoformat(timespec="minutes") if full.created_at else "",
-                inferred="yes" if c.match_how == "email_inferred" else "",
-            )
     first = store.item(c.messages[0].id) if c.messages else None
     last = store.item(c.messages[-1].id) if c.messages else None
     updated = store.db.execute("SELECT updated_at FROM drafts WHERE id = ?", [draft.id]).fetchone() if draft else None
+    facts = store.message_facts(c.id)
+    withdrawn = [dict(w) for w in c.to_json()["withdrawn"]]
+    messages = _thread(c, facts, withdrawn)
+    by_mid = {m["message_id"]: m for m in messages if m["message_id"]}
+    for w in withdrawn:
+        by = by_mid.get(w.get("message_id") or "")
+        w["by"] = by["position"] if by else None
+        w["by_id"] = by["id"] if by else None
+        w["by_at"] = by["received_at"] if by else ""
+    evidence: dict[str, str] = {}
+    for m in messages:  # the latest sentence for each intent that stands
+        for x in m["intents"]:
+            if x["evidence"] and x["intent"] in c.intents:
+                evidence[x["intent"]] = x["evidence"]
     return {
         "id": c.id,
         "customer": c.customer,
         "customer_name": (first.from_name if first else "") or "",
         "subject": c.subject,
         "intents": list(c.intents),
-        "withdrawn": [dict(w) for w in c.to_json()["withdrawn"]],
-        "evidence": {},
+        "withdrawn": withdrawn,
+        "evidence": evidence,
         "scores": dict(last.scores) if last else {},
-        "order": order,
+        "order": _order_panel(store, c, window_minutes),
         "urgency": c.urgency,
         "reasons": list(c.reasons) or ([c.error] if c.error else []),
         "deadline": c.deadline,
@@ -150,17 +198,7 @@ def _from_detail(store: Store, detail: ConversationDetail) -> dict[str, Any]:
         "missing": list(c.missing),
         "redactions": dict(c.redactions),
         "stage": c.stage,
-        "messages": [
-            {
-                "message_id": m.to_json()["message_id"] or "",
-                "received_at": m.received_at,
-                "intents": list(m.intents),
-                "from": m.from_addr or "",
-                "text": m.text or "",
-                "quoted_text": "",
-            }
-            for m in c.messages
-        ],
+        "messages": messages,
         "draft": {"to": draft.to, "subject": draft.subject, "body": draft.body} if draft else None,
         "draft_updated_at": updated[0] if updated else "",
         "events": [{"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail or ""} for e in detail.events],

@@ -87,6 +87,10 @@
     source.addEventListener("change", function () {
       if (page === "queue" && window.htmx) window.htmx.trigger("#rows", "refresh");
     });
+    source.addEventListener("conversation", function () {
+      const changed = document.getElementById("changed");
+      if (changed) changed.hidden = false;
+    });
     source.addEventListener("presence", function (e) { presence = JSON.parse(e.data); showPresence(); });
     source.addEventListener("logout", function () { source.close(); window.location.href = "/login"; });
     document.body.addEventListener("htmx:afterSwap", function () { restoreSelection(); showPresence(); tick(); });
