@@ -40,6 +40,15 @@ CASES = [
         "Eigentlich können Sie die Bestellung einfach stornieren. Danke!" + QUOTE.format("Die Jacke fällt klein aus."),
         {"cancel": "stornieren"},
     ),
+    # Causes found on the train split (issue 14, r5): the shop's cancellation, separable verbs, negated chases.
+    ("", "Warum haben Sie meine Bestellung 11840 einfach storniert? Ich will die Tasche haben.", {}),
+    ("", "Guten Tag, kann ich die Bestellung 61120 noch zurückziehen?", {"cancel": "zurückziehen"}),
+    (
+        "",
+        "Ich habe die Jacke zurückgeschickt. Das Geld ist aber bis heute nicht auf meinem Konto.",
+        {"refund": "nicht auf meinem konto"},
+    ),
+    ("", "Könnten Sie die Bestellung 30917 an meine Schwester schicken statt zu mir?", {"address_fix": "statt zu mir"}),
 ]
 
 

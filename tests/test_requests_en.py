@@ -67,6 +67,14 @@ CASES = [
         "Thanks, the money arrived today. All good!" + QUOTE.format("We have issued your refund."),
         {},
     ),
+    # Causes found on the train split (issue 14, r5): "dont"/"do", English "n" for "and", threats, retractions.
+    ("", "My sister gave me hers, so please do cancel 9215 after all.", {"cancel": "please do cancel 9215"}),
+    ("", "dont cancel it, I still want the lamp", {}),
+    ("", "i sent the dress back 2 weeks ago n still no money back??", {"refund": "still no money back"}),
+    ("", "Please ignore my refund request, everything is here.", {}),
+    ("", "My order is late. If it isn't here by Monday I'll want my money back.", {}),
+    ("", "Please don't send it, I don't need it any more. Order 5512.", {"cancel": "don't send it"}),
+    ("", "Hello, please cancel my monthly coffee subscription from April.", {}),
 ]
 
 

@@ -35,6 +35,14 @@ CASES = [
         "Mejor cancelen el pedido, por favor. Gracias." + QUOTE.format("La chaqueta es de talla pequeña."),
         {"cancel": "cancelen el pedido"},
     ),
+    # Causes found on the train split (issue 14, r5).
+    ("", "pedí 2 veces lo mismo: 8811 8812. borren el 8812", {"duplicate": "2 veces", "cancel": "borren"}),
+    (
+        "",
+        "Solicitamos la devolución del pago del pedido 50602, que fue anulado por ustedes.",
+        {"refund": "devolución del pago"},
+    ),
+    ("", "Perdón, me equivoqué: no era un pedido duplicado, eran dos pedidos distintos.", {}),
 ]
 
 

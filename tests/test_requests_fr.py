@@ -35,6 +35,14 @@ CASES = [
         "Finalement, veuillez annuler la commande. Merci !" + QUOTE.format("La veste taille petit."),
         {"cancel": "annuler la commande"},
     ),
+    # Causes found on the train split (issue 14, r5).
+    ("", "Pourquoi avez-vous annulé ma commande ? Je voudrais la récupérer.", {}),
+    ("", "Annulez ma demande de remboursement, le colis est finalement arrivé !", {}),
+    (
+        "",
+        "Bonjour, toujours pas remboursé pour la commande 3399, retournée il y a un mois.",
+        {"refund": "toujours pas remboursé"},
+    ),
 ]
 
 

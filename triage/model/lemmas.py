@@ -18,7 +18,9 @@ from triage.understand.requests import LEXICONS, Lexicon, words_of
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "models" / "intent" / "lemmas"
 # Words the lookup tables miss or that "n't" splitting leaves behind ("won't" -> "wo not").
-EXTRA = {"en": {"wo": "will", "ca": "can", "ll": "will", "d": "would"}}
+# "dont" typed without its apostrophe is the negation; the table would make it "do", and "please do cancel"
+# would then read as a negated request.
+EXTRA = {"en": {"wo": "will", "ca": "can", "ll": "will", "d": "would", "dont": "not"}}
 
 
 def _source(lang: str) -> dict[str, str]:

@@ -6,6 +6,9 @@ LEXICON = Lexicon(
     lang="es",
     terms={
         "cancel": (
+            "saquen",
+            "quiten",
+            "quitar del pedido",
             "cancelar",
             "cancelación",
             "anular",
@@ -65,6 +68,8 @@ LEXICON = Lexicon(
             "al trabajo",
         ),
         "duplicate": (
+            "0 veces",
+            "lo mismo",
             "dos veces",
             "duplicado",
             "duplicada",
@@ -77,6 +82,12 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            "saquen del pedido",
+            "sacar del pedido",
+            "quiten del pedido",
+            "ya no lo quiero",
+            "ya no la quiero",
+            "ya no los quiero",
             "cancelar el pedido",
             "cancelen",
             "cancelar mi pedido",
@@ -97,6 +108,9 @@ LEXICON = Lexicon(
             "anularla",
         ),
         "refund": (
+            "devolución del pago",
+            "devolución del importe",
+            "devolución del dinero",
             "reembolso",
             "devolver el dinero",
             "devuelvan el dinero",
@@ -106,6 +120,8 @@ LEXICON = Lexicon(
             "quiero mi dinero",
         ),
         "address_fix": (
+            "no a la dirección",
+            "y no a la dirección",
             "cambiar la dirección",
             "dirección incorrecta",
             "dirección equivocada",
@@ -120,6 +136,8 @@ LEXICON = Lexicon(
             "modificar la dirección",
         ),
         "duplicate": (
+            "0 veces lo mismo",
+            "pedí 0 veces",
             "pedido duplicado",
             "dos veces",
             "cobrado dos veces",
@@ -138,6 +156,9 @@ LEXICON = Lexicon(
         "cancel": ("pedido", "compra", "0", "por favor", "todavía", "aún"),
         "refund": ("0", "pedido", "devolución", "todavía", "aún"),
         "address_fix": (
+            "en vez de",
+            "en lugar de",
+            "y no a",
             "cambiar",
             "incorrecta",
             "equivocada",
@@ -174,6 +195,11 @@ LEXICON = Lexicon(
     ),
     negations=("no", "nunca", "sin", "ni"),
     negation_gap=(
+        "era",
+        "es",
+        "un",
+        "necesito",
+        "necesitamos",
         "lo",
         "la",
         "me",
@@ -195,6 +221,10 @@ LEXICON = Lexicon(
     retractions=(
         "olvida lo de",
         "olviden lo de",
+        "olvida lo de la dirección",
+        "olviden lo de la dirección",
+        "olvida lo del reembolso",
+        "olviden lo del reembolso",
         "ignoren mi último",
         "ignoren mi correo",
         "ignoren el correo",
@@ -207,6 +237,16 @@ LEXICON = Lexicon(
         "ya no quiero cancelar",
     ),
     policy=(
+        "se pueden cancelar los pedidos",
+        "se puede cancelar un pedido",
+        "pedido anulado",
+        "pedido cancelado",
+        "voy a tener que",
+        "gracias por cancelar",
+        "gracias por anular",
+        "si anulo",
+        "si cancelo",
+        "si para el",
         "estaba cancelado",
         "gracias por el reembolso",
         "política",
@@ -215,7 +255,6 @@ LEXICON = Lexicon(
         "cargo por",
         "recargo",
         "cuánto cuesta",
-        "se pueden cancelar",
         "cómo funciona",
         "en vez del",
         "pregunta general",
@@ -230,8 +269,8 @@ LEXICON = Lexicon(
         "términos",
     ),
     hypothetical=(
-        "tendré que",
-        "tendría que",
+        # Not "tendré que": its lemma "tener que" is also "el pedido tiene que ir a ...", a plain request.
+        "voy a tener que",
         "si no llega",
         "de lo contrario",
         "o si no",
@@ -243,8 +282,22 @@ LEXICON = Lexicon(
         "quizá",
     ),
     objects={
-        "cancel": ("suscripción", "newsletter", "boletín", "cuenta", "membresía", "sms", "notificaciones", "cita"),
+        # "fue anulado por ustedes" is the shop's cancellation, not a request.
+        "cancel": (
+            "fue",
+            "por ustedes",
+            "suscripción",
+            "newsletter",
+            "boletín",
+            "cuenta",
+            "membresía",
+            "sms",
+            "notificaciones",
+            "cita",
+        ),
         "address_fix": (
+            "próximos pedidos",
+            "futuros pedidos",
             "correo electrónico",
             "dirección de correo",
             "cuenta",
@@ -252,8 +305,10 @@ LEXICON = Lexicon(
             "factura",
             "seguimiento",
             "dirección de facturación",
+            "dirección fiscal",
             "teléfono",
         ),
         "refund": ("en vez del reembolso", "en lugar del reembolso"),
+        "duplicate": ("gastos de envío", "llamado", "escrito", "llamé"),
     },
 )

@@ -5,7 +5,7 @@ from triage.understand.requests.lexicon import Lexicon
 LEXICON = Lexicon(
     lang="fr",
     terms={
-        "cancel": ("annuler", "annulation", "ne pas expédier", "ne pas envoyer", "stopper la commande"),
+        "cancel": ("retirer", "annuler", "annulation", "ne pas expédier", "ne pas envoyer", "stopper la commande"),
         "refund": (
             "remboursement",
             "rembourser",
@@ -28,6 +28,8 @@ LEXICON = Lexicon(
             "au travail",
         ),
         "duplicate": (
+            "0 fois",
+            "deuxième fois",
             "deux fois",
             "en double",
             "doublon",
@@ -39,6 +41,7 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            "retirer de la commande",
             "annuler la commande",
             "annuler ma commande",
             "annulez",
@@ -62,6 +65,9 @@ LEXICON = Lexicon(
             "ne l'envoyez plus",
         ),
         "refund": (
+            "toujours pas remboursé",
+            "pas encore remboursé",
+            "toujours pas été remboursé",
             "remboursement",
             "me rembourser",
             "remboursez",
@@ -86,6 +92,10 @@ LEXICON = Lexicon(
             "adresse fausse",
         ),
         "duplicate": (
+            "0 fois le même",
+            "0 fois la même",
+            "cliquer deux fois",
+            "une deuxième fois avec un autre numéro",
             "commandé deux fois",
             "commande en double",
             "débité deux fois",
@@ -106,6 +116,8 @@ LEXICON = Lexicon(
         "cancel": ("commande", "0", "svp", "encore"),
         "refund": ("0", "commande", "retour", "toujours", "encore"),
         "address_fix": (
+            "plutôt",
+            "au lieu",
             "changer",
             "modifier",
             "erreur",
@@ -142,7 +154,8 @@ LEXICON = Lexicon(
         "encore possible",
         "trop tard",
     ),
-    negations=("ne", "n'", "pas", "jamais", "sans", "plus"),
+    # No bare "n'": "pas"/"plus" after the verb catch "n'annulez pas", and an English "n" is "and".
+    negations=("ne", "pas", "jamais", "sans", "plus"),
     negation_gap=(
         "la",
         "le",
@@ -166,6 +179,11 @@ LEXICON = Lexicon(
     ),
     post_negations=("pas", "plus"),
     retractions=(
+        "annulez ma demande de remboursement",
+        "annule ma demande de remboursement",
+        "fausse alerte",
+        "annulez ma demande",
+        "oubliez ma demande",
         "ignorez mon dernier",
         "ignorez mon message",
         "ignorez mon précédent",
@@ -178,6 +196,14 @@ LEXICON = Lexicon(
         "ne plus annuler",
     ),
     policy=(
+        "pourquoi avez-vous",
+        "je demanderai",
+        "merci d'avoir annulé",
+        "si on annule",
+        "peut-on annuler une",
+        "je vous demanderai",
+        "se fait sur",
+        "quand on renvoie",
         "a été annulée",
         "a été annulé",
         "remercier pour",
@@ -213,6 +239,8 @@ LEXICON = Lexicon(
     objects={
         "cancel": ("abonnement", "newsletter", "compte", "adhésion", "sms", "notifications", "rendez-vous"),
         "address_fix": (
+            "prochaines commandes",
+            "futures commandes",
             "adresse e-mail",
             "adresse email",
             "adresse mail",
@@ -224,5 +252,6 @@ LEXICON = Lexicon(
             "mon numéro",
         ),
         "refund": ("bon d'achat plutôt", "avoir plutôt"),
+        "duplicate": ("frais de port", "appelé", "écrit", "relancé"),
     },
 )
