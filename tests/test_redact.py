@@ -688,6 +688,18 @@ KEEP_ITEMS = st.one_of(
 )
 
 
+@pytest.mark.parametrize(
+    ("text", "cards"),
+    [
+        (" 9100 0000 0000 0000 5559, 9400 0000 0001 0000 0000.", 0),  # two tracking numbers (found by hypothesis)
+        ("card 4111 1111 1111, 1111 thanks", 1),  # a card written with a comma stays whole
+        ("cards 4111 1111 1111 1111, 5500 0000 0000 0004 ok", 2),
+    ],
+)
+def test_a_comma_between_two_long_numbers_ends_a_list_item(text: str, cards: int) -> None:
+    assert redact(text).counts().get("card_number", 0) == cards
+
+
 @settings(max_examples=300)
 @given(
     items=st.lists(KEEP_ITEMS, min_size=1, max_size=5), left=FILLER, glue=st.sampled_from([", ", "; ", "\n", " and "])

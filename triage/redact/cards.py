@@ -425,6 +425,28 @@ _EXOTIC_SEP_RE = re.compile(r"[/_,+=\u2013\u2014\u2212]|  ")
 _CONTEXT = 64
 
 
+_LIST_COMMA_RE = re.compile(r"[ ]?,[ ]")
+
+
+def _list_items(run: str) -> list[tuple[int, int]]:
+    """Spans of a run that is a list of long numbers ("9100 0000 … 5559, 9400 0000 …"): split at a comma
+    and a space where the digits on both sides, up to the next such comma, are 12 or more each. A card is
+    at most 19 digits, so no card written with a comma in it has 12 on both sides; it stays whole."""
+    cuts = [(m.start(), m.end()) for m in _LIST_COMMA_RE.finditer(run)]
+    if not cuts:
+        return [(0, len(run))]
+    bounds = [0, *(x for c in cuts for x in c), len(run)]
+    pieces = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+    digits = [sum(c.isdigit() for c in run[s:e]) for s, e in pieces]
+    out = [pieces[0]]
+    for k in range(1, len(pieces)):
+        if digits[k - 1] >= 12 and digits[k] >= 12:
+            out.append(pieces[k])
+        else:
+            out[-1] = (out[-1][0], pieces[k][1])
+    return out
+
+
 def cards_in_wide_runs(text: str, blocked: list[tuple[int, int]], out: list[Finding]) -> None:
     """Cards in digit runs whose separators CHUNK_RE does not take: each such run is read with every
     separator folded to one space, in a window of its context, and the hits mapped back."""
@@ -436,6 +458,12 @@ def cards_in_wide_run(text: str, start: int, run: str, blocked: list[tuple[int, 
     """`cards_in_wide_runs` for one WIDE_RE match at `start`; `blocked`: the IBANs, in text order."""
     if _EXOTIC_SEP_RE.search(run) is None and (" " in run) + ("-" in run) + ("." in run) <= 1:
         return  # one plain separator throughout: CHUNK_RE saw this one as it is
+    parts = _list_items(run)
+    if len(parts) > 1:
+        for s, e in parts:
+            if WIDE_RE.fullmatch(run, s, e):
+                cards_in_wide_run(text, start + s, run[s:e], blocked, out)
+        return
     end = start + len(run)
     k = bisect.bisect_left(blocked, (end,))
     if k and blocked[k - 1][1] > start:
