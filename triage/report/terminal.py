@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from triage.report.term_layout import Term, clip, queue_columns, queue_styler, table
-from triage.store import Conversation, ConversationDetail, Item, MailboxState
+from triage.store import Conversation, ConversationDetail, MailboxState
 from triage.store.codec import parse_time
 from triage.store.conversation_rows import bracketed
 
@@ -94,46 +94,6 @@ def _health_line(h: MailboxState, now: datetime) -> str:
     if h.last_error:
         text += f"; last error {ago(h.last_error_at, now)} ago: {clip(h.last_error, 80)}"
     return text
-
-
-def item_text(item: Item, now: datetime) -> str:
-    out = [
-        f"ID {item.id}  [{item.state}]  status {item.status}" + (f": {item.error}" if item.error else ""),
-        f"From:     {item.from_name or ''} <{item.from_addr or ''}>",
-        f"Subject:  {item.subject or ''}",
-        f"Received: {item.received_at or '-'} ({ago(item.received_at, now)} ago)",
-        f"Source:   {item.mailbox} UIDVALIDITY {item.uidvalidity} UID {item.uid}",
-    ]
-    if item.no_reply:
-        out.append(f"No reply: {item.no_reply}")
-    scores = sorted(item.scores.items(), key=lambda kv: -kv[1])
-    out.append(
-        "Intents:  " + (", ".join(item.intents) or "-") + "   (" + ", ".join(f"{k} {v:.2f}" for k, v in scores) + ")"
-    )
-    for intent, clause in item.evidence.items():
-        out.append(f'Why:      {intent}: "{clip(" ".join(clause.split()), 100)}"')
-    order = item.order_number
-    out.append(f"Order:    {'#' + order if order else '-'} ({item.match_how}), stage {item.stage}")
-    out.append(f"Urgency:  {item.urgency}  deadline {deadline_text(item.deadline, now) or '-'}")
-    for reason in item.reasons:
-        out.append(f"          - {reason}")
-    if item.redactions:
-        out.append("Removed:  " + ", ".join(f"{k} x{v}" for k, v in item.redactions.items()))
-    if item.missing:
-        out.append("Missing:  " + ", ".join(item.missing))
-    extraction = {k: v for k, v in item.extraction.items() if v}
-    if extraction:
-        out.append("Found:    " + "; ".join(f"{k}: {v}" for k, v in extraction.items()))
-    if item.attachments:
-        out.append("Attached: " + ", ".join(f"{a.filename} ({a.content_type}, {a.size} B)" for a in item.attachments))
-    out += ["", item.text or ""]
-    if item.quoted_text:
-        out += ["", "--- quoted history ---", item.quoted_text]
-    draft = item.draft
-    if draft:
-        out += ["", f"--- draft reply to {draft.to_addr} ---", f"Subject: {draft.subject}", "", draft.body]
-    out += ["", "--- history ---"] + [f"{e.at}  {e.actor}: {e.action} {e.detail or ''}" for e in item.events]
-    return "\n".join(out)
 
 
 def conversation_text(detail: ConversationDetail, now: datetime) -> str:

@@ -7,7 +7,6 @@ saves an agent's edit.
 
 from __future__ import annotations
 
-from triage.errors import StoreError
 from triage.store.codec import decode_list, encode, now_text
 from triage.store.connection import Connection
 from triage.store.rows import StoredDraft, reader
@@ -40,19 +39,6 @@ class DraftQueries(Connection):
             "UPDATE drafts SET imap_folder = ?, imap_uid = ?, message_id_header = ?, synced_at = ? WHERE id = ?",
             [folder, uid, message_id, now_text(self.clock), draft_id],
         )
-
-    def update_draft_body(self, message: int, body: str, actor: str) -> None:
-        """An agent's edit of the draft of a message's conversation: it replaces the body, is audited, and goes
-        to the Drafts folder on the next sync."""
-        with self.transaction():
-            cur = self.db.execute(
-                """UPDATE drafts SET body = ?, owner = 'agent', updated_at = ?, synced_at = NULL
-                   WHERE conversation = (SELECT conversation FROM messages WHERE id = ?)""",
-                [body, now_text(self.clock), message],
-            )
-            if cur.rowcount == 0:
-                raise StoreError(f"item {message} has no draft (see `triage show {message}`)")
-            self._event(message, actor, "draft_edited")
 
     def draft_kept_in_folder(self, draft_id: int, how: str) -> None:
         """The Drafts folder holds an agent's version (edited, re-saved or removed there): it is the agent's
