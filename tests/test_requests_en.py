@@ -75,6 +75,9 @@ CASES = [
     ("", "My order is late. If it isn't here by Monday I'll want my money back.", {}),
     ("", "Please don't send it, I don't need it any more. Order 5512.", {"cancel": "don't send it"}),
     ("", "Hello, please cancel my monthly coffee subscription from April.", {}),
+    # r8: a policy or fee phrase blocks only the intent it names; a request beside it in the clause stands.
+    ("", "what is your refund policy, and please cancel my order 6604", {"cancel": "please cancel my order 6604"}),
+    ("", "Is there a cancellation fee, and please refund order 3310", {"refund": "please refund order 3310"}),
 ]
 
 

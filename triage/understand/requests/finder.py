@@ -331,7 +331,7 @@ class RequestFinder:
         terms = strong + [t for t in keys.get(term_key, []) if not any(a <= t[0] and t[1] <= b for a, b in strong)]
         if not terms:
             return None
-        if "policy" in keys:
+        if "policy" in keys and self._about(intent, keys["policy"], keys):
             return BLOCKED, "policy question", False
         if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
             return BLOCKED, "hypothetical", False
@@ -367,6 +367,24 @@ class RequestFinder:
                 if words <= have:
                     return True
         return False
+
+    def _about(self, intent: str, spans: list[tuple[int, int]], keys: dict[str, list[tuple[int, int]]]) -> bool:
+        """Whether a clause's policy or fee phrases block `intent`. A phrase that names an intent ("refund
+        policy", "cancellation fee") is about that intent only, and so is a phrase inside it ("policy" in
+        "refund policy"): "what is your refund policy, please cancel my order" keeps cancel. A phrase that
+        names none ("if i pre-order", "in general") frames the whole clause and blocks every intent in it."""
+        terms = {
+            i: keys.get(self._keys[i][0], []) + keys.get(self._keys[i][1], []) for i in self.intents
+        }
+        owners: dict[tuple[int, int], set[str]] = {
+            p: {i for i, found in terms.items() if any(t0 < p[1] and p[0] < t1 for t0, t1 in found)} for p in spans
+        }
+        for p in spans:
+            if not owners[p]:
+                for q in spans:
+                    if q != p and q[0] <= p[0] and p[1] <= q[1]:
+                        owners[p] |= owners[q]
+        return any(not owned or intent in owned for owned in owners.values())
 
     @staticmethod
     def _first(intent: str, keys: dict[str, list[tuple[int, int]]]) -> int:
