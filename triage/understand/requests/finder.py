@@ -373,9 +373,7 @@ class RequestFinder:
         policy", "cancellation fee") is about that intent only, and so is a phrase inside it ("policy" in
         "refund policy"): "what is your refund policy, please cancel my order" keeps cancel. A phrase that
         names none ("if i pre-order", "in general") frames the whole clause and blocks every intent in it."""
-        terms = {
-            i: keys.get(self._keys[i][0], []) + keys.get(self._keys[i][1], []) for i in self.intents
-        }
+        terms = {i: keys.get(self._keys[i][0], []) + keys.get(self._keys[i][1], []) for i in self.intents}
         owners: dict[tuple[int, int], set[str]] = {
             p: {i for i, found in terms.items() if any(t0 < p[1] and p[0] < t1 for t0, t1 in found)} for p in spans
         }
