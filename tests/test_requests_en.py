@@ -78,6 +78,9 @@ CASES = [
     # r8: a policy or fee phrase blocks only the intent it names; a request beside it in the clause stands.
     ("", "what is your refund policy, and please cancel my order 6604", {"cancel": "please cancel my order 6604"}),
     ("", "Is there a cancellation fee, and please refund order 3310", {"refund": "please refund order 3310"}),
+    # r8: an object that is not an order blocks anywhere in the verb's object phrase, not past an order word.
+    ("", "Hi, please cancel my Crafty Club monthly box from next month.", {}),
+    ("", "Please cancel my order for the mystery gift box.", {"cancel": "please cancel my order"}),
 ]
 
 

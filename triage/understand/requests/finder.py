@@ -26,6 +26,10 @@ MAX_CLAUSE = 400
 OBJECT_WINDOW = 2
 # An address that is not an order's ("the address saved on my account") is told by the whole clause.
 OBJECT_WINDOWS = {"address_fix": 8}
+# An object after the verb blocks it anywhere in the verb's object phrase ("cancel my Crafty Club monthly
+# box"): up to this many tokens on, stopping at a comma, a number or an order word (OBJECT_STOPS).
+OBJECT_PHRASE = 5
+OBJECT_STOPS = ("order", "orders", "bestellung", "bestellungen", "pedido", "pedidos", "commande", "commandes")
 NEGATION_WINDOW = 4
 # A line at least this long that ends without punctuation was wrapped by the mail client.
 WRAPPED_LINE = 60
@@ -199,6 +203,7 @@ class RequestFinder:
             add("hypo", lex.hypothetical)
         self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
         self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
+        self.stops = {",", "0", *(w for p in OBJECT_STOPS for w in self.lemmatise(p))}
         self.gap = {w for lex in lexicons for p in lex.negation_gap for w in self.lemmatise(p)}
         # Words too common to tell a clause apart: frames, gap words, negations and pronouns.
         self.common = (
@@ -342,6 +347,8 @@ class RequestFinder:
         live = []
         for s, e in terms:
             if any(os - window <= e and oe >= s - window for os, oe in objects):
+                continue
+            if any(e <= os <= e + OBJECT_PHRASE and self.stops.isdisjoint(words[e:os]) for os, _ in objects):
                 continue
             if self._negated(s, e, strong, words, bounds):
                 continue
