@@ -81,6 +81,9 @@ CASES = [
     # r8: an object that is not an order blocks anywhere in the verb's object phrase, not past an order word.
     ("", "Hi, please cancel my Crafty Club monthly box from next month.", {}),
     ("", "Please cancel my order for the mystery gift box.", {"cancel": "please cancel my order"}),
+    # r8: a term opening a subject or a heading-like line is a topic, not an imperative; in the body it asks.
+    ("Refund", "Hi, I love the mug, thanks!", {}),
+    ("Hello", "Refund order 3310 please, it arrived broken.", {"refund": "refund order 3310"}),
 ]
 
 

@@ -101,6 +101,43 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+class Title(str):
+    """A clause that names a topic rather than asks: a subject line or a heading-like line of the body. A
+    term opening it ("Refund wording that keeps customers", "Erstattung bei Klarna") is no imperative."""
+
+    __slots__ = ()
+
+
+# A heading: a short line without final punctuation (after an optional "2." or "-"), in a mail of many lines.
+HEADING_WORDS = 8
+HEADING_MAIL_LINES = 8
+_ENUMERATOR = re.compile(r"\s*(?:\d{1,2}[.)]|[-*\u2022#]+)\s*")
+
+
+def titles(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The clauses of `text` at `spans`, heading-like ones as Title: in a mail of at least HEADING_MAIL_LINES
+    non-blank lines (a newsletter, a long story), a clause in a line of at most HEADING_WORDS words that
+    starts after a blank line (or the text's start) and ends without punctuation."""
+    clauses = [text[a:b] for a, b in spans]
+    if len(spans) < 2 or sum(1 for line in text.splitlines() if line.strip()) < HEADING_MAIL_LINES:
+        return clauses
+    for k, (a, _) in enumerate(spans):
+        start = text.rfind("\n", 0, a) + 1
+        end = text.find("\n", a)
+        line = text[start : len(text) if end < 0 else end]
+        before = text[: max(start - 1, 0)]
+        enumerator = _ENUMERATOR.match(line)
+        head = line[enumerator.end() if enumerator else 0 :].strip()
+        if (
+            head
+            and head[-1].isalnum()
+            and len(head.split()) <= HEADING_WORDS
+            and (start == 0 or not before[before.rfind("\n") + 1 :].strip())
+        ):
+            clauses[k] = Title(clauses[k])
+    return clauses
+
+
 _WORD_OR_END = re.compile(r"[^\W_]+|,|\x00")
 
 
@@ -299,7 +336,7 @@ class RequestFinder:
                 term_key, strong_key = self._keys[intent][:2]
                 if term_key not in keys and strong_key not in keys:
                     continue
-                hit = self._judge(intent, keys, words, bounds[c])
+                hit = self._judge(intent, keys, words, bounds[c], isinstance(clauses[c], Title))
                 if hit is None:
                     continue
                 kind, why, strong = hit
@@ -327,7 +364,12 @@ class RequestFinder:
         return found
 
     def _judge(
-        self, intent: str, keys: dict[str, list[tuple[int, int]]], words: list[str], bounds: tuple[int, int]
+        self,
+        intent: str,
+        keys: dict[str, list[tuple[int, int]]],
+        words: list[str],
+        bounds: tuple[int, int],
+        title: bool = False,
     ) -> tuple[str, str, bool] | None:
         """One clause's finding for one intent (kind, why, strong), or None when the clause does not mention it."""
         term_key, strong_key, boost_key, obj_key = self._keys[intent]
@@ -361,7 +403,7 @@ class RequestFinder:
             return REQUEST, "", True
         if boost_key in keys or ("frame" in keys and intent in IMPERATIVE):
             return REQUEST, "", False
-        opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0]
+        opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0] and not title
         return (REQUEST, "", False) if opens else (MENTION, "", False)
 
     def _may_match(self, lemmas: list[str]) -> bool:
