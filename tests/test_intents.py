@@ -90,6 +90,7 @@ def finder() -> RequestFinder:
         (["Por favor cancelen mi caja sorpresa de café suscripción mensual."], "cancel", BLOCKED, "not an order"),
         (["Merci d'annuler mon coffret beauté mensuel abonnement."], "cancel", BLOCKED, "not an order"),
         (["Please cancel my order for the gift box, thanks."], "cancel", REQUEST, ""),
+        (["Send order 5521 to the new address I saved in my account."], "address_fix", REQUEST, ""),
         (["I still haven't received my refund."], "refund", REQUEST, ""),
         (["Our invoice shows the old address."], "address_fix", BLOCKED, "not an order"),
         (["You cancelled my order 2915 last week, why?"], "cancel", BLOCKED, "the shop's cancellation"),

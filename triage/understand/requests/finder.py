@@ -27,7 +27,8 @@ OBJECT_WINDOW = 2
 # An address that is not an order's ("the address saved on my account") is told by the whole clause.
 OBJECT_WINDOWS = {"address_fix": 8}
 # An object after the verb blocks it anywhere in the verb's object phrase ("cancel my Crafty Club monthly
-# box"): up to this many tokens on, stopping at a comma, a number or an order word (OBJECT_STOPS).
+# box"): up to this many tokens on (intents without their own OBJECT_WINDOWS), stopping at a comma, a number
+# or an order word (OBJECT_STOPS).
 OBJECT_PHRASE = 5
 OBJECT_STOPS = ("order", "orders", "bestellung", "bestellungen", "pedido", "pedidos", "commande", "commandes")
 NEGATION_WINDOW = 4
@@ -386,11 +387,13 @@ class RequestFinder:
         window = OBJECT_WINDOWS.get(intent, OBJECT_WINDOW)
         if "0" in words[bounds[0] : bounds[1]]:  # a clause naming an order number is about that order
             window = OBJECT_WINDOW
+        # An address's object ("the new address I saved in my account") keeps its own window (OBJECT_WINDOWS).
+        phrase = intent not in OBJECT_WINDOWS
         live = []
         for s, e in terms:
             if any(os - window <= e and oe >= s - window for os, oe in objects):
                 continue
-            if any(e <= os <= e + OBJECT_PHRASE and self.stops.isdisjoint(words[e:os]) for os, _ in objects):
+            if phrase and any(e <= os <= e + OBJECT_PHRASE and self.stops.isdisjoint(words[e:os]) for os, _ in objects):
                 continue
             if self._negated(s, e, strong, words, bounds):
                 continue
