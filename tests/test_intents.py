@@ -12,7 +12,17 @@ from triage.model.data import split_of
 from triage.model.lemmas import build
 from triage.records import INTENT_LABELS
 from triage.understand.intents import Thresholds, decide
-from triage.understand.requests import BLOCKED, LEXICONS, MENTION, REQUEST, Hit, RequestFinder, clause_spans
+from triage.understand.requests import (
+    BLOCKED,
+    LEXICONS,
+    MENTION,
+    REQUEST,
+    Hit,
+    RequestFinder,
+    Title,
+    clause_spans,
+    titles,
+)
 
 T = Thresholds(
     model=dict.fromkeys(("cancel", "duplicate", "address_fix", "refund"), 0.5),
@@ -70,9 +80,17 @@ def finder() -> RequestFinder:
         (["Please cancel my order.", "Ignore my last email, I'll keep it."], "cancel", BLOCKED, "retraction"),
         (["Scratch that, please cancel it altogether."], "cancel", REQUEST, ""),
         (["What is your cancellation policy?"], "cancel", BLOCKED, "policy question"),
+        (["What is your refund policy, and please cancel my order?"], "cancel", REQUEST, ""),
+        (["What is your refund policy, and please cancel my order?"], "refund", BLOCKED, "policy question"),
+        (["If I pre-order it, can I cancel and get a refund?"], "refund", BLOCKED, "policy question"),
         (["I might have to cancel if it's late."], "cancel", BLOCKED, "hypothetical"),
         (["Please cancel order 12 if it hasn't shipped yet."], "cancel", REQUEST, ""),
         (["Please cancel my newsletter."], "cancel", BLOCKED, "not an order"),
+        (["Please cancel my Crafty Club monthly box."], "cancel", BLOCKED, "not an order"),
+        (["Por favor cancelen mi caja sorpresa de café suscripción mensual."], "cancel", BLOCKED, "not an order"),
+        (["Merci d'annuler mon coffret beauté mensuel abonnement."], "cancel", BLOCKED, "not an order"),
+        (["Please cancel my order for the gift box, thanks."], "cancel", REQUEST, ""),
+        (["Send order 5521 to the new address I saved in my account."], "address_fix", REQUEST, ""),
         (["I still haven't received my refund."], "refund", REQUEST, ""),
         (["Our invoice shows the old address."], "address_fix", BLOCKED, "not an order"),
         (["You cancelled my order 2915 last week, why?"], "cancel", BLOCKED, "the shop's cancellation"),
@@ -83,6 +101,30 @@ def finder() -> RequestFinder:
 def test_finder_kinds(finder: RequestFinder, clauses: list[str], intent: str, kind: str, why: str) -> None:
     hit = finder.find(clauses)[intent]
     assert (hit.kind, hit.why) == (kind, why)
+
+
+@pytest.mark.parametrize(
+    ("clause", "kind"), [("Refund", MENTION), ("Erstattung bei Klarna", MENTION), ("Please cancel my order", REQUEST)]
+)
+def test_a_title_opening_with_a_term_is_no_imperative(finder: RequestFinder, clause: str, kind: str) -> None:
+    (hit,) = finder.find([Title(clause)]).values()
+    assert hit.kind == kind
+
+
+def test_heading_like_lines_of_a_long_mail_are_titles(finder: RequestFinder) -> None:
+    text = "ISSUE 4\nNotes\n\n2. Refund wording that keeps customers\nSay when.\nA\nB\nC\nD\n\nRefund please\n"
+    clauses = titles(text, clause_spans(text))
+    assert [c.strip() for c in clauses if isinstance(c, Title)] == [
+        "ISSUE 4",
+        "2.",
+        "Refund wording that keeps customers",
+        "Refund please",
+    ]
+    assert finder.find(clauses)["refund"].kind == REQUEST  # "Refund please" asks, heading or not
+    newsletter = text.replace("Refund please", "See you")
+    assert finder.find(titles(newsletter, clause_spans(newsletter)))["refund"].kind == MENTION
+    short = "Refund please\n\nThanks, Anna"  # a short mail has no headings: its first line asks
+    assert not any(isinstance(c, Title) for c in titles(short, clause_spans(short)))
 
 
 def test_clauses_keep_soft_wrapped_sentences_whole() -> None:

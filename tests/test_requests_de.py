@@ -10,6 +10,8 @@ from triage.understand.classify import IntentModel
 QUOTE = "\n\nAm 04.03.2025 um 09:12 schrieb Eichblatt Service <hilfe@eichblatt.example>:\n> {}"
 
 CASES = [
+    # r8: a subject naming a topic ("Erstattung bei Klarna") is no imperative request.
+    ("Erstattung bei Klarna", "Hallo, ich habe mit Klarna bezahlt. Bekomme ich eine Rechnung per Post? Danke", {}),
     (
         "",
         "Hallo,\nbitte stornieren Sie meine Bestellung 4410. Ich habe die Lampe im Laden gefunden.\nGruß",

@@ -75,6 +75,15 @@ CASES = [
     ("", "My order is late. If it isn't here by Monday I'll want my money back.", {}),
     ("", "Please don't send it, I don't need it any more. Order 5512.", {"cancel": "don't send it"}),
     ("", "Hello, please cancel my monthly coffee subscription from April.", {}),
+    # r8: a policy or fee phrase blocks only the intent it names; a request beside it in the clause stands.
+    ("", "what is your refund policy, and please cancel my order 6604", {"cancel": "please cancel my order 6604"}),
+    ("", "Is there a cancellation fee, and please refund order 3310", {"refund": "please refund order 3310"}),
+    # r8: an object that is not an order blocks anywhere in the verb's object phrase, not past an order word.
+    ("", "Hi, please cancel my Crafty Club monthly box from next month.", {}),
+    ("", "Please cancel my order for the mystery gift box.", {"cancel": "please cancel my order"}),
+    # r8: a term opening a subject or a heading-like line is a topic, not an imperative; in the body it asks.
+    ("Refund", "Hi, I love the mug, thanks!", {}),
+    ("Hello", "Refund order 3310 please, it arrived broken.", {"refund": "refund order 3310"}),
 ]
 
 

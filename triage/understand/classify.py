@@ -19,7 +19,7 @@ from triage.mail.quotes import cut_history, split_reply
 from triage.records import INTENT_LABELS, IntentResult
 from triage.text import fold_common
 from triage.understand.intents import Thresholds, decide
-from triage.understand.requests import LEXICONS, RequestFinder, clause_spans, is_reply_subject
+from triage.understand.requests import LEXICONS, RequestFinder, Title, clause_spans, is_reply_subject, titles
 from triage.understand.requests.finder import MAX_CLAUSE
 from triage.understand.wordtrie import trie_pattern
 
@@ -164,9 +164,9 @@ def _read(subject: str, new_text: str) -> tuple[str, str, list[str]]:
     """request_text's parts: the subject kept (or ""), the body cut at MAX_CHARS, and the clauses."""
     subject = "" if is_reply_subject(subject) else subject.strip()
     body = new_text[:MAX_CHARS]
-    clauses = [body[a:b] for a, b in clause_spans(body)]
+    clauses = titles(body, clause_spans(body))
     if subject:
-        clauses.insert(0, subject[:MAX_CLAUSE])
+        clauses.insert(0, Title(subject[:MAX_CLAUSE]))
     return subject, body, clauses
 
 

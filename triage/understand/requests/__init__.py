@@ -6,8 +6,10 @@ from triage.understand.requests.finder import (
     REQUEST,
     Hit,
     RequestFinder,
+    Title,
     clause_spans,
     is_reply_subject,
+    titles,
     words_of,
 )
 from triage.understand.requests.lexicon import Lexicon
@@ -30,7 +32,9 @@ __all__ = [
     "Hit",
     "Lexicon",
     "RequestFinder",
+    "Title",
     "clause_spans",
     "is_reply_subject",
+    "titles",
     "words_of",
 ]

@@ -26,6 +26,11 @@ MAX_CLAUSE = 400
 OBJECT_WINDOW = 2
 # An address that is not an order's ("the address saved on my account") is told by the whole clause.
 OBJECT_WINDOWS = {"address_fix": 8}
+# An object after the verb blocks it anywhere in the verb's object phrase ("cancel my Crafty Club monthly
+# box"): up to this many tokens on (intents without their own OBJECT_WINDOWS), stopping at a comma, a number
+# or an order word (OBJECT_STOPS).
+OBJECT_PHRASE = 5
+OBJECT_STOPS = ("order", "orders", "bestellung", "bestellungen", "pedido", "pedidos", "commande", "commandes")
 NEGATION_WINDOW = 4
 # A line at least this long that ends without punctuation was wrapped by the mail client.
 WRAPPED_LINE = 60
@@ -95,6 +100,43 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, min(len(text), start + MAX_CLAUSE)))
     return spans
+
+
+class Title(str):
+    """A clause that names a topic rather than asks: a subject line or a heading-like line of the body. A
+    term opening it ("Refund wording that keeps customers", "Erstattung bei Klarna") is no imperative."""
+
+    __slots__ = ()
+
+
+# A heading: a short line without final punctuation (after an optional "2." or "-"), in a mail of many lines.
+HEADING_WORDS = 8
+HEADING_MAIL_LINES = 8
+_ENUMERATOR = re.compile(r"\s*(?:\d{1,2}[.)]|[-*\u2022#]+)\s*")
+
+
+def titles(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The clauses of `text` at `spans`, heading-like ones as Title: in a mail of at least HEADING_MAIL_LINES
+    non-blank lines (a newsletter, a long story), a clause in a line of at most HEADING_WORDS words that
+    starts after a blank line (or the text's start) and ends without punctuation."""
+    clauses = [text[a:b] for a, b in spans]
+    if len(spans) < 2 or sum(1 for line in text.splitlines() if line.strip()) < HEADING_MAIL_LINES:
+        return clauses
+    for k, (a, _) in enumerate(spans):
+        start = text.rfind("\n", 0, a) + 1
+        end = text.find("\n", a)
+        line = text[start : len(text) if end < 0 else end]
+        before = text[: max(start - 1, 0)]
+        enumerator = _ENUMERATOR.match(line)
+        head = line[enumerator.end() if enumerator else 0 :].strip()
+        if (
+            head
+            and head[-1].isalnum()
+            and len(head.split()) <= HEADING_WORDS
+            and (start == 0 or not before[before.rfind("\n") + 1 :].strip())
+        ):
+            clauses[k] = Title(clauses[k])
+    return clauses
 
 
 _WORD_OR_END = re.compile(r"[^\W_]+|,|\x00")
@@ -199,6 +241,7 @@ class RequestFinder:
             add("hypo", lex.hypothetical)
         self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
         self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
+        self.stops = {",", "0", *(w for p in OBJECT_STOPS for w in self.lemmatise(p))}
         self.gap = {w for lex in lexicons for p in lex.negation_gap for w in self.lemmatise(p)}
         # Words too common to tell a clause apart: frames, gap words, negations and pronouns.
         self.common = (
@@ -294,7 +337,7 @@ class RequestFinder:
                 term_key, strong_key = self._keys[intent][:2]
                 if term_key not in keys and strong_key not in keys:
                     continue
-                hit = self._judge(intent, keys, words, bounds[c])
+                hit = self._judge(intent, keys, words, bounds[c], isinstance(clauses[c], Title))
                 if hit is None:
                     continue
                 kind, why, strong = hit
@@ -322,7 +365,12 @@ class RequestFinder:
         return found
 
     def _judge(
-        self, intent: str, keys: dict[str, list[tuple[int, int]]], words: list[str], bounds: tuple[int, int]
+        self,
+        intent: str,
+        keys: dict[str, list[tuple[int, int]]],
+        words: list[str],
+        bounds: tuple[int, int],
+        title: bool = False,
     ) -> tuple[str, str, bool] | None:
         """One clause's finding for one intent (kind, why, strong), or None when the clause does not mention it."""
         term_key, strong_key, boost_key, obj_key = self._keys[intent]
@@ -331,7 +379,7 @@ class RequestFinder:
         terms = strong + [t for t in keys.get(term_key, []) if not any(a <= t[0] and t[1] <= b for a, b in strong)]
         if not terms:
             return None
-        if "policy" in keys:
+        if "policy" in keys and self._about(intent, keys["policy"], keys):
             return BLOCKED, "policy question", False
         if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
             return BLOCKED, "hypothetical", False
@@ -339,9 +387,13 @@ class RequestFinder:
         window = OBJECT_WINDOWS.get(intent, OBJECT_WINDOW)
         if "0" in words[bounds[0] : bounds[1]]:  # a clause naming an order number is about that order
             window = OBJECT_WINDOW
+        # An address's object ("the new address I saved in my account") keeps its own window (OBJECT_WINDOWS).
+        phrase = intent not in OBJECT_WINDOWS
         live = []
         for s, e in terms:
             if any(os - window <= e and oe >= s - window for os, oe in objects):
+                continue
+            if phrase and any(e <= os <= e + OBJECT_PHRASE and self.stops.isdisjoint(words[e:os]) for os, _ in objects):
                 continue
             if self._negated(s, e, strong, words, bounds):
                 continue
@@ -354,7 +406,7 @@ class RequestFinder:
             return REQUEST, "", True
         if boost_key in keys or ("frame" in keys and intent in IMPERATIVE):
             return REQUEST, "", False
-        opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0]
+        opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0] and not title
         return (REQUEST, "", False) if opens else (MENTION, "", False)
 
     def _may_match(self, lemmas: list[str]) -> bool:
@@ -367,6 +419,22 @@ class RequestFinder:
                 if words <= have:
                     return True
         return False
+
+    def _about(self, intent: str, spans: list[tuple[int, int]], keys: dict[str, list[tuple[int, int]]]) -> bool:
+        """Whether a clause's policy or fee phrases block `intent`. A phrase that names an intent ("refund
+        policy", "cancellation fee") is about that intent only, and so is a phrase inside it ("policy" in
+        "refund policy"): "what is your refund policy, please cancel my order" keeps cancel. A phrase that
+        names none ("if i pre-order", "in general") frames the whole clause and blocks every intent in it."""
+        terms = {i: keys.get(self._keys[i][0], []) + keys.get(self._keys[i][1], []) for i in self.intents}
+        owners: dict[tuple[int, int], set[str]] = {
+            p: {i for i, found in terms.items() if any(t0 < p[1] and p[0] < t1 for t0, t1 in found)} for p in spans
+        }
+        for p in spans:
+            if not owners[p]:
+                for q in spans:
+                    if q != p and q[0] <= p[0] and p[1] <= q[1]:
+                        owners[p] |= owners[q]
+        return any(not owned or intent in owned for owned in owners.values())
 
     @staticmethod
     def _first(intent: str, keys: dict[str, list[tuple[int, int]]]) -> int:
