@@ -16,6 +16,11 @@ from triage.understand.followup import follow_up_kind, is_nudge, withdrawn_inten
         "Haben Sie meine E-Mail erhalten? Ich warte noch auf eine Antwort.",
         "Hola de nuevo, ¿recibieron mi correo de ayer? Nadie me ha contestado.",
         "Bonjour, avez-vous reçu mon message ? Toujours pas de réponse.",
+        "Hello?? It is urgent, is anyone there?",
+        "This is the third time I am writing. Please answer.",
+        "Hallo?? Ist da jemand? Bitte melden Sie sich.",
+        "¿Hola?? ¿Hay alguien? Por favor respondan.",
+        "Allô ?? Il y a quelqu'un ? Merci de me répondre.",
     ],
 )
 def test_nudges(text: str) -> None:
@@ -28,6 +33,8 @@ def test_nudges(text: str) -> None:
         "Please DON'T cancel, I changed my mind and want to keep the order.",
         "Thanks, the parcel arrived today!",
         "Could you also add a second mug to the order?",
+        "Hello, what size is the blue jumper?",
+        "Please reply with the tracking link when it ships.",
         "I was waiting for the sale but bought it anyway. " * 8 + "Did you get my email?",
     ],
 )

@@ -24,6 +24,14 @@ _NUDGE = re.compile(
     | nadie\s+me\s+(ha\s+)?(contestado|respondido) | sin\s+respuesta | sigo\s+esperando
     | (avez-vous|as-tu|avez\s+vous)\s+re[çc]u\s+mon\s+(e-?mail|message|courriel|mail)
     | (toujours\s+)?pas\s+(de|encore\s+de)\s+r[ée]ponse | j'attends\s+toujours | relance
+    | (^|\n)\s*(hello|hallo|hola|allo|allô|bonjour|hi)\s*\?{2,}
+    | (is|are)\s+(anyone|anybody|someone|somebody)\s+(there|reading|working)
+    | ist\s+da\s+(jemand|wer) | liest\s+(das|hier)\s+(jemand|wer) | hay\s+alguien | il\s+y\s+a\s+quelqu'un
+    | (second|third|\d+(st|nd|rd|th))\s+(time|e-?mail|message)\s+(i|i'm|i\s+am)\s+(writ|ask|send)
+    | (why|how\s+come)\s+(has\s+)?(no\s*one|nobody|haven'?t\s+you)\s+(answered|replied|got\s+back)
+    | (please|pls|plz)\s+(answer|reply|respond|get\s+back\s+to\s+me)(\s+(me|asap|soon|now))?\s*([.!?]|$)
+    | bitte\s+(antworten\s+sie|melden\s+sie\s+sich) | por\s+favor\s+(respondan|contesten|responda)
+    | (merci\s+de\s+me\s+r[ée]pondre|r[ée]pondez(-moi)?\s+(svp|s'il\s+vous\s+pla[iî]t))
     """,
     re.IGNORECASE | re.VERBOSE,
 )
