@@ -16,7 +16,9 @@ from triage.errors import ModelError
 from triage.model.evaluate import LabeledRow
 from triage.store import Correction
 
-MAIL_DIR = Path(__file__).resolve().parents[2] / "models" / "data" / "mail"
+# The hand-written mail is training data, not something the package ships: `train` and `eval` read it from
+# the repository checkout they run in (or from --data), and say so when it is not there.
+MAIL_DIR = Path("models") / "data" / "mail"
 SPLITS = ("train", "dev", "test")
 
 
@@ -46,7 +48,10 @@ def load_mail(directory: Path = MAIL_DIR) -> list[MailRow]:
     rows: list[MailRow] = []
     files = sorted(Path(directory).glob("*.jsonl"))
     if not files:
-        raise ModelError(f"no training mail in {directory} (expected *.jsonl files)")
+        raise ModelError(
+            f"no training mail in {directory} (expected *.jsonl files): run from the repository's root, "
+            "where models/data/mail holds it, or pass --data DIR"
+        )
     for path in files:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():

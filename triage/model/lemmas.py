@@ -13,10 +13,11 @@ import json
 from pathlib import Path
 
 from triage.errors import ModelError
+from triage.resources import MODEL, bundled
 from triage.text import fold
 from triage.understand.requests import LEXICONS, Lexicon, words_of
 
-DEFAULT_OUT = Path(__file__).resolve().parents[2] / "models" / "intent" / "lemmas"
+DEFAULT_OUT = bundled(MODEL) / "lemmas"  # beside the shipped model that reads them
 # Words the lookup tables miss or that "n't" splitting leaves behind ("won't" -> "wo not").
 # "dont" typed without its apostrophe is the negation; the table would make it "do", and "please do cancel"
 # would then read as a negated request.
