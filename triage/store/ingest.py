@@ -17,6 +17,45 @@ from triage.store.conversations import ConversationQueries, RegroupQueries, fact
 from triage.store.rows import MailboxState, reader
 from triage.store.schema import initial_state
 
+# What a triage of one message writes into its row: the same on first store and on `retriage`.
+_PARSED_COLUMNS = (
+    "fingerprint", "message_id", "thread_key", "in_reply_to", "received_at", "from_addr", "from_name", "reply_to",
+    "to_addrs", "subject", "text", "quoted_text", "signature", "attachments", "no_reply", "html_only", "defects",
+    "size", "status", "state",
+)  # fmt: skip
+_COLUMNS_TEXT = ", ".join(_PARSED_COLUMNS)
+_INSERT = (
+    f"INSERT INTO messages (mailbox, uidvalidity, uid, stored_at, error, mailbox_name, {_COLUMNS_TEXT}) "
+    f"VALUES ({', '.join('?' * (6 + len(_PARSED_COLUMNS)))}) ON CONFLICT(mailbox, uidvalidity, uid) DO NOTHING"
+)
+_RETRIAGED = f"UPDATE messages SET {', '.join(c + ' = ?' for c in _PARSED_COLUMNS)}, error = NULL WHERE id = ?"
+
+
+def _parsed_values(ref: StoredRef, t: Triaged) -> list[object]:
+    p = t.parsed
+    return [
+        ref.fingerprint,
+        p.message_id,
+        ref.thread_key,
+        p.in_reply_to,
+        time_text(ref.received_at),
+        p.from_addr,
+        p.from_name,
+        p.reply_to,
+        encode(p.to + p.cc),
+        p.subject,
+        p.new_text,
+        p.quoted_text,
+        p.signature,
+        encode([vars(a) for a in p.attachments]) if p.attachments else "[]",
+        p.no_reply,
+        int(p.html_only),
+        encode(p.defects) if p.defects else "[]",
+        t.raw_size,
+        t.status,
+        initial_state(t.status, p.no_reply),
+    ]
+
 
 class IngestQueries(ConversationQueries, RegroupQueries):
     # -- mailbox state --------------------------------------------------------
@@ -152,42 +191,10 @@ class IngestQueries(ConversationQueries, RegroupQueries):
         return ids
 
     def _insert(self, ref: StoredRef, t: Triaged, now: str, mailbox_name: str | None = None) -> int | None:
-        p = t.parsed
         execute = self.db.conn.execute  # once per message: skip sqlite-utils' wrapper
         cur = execute(
-            """INSERT INTO messages (mailbox, uidvalidity, uid, fingerprint, message_id, thread_key, in_reply_to,
-                     received_at, stored_at, from_addr, from_name, reply_to, to_addrs, subject, text, quoted_text,
-                     signature, attachments, no_reply, html_only, defects, size, status, error, state, mailbox_name)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                   ON CONFLICT(mailbox, uidvalidity, uid) DO NOTHING""",
-            [
-                ref.mailbox,
-                ref.uidvalidity,
-                ref.uid,
-                ref.fingerprint,
-                p.message_id,
-                ref.thread_key,
-                p.in_reply_to,
-                time_text(ref.received_at),
-                now,
-                p.from_addr,
-                p.from_name,
-                p.reply_to,
-                encode(p.to + p.cc),
-                p.subject,
-                p.new_text,
-                p.quoted_text,
-                p.signature,
-                encode([vars(a) for a in p.attachments]) if p.attachments else "[]",
-                p.no_reply,
-                int(p.html_only),
-                encode(p.defects) if p.defects else "[]",
-                t.raw_size,
-                t.status,
-                t.error,
-                initial_state(t.status, p.no_reply),
-                mailbox_name or ref.mailbox,
-            ],
+            _INSERT,
+            [ref.mailbox, ref.uidvalidity, ref.uid, now, t.error, mailbox_name or ref.mailbox, *_parsed_values(ref, t)],
         )
         if cur.rowcount == 0:
             return None
@@ -235,7 +242,6 @@ class IngestQueries(ConversationQueries, RegroupQueries):
 
         When it fails again the row stays an error with the new reason: a retry never loses a message.
         """
-        p = t.parsed
         now = now_text(self.clock)
         old = self.db.execute("SELECT conversation FROM messages WHERE id = ?", [message]).fetchone()
         with self.transaction():
@@ -244,35 +250,7 @@ class IngestQueries(ConversationQueries, RegroupQueries):
                 self.db.execute("UPDATE triage SET reasons = ? WHERE message = ?", [encode(t.urgency.reasons), message])
                 self._event(message, actor, "retriage_failed", t.error or "")
                 return
-            self.db.execute(
-                """UPDATE messages SET fingerprint = ?, message_id = ?, thread_key = ?, in_reply_to = ?,
-                     received_at = ?, from_addr = ?, from_name = ?, reply_to = ?, to_addrs = ?, subject = ?, text = ?,
-                     quoted_text = ?, signature = ?, attachments = ?, no_reply = ?, html_only = ?, defects = ?,
-                     size = ?, status = ?, error = NULL, state = ? WHERE id = ?""",
-                [
-                    ref.fingerprint,
-                    p.message_id,
-                    ref.thread_key,
-                    p.in_reply_to,
-                    time_text(ref.received_at),
-                    p.from_addr,
-                    p.from_name,
-                    p.reply_to,
-                    encode(p.to + p.cc),
-                    p.subject,
-                    p.new_text,
-                    p.quoted_text,
-                    p.signature,
-                    encode([vars(a) for a in p.attachments]) if p.attachments else "[]",
-                    p.no_reply,
-                    int(p.html_only),
-                    encode(p.defects) if p.defects else "[]",
-                    t.raw_size,
-                    t.status,
-                    initial_state(t.status, p.no_reply),
-                    message,
-                ],
-            )
+            self.db.execute(_RETRIAGED, [*_parsed_values(ref, t), message])
             self.db.execute("DELETE FROM triage WHERE message = ?", [message])
             self._write_triage(message, ref, t, now)
             self._leave_conversation(message, old[0] if old else None)
