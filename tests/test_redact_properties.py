@@ -20,23 +20,10 @@ from hypothesis import strategies as st
 
 from tests.support import MODEL
 from tests.support.cli import TriageCli
+from tests.test_redact import luhn_complete
 from triage.mail.html_text import html_to_text
 from triage.redact import redact
 from triage.redact.issuers import BRANDS, ISSUERS, Issuer
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def luhn_complete(body: str) -> str:
-    return next(body + c for c in "0123456789" if luhn_ok(body + c))
 
 
 def ascii_digits(s: str) -> str:
