@@ -212,14 +212,18 @@ def test_run_serves_the_queue_and_mail_appended_to_dovecot_appears_live(
     added = triage_cli("--config", str(config), "user", "add", AGENT, "--password-stdin", input=PASSWORD)
     assert added.returncode == 0, added.stderr
     proc = spawn_triage("--config", str(config), "run")
+    failed: AssertionError | None = None
     try:
         _wait_port(port, proc)
         page = _login(browser, f"http://127.0.0.1:{port}", AGENT)
         expect(page.locator("#rows tr[data-id]")).to_have_count(1, timeout=20000)  # type: ignore[attr-defined]
         append(dovecot, imap_folder, [customer_message(1, seed=41)])
         expect(page.locator("#rows tr[data-id]")).to_have_count(2, timeout=10000)  # type: ignore[attr-defined]
+    except AssertionError as exc:
+        failed = exc
     finally:
         err = stop(proc)
+    assert failed is None, f"{failed}\n--- triage run stderr ---\n{err}"
     assert "Traceback" not in err, err
 
 

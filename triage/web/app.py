@@ -400,7 +400,9 @@ def create_app(
             presence = state.presence
             if watching:
                 presence.open(watching, sess.user)
-            seen_counter: tuple[int, ...] | None = None
+            # Read before the first byte goes out: the page refreshes its rows when the stream opens, so a
+            # commit between the page's render and this read is in that refresh, and any later one is an event.
+            seen_counter: tuple[int, ...] | None = store.change_counter()
             opened_version = store.conversation_version(watching) if watching else None
             seen_presence = -1
             ticks = 0

@@ -87,6 +87,10 @@
     source.addEventListener("change", function () {
       if (page === "queue" && window.htmx) window.htmx.trigger("#rows", "refresh");
     });
+    // On every (re)connect: what was stored between the page's render and the stream's start.
+    source.addEventListener("open", function () {
+      if (page === "queue" && window.htmx) window.htmx.trigger("#rows", "refresh");
+    });
     source.addEventListener("conversation", function () {
       const changed = document.getElementById("changed");
       if (changed) changed.hidden = false;
