@@ -429,9 +429,11 @@ _LIST_COMMA_RE = re.compile(r"[ ]?,[ ]")
 
 
 def _list_items(run: str) -> list[tuple[int, int]]:
-    """Spans of a run that is a list of long numbers ("9100 0000 … 5559, 9400 0000 …"): split at a comma
-    and a space where the digits on both sides, up to the next such comma, are 12 or more each. A card is
-    at most 19 digits, so no card written with a comma in it has 12 on both sides; it stays whole."""
+    """Spans of a run that is a list of numbers ("9100 0000 … 5559, 9400 0000 …", "… 6679, 32527 Berlin"):
+    split at a comma and a space where the digits on both sides, up to the next such comma, are 12 or
+    more each, or on one side more than the 19 a card can have. No card written with a comma in it has
+    either, so a card stays whole ("4111 1111 1111, 1111") and a long tracking number stays an item of
+    its own, not the start of a card that ends in the next item."""
     cuts = [(m.start(), m.end()) for m in _LIST_COMMA_RE.finditer(run)]
     if not cuts:
         return [(0, len(run))]
@@ -440,7 +442,7 @@ def _list_items(run: str) -> list[tuple[int, int]]:
     digits = [sum(c.isdigit() for c in run[s:e]) for s, e in pieces]
     out = [pieces[0]]
     for k in range(1, len(pieces)):
-        if digits[k - 1] >= 12 and digits[k] >= 12:
+        if min(digits[k - 1], digits[k]) >= 12 or max(digits[k - 1], digits[k]) > 19:
             out.append(pieces[k])
         else:
             out[-1] = (out[-1][0], pieces[k][1])

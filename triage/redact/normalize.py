@@ -129,6 +129,23 @@ class Normalised:
         return last - self.clean_ends[i] + self.orig_ends[i] + 1
 
 
+_CARD_MAX = 19  # the most digits a card number has
+_RUN_SEPARATORS = frozenset(" -.")
+
+
+def _digits_before(text: str, k: int) -> int:
+    """How many digits the run of groups ending at text[k] holds (stops counting past a card's length)."""
+    n = 0
+    while k >= 0 and n <= _CARD_MAX:
+        c = text[k]
+        if c.isdecimal():
+            n += 1
+        elif c not in _RUN_SEPARATORS or k == 0 or not text[k - 1].isdecimal():
+            break
+        k -= 1
+    return n
+
+
 def normalise(text: str) -> Normalised:
     """Digits to ASCII, format characters and invisible entities dropped, odd spaces and tabs folded to a
     space, a line break (with its quote prefix) or markup inside a digit run read as a space, `%3D` decoded."""
@@ -152,9 +169,10 @@ def normalise(text: str) -> Normalised:
             k = s - 1
             while k >= 0 and text[k] in " \t":
                 k -= 1
-            if k < 0 or not text[k].isdecimal():
-                # Not markup inside a number: read on from the next character, so what the skipped piece
-                # held ("<b>٤١١١…") is still rewritten.
+            if k < 0 or not text[k].isdecimal() or _digits_before(text, k) > _CARD_MAX:
+                # Not markup inside a number (or the number before the break is longer than any card, a
+                # whole number of its own, as in a list of tracking numbers one per line): read on from
+                # the next character, so what the skipped piece held ("<b>٤١١١…") is still rewritten.
                 m = search(text, s + 1)
                 continue
         new = _rewrite(m.group())
