@@ -39,7 +39,7 @@ def main() -> int:
         nlp = _fit(config, [texts[i] for i in fit], [rows[i].labels for i in fit], 0, epochs)
         for i, s in zip(held, _score(nlp, [texts[i] for i in held]), strict=True):
             oof[i] = s
-    results = [decide(s, h, model.thresholds) for s, h in zip(oof, hits, strict=True)]
+    results = [decide(s, h, model.thresholds, words=len(t.split())) for s, h, t in zip(oof, hits, texts, strict=True)]
     for lg in ("en", "de", "es", "fr"):
         idx = [i for i, r in enumerate(rows) if r.lang == lg]
         f1 = score_predictions(lg, [rows[i].labels for i in idx], [results[i].intents for i in idx]).macro_f1

@@ -146,6 +146,10 @@ def test_shipped_lemma_tables_equal_a_fresh_build(tmp_path: Path) -> None:
             encoding="utf-8"
         ), f"models/intent/lemmas/{lang}.json is stale: run `python -m triage.model.lemmas`"
         assert counts[lang] == len(json.loads((tmp_path / f"{lang}.json").read_text(encoding="utf-8")))
+    name = "not_typos.json"
+    assert (tmp_path / name).read_text(encoding="utf-8") == (MODEL / "lemmas" / name).read_text(encoding="utf-8"), (
+        f"models/intent/lemmas/{name} is stale: run `python -m triage.model.lemmas`"
+    )
     assert sum(p.stat().st_size for p in (MODEL / "lemmas").iterdir()) < 1_000_000
 
 

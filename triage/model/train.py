@@ -30,7 +30,7 @@ from triage.understand.classify import (
     model_text,
     request_text,
 )
-from triage.understand.intents import Thresholds, decide
+from triage.understand.intents import MODEL_ALONE_WORDS, Thresholds, decide
 from triage.understand.requests import BLOCKED, LEXICONS, MENTION, REQUEST, Hit, RequestFinder
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "models" / "config.cfg"
@@ -100,19 +100,24 @@ def _f1(tp: int, fp: int, fn: int) -> float:
 
 
 def choose_thresholds(
-    scores: Sequence[dict[str, float]], hits: Sequence[dict[str, Hit]], gold: Sequence[Sequence[str]]
+    scores: Sequence[dict[str, float]],
+    hits: Sequence[dict[str, Hit]],
+    gold: Sequence[Sequence[str]],
+    words: Sequence[int] | None = None,
 ) -> tuple[Thresholds, dict[str, float]]:
     """Per intent, the (model, affirm, request) bars that maximise F1 on out-of-fold scores under decide's
     rules. Each bar acts on its own rows (no hit, a mention, a request), so the counts add up and the whole
-    grid is searched exactly; ties go to the bar nearest its neutral value (0.5, 0.3, 0)."""
+    grid is searched exactly; ties go to the bar nearest its neutral value (0.5, 0.3, 0). `words`: how many
+    words the model read of each row (a row too short for the model alone is a miss whatever its bar)."""
+    lengths = words if words is not None else [MODEL_ALONE_WORDS] * len(scores)
     model, affirm, request, f1s = {}, {}, {}, {}
     for intent in INTENTS:
         parts: dict[str, list[tuple[float, bool]]] = {"none": [], MENTION: [], REQUEST: []}
         fixed_fn = fixed_tp = fixed_fp = 0
-        for s, h, g in zip(scores, hits, gold, strict=True):
+        for s, h, g, n in zip(scores, hits, gold, lengths, strict=True):
             y = intent in g
             hit = h.get(intent)
-            if hit is not None and hit.kind == BLOCKED:
+            if (hit is not None and hit.kind == BLOCKED) or (hit is None and n < MODEL_ALONE_WORDS):
                 fixed_fn += y
                 continue
             if hit is not None and hit.kind == REQUEST and hit.strong:
@@ -216,11 +221,14 @@ def train(
         )
         for i, s in zip(held, _score(nlp, [train_texts[i] for i in held]), strict=True):
             oof[i] = s
-    thresholds, cv_f1 = choose_thresholds(oof, train_hits, train_gold)
+    thresholds, cv_f1 = choose_thresholds(oof, train_hits, train_gold, [len(t.split()) for t in train_texts])
 
     et, el = extra(range(len(train_rows)))
     nlp = _fit(config, train_texts + et, list(train_gold) + el, seed, n_epochs)
-    dev_results = [decide(s, h, thresholds) for s, h in zip(_score(nlp, dev_texts), dev_hits, strict=True)]
+    dev_results = [
+        decide(s, h, thresholds, words=len(t.split()))
+        for s, h, t in zip(_score(nlp, dev_texts), dev_hits, dev_texts, strict=True)
+    ]
     dev_scores = score_predictions("dev", [r.labels for r in dev_rows], [r.intents for r in dev_results])
     info = {
         **thresholds.to_dict(),

@@ -21,6 +21,7 @@ from triage.text import fold_common
 from triage.understand.intents import Thresholds, decide
 from triage.understand.requests import LEXICONS, RequestFinder, Title, clause_spans, is_reply_subject, titles
 from triage.understand.requests.finder import MAX_CLAUSE
+from triage.understand.spelling import MIN_LEN, default_speller
 from triage.understand.wordtrie import trie_pattern
 
 if TYPE_CHECKING:
@@ -134,6 +135,8 @@ def _normalise(text: str) -> str:
     # Accents folded so "dirección"/"direccion" and "réclamation"/"reclamation" (customers often type
     # without them) are one feature; ß and the letters of other languages stay.
     out = fold_common(text)
+    if len(out) >= MIN_LEN:  # a typo of a key word ("cancfel") is read as the key (triage.understand.spelling)
+        out = " ".join(map(default_speller().__getitem__, out.split(" ")))
     if "able" in out or "bar" in out:
         out = _ABLE.sub(_able, out)
     out = _DIGITS.sub("0", _TYPO_WORD.sub(_typo, _LONG_TAIL.sub("", out)))
@@ -360,16 +363,16 @@ class IntentModel:
         if self._words is None:
             read = [request_text(subject, new) for subject, new in mails]
             scores = self.scores([text for text, _ in read], batch_size)
+            lengths = [len(text.split()) for text, _ in read]
         else:  # the same scores, from the raw words (model_text's string is never built)
             parts = [_read(subject, new) for subject, new in mails]
-            tokens = [
-                self._raw_tokens(_raw_words(f"{subject}\n{body}" if subject else body)) for subject, body, _ in parts
-            ]
-            scores = self._predict(tokens, batch_size)
+            words = [_raw_words(f"{subject}\n{body}" if subject else body) for subject, body, _ in parts]
+            scores = self._predict([self._raw_tokens(w) for w in words], batch_size)
             read = [("", clauses) for _, _, clauses in parts]
+            lengths = [len(w) for w in words]
         out = []
-        for (_, clauses), s in zip(read, scores, strict=True):
-            result = decide(s, self.finder.find(clauses), self.thresholds)
+        for (_, clauses), s, n in zip(read, scores, lengths, strict=True):
+            result = decide(s, self.finder.find(clauses), self.thresholds, words=n)
             missing = [i for i in result.intents if i != "other" and i not in result.evidence]
             if missing and clauses:
                 out.append(replace(result, evidence={**result.evidence, **self._best_clauses(clauses, missing)}))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from triage.text import fold
 from triage.understand.requests.lexicon import Lexicon
+from triage.understand.spelling import Speller, load_speller
 
 # A long story keeps its request; a pasted log must not cost more than a few thousand characters.
 MAX_TEXT = 4000
@@ -210,12 +211,14 @@ class Hit:
 class RequestFinder:
     """A PhraseMatcher over the lemmas of one or more lexicons; build once, call for every message."""
 
-    def __init__(self, lexicons: Sequence[Lexicon], lemmas: dict[str, str]) -> None:
+    def __init__(self, lexicons: Sequence[Lexicon], lemmas: dict[str, str], speller: Speller | None = None) -> None:
         from spacy.matcher import PhraseMatcher
         from spacy.vocab import Vocab
 
         self.lexicons = tuple(lexicons)
         self.lemmas = lemmas
+        # A typo of a key word ("cancfel") is read as the key before anything else looks at the words.
+        self.speller = speller if speller is not None else Speller(k for lex in lexicons for k in lex.typo_keys)
         self._lemma_of = _LemmaOf(lemmas)
         self.vocab = Vocab()
         self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
@@ -280,7 +283,8 @@ class RequestFinder:
     @classmethod
     def load(cls, directory: Path, lexicons: Sequence[Lexicon]) -> RequestFinder:
         """The finder for `lexicons` with the lemma tables shipped in `directory` (one JSON file a language)."""
-        return cls(lexicons, load_lemmas(directory, [lex.lang for lex in lexicons]))
+        keys = (k for lex in lexicons for k in lex.typo_keys)
+        return cls(lexicons, load_lemmas(directory, [lex.lang for lex in lexicons]), load_speller(directory, keys))
 
     def lemmatise(self, text: str) -> list[str]:
         """The lemmas of a text's words (see words_of); a word the tables do not know is its own lemma."""
@@ -298,11 +302,12 @@ class RequestFinder:
         owner: list[int] = []
         bounds: dict[int, tuple[int, int]] = {}
         at: dict[int, int] = {}  # where each matched clause starts in `folded`
-        surface, lemma_of = self.surface_anchors, self._lemma_of.__getitem__
+        surface, lemma_of, spell = self.surface_anchors, self._lemma_of.__getitem__, self.speller.__getitem__
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
         folded = fold("\x00".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
         start = 0
         for i, raw in enumerate(_clause_words(folded, clauses)):
+            raw = [*map(spell, raw)]
             clause = clauses[i]
             start += len(clause) + 1
             # Most clauses hold no word a term or retraction needs: they are never lemmatised or matched.

@@ -21,7 +21,8 @@ class Lexicon:
     - `negation_gap`: words allowed between a negation and its term ("don't *want to* cancel");
     - `retractions`: phrases that withdraw an earlier request for the whole message;
     - `policy`: general policy or fee questions; `hypothetical`: threats and maybes;
-    - `objects[intent]`: things that are not orders ("newsletter" blocks cancel, "e-mail address" address_fix).
+    - `objects[intent]`: things that are not orders ("newsletter" blocks cancel, "e-mail address" address_fix);
+    - `typo_keys`: the words a typo is read as ("cancfel" -> "cancel"; see triage.understand.spelling).
     """
 
     lang: str
@@ -36,6 +37,7 @@ class Lexicon:
     hypothetical: tuple[str, ...]
     objects: dict[str, tuple[str, ...]]
     post_negations: tuple[str, ...] = field(default=())
+    typo_keys: tuple[str, ...] = field(default=())
 
     def words(self) -> set[str]:
         """Every word any phrase uses: the lemma tables keep only the entries that lead to one of them."""

@@ -5,7 +5,18 @@ from triage.understand.requests.lexicon import Lexicon
 LEXICON = Lexicon(
     lang="fr",
     terms={
-        "cancel": ("retirer", "annuler", "annulation", "ne pas expédier", "ne pas envoyer", "stopper la commande"),
+        "cancel": (
+            "retirer",
+            "annuler",
+            "annulation",
+            "ne pas expédier",
+            "ne pas envoyer",
+            "stopper la commande",
+            "n'en veux plus",
+            "n'en ai plus besoin",
+            "ne la veux plus",
+            "ne le veux plus",
+        ),
         "refund": (
             "remboursement",
             "rembourser",
@@ -14,6 +25,10 @@ LEXICON = Lexicon(
             "l'argent",
             "restituer",
             "avoir sur ma carte",
+            "dédommagement",
+            "indemnisation",
+            "compensation",
+            "dédommager",
         ),
         "address_fix": (
             "adresse",
@@ -213,6 +228,10 @@ LEXICON = Lexicon(
         "frais d'annulation",
         "des frais pour",
         "y a-t-il des frais",
+        "pénalité",
+        "pénalités",
+        "frais de résiliation",
+        "coût d'annulation",
         "combien de temps",
         "annulée sans",
         "en général",
@@ -254,4 +273,15 @@ LEXICON = Lexicon(
         "refund": ("bon d'achat plutôt", "avoir plutôt"),
         "duplicate": ("frais de port", "appelé", "écrit", "relancé"),
     },
+    typo_keys=(
+        "annuler",
+        "annulation",
+        "annulée",
+        "annulez",
+        "remboursement",
+        "rembourser",
+        "remboursé",
+        "adresse",
+        "commande",
+    ),
 )
