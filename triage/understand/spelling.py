@@ -47,11 +47,11 @@ class Speller(dict[str, str]):
 
     def __init__(self, keys: Iterable[str], not_typos: Iterable[str] = ()) -> None:
         super().__init__()
-        self.keys = tuple(sorted(fold_keys(keys)))
-        self._known = frozenset(self.keys) | frozenset(not_typos)
+        self.targets = tuple(sorted(fold_keys(keys)))
+        self._known = frozenset(self.targets) | frozenset(not_typos)
         self._by_length: dict[int, tuple[str, ...]] = {
-            n: tuple(k for k in self.keys if abs(len(k) - n) <= MAX_REACH)
-            for n in range(MIN_LEN, max(map(len, self.keys), default=0) + MAX_REACH + 1)
+            n: tuple(k for k in self.targets if abs(len(k) - n) <= MAX_REACH)
+            for n in range(MIN_LEN, max(map(len, self.targets), default=0) + MAX_REACH + 1)
         }
 
     def correct(self, word: str) -> str:
@@ -75,8 +75,8 @@ def not_typos(keys: Iterable[str], words: Iterable[str]) -> list[str]:
     """The real `words` a Speller over `keys` would change: the list it must be given (sorted)."""
     speller = Speller(keys)
     candidates: set[str] = set()
-    pool = sorted({w for w in words if len(w) >= MIN_LEN and w.isalpha()} - set(speller.keys))
-    for key in speller.keys:
+    pool = sorted({w for w in words if len(w) >= MIN_LEN and w.isalpha()} - set(speller.targets))
+    for key in speller.targets:
         near = [w for w in pool if abs(len(w) - len(key)) <= MAX_REACH]
         candidates.update(w for w, _, _ in extract(key, near, scorer=OSA.distance, score_cutoff=MAX_REACH, limit=None))
     return sorted(w for w in candidates if speller.correct(w) != w)
