@@ -11,7 +11,7 @@ from tests.support import MODEL
 from triage.model.data import split_of
 from triage.model.lemmas import build
 from triage.records import INTENT_LABELS
-from triage.understand.intents import Thresholds, decide
+from triage.understand.intents import MODEL_ALONE_WORDS, SHORT_LEAD, Thresholds, decide
 from triage.understand.requests import (
     BLOCKED,
     LEXICONS,
@@ -58,6 +58,27 @@ def test_decide(scores: dict[str, float], hits: dict[str, Hit], intents: tuple[s
     result = decide(scores, hits, T)
     assert result.intents == intents and result.low_confidence is low
     assert set(result.evidence) == {i for i in intents if i in hits}
+
+
+@pytest.mark.parametrize(
+    ("scores", "words", "intents"),
+    [
+        # a short text: the model alone must lead its own `other` score by SHORT_LEAD
+        (_scores(address_fix=0.55, other=0.6), 5, ("other",)),
+        (_scores(address_fix=0.55, other=0.5), 5, ("other",)),
+        (_scores(address_fix=0.55, other=0.44), 5, ("address_fix",)),
+        # a text of MODEL_ALONE_WORDS words or more: its threshold alone, as above
+        (_scores(address_fix=0.55, other=0.6), MODEL_ALONE_WORDS, ("address_fix",)),
+        (_scores(address_fix=0.55, other=0.6), MODEL_ALONE_WORDS - 1, ("other",)),
+    ],
+)
+def test_the_model_alone_on_a_short_text_needs_a_lead(
+    scores: dict[str, float], words: int, intents: tuple[str, ...]
+) -> None:
+    assert SHORT_LEAD == 0.1
+    assert decide(scores, {}, T, words=words).intents == intents
+    # the finder's reading does not depend on the length
+    assert decide(scores, {"cancel": Hit("cancel", REQUEST, "c", strong=True)}, T, words=words).intents[0] == "cancel"
 
 
 def test_finder_requests_first_then_model_only_intents() -> None:

@@ -30,7 +30,7 @@ from triage.understand.classify import (
     model_text,
     request_text,
 )
-from triage.understand.intents import MODEL_ALONE_WORDS, Thresholds, decide
+from triage.understand.intents import MODEL_ALONE_WORDS, Thresholds, decide, model_alone_may
 from triage.understand.requests import BLOCKED, LEXICONS, MENTION, REQUEST, Hit, RequestFinder
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "models" / "config.cfg"
@@ -108,7 +108,7 @@ def choose_thresholds(
     """Per intent, the (model, affirm, request) bars that maximise F1 on out-of-fold scores under decide's
     rules. Each bar acts on its own rows (no hit, a mention, a request), so the counts add up and the whole
     grid is searched exactly; ties go to the bar nearest its neutral value (0.5, 0.3, 0). `words`: how many
-    words the model read of each row (a row too short for the model alone is a miss whatever its bar)."""
+    words the model read of each row (a row the model may not decide alone is a miss whatever its bar)."""
     lengths = words if words is not None else [MODEL_ALONE_WORDS] * len(scores)
     model, affirm, request, f1s = {}, {}, {}, {}
     for intent in INTENTS:
@@ -117,7 +117,8 @@ def choose_thresholds(
         for s, h, g, n in zip(scores, hits, gold, lengths, strict=True):
             y = intent in g
             hit = h.get(intent)
-            if (hit is not None and hit.kind == BLOCKED) or (hit is None and n < MODEL_ALONE_WORDS):
+            alone_barred = hit is None and not model_alone_may(s[intent], s.get("other", 0.0), n)
+            if (hit is not None and hit.kind == BLOCKED) or alone_barred:
                 fixed_fn += y
                 continue
             if hit is not None and hit.kind == REQUEST and hit.strong:

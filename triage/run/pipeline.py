@@ -165,8 +165,12 @@ class Pipeline:
         return Prepared(raw, redacted, counts)
 
     def classify(self, prepared: Sequence[Prepared]) -> list[IntentResult]:
-        mails = [(p.parsed.subject, p.parsed.new_text) for p in prepared]
-        return self.model.classify(mails) if mails else []
+        """One batched model call for the customers' mail. Automated mail (a list, an auto-reply, a bounce,
+        our own) carries no customer's request: its "cancellations, refunds" or quoted "storniert" are a
+        machine's words, so it is `other` without being read."""
+        human = [p for p in prepared if not p.parsed.no_reply]
+        read = iter(self.model.classify([(p.parsed.subject, p.parsed.new_text) for p in human]) if human else ())
+        return [AUTOMATED if p.parsed.no_reply else next(read) for p in prepared]
 
     def finish(
         self, p: Prepared, intent: IntentResult, now: datetime, conversations: ConversationStore | None = None
@@ -324,6 +328,7 @@ class Pipeline:
 
 
 NO_INTENT = IntentResult(intents=(), scores={}, low_confidence=False)
+AUTOMATED = IntentResult(intents=("other",), scores={}, low_confidence=False)
 
 
 def error_result(raw: RawMessage, reason: str, parsed: ParsedMessage | None = None) -> Triaged:

@@ -647,6 +647,8 @@ LEXICON = Lexicon(
         "reimbursement",
         "reimbursed",
         "compensation",
+        "rebate",
+        "restitution",
         "address",
         "duplicate",
         "duplicated",
