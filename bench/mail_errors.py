@@ -8,6 +8,7 @@ on ../shared/eval: a cause is one of finder miss (no hit, the model below its ba
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -37,7 +38,7 @@ def cause(intent: str, gold: set[str], hit: object, score: float, model: IntentM
 def main() -> int:
     which = sys.argv[1] if len(sys.argv) > 1 else "dev"
     lang_filter = sys.argv[2] if len(sys.argv) > 2 else None
-    model = IntentModel.load(ROOT / "models" / "intent")
+    model = IntentModel.load(Path(os.environ.get("TRIAGE_MODEL", ROOT / "models" / "intent")))
     rows = [r for r in split(load_mail())[which] if lang_filter in (None, r.lang)]
     causes: Counter[str] = Counter()
     golds, preds = [], []

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from triage.text import fold
 from triage.understand.requests.lexicon import Lexicon
+from triage.understand.requests.tense import cancel_not_asked
 from triage.understand.spelling import Speller, load_speller
 
 # A long story keeps its request; a pasted log must not cost more than a few thousand characters.
@@ -37,6 +38,8 @@ NEGATION_WINDOW = 4
 WRAPPED_LINE = 60
 
 REQUEST, MENTION, BLOCKED = "request", "mention", "blocked"
+NOT_AN_ORDER = "not an order"
+POLICY = "policy question"
 RETRACTABLE = ("cancel", "refund", "address_fix")
 # Intents whose term opening a clause is an imperative ("Cancel 2291", "Refund please"); an address noun
 # opening a line ("Rue du Rhône 12") is not.
@@ -55,14 +58,6 @@ _COMMON = (
 )
 _WORD = re.compile(r"[^\W_]+|,")
 _DIGITS = re.compile(r"\d+")
-# A cancellation the shop made ("you cancelled my order", "ihr habt … storniert", "vous avez annulé"): the
-# customer reports it or wants it undone, which is no cancel request (POLICY.md). Read on the folded words
-# before lemmatising, where "cancelled" is still past and "can you cancel" does not match.
-_SHOP_CANCELLED = re.compile(
-    r"\b(?:you|u|they|ihr|sie) (?:have |had |already |just )?(?:cancell?ed|canceled)\b"
-    r"|\bihr habt\b.{0,60}\bstorniert\b|\bsie haben\b.{0,60}\bstorniert\b"
-    r"|\bvous avez (?:bien |deja )?annule|\bme (?:anularon|cancelaron)\b|\bustedes (?:anularon|cancelaron)\b"
-)
 _SUBJECT_REPLY = re.compile(
     r"^\s*(?:(?:re|aw|rv|tr|sv|fwd?|wg|r|ref|automatic reply|auto-?reply|out of office|abwesend"
     r"|automatische antwort|respuesta autom[aá]tica|r[ée]ponse automatique)\s*(?:\[\d+\])?\s*:\s*)+",
@@ -336,18 +331,21 @@ class RequestFinder:
                 retracted = c if retracted is None else max(retracted, c)
                 retract_end = end if c == retracted else retract_end
         found: dict[str, Hit] = {}
+        not_orders: set[str] = set()  # intents some clause blocked as not an order or a policy question
+        unnamed: dict[str, bool] = {}  # whether found[intent]'s clause names no order
         rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
         for c, keys in sorted(per.items()):
             for intent in self.intents:
                 term_key, strong_key = self._keys[intent][:2]
                 if term_key not in keys and strong_key not in keys:
                     continue
-                hit = self._judge(intent, keys, words, bounds[c], isinstance(clauses[c], Title))
+                title = isinstance(clauses[c], Title)
+                hit = self._judge(intent, keys, words, bounds[c], title, title and clauses[c].rstrip().endswith("?"))
                 if hit is None:
                     continue
                 kind, why, strong = hit
-                if intent == "cancel" and _SHOP_CANCELLED.search(folded, at[c], at[c] + len(clauses[c])):
-                    kind, why, strong = BLOCKED, "the shop's cancellation", False
+                if intent == "cancel" and (not_asked := cancel_not_asked(folded, at[c], at[c] + len(clauses[c]))):
+                    kind, why, strong = BLOCKED, not_asked, False
                 # A retraction takes back what came before it and what its own clause merely mentions;
                 # a request after it ("scratch that, please cancel it altogether") stands.
                 if (
@@ -360,9 +358,19 @@ class RequestFinder:
                     )
                 ):
                     kind, why = BLOCKED, "retraction"
+                if kind == BLOCKED and why in (NOT_AN_ORDER, POLICY):
+                    not_orders.add(intent)
                 old = found.get(intent)
                 if old is None or (rank[kind], strong) > (rank[old.kind], old.strong):
                     found[intent] = Hit(intent, kind, clauses[c].strip(), why, strong and kind == REQUEST)
+                    unnamed[intent] = self.stops.isdisjoint(words[bounds[c][0] : bounds[c][1]])
+        # An address given in one clause ("New address: 7 Larch Walk") for an address another clause put on
+        # the account or asked about in general ("update the address saved on my account for future
+        # orders") is no order's: unless the clause names an order (a number, "order"), the block wins.
+        for intent in not_orders & set(OBJECT_WINDOWS):
+            best = found[intent]
+            if best.kind == REQUEST and unnamed[intent]:
+                found[intent] = Hit(intent, MENTION, best.clause)
         if retracted is not None:
             for intent in RETRACTABLE:
                 if intent not in found or found[intent].kind == MENTION:
@@ -376,8 +384,12 @@ class RequestFinder:
         words: list[str],
         bounds: tuple[int, int],
         title: bool = False,
+        question: bool = False,
     ) -> tuple[str, str, bool] | None:
-        """One clause's finding for one intent (kind, why, strong), or None when the clause does not mention it."""
+        """One clause's finding for one intent (kind, why, strong), or None when the clause does not mention it.
+
+        A title that is a question ("Address change?", "Adresse nachträglich ändern?") names a topic to ask
+        about: only a strong phrase makes it a request ("Can I still cancel?")."""
         term_key, strong_key, boost_key, obj_key = self._keys[intent]
         strong = keys.get(strong_key, [])
         # A term inside a strong phrase is judged with the phrase (an object next to the phrase blocks both).
@@ -385,7 +397,7 @@ class RequestFinder:
         if not terms:
             return None
         if "policy" in keys and self._about(intent, keys["policy"], keys):
-            return BLOCKED, "policy question", False
+            return BLOCKED, POLICY, False
         if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
             return BLOCKED, "hypothetical", False
         objects = keys.get(obj_key, [])
@@ -404,11 +416,13 @@ class RequestFinder:
                 continue
             live.append((s, e))
         if not live:
-            return BLOCKED, "negated" if not objects else "not an order", False
+            return BLOCKED, "negated" if not objects else NOT_AN_ORDER, False
         # A strong phrase, a booster in the clause, a request frame around a verb (an address or a
         # "twice" under "please" is no request by itself), or the verb opening it ("Cancel 2291").
         if any(span in strong for span in live):
             return REQUEST, "", True
+        if question:
+            return MENTION, "", False
         if boost_key in keys or ("frame" in keys and intent in IMPERATIVE):
             return REQUEST, "", False
         opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0] and not title

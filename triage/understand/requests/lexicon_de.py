@@ -375,6 +375,11 @@ LEXICON = Lexicon(
             "benachrichtigungen",
             "termin",
             "account",
+            "katalog",
+            "nachrichten",
+            "werbung",
+            "mails",
+            "e-mails",
         ),
         "address_fix": (
             "zukünftige bestellungen",

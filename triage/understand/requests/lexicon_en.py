@@ -590,6 +590,16 @@ LEXICON = Lexicon(
             "warranty",
             "billing",
             "back in stock",
+            # Messages and mailings the shop sends: "stop texting me", "stop sending the catalogue".
+            "texting",
+            "text messages",
+            "messages",
+            "emails",
+            "catalogue",
+            "catalog",
+            "whatsapp",
+            "updates",
+            "club",
         ),
         "address_fix": (
             "future orders",

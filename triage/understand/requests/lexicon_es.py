@@ -308,6 +308,12 @@ LEXICON = Lexicon(
             "sms",
             "notificaciones",
             "cita",
+            "aviso",
+            "avisos",
+            "correos",
+            "mensajes",
+            "catálogo",
+            "whatsapp",
         ),
         "address_fix": (
             "próximos pedidos",

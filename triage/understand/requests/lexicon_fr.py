@@ -256,7 +256,20 @@ LEXICON = Lexicon(
         "si ma commande",
     ),
     objects={
-        "cancel": ("abonnement", "newsletter", "compte", "adhésion", "sms", "notifications", "rendez-vous"),
+        "cancel": (
+            "abonnement",
+            "newsletter",
+            "compte",
+            "adhésion",
+            "sms",
+            "notifications",
+            "rendez-vous",
+            "catalogue",
+            "messages",
+            "mails",
+            "courriels",
+            "whatsapp",
+        ),
         "address_fix": (
             "prochaines commandes",
             "futures commandes",

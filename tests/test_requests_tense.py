@@ -1,0 +1,63 @@
+"""A cancel reported as done, or threatened under a condition, is no request; a conditional request is."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import MODEL
+from triage.understand.requests import BLOCKED, LEXICONS, MENTION, REQUEST, RequestFinder, Title
+
+
+@pytest.fixture(scope="module")
+def finder() -> RequestFinder:
+    return RequestFinder.load(MODEL / "lemmas", LEXICONS)
+
+
+@pytest.mark.parametrize(
+    ("clause", "why"),
+    [
+        ("Why was my order cancelled?", "already cancelled"),
+        ("It says order 4409 has been cancelled because of a payment issue.", "already cancelled"),
+        ("I cancelled order 16672 in the app within the hour.", "already cancelled"),
+        ("I'm still waiting for the money from the cancelled jacket, order 61093.", "already cancelled"),
+        ("Someone from your team cancelled my order 50213 yesterday.", "the shop's cancellation"),
+        ("Die Bestellung 18833 wurde gestern automatisch storniert.", "already cancelled"),
+        ("El pedido 5120 fue cancelado sin avisarme.", "already cancelled"),
+        ("Ma commande 3310 a été annulée sans raison.", "already cancelled"),
+        ("If it doesn't come tomorrow morning I'm going to cancel the whole order.", "threat"),
+        ("if this isnt here tmrw im cancelling and never ordering again", "threat"),
+        ("Wenn das Paket bis Freitag nicht da ist, trete ich vom Kauf zurück.", "threat"),
+        ("Si no llega el lunes, lo cancelo y lo compro en otra tienda.", "threat"),
+        ("Si elle n'est pas livrée vendredi, j'annule.", "threat"),
+    ],
+)
+def test_a_cancel_that_happened_or_is_threatened_is_blocked(finder: RequestFinder, clause: str, why: str) -> None:
+    hit = finder.find([clause])["cancel"]
+    assert (hit.kind, hit.why) == (BLOCKED, why)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "If you can't change the address, please just cancel it.",
+        "Can order 2291 still be cancelled?",
+        "I'd like to have order 5512 cancelled, please.",
+        "Können Sie die Bestellung 4410 bitte stornieren, falls sie noch nicht verschickt ist?",
+        "Si no es posible cambiar la dirección, cancelen el pedido 7781.",
+        "Si vous ne pouvez pas livrer avant lundi, annulez la commande 4410 s'il vous plaît.",
+    ],
+)
+def test_a_conditional_or_passive_request_still_asks(finder: RequestFinder, clause: str) -> None:
+    assert finder.find([clause])["cancel"].kind == REQUEST
+
+
+def test_a_question_subject_is_a_topic_and_a_strong_question_still_asks(finder: RequestFinder) -> None:
+    assert finder.find([Title("Adresse nachträglich ändern?")])["address_fix"].kind == MENTION
+    assert finder.find([Title("Can I still cancel my order?")])["cancel"].kind == REQUEST
+
+
+def test_an_address_for_the_account_stays_the_accounts_in_the_next_clause(finder: RequestFinder) -> None:
+    clauses = ["I want to change the saved address on my account for future orders.", "New address is Larch Walk."]
+    assert finder.find(clauses)["address_fix"].kind != REQUEST
+    named = ["I want to change the saved address on my account.", "Please send order 5512 to my new address."]
+    assert finder.find(named)["address_fix"].kind == REQUEST

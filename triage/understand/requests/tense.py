@@ -1,0 +1,58 @@
+"""What the finder's lemmas cannot see: who cancels, and when.
+
+Lemmatising makes "cancelled", "cancel" and "cancelling" one word, which is what a request needs; it also
+makes "why was my order cancelled?" and "if it isn't here by Friday I'm cancelling" look like requests.
+POLICY.md reads neither as one: a cancellation that already happened (the shop's, the payment system's,
+or one the customer made in the app) is reported, not asked for, and a first-person cancel under a
+condition is a threat. These patterns read the folded clause (lower case, no accents, "n't" as " nt")
+before lemmatising, in the four languages, and block `cancel` for the clause. A request in another clause
+("it says cancelled, but please cancel order 2 as well") still stands.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A cancellation someone else made ("you cancelled my order", "ihr habt … storniert", "vous avez annulé").
+_BY_THE_SHOP = (
+    r"\b(?:you|u|they|ihr|sie|team|system|shop|store|someone|somebody) (?:have |has |had |already |just |"
+    r"automatically )?(?:cancell?ed|canceled)\b"
+    r"|\bihr habt\b.{0,60}\bstorniert\b|\bsie haben\b.{0,60}\bstorniert\b"
+    r"|\bvous avez (?:bien |deja )?annule|\bme (?:anularon|cancelaron)\b|\bustedes (?:anularon|cancelaron)\b"
+)
+# A cancellation reported as done, by anyone: passive and perfect forms, and the participle as an
+# adjective ("the cancelled jacket"). "have it cancelled", "can it be cancelled", "storniert wird" and
+# "soll storniert werden" ask for one and are left out.
+_DONE = (
+    r"\b(?:was|were|been|would be)\s+(?:\w+\s+){0,2}(?:cancell?ed|canceled)\b"
+    r"|\b(?:i|we)\s+(?:already\s+|just\s+|had\s+)?(?:cancell?ed|canceled)\b"
+    r"|(?:(?:^|(?<=\x00))\W*|\b(?:the|my|a|that|this|your|its)\s+)(?:cancell?ed|canceled)\b"
+    r"|\b(?:wurde|wurden|worden|ist|sind|war|waren|habe|hatte|haben|hatten)\b[^.?!\n]{0,50}\bstorniert\b"
+    r"|\b(?:se\s+(?:anulo|cancelo)|(?:fue|fueron|ha sido|han sido|esta|estaba)\s+(?:anulad|cancelad)[oa]s?)\b"
+    r"|\b(?:ai|a|avons|avez|ont|ete|est|sont|etait|etaient)\s+(?:bien\s+|deja\s+)?annulee?s?\b"
+)
+# A first-person cancel under a condition, or a hypothetical one: "if it isn't here tomorrow I'm cancelling",
+# "wenn … trete ich vom Kauf zurück", "si no llega el lunes, lo cancelo", "si j'annulais ma commande". A
+# conditional *request* ("if you can't change the address, just cancel it") has no first-person verb.
+_THREAT = (
+    r"\b(?:if|unless|until|otherwise|or else|then)\b.{0,80}?\b(?:i|we|im|i'm|i'll|ill|we'll)\s+"
+    r"(?:will\s+|am\s+|are\s+|just\s+|simply\s+|going to\s+|gonna\s+|have to\s+|be\s+)*(?:cancel\w*)\b"
+    r"|\b(?:wenn|falls|sonst|ansonsten|dann)\b.{0,80}?\b(?:storniere|trete|ziehe) ich\b"
+    r"|\bsi\b.{0,80}?\b(?:(?:lo|la|los|las) )?(?:cancelo|anulo|cancelare|anulare)\b"
+    r"|\bsi\b.{0,80}?\bj'?(?:annule|annulerai|annulais|annulerais)\b"
+)
+SHOP_CANCELLED = re.compile(_BY_THE_SHOP)
+REPORTED_CANCEL = re.compile(_DONE)
+THREATENED_CANCEL = re.compile(_THREAT)
+
+
+def cancel_not_asked(folded: str, start: int, end: int) -> str | None:
+    """Why the cancel in folded[start:end] (one clause) is no request, or None: "the shop's cancellation",
+    "already cancelled" or "threat"."""
+    if SHOP_CANCELLED.search(folded, start, end):
+        return "the shop's cancellation"
+    if REPORTED_CANCEL.search(folded, start, end):
+        return "already cancelled"
+    if THREATENED_CANCEL.search(folded, start, end):
+        return "threat"
+    return None
