@@ -36,12 +36,15 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from collections.abc import Iterator
 
 from triage.records import Attachment, Finding, ParsedMessage, Redaction
+from triage.redact import prescan
 from triage.redact.cards import CHUNK_RE, WIDE_RE, cards_in_chunk, cards_in_wide_run, split_cards
 from triage.redact.iban import IBAN_CHECK_DIGITS, IBAN_CHECK_RE, iban_at, iban_shape
 from triage.redact.markers import KINDS, marker_for, mask, mask_markers
 from triage.redact.normalize import normalise
+from triage.redact.prescan import Hits
 from triage.redact.secrets import Sentences, chained_after_cards, find_cued
 
 __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
@@ -58,13 +61,23 @@ _NEAR_DIGIT_RE = re.compile(r"[0-9]")
 _NUMBER_RE = re.compile(rf"{WIDE_RE.pattern}|{IBAN_CHECK_DIGITS}")
 
 
-def _find_numbers(text: str) -> list[Finding]:
-    """IBANs and card numbers (plus a CVV glued to a card), in one scan over the digits."""
+def _number_matches(text: str, windows: list[tuple[int, int]] | None) -> Iterator[re.Match[str]]:
+    """_NUMBER_RE's matches in `text`, or in the prescan's windows, which hold them all (see prescan)."""
+    if windows is None:
+        yield from _NUMBER_RE.finditer(text)
+        return
+    for lo, hi in windows:
+        yield from _NUMBER_RE.finditer(text, lo, hi)
+
+
+def _find_numbers(text: str, hits: Hits | None = None) -> list[Finding]:
+    """IBANs and card numbers (plus a CVV glued to a card), in one scan over the digits (or the windows
+    of `hits` where digits can matter)."""
     out: list[Finding] = []
     blocked: list[tuple[int, int]] = []  # IBANs, in text order
     mistyped: list[tuple[int, int]] = []  # IBAN-shaped but failing the checks
     wide: list[tuple[int, str]] = []
-    for m in _NUMBER_RE.finditer(text):
+    for m in _number_matches(text, hits.numbers if hits else None):
         start, end = m.span()
         if end - start == 2:
             _iban_at(text, start, out, blocked, mistyped)
@@ -84,7 +97,8 @@ def _find_numbers(text: str) -> list[Finding]:
             cards_in_chunk(text, cs, c.group(), blocked[-1:], out, mistyped[-1:])
     for start, run in wide:
         cards_in_wide_run(text, start, run, blocked, out)
-    split_cards(text, out)
+    if hits is None or hits.halves:
+        split_cards(text, out)
     return out
 
 
@@ -116,15 +130,16 @@ def _resolve(candidates: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _detect(scan: str, card_context: list[tuple[int, int]]) -> list[Finding]:
-    """One pass of every detector over `scan`, overlaps settled."""
-    numbers = _find_numbers(scan)
+def _detect(scan: str, card_context: list[tuple[int, int]], hits: Hits | None) -> list[Finding]:
+    """One pass of every detector over `scan` (where `hits` says they can fire), overlaps settled."""
+    numbers = _find_numbers(scan, hits)
     card_spans = [(f.start, f.end) for f in numbers if f.kind == "card_number"]
     if numbers:
         # The cue patterns then see what a second pass would see: a blank where the number was.
         scan = mask(scan, [(f.start, f.end) for f in numbers])
     sentences = Sentences(scan)  # found once, when first asked for, and shared by both
-    candidates = numbers + find_cued(scan, sorted(card_spans + card_context), sentences)
+    cue_windows = hits.cues if hits else None
+    candidates = numbers + find_cued(scan, sorted(card_spans + card_context), sentences, cue_windows)
     if card_spans:
         candidates.extend(chained_after_cards(scan, card_spans, sentences))
     return _resolve(candidates) if candidates else []
@@ -155,14 +170,17 @@ def find_marked(text: str) -> list[tuple[Finding, str]]:
     """Each finding (original offsets, in text order, never overlapping) with the marker that replaces it."""
     if not text:
         return []
-    norm = normalise(text)
+    hits = prescan.scan(text)
+    norm = normalise(text, hits.rewrites if hits else None)
     clean = norm.text
+    if hits is not None and not norm.identity:
+        hits = prescan.scan(clean)  # the detectors read the clean text: their windows are found there
     # The marker is made from the clean text: a card's last four in ASCII digits.
-    return [(Finding(f.kind, *norm.to_original(f.start, f.end)), marker_for(f, clean)) for f in _find_all(clean)]
+    return [(Finding(f.kind, *norm.to_original(f.start, f.end)), marker_for(f, clean)) for f in _find_all(clean, hits)]
 
 
-def _find_all(text: str) -> list[Finding]:
-    """Every finding in a (normalised) text, sorted, never overlapping."""
+def _find_all(text: str, hits: Hits | None = None) -> list[Finding]:
+    """Every finding in a (normalised) text, sorted, never overlapping; `hits`: the text's prescan, if any."""
     scan, card_context = text, list[tuple[int, int]]()
     if "[" in text:
         scan, card_context = mask_markers(text)
@@ -171,7 +189,7 @@ def _find_all(text: str) -> list[Finding]:
     # second call would then find. Detect again on the blanked text until nothing new turns up, so a
     # second call never does.
     for _ in range(4):
-        new = _detect(scan, card_context)
+        new = _detect(scan, card_context, hits)
         if not new:
             break
         findings.extend(new)

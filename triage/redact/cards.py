@@ -419,6 +419,8 @@ class _Groups:
 # en dash, minus sign, a double space, " - ", mixed. (Tabs and odd spaces are plain spaces by now,
 # see triage.redact.normalize.) The single-separator runs CHUNK_RE takes are left to it.
 _WIDE_SEP = r"(?:[ ]?[/_,.+\-\u2013\u2014\u2212=][ ]?|[ ]{1,3})"
+# Every character a run of digit groups may hold besides digits (WIDE_RE's and CHUNK_RE's separators).
+WIDE_CHARS = " /_,.+-=\u2013\u2014\u2212" + _SEP.replace("\\", "")
 WIDE_RE = re.compile(rf"[0-9](?=[0-9 /_,.+\-\u2013\u2014\u2212=]{{11}})(?:{_WIDE_SEP}?[0-9]){{11,}}")
 _WIDE_SEP_RE = re.compile(rf"(?<=[0-9]){_WIDE_SEP}(?=[0-9])")
 _EXOTIC_SEP_RE = re.compile(r"[/_,+=\u2013\u2014\u2212]|  ")
@@ -501,13 +503,42 @@ def cards_in_wide_run(text: str, start: int, run: str, blocked: list[tuple[int, 
 
 
 # Literal spellings (no case folding, no leading \b), so the engine skips ahead on their first letters;
-# the word boundary before is checked by hand.
-_FIRST_RE = re.compile(
-    r"(?:first|First|FIRST|erste|Erste|ERSTE|premier|Premier|PREMIER|première|Première|primer|Primer|PRIMER)\w{0,2}\b"
+# the word boundary before is checked by hand. The prescan's trigger is made of the same words.
+HALF_WORDS = (
+    "first",
+    "First",
+    "FIRST",
+    "erste",
+    "Erste",
+    "ERSTE",
+    "premier",
+    "Premier",
+    "PREMIER",
+    "première",
+    "Première",
+    "primer",
+    "Primer",
+    "PRIMER",
 )
-_LAST_RE = re.compile(
-    r"(?:last|Last|LAST|letzte|Letzte|LETZTE|dernier|Dernier|DERNIER|dernière|Dernière|ultim|Ultim|últim|Últim)\w{0,2}\b"
+_LAST_WORDS = (
+    "last",
+    "Last",
+    "LAST",
+    "letzte",
+    "Letzte",
+    "LETZTE",
+    "dernier",
+    "Dernier",
+    "DERNIER",
+    "dernière",
+    "Dernière",
+    "ultim",
+    "Ultim",
+    "últim",
+    "Últim",
 )
+_FIRST_RE = re.compile(rf"(?:{'|'.join(HALF_WORDS)})\w{{0,2}}\b")
+_LAST_RE = re.compile(rf"(?:{'|'.join(_LAST_WORDS)})\w{{0,2}}\b")
 _HALF_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{4,12}(?![0-9])")
 
 

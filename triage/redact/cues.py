@@ -73,7 +73,11 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
-    ("bank", r"bank\s+account(?:\s+(?:number|no\.?|nr\.?|\#))?|account\s+(?:number|no\.?|nr\.?|\#)|account(?=\s*[:#])"),
+    (
+        "bank",
+        r"bank\s+account(?:\s+(?:number|no\.?|nr\.?|\#))?|account\s+(?:number|no\.?|nr\.?|\#)"
+        r"|account(?=\s{0,32}[:#])",
+    ),
     ("bank", r"acct\.?(?:\s*(?:number|no\.?|\#))?|a/c(?:\s*no\.?)?"),
     ("bank", r"checking\s+account(?:\s+(?:number|no\.?))?|savings\s+account(?:\s+(?:number|no\.?))?"),
     ("bank", r"current\s+account(?:\s+(?:number|no\.?))?|routing(?:\s+(?:number|no\.?|\#))?"),
@@ -83,13 +87,13 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"transit(?:\s+(?:number|no\.?|\#))?|institution\s+number|blz|bankleitzahl|konto(?:nummer|\s*nr\.?|-nr\.?)?",
     ),
     ("bank", r"kto\.?(?:\s*-?nr\.?)?|num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|rekeningnummer|clabe|rib"),
-    ("bank", r"compte(?:\s+bancaire)?(?=\s*(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s*(?:n[°º]|no\.?|:|#))"),
+    ("bank", r"compte(?:\s+bancaire)?(?=\s{0,32}(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s{0,32}(?:n[°º]|no\.?|:|#))"),
     ("acct", r"account|acc\.?|compte|cuenta"),
     ("pin", r"pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin|code\s+secret"),
     ("pin", r"c[óo]digo\s+pin"),
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
-    ("pw", r"pass(?=\s*(?:is\b|was\b|[:=]))"),
+    ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),
     ("login", r"log[\s-]?in|user(?:\s?name)?|benutzer(?:name)?|credentials|zugangsdaten|identifiant|usuario"),
 )
 # What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).
@@ -142,17 +146,38 @@ _CUE_SCAN_I_RE = re.compile(_CUE_SCAN_RE.pattern, re.IGNORECASE)
 _CUE_AT_START_I_RE = re.compile(_CUE_AT_START_RE.pattern, re.IGNORECASE)
 
 
-def find_cues(text: str) -> list[tuple[str, int, int]]:
-    """(kind, start, end) of every cue word; scans a lower-cased copy when lower() keeps offsets."""
-    low = text.lower()
-    if len(low) == len(text):
-        scan, at_start, hay = _CUE_SCAN_RE, _CUE_AT_START_RE, low
-    else:  # a rare character ("İ") changed length when lower-cased: fall back to IGNORECASE
+def cue_patterns() -> list[str]:
+    """Every cue pattern (one per table row): the prescan's cue triggers are made of these."""
+    return [p for _, p in _CUES]
+
+
+def find_cues(text: str, windows: list[tuple[int, int]] | None = None) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of every cue word; `windows`: the prescan's merged cue hits, the only places looked at.
+
+    Scans a lower-cased copy when lower() keeps offsets (an ASCII text needs none: the case-insensitive
+    patterns match it the same way). Look-aheads in the table read at most 48 characters past a cue
+    (`\\s{0,32}` bounds them), which is what lets a window scan stop `CUE_MARGIN` past its last hit.
+    """
+    if text.isascii():
         scan, at_start, hay = _CUE_SCAN_I_RE, _CUE_AT_START_I_RE, text
-    matches = list(scan.finditer(hay))
-    first = at_start.match(hay)
-    if first:
-        matches.insert(0, first)
+    else:
+        low = text.lower()
+        if len(low) == len(text):
+            scan, at_start, hay = _CUE_SCAN_RE, _CUE_AT_START_RE, low
+        else:  # a rare character ("İ") changed length when lower-cased: fall back to IGNORECASE, everywhere
+            scan, at_start, hay, windows = _CUE_SCAN_I_RE, _CUE_AT_START_I_RE, text, None
+    if windows is None:
+        matches = list(scan.finditer(hay))
+        first = at_start.match(hay)
+        if first:
+            matches.insert(0, first)
+    else:
+        matches = []
+        n = len(hay)
+        for lo, hi in windows:
+            if lo == 0 and (first := at_start.match(hay)):
+                matches.append(first)
+            matches.extend(m for m in scan.finditer(hay, max(0, lo - 1), min(n, hi + CUE_MARGIN)) if m.end(1) <= hi)
     out: list[tuple[str, int, int]] = []
     for m in matches:
         s, e = m.span(1)
@@ -164,3 +189,6 @@ def find_cues(text: str) -> list[tuple[str, int, int]]:
             continue  # "tan" is a colour; the German banking TAN is written in capitals
         out.append((kind, s, e))
     return out
+
+
+CUE_MARGIN = 64  # more than the 48 characters the farthest look-ahead in the table reads past a cue

@@ -17,6 +17,9 @@ IBAN_CHECK_DIGITS = (
     r"(?=(?:[ \-.\u00a0]{0,2}[A-Za-z0-9]){10})"  # the shortest IBAN (Norway) has 11 more
 )
 IBAN_CHECK_RE = re.compile(IBAN_CHECK_DIGITS)
+# The prescan's trigger (triage.redact.prescan): the same without look-arounds, country and the look-ahead's
+# characters included, so a hit covers every character the check-digit pattern reads.
+IBAN_TRIGGER = r"[A-Za-z][A-Za-z][ \-.]?[0-9][0-9](?:[ \-.\u00a0]{0,2}[A-Za-z0-9]){10}"
 # A lower-case country code ("de89 …") only counts after a word like this.
 _IBAN_WORD_RE = re.compile(r"\b(?:iban|bankverbindung|bank|account|konto|compte|cuenta|rib)\b", re.IGNORECASE)
 _IBAN_DB = _stdnum_numdb.get("iban")

@@ -163,11 +163,17 @@ def _card_context(text: str, start: int, end: int, cards: list[tuple[int, int]],
     return sentences.card_word[key]
 
 
-def find_cued(text: str, cards: list[tuple[int, int]], sentences: Sentences | None = None) -> list[Finding]:
-    """The values behind every cue word in `text`; `sentences`: text's bounds, when the caller shares them."""
+def find_cued(
+    text: str,
+    cards: list[tuple[int, int]],
+    sentences: Sentences | None = None,
+    windows: list[tuple[int, int]] | None = None,
+) -> list[Finding]:
+    """The values behind every cue word in `text`; `sentences`: text's bounds, when the caller shares them;
+    `windows`: where the prescan found cue words (None: look everywhere)."""
     out: list[Finding] = []
     sentences = sentences or Sentences(text)
-    for kind, cue_start, pos in find_cues(text):
+    for kind, cue_start, pos in find_cues(text, windows):
         if kind == "cvv":
             v = _CVV_VALUE_RE.match(text, pos)
             if v:
