@@ -97,8 +97,10 @@ def _find_numbers(text: str, hits: Hits | None = None) -> list[Finding]:
             cards_in_chunk(text, cs, c.group(), blocked[-1:], out, mistyped[-1:])
     for start, run in wide:
         cards_in_wide_run(text, start, run, blocked, out)
-    if hits is None or hits.halves:
+    if hits is None:
         split_cards(text, out)
+    elif hits.firsts and hits.lasts:
+        split_cards(text, out, hits.firsts, hits.lasts)
     return out
 
 
@@ -170,11 +172,9 @@ def find_marked(text: str) -> list[tuple[Finding, str]]:
     """Each finding (original offsets, in text order, never overlapping) with the marker that replaces it."""
     if not text:
         return []
-    hits = prescan.scan(text)
-    norm = normalise(text, hits.rewrites if hits else None)
+    norm = normalise(text, prescan.rewrites(text))
     clean = norm.text
-    if hits is not None and not norm.identity:
-        hits = prescan.scan(clean)  # the detectors read the clean text: their windows are found there
+    hits = prescan.scan(clean)  # the detectors read the clean text: their windows are found there
     # The marker is made from the clean text: a card's last four in ASCII digits.
     return [(Finding(f.kind, *norm.to_original(f.start, f.end)), marker_for(f, clean)) for f in _find_all(clean, hits)]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from triage.records import Finding
 from triage.redact.issuers import lengths_by_prefix4
@@ -504,7 +504,7 @@ def cards_in_wide_run(text: str, start: int, run: str, blocked: list[tuple[int, 
 
 # Literal spellings (no case folding, no leading \b), so the engine skips ahead on their first letters;
 # the word boundary before is checked by hand. The prescan's trigger is made of the same words.
-HALF_WORDS = (
+FIRST_WORDS = (
     "first",
     "First",
     "FIRST",
@@ -520,7 +520,7 @@ HALF_WORDS = (
     "Primer",
     "PRIMER",
 )
-_LAST_WORDS = (
+LAST_WORDS = (
     "last",
     "Last",
     "LAST",
@@ -537,18 +537,21 @@ _LAST_WORDS = (
     "últim",
     "Últim",
 )
-_FIRST_RE = re.compile(rf"(?:{'|'.join(HALF_WORDS)})\w{{0,2}}\b")
-_LAST_RE = re.compile(rf"(?:{'|'.join(_LAST_WORDS)})\w{{0,2}}\b")
+_FIRST_RE = re.compile(rf"(?:{'|'.join(FIRST_WORDS)})\w{{0,2}}\b")
+_LAST_RE = re.compile(rf"(?:{'|'.join(LAST_WORDS)})\w{{0,2}}\b")
 _HALF_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{4,12}(?![0-9])")
 
 
-def split_cards(text: str, out: list[Finding]) -> None:
+def split_cards(
+    text: str, out: list[Finding], first_at: list[int] | None = None, last_at: list[int] | None = None
+) -> None:
     """Halves that make a card together, by a card word: "first 8 digits 41111111 … last 8 digits 11111111".
 
-    Both halves go when, joined, they pass Luhn and an issuer's prefix and length.
+    Both halves go when, joined, they pass Luhn and an issuer's prefix and length. `first_at`, `last_at`:
+    where the prescan found the words (sorted); None: look for them everywhere.
     """
     firsts: list[tuple[int, int]] = []
-    for cue in _FIRST_RE.finditer(text):
+    for cue in _words(_FIRST_RE, text, first_at, 0):
         if cue.start() and text[cue.start() - 1].isalpha():
             continue
         d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
@@ -556,7 +559,7 @@ def split_cards(text: str, out: list[Finding]) -> None:
             firsts.append(d.span())
     if not firsts:
         return
-    for cue in _LAST_RE.finditer(text, firsts[0][1]):
+    for cue in _words(_LAST_RE, text, last_at, firsts[0][1]):
         if text[cue.start() - 1].isalpha():
             continue
         d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
@@ -574,3 +577,15 @@ def split_cards(text: str, out: list[Finding]) -> None:
             ):
                 out.append(Finding("card_number", fs, fe))
                 out.append(Finding("card_number", *d.span()))
+
+
+def _words(pattern: re.Pattern[str], text: str, at: list[int] | None, pos: int) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text, pos), or the same matches tried only at the positions `at`."""
+    if at is None:
+        yield from pattern.finditer(text, pos)
+        return
+    end = pos
+    for p in at:
+        if p >= end and (m := pattern.match(text, p)):
+            yield m
+            end = m.end()

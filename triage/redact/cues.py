@@ -160,12 +160,12 @@ def find_cues(text: str, windows: list[tuple[int, int]] | None = None) -> list[t
     """
     if text.isascii():
         scan, at_start, hay = _CUE_SCAN_I_RE, _CUE_AT_START_I_RE, text
-    else:
-        low = text.lower()
-        if len(low) == len(text):
-            scan, at_start, hay = _CUE_SCAN_RE, _CUE_AT_START_RE, low
-        else:  # a rare character ("İ") changed length when lower-cased: fall back to IGNORECASE, everywhere
-            scan, at_start, hay, windows = _CUE_SCAN_I_RE, _CUE_AT_START_I_RE, text, None
+    elif _LONGER_LOWER not in text:  # the only character whose lower() is longer (str.lower keeps offsets)
+        if windows is not None:
+            return _cues_in_windows(text, windows)
+        scan, at_start, hay = _CUE_SCAN_RE, _CUE_AT_START_RE, text.lower()
+    else:  # "İ" changed the length when lower-cased: fall back to IGNORECASE, everywhere
+        scan, at_start, hay, windows = _CUE_SCAN_I_RE, _CUE_AT_START_I_RE, text, None
     if windows is None:
         matches = list(scan.finditer(hay))
         first = at_start.match(hay)
@@ -178,9 +178,31 @@ def find_cues(text: str, windows: list[tuple[int, int]] | None = None) -> list[t
             if lo == 0 and (first := at_start.match(hay)):
                 matches.append(first)
             matches.extend(m for m in scan.finditer(hay, max(0, lo - 1), min(n, hi + CUE_MARGIN)) if m.end(1) <= hi)
+    return _classified(text, hay, [m.span(1) for m in matches])
+
+
+def _cues_in_windows(text: str, windows: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """find_cues on a non-ASCII text: each window is lower-cased on its own (the whole text need not be)."""
     out: list[tuple[str, int, int]] = []
-    for m in matches:
-        s, e = m.span(1)
+    n = len(text)
+    for lo, hi in windows:
+        base = max(0, lo - 1)
+        hay = text[base : min(n, hi + CUE_MARGIN)].lower()
+        spans = [m.span(1) for m in _CUE_SCAN_RE.finditer(hay) if m.end(1) <= hi - base]
+        if lo == 0 and (first := _CUE_AT_START_RE.match(hay)):
+            spans.insert(0, first.span(1))
+        piece = text[base : base + len(hay)]
+        out.extend((kind, s + base, e + base) for kind, s, e in _classified(piece, hay, spans))
+    return out
+
+
+_LONGER_LOWER = "\u0130"
+
+
+def _classified(text: str, hay: str, spans: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of each cue span of `hay` (`text` lower-cased, or `text` itself)."""
+    out: list[tuple[str, int, int]] = []
+    for s, e in spans:
         # Which kind: the first whose own pattern matches exactly this span (in place, so look-aheads work).
         kind = next((k for k, rx in _CUE_KINDS if (c := rx.match(hay, s)) and c.end() == e), None)
         if kind is None:

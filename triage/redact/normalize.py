@@ -68,7 +68,7 @@ def _chars(ranges: str) -> frozenset[str]:
     return frozenset(out)
 
 
-_RELEVANT = _chars(FOREIGN_DIGITS + FORMAT_CHARS + SPACES)
+RELEVANT = _chars(FOREIGN_DIGITS + FORMAT_CHARS + SPACES)
 
 
 def _rewrite(piece: str) -> str:
@@ -168,7 +168,7 @@ def normalise(text: str, candidates: list[int] | None = None) -> Normalised:
         if s < last:
             continue  # inside the previous rewrite
         c = text[s]
-        if c >= "\x80" and c not in _RELEVANT:
+        if c >= "\x80" and c not in RELEVANT:
             continue
         if c in "\r\n<":
             # Only inside a digit run: a digit before the break (trailing blanks were folded already).

@@ -42,16 +42,17 @@ detector scans the whole text, as before the prescan: the slow path, with identi
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
-from triage.redact.cards import HALF_WORDS, WIDE_CHARS
+from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
 from triage.redact.cues import CUE_MARGIN, cue_patterns
-from triage.redact.iban import IBAN_TRIGGER
-from triage.redact.normalize import ENTITY, FOREIGN_DIGITS, FORMAT_CHARS, PERCENT, SPACES
+from triage.redact.iban import IBAN_COUNTRIES, iban_trigger
+from triage.redact.normalize import ENTITY, PERCENT, RELEVANT
 
 hyperscan: ModuleType | None
 try:  # a native wheel (x86_64 Linux, macOS); elsewhere the whole-text scans run instead
@@ -62,8 +63,6 @@ except ImportError:  # pragma: no cover - exercised by forcing the fallback in t
 _NUMBER_BACK = 48  # longer than a trigger match: a non-digit, 12 digits and 11 three-character separators
 _IBAN_BACK = 36  # longer than an IBAN trigger match (2 + 1 + 2 + 10 x 3)
 
-# Python's `\s` on str (str.isspace: also the C0 separators \x1c-\x1f, which Unicode's White_Space lacks).
-PY_SPACE = "\\t-\\r \\x1c-\\x1f\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 _LOOKAROUND_RE = re.compile(r"\(\?<?[=!]")
 
 
@@ -93,85 +92,147 @@ def strip_lookarounds(pattern: str) -> str:
     return "".join(out)
 
 
-def to_hyperscan(pattern: str) -> str:
-    """A Python pattern in hyperscan's (PCRE) syntax: `\\s` spelled out, \\uXXXX as \\x{XXXX}."""
+# The shadow of a text: one byte per character, so hyperscan's offsets are character offsets. Latin-1
+# characters stand for themselves; every other character is SUB (\x1a), which the triggers accept
+# wherever such a character could stand in the Python pattern (a non-ASCII digit, a Kelvin sign read as
+# "k"). The patterns below are written for the shadow.
+SUB = "\x1a"
+
+
+def _shadow_error(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeEncodeError)
+    return SUB * (err.end - err.start), err.end
+
+
+codecs.register_error("triage-shadow", _shadow_error)
+
+
+def shadow(text: str) -> bytes:
+    """`text` with one byte per character: Latin-1 as is, anything else SUB."""
+    return text.encode("latin-1", "triage-shadow")
+
+
+def _byte(c: str) -> str:
+    """The shadow byte of character `c`, escaped for a hyperscan class."""
+    return f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\x{ord(SUB):02x}"
+
+
+def _bytes_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(sorted({_byte(c) for c in chars})) + "]"
+
+
+# Python's `\\s` on str (str.isspace); characters that are whitespace have no case.
+_PY_SPACE = {chr(c) for c in range(0x3001) if chr(c).isspace()}
+# Every character that lower() turns into a given one (what a lower-case pattern letter reads in text.lower()).
+_UPPER_OF: dict[str, set[str]] = {}
+for _c in map(chr, range(0x10000)):
+    _low = _c.lower()
+    if len(_low) == 1 and _low != _c:
+        _UPPER_OF.setdefault(_low, set()).add(_c)
+
+
+def _folds(c: str) -> set[str]:
+    """The characters `c` matches in text.lower() (itself, and all that lower-case to it)."""
+    if c.lower() != c:  # an upper-case letter in a pattern matches nothing in lower-cased text
+        return set()
+    return {c} | _UPPER_OF.get(c, set())
+
+
+def shadow_pattern(pattern: str, *, fold: bool) -> str:
+    """A Python pattern (literals, classes, `\\s`, groups, quantifiers: what the trigger tables use) as a
+    hyperscan pattern over the shadow; `fold`: a lower-case pattern read against text.lower(), so each
+    letter also matches the characters that lower-case to it. Raises on syntax it does not know."""
     out: list[str] = []
-    in_class = False
     i = 0
-    while i < len(pattern):
+    n = len(pattern)
+
+    def chars_of(c: str) -> set[str]:
+        return _folds(c) if fold else {c}
+
+    while i < n:
         c = pattern[i]
         if c == "\\":
             nxt = pattern[i + 1]
             if nxt == "s":
-                out.append(PY_SPACE if in_class else f"[{PY_SPACE}]")
-            elif nxt == "u":
-                out.append(f"\\x{{{pattern[i + 2 : i + 6]}}}")
-                i += 4
-            elif nxt == "U":
-                out.append(f"\\x{{{pattern[i + 2 : i + 10]}}}")
-                i += 8
+                out.append(_bytes_class(_PY_SPACE))
+            elif nxt in ".#-/'\"()[]{}?*+|^$\\":
+                out.append(_bytes_class({nxt}))
             else:
-                out.append(pattern[i : i + 2])
+                raise ValueError(f"shadow_pattern: unsupported escape \\{nxt} in {pattern!r}")
             i += 2
-            continue
-        if c == "[" and not in_class:
-            in_class = True
+        elif c == "[":
+            members: set[str] = set()
+            i += 1
+            if pattern[i] == "^":
+                raise ValueError(f"shadow_pattern: negated class in {pattern!r}")
+            while pattern[i] != "]":
+                if pattern[i] == "\\":
+                    if pattern[i + 1] == "s":
+                        members |= _PY_SPACE
+                    else:
+                        members |= chars_of(pattern[i + 1])
+                    i += 2
+                elif pattern[i + 1] == "-" and pattern[i + 2] != "]":
+                    for k in range(ord(pattern[i]), ord(pattern[i + 2]) + 1):
+                        members |= chars_of(chr(k))
+                    i += 3
+                else:
+                    members |= chars_of(pattern[i])
+                    i += 1
+            out.append(_bytes_class(members))
+            i += 1
+        elif c in "()?:*+|{},":
             out.append(c)
-            if pattern[i + 1 : i + 2] == "^":
-                out.append("^")
-                i += 1
-            if pattern[i + 1 : i + 2] == "]":  # a literal ] first in a class
-                out.append("\\]")
-                i += 1
-        elif c == "]" and in_class:
-            in_class = False
-            out.append(c)
-        elif ord(c) > 0x7F or ord(c) < 0x20:
-            out.append(f"\\x{{{ord(c):x}}}")
+            i += 1
+        elif c.isdigit() and out and (out[-1] in "{," or out[-1].isdigit()):
+            out.append(c)  # a quantifier's bound
+            i += 1
         else:
-            out.append(c)
-        i += 1
+            out.append(_bytes_class(chars_of(c)))
+            i += 1
     return "".join(out)
 
 
-# Trigger kinds. Cue triggers take the ids from _CUE upward.
-_NUMBER, _IBAN, _BREAK, _ENTITY, _PERCENT, _TAG, _HALF, _CHAR, _CUE = range(9)
-_ANY_DIGIT = f"(?:[0-9]|[{FOREIGN_DIGITS}])"
+# Trigger kinds; the ids of "first" words start at _FIRST, of "last" words at _LAST, of cue patterns at _CUE.
+_NUMBER, _IBAN, _BREAK, _ENTITY, _PERCENT, _TAG, _CHAR = range(7)
+_FIRST, _LAST, _CUE = 100, 200, 1000
+_WORD_LEN = {_FIRST + k: len(w) for k, w in enumerate(FIRST_WORDS)} | {
+    _LAST + k: len(w) for k, w in enumerate(LAST_WORDS)
+}
 
 
 def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[int, str, int]]]:
-    """(id, Python-syntax pattern, flags) for the byte-mode database and for the UTF-8 one."""
-    f_utf8 = hs.HS_FLAG_UTF8
-    f_cue = hs.HS_FLAG_UTF8 | hs.HS_FLAG_CASELESS | hs.HS_FLAG_SOM_LEFTMOST
-    # Byte mode for the digit runs: the [^0-9] before a run is much faster to scan for than in UTF-8 mode,
-    # and any byte that is not a digit (a UTF-8 continuation byte too) stands for a character that is not.
-    sep_bytes = "|".join(
-        re.escape(c) if c.isascii() else "".join(f"\\x{b:02x}" for b in c.encode()) for c in WIDE_SEP_CHARS_LIST
-    )
-    number = rf"(?:^|[^0-9])[0-9](?:(?:[ ]?(?:{sep_bytes})[ ]?|[ ]{{1,3}})?[0-9]){{11}}"
-    halves = "|".join(HALF_WORDS)
-    by_bytes = [(_NUMBER, number, 0)]
-    by_utf8 = [
-        (_IBAN, IBAN_TRIGGER, f_utf8),
-        (_HALF, halves, f_utf8),
-        (_BREAK, rf"{_ANY_DIGIT}[ \t]*\r?\n(?:[ \t]*>)*[ \t]*{_ANY_DIGIT}", f_utf8),
-        (_ENTITY, f"&(?:{ENTITY})", f_utf8),
-        (_PERCENT, f"%(?:{PERCENT})", f_utf8),
-        (_TAG, rf"{_ANY_DIGIT}[ \t]*<", f_utf8),
-        (_CHAR, f"[{FOREIGN_DIGITS}{FORMAT_CHARS}{SPACES}]", f_utf8),
+    """(id, hyperscan pattern over the shadow, flags) of every trigger: those of `normalise`'s rewrites (read on
+    the original text) and those of the detectors (read on the clean text). Each is a superset of its
+    Python pattern: a SUB in a class stands for any character beyond Latin-1 that the Python class holds."""
+    sub = _byte(SUB)
+    digit = f"[0-9{sub}]"  # an ASCII digit or a non-ASCII one (FOREIGN_DIGITS are all beyond Latin-1)
+    seps = "".join(sorted({_byte(c) for c in WIDE_CHARS}))
+    rewrites = [
+        (_BREAK, rf"{digit}[ \t]*\r?\n(?:[ \t]*>)*[ \t]*{digit}", 0),
+        (_ENTITY, f"&(?:{ENTITY})", 0),
+        (_PERCENT, f"%(?:{PERCENT})", 0),
+        (_TAG, rf"{digit}[ \t]*<", 0),
+        (_CHAR, _bytes_class(RELEVANT), 0),
     ]
-    by_utf8 += [(_CUE + k, strip_lookarounds(p), f_cue) for k, p in enumerate(cue_patterns())]
-    return by_bytes, by_utf8
-
-
-# The separators of a digit run, as single characters (the " - " and double-space forms are built in).
-WIDE_SEP_CHARS_LIST = sorted(set(WIDE_CHARS) - {" "})
+    som = hs.HS_FLAG_SOM_LEFTMOST
+    detectors = [
+        # A separator of a digit run is at most 3 characters (" - ", three spaces).
+        (_NUMBER, rf"(?:^|[^0-9])[0-9](?:[{seps}]{{0,3}}[0-9]){{11}}", 0),
+        *((_FIRST + k, shadow_pattern(re.escape(w), fold=False), 0) for k, w in enumerate(FIRST_WORDS)),
+        *((_LAST + k, shadow_pattern(re.escape(w), fold=False), 0) for k, w in enumerate(LAST_WORDS)),
+        # The start of an IBAN's country code or of a cue is where its window begins. (An IBAN trigger's
+        # end has one start: the tail after the check digits holds exactly 10 letters or digits.)
+        (_IBAN, iban_trigger(), som),
+        *((_CUE + k, shadow_pattern(strip_lookarounds(p), fold=True), som) for k, p in enumerate(cue_patterns())),
+    ]
+    return rewrites, detectors
 
 
 def _compile(hs: ModuleType, rows: list[tuple[int, str, int]]) -> object:
     db = hs.Database()
     db.compile(
-        expressions=[to_hyperscan(p).encode() for _, p, _ in rows],
+        expressions=[p.encode() for _, p, _ in rows],
         ids=[i for i, _, _ in rows],
         elements=len(rows),
         flags=[f for _, _, f in rows],
@@ -204,8 +265,8 @@ def _databases() -> tuple[object, object] | None:
     would be an outlier in every latency a caller measures)."""
     if hyperscan is None:
         return None
-    by_bytes, by_utf8 = _triggers(hyperscan)
-    return _compile(hyperscan, by_bytes), _compile(hyperscan, by_utf8)
+    rewrites, detectors = _triggers(hyperscan)
+    return _compile(hyperscan, rewrites), _compile(hyperscan, detectors)
 
 
 _DBS = _databases()
@@ -215,82 +276,79 @@ _DBS = _databases()
 class Hits:
     """Where the detectors must look in one text (character offsets)."""
 
-    rewrites: list[int]  # sorted positions where a `normalise` rewrite may start
     numbers: list[tuple[int, int]]  # merged windows for _NUMBER_RE
     cues: list[tuple[int, int]]  # merged cue spans (scan CUE_MARGIN around each)
-    halves: bool  # a "first"/"last" word somewhere: split_cards must look
+    firsts: list[int]  # where a "first" word of split_cards starts
+    lasts: list[int]  # where a "last" word starts
 
 
-_DIGIT_RUN = frozenset("0123456789" + WIDE_CHARS)
+_RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
+_NUMBER_BACK = 48  # more than a number trigger match: a non-digit, 12 digits, 11 separators of 3
 
 
-def _char_offsets(data: bytes, offsets: list[int]) -> dict[int, int]:
-    """Byte offset -> character offset, for the (sorted, distinct) offsets of one UTF-8 text."""
-    out: dict[int, int] = {}
-    last_b = last_c = 0
-    for b in offsets:
-        last_c += len(data[last_b:b].decode("utf-8"))
-        last_b = b
-        out[b] = last_c
-    return out
-
-
-def scan(text: str) -> Hits | None:
-    """The trigger hits of `text`, or None when the prescan is off (then every detector scans it all)."""
-    if not _enabled or _DBS is None:
-        return None
-    by_bytes, by_utf8 = _DBS
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: not UTF-8, which hyperscan needs; scan it all
-        return None
+def _hits(db: object, text: str) -> list[tuple[int, int, int]]:
     found: list[tuple[int, int, int]] = []
     add = found.append
 
     def on_hit(kind: int, start: int, end: int, flags: int, context: object) -> None:
         add((kind, start, end))
 
-    by_bytes.scan(data, match_event_handler=on_hit)  # type: ignore[attr-defined]
-    by_utf8.scan(data, match_event_handler=on_hit)  # type: ignore[attr-defined]
-    if len(data) != len(text):
-        where = _char_offsets(data, sorted({x for _, s, e in found for x in (s, e)}))
-        found = [(k, where[s], where[e]) for k, s, e in found]
-    rewrites: list[int] = []
+    db.scan(shadow(text), match_event_handler=on_hit)  # type: ignore[attr-defined]
+    return found
+
+
+def rewrites(text: str) -> list[int] | None:
+    """Sorted positions where a `normalise` rewrite may start, or None when the prescan is off."""
+    if not _enabled or _DBS is None:
+        return None
+    out: list[int] = []
+    for kind, _, end in _hits(_DBS[0], text):
+        if kind == _BREAK:
+            k = text.rfind("\n", 0, end)
+            out.append(k)
+            if k and text[k - 1] == "\r":
+                out.append(k - 1)
+        elif kind == _ENTITY:
+            out.append(text.rfind("&", 0, end))
+        elif kind == _PERCENT:
+            out.append(end - 3)
+        else:  # _TAG, _CHAR: the character before the end
+            out.append(end - 1)
+    return sorted(set(out))
+
+
+def scan(text: str) -> Hits | None:
+    """Where the detectors must look in (clean) `text`, or None when the prescan is off (then they read it all)."""
+    if not _enabled or _DBS is None:
+        return None
     numbers: list[tuple[int, int]] = []
     cues: list[tuple[int, int]] = []
-    halves = False
+    firsts: list[int] = []
+    lasts: list[int] = []
     n = len(text)
-    for kind, start, end in found:
+    run = _RUN_CHARS
+    for kind, start, end in _hits(_DBS[1], text):
         if kind >= _CUE:
             cues.append((start, end))
         elif kind == _NUMBER:
             s = max(0, end - _NUMBER_BACK)
-            while s > 0 and text[s - 1] in _DIGIT_RUN:
+            while s > 0 and text[s - 1] in run:
                 s -= 1
             e = end
-            while e < n and text[e] in _DIGIT_RUN:
+            while e < n and text[e] in run:
                 e += 1
             numbers.append((s, e))
         elif kind == _IBAN:
-            s = max(0, end - _IBAN_BACK)
-            while s > 0 and text[s - 1] in _DIGIT_RUN:
-                s -= 1
-            numbers.append((s, end))
-        elif kind == _HALF:
-            halves = True
-        elif kind == _BREAK:
-            k = text.rfind("\n", 0, end)
-            rewrites.append(k)
-            if k and text[k - 1] == "\r":
-                rewrites.append(k - 1)
-        elif kind == _ENTITY:
-            rewrites.append(text.rfind("&", 0, end))
-        elif kind == _PERCENT:
-            rewrites.append(end - 3)
-        else:  # _TAG, _CHAR: the one character before the end
-            rewrites.append(end - 1)
-    rewrites = sorted(set(rewrites))
-    return Hits(rewrites, _merge(numbers, 0), _merge(cues, CUE_MARGIN), halves)
+            if text[start : start + 2].upper() in IBAN_COUNTRIES:  # other check digits are never an IBAN
+                s = start
+                while s > 0 and text[s - 1] in run:
+                    s -= 1
+                numbers.append((s, end))
+        elif kind >= _LAST:
+            lasts.append(end - _WORD_LEN[kind])
+        else:  # a "first" word
+            firsts.append(end - _WORD_LEN[kind])
+    return Hits(_merge(numbers, 0), _merge(cues, CUE_MARGIN), firsts, lasts)
 
 
 def _merge(spans: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
