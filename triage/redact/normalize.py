@@ -147,6 +147,24 @@ def _digits_before(text: str, k: int) -> int:
     return n
 
 
+def _digits_after(text: str, k: int) -> int:
+    """How many digits the run of groups starting at text[k] holds, its groups set apart by one separator
+    throughout ("9300 0000 0000 0000 0000", not "1111 12.03.2026"); stops counting past a card's length."""
+    n = 0
+    end = len(text)
+    sep = ""
+    while k < end and n <= _CARD_MAX:
+        c = text[k]
+        if c.isdecimal():
+            n += 1
+        elif c not in _RUN_SEPARATORS or k + 1 == end or not text[k + 1].isdecimal() or c != (sep or c):
+            break
+        else:
+            sep = c
+        k += 1
+    return n
+
+
 def normalise(text: str, candidates: list[int] | None = None) -> Normalised:
     """Digits to ASCII, format characters and invisible entities dropped, odd spaces and tabs folded to a
     space, a line break (with its quote prefix) or markup inside a digit run read as a space, `%3D` decoded.
@@ -175,10 +193,15 @@ def normalise(text: str, candidates: list[int] | None = None) -> Normalised:
             k = s - 1
             while k >= 0 and text[k] in " \t":
                 k -= 1
-            if k < 0 or not text[k].isdecimal() or _digits_before(text, k) > _CARD_MAX:
-                # Not markup inside a number (or the number before the break is longer than any card, a
-                # whole number of its own, as in a list of tracking numbers one per line): read on from
-                # the next character, so what the skipped piece held ("<b>٤١١١…") is still rewritten.
+            if (
+                k < 0
+                or not text[k].isdecimal()
+                or _digits_before(text, k) > _CARD_MAX
+                or _digits_after(text, e) > _CARD_MAX
+            ):
+                # Not markup inside a number (or the number before or after the break is longer than any
+                # card, a whole number of its own, as in a list of tracking numbers one per line): read on
+                # from the next character, so what the skipped piece held ("<b>٤١١١…") is still rewritten.
                 continue
         new = _rewrite(m.group())
         if new == m.group():
