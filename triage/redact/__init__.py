@@ -172,9 +172,10 @@ def find_marked(text: str) -> list[tuple[Finding, str]]:
     """Each finding (original offsets, in text order, never overlapping) with the marker that replaces it."""
     if not text:
         return []
-    norm = normalise(text, prescan.rewrites(text))
+    data = prescan.shadow(text) if prescan.available() else None
+    norm = normalise(text, prescan.rewrites(text, data))
     clean = norm.text
-    hits = prescan.scan(clean)  # the detectors read the clean text: their windows are found there
+    hits = prescan.scan(clean, data if norm.identity else None)  # the windows are found in what detectors read
     # The marker is made from the clean text: a card's last four in ASCII digits.
     return [(Finding(f.kind, *norm.to_original(f.start, f.end)), marker_for(f, clean)) for f in _find_all(clean, hits)]
 

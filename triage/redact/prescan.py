@@ -42,7 +42,6 @@ detector scans the whole text, as before the prescan: the slow path, with identi
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import re
 from collections.abc import Iterable, Iterator
@@ -93,28 +92,20 @@ def strip_lookarounds(pattern: str) -> str:
 
 
 # The shadow of a text: one byte per character, so hyperscan's offsets are character offsets. Latin-1
-# characters stand for themselves; every other character is SUB (\x1a), which the triggers accept
-# wherever such a character could stand in the Python pattern (a non-ASCII digit, a Kelvin sign read as
-# "k"). The patterns below are written for the shadow.
-SUB = "\x1a"
-
-
-def _shadow_error(err: UnicodeError) -> tuple[str, int]:
-    assert isinstance(err, UnicodeEncodeError)
-    return SUB * (err.end - err.start), err.end
-
-
-codecs.register_error("triage-shadow", _shadow_error)
+# characters stand for themselves; every other character is "?" (the encoder's own replacement, at C
+# speed), which the triggers accept wherever such a character could stand in the Python pattern (a
+# non-ASCII digit, a Kelvin sign read as "k"). A real "?" there only widens a window.
+SUB = "?"
 
 
 def shadow(text: str) -> bytes:
-    """`text` with one byte per character: Latin-1 as is, anything else SUB."""
-    return text.encode("latin-1", "triage-shadow")
+    """`text` with one byte per character: Latin-1 as is, anything else "?"."""
+    return text.encode("latin-1", "replace")
 
 
 def _byte(c: str) -> str:
     """The shadow byte of character `c`, escaped for a hyperscan class."""
-    return f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\x{ord(SUB):02x}"
+    return f"\\x{ord(c) if ord(c) < 256 else ord(SUB):02x}"
 
 
 def _bytes_class(chars: Iterable[str]) -> str:
@@ -286,23 +277,24 @@ _RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
 _NUMBER_BACK = 48  # more than a number trigger match: a non-digit, 12 digits, 11 separators of 3
 
 
-def _hits(db: object, text: str) -> list[tuple[int, int, int]]:
+def _hits(db: object, data: bytes) -> list[tuple[int, int, int]]:
     found: list[tuple[int, int, int]] = []
     add = found.append
 
     def on_hit(kind: int, start: int, end: int, flags: int, context: object) -> None:
         add((kind, start, end))
 
-    db.scan(shadow(text), match_event_handler=on_hit)  # type: ignore[attr-defined]
+    db.scan(data, match_event_handler=on_hit)  # type: ignore[attr-defined]
     return found
 
 
-def rewrites(text: str) -> list[int] | None:
-    """Sorted positions where a `normalise` rewrite may start, or None when the prescan is off."""
+def rewrites(text: str, data: bytes | None = None) -> list[int] | None:
+    """Sorted positions where a `normalise` rewrite may start, or None when the prescan is off; `data`: the
+    text's shadow, if the caller has it."""
     if not _enabled or _DBS is None:
         return None
     out: list[int] = []
-    for kind, _, end in _hits(_DBS[0], text):
+    for kind, _, end in _hits(_DBS[0], shadow(text) if data is None else data):
         if kind == _BREAK:
             k = text.rfind("\n", 0, end)
             out.append(k)
@@ -317,8 +309,9 @@ def rewrites(text: str) -> list[int] | None:
     return sorted(set(out))
 
 
-def scan(text: str) -> Hits | None:
-    """Where the detectors must look in (clean) `text`, or None when the prescan is off (then they read it all)."""
+def scan(text: str, data: bytes | None = None) -> Hits | None:
+    """Where the detectors must look in (clean) `text`, or None when the prescan is off (then they read it all);
+    `data`: the text's shadow, if the caller has it."""
     if not _enabled or _DBS is None:
         return None
     numbers: list[tuple[int, int]] = []
@@ -327,7 +320,7 @@ def scan(text: str) -> Hits | None:
     lasts: list[int] = []
     n = len(text)
     run = _RUN_CHARS
-    for kind, start, end in _hits(_DBS[1], text):
+    for kind, start, end in _hits(_DBS[1], shadow(text) if data is None else data):
         if kind >= _CUE:
             cues.append((start, end))
         elif kind == _NUMBER:
