@@ -59,8 +59,6 @@ try:  # a native wheel (x86_64 Linux, macOS); elsewhere the whole-text scans run
 except ImportError:  # pragma: no cover - exercised by forcing the fallback in the tests
     hyperscan = None
 
-_NUMBER_BACK = 48  # longer than a trigger match: a non-digit, 12 digits and 11 three-character separators
-_IBAN_BACK = 36  # longer than an IBAN trigger match (2 + 1 + 2 + 10 x 3)
 
 _LOOKAROUND_RE = re.compile(r"\(\?<?[=!]")
 
@@ -274,6 +272,7 @@ class Hits:
 
 
 _RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
+_RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
 _NUMBER_BACK = 48  # more than a number trigger match: a non-digit, 12 digits, 11 separators of 3
 
 
@@ -318,19 +317,20 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
     cues: list[tuple[int, int]] = []
     firsts: list[int] = []
     lasts: list[int] = []
-    n = len(text)
     run = _RUN_CHARS
+    run_end = _RUN_RE.match
+    covered = -1  # hits arrive in order of their ends; one inside the last number window adds nothing
     for kind, start, end in _hits(_DBS[1], shadow(text) if data is None else data):
         if kind >= _CUE:
             cues.append((start, end))
         elif kind == _NUMBER:
+            if end <= covered:
+                continue
             s = max(0, end - _NUMBER_BACK)
             while s > 0 and text[s - 1] in run:
                 s -= 1
-            e = end
-            while e < n and text[e] in run:
-                e += 1
-            numbers.append((s, e))
+            covered = run_end(text, end).end()  # type: ignore[union-attr]
+            numbers.append((s, covered))
         elif kind == _IBAN:
             if text[start : start + 2].upper() in IBAN_COUNTRIES:  # other check digits are never an IBAN
                 s = start
