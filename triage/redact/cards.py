@@ -289,6 +289,12 @@ class _Groups:
         self.cum = [0]  # cum[k]: digits in groups[:k]
         for g in groups:
             self.cum.append(self.cum[-1] + len(g))
+        # same_to[i]: the last k with seps[i..k-1] all equal to seps[i] (a window groups[i:j] with one
+        # separator throughout needs j - 1 <= same_to[i]).
+        m = len(self.seps)
+        self.same_to = [m] * (m + 1)
+        for k in range(m - 2, -1, -1):
+            self.same_to[k] = self.same_to[k + 1] if self.seps[k] == self.seps[k + 1] else k + 1
         self._near = near  # a card word right by the chunk; None: not looked up yet
 
     def _window_groups(self, i: int, j: int) -> list[str]:
@@ -310,15 +316,15 @@ class _Groups:
 
     def windows(self, i: int, stop: int) -> list[int]:
         """Ends j (longest first) of the windows groups[i:j], j <= stop, of 13-19 digits with one separator."""
-        cum, seps = self.cum, self.seps
+        cum = self.cum
+        same_to = self.same_to[i] if i < len(self.seps) else i
         out = []
         for j in range(min(stop, bisect.bisect_right(cum, cum[i] + 19) - 1), i, -1):
             if cum[j] - cum[i] < 12:
                 break
-            if j - i > 1 and any(x != seps[i] for x in seps[i : j - 1]):
-                continue
-            s, e = self.span(i, j)
-            if not overlaps(s, e, self.blocked):
+            if j - i > 1 and j - 1 > same_to:
+                continue  # two kinds of separator inside
+            if not self.blocked or not overlaps(*self.span(i, j), self.blocked):
                 out.append(j)
         return out
 
