@@ -18,6 +18,7 @@ from tests.test_redact_adversarial import DECOYS, SECRETS
 from tests.test_redact_properties import INVISIBLE, SCRIPTS, SEPARATORS, decoys, groups_of, in_script, issuer_cards
 from triage.redact import find_marked, prescan, redact
 from triage.redact.cues import _CUES, cue_patterns, find_cues
+from triage.redact.secrets import Sentences
 from triage.redact.stream import redact_stream
 
 pytestmark = pytest.mark.skipif(not prescan.available(), reason="hyperscan is not installed on this platform")
@@ -146,3 +147,13 @@ def test_a_text_without_hyperscan_takes_the_whole_text_path() -> None:
         assert prescan.scan("card 4111 1111 1111 1111") is None
         assert prescan.rewrites("card 4111\u200b1111") is None
         assert redact("card 4111 1111 1111 1111").counts() == {"card_number": 1}
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=".!? \t\nAaÄ1>", max_size=60), positions=st.lists(st.integers(0, 60), max_size=12))
+def test_sentence_bounds_found_nearby_are_the_whole_text_ones(text: str, positions: list[int]) -> None:
+    near, whole = Sentences(text), Sentences(text)
+    whole._load()
+    for pos in (min(p, len(text)) for p in positions):
+        assert near.start(pos) == whole.start(pos), (text, pos)
+        assert near.end(pos) == whole.end(pos), (text, pos)
