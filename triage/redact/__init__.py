@@ -37,6 +37,7 @@ import bisect
 import dataclasses
 import re
 from collections.abc import Iterator
+from itertools import chain
 
 from triage.records import Attachment, Finding, ParsedMessage, Redaction
 from triage.redact import prescan
@@ -64,10 +65,9 @@ _NUMBER_RE = re.compile(rf"{WIDE_RE.pattern}|{IBAN_CHECK_DIGITS}")
 def _number_matches(text: str, windows: list[tuple[int, int]] | None) -> Iterator[re.Match[str]]:
     """_NUMBER_RE's matches in `text`, or in the prescan's windows, which hold them all (see prescan)."""
     if windows is None:
-        yield from _NUMBER_RE.finditer(text)
-        return
-    for lo, hi in windows:
-        yield from _NUMBER_RE.finditer(text, lo, hi)
+        return _NUMBER_RE.finditer(text)
+    scan = _NUMBER_RE.finditer
+    return chain.from_iterable(scan(text, lo, hi) for lo, hi in windows)
 
 
 def _find_numbers(text: str, hits: Hits | None = None) -> list[Finding]:
