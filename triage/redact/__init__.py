@@ -53,6 +53,7 @@ __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 # Overlaps are settled by this order: the more specific, checksum-backed kind wins.
 _PRIORITY = {"iban": 0, "card_number": 1, "bank_account": 2, "password": 3, "card_expiry": 4, "card_cvv": 5}
 _NEAR_DIGIT_RE = re.compile(r"[0-9]")
+_LONGEST_CARD = 19  # cards_in_chunk finds nothing in one unbroken run of more digits
 
 # One pass over the digits finds both: a long run of digit groups with any separators (WIDE_RE; the
 # chunks CHUNK_RE takes lie inside these runs and are read from each run alone), or the check digits of a
@@ -83,9 +84,16 @@ def _find_numbers(text: str, hits: Hits | None = None) -> list[Finding]:
             _iban_at(text, start, out, blocked, mistyped)
             continue
         run = m.group()
-        wide.append((start, run))
-        # The chunks of single separators in the run, as a scan of CHUNK_RE over the whole text finds them.
-        chunks = [m] if run.isdigit() else list(CHUNK_RE.finditer(text, start, end))
+        if run.isdigit():
+            if end - start > _LONGEST_CARD:  # one unbroken number longer than a card: only an IBAN can start it
+                if IBAN_CHECK_RE.match(text, start):
+                    _iban_at(text, start, out, blocked, mistyped)
+                continue
+            chunks = [m]
+        else:
+            wide.append((start, run))  # (an unbroken run has no separator for cards_in_wide_run to fold)
+            # The chunks of single separators in the run, as a scan of CHUNK_RE over the whole text finds them.
+            chunks = list(CHUNK_RE.finditer(text, start, end))
         if (not chunks or chunks[0].start() != start) and IBAN_CHECK_RE.match(text, start):
             _iban_at(text, start, out, blocked, mistyped)  # "DE89  3704 …": check digits, then no chunk
         for c in chunks:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
+from itertools import accumulate
 
 from triage.records import Finding
 from triage.redact.issuers import lengths_by_prefix4
@@ -280,21 +281,17 @@ class _Groups:
         self.text, self.start, self.chunk, self.blocked, self.mistyped = text, start, chunk, blocked, mistyped
         self.groups = groups
         self.n = len(groups)
-        self.offs: list[int] = []  # offs[k]: where group k starts in the chunk
-        pos = 0
-        for g in groups:
-            self.offs.append(pos)
-            pos += len(g) + 1
-        self.seps = [chunk[self.offs[k] - 1] for k in range(1, self.n)]  # seps[k] sits between groups k and k+1
-        self.cum = [0]  # cum[k]: digits in groups[:k]
-        for g in groups:
-            self.cum.append(self.cum[-1] + len(g))
-        # same_to[i]: the last k with seps[i..k-1] all equal to seps[i] (a window groups[i:j] with one
-        # separator throughout needs j - 1 <= same_to[i]).
+        lens = [len(g) for g in groups]
+        self.offs = list(accumulate([k + 1 for k in lens[:-1]], initial=0))  # offs[k]: where group k starts
+        self.seps = [chunk[o - 1] for o in self.offs[1:]]  # seps[k] sits between groups k and k+1
+        self.cum = list(accumulate(lens, initial=0))  # cum[k]: digits in groups[:k]
+        # same_to[i]: the first k > i with seps[k] != seps[i] (len(seps) if none); a window groups[i:j] with
+        # one separator throughout needs j - 1 <= same_to[i].
         m = len(self.seps)
         self.same_to = [m] * (m + 1)
-        for k in range(m - 2, -1, -1):
-            self.same_to[k] = self.same_to[k + 1] if self.seps[k] == self.seps[k + 1] else k + 1
+        if len(set(self.seps)) > 1:
+            for k in range(m - 2, -1, -1):
+                self.same_to[k] = self.same_to[k + 1] if self.seps[k] == self.seps[k + 1] else k + 1
         self._near = near  # a card word right by the chunk; None: not looked up yet
 
     def _window_groups(self, i: int, j: int) -> list[str]:
