@@ -1,10 +1,17 @@
-"""Prescan: one hyperscan pass finds where each detector could fire, so the Python detectors read only there.
+"""Prescan: hyperscan finds where each detector could fire, so the Python detectors read only there.
 
 Why: the detectors are regex scans over the whole text (the rewrites of `normalize`, the digit runs and
 IBAN check digits of `_find_numbers`, the cue words of `cues`, the "first 8 … last 8" words of
 `split_cards`), and each Python scan of a 4 KB mail costs about as much as the whole budget for a
-40 MB/s redactor. Hyperscan runs every trigger pattern at once at hundreds of MB/s; the Python
-patterns then run only in the windows around its hits.
+40 MB/s redactor. Hyperscan runs every trigger pattern at once (two databases: the rewrite triggers,
+read on the original text, and the detector triggers, read on the clean text `normalise` makes); the
+Python patterns then run only in the windows around its hits. All the same trigger patterns as one
+compiled Python regex scan at under 1 MB/s (bench/bench_redact.py prints both), so a pure-Python
+prescan is no design.
+
+Hyperscan reads bytes; it is given the text's *shadow*, one byte per character (Latin-1 as itself, any
+other character as "?"), so its offsets are character offsets, and each trigger class that must match
+a character beyond Latin-1 (a non-ASCII digit, a Kelvin sign lower-casing to "k") holds "?".
 
 Why nothing is lost (the correctness argument; tests/test_redact_prescan.py checks it by property):
 every trigger pattern is a *superset* of the Python pattern it stands for, and each window is wide
@@ -19,25 +26,30 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   character long, so leaving it out changes nothing.
 - Numbers (`_find_numbers`): a WIDE_RE run is a chain of at least 12 digits with separators, and its
   first digit follows a non-digit (or the start), else the run would have begun a digit earlier;
-  the trigger `(?:^|[^0-9])[0-9](?:SEP?[0-9]){11}` fires there. The window runs from before that
-  start (backed up over digits and separators, so no match of the whole-text scan is cut in two) to
-  where the digits and separators after the hit end. An IBAN check-digit match lies inside its
-  trigger (country letters, check digits and the 10 characters its look-ahead reads). Overlapping
-  windows are merged, and inside a window `_NUMBER_RE.finditer(text, start, end)` finds exactly the
-  whole-text matches: none crosses a window edge, look-behinds see the text before the window, and
-  no match needs to look past its end.
+  the trigger `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){11}` fires there. The window runs from 48
+  characters before the hit's end (longer than the trigger match; backed up over digits and
+  separators, so no match of the whole-text scan is cut in two) to where the digits and separators
+  after the hit end. An IBAN check-digit match lies inside its trigger (country letters, check
+  digits and the 10 characters its look-ahead reads); those after letters that are no registry
+  country are dropped (`iban_at` and `iban_shape` find nothing there), and the rest are widened like
+  a digit run. Overlapping windows are merged, and inside a window `_NUMBER_RE.finditer(text, start,
+  end)` finds exactly the whole-text matches: none crosses a window edge, look-behinds see the text
+  before the window, and no match needs to look past its end.
 - Cues (`find_cues`): each cue pattern is a trigger with its look-arounds dropped (so it fires more
-  often, never less), case-insensitive, `\\s` spelled out as Python's Unicode whitespace. Hits are
-  merged when less than `CUE_MARGIN` apart and scanned from the character before (the scanner's
-  "before" character) to `CUE_MARGIN` past the end, keeping matches that end inside: the cue
-  patterns' look-aheads read at most 48 characters. Any match the truncated scan found is a
-  trigger hit too, hence inside a window.
+  often, never less), each letter matching every character `str.lower()` turns into it, `\\s`
+  spelled out as Python's Unicode whitespace. Hits are merged when less than `CUE_MARGIN` apart and
+  scanned from the character before (the scanner's "before" character) to `CUE_MARGIN` past the
+  end, keeping matches that end inside: the cue patterns' look-aheads read at most 48 characters.
+  Any match the truncated scan found is a trigger hit too, hence inside a window.
+- "first"/"last" words (`split_cards`): the same literal words; it is tried only where they start.
 - Masking (a second detection pass blanks findings with U+E000) only removes digits, letters and
-  separators, so every match on the masked text is a trigger match on the unmasked text: the windows
-  of the clean text serve every pass.
+  separators, and the triggers leave out what may stand before a match (a look-behind, the cue
+  scanner's "before" character), so every match on the masked text is a trigger match on the
+  unmasked text: the windows of the clean text serve every pass.
 
-Without hyperscan (no wheel for the platform) or with `disabled()`, `scan` returns None and every
-detector scans the whole text, as before the prescan: the slow path, with identical results.
+Without hyperscan (no wheel for the platform) or with `disabled()`, `scan` and `rewrites` return None
+and every detector scans the whole text, as before the prescan: the slow path, with identical results.
+The databases are compiled once at import (about 0.3 s).
 """
 
 from __future__ import annotations
