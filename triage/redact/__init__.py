@@ -28,7 +28,8 @@ How a decision is made, cheapest test first:
 The package, one job per module: `normalize` (the clean text and the map back), `issuers` (the
 IIN table), `cards` (Luhn, card windows in digit runs), `iban`, `cues` (the cue-word scanner),
 `secrets` (the values behind cues), `markers` (marker text and blanking), `stream` (chunked
-redaction of a stream); this module runs them over a text and a message.
+redaction of a stream), `prescan` (one hyperscan pass saying where the detectors need to look); this
+module runs them over a text and a message.
 """
 
 from __future__ import annotations
