@@ -146,6 +146,21 @@ _CUE_SCAN_I_RE = re.compile(_CUE_SCAN_RE.pattern, re.IGNORECASE)
 _CUE_AT_START_I_RE = re.compile(_CUE_AT_START_RE.pattern, re.IGNORECASE)
 
 
+def _kinds_by_first() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    """For each ASCII character, the kinds (in table order) one of whose alternatives can start with it:
+    every alternative starts with a literal letter, so no other kind can match a cue starting there."""
+    firsts: dict[str, set[str]] = {}
+    for kind, pattern in _CUES:
+        firsts.setdefault(kind, set()).update(alt[0] for alt in _split_alternatives(pattern))
+    if not all(c.isalnum() for v in firsts.values() for c in v):
+        raise ValueError("every cue alternative must start with a literal letter or digit")
+    starts = {k: re.compile("[" + re.escape("".join(sorted(v))) + "]", re.IGNORECASE) for k, v in firsts.items()}
+    return {c: tuple((k, rx) for k, rx in _CUE_KINDS if starts[k].match(c)) for c in map(chr, range(128))}
+
+
+_KINDS_BY_FIRST = _kinds_by_first()
+
+
 def cue_patterns() -> list[str]:
     """Every cue pattern (one per table row): the prescan's cue triggers are made of these."""
     return [p for _, p in _CUES]
@@ -204,7 +219,8 @@ def _classified(text: str, hay: str, spans: list[tuple[int, int]]) -> list[tuple
     out: list[tuple[str, int, int]] = []
     for s, e in spans:
         # Which kind: the first whose own pattern matches exactly this span (in place, so look-aheads work).
-        kind = next((k for k, rx in _CUE_KINDS if (c := rx.match(hay, s)) and c.end() == e), None)
+        kinds = _KINDS_BY_FIRST.get(hay[s], _CUE_KINDS)  # a non-ASCII first character: try every kind
+        kind = next((k for k, rx in kinds if (c := rx.match(hay, s)) and c.end() == e), None)
         if kind is None:
             continue
         if kind == "otp" and hay[s:e].lower().endswith("tan") and not text[s:e].endswith("TAN"):
