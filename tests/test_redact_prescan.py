@@ -8,6 +8,7 @@ import io
 import random
 import re
 import sys
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -157,3 +158,21 @@ def test_sentence_bounds_found_nearby_are_the_whole_text_ones(text: str, positio
     for pos in (min(p, len(text)) for p in positions):
         assert near.start(pos) == whole.start(pos), (text, pos)
         assert near.end(pos) == whole.end(pos), (text, pos)
+
+
+def test_threads_each_scan_with_their_own_scratch() -> None:
+    """The web server's thread and the run loop redact at the same time: hyperscan refuses a shared scratch."""
+    text = "card 4111 1111 1111 1111 exp 12/29, IBAN DE89 3704 0044 0532 0130 00. order 1042\n" * 4000
+    want = redact(text)
+    got: list[object] = []
+
+    def work() -> None:
+        for _ in range(3):
+            got.append(redact(text))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [want] * 12

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -288,14 +289,27 @@ _RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
 _NUMBER_BACK = 48  # more than a number trigger match: a non-digit, 12 digits, 11 separators of 3
 
 
-def _hits(db: object, data: bytes) -> list[tuple[int, int, int]]:
+_THREAD = threading.local()
+
+
+def _scratch(which: int) -> object:
+    """This thread's scratch space for database `which`: hyperscan refuses a scratch another scan is using
+    (the web server's thread and the run loop both redact), so each thread has its own."""
+    scratches = getattr(_THREAD, "scratches", None)
+    if scratches is None:
+        assert hyperscan is not None and _DBS is not None
+        scratches = _THREAD.scratches = tuple(hyperscan.Scratch(db) for db in _DBS)
+    return scratches[which]
+
+
+def _hits(which: int, data: bytes) -> list[tuple[int, int, int]]:
     found: list[tuple[int, int, int]] = []
     add = found.append
 
     def on_hit(kind: int, start: int, end: int, flags: int, context: object) -> None:
         add((kind, start, end))
 
-    db.scan(data, match_event_handler=on_hit)  # type: ignore[attr-defined]
+    _DBS[which].scan(data, match_event_handler=on_hit, scratch=_scratch(which))  # type: ignore[index, union-attr]
     return found
 
 
@@ -305,7 +319,7 @@ def rewrites(text: str, data: bytes | None = None) -> list[int] | None:
     if not _enabled or _DBS is None:
         return None
     out: list[int] = []
-    for kind, _, end in _hits(_DBS[0], shadow(text) if data is None else data):
+    for kind, _, end in _hits(0, shadow(text) if data is None else data):
         if kind == _BREAK:
             k = text.rfind("\n", 0, end)
             out.append(k)
@@ -332,7 +346,7 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
     run = _RUN_CHARS
     run_end = _RUN_RE.match
     covered = -1  # hits arrive in order of their ends; one inside the last number window adds nothing
-    for kind, start, end in _hits(_DBS[1], shadow(text) if data is None else data):
+    for kind, start, end in _hits(1, shadow(text) if data is None else data):
         if kind >= _CUE:
             cues.append((start, end))
         elif kind == _NUMBER:
