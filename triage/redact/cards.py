@@ -91,11 +91,15 @@ _CARD_STEMS_2 = ("diners", "jcb", "unionpay", "maestro", "uatp", "airplus", "cvv
 _CARD_STEMS_RE = re.compile("|".join(_CARD_STEMS + _CARD_STEMS_2))  # one C call on the lower-cased window
 
 
+def _card_stem_near(text: str, start: int, end: int) -> bool:
+    """Whether the window `_card_word_adjacent` reads holds a card word's stem at all (the cheap test first)."""
+    return _CARD_STEMS_RE.search(text[max(0, start - 48) : end + 32].lower()) is not None
+
+
 def _card_word_adjacent(text: str, start: int, end: int) -> bool:
     """A card word within a few words before (or just after) the number, with nothing number-like between."""
     lo = max(0, start - 48)
-    window = text[lo : end + 32].lower()
-    if _CARD_STEMS_RE.search(window) is None:
+    if not _card_stem_near(text, start, end):
         return False
     before = None
     for m in CARD_WORD_RE.finditer(text, lo, start):
@@ -240,6 +244,8 @@ def _cards_in_run(text: str, start: int, run: str, blocked: list[tuple[int, int]
     end = start + len(run)
     if len(run) > 19 or overlaps(start, end, blocked):
         return
+    if not issuer_matches(run) and not _card_stem_near(text, start, end):
+        return  # no issuer: a card only by a card word (below, the same window), and there is none
     if _is_card(text, start, end, run, [run], lambda: _card_word_near(text, start, end)):
         out.append(Finding("card_number", start, end))
         return
