@@ -694,6 +694,7 @@ KEEP_ITEMS = st.one_of(
         (" 9100 0000 0000 0000 5559, 9400 0000 0001 0000 0000.", 0),  # two tracking numbers (found by hypothesis)
         (" 9100 0000 6799 0011 6679, 32527 Berlin.", 0),  # a tracking number, a postcode (found by hypothesis)
         (" 9100 0000 6799 0011 6679\n32527 Berlin.", 0),  # the same one per line: no join past a card's length
+        (" 01/01/4000\n9300 0000 0000 0000 0000.", 0),  # a date, then a tracking number: no join before one either
         ("card 4111 1111\n1111 1111 thanks", 1),  # a card broken over two lines is still joined
         ("card 4111 1111 1111, 1111 thanks", 1),  # a card written with a comma stays whole
         ("cards 4111 1111 1111 1111, 5500 0000 0000 0004 ok", 2),

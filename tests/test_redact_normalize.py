@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from triage.redact.issuers import ISSUERS, brand_of, lengths_by_prefix4
-from triage.redact.normalize import _RELEVANT, FOREIGN_DIGITS, FORMAT_CHARS, normalise
+from triage.redact.normalize import FOREIGN_DIGITS, FORMAT_CHARS, RELEVANT, normalise
 
 
 def _expand(ranges: str) -> set[int]:
@@ -25,7 +25,7 @@ def test_tables_match_this_pythons_unicode() -> None:
     cats = {cp: unicodedata.category(chr(cp)) for cp in range(0x80, 0x110000)}
     assert _expand(FORMAT_CHARS) == {cp for cp, c in cats.items() if c == "Cf"}
     assert _expand(FOREIGN_DIGITS) == {cp for cp, c in cats.items() if c == "Nd"}
-    assert {chr(cp) for cp, c in cats.items() if c == "Zs"} <= _RELEVANT
+    assert {chr(cp) for cp, c in cats.items() if c == "Zs"} <= RELEVANT
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,8 @@ How a decision is made, cheapest test first:
 The package, one job per module: `normalize` (the clean text and the map back), `issuers` (the
 IIN table), `cards` (Luhn, card windows in digit runs), `iban`, `cues` (the cue-word scanner),
 `secrets` (the values behind cues), `markers` (marker text and blanking), `stream` (chunked
-redaction of a stream); this module runs them over a text and a message.
+redaction of a stream), `prescan` (one hyperscan pass saying where the detectors need to look); this
+module runs them over a text and a message.
 """
 
 from __future__ import annotations
@@ -36,12 +37,16 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from collections.abc import Iterator
+from itertools import chain
 
 from triage.records import Attachment, Finding, ParsedMessage, Redaction
+from triage.redact import prescan
 from triage.redact.cards import CHUNK_RE, WIDE_RE, cards_in_chunk, cards_in_wide_run, split_cards
 from triage.redact.iban import IBAN_CHECK_DIGITS, IBAN_CHECK_RE, iban_at, iban_shape
 from triage.redact.markers import KINDS, marker_for, mask, mask_markers
 from triage.redact.normalize import normalise
+from triage.redact.prescan import Hits
 from triage.redact.secrets import Sentences, chained_after_cards, find_cued
 
 __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
@@ -49,6 +54,7 @@ __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 # Overlaps are settled by this order: the more specific, checksum-backed kind wins.
 _PRIORITY = {"iban": 0, "card_number": 1, "bank_account": 2, "password": 3, "card_expiry": 4, "card_cvv": 5}
 _NEAR_DIGIT_RE = re.compile(r"[0-9]")
+_LONGEST_CARD = 19  # cards_in_chunk finds nothing in one unbroken run of more digits
 
 # One pass over the digits finds both: a long run of digit groups with any separators (WIDE_RE; the
 # chunks CHUNK_RE takes lie inside these runs and are read from each run alone), or the check digits of a
@@ -58,21 +64,37 @@ _NEAR_DIGIT_RE = re.compile(r"[0-9]")
 _NUMBER_RE = re.compile(rf"{WIDE_RE.pattern}|{IBAN_CHECK_DIGITS}")
 
 
-def _find_numbers(text: str) -> list[Finding]:
-    """IBANs and card numbers (plus a CVV glued to a card), in one scan over the digits."""
+def _number_matches(text: str, windows: list[tuple[int, int]] | None) -> Iterator[re.Match[str]]:
+    """_NUMBER_RE's matches in `text`, or in the prescan's windows, which hold them all (see prescan)."""
+    if windows is None:
+        return _NUMBER_RE.finditer(text)
+    scan = _NUMBER_RE.finditer
+    return chain.from_iterable(scan(text, lo, hi) for lo, hi in windows)
+
+
+def _find_numbers(text: str, hits: Hits | None = None) -> list[Finding]:
+    """IBANs and card numbers (plus a CVV glued to a card), in one scan over the digits (or the windows
+    of `hits` where digits can matter)."""
     out: list[Finding] = []
     blocked: list[tuple[int, int]] = []  # IBANs, in text order
     mistyped: list[tuple[int, int]] = []  # IBAN-shaped but failing the checks
     wide: list[tuple[int, str]] = []
-    for m in _NUMBER_RE.finditer(text):
+    for m in _number_matches(text, hits.numbers if hits else None):
         start, end = m.span()
         if end - start == 2:
             _iban_at(text, start, out, blocked, mistyped)
             continue
         run = m.group()
-        wide.append((start, run))
-        # The chunks of single separators in the run, as a scan of CHUNK_RE over the whole text finds them.
-        chunks = [m] if run.isdigit() else list(CHUNK_RE.finditer(text, start, end))
+        if run.isdigit():
+            if end - start > _LONGEST_CARD:  # one unbroken number longer than a card: only an IBAN can start it
+                if IBAN_CHECK_RE.match(text, start):
+                    _iban_at(text, start, out, blocked, mistyped)
+                continue
+            chunks = [m]
+        else:
+            wide.append((start, run))  # (an unbroken run has no separator for cards_in_wide_run to fold)
+            # The chunks of single separators in the run, as a scan of CHUNK_RE over the whole text finds them.
+            chunks = list(CHUNK_RE.finditer(text, start, end))
         if (not chunks or chunks[0].start() != start) and IBAN_CHECK_RE.match(text, start):
             _iban_at(text, start, out, blocked, mistyped)  # "DE89  3704 …": check digits, then no chunk
         for c in chunks:
@@ -84,7 +106,10 @@ def _find_numbers(text: str) -> list[Finding]:
             cards_in_chunk(text, cs, c.group(), blocked[-1:], out, mistyped[-1:])
     for start, run in wide:
         cards_in_wide_run(text, start, run, blocked, out)
-    split_cards(text, out)
+    if hits is None:
+        split_cards(text, out)
+    elif hits.firsts and hits.lasts:
+        split_cards(text, out, hits.firsts, hits.lasts)
     return out
 
 
@@ -116,15 +141,16 @@ def _resolve(candidates: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _detect(scan: str, card_context: list[tuple[int, int]]) -> list[Finding]:
-    """One pass of every detector over `scan`, overlaps settled."""
-    numbers = _find_numbers(scan)
+def _detect(scan: str, card_context: list[tuple[int, int]], hits: Hits | None) -> list[Finding]:
+    """One pass of every detector over `scan` (where `hits` says they can fire), overlaps settled."""
+    numbers = _find_numbers(scan, hits)
     card_spans = [(f.start, f.end) for f in numbers if f.kind == "card_number"]
     if numbers:
         # The cue patterns then see what a second pass would see: a blank where the number was.
         scan = mask(scan, [(f.start, f.end) for f in numbers])
     sentences = Sentences(scan)  # found once, when first asked for, and shared by both
-    candidates = numbers + find_cued(scan, sorted(card_spans + card_context), sentences)
+    cue_windows = hits.cues if hits else None
+    candidates = numbers + find_cued(scan, sorted(card_spans + card_context), sentences, cue_windows)
     if card_spans:
         candidates.extend(chained_after_cards(scan, card_spans, sentences))
     return _resolve(candidates) if candidates else []
@@ -155,14 +181,16 @@ def find_marked(text: str) -> list[tuple[Finding, str]]:
     """Each finding (original offsets, in text order, never overlapping) with the marker that replaces it."""
     if not text:
         return []
-    norm = normalise(text)
+    data = prescan.shadow(text) if prescan.available() else None
+    norm = normalise(text, prescan.rewrites(text, data))
     clean = norm.text
+    hits = prescan.scan(clean, data if norm.identity else None)  # the windows are found in what detectors read
     # The marker is made from the clean text: a card's last four in ASCII digits.
-    return [(Finding(f.kind, *norm.to_original(f.start, f.end)), marker_for(f, clean)) for f in _find_all(clean)]
+    return [(Finding(f.kind, *norm.to_original(f.start, f.end)), marker_for(f, clean)) for f in _find_all(clean, hits)]
 
 
-def _find_all(text: str) -> list[Finding]:
-    """Every finding in a (normalised) text, sorted, never overlapping."""
+def _find_all(text: str, hits: Hits | None = None) -> list[Finding]:
+    """Every finding in a (normalised) text, sorted, never overlapping; `hits`: the text's prescan, if any."""
     scan, card_context = text, list[tuple[int, int]]()
     if "[" in text:
         scan, card_context = mask_markers(text)
@@ -171,7 +199,7 @@ def _find_all(text: str) -> list[Finding]:
     # second call would then find. Detect again on the blanked text until nothing new turns up, so a
     # second call never does.
     for _ in range(4):
-        new = _detect(scan, card_context)
+        new = _detect(scan, card_context, hits)
         if not new:
             break
         findings.extend(new)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import accumulate
 
 from triage.records import Finding
 from triage.redact.issuers import lengths_by_prefix4
@@ -87,13 +88,18 @@ def _words_then_nothing(segment: str) -> bool:
 # Every card word contains one of these; a substring test on a short window is far cheaper than the regex.
 _CARD_STEMS = ("card", "kart", "cart", "tarj", "kaart", "visa", "master", "amex", "american", "discover")
 _CARD_STEMS_2 = ("diners", "jcb", "unionpay", "maestro", "uatp", "airplus", "cvv", "cvc")
+_CARD_STEMS_RE = re.compile("|".join(_CARD_STEMS + _CARD_STEMS_2))  # one C call on the lower-cased window
+
+
+def _card_stem_near(text: str, start: int, end: int) -> bool:
+    """Whether the window `_card_word_adjacent` reads holds a card word's stem at all (the cheap test first)."""
+    return _CARD_STEMS_RE.search(text[max(0, start - 48) : end + 32].lower()) is not None
 
 
 def _card_word_adjacent(text: str, start: int, end: int) -> bool:
     """A card word within a few words before (or just after) the number, with nothing number-like between."""
     lo = max(0, start - 48)
-    window = text[lo : end + 32].lower()
-    if not any(w in window for w in _CARD_STEMS) and not any(w in window for w in _CARD_STEMS_2):
+    if not _card_stem_near(text, start, end):
         return False
     before = None
     for m in CARD_WORD_RE.finditer(text, lo, start):
@@ -238,6 +244,8 @@ def _cards_in_run(text: str, start: int, run: str, blocked: list[tuple[int, int]
     end = start + len(run)
     if len(run) > 19 or overlaps(start, end, blocked):
         return
+    if not issuer_matches(run) and not _card_stem_near(text, start, end):
+        return  # no issuer: a card only by a card word (below, the same window), and there is none
     if _is_card(text, start, end, run, [run], lambda: _card_word_near(text, start, end)):
         out.append(Finding("card_number", start, end))
         return
@@ -279,15 +287,17 @@ class _Groups:
         self.text, self.start, self.chunk, self.blocked, self.mistyped = text, start, chunk, blocked, mistyped
         self.groups = groups
         self.n = len(groups)
-        self.offs: list[int] = []  # offs[k]: where group k starts in the chunk
-        pos = 0
-        for g in groups:
-            self.offs.append(pos)
-            pos += len(g) + 1
-        self.seps = [chunk[self.offs[k] - 1] for k in range(1, self.n)]  # seps[k] sits between groups k and k+1
-        self.cum = [0]  # cum[k]: digits in groups[:k]
-        for g in groups:
-            self.cum.append(self.cum[-1] + len(g))
+        lens = [len(g) for g in groups]
+        self.offs = list(accumulate([k + 1 for k in lens[:-1]], initial=0))  # offs[k]: where group k starts
+        self.seps = [chunk[o - 1] for o in self.offs[1:]]  # seps[k] sits between groups k and k+1
+        self.cum = list(accumulate(lens, initial=0))  # cum[k]: digits in groups[:k]
+        # same_to[i]: the first k > i with seps[k] != seps[i] (len(seps) if none); a window groups[i:j] with
+        # one separator throughout needs j - 1 <= same_to[i].
+        m = len(self.seps)
+        self.same_to = [m] * (m + 1)
+        if len(set(self.seps)) > 1:
+            for k in range(m - 2, -1, -1):
+                self.same_to[k] = self.same_to[k + 1] if self.seps[k] == self.seps[k + 1] else k + 1
         self._near = near  # a card word right by the chunk; None: not looked up yet
 
     def _window_groups(self, i: int, j: int) -> list[str]:
@@ -309,15 +319,15 @@ class _Groups:
 
     def windows(self, i: int, stop: int) -> list[int]:
         """Ends j (longest first) of the windows groups[i:j], j <= stop, of 13-19 digits with one separator."""
-        cum, seps = self.cum, self.seps
+        cum = self.cum
+        same_to = self.same_to[i] if i < len(self.seps) else i
         out = []
         for j in range(min(stop, bisect.bisect_right(cum, cum[i] + 19) - 1), i, -1):
             if cum[j] - cum[i] < 12:
                 break
-            if j - i > 1 and any(x != seps[i] for x in seps[i : j - 1]):
-                continue
-            s, e = self.span(i, j)
-            if not overlaps(s, e, self.blocked):
+            if j - i > 1 and j - 1 > same_to:
+                continue  # two kinds of separator inside
+            if not self.blocked or not overlaps(*self.span(i, j), self.blocked):
                 out.append(j)
         return out
 
@@ -419,6 +429,8 @@ class _Groups:
 # en dash, minus sign, a double space, " - ", mixed. (Tabs and odd spaces are plain spaces by now,
 # see triage.redact.normalize.) The single-separator runs CHUNK_RE takes are left to it.
 _WIDE_SEP = r"(?:[ ]?[/_,.+\-\u2013\u2014\u2212=][ ]?|[ ]{1,3})"
+# Every character a run of digit groups may hold besides digits (WIDE_RE's and CHUNK_RE's separators).
+WIDE_CHARS = " /_,.+-=\u2013\u2014\u2212" + _SEP.replace("\\", "")
 WIDE_RE = re.compile(rf"[0-9](?=[0-9 /_,.+\-\u2013\u2014\u2212=]{{11}})(?:{_WIDE_SEP}?[0-9]){{11,}}")
 _WIDE_SEP_RE = re.compile(rf"(?<=[0-9]){_WIDE_SEP}(?=[0-9])")
 _EXOTIC_SEP_RE = re.compile(r"[/_,+=\u2013\u2014\u2212]|  ")
@@ -501,23 +513,55 @@ def cards_in_wide_run(text: str, start: int, run: str, blocked: list[tuple[int, 
 
 
 # Literal spellings (no case folding, no leading \b), so the engine skips ahead on their first letters;
-# the word boundary before is checked by hand.
-_FIRST_RE = re.compile(
-    r"(?:first|First|FIRST|erste|Erste|ERSTE|premier|Premier|PREMIER|première|Première|primer|Primer|PRIMER)\w{0,2}\b"
+# the word boundary before is checked by hand. The prescan's trigger is made of the same words.
+FIRST_WORDS = (
+    "first",
+    "First",
+    "FIRST",
+    "erste",
+    "Erste",
+    "ERSTE",
+    "premier",
+    "Premier",
+    "PREMIER",
+    "première",
+    "Première",
+    "primer",
+    "Primer",
+    "PRIMER",
 )
-_LAST_RE = re.compile(
-    r"(?:last|Last|LAST|letzte|Letzte|LETZTE|dernier|Dernier|DERNIER|dernière|Dernière|ultim|Ultim|últim|Últim)\w{0,2}\b"
+LAST_WORDS = (
+    "last",
+    "Last",
+    "LAST",
+    "letzte",
+    "Letzte",
+    "LETZTE",
+    "dernier",
+    "Dernier",
+    "DERNIER",
+    "dernière",
+    "Dernière",
+    "ultim",
+    "Ultim",
+    "últim",
+    "Últim",
 )
+_FIRST_RE = re.compile(rf"(?:{'|'.join(FIRST_WORDS)})\w{{0,2}}\b")
+_LAST_RE = re.compile(rf"(?:{'|'.join(LAST_WORDS)})\w{{0,2}}\b")
 _HALF_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{4,12}(?![0-9])")
 
 
-def split_cards(text: str, out: list[Finding]) -> None:
+def split_cards(
+    text: str, out: list[Finding], first_at: list[int] | None = None, last_at: list[int] | None = None
+) -> None:
     """Halves that make a card together, by a card word: "first 8 digits 41111111 … last 8 digits 11111111".
 
-    Both halves go when, joined, they pass Luhn and an issuer's prefix and length.
+    Both halves go when, joined, they pass Luhn and an issuer's prefix and length. `first_at`, `last_at`:
+    where the prescan found the words (sorted); None: look for them everywhere.
     """
     firsts: list[tuple[int, int]] = []
-    for cue in _FIRST_RE.finditer(text):
+    for cue in _words(_FIRST_RE, text, first_at, 0):
         if cue.start() and text[cue.start() - 1].isalpha():
             continue
         d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
@@ -525,7 +569,7 @@ def split_cards(text: str, out: list[Finding]) -> None:
             firsts.append(d.span())
     if not firsts:
         return
-    for cue in _LAST_RE.finditer(text, firsts[0][1]):
+    for cue in _words(_LAST_RE, text, last_at, firsts[0][1]):
         if text[cue.start() - 1].isalpha():
             continue
         d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
@@ -543,3 +587,15 @@ def split_cards(text: str, out: list[Finding]) -> None:
             ):
                 out.append(Finding("card_number", fs, fe))
                 out.append(Finding("card_number", *d.span()))
+
+
+def _words(pattern: re.Pattern[str], text: str, at: list[int] | None, pos: int) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text, pos), or the same matches tried only at the positions `at`."""
+    if at is None:
+        yield from pattern.finditer(text, pos)
+        return
+    end = pos
+    for p in at:
+        if p >= end and (m := pattern.match(text, p)):
+            yield m
+            end = m.end()

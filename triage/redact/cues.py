@@ -73,7 +73,11 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
-    ("bank", r"bank\s+account(?:\s+(?:number|no\.?|nr\.?|\#))?|account\s+(?:number|no\.?|nr\.?|\#)|account(?=\s*[:#])"),
+    (
+        "bank",
+        r"bank\s+account(?:\s+(?:number|no\.?|nr\.?|\#))?|account\s+(?:number|no\.?|nr\.?|\#)"
+        r"|account(?=\s{0,32}[:#])",
+    ),
     ("bank", r"acct\.?(?:\s*(?:number|no\.?|\#))?|a/c(?:\s*no\.?)?"),
     ("bank", r"checking\s+account(?:\s+(?:number|no\.?))?|savings\s+account(?:\s+(?:number|no\.?))?"),
     ("bank", r"current\s+account(?:\s+(?:number|no\.?))?|routing(?:\s+(?:number|no\.?|\#))?"),
@@ -83,13 +87,13 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"transit(?:\s+(?:number|no\.?|\#))?|institution\s+number|blz|bankleitzahl|konto(?:nummer|\s*nr\.?|-nr\.?)?",
     ),
     ("bank", r"kto\.?(?:\s*-?nr\.?)?|num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|rekeningnummer|clabe|rib"),
-    ("bank", r"compte(?:\s+bancaire)?(?=\s*(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s*(?:n[°º]|no\.?|:|#))"),
+    ("bank", r"compte(?:\s+bancaire)?(?=\s{0,32}(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s{0,32}(?:n[°º]|no\.?|:|#))"),
     ("acct", r"account|acc\.?|compte|cuenta"),
     ("pin", r"pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin|code\s+secret"),
     ("pin", r"c[óo]digo\s+pin"),
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
-    ("pw", r"pass(?=\s*(?:is\b|was\b|[:=]))"),
+    ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),
     ("login", r"log[\s-]?in|user(?:\s?name)?|benutzer(?:name)?|credentials|zugangsdaten|identifiant|usuario"),
 )
 # What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).
@@ -142,25 +146,87 @@ _CUE_SCAN_I_RE = re.compile(_CUE_SCAN_RE.pattern, re.IGNORECASE)
 _CUE_AT_START_I_RE = re.compile(_CUE_AT_START_RE.pattern, re.IGNORECASE)
 
 
-def find_cues(text: str) -> list[tuple[str, int, int]]:
-    """(kind, start, end) of every cue word; scans a lower-cased copy when lower() keeps offsets."""
-    low = text.lower()
-    if len(low) == len(text):
-        scan, at_start, hay = _CUE_SCAN_RE, _CUE_AT_START_RE, low
-    else:  # a rare character ("İ") changed length when lower-cased: fall back to IGNORECASE
+def _kinds_by_first() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    """For each ASCII character, the kinds (in table order) one of whose alternatives can start with it:
+    every alternative starts with a literal letter, so no other kind can match a cue starting there."""
+    firsts: dict[str, set[str]] = {}
+    for kind, pattern in _CUES:
+        firsts.setdefault(kind, set()).update(alt[0] for alt in _split_alternatives(pattern))
+    if not all(c.isalnum() for v in firsts.values() for c in v):
+        raise ValueError("every cue alternative must start with a literal letter or digit")
+    starts = {k: re.compile("[" + re.escape("".join(sorted(v))) + "]", re.IGNORECASE) for k, v in firsts.items()}
+    return {c: tuple((k, rx) for k, rx in _CUE_KINDS if starts[k].match(c)) for c in map(chr, range(128))}
+
+
+_KINDS_BY_FIRST = _kinds_by_first()
+
+
+def cue_patterns() -> list[str]:
+    """Every cue pattern (one per table row): the prescan's cue triggers are made of these."""
+    return [p for _, p in _CUES]
+
+
+def find_cues(text: str, windows: list[tuple[int, int]] | None = None) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of every cue word; `windows`: the prescan's merged cue hits, the only places looked at.
+
+    Scans a lower-cased copy when lower() keeps offsets (an ASCII text needs none: the case-insensitive
+    patterns match it the same way). Look-aheads in the table read at most 48 characters past a cue
+    (`\\s{0,32}` bounds them), which is what lets a window scan stop `CUE_MARGIN` past its last hit.
+    """
+    if text.isascii():
         scan, at_start, hay = _CUE_SCAN_I_RE, _CUE_AT_START_I_RE, text
-    matches = list(scan.finditer(hay))
-    first = at_start.match(hay)
-    if first:
-        matches.insert(0, first)
+    elif _LONGER_LOWER not in text:  # the only character whose lower() is longer (str.lower keeps offsets)
+        if windows is not None:
+            return _cues_in_windows(text, windows)
+        scan, at_start, hay = _CUE_SCAN_RE, _CUE_AT_START_RE, text.lower()
+    else:  # "İ" changed the length when lower-cased: fall back to IGNORECASE, everywhere
+        scan, at_start, hay, windows = _CUE_SCAN_I_RE, _CUE_AT_START_I_RE, text, None
+    if windows is None:
+        matches = list(scan.finditer(hay))
+        first = at_start.match(hay)
+        if first:
+            matches.insert(0, first)
+    else:
+        matches = []
+        n = len(hay)
+        for lo, hi in windows:
+            if lo == 0 and (first := at_start.match(hay)):
+                matches.append(first)
+            matches.extend(m for m in scan.finditer(hay, max(0, lo - 1), min(n, hi + CUE_MARGIN)) if m.end(1) <= hi)
+    return _classified(text, hay, [m.span(1) for m in matches])
+
+
+def _cues_in_windows(text: str, windows: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """find_cues on a non-ASCII text: each window is lower-cased on its own (the whole text need not be)."""
     out: list[tuple[str, int, int]] = []
-    for m in matches:
-        s, e = m.span(1)
+    n = len(text)
+    for lo, hi in windows:
+        base = max(0, lo - 1)
+        hay = text[base : min(n, hi + CUE_MARGIN)].lower()
+        spans = [m.span(1) for m in _CUE_SCAN_RE.finditer(hay) if m.end(1) <= hi - base]
+        if lo == 0 and (first := _CUE_AT_START_RE.match(hay)):
+            spans.insert(0, first.span(1))
+        piece = text[base : base + len(hay)]
+        out.extend((kind, s + base, e + base) for kind, s, e in _classified(piece, hay, spans))
+    return out
+
+
+_LONGER_LOWER = "\u0130"
+
+
+def _classified(text: str, hay: str, spans: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of each cue span of `hay` (`text` lower-cased, or `text` itself)."""
+    out: list[tuple[str, int, int]] = []
+    for s, e in spans:
         # Which kind: the first whose own pattern matches exactly this span (in place, so look-aheads work).
-        kind = next((k for k, rx in _CUE_KINDS if (c := rx.match(hay, s)) and c.end() == e), None)
+        kinds = _KINDS_BY_FIRST.get(hay[s], _CUE_KINDS)  # a non-ASCII first character: try every kind
+        kind = next((k for k, rx in kinds if (c := rx.match(hay, s)) and c.end() == e), None)
         if kind is None:
             continue
         if kind == "otp" and hay[s:e].lower().endswith("tan") and not text[s:e].endswith("TAN"):
             continue  # "tan" is a colour; the German banking TAN is written in capitals
         out.append((kind, s, e))
     return out
+
+
+CUE_MARGIN = 64  # more than the 48 characters the farthest look-ahead in the table reads past a cue

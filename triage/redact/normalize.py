@@ -14,6 +14,7 @@ import bisect
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # Unicode format characters (category Cf) as of Python 3.11's Unicode 14; tests/test_redact_normalize.py
@@ -39,11 +40,11 @@ FOREIGN_DIGITS = (
     "\U0001e950-\U0001e959\U0001fbf0-\U0001fbf9"
 )
 # Unicode spaces (Zs) other than the plain one, and the tab.
-_SPACES = "\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+SPACES = "\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _FOREIGN_SPACE = frozenset(map(chr, (0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)))
-_ENTITY = r"#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|(?:shy|zwj|zwnj|nbsp|NoBreak|ZeroWidthSpace|thinsp|ensp|emsp|lrm|rlm);"
+ENTITY = r"#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|(?:shy|zwj|zwnj|nbsp|NoBreak|ZeroWidthSpace|thinsp|ensp|emsp|lrm|rlm);"
 # Percent-encoded punctuation only ("pan%3D4111…"): encoded letters and digits are not a disguise we meet.
-_PERCENT = r"2[0-9A-Fa-f]|3[A-Fa-f]|5[BbDdFf]|7[B-Eb-e]"
+PERCENT = r"2[0-9A-Fa-f]|3[A-Fa-f]|5[BbDdFf]|7[B-Eb-e]"
 # A line break (maybe with a "> " quote prefix) before a digit; the digit before it is checked in _rewrite.
 _BREAK = r"(?:[ \t]*>)*[ \t]*(?=\d)"
 # One pattern whose first character is one plain class, so the regex engine skips ahead at C speed: the
@@ -54,7 +55,7 @@ _BREAK = r"(?:[ \t]*>)*[ \t]*(?=\d)"
 _TAGS = r"/?[A-Za-z][^<>]{0,200}>(?:\s*<[^<>]{1,200}>)*\s*(?=\d)"
 _REWRITE_RE = re.compile(
     r"[&%<\r\n\t\x80-\xbf\u0250-\u200f\u202a-\u202f\u205f-\u209f\u20d0-\U0010ffff]"
-    rf"(?:(?<=&)(?:{_ENTITY})|(?<=%)(?:{_PERCENT})|(?<=\r)\n{_BREAK}|(?<=\n){_BREAK}|(?<=<){_TAGS}"
+    rf"(?:(?<=&)(?:{ENTITY})|(?<=%)(?:{PERCENT})|(?<=\r)\n{_BREAK}|(?<=\n){_BREAK}|(?<=<){_TAGS}"
     r"|(?<=[^&%<\r\n]))"
 )
 
@@ -67,7 +68,7 @@ def _chars(ranges: str) -> frozenset[str]:
     return frozenset(out)
 
 
-_RELEVANT = _chars(FOREIGN_DIGITS + FORMAT_CHARS + _SPACES)
+RELEVANT = _chars(FOREIGN_DIGITS + FORMAT_CHARS + SPACES)
 
 
 def _rewrite(piece: str) -> str:
@@ -146,9 +147,33 @@ def _digits_before(text: str, k: int) -> int:
     return n
 
 
-def normalise(text: str) -> Normalised:
+def _digits_after(text: str, k: int) -> int:
+    """How many digits the run of groups starting at text[k] holds, its groups set apart by one separator
+    throughout ("9300 0000 0000 0000 0000", not "1111 12.03.2026"); stops counting past a card's length."""
+    n = 0
+    end = len(text)
+    sep = ""
+    while k < end and n <= _CARD_MAX:
+        c = text[k]
+        if c.isdecimal():
+            n += 1
+        elif c not in _RUN_SEPARATORS or k + 1 == end or not text[k + 1].isdecimal() or c != (sep or c):
+            break
+        else:
+            sep = c
+        k += 1
+    return n
+
+
+def normalise(text: str, candidates: list[int] | None = None) -> Normalised:
     """Digits to ASCII, format characters and invisible entities dropped, odd spaces and tabs folded to a
-    space, a line break (with its quote prefix) or markup inside a digit run read as a space, `%3D` decoded."""
+    space, a line break (with its quote prefix) or markup inside a digit run read as a space, `%3D` decoded.
+
+    `candidates`: the sorted positions where a rewrite may start (triage.redact.prescan); only those are
+    tried. Without them every match of the rewrite pattern is. The same rewrites either way: the scan
+    below visits match positions in order, skipping those inside an earlier rewrite, and a match that
+    rewrites nothing is one character long, so it hides nothing from the next.
+    """
     cs: list[int] = []
     ce: list[int] = []
     os_: list[int] = []
@@ -156,28 +181,30 @@ def normalise(text: str) -> Normalised:
     parts: list[str] = []
     last = 0
     clean_len = 0
-    search = _REWRITE_RE.search
-    m = search(text)
-    while m is not None:
+    for m in _matches(text, candidates):
         s, e = m.span()
+        if s < last:
+            continue  # inside the previous rewrite
         c = text[s]
-        if c >= "\x80" and c not in _RELEVANT:
-            m = search(text, e)
+        if c >= "\x80" and c not in RELEVANT:
             continue
         if c in "\r\n<":
             # Only inside a digit run: a digit before the break (trailing blanks were folded already).
             k = s - 1
             while k >= 0 and text[k] in " \t":
                 k -= 1
-            if k < 0 or not text[k].isdecimal() or _digits_before(text, k) > _CARD_MAX:
-                # Not markup inside a number (or the number before the break is longer than any card, a
-                # whole number of its own, as in a list of tracking numbers one per line): read on from
-                # the next character, so what the skipped piece held ("<b>٤١١١…") is still rewritten.
-                m = search(text, s + 1)
+            if (
+                k < 0
+                or not text[k].isdecimal()
+                or _digits_before(text, k) > _CARD_MAX
+                or _digits_after(text, e) > _CARD_MAX
+            ):
+                # Not markup inside a number (or the number before or after the break is longer than any
+                # card, a whole number of its own, as in a list of tracking numbers one per line): read on
+                # from the next character, so what the skipped piece held ("<b>٤١١١…") is still rewritten.
                 continue
         new = _rewrite(m.group())
         if new == m.group():
-            m = search(text, e)
             continue
         parts.append(text[last:s])
         clean_len += s - last
@@ -188,8 +215,24 @@ def normalise(text: str) -> Normalised:
         parts.append(new)
         clean_len += len(new)
         last = e
-        m = search(text, e)
     if not cs:
         return Normalised(text, len(text))
     parts.append(text[last:])
     return Normalised("".join(parts), len(text), cs, ce, os_, oe)
+
+
+def _matches(text: str, candidates: list[int] | None) -> Iterator[re.Match[str]]:
+    """Every match of the rewrite pattern, in order (overlapping ones too: the caller skips those inside
+    a rewrite), or, given candidates, those starting at a candidate."""
+    if candidates is not None:
+        match = _REWRITE_RE.match
+        for p in candidates:
+            m = match(text, p)
+            if m is not None:
+                yield m
+        return
+    search = _REWRITE_RE.search
+    m = search(text)
+    while m is not None:
+        yield m
+        m = search(text, m.start() + 1)

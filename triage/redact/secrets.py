@@ -163,11 +163,17 @@ def _card_context(text: str, start: int, end: int, cards: list[tuple[int, int]],
     return sentences.card_word[key]
 
 
-def find_cued(text: str, cards: list[tuple[int, int]], sentences: Sentences | None = None) -> list[Finding]:
-    """The values behind every cue word in `text`; `sentences`: text's bounds, when the caller shares them."""
+def find_cued(
+    text: str,
+    cards: list[tuple[int, int]],
+    sentences: Sentences | None = None,
+    windows: list[tuple[int, int]] | None = None,
+) -> list[Finding]:
+    """The values behind every cue word in `text`; `sentences`: text's bounds, when the caller shares them;
+    `windows`: where the prescan found cue words (None: look everywhere)."""
     out: list[Finding] = []
     sentences = sentences or Sentences(text)
-    for kind, cue_start, pos in find_cues(text):
+    for kind, cue_start, pos in find_cues(text, windows):
         if kind == "cvv":
             v = _CVV_VALUE_RE.match(text, pos)
             if v:
@@ -375,16 +381,27 @@ _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-ZÀ-ÝÄÖÜ\"'(]|\s*$)|\n[ \t]*\n
 
 
 class Sentences:
-    """Sentence bounds of one text, found in one pass when first asked for.
+    """Sentence bounds of one text: the first few asked for are found near where they are asked, the rest
+    after one pass over the whole text.
 
     No length cap on a sentence: a cap would count characters, and a second pass sees markers of other
     lengths than the secrets they replaced, so it could decide otherwise. One pass keeps it linear.
+
+    Near a position, the bounds are those of the whole-text pass: an end is a `.!?` before a capital (or the
+    end of the text), found alone wherever it stands, or a blank line, and the blank lines of a run of
+    line breaks and blanks pair up from the start of that run; so a scan that starts where no such run is
+    under way finds the same ends the whole-text pass does. A scan runs on to the next end, so a text with
+    few of them could make each local look as long as the text: after `LOCAL_LOOKS` of them, the whole
+    text is read once instead, which keeps it linear.
     """
+
+    LOCAL_LOOKS = 8
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._starts: list[int] | None = None
         self._ends: list[int] = []
+        self._looks = 0
         self.card_word: dict[tuple[int, int], bool] = {}  # per sentence: does it hold a card word?
 
     def _load(self) -> list[int]:
@@ -394,12 +411,42 @@ class Sentences:
             self._ends = [b for _, b in spans]
         return self._starts
 
+    def _local(self) -> bool:
+        if self._starts is None and self._looks < self.LOCAL_LOOKS:
+            self._looks += 1
+            return True
+        return False
+
+    def _fresh(self, pos: int) -> int:
+        """`pos`, moved back to the start of the run of line breaks and blanks it is in, if any."""
+        text = self.text
+        while pos > 0 and text[pos - 1] in " \t\n":
+            pos -= 1
+        return pos
+
     def start(self, pos: int) -> int:
+        if self._local():
+            width = 256
+            while True:
+                lo = self._fresh(max(0, pos - width))
+                last = 0
+                for m in _SENTENCE_END_RE.finditer(self.text, lo):
+                    if m.end() > pos:
+                        break
+                    last = m.end()
+                if last or lo == 0:
+                    return last
+                width *= 4
         self._load()
         i = bisect.bisect_right(self._ends, pos)
         return self._ends[i - 1] if i else 0
 
     def end(self, pos: int) -> int:
+        if self._local():
+            for m in _SENTENCE_END_RE.finditer(self.text, self._fresh(pos)):
+                if m.start() >= pos:
+                    return m.start()
+            return len(self.text)
         starts = self._load()
         j = bisect.bisect_left(starts, pos)
         return starts[j] if j < len(starts) else len(self.text)

@@ -1,0 +1,178 @@
+"""The hyperscan prescan never changes a redaction: with it and without it (the whole-text scans, the path
+taken where hyperscan does not import), `redact` gives identical results, and every trigger is made from
+the detectors' own tables, so a cue added there cannot be missing from the prescan."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import sys
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.redact_corpus import make_corpus
+from tests.test_redact_adversarial import DECOYS, SECRETS
+from tests.test_redact_properties import INVISIBLE, SCRIPTS, SEPARATORS, decoys, groups_of, in_script, issuer_cards
+from triage.redact import find_marked, prescan, redact
+from triage.redact.cues import _CUES, cue_patterns, find_cues
+from triage.redact.secrets import Sentences
+from triage.redact.stream import redact_stream
+
+pytestmark = pytest.mark.skipif(not prescan.available(), reason="hyperscan is not installed on this platform")
+
+
+def both_ways(text: str) -> None:
+    """The prescan path and the whole-text path find the same spans, kinds and markers."""
+    fast = find_marked(text)
+    with prescan.disabled():
+        slow = find_marked(text)
+    assert fast == slow, text
+
+
+# Pieces of a hostile mail: cards in every separator, script and invisible character, cue words drawn from
+# every row of the cue table (any case), decoys, digit runs, markup and quote prefixes between them.
+CUE_TEXT = st.sampled_from(cue_patterns()).flatmap(
+    lambda p: st.from_regex(prescan.strip_lookarounds(p).replace(r"\#", "#"), fullmatch=True)
+)
+FILLER = st.sampled_from(
+    [
+        "Hello", "order 1042", "+49 151 2345678", "12/29", "123", "DE89 3704 0044 0532 0130 00", "İstanbul",
+        "Karte", "first 8 digits", "last 8", "&#8203;", "%3D", "<br>", "card", "is", "thanks.",
+        "Tracking 9400 1000 0000 0000 0000 00",
+    ]
+)  # fmt: skip
+
+
+@st.composite
+def card_piece(draw: st.DrawFn) -> str:
+    digits = draw(issuer_cards())
+    sep = draw(st.sampled_from([*SEPARATORS, *INVISIBLE]))
+    return in_script(sep.join(groups_of(digits)), draw(st.sampled_from(list(SCRIPTS))))
+
+
+@st.composite
+def cased(draw: st.DrawFn, text: str) -> str:
+    how = draw(st.sampled_from(["as is", "upper", "title", "mixed"]))
+    if how == "upper":
+        return text.upper()
+    if how == "title":
+        return text.title()
+    if how == "mixed":
+        flips = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
+        return "".join(c.upper() if f else c for c, f in zip(text, flips, strict=True))
+    return text
+
+
+PIECE = st.one_of(
+    card_piece(),
+    CUE_TEXT.flatmap(lambda t: cased(t)),
+    decoys(),
+    FILLER,
+    st.text(alphabet="0123456789 -./\n>", max_size=30),
+    st.text(max_size=12),
+)
+GLUE = st.sampled_from([" ", "\n", "\n> ", ": ", ", ", "", "\n\n", " is ", "\t", "<br>\n", "\u00a0"])
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.tuples(PIECE, GLUE), min_size=1, max_size=12))
+def test_generated_mails_redact_the_same_with_and_without_the_prescan(pieces: list[tuple[str, str]]) -> None:
+    both_ways("".join(p + g for p, g in pieces))
+
+
+@pytest.mark.parametrize("text", [t for t, _ in SECRETS] + [t for t, _ in DECOYS])
+def test_the_adversarial_table_redacts_the_same_both_ways(text: str) -> None:
+    both_ways(text)
+
+
+def test_the_benchmark_corpus_redacts_the_same_both_ways() -> None:
+    mails = make_corpus(300, seed=13, secret_share=0.5)
+    for m in mails:
+        both_ways(m.text)
+    thread = "\n\n".join(m.text for m in mails[:40])  # a long thread: many windows in one text
+    both_ways(thread)
+
+
+def test_streaming_redacts_the_same_both_ways() -> None:
+    rng = random.Random(13)
+    text = "\n".join(rng.choice([t for t, _ in SECRETS] + ["order 1042 arrived", "thanks"]) for _ in range(400))
+    outs = []
+    for off in (False, True):
+        out: list[str] = []
+        source = io.StringIO(text)
+        if off:
+            with prescan.disabled():
+                redact_stream(source.read, out.append, chunk=997)
+        else:
+            redact_stream(source.read, out.append, chunk=997)
+        outs.append("".join(out))
+    assert outs[0] == outs[1]
+    assert "4111" not in outs[0].replace("•••• 1111", "")
+
+
+def test_every_cue_row_has_its_trigger() -> None:
+    """The triggers are the cue table itself (look-arounds dropped): one per row, and each row's own words
+    are found by the prescan where find_cues finds them."""
+    assert cue_patterns() == [p for _, p in _CUES]
+    for _, pattern in _CUES:
+        for alternative in pattern.split("|"):
+            word = re.sub(r"\(\?[=!].*", "", alternative)
+            if not re.fullmatch(r"[a-zà-ÿł’'. ]+", word) or "(" in alternative:
+                continue  # only plain spellings are written out here; the property test draws the rest
+            text = f"x {word.upper()}: 1234 y"
+            hits = prescan.scan(text)
+            assert hits is not None
+            assert find_cues(text, hits.cues) == find_cues(text, None), word
+
+
+def test_case_folds_cover_python_lower() -> None:
+    """A pattern letter reads text.lower(): every character that lower-cases to it is in its trigger class."""
+    letters = {c for p in cue_patterns() for c in p if c.isalpha()}
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        low = c.lower()
+        if len(low) == 1 and low in letters:
+            assert c in prescan._folds(low), (hex(code), low)
+
+
+def test_python_whitespace_is_spelled_out() -> None:
+    assert {chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))} == prescan._PY_SPACE
+
+
+def test_a_text_without_hyperscan_takes_the_whole_text_path() -> None:
+    with prescan.disabled():
+        assert prescan.scan("card 4111 1111 1111 1111") is None
+        assert prescan.rewrites("card 4111\u200b1111") is None
+        assert redact("card 4111 1111 1111 1111").counts() == {"card_number": 1}
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=".!? \t\nAaÄ1>", max_size=60), positions=st.lists(st.integers(0, 60), max_size=12))
+def test_sentence_bounds_found_nearby_are_the_whole_text_ones(text: str, positions: list[int]) -> None:
+    near, whole = Sentences(text), Sentences(text)
+    whole._load()
+    for pos in (min(p, len(text)) for p in positions):
+        assert near.start(pos) == whole.start(pos), (text, pos)
+        assert near.end(pos) == whole.end(pos), (text, pos)
+
+
+def test_threads_each_scan_with_their_own_scratch() -> None:
+    """The web server's thread and the run loop redact at the same time: hyperscan refuses a shared scratch."""
+    text = "card 4111 1111 1111 1111 exp 12/29, IBAN DE89 3704 0044 0532 0130 00. order 1042\n" * 4000
+    want = redact(text)
+    got: list[object] = []
+
+    def work() -> None:
+        for _ in range(3):
+            got.append(redact(text))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [want] * 12

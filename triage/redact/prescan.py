@@ -1,0 +1,386 @@
+"""Prescan: hyperscan finds where each detector could fire, so the Python detectors read only there.
+
+Why: the detectors are regex scans over the whole text (the rewrites of `normalize`, the digit runs and
+IBAN check digits of `_find_numbers`, the cue words of `cues`, the "first 8 … last 8" words of
+`split_cards`), and each Python scan of a 4 KB mail costs about as much as the whole budget for a
+40 MB/s redactor. Hyperscan runs every trigger pattern at once (two databases: the rewrite triggers,
+read on the original text, and the detector triggers, read on the clean text `normalise` makes); the
+Python patterns then run only in the windows around its hits. All the same trigger patterns as one
+compiled Python regex scan at under 1 MB/s (bench/bench_redact.py prints both), so a pure-Python
+prescan is no design.
+
+Hyperscan reads bytes; it is given the text's *shadow*, one byte per character (Latin-1 as itself, any
+other character as "?"), so its offsets are character offsets, and each trigger class that must match
+a character beyond Latin-1 (a non-ASCII digit, a Kelvin sign lower-casing to "k") holds "?".
+
+Why nothing is lost (the correctness argument; tests/test_redact_prescan.py checks it by property):
+every trigger pattern is a *superset* of the Python pattern it stands for, and each window is wide
+enough that the Python scan inside it sees what a scan of the whole text would see there.
+
+- Rewrites (`normalise`): each rewrite starts at a character the trigger names exactly: a Unicode
+  digit, format character, odd space or tab (one character); an entity (`&…;`, from its `&`); a
+  `%XX` (3 characters); a line break or `<` after a digit (ASCII or not) and blanks, for a break
+  also before a digit after an optional quote prefix. `normalise` visits these candidates in order,
+  skipping any inside an earlier rewrite, and runs the same match and checks at each: the full scan
+  visits every match position in order the same way, and every match that does not rewrite is one
+  character long, so leaving it out changes nothing.
+- Numbers (`_find_numbers`): a WIDE_RE run is a chain of at least 12 digits with separators, and its
+  first digit follows a non-digit (or the start), else the run would have begun a digit earlier;
+  the trigger `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){11}` fires there. The window runs from 48
+  characters before the hit's end (longer than the trigger match; backed up over digits and
+  separators, so no match of the whole-text scan is cut in two) to where the digits and separators
+  after the hit end. An IBAN check-digit match lies inside its trigger (country letters, check
+  digits and the 10 characters its look-ahead reads); those after letters that are no registry
+  country are dropped (`iban_at` and `iban_shape` find nothing there), and the rest are widened like
+  a digit run. Overlapping windows are merged, and inside a window `_NUMBER_RE.finditer(text, start,
+  end)` finds exactly the whole-text matches: none crosses a window edge, look-behinds see the text
+  before the window, and no match needs to look past its end.
+- Cues (`find_cues`): each cue pattern is a trigger with its look-arounds dropped (so it fires more
+  often, never less), each letter matching every character `str.lower()` turns into it, `\\s`
+  spelled out as Python's Unicode whitespace. Hits are merged when less than `CUE_MARGIN` apart and
+  scanned from the character before (the scanner's "before" character) to `CUE_MARGIN` past the
+  end, keeping matches that end inside: the cue patterns' look-aheads read at most 48 characters.
+  Any match the truncated scan found is a trigger hit too, hence inside a window.
+- "first"/"last" words (`split_cards`): the same literal words; it is tried only where they start.
+- Masking (a second detection pass blanks findings with U+E000) only removes digits, letters and
+  separators, and the triggers leave out what may stand before a match (a look-behind, the cue
+  scanner's "before" character), so every match on the masked text is a trigger match on the
+  unmasked text: the windows of the clean text serve every pass.
+
+Without hyperscan (no wheel for the platform) or with `disabled()`, `scan` and `rewrites` return None
+and every detector scans the whole text, as before the prescan: the slow path, with identical results.
+The databases are compiled once at import (about 0.3 s).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+
+from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
+from triage.redact.cues import CUE_MARGIN, cue_patterns
+from triage.redact.iban import IBAN_COUNTRIES, iban_trigger
+from triage.redact.normalize import ENTITY, PERCENT, RELEVANT
+
+hyperscan: ModuleType | None
+try:  # a native wheel (x86_64 Linux, macOS); elsewhere the whole-text scans run instead
+    import hyperscan
+except ImportError:  # pragma: no cover - exercised by forcing the fallback in the tests
+    hyperscan = None
+
+
+_LOOKAROUND_RE = re.compile(r"\(\?<?[=!]")
+
+
+def strip_lookarounds(pattern: str) -> str:
+    """`pattern` without its look-ahead and look-behind groups: it matches wherever the original does."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif _LOOKAROUND_RE.match(pattern, i):
+            depth = 0
+            while True:
+                c = pattern[i]
+                if c == "\\":
+                    i += 2
+                    continue
+                depth += c == "("
+                depth -= c == ")"
+                i += 1
+                if depth == 0:
+                    break
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
+# The shadow of a text: one byte per character, so hyperscan's offsets are character offsets. Latin-1
+# characters stand for themselves; every other character is "?" (the encoder's own replacement, at C
+# speed), which the triggers accept wherever such a character could stand in the Python pattern (a
+# non-ASCII digit, a Kelvin sign read as "k"). A real "?" there only widens a window.
+SUB = "?"
+
+
+def shadow(text: str) -> bytes:
+    """`text` with one byte per character: Latin-1 as is, anything else "?"."""
+    return text.encode("latin-1", "replace")
+
+
+def _byte(c: str) -> str:
+    """The shadow byte of character `c`, escaped for a hyperscan class."""
+    return f"\\x{ord(c) if ord(c) < 256 else ord(SUB):02x}"
+
+
+def _bytes_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(sorted({_byte(c) for c in chars})) + "]"
+
+
+# Python's `\\s` on str (str.isspace); characters that are whitespace have no case.
+_PY_SPACE = {chr(c) for c in range(0x3001) if chr(c).isspace()}
+# Every character that lower() turns into a given one (what a lower-case pattern letter reads in text.lower()).
+_UPPER_OF: dict[str, set[str]] = {}
+for _c in map(chr, range(0x10000)):
+    _low = _c.lower()
+    if len(_low) == 1 and _low != _c:
+        _UPPER_OF.setdefault(_low, set()).add(_c)
+
+
+def _folds(c: str) -> set[str]:
+    """The characters `c` matches in text.lower() (itself, and all that lower-case to it)."""
+    if c.lower() != c:  # an upper-case letter in a pattern matches nothing in lower-cased text
+        return set()
+    return {c} | _UPPER_OF.get(c, set())
+
+
+def shadow_pattern(pattern: str, *, fold: bool) -> str:
+    """A Python pattern (literals, classes, `\\s`, groups, quantifiers: what the trigger tables use) as a
+    hyperscan pattern over the shadow; `fold`: a lower-case pattern read against text.lower(), so each
+    letter also matches the characters that lower-case to it. Raises on syntax it does not know."""
+    out: list[str] = []
+    i = 0
+    n = len(pattern)
+
+    def chars_of(c: str) -> set[str]:
+        return _folds(c) if fold else {c}
+
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            nxt = pattern[i + 1]
+            if nxt == "s":
+                out.append(_bytes_class(_PY_SPACE))
+            elif nxt in ".#-/'\"()[]{}?*+|^$\\":
+                out.append(_bytes_class({nxt}))
+            else:
+                raise ValueError(f"shadow_pattern: unsupported escape \\{nxt} in {pattern!r}")
+            i += 2
+        elif c == "[":
+            members: set[str] = set()
+            i += 1
+            if pattern[i] == "^":
+                raise ValueError(f"shadow_pattern: negated class in {pattern!r}")
+            while pattern[i] != "]":
+                if pattern[i] == "\\":
+                    if pattern[i + 1] == "s":
+                        members |= _PY_SPACE
+                    else:
+                        members |= chars_of(pattern[i + 1])
+                    i += 2
+                elif pattern[i + 1] == "-" and pattern[i + 2] != "]":
+                    for k in range(ord(pattern[i]), ord(pattern[i + 2]) + 1):
+                        members |= chars_of(chr(k))
+                    i += 3
+                else:
+                    members |= chars_of(pattern[i])
+                    i += 1
+            out.append(_bytes_class(members))
+            i += 1
+        elif c in "()?:*+|{},":
+            out.append(c)
+            i += 1
+        elif c.isdigit() and out and (out[-1] in "{," or out[-1].isdigit()):
+            out.append(c)  # a quantifier's bound
+            i += 1
+        else:
+            out.append(_bytes_class(chars_of(c)))
+            i += 1
+    return "".join(out)
+
+
+# Trigger kinds; the ids of "first" words start at _FIRST, of "last" words at _LAST, of cue patterns at _CUE.
+_NUMBER, _IBAN, _BREAK, _ENTITY, _PERCENT, _TAG, _CHAR = range(7)
+_FIRST, _LAST, _CUE = 100, 200, 1000
+_WORD_LEN = {_FIRST + k: len(w) for k, w in enumerate(FIRST_WORDS)} | {
+    _LAST + k: len(w) for k, w in enumerate(LAST_WORDS)
+}
+
+
+def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[int, str, int]]]:
+    """(id, hyperscan pattern over the shadow, flags) of every trigger: those of `normalise`'s rewrites (read on
+    the original text) and those of the detectors (read on the clean text). Each is a superset of its
+    Python pattern: a SUB in a class stands for any character beyond Latin-1 that the Python class holds."""
+    sub = _byte(SUB)
+    digit = f"[0-9{sub}]"  # an ASCII digit or a non-ASCII one (FOREIGN_DIGITS are all beyond Latin-1)
+    seps = "".join(sorted({_byte(c) for c in WIDE_CHARS}))
+    rewrites = [
+        (_BREAK, rf"{digit}[ \t]*\r?\n(?:[ \t]*>)*[ \t]*{digit}", 0),
+        (_ENTITY, f"&(?:{ENTITY})", 0),
+        (_PERCENT, f"%(?:{PERCENT})", 0),
+        (_TAG, rf"{digit}[ \t]*<", 0),
+        (_CHAR, _bytes_class(RELEVANT), 0),
+    ]
+    som = hs.HS_FLAG_SOM_LEFTMOST
+    detectors = [
+        # A separator of a digit run is at most 3 characters (" - ", three spaces).
+        (_NUMBER, rf"(?:^|[^0-9])[0-9](?:[{seps}]{{0,3}}[0-9]){{11}}", 0),
+        *((_FIRST + k, shadow_pattern(re.escape(w), fold=False), 0) for k, w in enumerate(FIRST_WORDS)),
+        *((_LAST + k, shadow_pattern(re.escape(w), fold=False), 0) for k, w in enumerate(LAST_WORDS)),
+        # The start of an IBAN's country code or of a cue is where its window begins. (An IBAN trigger's
+        # end has one start: the tail after the check digits holds exactly 10 letters or digits.)
+        (_IBAN, iban_trigger(), som),
+        *((_CUE + k, shadow_pattern(strip_lookarounds(p), fold=True), som) for k, p in enumerate(cue_patterns())),
+    ]
+    return rewrites, detectors
+
+
+def _compile(hs: ModuleType, rows: list[tuple[int, str, int]]) -> object:
+    db = hs.Database()
+    db.compile(
+        expressions=[p.encode() for _, p, _ in rows],
+        ids=[i for i, _, _ in rows],
+        elements=len(rows),
+        flags=[f for _, _, f in rows],
+    )
+    return db
+
+
+_enabled = hyperscan is not None
+
+
+def available() -> bool:
+    """Whether the hyperscan prescan runs (installed and not disabled)."""
+    return _enabled
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    """Run the whole-text scans instead (the path without hyperscan): for tests and the benchmark."""
+    global _enabled
+    before = _enabled
+    _enabled = False
+    try:
+        yield
+    finally:
+        _enabled = before
+
+
+def _databases() -> tuple[object, object] | None:
+    """Both databases, compiled once at import (about 0.3 s: a first `redact` call that paid for it
+    would be an outlier in every latency a caller measures)."""
+    if hyperscan is None:
+        return None
+    rewrites, detectors = _triggers(hyperscan)
+    return _compile(hyperscan, rewrites), _compile(hyperscan, detectors)
+
+
+_DBS = _databases()
+
+
+@dataclass(frozen=True)
+class Hits:
+    """Where the detectors must look in one text (character offsets)."""
+
+    numbers: list[tuple[int, int]]  # merged windows for _NUMBER_RE
+    cues: list[tuple[int, int]]  # merged cue spans (scan CUE_MARGIN around each)
+    firsts: list[int]  # where a "first" word of split_cards starts
+    lasts: list[int]  # where a "last" word starts
+
+
+_RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
+_RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
+_NUMBER_BACK = 48  # more than a number trigger match: a non-digit, 12 digits, 11 separators of 3
+
+
+_THREAD = threading.local()
+
+
+def _scratch(which: int) -> object:
+    """This thread's scratch space for database `which`: hyperscan refuses a scratch another scan is using
+    (the web server's thread and the run loop both redact), so each thread has its own."""
+    scratches = getattr(_THREAD, "scratches", None)
+    if scratches is None:
+        assert hyperscan is not None and _DBS is not None
+        scratches = _THREAD.scratches = tuple(hyperscan.Scratch(db) for db in _DBS)
+    return scratches[which]
+
+
+def _hits(which: int, data: bytes) -> list[tuple[int, int, int]]:
+    found: list[tuple[int, int, int]] = []
+    add = found.append
+
+    def on_hit(kind: int, start: int, end: int, flags: int, context: object) -> None:
+        add((kind, start, end))
+
+    _DBS[which].scan(data, match_event_handler=on_hit, scratch=_scratch(which))  # type: ignore[index, union-attr]
+    return found
+
+
+def rewrites(text: str, data: bytes | None = None) -> list[int] | None:
+    """Sorted positions where a `normalise` rewrite may start, or None when the prescan is off; `data`: the
+    text's shadow, if the caller has it."""
+    if not _enabled or _DBS is None:
+        return None
+    out: list[int] = []
+    for kind, _, end in _hits(0, shadow(text) if data is None else data):
+        if kind == _BREAK:
+            k = text.rfind("\n", 0, end)
+            out.append(k)
+            if k and text[k - 1] == "\r":
+                out.append(k - 1)
+        elif kind == _ENTITY:
+            out.append(text.rfind("&", 0, end))
+        elif kind == _PERCENT:
+            out.append(end - 3)
+        else:  # _TAG, _CHAR: the character before the end
+            out.append(end - 1)
+    return sorted(set(out))
+
+
+def scan(text: str, data: bytes | None = None) -> Hits | None:
+    """Where the detectors must look in (clean) `text`, or None when the prescan is off (then they read it all);
+    `data`: the text's shadow, if the caller has it."""
+    if not _enabled or _DBS is None:
+        return None
+    numbers: list[tuple[int, int]] = []
+    cues: list[tuple[int, int]] = []
+    firsts: list[int] = []
+    lasts: list[int] = []
+    run = _RUN_CHARS
+    run_end = _RUN_RE.match
+    covered = -1  # hits arrive in order of their ends; one inside the last number window adds nothing
+    for kind, start, end in _hits(1, shadow(text) if data is None else data):
+        if kind >= _CUE:
+            cues.append((start, end))
+        elif kind == _NUMBER:
+            if end <= covered:
+                continue
+            s = max(0, end - _NUMBER_BACK)
+            while s > 0 and text[s - 1] in run:
+                s -= 1
+            covered = run_end(text, end).end()  # type: ignore[union-attr]
+            numbers.append((s, covered))
+        elif kind == _IBAN:
+            if text[start : start + 2].upper() in IBAN_COUNTRIES:  # other check digits are never an IBAN
+                s = start
+                while s > 0 and text[s - 1] in run:
+                    s -= 1
+                numbers.append((s, end))
+        elif kind >= _LAST:
+            lasts.append(end - _WORD_LEN[kind])
+        else:  # a "first" word
+            firsts.append(end - _WORD_LEN[kind])
+    return Hits(_merge(numbers, 0), _merge(cues, CUE_MARGIN), firsts, lasts)
+
+
+def _merge(spans: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    """Sorted spans, those overlapping or less than `gap` apart joined."""
+    if not spans:
+        return []
+    spans.sort()
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        ls, le = out[-1]
+        if s <= le + gap:
+            if e > le:
+                out[-1] = (ls, e)
+        else:
+            out.append((s, e))
+    return out
