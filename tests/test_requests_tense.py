@@ -61,3 +61,30 @@ def test_an_address_for_the_account_stays_the_accounts_in_the_next_clause(finder
     assert finder.find(clauses)["address_fix"].kind != REQUEST
     named = ["I want to change the saved address on my account.", "Please send order 5512 to my new address."]
     assert finder.find(named)["address_fix"].kind == REQUEST
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Ich möchte kein Geld zurück, schickt mir bitte einfach ein neues Glas.",
+        "Rather than money back I would like store credit, please.",
+        "Die Erstattung ist heute auf meinem Konto eingegangen, vielen Dank!",
+        "Sólo para confirmar que ya me llegó el reembolso del pedido 81120.",
+        "Le remboursement est bien arrivé sur mon compte ce matin.",
+    ],
+)
+def test_money_not_wanted_or_already_back_is_no_refund_request(finder: RequestFinder, clause: str) -> None:
+    hit = finder.find([clause]).get("refund")
+    assert hit is None or hit.kind != REQUEST
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Ich habe immer noch kein Geld zurück bekommen für Bestellung 4410.",
+        "I still have not received my refund for order 5512.",
+        "Todavía no me ha llegado el reembolso del pedido 7781.",
+    ],
+)
+def test_a_refund_still_owed_is_chased(finder: RequestFinder, clause: str) -> None:
+    assert finder.find([clause])["refund"].kind == REQUEST
