@@ -1,6 +1,6 @@
 """Intent classification speed on one core: model + rules load time and messages/s at about 120 words.
 
-Run: `.venv/bin/python bench/bench_classify.py [--quick] [--architectures]`. The whole classification stage
+Run: `.venv/bin/python bench/bench_classify.py [--quick] [--parts] [--architectures]`. The whole classification stage
 is timed (new-text extraction with split_reply, the request finder over the clauses, the model, decide),
 beside baselines measured in the same run on the same texts: the model alone, spaCy's bare tokenizer (the
 floor any spaCy model pays) and the keyword rules. Targets (issue 14): >= 5,000 msgs/s for the whole
@@ -133,6 +133,46 @@ def run(quick: bool, model_dir: Path = ROOT / "models" / "intent") -> list[dict]
     ]
 
 
+def parts(quick: bool, model_dir: Path = ROOT / "models" / "intent") -> list[dict]:
+    """Where the stage's time goes: each part timed on its own (µs a message, CPU time), in stage order.
+
+    The parts are the stage's own steps called one by one on the same mail, so their sum is close to the
+    whole stage's cost; a part's figure says where a speed change pays, not a target."""
+    _pin_one_core()
+    from triage.understand.classify import IntentModel, _raw_words, _read, mail_parts
+    from triage.understand.intents import decide
+    from triage.understand.requests import clause_spans, titles
+
+    n, repeat = (2000, 2) if quick else (20000, 3)
+    model = IntentModel.load(model_dir)
+    messages = _messages(n)
+    model.classify([mail_parts(s, b) for s, b in _messages(n, seed=1)])
+    mails = [mail_parts(s, b) for s, b in messages]
+    reads = [_read(s, b) for s, b in mails]
+    bodies = [b for _, b, _ in reads]
+    spans = [clause_spans(b) for b in bodies]
+    tokens = [model._raw_tokens(_raw_words(f"{s}\n{b}" if s else b)) for s, b, _ in reads]
+    scores = model._predict(tokens, 256)
+    found = [model.finder.find(c) for _, _, c in reads]
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("new text (split_reply)", lambda: [mail_parts(s, b) for s, b in messages]),
+        ("clause split (clause_spans)", lambda: [clause_spans(b) for b in bodies]),
+        ("headings (titles)", lambda: [titles(b, sp) for b, sp in zip(bodies, spans, strict=True)]),
+        ("finder (find)", lambda: [model.finder.find(c) for _, _, c in reads]),
+        (
+            "model words -> token ids",
+            lambda: [model._raw_tokens(_raw_words(f"{s}\n{b}" if s else b)) for s, b, _ in reads],
+        ),
+        ("model predict", lambda: model._predict(tokens, 256)),
+        ("decide", lambda: [decide(s, f, model.thresholds) for s, f in zip(scores, found, strict=True)]),
+        ("whole stage", lambda: model.classify([mail_parts(s, b) for s, b in messages])),
+    ]
+    return [
+        {"name": f"part: {name}", "value": round(1e6 / _rate(fn, n, repeat), 1), "unit": "µs/msg", "messages": n}
+        for name, fn in steps
+    ]
+
+
 def _textcat(model: dict) -> Callable[[list[str]], object]:
     """A fresh, untrained textcat_multilabel with `model` as its architecture: speed does not depend on weights."""
     import spacy
@@ -214,6 +254,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 messages, 2 repeats (default 20,000 x 3)")
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "intent", help="model folder to measure")
+    parser.add_argument("--parts", action="store_true", help="also time each part of the stage on its own (µs/msg)")
     parser.add_argument(
         "--architectures",
         action="store_true",
@@ -221,6 +262,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     results = run(args.quick, args.model)
+    if args.parts:
+        results += parts(args.quick, args.model)
     if args.architectures:
         results += architectures(args.quick)
     width = max(len(r["name"]) for r in results)
