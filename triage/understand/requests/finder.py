@@ -1,11 +1,12 @@
-"""Finds the request clauses of a customer's new text with a spaCy PhraseMatcher over folded lemmas.
+"""Finds the request clauses of a customer's new text with a phrase matcher over folded lemmas.
 
 The text is cut into clauses (sentences, lines, "but"); each clause's words are folded (triage.text.fold),
 elisions and "n't" split off, and mapped through the shipped lemma tables (models/intent/lemmas/*.json),
 so "cancelled", "storniert", "cancelen" and "annulez" meet the lexicon's "cancel", "stornieren", "cancelar",
-"annuler". One Doc holds all clauses (one Doc per clause would cost more than the matching); a token's
-clause index keeps the matches apart. Per intent and clause the result says: a request, a mention, or
-blocked (negation, policy question, hypothetical, an object that is not an order), with the clause.
+"annuler". The phrases sit in a trie of dicts over lemma strings (_PhraseTrie: spaCy's PhraseMatcher
+without building a Doc, held to it by tests/test_finder_equivalence.py), walked clause by clause. Per intent
+and clause the result says: a request, a mention, or blocked (negation, policy question, hypothetical,
+an object that is not an order), with the clause.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from triage.text import fold
 from triage.understand.requests.lexicon import Lexicon
@@ -196,6 +198,46 @@ def words_of(text: str) -> list[str]:
     return [("0" if w.isdigit() else w) for w in _WORD.findall(folded)]
 
 
+_END = ""  # a trie node's key for the labels of the phrase that ends there (no lemma is empty)
+
+
+class _PhraseTrie:
+    """Phrases of lemmas as nested dicts (lemma -> node; _END -> the labels of a phrase ending there).
+
+    What spaCy's PhraseMatcher does over a Doc, on a plain list of lemma strings: at each start a dict
+    lookup, so a clause without a phrase's first word costs one miss a word, and no Doc is built."""
+
+    __slots__ = ("root",)
+
+    def __init__(self, phrases: dict[str, frozenset[tuple[str, ...]]]) -> None:
+        self.root: dict[str, Any] = {}
+        for key in sorted(phrases):
+            for phrase in sorted(phrases[key]):
+                node = self.root
+                for word in phrase:
+                    node = node.setdefault(word, {})
+                node.setdefault(_END, []).append(key)
+
+    def find(self, words: list[str], lo: int, hi: int, out: list[tuple[str, int, int]]) -> None:
+        """Append (label, start, end) of every phrase in words[lo:hi], by start, then end (then label)."""
+        root = self.root
+        for i in range(lo, hi):
+            node = root.get(words[i])
+            if node is None:
+                continue
+            j = i + 1
+            while True:
+                ends = node.get(_END)
+                if ends is not None:
+                    out += [(key, i, j) for key in ends]
+                if j == hi:
+                    break
+                node = node.get(words[j])
+                if node is None:
+                    break
+                j += 1
+
+
 @dataclass(frozen=True)
 class Hit:
     """What the finder saw for one intent: `kind` (request, mention or blocked) and the clause that says so."""
@@ -211,14 +253,9 @@ class RequestFinder:
     """A PhraseMatcher over the lemmas of one or more lexicons; build once, call for every message."""
 
     def __init__(self, lexicons: Sequence[Lexicon], lemmas: dict[str, str]) -> None:
-        from spacy.matcher import PhraseMatcher
-        from spacy.vocab import Vocab
-
         self.lexicons = tuple(lexicons)
         self.lemmas = lemmas
         self._lemma_of = _LemmaOf(lemmas)
-        self.vocab = Vocab()
-        self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
         self.intents: tuple[str, ...] = tuple(dict.fromkeys(i for lex in lexicons for i in lex.terms))
         # The match labels of each intent, made once: (term, strong, boost, obj).
         self._keys: dict[str, tuple[str, str, str, str]] = {
@@ -270,12 +307,9 @@ class RequestFinder:
         self._needs: dict[str, tuple[frozenset[str], ...]] = {
             a: tuple(sorted(sets, key=lambda s: (len(s), sorted(s)))) for a, sets in needs.items()
         }
-        self._labels: dict[int, str] = {}
-        for key, phrases in groups.items():
-            from spacy.tokens import Doc
-
-            self.matcher.add(key, [Doc(self.vocab, words=list(p)) for p in sorted(phrases)])
-            self._labels[self.vocab.strings[key]] = key
+        # The phrases of each match label, as lemma tuples (what the matcher finds; tests rebuild it from these).
+        self.phrases: dict[str, frozenset[tuple[str, ...]]] = {k: frozenset(v) for k, v in groups.items()}
+        self._trie = _PhraseTrie(self.phrases)
 
     @classmethod
     def load(cls, directory: Path, lexicons: Sequence[Lexicon]) -> RequestFinder:
@@ -292,8 +326,6 @@ class RequestFinder:
 
         A retraction anywhere ("ignore my last email", "I'll keep it") blocks cancel and refund everywhere:
         it takes back what an earlier mail, or an earlier clause, asked."""
-        from spacy.tokens import Doc
-
         words: list[str] = []
         owner: list[int] = []
         bounds: dict[int, tuple[int, int]] = {}
@@ -317,15 +349,11 @@ class RequestFinder:
             owner += [i] * len(lem)
         if not words:
             return {}
-        doc = Doc(self.vocab, words=words)
         per: dict[int, dict[str, list[tuple[int, int]]]] = {}
         retracted: int | None = None
         retract_end = 0
-        for match_id, start, end in self.matcher(doc):
+        for key, start, end in self._matches(words, bounds):
             c = owner[start]
-            if owner[end - 1] != c:
-                continue  # a phrase never runs across two clauses
-            key = self._labels[match_id]
             per.setdefault(c, {}).setdefault(key, []).append((start, end))
             if key == "retract":
                 retracted = c if retracted is None else max(retracted, c)
@@ -363,6 +391,17 @@ class RequestFinder:
                 if intent not in found or found[intent].kind == MENTION:
                     found[intent] = Hit(intent, BLOCKED, clauses[retracted].strip(), "retraction")
         return found
+
+    def _matches(self, words: list[str], bounds: dict[int, tuple[int, int]]) -> list[tuple[str, int, int]]:
+        """Every phrase of every label found in `words` (the matched clauses' lemmas, end to end), as (label,
+        start, end) in the order spaCy's PhraseMatcher gives over one Doc of them (by start, then end); a
+        phrase never runs across two clauses. tests/test_finder_equivalence.py holds this to the
+        PhraseMatcher on the whole training mail."""
+        find = self._trie.find
+        out: list[tuple[str, int, int]] = []
+        for lo, hi in bounds.values():
+            find(words, lo, hi, out)
+        return out
 
     def _judge(
         self,
@@ -411,7 +450,7 @@ class RequestFinder:
 
     def _may_match(self, lemmas: list[str]) -> bool:
         """Whether a clause's lemmas hold every word of some term, strong phrase or retraction (a phrase
-        can only match where all its words are): clauses that cannot never reach the Doc or the matcher."""
+        can only match where all its words are): clauses that cannot are never matched."""
         have = set(lemmas)
         needs = self._needs
         for anchor in have & self.anchors:  # both sets: walks the smaller

@@ -1,0 +1,91 @@
+"""The request finder's fast paths find exactly what the straightforward way finds, on all of our training mail.
+
+The finder matches its phrases with a trie of dicts over lemma strings (_PhraseTrie) instead of spaCy's
+PhraseMatcher over a Doc; here a finder that matches the spaCy way is the reference, and every mail of
+models/data/mail (its new text, and its whole body with the quotes) must give the same matches, in the same
+order, and the same hits. A change to either path that breaks the equivalence fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from triage.model.data import load_mail
+from triage.understand.classify import IntentModel, _read, mail_parts
+from triage.understand.requests import RequestFinder
+
+
+class SpacyFinder(RequestFinder):
+    """The reference: the same finder, its phrases matched by spaCy's PhraseMatcher over one Doc of the
+    matched clauses' lemmas, a match that runs across two clauses dropped (the finder before the trie)."""
+
+    def __init__(self, finder: RequestFinder) -> None:
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+        from spacy.vocab import Vocab
+
+        super().__init__(finder.lexicons, finder.lemmas)
+        self.vocab = Vocab()
+        self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
+        for key, phrases in self.phrases.items():
+            self.matcher.add(key, [Doc(self.vocab, words=list(p)) for p in sorted(phrases)])
+        self.compared: list[tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]] = []
+
+    def _matches(self, words: list[str], bounds: dict[int, tuple[int, int]]) -> list[tuple[str, int, int]]:
+        from spacy.tokens import Doc
+
+        owner = [-1] * len(words)
+        for c, (lo, hi) in bounds.items():
+            owner[lo:hi] = [c] * (hi - lo)
+        found = [
+            (self.vocab.strings[match_id], start, end)
+            for match_id, start, end in self.matcher(Doc(self.vocab, words=words))
+            if owner[start] == owner[end - 1]
+        ]
+        self.compared.append((super()._matches(words, bounds), found))
+        return found
+
+
+@pytest.fixture(scope="module")
+def reference(intent_model: IntentModel) -> SpacyFinder:
+    return SpacyFinder(intent_model.finder)
+
+
+def _clause_lists() -> list[Sequence[str]]:
+    """The clauses the finder reads of each training mail: its new text, and its whole body quotes and all."""
+    out = []
+    for row in load_mail():
+        out.append(_read(*mail_parts(row.subject, row.body))[2])
+        out.append(_read(row.subject, row.body)[2])
+    return out
+
+
+def test_trie_matches_as_phrasematcher_on_every_training_mail(
+    intent_model: IntentModel, reference: SpacyFinder
+) -> None:
+    reference.compared.clear()
+    mails = _clause_lists()
+    for clauses in mails:
+        assert intent_model.finder.find(clauses) == reference.find(clauses), clauses
+    assert len(reference.compared) > len(mails) / 2  # most mails reach the matcher
+    matched = 0
+    for fast, spacy_way in reference.compared:
+        # the same matches; spaCy orders them by start then end (labels of one span in its own hash order)
+        assert sorted(fast) == sorted(spacy_way)
+        assert [m[1:] for m in fast] == [m[1:] for m in spacy_way]
+        matched += len(fast)
+    assert matched > len(mails)  # and most of them find phrases
+
+
+def test_a_phrase_never_runs_across_two_clauses(intent_model: IntentModel, reference: SpacyFinder) -> None:
+    # "please" ends one clause and "cancel" opens the next: "please cancel" spans them only in one Doc.
+    clauses = ["I need this by Friday please", "cancel the blue one if it is late"]
+    assert intent_model.finder.find(clauses) == reference.find(clauses)
+    words = [*intent_model.finder.lemmatise(clauses[0]), *intent_model.finder.lemmatise(clauses[1])]
+    cut = len(intent_model.finder.lemmatise(clauses[0]))
+    joined = intent_model.finder._matches(words, {0: (0, len(words))})
+    apart = intent_model.finder._matches(words, {0: (0, cut), 1: (cut, len(words))})
+    assert any(s < cut < e for _, s, e in joined)
+    assert not any(s < cut < e for _, s, e in apart)
