@@ -13,8 +13,10 @@ from collections.abc import Sequence
 import pytest
 
 from triage.model.data import load_mail
+from triage.text import fold
 from triage.understand.classify import IntentModel, _read, mail_parts
 from triage.understand.requests import RequestFinder
+from triage.understand.requests.finder import _WORD, _clause_words
 
 
 class SpacyFinder(RequestFinder):
@@ -89,3 +91,44 @@ def test_a_phrase_never_runs_across_two_clauses(intent_model: IntentModel, refer
     apart = intent_model.finder._matches(words, {0: (0, cut), 1: (cut, len(words))})
     assert any(s < cut < e for _, s, e in joined)
     assert not any(s < cut < e for _, s, e in apart)
+
+
+def _regex_words(folded: str, clauses: Sequence[str]) -> list[list[str]]:
+    """The reference: each clause's words read by the _WORD regex on its own slice of `folded`."""
+    out, start = [], 0
+    for clause in clauses:
+        out.append(_WORD.findall(folded, start, start + len(clause)))
+        start += len(clause) + 1
+    return out
+
+
+def _folded(clauses: Sequence[str]) -> str:
+    return fold("\x00".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
+
+
+def test_clause_words_read_every_training_mail_as_the_regex(intent_model: IntentModel) -> None:
+    mails = _clause_lists()
+    ascii_only = 0
+    for clauses in mails:
+        folded = _folded(clauses)
+        assert _clause_words(folded, clauses) == _regex_words(folded, clauses)
+        ascii_only += folded.isascii()
+    assert 0 < ascii_only < len(mails)  # both the translate path and the non-ASCII ones were taken
+
+
+@pytest.mark.parametrize("plane", range(0, 0x110000, 0x10000))
+def test_clause_words_read_every_character_as_the_regex(plane: int) -> None:
+    # Every code point (but NUL, the clause separator, and surrogates) among ASCII words, commas and spaces.
+    chars = [chr(c) for c in range(max(plane, 1), plane + 0x10000) if not 0xD800 <= c < 0xE000]
+    clauses = ["ab" + "".join(chars[k : k + 7]) + ", cd 12" for k in range(0, len(chars), 7)]
+    # clauses that are ASCII but for one character: the run-spacing path (non-word) or the regex (a letter)
+    clauses += [f"x{ch}y, {ch} z{ch}" for ch in chars[::7]]
+    for k in range(0, len(clauses), 50):
+        part = clauses[k : k + 50]
+        assert _clause_words("\x00".join(part), part) == _regex_words("\x00".join(part), part)
+
+
+def test_clause_words_of_a_clause_holding_a_nul_are_cut_per_clause() -> None:
+    clauses = ["please cancel\x00order 12", "thanks, anna"]
+    folded = "\x00".join(clauses)
+    assert _clause_words(folded, clauses) == [["please", "cancel", "order", "12"], ["thanks", ",", "anna"]]
