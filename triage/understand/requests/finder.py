@@ -247,24 +247,32 @@ class _PhraseTrie:
                     node = node.setdefault(word, {})
                 node.setdefault(_END, []).append(key)
 
-    def find(self, words: list[str], lo: int, hi: int, out: list[tuple[str, int, int]]) -> None:
-        """Append (label, start, end) of every phrase in words[lo:hi], by start, then end (then label)."""
+    def match(self, words: list[str]) -> dict[str, list[tuple[int, int]]]:
+        """label -> the (start, end) of each of its phrases in `words`, by start, then end."""
         root = self.root
-        for i in range(lo, hi):
-            node = root.get(words[i])
+        found: dict[str, list[tuple[int, int]]] = {}
+        n = len(words)
+        for i, word in enumerate(words):
+            node = root.get(word)
             if node is None:
                 continue
             j = i + 1
             while True:
                 ends = node.get(_END)
                 if ends is not None:
-                    out += [(key, i, j) for key in ends]
-                if j == hi:
+                    for key in ends:
+                        spans = found.get(key)
+                        if spans is None:
+                            found[key] = [(i, j)]
+                        else:
+                            spans.append((i, j))
+                if j == n:
                     break
                 node = node.get(words[j])
                 if node is None:
                     break
                 j += 1
+        return found
 
 
 @dataclass(frozen=True)
@@ -326,16 +334,6 @@ class RequestFinder:
         )
         # The same as written: every word whose lemma is an anchor, so a clause is skipped before lemmatising.
         self.surface_anchors: frozenset[str] = self.anchors | {w for w, lem in lemmas.items() if lem in self.anchors}
-        # Per anchor, the word sets of the phrases it anchors (smallest first): a clause holding every word of
-        # none of them cannot match, and most clauses with an anchor ("two", "back", "send") hold no phrase.
-        needs: dict[str, set[frozenset[str]]] = {}
-        for key, phrases in groups.items():
-            if key.split(":")[0] in ("term", "strong", "retract"):
-                for p in phrases:
-                    needs.setdefault(max([x for x in p if x not in self.common] or p, key=len), set()).add(frozenset(p))
-        self._needs: dict[str, tuple[frozenset[str], ...]] = {
-            a: tuple(sorted(sets, key=lambda s: (len(s), sorted(s)))) for a, sets in needs.items()
-        }
         # The phrases of each match label, as lemma tuples (what the matcher finds; tests rebuild it from these).
         self.phrases: dict[str, frozenset[tuple[str, ...]]] = {k: frozenset(v) for k, v in groups.items()}
         self._trie = _PhraseTrie(self.phrases)
@@ -355,46 +353,39 @@ class RequestFinder:
 
         A retraction anywhere ("ignore my last email", "I'll keep it") blocks cancel and refund everywhere:
         it takes back what an earlier mail, or an earlier clause, asked."""
-        words: list[str] = []
-        owner: list[int] = []
-        bounds: dict[int, tuple[int, int]] = {}
+        # Per matched clause: its lemmas and its matches (label -> spans, positions within the clause).
+        per: dict[int, tuple[list[str], dict[str, list[tuple[int, int]]]]] = {}
         at: dict[int, int] = {}  # where each matched clause starts in `folded`
-        surface, lemma_of = self.surface_anchors, self._lemma_of.__getitem__
+        retracted: int | None = None  # the last clause with a retraction, and where its last one ends
+        retract_end = 0
+        surface, lemma_of, match = self.surface_anchors, self._lemma_of.__getitem__, self._match
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
         folded = fold("\x00".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
         start = 0
         for i, raw in enumerate(_clause_words(folded, clauses)):
-            clause = clauses[i]
-            start += len(clause) + 1
+            clause_start = start
+            start += len(clauses[i]) + 1
             # Most clauses hold no word a term or retraction needs: they are never lemmatised or matched.
             if surface.isdisjoint(raw):
                 continue
             lem = [*map(lemma_of, raw)]
-            if not self._may_match(lem):
+            keys = match(lem)
+            if not keys:
                 continue
-            at[i] = start - len(clause) - 1
-            bounds[i] = (len(words), len(words) + len(lem))
-            words += lem
-            owner += [i] * len(lem)
-        if not words:
+            per[i] = (lem, keys)
+            at[i] = clause_start
+            if "retract" in keys:
+                retracted, retract_end = i, keys["retract"][-1][1]
+        if not per:
             return {}
-        per: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        retracted: int | None = None
-        retract_end = 0
-        for key, start, end in self._matches(words, bounds):
-            c = owner[start]
-            per.setdefault(c, {}).setdefault(key, []).append((start, end))
-            if key == "retract":
-                retracted = c if retracted is None else max(retracted, c)
-                retract_end = end if c == retracted else retract_end
         found: dict[str, Hit] = {}
         rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
-        for c, keys in sorted(per.items()):
+        for c, (words, keys) in per.items():
             for intent in self.intents:
                 term_key, strong_key = self._keys[intent][:2]
                 if term_key not in keys and strong_key not in keys:
                     continue
-                hit = self._judge(intent, keys, words, bounds[c], isinstance(clauses[c], Title))
+                hit = self._judge(intent, keys, words, (0, len(words)), isinstance(clauses[c], Title))
                 if hit is None:
                     continue
                 kind, why, strong = hit
@@ -421,16 +412,11 @@ class RequestFinder:
                     found[intent] = Hit(intent, BLOCKED, clauses[retracted].strip(), "retraction")
         return found
 
-    def _matches(self, words: list[str], bounds: dict[int, tuple[int, int]]) -> list[tuple[str, int, int]]:
-        """Every phrase of every label found in `words` (the matched clauses' lemmas, end to end), as (label,
-        start, end) in the order spaCy's PhraseMatcher gives over one Doc of them (by start, then end); a
-        phrase never runs across two clauses. tests/test_finder_equivalence.py holds this to the
-        PhraseMatcher on the whole training mail."""
-        find = self._trie.find
-        out: list[tuple[str, int, int]] = []
-        for lo, hi in bounds.values():
-            find(words, lo, hi, out)
-        return out
+    def _match(self, lemmas: list[str]) -> dict[str, list[tuple[int, int]]]:
+        """Every phrase of every label found in one clause's lemmas: label -> (start, end) spans, each label's
+        in the order spaCy's PhraseMatcher gives (by start, then end). tests/test_finder_equivalence.py holds
+        this to the PhraseMatcher on the whole training mail."""
+        return self._trie.match(lemmas)
 
     def _judge(
         self,
@@ -476,17 +462,6 @@ class RequestFinder:
             return REQUEST, "", False
         opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0] and not title
         return (REQUEST, "", False) if opens else (MENTION, "", False)
-
-    def _may_match(self, lemmas: list[str]) -> bool:
-        """Whether a clause's lemmas hold every word of some term, strong phrase or retraction (a phrase
-        can only match where all its words are): clauses that cannot are never matched."""
-        have = set(lemmas)
-        needs = self._needs
-        for anchor in have & self.anchors:  # both sets: walks the smaller
-            for words in needs[anchor]:
-                if words <= have:
-                    return True
-        return False
 
     def _about(self, intent: str, spans: list[tuple[int, int]], keys: dict[str, list[tuple[int, int]]]) -> bool:
         """Whether a clause's policy or fee phrases block `intent`. A phrase that names an intent ("refund
