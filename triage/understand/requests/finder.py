@@ -46,7 +46,12 @@ IMPERATIVE = ("cancel", "refund")
 # Sentence ends, line breaks, semicolons and the contrastive conjunctions that start a new claim.
 # A comma before a new subject ("please cancel it, I don't mind the fee") starts a new claim too.
 # Matched on the folded text (no re.I: an ignore-case alternation costs several times more per character).
-_CLAUSE_END = re.compile(r"[.!?]+(?=\s|$)|[\n;]| (?:but|aber|pero|mais|sondern)(?= )|,(?= (?:i|we|ich|wir|je|yo) )")
+# Each branch opens with a literal character, so the regex engine skips ahead to one of them (a branch
+# opening with a class such as [.!?] would make it try the whole pattern at every character).
+_CLAUSE_END = re.compile(
+    r"\.[.!?]*(?=\s|$)|![.!?]*(?=\s|$)|\?[.!?]*(?=\s|$)|\n|;"
+    r"| (?:but|aber|pero|mais|sondern)(?= )|,(?= (?:i|we|ich|wir|je|yo) )"
+)
 # Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
 _COMMON = (
     "i you we it me my your our the a an to of for in on at and or is be this that there with from by up all",
@@ -124,21 +129,30 @@ def titles(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
     clauses = [text[a:b] for a, b in spans]
     if len(spans) < 2 or sum(1 for line in text.splitlines() if line.strip()) < HEADING_MAIL_LINES:
         return clauses
+    heading: dict[int, bool] = {}  # by where a line starts: clauses of one line share its verdict
     for k, (a, _) in enumerate(spans):
         start = text.rfind("\n", 0, a) + 1
-        end = text.find("\n", a)
-        line = text[start : len(text) if end < 0 else end]
-        before = text[: max(start - 1, 0)]
-        enumerator = _ENUMERATOR.match(line)
-        head = line[enumerator.end() if enumerator else 0 :].strip()
-        if (
-            head
-            and head[-1].isalnum()
-            and len(head.split()) <= HEADING_WORDS
-            and (start == 0 or not before[before.rfind("\n") + 1 :].strip())
-        ):
+        title = heading.get(start)
+        if title is None:
+            title = heading[start] = _is_heading(text, start)
+        if title:
             clauses[k] = Title(clauses[k])
     return clauses
+
+
+def _is_heading(text: str, start: int) -> bool:
+    """Whether the line of `text` at `start` is heading-like (see titles), the cheapest tests first."""
+    end = text.find("\n", start)
+    line = text[start : len(text) if end < 0 else end]
+    tail = line.rstrip()
+    if not tail or not tail[-1].isalnum():  # the line's last character is the head's
+        return False
+    # only after a blank line (the line before, up to its "\n" at start - 1) or at the text's start
+    if start > 1 and text[text.rfind("\n", 0, start - 1) + 1 : start - 1].strip():
+        return False
+    enumerator = _ENUMERATOR.match(line)
+    head = line[enumerator.end() if enumerator else 0 :].strip()
+    return bool(head) and head[-1].isalnum() and len(head.split()) <= HEADING_WORDS
 
 
 _WORD_OR_END = re.compile(r"[^\W_]+|,|\x00")
