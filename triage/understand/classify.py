@@ -121,7 +121,10 @@ def model_text(subject: str, body: str, *, history: bool = True) -> str:
 
 def _raw_words(text: str) -> list[str]:
     """model_text's words before their normalisation: lower-cased, split on whitespace, cut at MAX_CHARS."""
-    return " ".join(text.lower().split())[:MAX_CHARS].split(" ")
+    low = text.lower()
+    if len(low) <= MAX_CHARS:  # the words joined by single spaces are no longer: nothing to cut
+        return low.split() or [""]
+    return " ".join(low.split())[:MAX_CHARS].split(" ")
 
 
 # word -> its normalised form (bounded like the token caches below)
