@@ -16,7 +16,7 @@ import pytest
 from triage.model.data import load_mail
 from triage.text import fold
 from triage.understand.classify import IntentModel, _read, mail_parts
-from triage.understand.requests import RequestFinder
+from triage.understand.requests import Clauses, RequestFinder
 from triage.understand.requests.finder import _WORD, _clause_words
 
 
@@ -126,3 +126,13 @@ def test_clause_words_of_a_clause_holding_a_nul_are_cut_per_clause() -> None:
     clauses = ["please cancel\x00order 12", "thanks, anna"]
     folded = "\x00".join(clauses)
     assert _clause_words(folded, clauses) == [["please", "cancel", "order", "12"], ["thanks", ",", "anna"]]
+
+
+def test_the_clauses_fold_is_the_fold_of_the_clauses(intent_model: IntentModel) -> None:
+    # classify folds a message once and cuts the clauses' fold from it; find must read what folding gives.
+    mails = _clause_lists()
+    for clauses in mails:
+        assert type(clauses) is Clauses
+        assert clauses.folded == fold("\x00".join(clauses))
+    for clauses in mails[::7]:
+        assert intent_model.finder.find(clauses) == intent_model.finder.find(list(clauses))

@@ -81,15 +81,17 @@ def is_reply_subject(subject: str) -> bool:
     return bool(_SUBJECT_REPLY.match(subject))
 
 
-def clause_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank clause of `text` (capped at MAX_TEXT; each clause at MAX_CLAUSE).
+def clause_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank clause of `text` (capped at MAX_TEXT; each clause at MAX_CLAUSE);
+    `folded` is fold(text) when the caller has it already.
 
     A line break after a long line is a soft wrap inside a sentence (mail clients wrap at about 72
     characters), so it does not end a clause; after a short line ("Hi Anna,", a list item) it does."""
     text = text[:MAX_TEXT]
+    folded = fold(text) if folded is None else folded[:MAX_TEXT]
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _CLAUSE_END.finditer(fold(text)):
+    for m in _CLAUSE_END.finditer(folded):
         at, after = m.span()
         first = m.group()[0]
         if first == "\n":  # the "\n" branch is one character
@@ -107,6 +109,18 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, min(len(text), start + MAX_CLAUSE)))
     return spans
+
+
+class Clauses(list[str]):
+    """A message's clauses with `folded`, fold("\\x00".join(clauses)), cut from the fold of the whole text
+    (fold keeps every index): RequestFinder.find reads it instead of folding the message a second time.
+    Made by triage.understand.classify once the list is complete; a changed list needs a new one."""
+
+    __slots__ = ("folded",)
+
+    def __init__(self, clauses: Iterable[str], folded: str) -> None:
+        super().__init__(clauses)
+        self.folded = folded
 
 
 class Title(str):
@@ -241,11 +255,12 @@ def words_of(text: str) -> list[str]:
     return [("0" if w.isdigit() else w) for w in _WORD.findall(folded)]
 
 
-_END = ""  # a trie node's key for the labels of the phrase that ends there (no lemma is empty)
+# A trie entry: (the entries of the lemmas that may follow, or None; the labels of the phrase ending here).
+_Entry = tuple[dict[str, Any] | None, tuple[str, ...]]
 
 
 class _PhraseTrie:
-    """Phrases of lemmas as nested dicts (lemma -> node; _END -> the labels of a phrase ending there).
+    """Phrases of lemmas as a trie of dicts: lemma -> (next lemmas' entries, labels of a phrase ending here).
 
     What spaCy's PhraseMatcher does over a Doc, on a plain list of lemma strings: at each start a dict
     lookup, so a clause without a phrase's first word costs one miss a word, and no Doc is built."""
@@ -253,13 +268,19 @@ class _PhraseTrie:
     __slots__ = ("root",)
 
     def __init__(self, phrases: dict[str, frozenset[tuple[str, ...]]]) -> None:
-        self.root: dict[str, Any] = {}
+        nested: dict[str | None, Any] = {}
         for key in sorted(phrases):
             for phrase in sorted(phrases[key]):
-                node = self.root
+                node = nested
                 for word in phrase:
                     node = node.setdefault(word, {})
-                node.setdefault(_END, []).append(key)
+                node.setdefault(None, []).append(key)
+
+        def entries(node: dict[str | None, Any]) -> dict[str, _Entry] | None:
+            out = {w: (entries(sub), tuple(sub.get(None, ()))) for w, sub in node.items() if w is not None}
+            return out or None
+
+        self.root: dict[str, _Entry] = entries(nested) or {}
 
     def match(self, words: list[str]) -> dict[str, list[tuple[int, int]]]:
         """label -> the (start, end) of each of its phrases in `words`, by start, then end."""
@@ -267,23 +288,23 @@ class _PhraseTrie:
         found: dict[str, list[tuple[int, int]]] = {}
         n = len(words)
         for i, word in enumerate(words):
-            node = root.get(word)
-            if node is None:
+            entry = root.get(word)
+            if entry is None:
                 continue
             j = i + 1
             while True:
-                ends = node.get(_END)
-                if ends is not None:
+                children, ends = entry
+                if ends:
+                    span = (i, j)
                     for key in ends:
-                        spans = found.get(key)
-                        if spans is None:
-                            found[key] = [(i, j)]
+                        if key in found:
+                            found[key].append(span)
                         else:
-                            spans.append((i, j))
-                if j == n:
+                            found[key] = [span]
+                if children is None or j == n:
                     break
-                node = node.get(words[j])
-                if node is None:
+                entry = children.get(words[j])
+                if entry is None:
                     break
                 j += 1
         return found
@@ -374,7 +395,8 @@ class RequestFinder:
         retract_end = 0
         surface, lemma_of, match = self.surface_anchors, self._lemma_of.__getitem__, self._match
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
-        folded = fold("\x00".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
+        folded = clauses.folded if type(clauses) is Clauses else fold("\x00".join(clauses))
+        folded = folded.replace("\u2019", "'").replace("n't", " nt")
         start = 0
         for i, raw in enumerate(_clause_words(folded, clauses)):
             clause_start = start
