@@ -173,35 +173,19 @@ _WORD_OR_END = re.compile(r"[^\W_]+|,|\x00")
 # str.translate tables to _WORD's words: a word character ([^\W_] is str.isalnum) kept, a comma and NUL kept,
 # anything else a space. On ASCII text a translate plus a split is several times faster than the regex.
 _ASCII_WORDS = {c: chr(c) if chr(c).isalnum() or chr(c) in ",\x00" else " " for c in range(128)}
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-class _WordChars(dict[int, str]):
-    """A translate table filled on demand: a non-ASCII character kept if it is a word character, else a space."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        out = ch if ch.isalnum() else " "
-        if len(self) < 65536:  # bounded, whatever text arrives
-            self[code] = out
-        return out
-
-
-_WORD_CHARS = _WordChars()
-
-
-def _spaced(m: re.Match[str]) -> str:
-    return m.group().translate(_WORD_CHARS)
+_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 
 
 def _clause_words(folded: str, clauses: Sequence[str]) -> list[list[str]]:
     """Each clause's words (_WORD) in `folded`, the clauses joined by NUL there.
 
     One pass over the message instead of one per clause: NUL is a token of its own here and the word list
-    is cut there. Mostly-ASCII text (nearly all mail) is read by translate and split: a non-ASCII run is
-    first made spaces, or kept when it is letters (ß, œ: then the regex reads the message). A clause that
-    holds a NUL itself takes the per-clause path. tests/test_finder_equivalence.py holds every path to the
-    plain regex."""
+    is cut there. Mostly-ASCII text (nearly all mail) is read by translate and split, each non-ASCII
+    character first made a space, unless one is a letter (ß, œ: then the regex reads the message). A clause
+    that holds a NUL itself takes the per-clause path. tests/test_finder_equivalence.py holds every path to
+    the plain regex."""
     if folded.count("\x00") != len(clauses) - 1:
         out, start = [], 0
         for clause in clauses:
@@ -209,9 +193,10 @@ def _clause_words(folded: str, clauses: Sequence[str]) -> list[list[str]]:
             start += len(clause) + 1
         return out
     if not folded.isascii():
-        folded = _NON_ASCII.sub(_spaced, folded)
-        if not folded.isascii():
-            return [seg.split() for seg in " ".join(_WORD_OR_END.findall(folded)).split("\x00")]
+        for ch in set(_NON_ASCII_CHAR.findall(folded)):  # a few distinct ones (quotes, dashes, €, emoji)
+            if ch.isalnum():
+                return [seg.split() for seg in " ".join(_WORD_OR_END.findall(folded)).split("\x00")]
+            folded = folded.replace(ch, " ")
     return [seg.split() for seg in folded.translate(_ASCII_WORDS).replace(",", " , ").split("\x00")]
 
 
