@@ -92,20 +92,19 @@ def clause_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _CLAUSE_END.finditer(folded):
-        at, after = m.span()
-        first = m.group()[0]
+        at = m.start()
+        first = folded[at]
         if first == "\n":  # the "\n" branch is one character
             if at - text.rfind("\n", 0, at) - 1 >= WRAPPED_LINE:
                 continue
             end = at
         elif first in ".!?":
-            end = after
-        else:
+            end = m.end()
+        else:  # ";", "," and " but" end before themselves; the space stays with the clause before
             end = at + (first == " ")
-        clause = text[start:end]
-        if clause and not clause.isspace():
+        if end > start and not text[start:end].isspace():  # a clause neither empty nor blank
             spans.append((start, min(end, start + MAX_CLAUSE)))
-        start = after
+        start = m.end()
     if text[start:].strip():
         spans.append((start, min(len(text), start + MAX_CLAUSE)))
     return spans
