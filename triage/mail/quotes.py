@@ -90,7 +90,8 @@ _LEADLESS = re.compile(r"(?:\d|[^\W\d_]{1,12}[.,]?[ \t\xa0]+\d)")
 _STRONG = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|@")
 
 # Signatures.
-_SIG_DELIMITER = re.compile(r"(?:--|__)[ \t]?$")
+# "-- " and "__" (with any trailing space) alone on a line; compared after rstrip, as a set lookup.
+_SIG_DELIMITERS = frozenset(("--", "__"))
 _SIGN_OFF = re.compile(
     r"[ \t]*(?:sent from|sent with|sent via|sent using|get outlook for|envoyé de mon|envoyé depuis"
     r"|envoyé à partir de|von meinem|gesendet von|gesendet mit|enviado desde|enviado do meu|enviado de meu"
@@ -155,7 +156,9 @@ def _lines(text: str) -> list[str]:
 
 
 def _join(lines: list[str], kinds: list[int], kind: int) -> str:
-    return "\n".join(line for line, k in zip(lines, kinds, strict=True) if k == kind).strip("\n").rstrip()
+    if kind not in kinds:  # most mail has no quote or no signature: nothing to join
+        return ""
+    return "\n".join([line for line, k in zip(lines, kinds, strict=True) if k == kind]).strip("\n").rstrip()
 
 
 def _is_blank(line: str) -> bool:
@@ -172,11 +175,11 @@ def _mark_quotes(lines: list[str]) -> list[int]:
     i = 0
     while i < n:
         line = lines[i]
-        if _is_quoted(line):
+        if _QUOTE_MARK.match(line):  # _is_quoted and _is_blank, inlined: this loop sees every line
             kinds[i] = _QUOTED
             i += 1
             continue
-        if _is_blank(line):
+        if not line.strip():
             i += 1
             continue
         cont = _wrapped_quote_end(lines, i)
@@ -252,7 +255,8 @@ def _header_at(lines: list[str], i: int) -> tuple[int, bool, bool] | None:
     An uncertain header ("On May 5 you wrote:") counts only when ">"-quoted lines follow it.
     """
     first = lines[i][:_MAX_MATCH]
-    if _MARKER.match(first) or _FORWARD_INTRO.match(first):
+    # a marker line holds dashes, a forward intro ends in a colon: most lines hold neither
+    if ("-" in first and _MARKER.match(first)) or (":" in first and _FORWARD_INTRO.match(first)):
         return i + 1, True, True
     block = _outlook_block_end(lines, i)
     if block:
@@ -360,10 +364,10 @@ def _verb_then_name(text: str) -> bool:
 
 def _mark_signature(lines: list[str], kinds: list[int]) -> None:
     """Mark the sender's signature among the new lines (the first delimiter, sign-off or closing)."""
-    new = [i for i, k in enumerate(kinds) if k == _NEW and not _is_blank(lines[i])]
+    new = [i for i, k in enumerate(kinds) if k == _NEW and lines[i].strip()]
     for pos, i in enumerate(new):
         line = lines[i]
-        if _SIG_DELIMITER.fullmatch(line.rstrip()):
+        if line.rstrip() in _SIG_DELIMITERS:
             if pos == 0:
                 continue
             _mark_from(kinds, new[pos:], _SIG)
@@ -417,7 +421,7 @@ def _name_block_follows(lines: list[str], rest: list[int]) -> bool:
     count = 0
     for i in rest:
         text = lines[i].strip()
-        if _SIG_DELIMITER.fullmatch(text) or _is_sign_off(text):
+        if text in _SIG_DELIMITERS or _is_sign_off(text):
             break
         count += 1
         if count > _MAX_CLOSING_TAIL or len(text) > _MAX_TAIL_LINE or text.lower().startswith(("p.s", "ps:", "ps ")):
