@@ -317,6 +317,7 @@ class RequestFinder:
         self._keys: dict[str, tuple[str, str, str, str]] = {
             i: (f"term:{i}", f"strong:{i}", f"boost:{i}", f"obj:{i}") for i in self.intents
         }
+        self._term_keys = tuple((i, self._keys[i][0], self._keys[i][1]) for i in self.intents)
         groups: dict[str, set[tuple[str, ...]]] = {}
 
         def add(key: str, phrases: Iterable[str]) -> None:
@@ -401,8 +402,7 @@ class RequestFinder:
         found: dict[str, Hit] = {}
         rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
         for c, (words, keys) in per.items():
-            for intent in self.intents:
-                term_key, strong_key = self._keys[intent][:2]
+            for intent, term_key, strong_key in self._term_keys:
                 if term_key not in keys and strong_key not in keys:
                     continue
                 hit = self._judge(intent, keys, words, (0, len(words)), isinstance(clauses[c], Title))
@@ -450,7 +450,9 @@ class RequestFinder:
         term_key, strong_key, boost_key, obj_key = self._keys[intent]
         strong = keys.get(strong_key, [])
         # A term inside a strong phrase is judged with the phrase (an object next to the phrase blocks both).
-        terms = strong + [t for t in keys.get(term_key, []) if not any(a <= t[0] and t[1] <= b for a, b in strong)]
+        terms = keys.get(term_key, [])
+        if strong:
+            terms = strong + [t for t in terms if not any(a <= t[0] and t[1] <= b for a, b in strong)]
         if not terms:
             return None
         if "policy" in keys and self._about(intent, keys["policy"], keys):
@@ -465,9 +467,13 @@ class RequestFinder:
         phrase = intent not in OBJECT_WINDOWS
         live = []
         for s, e in terms:
-            if any(os - window <= e and oe >= s - window for os, oe in objects):
+            if objects and any(os - window <= e and oe >= s - window for os, oe in objects):
                 continue
-            if phrase and any(e <= os <= e + OBJECT_PHRASE and self.stops.isdisjoint(words[e:os]) for os, _ in objects):
+            if (
+                objects
+                and phrase
+                and any(e <= os <= e + OBJECT_PHRASE and self.stops.isdisjoint(words[e:os]) for os, _ in objects)
+            ):
                 continue
             if self._negated(s, e, strong, words, bounds):
                 continue
@@ -511,8 +517,8 @@ class RequestFinder:
 
         A negation inside a strong phrase covering the term is part of the request ("don't ship it",
         "noch keine Erstattung"), and "haven't received my refund" is not negated: "receive" is no gap word."""
-        inside = [(a, b) for a, b in strong if a <= s and e <= b]
-        lo = min([s, *(a for a, _ in inside)])
+        inside = [(a, b) for a, b in strong if a <= s and e <= b] if strong else []
+        lo = min([s, *(a for a, _ in inside)]) if inside else s
         i = lo - 1
         while i >= bounds[0] and lo - i <= NEGATION_WINDOW:
             w = words[i]
@@ -521,7 +527,7 @@ class RequestFinder:
             if w not in self.gap:
                 break
             i -= 1
-        hi = max([e, *(b for _, b in inside)])
+        hi = max([e, *(b for _, b in inside)]) if inside else e
         j = hi
         while j < bounds[1] and j - hi < NEGATION_WINDOW:
             w = words[j]
