@@ -173,16 +173,20 @@ def _mark_quotes(lines: list[str]) -> list[int]:
     n = len(lines)
     kinds = [_NEW] * n
     i = 0
+    # Whether lines[i - 1] is ">"-quoted (_wrapped_quote_end's first test), carried from the line before.
+    prev_quoted = False
     while i < n:
         line = lines[i]
         if _QUOTE_MARK.match(line):  # _is_quoted and _is_blank, inlined: this loop sees every line
             kinds[i] = _QUOTED
             i += 1
+            prev_quoted = True
             continue
+        prev_quoted, was_quoted = False, prev_quoted  # every branch below leaves past an unquoted line
         if not line.strip():
             i += 1
             continue
-        cont = _wrapped_quote_end(lines, i)
+        cont = _wrapped_quote_end(lines, i) if was_quoted else 0
         if cont:
             for j in range(i, cont):
                 kinds[j] = _QUOTED
@@ -209,6 +213,7 @@ def _mark_quotes(lines: list[str]) -> list[int]:
         for j in range(start, end):
             kinds[j] = _QUOTED
         i = end
+        prev_quoted = _is_quoted(lines[end - 1])  # a wrapped header may end in a lone ">:"
     _close_quote_gaps(lines, kinds)
     return kinds
 
@@ -258,7 +263,7 @@ def _header_at(lines: list[str], i: int) -> tuple[int, bool, bool] | None:
     # a marker line holds dashes, a forward intro ends in a colon: most lines hold neither
     if ("-" in first and _MARKER.match(first)) or (":" in first and _FORWARD_INTRO.match(first)):
         return i + 1, True, True
-    block = _outlook_block_end(lines, i)
+    block = _outlook_block_end(lines, i) if ":" in first else 0  # every label ends in a colon
     if block:
         return block, True, True
     return _attribution(lines, i)
