@@ -1,4 +1,4 @@
-"""Request finding: per-language lexicons and the PhraseMatcher that reads a customer's clauses with them."""
+"""Request finding: per-language lexicons and the phrase matcher that reads a customer's clauses with them."""
 
 from triage.understand.requests.finder import (
     BLOCKED,
