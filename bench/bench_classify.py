@@ -130,12 +130,19 @@ def run(quick: bool, model_dir: Path = ROOT / "models" / "intent") -> list[dict]
             "target": f"< {TARGET_LOAD_S}",
             **common,
         },
-        {"name": "intent: finder + model + decide", "value": round(classify), "unit": "msgs/s", **common},
+        {
+            "name": "intent: finder + model + decide",
+            "value": round(classify),
+            "unit": "msgs/s",
+            "ratio": f"{classify / model_only:.3f} x model alone",
+            **common,
+        },
         {
             "name": "intent: whole stage (new text, finder, model)",
             "value": round(end_to_end),
             "unit": "msgs/s",
             "target": f">= {TARGET_MSGS_PER_S}",
+            "ratio": f"{end_to_end / model_only:.3f} x model alone, {end_to_end / tokenize:.2f} x tokenizer only",
             **common,
         },
         {"name": "baseline: model alone", "value": round(model_only), "unit": "msgs/s", **common},
@@ -281,7 +288,8 @@ def main() -> None:
     width = max(len(r["name"]) for r in results)
     for r in results:
         target = f"   (target {r['target']})" if "target" in r else ""
-        print(f"{r['name']:{width}} {r['value']:>10} {r['unit']}{target}")
+        ratio = f"   [{r['ratio']}]" if "ratio" in r else ""
+        print(f"{r['name']:{width}} {r['value']:>10} {r['unit']}{target}{ratio}")
     print(
         f"{results[0]['messages']} messages of {WORDS_PER_MESSAGE} words, one thread, {results[0]['core']}, "
         "rates in CPU time"
