@@ -113,7 +113,8 @@ def clause_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]:
 class Clauses(list[str]):
     """A message's clauses with `folded`, fold("\\x00".join(clauses)), cut from the fold of the whole text
     (fold keeps every index): RequestFinder.find reads it instead of folding the message a second time.
-    Made by triage.understand.classify once the list is complete; a changed list needs a new one."""
+    Made by triage.understand.classify once the list is complete; a changed list needs a new one (find folds
+    again when the lengths no longer agree)."""
 
     __slots__ = ("folded",)
 
@@ -380,7 +381,9 @@ class RequestFinder:
         retract_end = 0
         surface, lemma_of, match = self.surface_anchors, self._lemma_of.__getitem__, self._match
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
-        folded = clauses.folded if type(clauses) is Clauses else fold("\x00".join(clauses))
+        folded = clauses.folded if type(clauses) is Clauses else ""
+        if len(folded) != sum(map(len, clauses)) + len(clauses) - 1:  # not made by classify, or changed since
+            folded = fold("\x00".join(clauses))
         folded = folded.replace("\u2019", "'").replace("n't", " nt")
         start = 0
         for i, raw in enumerate(_clause_words(folded, clauses)):
