@@ -86,6 +86,8 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _LEADLESS = re.compile(r"(?:\d|[^\W\d_]{1,12}[.,]?[ \t\xa0]+\d)")
+# Either form, one match a line: the `lead` group is set when the lead form matched (tried first).
+_LEAD_OR_LEADLESS = re.compile(f"(?P<lead>(?i:{_LEAD.pattern}))|{_LEADLESS.pattern}")
 # A time, a numeric date or an address: what a client's attribution has and a sentence rarely does.
 _STRONG = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|@")
 
@@ -295,9 +297,10 @@ def _strip_decoration(line: str) -> str:
 
 def _attribution(lines: list[str], i: int) -> tuple[int, bool, bool] | None:
     head = _strip_decoration(lines[i][:_MAX_MATCH])
-    lead = _LEAD.match(head) is not None
-    if not lead and _LEADLESS.match(head) is None:
+    start = _LEAD_OR_LEADLESS.match(head)
+    if start is None:
         return None
+    lead = start.group("lead") is not None
     joined = head
     for k in range(_HEADER_SPAN):
         j = i + k
