@@ -84,16 +84,6 @@ LEXICON = Lexicon(
             "collection point",
             "to my neighbour",
             "to my neighbor",
-            # Another person's place: a request with "instead", "change" … ("send order 88390 to my parents' instead").
-            "to my parents",
-            "to my sister",
-            "to my brother",
-            "to my mum",
-            "to my mom",
-            "to my daughter",
-            "to my son",
-            "to my friend",
-            "to my partner",
         ),
         "duplicate": (
             "twice",
