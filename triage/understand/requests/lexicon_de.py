@@ -34,6 +34,13 @@ LEXICON = Lexicon(
             "nicht mehr schicken",
             "rausnehmen",
             "herausnehmen",
+            # Separable verbs split by their object ("schickt sie nicht los", "ziehe ich meine Bestellung … zurück").
+            "schickt sie nicht los",
+            "schicken sie nicht los",
+            "nicht losschicken",
+            "nicht rausschicken",
+            "ziehe ich meine bestellung",
+            "ziehe meine bestellung",
             "will ich nicht mehr",
             "möchte ich nicht mehr",
             "brauche ich nicht mehr",
@@ -243,6 +250,8 @@ LEXICON = Lexicon(
         "würden sie",
         "wäre es möglich",
         "gerne",
+        "sofort",
+        "umgehend",
     ),
     negations=("nicht", "kein", "keine", "nie", "ohne", "nichts"),
     negation_gap=(

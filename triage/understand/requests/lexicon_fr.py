@@ -41,6 +41,10 @@ LEXICON = Lexicon(
             "plutôt qu'à",
             "npa",
             "au travail",
+            "livrer chez",
+            "envoyer chez",
+            "livrer ma commande chez",
+            "envoyer ma commande chez",
         ),
         "duplicate": (
             "0 fois",
