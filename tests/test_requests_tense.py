@@ -118,3 +118,10 @@ def test_the_substring_prefilter_never_hides_a_match() -> None:
     folded = [fold(c).replace("n't", " nt") for c in clauses]
     assert [cancel_not_asked(f, 0, len(f)) for f in folded] == [full(f) for f in folded]
     assert sum(full(f) is not None for f in folded) > 50
+
+
+def test_a_redaction_markers_words_are_not_the_customers(finder: RequestFinder) -> None:
+    """ "[expiry removed]" holds "removed", a cancel word; the marker is triage's, so it is not read."""
+    clause = "My card is [card •••• 1111] exp [expiry removed] cvv [cvv removed], can you charge it please?"
+    assert "cancel" not in finder.find([clause])
+    assert finder.find(["Please remove the lamp from order 5512."])["cancel"].kind == REQUEST

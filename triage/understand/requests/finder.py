@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from triage.text import fold
+from triage.text import MARKER, fold
 from triage.understand.requests.lexicon import Lexicon
 from triage.understand.requests.tense import cancel_not_asked
 from triage.understand.spelling import Speller, load_speller
@@ -117,6 +117,10 @@ class Clauses(list[str]):
     def __init__(self, clauses: Iterable[str], folded: str) -> None:
         super().__init__(clauses)
         self.folded = folded
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
 
 
 class Title(str):
@@ -385,6 +389,8 @@ class RequestFinder:
         if len(folded) != sum(map(len, clauses)) + len(clauses) - 1:  # not made by classify, or changed since
             folded = fold("\x00".join(clauses))
         folded = folded.replace("\u2019", "'").replace("n't", " nt")
+        if "[" in folded:  # a redaction marker's words are ours, not the customer's ("[cvv removed]")
+            folded = MARKER.sub(_blank, folded)
         start = 0
         for i, raw in enumerate(_clause_words(folded, clauses)):
             raw = [*map(spell, raw)]
