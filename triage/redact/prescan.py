@@ -25,16 +25,21 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   visits every match position in order the same way, and every match that does not rewrite is one
   character long, so leaving it out changes nothing.
 - Numbers (`_find_numbers`): a WIDE_RE run is a chain of at least 12 digits with separators, and its
-  first digit follows a non-digit (or the start), else the run would have begun a digit earlier;
-  the trigger `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){11}` fires there. The window runs from 48
+  first digit follows a non-digit (or the start), else the run would have begun a digit earlier. A
+  card needs 12 digits of one such chain; with exactly 12 the chain is the card, and only Maestro
+  (50, 56-69: the issuer table's only 12-digit prefixes) comes that short. So the triggers are
+  `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){12}` and the same 12 digits long starting 50/56-69: a
+  12-digit phone number ("+44 20 8507 1748") opens no window. The window runs from 52
   characters before the hit's end (longer than the trigger match; backed up over digits and
   separators, so no match of the whole-text scan is cut in two) to where the digits and separators
   after the hit end. An IBAN check-digit match lies inside its trigger (country letters, check
-  digits and the 10 characters its look-ahead reads); those after letters that are no registry
-  country are dropped (`iban_at` and `iban_shape` find nothing there), and the rest are widened like
-  a digit run. Overlapping windows are merged, and inside a window `_NUMBER_RE.finditer(text, start,
-  end)` finds exactly the whole-text matches: none crosses a window edge, look-behinds see the text
-  before the window, and no match needs to look past its end.
+  digits and the 10 characters its look-ahead reads); those where `iban_may_start` says neither
+  `iban_at` nor `iban_shape` can find anything are dropped (letters that are no registry country; a
+  lower-case code without an IBAN word before it whose text does not fit the country's BBAN
+  structure: "at 94107 San Francisco"), and the rest are widened like a digit run. Overlapping
+  windows are merged, and inside a window `_NUMBER_RE.finditer(text, start, end)` finds exactly the
+  whole-text matches: none crosses a window edge, look-behinds see the text before the window, and
+  no match needs to look past its end.
 - Cues (`find_cues`): each cue pattern is a trigger with its look-arounds dropped (so it fires more
   often, never less), each letter matching every character `str.lower()` turns into it, `\\s`
   spelled out as Python's Unicode whitespace. Hits are merged when less than `CUE_MARGIN` apart and
@@ -63,7 +68,7 @@ from types import ModuleType
 
 from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
 from triage.redact.cues import CUE_MARGIN, cue_patterns
-from triage.redact.iban import IBAN_COUNTRIES, iban_trigger
+from triage.redact.iban import iban_may_start, iban_trigger
 from triage.redact.normalize import ENTITY, PERCENT, RELEVANT
 
 hyperscan: ModuleType | None
@@ -220,7 +225,9 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
     som = hs.HS_FLAG_SOM_LEFTMOST
     detectors = [
         # A separator of a digit run is at most 3 characters (" - ", three spaces).
-        (_NUMBER, rf"(?:^|[^0-9])[0-9](?:[{seps}]{{0,3}}[0-9]){{11}}", 0),
+        # 13 digits; or 12 with a prefix of the only schemes 12 digits long (Maestro: 50, 56-69).
+        (_NUMBER, rf"(?:^|[^0-9])[0-9](?:[{seps}]{{0,3}}[0-9]){{12}}", 0),
+        (_NUMBER, rf"(?:^|[^0-9])(?:5[{seps}]{{0,3}}[06-9]|6[{seps}]{{0,3}}[0-9])(?:[{seps}]{{0,3}}[0-9]){{10}}", 0),
         *((_FIRST + k, shadow_pattern(re.escape(w), fold=False), 0) for k, w in enumerate(FIRST_WORDS)),
         *((_LAST + k, shadow_pattern(re.escape(w), fold=False), 0) for k, w in enumerate(LAST_WORDS)),
         # The start of an IBAN's country code or of a cue is where its window begins. (An IBAN trigger's
@@ -286,7 +293,7 @@ class Hits:
 
 _RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
 _RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
-_NUMBER_BACK = 48  # more than a number trigger match: a non-digit, 12 digits, 11 separators of 3
+_NUMBER_BACK = 52  # more than a number trigger match: a non-digit, 13 digits, 12 separators of 3
 
 
 _THREAD = threading.local()
@@ -358,7 +365,7 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
             covered = run_end(text, end).end()  # type: ignore[union-attr]
             numbers.append((s, covered))
         elif kind == _IBAN:
-            if text[start : start + 2].upper() in IBAN_COUNTRIES:  # other check digits are never an IBAN
+            if iban_may_start(text, start):  # (most lower-case words before a number are no IBAN's code)
                 s = start
                 while s > 0 and text[s - 1] in run:
                     s -= 1
