@@ -228,8 +228,14 @@ def cards_in_chunk(
     else:
         groups = _SPLIT_RE.split(chunk)
         n = len(groups)
-        # Where a scheme prefix could start; none and no card word (a USPS run): nothing to look at.
-        may_start = [(groups[i] + (groups[i + 1] if i + 1 < n else ""))[:4] in _LENGTHS_BY_PREFIX4 for i in range(n)]
+        # Where a strong window could start; none and no card word (a USPS run): nothing to look at. A window
+        # from a later group is inside the run, so it needs a scheme's core range (see _Groups.strong_windows):
+        # Maestro's broad 56-69 there ("9207 5931 4101 …") starts nothing.
+        may_start = [
+            (groups[i] + (groups[i + 1] if i + 1 < n else ""))[:4]
+            in (_CORE_LENGTHS_BY_PREFIX4 if i else _LENGTHS_BY_PREFIX4)
+            for i in range(n)
+        ]
         near = None
         if not any(may_start):
             near = _card_word_near(text, start, start + len(chunk))

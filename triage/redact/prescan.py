@@ -76,7 +76,7 @@ from types import ModuleType
 
 from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
 from triage.redact.cues import CUE_MARGIN, cue_patterns
-from triage.redact.iban import iban_may_start, iban_trigger
+from triage.redact.iban import IBAN_COUNTRIES, iban_may_start, iban_trigger
 from triage.redact.normalize import ENTITY, PERCENT, RELEVANT
 
 hyperscan: ModuleType | None
@@ -447,7 +447,8 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
             covered = run_end(text, end).end()  # type: ignore[union-attr]
             numbers.append((s, covered))
         elif kind == _IBAN:
-            if iban_may_start(text, start):  # (most lower-case words before a number are no IBAN's code)
+            # (the first test inline: most hits are after letters that are no country's code: "order 1135…")
+            if text[start : start + 2].upper() in IBAN_COUNTRIES and iban_may_start(text, start):
                 s = start
                 while s > 0 and text[s - 1] in run:
                     s -= 1
