@@ -418,8 +418,10 @@ def rewrites(text: str, data: bytes | None = None) -> list[int] | None:
             out.append(text.rfind("&", 0, end))
         elif kind == _PERCENT:
             out.append(end - 3)
-        else:  # _TAG, _CHAR: the character before the end
+        elif kind == _TAG:  # the character before the end
             out.append(end - 1)
+        elif text[end - 1] in RELEVANT:  # _CHAR: a SUB also stands for "€", "“", an emoji, and "?" is itself;
+            out.append(end - 1)  # `normalise` passes over any character not in RELEVANT, so it is no candidate
     return sorted(set(out))
 
 
