@@ -23,7 +23,8 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   also before a digit after an optional quote prefix. `normalise` visits these candidates in order,
   skipping any inside an earlier rewrite, and runs the same match and checks at each: the full scan
   visits every match position in order the same way, and every match that does not rewrite is one
-  character long, so leaving it out changes nothing.
+  character long, so leaving it out changes nothing. (A character hit on the shadow's SUB is kept only
+  when the character is one of RELEVANT: `normalise` passes over every other one.)
 - Numbers (`_find_numbers`): a WIDE_RE run is a chain of at least 12 digits with separators, and its
   first digit follows a non-digit (or the start), else the run would have begun a digit earlier. A
   card needs 12 digits of one such chain; with exactly 12 the chain is the card, and only Maestro
