@@ -201,3 +201,15 @@ def test_forms_takes_either_a_string_or_forms() -> None:
 )
 def test_sentence_spans_cut_where_the_pattern_splits(text: str) -> None:
     assert [text[a:b] for a, b in sentence_spans(text)] == SENTENCES.split(text)
+
+
+@pytest.mark.parametrize("plane", range(0, 0x110000, 0x10000))
+def test_fold_replaces_each_character_as_the_table_does(plane: int) -> None:
+    # fold's usual path replaces the distinct non-ASCII characters of lower-cased text; translating the
+    # whole text through the fold table is the definition it must equal (every code point, among ASCII).
+    from triage.text import _FOLD
+
+    chars = [chr(c) for c in range(plane, plane + 0x10000) if not 0xD800 <= c < 0xE000]
+    for k in range(0, len(chars), 64):
+        text = "Order Nr. 12 " + " ab".join(chars[k : k + 64]) + " ÄÖÜ é"
+        assert fold(text) == text.translate(_FOLD)

@@ -86,11 +86,14 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _LEADLESS = re.compile(r"(?:\d|[^\W\d_]{1,12}[.,]?[ \t\xa0]+\d)")
+# Either form, one match a line: the `lead` group is set when the lead form matched (tried first).
+_LEAD_OR_LEADLESS = re.compile(f"(?P<lead>(?i:{_LEAD.pattern}))|{_LEADLESS.pattern}")
 # A time, a numeric date or an address: what a client's attribution has and a sentence rarely does.
 _STRONG = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|@")
 
 # Signatures.
-_SIG_DELIMITER = re.compile(r"(?:--|__)[ \t]?$")
+# "-- " and "__" (with any trailing space) alone on a line; compared after rstrip, as a set lookup.
+_SIG_DELIMITERS = frozenset(("--", "__"))
 _SIGN_OFF = re.compile(
     r"[ \t]*(?:sent from|sent with|sent via|sent using|get outlook for|envoyé de mon|envoyé depuis"
     r"|envoyé à partir de|von meinem|gesendet von|gesendet mit|enviado desde|enviado do meu|enviado de meu"
@@ -155,7 +158,9 @@ def _lines(text: str) -> list[str]:
 
 
 def _join(lines: list[str], kinds: list[int], kind: int) -> str:
-    return "\n".join(line for line, k in zip(lines, kinds, strict=True) if k == kind).strip("\n").rstrip()
+    if kind not in kinds:  # most mail has no quote or no signature: nothing to join
+        return ""
+    return "\n".join([line for line, k in zip(lines, kinds, strict=True) if k == kind]).strip("\n").rstrip()
 
 
 def _is_blank(line: str) -> bool:
@@ -170,16 +175,20 @@ def _mark_quotes(lines: list[str]) -> list[int]:
     n = len(lines)
     kinds = [_NEW] * n
     i = 0
+    # Whether lines[i - 1] is ">"-quoted (_wrapped_quote_end's first test), carried from the line before.
+    prev_quoted = False
     while i < n:
         line = lines[i]
-        if _is_quoted(line):
+        if _QUOTE_MARK.match(line):  # _is_quoted and _is_blank, inlined: this loop sees every line
             kinds[i] = _QUOTED
             i += 1
+            prev_quoted = True
             continue
-        if _is_blank(line):
+        prev_quoted, was_quoted = False, prev_quoted  # every branch below leaves past an unquoted line
+        if not line.strip():
             i += 1
             continue
-        cont = _wrapped_quote_end(lines, i)
+        cont = _wrapped_quote_end(lines, i) if was_quoted else 0
         if cont:
             for j in range(i, cont):
                 kinds[j] = _QUOTED
@@ -206,6 +215,7 @@ def _mark_quotes(lines: list[str]) -> list[int]:
         for j in range(start, end):
             kinds[j] = _QUOTED
         i = end
+        prev_quoted = _is_quoted(lines[end - 1])  # a wrapped header may end in a lone ">:"
     _close_quote_gaps(lines, kinds)
     return kinds
 
@@ -214,7 +224,7 @@ def _close_quote_gaps(lines: list[str], kinds: list[int]) -> None:
     """Blank lines with quoted lines on both sides belong to the quote."""
     previous: int | None = None  # the last quoted line, if only blank lines followed it
     for i, line in enumerate(lines):
-        if _is_blank(line):
+        if not line.strip():  # _is_blank, inlined: this loop sees every line
             continue
         if kinds[i] != _QUOTED:
             previous = None
@@ -252,9 +262,10 @@ def _header_at(lines: list[str], i: int) -> tuple[int, bool, bool] | None:
     An uncertain header ("On May 5 you wrote:") counts only when ">"-quoted lines follow it.
     """
     first = lines[i][:_MAX_MATCH]
-    if _MARKER.match(first) or _FORWARD_INTRO.match(first):
+    # a marker line holds dashes, a forward intro ends in a colon: most lines hold neither
+    if ("-" in first and _MARKER.match(first)) or (":" in first and _FORWARD_INTRO.match(first)):
         return i + 1, True, True
-    block = _outlook_block_end(lines, i)
+    block = _outlook_block_end(lines, i) if ":" in first else 0  # every label ends in a colon
     if block:
         return block, True, True
     return _attribution(lines, i)
@@ -286,9 +297,10 @@ def _strip_decoration(line: str) -> str:
 
 def _attribution(lines: list[str], i: int) -> tuple[int, bool, bool] | None:
     head = _strip_decoration(lines[i][:_MAX_MATCH])
-    lead = _LEAD.match(head) is not None
-    if not lead and _LEADLESS.match(head) is None:
+    start = _LEAD_OR_LEADLESS.match(head)
+    if start is None:
         return None
+    lead = start.group("lead") is not None
     joined = head
     for k in range(_HEADER_SPAN):
         j = i + k
@@ -360,10 +372,10 @@ def _verb_then_name(text: str) -> bool:
 
 def _mark_signature(lines: list[str], kinds: list[int]) -> None:
     """Mark the sender's signature among the new lines (the first delimiter, sign-off or closing)."""
-    new = [i for i, k in enumerate(kinds) if k == _NEW and not _is_blank(lines[i])]
+    new = [i for i, k in enumerate(kinds) if k == _NEW and lines[i].strip()]
     for pos, i in enumerate(new):
         line = lines[i]
-        if _SIG_DELIMITER.fullmatch(line.rstrip()):
+        if line.rstrip() in _SIG_DELIMITERS:
             if pos == 0:
                 continue
             _mark_from(kinds, new[pos:], _SIG)
@@ -417,7 +429,7 @@ def _name_block_follows(lines: list[str], rest: list[int]) -> bool:
     count = 0
     for i in rest:
         text = lines[i].strip()
-        if _SIG_DELIMITER.fullmatch(text) or _is_sign_off(text):
+        if text in _SIG_DELIMITERS or _is_sign_off(text):
             break
         count += 1
         if count > _MAX_CLOSING_TAIL or len(text) > _MAX_TAIL_LINE or text.lower().startswith(("p.s", "ps:", "ps ")):

@@ -17,9 +17,17 @@ from typing import TYPE_CHECKING, Any
 from triage.errors import ModelError
 from triage.mail.quotes import cut_history, split_reply
 from triage.records import INTENT_LABELS, IntentResult
-from triage.text import fold_common
+from triage.text import fold, fold_common
 from triage.understand.intents import Thresholds, decide
-from triage.understand.requests import LEXICONS, RequestFinder, Title, clause_spans, is_reply_subject, titles
+from triage.understand.requests import (
+    LEXICONS,
+    Clauses,
+    RequestFinder,
+    Title,
+    clause_spans,
+    is_reply_subject,
+    titles,
+)
 from triage.understand.requests.finder import MAX_CLAUSE
 from triage.understand.spelling import MIN_LEN, default_speller
 from triage.understand.wordtrie import trie_pattern
@@ -122,7 +130,10 @@ def model_text(subject: str, body: str, *, history: bool = True) -> str:
 
 def _raw_words(text: str) -> list[str]:
     """model_text's words before their normalisation: lower-cased, split on whitespace, cut at MAX_CHARS."""
-    return " ".join(text.lower().split())[:MAX_CHARS].split(" ")
+    low = text.lower()
+    if len(low) <= MAX_CHARS:  # the words joined by single spaces are no longer: nothing to cut
+        return low.split() or [""]
+    return " ".join(low.split())[:MAX_CHARS].split(" ")
 
 
 # word -> its normalised form (bounded like the token caches below)
@@ -167,10 +178,14 @@ def _read(subject: str, new_text: str) -> tuple[str, str, list[str]]:
     """request_text's parts: the subject kept (or ""), the body cut at MAX_CHARS, and the clauses."""
     subject = "" if is_reply_subject(subject) else subject.strip()
     body = new_text[:MAX_CHARS]
-    clauses = titles(body, clause_spans(body))
+    folded = fold(body)  # one fold for the clause split and the finder
+    spans = clause_spans(body, folded)
+    clauses = titles(body, spans)
+    parts = [folded[a:b] for a, b in spans]
     if subject:
         clauses.insert(0, Title(subject[:MAX_CLAUSE]))
-    return subject, body, clauses
+        parts.insert(0, fold(clauses[0]))
+    return subject, body, Clauses(clauses, "\x00".join(parts))
 
 
 def _textcat(nlp: Language) -> TextCategorizer:

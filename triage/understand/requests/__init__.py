@@ -1,9 +1,10 @@
-"""Request finding: per-language lexicons and the PhraseMatcher that reads a customer's clauses with them."""
+"""Request finding: per-language lexicons and the phrase matcher that reads a customer's clauses with them."""
 
 from triage.understand.requests.finder import (
     BLOCKED,
     MENTION,
     REQUEST,
+    Clauses,
     Hit,
     RequestFinder,
     Title,
@@ -29,6 +30,7 @@ __all__ = [
     "LEXICONS",
     "MENTION",
     "REQUEST",
+    "Clauses",
     "Hit",
     "Lexicon",
     "RequestFinder",

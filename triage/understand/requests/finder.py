@@ -1,11 +1,12 @@
-"""Finds the request clauses of a customer's new text with a spaCy PhraseMatcher over folded lemmas.
+"""Finds the request clauses of a customer's new text with a phrase matcher over folded lemmas.
 
 The text is cut into clauses (sentences, lines, "but"); each clause's words are folded (triage.text.fold),
 elisions and "n't" split off, and mapped through the shipped lemma tables (models/intent/lemmas/*.json),
 so "cancelled", "storniert", "cancelen" and "annulez" meet the lexicon's "cancel", "stornieren", "cancelar",
-"annuler". One Doc holds all clauses (one Doc per clause would cost more than the matching); a token's
-clause index keeps the matches apart. Per intent and clause the result says: a request, a mention, or
-blocked (negation, policy question, hypothetical, an object that is not an order), with the clause.
+"annuler". The phrases sit in a trie of dicts over lemma strings (_PhraseTrie: spaCy's PhraseMatcher
+without building a Doc, held to it by tests/test_finder_equivalence.py), walked clause by clause. Per intent
+and clause the result says: a request, a mention, or blocked (negation, policy question, hypothetical,
+an object that is not an order), with the clause.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from triage.text import fold
 from triage.understand.requests.lexicon import Lexicon
@@ -48,7 +50,12 @@ IMPERATIVE = ("cancel", "refund")
 # Sentence ends, line breaks, semicolons and the contrastive conjunctions that start a new claim.
 # A comma before a new subject ("please cancel it, I don't mind the fee") starts a new claim too.
 # Matched on the folded text (no re.I: an ignore-case alternation costs several times more per character).
-_CLAUSE_END = re.compile(r"[.!?]+(?=\s|$)|[\n;]| (?:but|aber|pero|mais|sondern)(?= )|,(?= (?:i|we|ich|wir|je|yo) )")
+# Each branch opens with a literal character, so the regex engine skips ahead to one of them (a branch
+# opening with a class such as [.!?] would make it try the whole pattern at every character).
+_CLAUSE_END = re.compile(
+    r"\.[.!?]*(?=\s|$)|![.!?]*(?=\s|$)|\?[.!?]*(?=\s|$)|\n|;"
+    r"| (?:but|aber|pero|mais|sondern)(?= )|,(?= (?:i|we|ich|wir|je|yo) )"
+)
 # Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
 _COMMON = (
     "i you we it me my your our the a an to of for in on at and or is be this that there with from by up all",
@@ -70,32 +77,46 @@ def is_reply_subject(subject: str) -> bool:
     return bool(_SUBJECT_REPLY.match(subject))
 
 
-def clause_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank clause of `text` (capped at MAX_TEXT; each clause at MAX_CLAUSE).
+def clause_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank clause of `text` (capped at MAX_TEXT; each clause at MAX_CLAUSE);
+    `folded` is fold(text) when the caller has it already.
 
     A line break after a long line is a soft wrap inside a sentence (mail clients wrap at about 72
     characters), so it does not end a clause; after a short line ("Hi Anna,", a list item) it does."""
     text = text[:MAX_TEXT]
+    folded = fold(text) if folded is None else folded[:MAX_TEXT]
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _CLAUSE_END.finditer(fold(text)):
-        at, after = m.span()
-        first = m.group()[0]
+    for m in _CLAUSE_END.finditer(folded):
+        at = m.start()
+        first = folded[at]
         if first == "\n":  # the "\n" branch is one character
             if at - text.rfind("\n", 0, at) - 1 >= WRAPPED_LINE:
                 continue
             end = at
         elif first in ".!?":
-            end = after
-        else:
+            end = m.end()
+        else:  # ";", "," and " but" end before themselves; the space stays with the clause before
             end = at + (first == " ")
-        clause = text[start:end]
-        if clause and not clause.isspace():
+        if end > start and not text[start:end].isspace():  # a clause neither empty nor blank
             spans.append((start, min(end, start + MAX_CLAUSE)))
-        start = after
+        start = m.end()
     if text[start:].strip():
         spans.append((start, min(len(text), start + MAX_CLAUSE)))
     return spans
+
+
+class Clauses(list[str]):
+    """A message's clauses with `folded`, fold("\\x00".join(clauses)), cut from the fold of the whole text
+    (fold keeps every index): RequestFinder.find reads it instead of folding the message a second time.
+    Made by triage.understand.classify once the list is complete; a changed list needs a new one (find folds
+    again when the lengths no longer agree)."""
+
+    __slots__ = ("folded",)
+
+    def __init__(self, clauses: Iterable[str], folded: str) -> None:
+        super().__init__(clauses)
+        self.folded = folded
 
 
 class Title(str):
@@ -118,38 +139,61 @@ def titles(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
     clauses = [text[a:b] for a, b in spans]
     if len(spans) < 2 or sum(1 for line in text.splitlines() if line.strip()) < HEADING_MAIL_LINES:
         return clauses
+    heading: dict[int, bool] = {}  # by where a line starts: clauses of one line share its verdict
     for k, (a, _) in enumerate(spans):
         start = text.rfind("\n", 0, a) + 1
-        end = text.find("\n", a)
-        line = text[start : len(text) if end < 0 else end]
-        before = text[: max(start - 1, 0)]
-        enumerator = _ENUMERATOR.match(line)
-        head = line[enumerator.end() if enumerator else 0 :].strip()
-        if (
-            head
-            and head[-1].isalnum()
-            and len(head.split()) <= HEADING_WORDS
-            and (start == 0 or not before[before.rfind("\n") + 1 :].strip())
-        ):
+        title = heading.get(start)
+        if title is None:
+            title = heading[start] = _is_heading(text, start)
+        if title:
             clauses[k] = Title(clauses[k])
     return clauses
 
 
+def _is_heading(text: str, start: int) -> bool:
+    """Whether the line of `text` at `start` is heading-like (see titles), the cheapest tests first."""
+    end = text.find("\n", start)
+    line = text[start : len(text) if end < 0 else end]
+    tail = line.rstrip()
+    if not tail or not tail[-1].isalnum():  # the line's last character is the head's
+        return False
+    # only after a blank line (the line before, up to its "\n" at start - 1) or at the text's start
+    if start > 1 and text[text.rfind("\n", 0, start - 1) + 1 : start - 1].strip():
+        return False
+    enumerator = _ENUMERATOR.match(line)
+    head = line[enumerator.end() if enumerator else 0 :].strip()
+    return bool(head) and head[-1].isalnum() and len(head.split()) <= HEADING_WORDS
+
+
 _WORD_OR_END = re.compile(r"[^\W_]+|,|\x00")
+# str.translate tables to _WORD's words: a word character ([^\W_] is str.isalnum) kept, a comma and NUL kept,
+# anything else a space. On ASCII text a translate plus a split is several times faster than the regex.
+_ASCII_WORDS = {c: chr(c) if chr(c).isalnum() or chr(c) in ",\x00" else " " for c in range(128)}
+
+
+_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 
 
 def _clause_words(folded: str, clauses: Sequence[str]) -> list[list[str]]:
     """Each clause's words (_WORD) in `folded`, the clauses joined by NUL there.
 
-    One regex pass over the message instead of one per clause: NUL is a token of its own here and the
-    word list is cut there. A clause that holds a NUL itself takes the per-clause path."""
+    One pass over the message instead of one per clause: NUL is a token of its own here and the word list
+    is cut there. Mostly-ASCII text (nearly all mail) is read by translate and split, each non-ASCII
+    character first made a space, unless one is a letter (ß, œ: then the regex reads the message). A clause
+    that holds a NUL itself takes the per-clause path. tests/test_finder_equivalence.py holds every path to
+    the plain regex."""
     if folded.count("\x00") != len(clauses) - 1:
         out, start = [], 0
         for clause in clauses:
             out.append(_WORD.findall(folded, start, start + len(clause)))
             start += len(clause) + 1
         return out
-    return [seg.split() for seg in " ".join(_WORD_OR_END.findall(folded)).split("\x00")]
+    if not folded.isascii():
+        for ch in set(_NON_ASCII_CHAR.findall(folded)):  # a few distinct ones (quotes, dashes, €, emoji)
+            if ch.isalnum():
+                return [seg.split() for seg in " ".join(_WORD_OR_END.findall(folded)).split("\x00")]
+            folded = folded.replace(ch, " ")
+    return [seg.split() for seg in folded.translate(_ASCII_WORDS).replace(",", " , ").split("\x00")]
 
 
 class _LemmaOf(dict[str, str]):
@@ -192,6 +236,61 @@ def words_of(text: str) -> list[str]:
     return [("0" if w.isdigit() else w) for w in _WORD.findall(folded)]
 
 
+# A trie entry: (the entries of the lemmas that may follow, or None; the labels of the phrase ending here).
+_Entry = tuple[dict[str, Any] | None, tuple[str, ...]]
+
+
+class _PhraseTrie:
+    """Phrases of lemmas as a trie of dicts: lemma -> (next lemmas' entries, labels of a phrase ending here).
+
+    What spaCy's PhraseMatcher does over a Doc, on a plain list of lemma strings: at each start a dict
+    lookup, so a clause without a phrase's first word costs one miss a word, and no Doc is built."""
+
+    __slots__ = ("root",)
+
+    def __init__(self, phrases: dict[str, frozenset[tuple[str, ...]]]) -> None:
+        nested: dict[str | None, Any] = {}
+        for key in sorted(phrases):
+            for phrase in sorted(phrases[key]):
+                node = nested
+                for word in phrase:
+                    node = node.setdefault(word, {})
+                node.setdefault(None, []).append(key)
+
+        def entries(node: dict[str | None, Any]) -> dict[str, _Entry] | None:
+            out = {w: (entries(sub), tuple(sub.get(None, ()))) for w, sub in node.items() if w is not None}
+            return out or None
+
+        self.root: dict[str, _Entry] = entries(nested) or {}
+
+    def match(self, words: list[str]) -> dict[str, list[tuple[int, int]]]:
+        """label -> the (start, end) of each of its phrases in `words`, by start, then end."""
+        root = self.root
+        found: dict[str, list[tuple[int, int]]] = {}
+        n = len(words)
+        for i, word in enumerate(words):
+            entry = root.get(word)
+            if entry is None:
+                continue
+            j = i + 1
+            while True:
+                children, ends = entry
+                if ends:
+                    span = (i, j)
+                    for key in ends:
+                        if key in found:
+                            found[key].append(span)
+                        else:
+                            found[key] = [span]
+                if children is None or j == n:
+                    break
+                entry = children.get(words[j])
+                if entry is None:
+                    break
+                j += 1
+        return found
+
+
 @dataclass(frozen=True)
 class Hit:
     """What the finder saw for one intent: `kind` (request, mention or blocked) and the clause that says so."""
@@ -204,24 +303,20 @@ class Hit:
 
 
 class RequestFinder:
-    """A PhraseMatcher over the lemmas of one or more lexicons; build once, call for every message."""
+    """A phrase trie over the lemmas of one or more lexicons; build once, call for every message."""
 
     def __init__(self, lexicons: Sequence[Lexicon], lemmas: dict[str, str], speller: Speller | None = None) -> None:
-        from spacy.matcher import PhraseMatcher
-        from spacy.vocab import Vocab
-
         self.lexicons = tuple(lexicons)
         self.lemmas = lemmas
         # A typo of a key word ("cancfel") is read as the key before anything else looks at the words.
         self.speller = speller if speller is not None else Speller(k for lex in lexicons for k in lex.typo_keys)
         self._lemma_of = _LemmaOf(lemmas)
-        self.vocab = Vocab()
-        self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
         self.intents: tuple[str, ...] = tuple(dict.fromkeys(i for lex in lexicons for i in lex.terms))
         # The match labels of each intent, made once: (term, strong, boost, obj).
         self._keys: dict[str, tuple[str, str, str, str]] = {
             i: (f"term:{i}", f"strong:{i}", f"boost:{i}", f"obj:{i}") for i in self.intents
         }
+        self._term_keys = tuple((i, self._keys[i][0], self._keys[i][1]) for i in self.intents)
         groups: dict[str, set[tuple[str, ...]]] = {}
 
         def add(key: str, phrases: Iterable[str]) -> None:
@@ -258,22 +353,9 @@ class RequestFinder:
         )
         # The same as written: every word whose lemma is an anchor, so a clause is skipped before lemmatising.
         self.surface_anchors: frozenset[str] = self.anchors | {w for w, lem in lemmas.items() if lem in self.anchors}
-        # Per anchor, the word sets of the phrases it anchors (smallest first): a clause holding every word of
-        # none of them cannot match, and most clauses with an anchor ("two", "back", "send") hold no phrase.
-        needs: dict[str, set[frozenset[str]]] = {}
-        for key, phrases in groups.items():
-            if key.split(":")[0] in ("term", "strong", "retract"):
-                for p in phrases:
-                    needs.setdefault(max([x for x in p if x not in self.common] or p, key=len), set()).add(frozenset(p))
-        self._needs: dict[str, tuple[frozenset[str], ...]] = {
-            a: tuple(sorted(sets, key=lambda s: (len(s), sorted(s)))) for a, sets in needs.items()
-        }
-        self._labels: dict[int, str] = {}
-        for key, phrases in groups.items():
-            from spacy.tokens import Doc
-
-            self.matcher.add(key, [Doc(self.vocab, words=list(p)) for p in sorted(phrases)])
-            self._labels[self.vocab.strings[key]] = key
+        # The phrases of each match label, as lemma tuples (what the matcher finds; tests rebuild it from these).
+        self.phrases: dict[str, frozenset[tuple[str, ...]]] = {k: frozenset(v) for k, v in groups.items()}
+        self._trie = _PhraseTrie(self.phrases)
 
     @classmethod
     def load(cls, directory: Path, lexicons: Sequence[Lexicon]) -> RequestFinder:
@@ -291,56 +373,47 @@ class RequestFinder:
 
         A retraction anywhere ("ignore my last email", "I'll keep it") blocks cancel and refund everywhere:
         it takes back what an earlier mail, or an earlier clause, asked."""
-        from spacy.tokens import Doc
-
-        words: list[str] = []
-        owner: list[int] = []
-        bounds: dict[int, tuple[int, int]] = {}
+        # Per matched clause: its lemmas and its matches (label -> spans, positions within the clause).
+        per: dict[int, tuple[list[str], dict[str, list[tuple[int, int]]]]] = {}
         at: dict[int, int] = {}  # where each matched clause starts in `folded`
-        surface, lemma_of, spell = self.surface_anchors, self._lemma_of.__getitem__, self.speller.__getitem__
+        retracted: int | None = None  # the last clause with a retraction, and where its last one ends
+        retract_end = 0
+        surface, lemma_of, match = self.surface_anchors, self._lemma_of.__getitem__, self._match
+        spell = self.speller.__getitem__
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
-        folded = fold("\x00".join(clauses)).replace("\u2019", "'").replace("n't", " nt")
+        folded = clauses.folded if type(clauses) is Clauses else ""
+        if len(folded) != sum(map(len, clauses)) + len(clauses) - 1:  # not made by classify, or changed since
+            folded = fold("\x00".join(clauses))
+        folded = folded.replace("\u2019", "'").replace("n't", " nt")
         start = 0
         for i, raw in enumerate(_clause_words(folded, clauses)):
             raw = [*map(spell, raw)]
-            clause = clauses[i]
-            start += len(clause) + 1
+            clause_start = start
+            start += len(clauses[i]) + 1
             # Most clauses hold no word a term or retraction needs: they are never lemmatised or matched.
             if surface.isdisjoint(raw):
                 continue
             lem = [*map(lemma_of, raw)]
-            if not self._may_match(lem):
+            keys = match(lem)
+            if not keys:
                 continue
-            at[i] = start - len(clause) - 1
-            bounds[i] = (len(words), len(words) + len(lem))
-            words += lem
-            owner += [i] * len(lem)
-        if not words:
+            per[i] = (lem, keys)
+            at[i] = clause_start
+            if "retract" in keys:
+                retracted, retract_end = i, keys["retract"][-1][1]
+        if not per:
             return {}
-        doc = Doc(self.vocab, words=words)
-        per: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        retracted: int | None = None
-        retract_end = 0
-        for match_id, start, end in self.matcher(doc):
-            c = owner[start]
-            if owner[end - 1] != c:
-                continue  # a phrase never runs across two clauses
-            key = self._labels[match_id]
-            per.setdefault(c, {}).setdefault(key, []).append((start, end))
-            if key == "retract":
-                retracted = c if retracted is None else max(retracted, c)
-                retract_end = end if c == retracted else retract_end
         found: dict[str, Hit] = {}
         not_orders: set[str] = set()  # intents some clause blocked as not an order or a policy question
         unnamed: dict[str, bool] = {}  # whether found[intent]'s clause names no order
         rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
-        for c, keys in sorted(per.items()):
-            for intent in self.intents:
-                term_key, strong_key = self._keys[intent][:2]
+        for c, (words, keys) in per.items():
+            for intent, term_key, strong_key in self._term_keys:
                 if term_key not in keys and strong_key not in keys:
                     continue
                 title = isinstance(clauses[c], Title)
-                hit = self._judge(intent, keys, words, bounds[c], title, title and clauses[c].rstrip().endswith("?"))
+                question = title and clauses[c].rstrip().endswith("?")
+                hit = self._judge(intent, keys, words, (0, len(words)), title, question)
                 if hit is None:
                     continue
                 kind, why, strong = hit
@@ -363,7 +436,7 @@ class RequestFinder:
                 old = found.get(intent)
                 if old is None or (rank[kind], strong) > (rank[old.kind], old.strong):
                     found[intent] = Hit(intent, kind, clauses[c].strip(), why, strong and kind == REQUEST)
-                    unnamed[intent] = self.stops.isdisjoint(words[bounds[c][0] : bounds[c][1]])
+                    unnamed[intent] = self.stops.isdisjoint(words)
         # An address given in one clause ("New address: 7 Larch Walk") for an address another clause put on
         # the account or asked about in general ("update the address saved on my account for future
         # orders") is no order's: unless the clause names an order (a number, "order"), the block wins.
@@ -376,6 +449,12 @@ class RequestFinder:
                 if intent not in found or found[intent].kind == MENTION:
                     found[intent] = Hit(intent, BLOCKED, clauses[retracted].strip(), "retraction")
         return found
+
+    def _match(self, lemmas: list[str]) -> dict[str, list[tuple[int, int]]]:
+        """Every phrase of every label found in one clause's lemmas: label -> (start, end) spans, each label's
+        in the order spaCy's PhraseMatcher gives (by start, then end). tests/test_finder_equivalence.py holds
+        this to the PhraseMatcher on the whole training mail."""
+        return self._trie.match(lemmas)
 
     def _judge(
         self,
@@ -393,7 +472,9 @@ class RequestFinder:
         term_key, strong_key, boost_key, obj_key = self._keys[intent]
         strong = keys.get(strong_key, [])
         # A term inside a strong phrase is judged with the phrase (an object next to the phrase blocks both).
-        terms = strong + [t for t in keys.get(term_key, []) if not any(a <= t[0] and t[1] <= b for a, b in strong)]
+        terms = keys.get(term_key, [])
+        if strong:
+            terms = strong + [t for t in terms if not any(a <= t[0] and t[1] <= b for a, b in strong)]
         if not terms:
             return None
         if "policy" in keys and self._about(intent, keys["policy"], keys):
@@ -408,9 +489,13 @@ class RequestFinder:
         phrase = intent not in OBJECT_WINDOWS
         live = []
         for s, e in terms:
-            if any(os - window <= e and oe >= s - window for os, oe in objects):
+            if objects and any(os - window <= e and oe >= s - window for os, oe in objects):
                 continue
-            if phrase and any(e <= os <= e + OBJECT_PHRASE and self.stops.isdisjoint(words[e:os]) for os, _ in objects):
+            if (
+                objects
+                and phrase
+                and any(e <= os <= e + OBJECT_PHRASE and self.stops.isdisjoint(words[e:os]) for os, _ in objects)
+            ):
                 continue
             if self._negated(s, e, strong, words, bounds):
                 continue
@@ -427,17 +512,6 @@ class RequestFinder:
             return REQUEST, "", False
         opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0] and not title
         return (REQUEST, "", False) if opens else (MENTION, "", False)
-
-    def _may_match(self, lemmas: list[str]) -> bool:
-        """Whether a clause's lemmas hold every word of some term, strong phrase or retraction (a phrase
-        can only match where all its words are): clauses that cannot never reach the Doc or the matcher."""
-        have = set(lemmas)
-        needs = self._needs
-        for anchor in have & self.anchors:  # both sets: walks the smaller
-            for words in needs[anchor]:
-                if words <= have:
-                    return True
-        return False
 
     def _about(self, intent: str, spans: list[tuple[int, int]], keys: dict[str, list[tuple[int, int]]]) -> bool:
         """Whether a clause's policy or fee phrases block `intent`. A phrase that names an intent ("refund
@@ -467,8 +541,8 @@ class RequestFinder:
 
         A negation inside a strong phrase covering the term is part of the request ("don't ship it",
         "noch keine Erstattung"), and "haven't received my refund" is not negated: "receive" is no gap word."""
-        inside = [(a, b) for a, b in strong if a <= s and e <= b]
-        lo = min([s, *(a for a, _ in inside)])
+        inside = [(a, b) for a, b in strong if a <= s and e <= b] if strong else []
+        lo = min([s, *(a for a, _ in inside)]) if inside else s
         i = lo - 1
         while i >= bounds[0] and lo - i <= NEGATION_WINDOW:
             w = words[i]
@@ -477,7 +551,7 @@ class RequestFinder:
             if w not in self.gap:
                 break
             i -= 1
-        hi = max([e, *(b for _, b in inside)])
+        hi = max([e, *(b for _, b in inside)]) if inside else e
         j = hi
         while j < bounds[1] and j - hi < NEGATION_WINDOW:
             w = words[j]

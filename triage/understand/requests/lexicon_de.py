@@ -287,6 +287,12 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        # A refund that arrived is thanks ("die Erstattung ist heute eingegangen").
+        "ist heute eingegangen",
+        "heute auf meinem konto eingegangen",
+        "ist eingegangen",
+        "sind eingegangen",
+        "ist angekommen",
         "adresse ok",
         "adresse ist ok",
         "warum haben sie",
@@ -401,6 +407,11 @@ LEXICON = Lexicon(
             "als gutschrift",
             "gutschrift auf",
             "gutschein statt",
+            # Not wanting money back ("ich möchte kein Geld zurück"); "noch kein Geld bekommen" still chases.
+            "möchte kein geld",
+            "will kein geld",
+            "brauche kein geld",
+            "lieber einen gutschein",
         ),
     },
     typo_keys=(

@@ -246,6 +246,10 @@ LEXICON = Lexicon(
         "ya no quiero cancelar",
     ),
     policy=(
+        # A refund that arrived is thanks ("ya me llegó el reembolso").
+        "me llegó el reembolso",
+        "ya llegó el reembolso",
+        "ya recibí el reembolso",
         "se pueden cancelar los pedidos",
         "se puede cancelar un pedido",
         "pedido anulado",

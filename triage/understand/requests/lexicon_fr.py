@@ -211,6 +211,10 @@ LEXICON = Lexicon(
         "ne plus annuler",
     ),
     policy=(
+        # A refund that arrived is thanks ("le remboursement est bien arrivé").
+        "bien arrivé",
+        "bien reçu le remboursement",
+        "remboursement reçu",
         "pourquoi avez-vous",
         "je demanderai",
         "merci d'avoir annulé",
