@@ -23,6 +23,7 @@ from tests.test_redact_adversarial import DECOYS, SECRETS
 from tests.test_redact_properties import INVISIBLE, SCRIPTS, SEPARATORS, decoys, groups_of, in_script, issuer_cards
 from triage.redact import find_marked, prescan, redact
 from triage.redact.cues import _CUES, cue_patterns, find_cues
+from triage.redact.iban import iban_may_start
 from triage.redact.secrets import Sentences
 from triage.redact.stream import redact_stream
 
@@ -249,3 +250,37 @@ def test_importing_builds_nothing_and_queue_never_loads_the_redactor(tmp_path: P
     assert proc.returncode == 0, proc.stderr
     assert "MODULES False False" in proc.stdout
     assert not (tmp_path / "CACHE").exists()
+
+
+VALID_IBANS = [
+    "GB82 WEST 1234 5698 7654 32",
+    "FR14 2004 1010 0505 0001 3M02 606",
+    "NL91 ABNA 0417 1643 00",
+    "AT61 1904 3002 3457 3201",
+    "MT84 MALT 0110 0001 2345 MTLC AST0 01S",
+    "NO93 8601 1117 947",
+    "DE89 3704 0044 0532 0130 00",
+]
+
+
+@pytest.mark.parametrize("iban", VALID_IBANS)
+@pytest.mark.parametrize("shape", ["lower", "lower, O for 0", "lower, no spaces", "as is"])
+def test_a_lower_case_iban_without_a_cue_keeps_its_window(iban: str, shape: str) -> None:
+    """The prescan drops a lower-case code's window only when the text cannot fit the country's structure."""
+    text = iban.lower() if shape != "as is" else iban
+    if "O for 0" in shape:
+        text = text[:4] + text[4:].replace("0", "o", 1)
+    if "no spaces" in shape:
+        text = text.replace(" ", "")
+    mail = f"please send it to {text} today"
+    assert iban_may_start(mail, mail.index(text))
+    assert [f.kind for f, _ in find_marked(mail)] == ["iban"]
+    both_ways(mail)
+
+
+def test_words_before_a_number_open_no_iban_window() -> None:
+    mail = "we are at 94107 San Francisco, es 2026-11-07 is fine, by 2026-02-18. It is"
+    hits = prescan.scan(mail)
+    assert hits is not None and hits.numbers == []
+    assert not iban_may_start(mail, mail.index("at 9"))
+    assert iban_may_start("IBAN: at 94107 San Francisco", 6)  # an IBAN word before: a mistyped one may be there
