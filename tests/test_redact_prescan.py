@@ -5,20 +5,25 @@ the detectors' own tables, so a cue added there cannot be missing from the presc
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
+import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.redact_corpus import make_corpus
+from tests.support import ROOT
 from tests.test_redact_adversarial import DECOYS, SECRETS
 from tests.test_redact_properties import INVISIBLE, SCRIPTS, SEPARATORS, decoys, groups_of, in_script, issuer_cards
 from triage.redact import find_marked, prescan, redact
 from triage.redact.cues import _CUES, cue_patterns, find_cues
+from triage.redact.iban import iban_may_start
 from triage.redact.secrets import Sentences
 from triage.redact.stream import redact_stream
 
@@ -42,7 +47,9 @@ FILLER = st.sampled_from(
     [
         "Hello", "order 1042", "+49 151 2345678", "12/29", "123", "DE89 3704 0044 0532 0130 00", "İstanbul",
         "Karte", "first 8 digits", "last 8", "&#8203;", "%3D", "<br>", "card", "is", "thanks.",
-        "Tracking 9400 1000 0000 0000 0000 00",
+        "Tracking 9400 1000 0000 0000 0000 00", "at 94107", "es 2026-11-07", "de89 3704 0044 0532 0130 00",
+        "iban de89 37o4 0044 0532 0130 00", "at61 19O4 3002 3457 3201", "Konto at 12 3456 7890", "5018 2000 0006",
+        "6771 8999 9999", "4111 1111 1111",
     ]
 )  # fmt: skip
 
@@ -176,3 +183,104 @@ def test_threads_each_scan_with_their_own_scratch() -> None:
     for t in threads:
         t.join()
     assert got == [want] * 12
+
+
+HIT_TEXT = prescan.shadow(
+    "card 4111 1111 1111 1111, IBAN de89 3704 0044 0532 0130 00, Passwort: x\n4111\n> 1111 &#8203;"
+)
+
+
+def _all_hits(dbs: tuple[object, object]) -> list[list[tuple[int, int, int]]]:
+    """Every hit of each database on one text with every kind of trigger in it."""
+    out: list[list[tuple[int, int, int]]] = []
+    for db in dbs:
+        found: list[tuple[int, int, int]] = []
+        db.scan(  # type: ignore[attr-defined]
+            HIT_TEXT,
+            match_event_handler=lambda i, s, e, f, into: into.append((i, s, e)),
+            context=found,
+            scratch=prescan.hyperscan.Scratch(db),  # type: ignore[union-attr]
+        )
+        out.append(found)
+    return out
+
+
+def test_the_databases_are_cached_per_trigger_set_and_a_bad_file_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    compiled = prescan._load_or_compile()  # nothing cached yet: compiled, then written
+    files = list((tmp_path / "triage").glob("prescan-*.hsdb"))
+    assert len(files) == 1
+    assert not list((tmp_path / "triage").glob("*.tmp"))
+    loaded = prescan._read_cache(files[0])
+    assert loaded is not None
+    assert _all_hits(loaded) == _all_hits(compiled) and _all_hits(compiled)[1]
+    data = files[0].read_bytes()
+    for bad in (b"", data[:-100], data[:-1] + bytes([data[-1] ^ 1]), b"junk" * 100):
+        files[0].write_bytes(bad)
+        assert prescan._read_cache(files[0]) is None
+        assert _all_hits(prescan._load_or_compile()) == _all_hits(compiled)
+        assert files[0].read_bytes() == data  # compiled again and rewritten whole
+
+
+def test_an_unwritable_cache_directory_costs_only_a_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert _all_hits(prescan._load_or_compile())[1]
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # XDG: a relative path is ignored
+    assert prescan.cache_path("k") == Path.home() / ".cache" / "triage" / "prescan-k.hsdb"
+
+
+_MODULES_AT_EXIT = (
+    "import atexit, runpy, sys\n"
+    "atexit.register(lambda: print('MODULES', 'triage.redact' in sys.modules, 'hyperscan' in sys.modules))\n"
+)
+
+
+def test_importing_builds_nothing_and_queue_never_loads_the_redactor(tmp_path: Path) -> None:
+    env = {**os.environ, **{f"XDG_{k}_HOME": str(tmp_path / k) for k in ("CONFIG", "DATA", "CACHE")}}
+    code = "import triage.redact.prescan as p; print('BUILT', p._DBS is not None)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["BUILT", "False"]
+    run = f"runpy.run_path({str(ROOT / 'run_triage.py')!r}, run_name='__main__')\n"
+    queue = _MODULES_AT_EXIT + "sys.argv = ['run_triage.py', 'queue']\n" + run
+    proc = subprocess.run([sys.executable, "-c", queue], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "MODULES False False" in proc.stdout
+    assert not (tmp_path / "CACHE").exists()
+
+
+VALID_IBANS = [
+    "GB82 WEST 1234 5698 7654 32",
+    "FR14 2004 1010 0505 0001 3M02 606",
+    "NL91 ABNA 0417 1643 00",
+    "AT61 1904 3002 3457 3201",
+    "MT84 MALT 0110 0001 2345 MTLC AST0 01S",
+    "NO93 8601 1117 947",
+    "DE89 3704 0044 0532 0130 00",
+]
+
+
+@pytest.mark.parametrize("iban", VALID_IBANS)
+@pytest.mark.parametrize("shape", ["lower", "lower, O for 0", "lower, no spaces", "as is"])
+def test_a_lower_case_iban_without_a_cue_keeps_its_window(iban: str, shape: str) -> None:
+    """The prescan drops a lower-case code's window only when the text cannot fit the country's structure."""
+    text = iban.lower() if shape != "as is" else iban
+    if "O for 0" in shape:
+        text = text[:4] + text[4:].replace("0", "o", 1)
+    if "no spaces" in shape:
+        text = text.replace(" ", "")
+    mail = f"please send it to {text} today"
+    assert iban_may_start(mail, mail.index(text))
+    assert [f.kind for f, _ in find_marked(mail)] == ["iban"]
+    both_ways(mail)
+
+
+def test_words_before_a_number_open_no_iban_window() -> None:
+    mail = "we are at 94107 San Francisco, es 2026-11-07 is fine, by 2026-02-18. It is"
+    hits = prescan.scan(mail)
+    assert hits is not None and hits.numbers == []
+    assert not iban_may_start(mail, mail.index("at 9"))
+    assert iban_may_start("IBAN: at 94107 San Francisco", 6)  # an IBAN word before: a mistyped one may be there

@@ -80,9 +80,44 @@ def _card_like_layout(groups: list[str]) -> bool:
 _TWO_PARTS = frozenset({(8, 8), (8, 7), (8, 11), (6, 10), (6, 12), (6, 13), (10, 6), (10, 9)})
 
 
+# The card-word patterns are written in lower case. On an ASCII piece of text, matching them case-sensitively on
+# the lower-cased piece finds exactly what IGNORECASE finds on the text (the case folds that differ, "ı", "ſ",
+# "İ", the Kelvin sign, are not ASCII), about three times faster; these run on every card candidate.
+_CARD_WORD_LOWER_RE = re.compile(CARD_WORD_RE.pattern)
+_NOT_CARD_WORD_LOWER_RE = re.compile(_NOT_CARD_WORD_RE.pattern)
+
+
+def _word_spans(rx: re.Pattern[str], lower_rx: re.Pattern[str], text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans of rx.finditer(text, lo, hi), by `lower_rx` on the lower-cased piece when it is ASCII. The piece
+    starts a character early: a `\\b` at `lo` reads the character before it (at `hi` it reads nothing, as
+    there)."""
+    base = lo - 1 if lo > 0 else 0
+    piece = text[base:hi]
+    if piece.isascii():
+        return [(m.start() + base, m.end() + base) for m in lower_rx.finditer(piece.lower(), lo - base)]
+    return [m.span() for m in rx.finditer(text, lo, hi)]
+
+
+def card_word_in(text: str, lo: int, hi: int) -> bool:
+    """Whether CARD_WORD_RE finds a card word in text[lo:hi] (`search(text, lo, hi)`), fast on ASCII as above."""
+    base = lo - 1 if lo > 0 else 0
+    piece = text[base:hi]
+    if piece.isascii():
+        return _CARD_WORD_LOWER_RE.search(piece.lower(), lo - base) is not None
+    return CARD_WORD_RE.search(text, lo, hi) is not None
+
+
+def _card_word_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    return _word_spans(CARD_WORD_RE, _CARD_WORD_LOWER_RE, text, lo, hi)
+
+
+def _not_card_word_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    return _word_spans(_NOT_CARD_WORD_RE, _NOT_CARD_WORD_LOWER_RE, text, lo, hi)
+
+
 def _words_then_nothing(segment: str) -> bool:
     """True when a text segment between a cue and a number holds no digits and no competing cue."""
-    return not _NUMBERISH_RE.search(segment) and not _NOT_CARD_WORD_RE.search(segment)
+    return not _NUMBERISH_RE.search(segment) and not _not_card_word_spans(segment, 0, len(segment))
 
 
 # Every card word contains one of these; a substring test on a short window is far cheaper than the regex.
@@ -101,13 +136,11 @@ def _card_word_adjacent(text: str, start: int, end: int) -> bool:
     lo = max(0, start - 48)
     if not _card_stem_near(text, start, end):
         return False
-    before = None
-    for m in CARD_WORD_RE.finditer(text, lo, start):
-        before = m
-    if before is not None and _words_then_nothing(text[before.end() : start]):
+    before = _card_word_spans(text, lo, start)
+    if before and _words_then_nothing(text[before[-1][1] : start]):
         return True
-    after = CARD_WORD_RE.search(text, end, min(len(text), end + 32))
-    return after is not None and _words_then_nothing(text[end : after.start()])
+    after = _card_word_spans(text, end, min(len(text), end + 32))
+    return bool(after) and _words_then_nothing(text[end : after[0][0]])
 
 
 def _card_word_near(text: str, start: int, end: int) -> bool:
@@ -118,12 +151,10 @@ def _card_word_near(text: str, start: int, end: int) -> bool:
 def _not_card_word_before(text: str, start: int) -> bool:
     """An order, tracking, EAN or phone word just before the number, on its line, with no card word after it."""
     lo = max(0, start - 40, text.rfind("\n", 0, start) + 1)
-    last = None
-    for m in _NOT_CARD_WORD_RE.finditer(text, lo, start):
-        last = m
-    if last is None or _NUMBERISH_RE.search(text, last.end(), start):
+    spans = _not_card_word_spans(text, lo, start)
+    if not spans or _NUMBERISH_RE.search(text, spans[-1][1], start):
         return False
-    return CARD_WORD_RE.search(text, last.end(), start) is None
+    return not card_word_in(text, spans[-1][1], start)
 
 
 def _phone_prefixed(text: str, start: int, digits: str) -> bool:
@@ -228,8 +259,14 @@ def cards_in_chunk(
     else:
         groups = _SPLIT_RE.split(chunk)
         n = len(groups)
-        # Where a scheme prefix could start; none and no card word (a USPS run): nothing to look at.
-        may_start = [(groups[i] + (groups[i + 1] if i + 1 < n else ""))[:4] in _LENGTHS_BY_PREFIX4 for i in range(n)]
+        # Where a strong window could start; none and no card word (a USPS run): nothing to look at. A window
+        # from a later group is inside the run, so it needs a scheme's core range (see _Groups.strong_windows):
+        # Maestro's broad 56-69 there ("9207 5931 4101 …") starts nothing.
+        may_start = [
+            (groups[i] + (groups[i + 1] if i + 1 < n else ""))[:4]
+            in (_CORE_LENGTHS_BY_PREFIX4 if i else _LENGTHS_BY_PREFIX4)
+            for i in range(n)
+        ]
         near = None
         if not any(may_start):
             near = _card_word_near(text, start, start + len(chunk))
@@ -583,7 +620,7 @@ def split_cards(
                 12 <= len(digits) <= 19
                 and issuer_matches(digits)
                 and luhn_ok(digits)
-                and CARD_WORD_RE.search(text, max(0, fs - 120), min(len(text), d.end() + 60))
+                and card_word_in(text, max(0, fs - 120), min(len(text), d.end() + 60))
             ):
                 out.append(Finding("card_number", fs, fe))
                 out.append(Finding("card_number", *d.span()))

@@ -130,6 +130,37 @@ IBAN_COUNTRIES = frozenset(
 )
 
 
+def iban_cue_before(text: str, cc_start: int) -> bool:
+    """Whether an IBAN word stands right before a country code at `cc_start` (what a lower-case one needs)."""
+    return _IBAN_WORD_RE.search(text, max(0, cc_start - 32), cc_start) is not None
+
+
+@lru_cache(maxsize=256)
+def _structure_re(country: str) -> re.Pattern[str]:
+    """A country's IBAN as `iban_at` can accept it: code in either case, check digits and the registry's BBAN
+    structure, an O allowed for any digit (the O-for-0 fix), separators as `_iban_body_re` takes them."""
+    classes = {"n": "[0-9Oo]", "a": "[A-Za-z]", "c": "[A-Za-z0-9]"}
+    bban = _IBAN_DB.info(country + "00")[0][1]["bban"]
+    parts = "".join(
+        rf"(?:[ \-.\u00a0]{{0,2}}{classes[kind]}){{{count}}}" for count, kind in _BBAN_PART_RE.findall(bban)
+    )
+    return re.compile(rf"(?i:{country})[ \-.]?[0-9]{{2}}{parts}")
+
+
+def iban_may_start(text: str, cc_start: int) -> bool:
+    """Whether an IBAN check-digit match with its country code at `cc_start` can lead anywhere: `iban_at`
+    accepts only what fits the country's structure (each BBAN position in its class once an O is read as
+    0), and `iban_shape` (a mistyped one) needs an upper-case code or an IBAN word before it. The prescan
+    drops the rest ("at 94107", "es 2026-…": most lower-case words before a number) unread."""
+    country = text[cc_start : cc_start + 2]
+    code = country.upper()
+    if code not in IBAN_COUNTRIES:
+        return False
+    if country == code or iban_cue_before(text, cc_start):
+        return True
+    return _structure_re(code).match(text, cc_start) is not None
+
+
 def iban_trigger() -> str:
     """The prescan's trigger (triage.redact.prescan, over its Latin-1 shadow) for IBAN_CHECK_DIGITS: without its
     look-arounds, with the country letters and every character its look-ahead reads, so a hit covers all

@@ -108,15 +108,17 @@ def lengths_by_prefix4(*, core: bool = False) -> dict[str, frozenset[int]]:
     `core`: without the broad ranges and without 12 digits, for a window inside a longer run of digit
     groups (a tracking number), where a reading as a card needs more than "starts with a 5 or 6"."""
     out: dict[str, set[int]] = {}
-    for p in range(10000):
-        key = f"{p:04d}"
-        for issuer in ISSUERS:
-            if core and issuer.broad:
-                continue
-            k = min(4, len(issuer.first))
-            # A range reaches this prefix when the prefix's first k digits lie within the range's first k.
-            if issuer.first[:k] <= key[:k] <= issuer.last[:k]:
-                out.setdefault(key, set()).update(issuer.lengths - ({12} if core else set()))
+    for issuer in ISSUERS:
+        if core and issuer.broad:
+            continue
+        k = min(4, len(issuer.first))
+        # A range reaches a prefix when the prefix's first k digits lie within the range's first k: the
+        # prefixes from first[:k] followed by 0s to last[:k] followed by 9s (a loop over the issuers, not
+        # over all 10,000 prefixes times the issuers: that took 0.25 s of every start).
+        scale = 10 ** (4 - k)
+        lengths = issuer.lengths - ({12} if core else set())
+        for p in range(int(issuer.first[:k]) * scale, (int(issuer.last[:k]) + 1) * scale):
+            out.setdefault(f"{p:04d}", set()).update(lengths)
     return {k: frozenset(v) for k, v in out.items() if v}
 
 

@@ -23,18 +23,24 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   also before a digit after an optional quote prefix. `normalise` visits these candidates in order,
   skipping any inside an earlier rewrite, and runs the same match and checks at each: the full scan
   visits every match position in order the same way, and every match that does not rewrite is one
-  character long, so leaving it out changes nothing.
+  character long, so leaving it out changes nothing. (A character hit on the shadow's SUB is kept only
+  when the character is one of RELEVANT: `normalise` passes over every other one.)
 - Numbers (`_find_numbers`): a WIDE_RE run is a chain of at least 12 digits with separators, and its
-  first digit follows a non-digit (or the start), else the run would have begun a digit earlier;
-  the trigger `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){11}` fires there. The window runs from 48
+  first digit follows a non-digit (or the start), else the run would have begun a digit earlier. A
+  card needs 12 digits of one such chain; with exactly 12 the chain is the card, and only Maestro
+  (50, 56-69: the issuer table's only 12-digit prefixes) comes that short. So the triggers are
+  `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){12}` and the same 12 digits long starting 50/56-69: a
+  12-digit phone number ("+44 20 8507 1748") opens no window. The window runs from 52
   characters before the hit's end (longer than the trigger match; backed up over digits and
   separators, so no match of the whole-text scan is cut in two) to where the digits and separators
   after the hit end. An IBAN check-digit match lies inside its trigger (country letters, check
-  digits and the 10 characters its look-ahead reads); those after letters that are no registry
-  country are dropped (`iban_at` and `iban_shape` find nothing there), and the rest are widened like
-  a digit run. Overlapping windows are merged, and inside a window `_NUMBER_RE.finditer(text, start,
-  end)` finds exactly the whole-text matches: none crosses a window edge, look-behinds see the text
-  before the window, and no match needs to look past its end.
+  digits and the 10 characters its look-ahead reads); those where `iban_may_start` says neither
+  `iban_at` nor `iban_shape` can find anything are dropped (letters that are no registry country; a
+  lower-case code without an IBAN word before it whose text does not fit the country's BBAN
+  structure: "at 94107 San Francisco"), and the rest are widened like a digit run. Overlapping
+  windows are merged, and inside a window `_NUMBER_RE.finditer(text, start, end)` finds exactly the
+  whole-text matches: none crosses a window edge, look-behinds see the text before the window, and
+  no match needs to look past its end.
 - Cues (`find_cues`): each cue pattern is a trigger with its look-arounds dropped (so it fires more
   often, never less), each letter matching every character `str.lower()` turns into it, `\\s`
   spelled out as Python's Unicode whitespace. Hits are merged when less than `CUE_MARGIN` apart and
@@ -49,21 +55,29 @@ enough that the Python scan inside it sees what a scan of the whole text would s
 
 Without hyperscan (no wheel for the platform) or with `disabled()`, `scan` and `rewrites` return None
 and every detector scans the whole text, as before the prescan: the slow path, with identical results.
-The databases are compiled once at import (about 0.3 s).
+The databases are built on first use, from a cache file in the user's cache directory when one matches
+(see `_load_or_compile`): importing the package costs no compile, and a fresh process loads them in
+milliseconds instead of compiling for about 0.1 s.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
+import os
+import platform
 import re
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
 from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
 from triage.redact.cues import CUE_MARGIN, cue_patterns
-from triage.redact.iban import IBAN_COUNTRIES, iban_trigger
+from triage.redact.iban import IBAN_COUNTRIES, iban_may_start, iban_trigger
 from triage.redact.normalize import ENTITY, PERCENT, RELEVANT
 
 hyperscan: ModuleType | None
@@ -126,18 +140,25 @@ def _bytes_class(chars: Iterable[str]) -> str:
 # Python's `\\s` on str (str.isspace); characters that are whitespace have no case.
 _PY_SPACE = {chr(c) for c in range(0x3001) if chr(c).isspace()}
 # Every character that lower() turns into a given one (what a lower-case pattern letter reads in text.lower()).
-_UPPER_OF: dict[str, set[str]] = {}
-for _c in map(chr, range(0x10000)):
-    _low = _c.lower()
-    if len(_low) == 1 and _low != _c:
-        _UPPER_OF.setdefault(_low, set()).add(_c)
+
+
+@functools.cache
+def _upper_of() -> dict[str, frozenset[str]]:
+    """Every character that lower() turns into a given one (what a lower-case pattern letter reads in
+    text.lower()); built when the triggers are, not at import."""
+    out: dict[str, set[str]] = {}
+    for c in map(chr, range(0x10000)):
+        low = c.lower()
+        if len(low) == 1 and low != c:
+            out.setdefault(low, set()).add(c)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _folds(c: str) -> set[str]:
     """The characters `c` matches in text.lower() (itself, and all that lower-case to it)."""
     if c.lower() != c:  # an upper-case letter in a pattern matches nothing in lower-cased text
         return set()
-    return {c} | _UPPER_OF.get(c, set())
+    return {c} | _upper_of().get(c, frozenset())
 
 
 def shadow_pattern(pattern: str, *, fold: bool) -> str:
@@ -220,7 +241,9 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
     som = hs.HS_FLAG_SOM_LEFTMOST
     detectors = [
         # A separator of a digit run is at most 3 characters (" - ", three spaces).
-        (_NUMBER, rf"(?:^|[^0-9])[0-9](?:[{seps}]{{0,3}}[0-9]){{11}}", 0),
+        # 13 digits; or 12 with a prefix of the only schemes 12 digits long (Maestro: 50, 56-69).
+        (_NUMBER, rf"(?:^|[^0-9])[0-9](?:[{seps}]{{0,3}}[0-9]){{12}}", 0),
+        (_NUMBER, rf"(?:^|[^0-9])(?:5[{seps}]{{0,3}}[06-9]|6[{seps}]{{0,3}}[0-9])(?:[{seps}]{{0,3}}[0-9]){{10}}", 0),
         *((_FIRST + k, shadow_pattern(re.escape(w), fold=False), 0) for k, w in enumerate(FIRST_WORDS)),
         *((_LAST + k, shadow_pattern(re.escape(w), fold=False), 0) for k, w in enumerate(LAST_WORDS)),
         # The start of an IBAN's country code or of a cue is where its window begins. (An IBAN trigger's
@@ -262,16 +285,83 @@ def disabled() -> Iterator[None]:
         _enabled = before
 
 
-def _databases() -> tuple[object, object] | None:
-    """Both databases, compiled once at import (about 0.3 s: a first `redact` call that paid for it
-    would be an outlier in every latency a caller measures)."""
-    if hyperscan is None:
-        return None
+# Both databases, built on first use (`_databases`): a process that never redacts (`triage queue`, the web
+# server until mail arrives) pays nothing, and one that does reads them from a cache file.
+_DBS: tuple[object, object] | None = None
+_DBS_LOCK = threading.Lock()
+_CACHE_MAGIC = b"triage-prescan-1\n"
+
+
+def _databases() -> tuple[object, object]:
+    """Both databases (rewrite triggers, detector triggers), built once per process on first use."""
+    global _DBS
+    if _DBS is None:
+        with _DBS_LOCK:
+            if _DBS is None:
+                _DBS = _load_or_compile()
+    return _DBS
+
+
+def cache_path(key: str) -> Path:
+    """Where the compiled databases for trigger set `key` are kept: the user's cache directory (XDG)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "triage" / f"prescan-{key}.hsdb"
+
+
+def _load_or_compile() -> tuple[object, object]:
+    """The databases from the cache file when it holds exactly these triggers for this hyperscan, else
+    compiled (about 0.1 s) and written there for the next process. The file is named by a hash of the
+    patterns, ids, flags, hyperscan's version and the machine, and its content carries a SHA-256: a stale,
+    foreign, truncated or corrupt file is never loaded, only replaced; a cache directory that cannot be
+    written (read-only home) costs a compile per process, nothing more."""
+    assert hyperscan is not None
     rewrites, detectors = _triggers(hyperscan)
-    return _compile(hyperscan, rewrites), _compile(hyperscan, detectors)
+    ident = repr((hyperscan.__version__, platform.machine(), rewrites, detectors)).encode()
+    path = cache_path(hashlib.sha256(ident).hexdigest()[:32])
+    loaded = _read_cache(path)
+    if loaded is not None:
+        return loaded
+    dbs = _compile(hyperscan, rewrites), _compile(hyperscan, detectors)
+    _write_cache(path, hyperscan.dumpb(dbs[0]), hyperscan.dumpb(dbs[1]))
+    return dbs
 
 
-_DBS = _databases()
+def _read_cache(path: Path) -> tuple[object, object] | None:
+    assert hyperscan is not None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_CACHE_MAGIC)
+    if len(data) < head + 40 or not data.startswith(_CACHE_MAGIC):
+        return None
+    digest, body = data[head : head + 32], data[head + 32 :]
+    if hashlib.sha256(body).digest() != digest:
+        return None
+    first = int.from_bytes(body[:8], "big")
+    try:
+        return (
+            hyperscan.loadb(body[8 : 8 + first], hyperscan.HS_MODE_BLOCK),
+            hyperscan.loadb(body[8 + first :], hyperscan.HS_MODE_BLOCK),
+        )
+    except Exception:  # hyperscan.error and friends: a database this build cannot read; compile instead
+        return None
+
+
+def _write_cache(path: Path, rewrites: bytes, detectors: bytes) -> None:
+    body = len(rewrites).to_bytes(8, "big") + rewrites + detectors
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as f:
+            tmp = f.name
+            f.write(_CACHE_MAGIC + hashlib.sha256(body).digest() + body)
+        os.replace(tmp, path)  # atomic: a process reading at the same time sees no file or a whole one
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 @dataclass(frozen=True)
@@ -286,7 +376,7 @@ class Hits:
 
 _RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
 _RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
-_NUMBER_BACK = 48  # more than a number trigger match: a non-digit, 12 digits, 11 separators of 3
+_NUMBER_BACK = 52  # more than a number trigger match: a non-digit, 13 digits, 12 separators of 3
 
 
 _THREAD = threading.local()
@@ -297,8 +387,8 @@ def _scratch(which: int) -> object:
     (the web server's thread and the run loop both redact), so each thread has its own."""
     scratches = getattr(_THREAD, "scratches", None)
     if scratches is None:
-        assert hyperscan is not None and _DBS is not None
-        scratches = _THREAD.scratches = tuple(hyperscan.Scratch(db) for db in _DBS)
+        assert hyperscan is not None
+        scratches = _THREAD.scratches = tuple(hyperscan.Scratch(db) for db in _databases())
     return scratches[which]
 
 
@@ -309,14 +399,14 @@ def _hits(which: int, data: bytes) -> list[tuple[int, int, int]]:
     def on_hit(kind: int, start: int, end: int, flags: int, context: object) -> None:
         add((kind, start, end))
 
-    _DBS[which].scan(data, match_event_handler=on_hit, scratch=_scratch(which))  # type: ignore[index, union-attr]
+    _databases()[which].scan(data, match_event_handler=on_hit, scratch=_scratch(which))  # type: ignore[attr-defined]
     return found
 
 
 def rewrites(text: str, data: bytes | None = None) -> list[int] | None:
     """Sorted positions where a `normalise` rewrite may start, or None when the prescan is off; `data`: the
     text's shadow, if the caller has it."""
-    if not _enabled or _DBS is None:
+    if not _enabled:
         return None
     out: list[int] = []
     for kind, _, end in _hits(0, shadow(text) if data is None else data):
@@ -329,15 +419,17 @@ def rewrites(text: str, data: bytes | None = None) -> list[int] | None:
             out.append(text.rfind("&", 0, end))
         elif kind == _PERCENT:
             out.append(end - 3)
-        else:  # _TAG, _CHAR: the character before the end
+        elif kind == _TAG:  # the character before the end
             out.append(end - 1)
+        elif text[end - 1] in RELEVANT:  # _CHAR: a SUB also stands for "€", "“", an emoji, and "?" is itself;
+            out.append(end - 1)  # `normalise` passes over any character not in RELEVANT, so it is no candidate
     return sorted(set(out))
 
 
 def scan(text: str, data: bytes | None = None) -> Hits | None:
     """Where the detectors must look in (clean) `text`, or None when the prescan is off (then they read it all);
     `data`: the text's shadow, if the caller has it."""
-    if not _enabled or _DBS is None:
+    if not _enabled:
         return None
     numbers: list[tuple[int, int]] = []
     cues: list[tuple[int, int]] = []
@@ -358,7 +450,8 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
             covered = run_end(text, end).end()  # type: ignore[union-attr]
             numbers.append((s, covered))
         elif kind == _IBAN:
-            if text[start : start + 2].upper() in IBAN_COUNTRIES:  # other check digits are never an IBAN
+            # (the first test inline: most hits are after letters that are no country's code: "order 1135…")
+            if text[start : start + 2].upper() in IBAN_COUNTRIES and iban_may_start(text, start):
                 s = start
                 while s > 0 and text[s - 1] in run:
                     s -= 1

@@ -10,7 +10,7 @@ import bisect
 import re
 
 from triage.records import Finding
-from triage.redact.cards import CARD_WORD_RE
+from triage.redact.cards import card_word_in
 from triage.redact.cues import find_cues
 
 # "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
@@ -159,7 +159,7 @@ def _card_context(text: str, start: int, end: int, cards: list[tuple[int, int]],
         return True
     key = (lo, hi)
     if key not in sentences.card_word:
-        sentences.card_word[key] = CARD_WORD_RE.search(text, lo, hi) is not None
+        sentences.card_word[key] = card_word_in(text, lo, hi)
     return sentences.card_word[key]
 
 
