@@ -24,6 +24,10 @@ from triage.understand.classify import IntentModel
 # reproducible and a pass means what it meant last time. Exploring new examples is a separate, deliberate
 # run: HYPOTHESIS_PROFILE=explore .venv/bin/python -m pytest tests/test_redact*.py (a failure it finds
 # becomes a fixed example in a test table).
+# Caches triage writes (the redaction prescan's compiled databases) go to a folder of this run, never the
+# user's ~/.cache: set before any test or spawned process looks.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="triage-test-cache-")
+
 settings.register_profile("suite", derandomize=True)
 settings.register_profile("explore", max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
