@@ -48,13 +48,17 @@ THREATENED_CANCEL = re.compile(_THREAT)
 # and a substring test costs far less than the patterns' search.
 _PAST = ("ancelled", "anceled", "storniert", "anulad", "ancelad", "anulo", "cancelo", "annule", "aron")
 _CONDITION = ("if", "unless", "until", "otherwise", "else", "then", "wenn", "falls", "sonst", "dann", "si")
+# ... and a threat a first-person verb or pronoun ("i", "we", "ich", "lo cancelo", "j'annule").
+_FIRST_PERSON = ("i ", "i'", "im ", "ill ", "we", "ich", "cancelo", "anulo", "cancelare", "anulare", "annul")
 
 
 def cancel_not_asked(folded: str, start: int, end: int) -> str | None:
     """Why the cancel in folded[start:end] (one clause) is no request, or None: "the shop's cancellation",
     "already cancelled" or "threat"."""
     clause = folded[start:end]
-    if not any(p in clause for p in _PAST) and not any(c in clause for c in _CONDITION):
+    if not any(p in clause for p in _PAST) and not (
+        any(c in clause for c in _CONDITION) and any(f in clause for f in _FIRST_PERSON)
+    ):
         return None
     if SHOP_CANCELLED.search(folded, start, end):
         return "the shop's cancellation"
