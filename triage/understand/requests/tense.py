@@ -56,14 +56,12 @@ def cancel_not_asked(folded: str, start: int, end: int) -> str | None:
     """Why the cancel in folded[start:end] (one clause) is no request, or None: "the shop's cancellation",
     "already cancelled" or "threat"."""
     clause = folded[start:end]
-    if not any(p in clause for p in _PAST) and not (
-        any(c in clause for c in _CONDITION) and any(f in clause for f in _FIRST_PERSON)
-    ):
-        return None
-    if SHOP_CANCELLED.search(folded, start, end):
-        return "the shop's cancellation"
-    if REPORTED_CANCEL.search(folded, start, end):
-        return "already cancelled"
-    if THREATENED_CANCEL.search(folded, start, end):
+    if any(p in clause for p in _PAST):  # both report patterns need a past form
+        if SHOP_CANCELLED.search(folded, start, end):
+            return "the shop's cancellation"
+        if REPORTED_CANCEL.search(folded, start, end):
+            return "already cancelled"
+    condition = any(c in clause for c in _CONDITION) and any(f in clause for f in _FIRST_PERSON)
+    if condition and THREATENED_CANCEL.search(folded, start, end):
         return "threat"
     return None
