@@ -63,6 +63,8 @@ LEXICON = Lexicon(
             "rebate",
             "restitution",
             "reimbursed",
+            "extra amount",
+            "overcharged",
         ),
         "address_fix": (
             "address",
