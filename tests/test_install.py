@@ -102,6 +102,12 @@ def test_the_wheel_carries_model_templates_and_demo(installed: Path, tmp_path: P
     assert str(installed.parent) in str(model) and not model.is_symlink()  # the wheel's copy, not the repo
     assert (model / "config.cfg").is_file() and (templates / "replies" / "en" / "reply.txt").is_file()
     assert not (model.resolve()).is_relative_to(ROOT)
+    # what `train` reads besides the checkout's mail: its spaCy config and the finder's tables
+    from triage.model.train import DEFAULT_CONFIG, DEFAULT_LEMMAS
+
+    shipped = model.parent
+    assert (shipped / DEFAULT_CONFIG.name).is_file() and not (shipped / DEFAULT_CONFIG.name).is_symlink()
+    assert (model / DEFAULT_LEMMAS.name / "not_typos.json").is_file() and (model / "lemmas" / "de.json").is_file()
 
 
 def test_demo_runs_from_anywhere(installed: Path, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""What ships inside the package: the intent model, the reply and summary templates and the demo.
+"""What ships inside the package: the intent model and its training config, the templates and the demo.
 
 Read through importlib.resources, so the same code finds them in the repository (where triage/_data/
 links to the top-level models/intent, templates/ and demo/) and in an installed wheel (where the build
@@ -22,6 +22,7 @@ def bundled(name: str) -> Path:
 
 
 MODEL = "model"
+TRAIN_CONFIG = "train.cfg"  # the spaCy config `train` fits with (models/config.cfg)
 REPLY_TEMPLATES = "templates/replies"
 SUMMARY_TEMPLATES = "templates/summary"
 WEB_TEMPLATES = "templates/web"

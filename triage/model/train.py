@@ -20,6 +20,7 @@ from triage.errors import ModelError
 from triage.model.data import CORRECTION_REPEAT, MAIL_DIR, MailRow, load_mail, split
 from triage.model.evaluate import score_predictions
 from triage.records import INTENT_LABELS
+from triage.resources import MODEL, TRAIN_CONFIG, bundled
 from triage.understand.classify import (
     INTENTS,
     LEMMAS_DIR,
@@ -33,8 +34,12 @@ from triage.understand.classify import (
 from triage.understand.intents import MODEL_ALONE_WORDS, Thresholds, decide, model_alone_may
 from triage.understand.requests import BLOCKED, LEXICONS, MENTION, REQUEST, Hit, RequestFinder
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "models" / "config.cfg"
-DEFAULT_LEMMAS = Path(__file__).resolve().parents[2] / "models" / "intent" / LEMMAS_DIR
+# The training config and the lemma tables ship with the package (a wheel carries them); the model is
+# written where the caller says (the CLI: the config's model path), by default into a checkout, whose
+# mail it was trained on (triage.model.data.MAIL_DIR).
+DEFAULT_CONFIG = bundled(TRAIN_CONFIG)
+DEFAULT_OUT = Path("models") / "intent"
+DEFAULT_LEMMAS = bundled(MODEL) / LEMMAS_DIR
 MODEL_GRID = [round(0.05 * i, 2) for i in range(1, 20)]  # 0.05 .. 0.95
 AFFIRM_GRID = [round(0.02 * i, 2) for i in range(0, 46)]  # 0 .. 0.9
 REQUEST_GRID = [0.0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2]
@@ -169,7 +174,7 @@ def train(
     from spacy.util import load_config
 
     data_dir = Path(data_dir) if data_dir is not None else MAIL_DIR
-    out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parents[2] / "models" / "intent"
+    out_dir = Path(out_dir) if out_dir is not None else DEFAULT_OUT
     config_path = Path(config_path) if config_path is not None else DEFAULT_CONFIG
     lemmas_dir = Path(lemmas_dir) if lemmas_dir is not None else DEFAULT_LEMMAS
     try:
