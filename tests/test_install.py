@@ -37,6 +37,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("triage", "templates", "demo"):
         shutil.copytree(ROOT / name, src / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "models" / "intent", src / "models" / "intent")
+    shutil.copy(ROOT / "models" / "config.cfg", src / "models" / "config.cfg")
     wheels = tmp / "wheels"
     subprocess.run(
         [
