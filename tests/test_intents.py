@@ -11,7 +11,7 @@ from tests.support import MODEL
 from triage.model.data import split_of
 from triage.model.lemmas import build
 from triage.records import INTENT_LABELS
-from triage.understand.intents import MODEL_ALONE_WORDS, SHORT_LEAD, Thresholds, decide
+from triage.understand.intents import LEAD, MODEL_ALONE_WORDS, SHORT_LEAD, Thresholds, decide
 from triage.understand.requests import (
     BLOCKED,
     LEXICONS,
@@ -38,8 +38,11 @@ def _scores(**kw: float) -> dict[str, float]:
 @pytest.mark.parametrize(
     ("scores", "hits", "intents", "low"),
     [
-        # the model alone, over its threshold, no `other` veto even when `other` scores higher
-        (_scores(cancel=0.6, other=0.9), {}, ("cancel",), True),
+        # a request the finder read: no `other` veto even when `other` scores higher
+        (_scores(cancel=0.6, other=0.9), {"cancel": Hit("cancel", REQUEST, "c")}, ("cancel",), False),
+        # the model alone, over its threshold and clearly ahead of `other` (worth a look: no clause says it)
+        (_scores(cancel=0.6, other=0.1), {}, ("cancel",), True),
+        (_scores(cancel=0.6, other=0.9), {}, ("other",), False),
         (_scores(cancel=0.4), {}, ("other",), True),
         # a request affirmed by a low score; a strong phrase needs none; a mention needs `affirm`
         (_scores(cancel=0.15), {"cancel": Hit("cancel", REQUEST, "c")}, ("cancel",), False),
@@ -63,19 +66,21 @@ def test_decide(scores: dict[str, float], hits: dict[str, Hit], intents: tuple[s
 @pytest.mark.parametrize(
     ("scores", "words", "intents"),
     [
-        # a short text: the model alone must lead its own `other` score by SHORT_LEAD
-        (_scores(address_fix=0.55, other=0.6), 5, ("other",)),
-        (_scores(address_fix=0.55, other=0.5), 5, ("other",)),
-        (_scores(address_fix=0.55, other=0.44), 5, ("address_fix",)),
-        # a text of MODEL_ALONE_WORDS words or more: its threshold alone, as above
-        (_scores(address_fix=0.55, other=0.6), MODEL_ALONE_WORDS, ("address_fix",)),
-        (_scores(address_fix=0.55, other=0.6), MODEL_ALONE_WORDS - 1, ("other",)),
+        # the model alone must lead its own `other` score: by SHORT_LEAD on a short text
+        (_scores(address_fix=0.7, other=0.2), 5, ("other",)),
+        (_scores(address_fix=0.85, other=0.2), 5, ("address_fix",)),
+        # and by LEAD on a text of MODEL_ALONE_WORDS words or more
+        (_scores(address_fix=0.7, other=0.2), MODEL_ALONE_WORDS, ("address_fix",)),
+        (_scores(address_fix=0.55, other=0.2), MODEL_ALONE_WORDS, ("other",)),
+        (_scores(address_fix=0.7, other=0.2), MODEL_ALONE_WORDS - 1, ("other",)),
+        # its own threshold still applies
+        (_scores(address_fix=0.45, other=0.0), MODEL_ALONE_WORDS, ("other",)),
     ],
 )
-def test_the_model_alone_on_a_short_text_needs_a_lead(
+def test_the_model_alone_needs_a_lead_over_other(
     scores: dict[str, float], words: int, intents: tuple[str, ...]
 ) -> None:
-    assert SHORT_LEAD == 0.1
+    assert (LEAD, SHORT_LEAD) == (0.4, 0.6)
     assert decide(scores, {}, T, words=words).intents == intents
     # the finder's reading does not depend on the length
     assert decide(scores, {"cancel": Hit("cancel", REQUEST, "c", strong=True)}, T, words=words).intents[0] == "cancel"

@@ -125,3 +125,33 @@ def test_a_redaction_markers_words_are_not_the_customers(finder: RequestFinder) 
     clause = "My card is [card •••• 1111] exp [expiry removed] cvv [cvv removed], can you charge it please?"
     assert "cancel" not in finder.find([clause])
     assert finder.find(["Please remove the lamp from order 5512."])["cancel"].kind == REQUEST
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Where can I add a second delivery address?",
+        "I keep getting an error when I try to enter my new shipping address.",
+        "how do i set a new delivery address up",
+        "Wie kann ich eine zweite Lieferadresse hinterlegen?",
+        "¿Cómo puedo añadir otra dirección de envío?",
+        "Je n'arrive pas à enregistrer une nouvelle adresse de livraison.",
+    ],
+)
+def test_adding_an_address_is_the_address_books_not_an_orders(finder: RequestFinder, clause: str) -> None:
+    hit = finder.find([clause])["address_fix"]
+    assert hit.kind == BLOCKED and hit.why == "not an order"
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Please add the new address to order 5521: 4 Elm Row, Leeds.",
+        "I entered the wrong address, can you change it?",
+        "Bitte die neue Lieferadresse für Bestellung 3310 hinterlegen: Hauptstraße 4.",
+        "Por favor, añadid la nueva dirección al pedido 7781.",
+        "Pouvez-vous ajouter la nouvelle adresse à ma commande 2290 ?",
+    ],
+)
+def test_an_address_for_a_named_order_or_a_wrong_one_is_still_a_fix(finder: RequestFinder, clause: str) -> None:
+    assert finder.find([clause])["address_fix"].kind == REQUEST

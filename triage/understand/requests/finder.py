@@ -43,6 +43,8 @@ REQUEST, MENTION, BLOCKED = "request", "mention", "blocked"
 NOT_AN_ORDER = "not an order"
 POLICY = "policy question"
 RETRACTABLE = ("cancel", "refund", "address_fix")
+# The intent a lexicon's `address_book` phrases block when the clause names no order.
+ADDRESS_BOOK_INTENT = "address_fix"
 # Intents whose term opening a clause is an imperative ("Cancel 2291", "Refund please"); an address noun
 # opening a line ("Rue du Rhône 12") is not.
 IMPERATIVE = ("cancel", "refund")
@@ -336,9 +338,11 @@ class RequestFinder:
             add("retract", lex.retractions)
             add("policy", lex.policy)
             add("hypo", lex.hypothetical)
+            add("book", lex.address_book)
         self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
         self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
         self.stops = {",", "0", *(w for p in OBJECT_STOPS for w in self.lemmatise(p))}
+        self.order_words = self.stops - {","}
         self.gap = {w for lex in lexicons for p in lex.negation_gap for w in self.lemmatise(p)}
         # Words too common to tell a clause apart: frames, gap words, negations and pronouns.
         self.common = (
@@ -487,6 +491,13 @@ class RequestFinder:
             return BLOCKED, POLICY, False
         if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
             return BLOCKED, "hypothetical", False
+        if (
+            intent == ADDRESS_BOOK_INTENT
+            and "book" in keys
+            and self.order_words.isdisjoint(words[bounds[0] : bounds[1]])
+            and any(b0 < e and s < b1 for b0, b1 in keys["book"] for s, e in terms)
+        ):  # "where can I add a second delivery address?": the address book, no order named
+            return BLOCKED, NOT_AN_ORDER, False
         objects = keys.get(obj_key, [])
         window = OBJECT_WINDOWS.get(intent, OBJECT_WINDOW)
         if "0" in words[bounds[0] : bounds[1]]:  # a clause naming an order number is about that order

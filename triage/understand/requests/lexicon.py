@@ -22,6 +22,8 @@ class Lexicon:
     - `retractions`: phrases that withdraw an earlier request for the whole message;
     - `policy`: general policy or fee questions; `hypothetical`: threats and maybes;
     - `objects[intent]`: things that are not orders ("newsletter" blocks cancel, "e-mail address" address_fix);
+    - `address_book`: adding, saving or setting up an address ("add a new delivery address"): the account's
+      or the checkout's, so no order's address to fix unless the clause names an order;
     - `typo_keys`: the words a typo is read as ("cancfel" -> "cancel"; see triage.understand.spelling).
     """
 
@@ -38,12 +40,22 @@ class Lexicon:
     objects: dict[str, tuple[str, ...]]
     post_negations: tuple[str, ...] = field(default=())
     typo_keys: tuple[str, ...] = field(default=())
+    address_book: tuple[str, ...] = field(default=())
 
     def words(self) -> set[str]:
         """Every word any phrase uses: the lemma tables keep only the entries that lead to one of them."""
         phrases: list[str] = [*self.frames, *self.negations, *self.negation_gap, *self.retractions]
-        phrases += [*self.policy, *self.hypothetical, *self.post_negations]
+        phrases += [*self.policy, *self.hypothetical, *self.post_negations, *self.address_book]
         for group in (self.terms, self.strong, self.boosters, self.objects):
             for values in group.values():
                 phrases += values
         return {w for p in phrases for w in p.split()}
+
+
+def combine(*parts: tuple[str, ...]) -> tuple[str, ...]:
+    """Every phrase made of one choice from each part, in order ("" leaves a part out): a verb, a
+    determiner and a noun written once each instead of every combination by hand."""
+    out = [""]
+    for choices in parts:
+        out = [f"{head} {choice}".strip() for head in out for choice in choices]
+    return tuple(dict.fromkeys(" ".join(p.split()) for p in out))

@@ -1,6 +1,6 @@
 """German request phrases (see lexicon.Lexicon for what each group does)."""
 
-from triage.understand.requests.lexicon import Lexicon
+from triage.understand.requests.lexicon import Lexicon, combine
 
 LEXICON = Lexicon(
     lang="de",
@@ -436,5 +436,37 @@ LEXICON = Lexicon(
         "lieferadresse",
         "abbestellen",
         "gutschrift",
+    ),
+    # Eine Adresse anlegen, hinterlegen oder hinzufügen gehört zum Konto oder zur Kasse, nicht zu einer Bestellung.
+    address_book=combine(
+        (
+            "eine",
+            "die",
+            "meine",
+            "eine neue",
+            "neue",
+            "die neue",
+            "meine neue",
+            "eine weitere",
+            "weitere",
+            "eine zweite",
+            "zweite",
+            "eine andere",
+        ),
+        ("adresse", "lieferadresse", "versandadresse", "anschrift", "lieferanschrift"),
+        (
+            "hinterlegen",
+            "hinterlegt",
+            "anlegen",
+            "angelegt",
+            "hinzufügen",
+            "hinzugefügt",
+            "speichern",
+            "gespeichert",
+            "eingeben",
+            "eintragen",
+            "einrichten",
+            "erfassen",
+        ),
     ),
 )

@@ -1,6 +1,6 @@
 """English request phrases (see lexicon.Lexicon for what each group does)."""
 
-from triage.understand.requests.lexicon import Lexicon
+from triage.understand.requests.lexicon import Lexicon, combine
 
 LEXICON = Lexicon(
     lang="en",
@@ -686,5 +686,36 @@ LEXICON = Lexicon(
         "duplicate",
         "duplicated",
         "purchase",
+    ),
+    # Adding or setting up an address is the account's or the checkout's ("where do I add a second delivery
+    # address?"); an order's address to fix is changed, corrected or sent elsewhere.
+    address_book=combine(
+        ("add", "save", "enter", "submit", "register", "create", "store", "set up", "put in", "input", "type in"),
+        (
+            "a",
+            "an",
+            "the",
+            "my",
+            "another",
+            "a new",
+            "new",
+            "the new",
+            "my new",
+            "a second",
+            "second",
+            "an additional",
+            "one more",
+            "an extra",
+            "a further",
+            "a different",
+        ),
+        ("", "delivery", "shipping", "postal", "home"),
+        ("address",),
+    )
+    + combine(
+        ("set",),
+        ("a", "the", "my", "another", "a new", "new", "the new", "my new", "a second"),
+        ("", "delivery", "shipping"),
+        ("address up",),
     ),
 )

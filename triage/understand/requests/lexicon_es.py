@@ -1,6 +1,6 @@
 """Spanish request phrases (see lexicon.Lexicon for what each group does)."""
 
-from triage.understand.requests.lexicon import Lexicon
+from triage.understand.requests.lexicon import Lexicon, combine
 
 LEXICON = Lexicon(
     lang="es",
@@ -346,5 +346,23 @@ LEXICON = Lexicon(
         "devolución",
         "dirección",
         "duplicado",
+    ),
+    # Añadir, guardar o registrar una dirección es cosa de la cuenta o del pago, no de un pedido.
+    address_book=combine(
+        (
+            "añadir",
+            "agregar",
+            "guardar",
+            "registrar",
+            "introducir",
+            "ingresar",
+            "crear",
+            "configurar",
+            "poner",
+            "meter",
+        ),
+        ("una", "la", "mi", "otra", "una nueva", "nueva", "la nueva", "mi nueva", "una segunda", "segunda"),
+        ("dirección",),
+        ("", "de envío", "de entrega"),
     ),
 )

@@ -1,6 +1,6 @@
 """French request phrases (see lexicon.Lexicon for what each group does); elisions are split by the finder."""
 
-from triage.understand.requests.lexicon import Lexicon
+from triage.understand.requests.lexicon import Lexicon, combine
 
 LEXICON = Lexicon(
     lang="fr",
@@ -304,5 +304,23 @@ LEXICON = Lexicon(
         "remboursé",
         "adresse",
         "commande",
+    ),
+    # Ajouter, enregistrer ou saisir une adresse concerne le compte ou la caisse, pas une commande.
+    address_book=combine(
+        ("ajouter", "enregistrer", "saisir", "entrer", "créer", "renseigner", "configurer", "rajouter", "mettre"),
+        (
+            "une",
+            "l'",
+            "mon",
+            "une nouvelle",
+            "nouvelle",
+            "la nouvelle",
+            "ma nouvelle",
+            "une autre",
+            "une deuxième",
+            "une seconde",
+        ),
+        ("adresse",),
+        ("", "de livraison"),
     ),
 )
