@@ -29,6 +29,9 @@ def finder() -> RequestFinder:
         ("Wenn das Paket bis Freitag nicht da ist, trete ich vom Kauf zurück.", "threat"),
         ("Si no llega el lunes, lo cancelo y lo compro en otra tienda.", "threat"),
         ("Si elle n'est pas livrée vendredi, j'annule.", "threat"),
+        ("I was going to cancel order 55870, but it arrives tomorrow.", "only meant to"),
+        ("Iba a cancelar el pedido 5120, pero ya no hace falta.", "only meant to"),
+        ("J'allais annuler la commande 3310, mais elle est arrivée.", "only meant to"),
     ],
 )
 def test_a_cancel_that_happened_or_is_threatened_is_blocked(finder: RequestFinder, clause: str, why: str) -> None:
@@ -97,6 +100,7 @@ def test_the_substring_prefilter_never_hides_a_match() -> None:
     from triage.text import fold
     from triage.understand.requests.finder import clause_spans
     from triage.understand.requests.tense import (
+        INTENDED_CANCEL,
         REPORTED_CANCEL,
         SHOP_CANCELLED,
         THREATENED_CANCEL,
@@ -107,6 +111,7 @@ def test_the_substring_prefilter_never_hides_a_match() -> None:
         for why, pattern in (
             ("the shop's cancellation", SHOP_CANCELLED),
             ("already cancelled", REPORTED_CANCEL),
+            ("only meant to", INTENDED_CANCEL),
             ("threat", THREATENED_CANCEL),
         ):
             if pattern.search(text):
@@ -155,3 +160,37 @@ def test_adding_an_address_is_the_address_books_not_an_orders(finder: RequestFin
 )
 def test_an_address_for_a_named_order_or_a_wrong_one_is_still_a_fix(finder: RequestFinder, clause: str) -> None:
     assert finder.find([clause])["address_fix"].kind == REQUEST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was going to cancel it, but it arrives tomorrow.",
+        "Sorry, I asked you to cancel order 44028 this morning but I do want it after all.",
+        "Ignore the cancel thing, I'll just keep it.",
+        "Bitte vergessen Sie meine Mail von gestern wegen der Stornierung.",
+        "No tengan en cuenta mi correo sobre la cancelación del pedido 5120.",
+        "Ne tenez pas compte de ma demande d'annulation de ce matin.",
+        "Ce n'est pas une erreur, n'annulez rien.",
+        "Si elle n'est pas arrivée vendredi, je l'annule.",
+    ],
+)
+def test_a_cancel_taken_back_or_only_thought_of_is_no_request(finder: RequestFinder, text: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    hit = finder.find(request_text(*mail_parts("", text))[1]).get("cancel")
+    assert hit is not None and hit.kind == BLOCKED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ignore my last email, please cancel order 5512 instead.",
+        "Das mit der Adresse hat sich erledigt – bitte stornieren Sie einfach die ganze Bestellung.",
+        "Scratch that; please cancel it altogether.",
+    ],
+)
+def test_a_request_after_a_retraction_and_a_break_stands(finder: RequestFinder, text: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    assert finder.find(request_text(*mail_parts("", text))[1])["cancel"].kind == REQUEST

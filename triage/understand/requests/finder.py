@@ -393,12 +393,16 @@ class RequestFinder:
         if len(folded) != sum(map(len, clauses)) + len(clauses) - 1:  # not made by classify, or changed since
             folded = fold("\x00".join(clauses))
         folded = folded.replace("\u2019", "'").replace("n't", " nt")
+        # A dash between words or a semicolon parts a sentence as a comma does (same lengths, clauses align).
+        folded = folded.replace(" - ", " , ").replace("\u2013", ",").replace("\u2014", ",").replace(";", ",")
         if "[" in folded:  # a redaction marker's words are ours, not the customer's ("[cvv removed]")
             folded = MARKER.sub(_blank, folded)
         start = 0
+        starts: list[int] = []  # where each clause starts in `folded`
         for i, raw in enumerate(_clause_words(folded, clauses)):
             raw = [*map(spell, raw)]
             clause_start = start
+            starts.append(start)
             start += len(clauses[i]) + 1
             # Most clauses hold no word a term or retraction needs: they are never lemmatised or matched.
             if surface.isdisjoint(raw):
@@ -427,7 +431,11 @@ class RequestFinder:
                 if hit is None:
                     continue
                 kind, why, strong = hit
-                if intent == "cancel" and (not_asked := cancel_not_asked(folded, at[c], at[c] + len(clauses[c]))):
+                # A threat's condition may sit in the clause before ("si elle n'arrive pas vendredi, | je l'annule").
+                before = starts[c - 1] if c else at[c]
+                if intent == "cancel" and (
+                    not_asked := cancel_not_asked(folded, at[c], at[c] + len(clauses[c]), before)
+                ):
                     kind, why, strong = BLOCKED, not_asked, False
                 # A retraction takes back what came before it and what its own clause merely mentions;
                 # a request after it ("scratch that, please cancel it altogether") stands.
@@ -437,7 +445,10 @@ class RequestFinder:
                     and kind != BLOCKED
                     and (
                         c < retracted
-                        or (c == retracted and (kind != REQUEST or self._first(intent, keys) < retract_end))
+                        or (
+                            c == retracted
+                            and (kind != REQUEST or not self._after_break(intent, keys, words, retract_end))
+                        )
                     )
                 ):
                     kind, why = BLOCKED, "retraction"
@@ -506,7 +517,12 @@ class RequestFinder:
         phrase = intent not in OBJECT_WINDOWS
         live = []
         for s, e in terms:
-            if objects and any(os - window <= e and oe >= s - window for os, oe in objects):
+            # An object next to the verb blocks it; across a comma it belongs to another clause of the
+            # sentence ("ignore my last email, please cancel order 5512"), except for an address's object.
+            if objects and any(
+                os - window <= e and oe >= s - window and not (phrase and oe <= s and "," in words[oe:s])
+                for os, oe in objects
+            ):
                 continue
             if (
                 objects
@@ -545,6 +561,13 @@ class RequestFinder:
                     if q != p and q[0] <= p[0] and p[1] <= q[1]:
                         owners[p] |= owners[q]
         return any(not owned or intent in owned for owned in owners.values())
+
+    def _after_break(self, intent: str, keys: dict[str, list[tuple[int, int]]], words: list[str], end: int) -> bool:
+        """Whether the intent's request in a retraction's clause is a new one: it starts after the retraction,
+        past a comma ("scratch that, please cancel it altogether"). Without one it is what the retraction
+        names ("vergessen Sie meine Mail wegen der Stornierung")."""
+        first = self._first(intent, keys)
+        return first >= end and "," in words[end:first]
 
     @staticmethod
     def _first(intent: str, keys: dict[str, list[tuple[int, int]]]) -> int:

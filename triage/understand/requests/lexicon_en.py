@@ -422,6 +422,15 @@ LEXICON = Lexicon(
             )
         ),
         "no need for a refund",
+        "i'll just keep it",
+        "i will just keep it",
+        "i do want it",
+        "i still want it",
+        "send it as usual",
+        "ship it as usual",
+        "send it as normal",
+        "ship it as normal",
+        "send it out as normal",
     ),
     policy=(
         "rule",

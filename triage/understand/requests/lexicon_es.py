@@ -244,6 +244,8 @@ LEXICON = Lexicon(
         "me quedo con",
         "he cambiado de opinión otra vez",
         "ya no quiero cancelar",
+        "no tengan en cuenta",
+        "no hagan caso",
     ),
     policy=(
         # A refund that arrived is thanks ("ya me llegó el reembolso").

@@ -196,7 +196,7 @@ LEXICON = Lexicon(
         "de",
         "d",
     ),
-    post_negations=("pas", "plus"),
+    post_negations=("pas", "plus", "rien"),
     retractions=(
         "annulez ma demande de remboursement",
         "annule ma demande de remboursement",
@@ -213,6 +213,9 @@ LEXICON = Lexicon(
         "je garde la commande",
         "finalement je garde",
         "ne plus annuler",
+        "je garde finalement",
+        "ne tenez pas compte",
+        "n'en tenez pas compte",
     ),
     policy=(
         # A refund that arrived is thanks ("le remboursement est bien arrivé").

@@ -32,7 +32,8 @@ _DONE = (
     r"|\b(?:ai|a|avons|avez|ont|ete|est|sont|etait|etaient)\s+(?:bien\s+|deja\s+)?annulee?s?\b"
 )
 # A first-person cancel under a condition, or a hypothetical one: "if it isn't here tomorrow I'm cancelling",
-# "wenn … trete ich vom Kauf zurück", "si no llega el lunes, lo cancelo", "si j'annulais ma commande". A
+# "wenn … trete ich vom Kauf zurück", "si no llega el lunes, lo cancelo", "si j'annulais ma commande",
+# "si elle n'arrive pas, je l'annule". A
 # conditional *request* ("if you can't change the address, just cancel it") has no first-person verb.
 _THREAT = (
     r"\b(?:if|unless|until|otherwise|or else|then)\b.{0,80}?\b(?:i|we|im|i'm|i'll|ill|we'll)\s+"
@@ -40,28 +41,43 @@ _THREAT = (
     r"|\b(?:wenn|falls|sonst|ansonsten|dann)\b.{0,80}?\b(?:storniere|trete|ziehe) ich\b"
     r"|\bsi\b.{0,80}?\b(?:(?:lo|la|los|las) )?(?:cancelo|anulo|cancelare|anulare)\b"
     r"|\bsi\b.{0,80}?\bj'?(?:annule|annulerai|annulais|annulerais)\b"
+    r"|\bsi\b.{0,80}?\bje\s+(?:l'|la\s+|le\s+|les\s+)(?:annule|annulerai|annulerais)\b"
+)
+# A cancel the customer meant to ask for and did not: "I was going to cancel it, but …", "iba a cancelarlo",
+# "j'allais annuler". (German "wollte … stornieren" is also the polite "I wanted to ask to cancel": left out.)
+_INTENDED = (
+    r"\b(?:i|we)\s+(?:was|were)\s+(?:going|about)\s+to\b.{0,40}?\bcancel"
+    r"|\biba(?:mos)?\s+a\b.{0,40}?\b(?:cancelar|anular)"
+    r"|\bj'?allais\b.{0,40}?\bannuler"
 )
 SHOP_CANCELLED = re.compile(_BY_THE_SHOP)
+INTENDED_CANCEL = re.compile(_INTENDED)
 REPORTED_CANCEL = re.compile(_DONE)
 THREATENED_CANCEL = re.compile(_THREAT)
 # Substrings one of the patterns needs (a past form, or a condition word): most cancel clauses hold none,
 # and a substring test costs far less than the patterns' search.
 _PAST = ("ancelled", "anceled", "storniert", "anulad", "ancelad", "anulo", "cancelo", "annule", "aron")
+_MEANT = ("going to", "about to", "iba", "allais")
 _CONDITION = ("if", "unless", "until", "otherwise", "else", "then", "wenn", "falls", "sonst", "dann", "si")
 # ... and a threat a first-person verb or pronoun ("i", "we", "ich", "lo cancelo", "j'annule").
 _FIRST_PERSON = ("i ", "i'", "im ", "ill ", "we", "ich", "cancelo", "anulo", "cancelare", "anulare", "annul")
 
 
-def cancel_not_asked(folded: str, start: int, end: int) -> str | None:
+def cancel_not_asked(folded: str, start: int, end: int, before: int | None = None) -> str | None:
     """Why the cancel in folded[start:end] (one clause) is no request, or None: "the shop's cancellation",
-    "already cancelled" or "threat"."""
+    "already cancelled", "only meant to" or "threat". `before`: where a threat's condition may start (the
+    clause before)."""
     clause = folded[start:end]
     if any(p in clause for p in _PAST):  # both report patterns need a past form
         if SHOP_CANCELLED.search(folded, start, end):
             return "the shop's cancellation"
         if REPORTED_CANCEL.search(folded, start, end):
             return "already cancelled"
-    condition = any(c in clause for c in _CONDITION) and any(f in clause for f in _FIRST_PERSON)
-    if condition and THREATENED_CANCEL.search(folded, start, end):
+    if any(m in clause for m in _MEANT) and INTENDED_CANCEL.search(folded, start, end):
+        return "only meant to"
+    lead = start if before is None else before
+    context = folded[lead:end]
+    condition = any(c in context for c in _CONDITION) and any(f in clause for f in _FIRST_PERSON)
+    if condition and THREATENED_CANCEL.search(folded, lead, end):
         return "threat"
     return None
