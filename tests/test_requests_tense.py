@@ -194,3 +194,34 @@ def test_a_request_after_a_retraction_and_a_break_stands(finder: RequestFinder, 
     from triage.understand.classify import mail_parts, request_text
 
     assert finder.find(request_text(*mail_parts("", text))[1])["cancel"].kind == REQUEST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you send order 5518 to my mum's instead? 4 Elm Row, Leeds.",
+        "Please would you send it to 3 Brook Cottages, Lower Hanley.",
+        "Können Sie die Bestellung 4500 bitte ins Büro liefern statt nach Hause?",
+        "¿Pueden dejar el pedido 11350 donde mi vecina?",
+        "Pourriez-vous livrer la commande 2718 chez ma mère plutôt que chez moi ?",
+    ],
+)
+def test_sending_an_order_somewhere_else_is_an_address_fix(finder: RequestFinder, text: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    assert finder.find(request_text(*mail_parts("", text))[1])["address_fix"].kind == REQUEST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you send it to the card I paid with?",
+        "Please keep it going to 5 Dale Street, we are not moving after all.",
+        "Ich fahre jeden Tag zur Arbeit, statt früher mit dem Auto.",
+    ],
+)
+def test_money_a_kept_address_or_a_commute_is_no_redirect(finder: RequestFinder, text: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    hit = finder.find(request_text(*mail_parts("", text))[1]).get("address_fix")
+    assert hit is None or hit.kind != REQUEST

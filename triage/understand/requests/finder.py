@@ -331,6 +331,8 @@ class RequestFinder:
         for lex in lexicons:
             for intent in lex.terms:
                 add(f"term:{intent}", lex.terms[intent])
+                add(f"term:{intent}", lex.redirects.get(intent, ()))
+                add(f"redirect:{intent}", lex.redirects.get(intent, ()))
                 add(f"strong:{intent}", lex.strong.get(intent, ()))
                 add(f"boost:{intent}", lex.boosters.get(intent, ()))
                 add(f"obj:{intent}", lex.objects.get(intent, ()))
@@ -541,7 +543,7 @@ class RequestFinder:
             return REQUEST, "", True
         if question:
             return MENTION, "", False
-        if boost_key in keys or ("frame" in keys and intent in IMPERATIVE):
+        if boost_key in keys or ("frame" in keys and (intent in IMPERATIVE or f"redirect:{intent}" in keys)):
             return REQUEST, "", False
         opens = intent in IMPERATIVE and min(s for s, _ in live) == bounds[0] and not title
         return (REQUEST, "", False) if opens else (MENTION, "", False)

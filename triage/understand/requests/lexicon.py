@@ -22,6 +22,8 @@ class Lexicon:
     - `retractions`: phrases that withdraw an earlier request for the whole message;
     - `policy`: general policy or fee questions; `hypothetical`: threats and maybes;
     - `objects[intent]`: things that are not orders ("newsletter" blocks cancel, "e-mail address" address_fix);
+    - `redirects[intent]`: terms that a request frame alone makes a request ("could you send order 5518 to",
+      "kann die Bestellung … ins Büro"): sending an order somewhere is asking for it;
     - `address_book`: adding, saving or setting up an address ("add a new delivery address"): the account's
       or the checkout's, so no order's address to fix unless the clause names an order;
     - `typo_keys`: the words a typo is read as ("cancfel" -> "cancel"; see triage.understand.spelling).
@@ -41,12 +43,13 @@ class Lexicon:
     post_negations: tuple[str, ...] = field(default=())
     typo_keys: tuple[str, ...] = field(default=())
     address_book: tuple[str, ...] = field(default=())
+    redirects: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def words(self) -> set[str]:
         """Every word any phrase uses: the lemma tables keep only the entries that lead to one of them."""
         phrases: list[str] = [*self.frames, *self.negations, *self.negation_gap, *self.retractions]
         phrases += [*self.policy, *self.hypothetical, *self.post_negations, *self.address_book]
-        for group in (self.terms, self.strong, self.boosters, self.objects):
+        for group in (self.terms, self.strong, self.boosters, self.objects, self.redirects):
             for values in group.values():
                 phrases += values
         return {w for p in phrases for w in p.split()}

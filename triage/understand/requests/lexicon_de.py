@@ -103,6 +103,7 @@ LEXICON = Lexicon(
             "an meine eltern",
             "packstation",
             "abholstation",
+            "an die adresse",
         ),
         "duplicate": (
             "0 mal",
@@ -230,6 +231,13 @@ LEXICON = Lexicon(
             "liefern",
             "senden",
             "ab jetzt",
+            "statt",
+            "anstatt",
+            "sondern an",
+            "sondern nach",
+            "sondern zu",
+            "sondern ins",
+            "sondern direkt",
         ),
         "duplicate": ("bestellung", "versehentlich", "aus versehen"),
     },
@@ -398,6 +406,9 @@ LEXICON = Lexicon(
         ),
         "address_fix": (
             "zukünftige bestellungen",
+            "künftig",
+            "zukünftig",
+            "in zukunft",
             "nächsten bestellungen",
             "nächsten einkäufe",
             "e-mail-adresse",
@@ -469,4 +480,21 @@ LEXICON = Lexicon(
             "erfassen",
         ),
     ),
+    redirects={
+        "address_fix": (
+            *combine(
+                ("liefern sie", "schicken sie", "senden sie", "liefert", "schickt", "sendet"),
+                ("", "die bestellung", "meine bestellung", "die bestellung 0", "das paket", "sie", "es", "alles"),
+                ("an", "nach", "zu", "ins", "in die"),
+            ),
+            "ins büro",
+            "in die firma",
+            "zu meiner mutter",
+            "zu meinen eltern",
+            "zu meiner schwester",
+            "zu meinem bruder",
+            "an die packstation",
+            "zur packstation",
+        ),
+    },
 )

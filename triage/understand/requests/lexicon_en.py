@@ -298,6 +298,11 @@ LEXICON = Lexicon(
             "forgot",
             "different",
             "another",
+            "rather than",
+            "not home",
+            "not to me",
+            "instead of mine",
+            "not to my",
         ),
         "duplicate": ("order", "charge", "by mistake", "accident", "accidentally"),
     },
@@ -378,6 +383,7 @@ LEXICON = Lexicon(
         "just",
     ),
     retractions=(
+        "keep it going to",
         "ignore my last",
         "ignore my previous",
         "ignore the last",
@@ -630,6 +636,11 @@ LEXICON = Lexicon(
             "club",
         ),
         "address_fix": (
+            # money sent back, not a parcel ("could you send it to the card I paid with?")
+            "the card",
+            "my card",
+            "paypal",
+            "bank account",
             "future orders",
             "future order",
             "next orders",
@@ -727,4 +738,33 @@ LEXICON = Lexicon(
         ("", "delivery", "shipping"),
         ("address up",),
     ),
+    redirects={
+        "address_fix": (
+            *combine(
+                ("send", "deliver", "ship", "redirect", "forward", "post"),
+                (
+                    "it",
+                    "them",
+                    "order 0",
+                    "the order",
+                    "my order",
+                    "my order 0",
+                    "the parcel",
+                    "my parcel",
+                    "the package",
+                    "both",
+                    "the two",
+                    "these",
+                    "those",
+                    "that",
+                    "this",
+                ),
+                ("to",),
+            ),
+            *combine(
+                ("it", "order 0", "that", "the order", "my order", "the parcel", "both", "they"),
+                ("go to", "can go to", "could go to", "should go to", "need to go to", "must go to"),
+            ),
+        ),
+    },
 )

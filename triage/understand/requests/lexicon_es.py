@@ -75,6 +75,11 @@ LEXICON = Lexicon(
             "reenvíenlo",
             "reenviar",
             "al trabajo",
+            "casa de mi",
+            "donde mi",
+            "ir a mi",
+            "a mi trabajo",
+            "a la oficina",
         ),
         "duplicate": (
             "0 veces",
@@ -181,6 +186,8 @@ LEXICON = Lexicon(
             "mudado",
             "olvidé",
             "falta",
+            "mejor",
+            "no a mi casa",
         ),
         "duplicate": ("pedido", "cobro", "error", "por error", "sin querer"),
     },
@@ -367,4 +374,17 @@ LEXICON = Lexicon(
         ("dirección",),
         ("", "de envío", "de entrega"),
     ),
+    redirects={
+        "address_fix": (
+            *combine(
+                ("enviar", "mandar", "reenviar", "llevar", "dejar", "entregar"),
+                ("lo", "la", "los", "el pedido", "mi pedido", "el pedido 0", "el paquete"),
+                ("a", "en", "donde"),
+            ),
+            *combine(
+                ("enviarlo", "mandarlo", "enviarla", "mandarla", "reenviarlo", "dejarlo", "llevarlo"),
+                ("a", "en", "donde"),
+            ),
+        ),
+    },
 )

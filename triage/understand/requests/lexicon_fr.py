@@ -45,6 +45,14 @@ LEXICON = Lexicon(
             "envoyer chez",
             "livrer ma commande chez",
             "envoyer ma commande chez",
+            "aller à",
+            "chez ma",
+            "chez mon",
+            "chez mes",
+            "point relais",
+            "à mon travail",
+            "à mon boulot",
+            "au bureau",
         ),
         "duplicate": (
             "0 fois",
@@ -150,6 +158,8 @@ LEXICON = Lexicon(
             "déménagé",
             "oublié",
             "manque",
+            "pas à",
+            "pas chez",
         ),
         "duplicate": ("commande", "erreur", "par erreur"),
     },
@@ -326,4 +336,24 @@ LEXICON = Lexicon(
         ("adresse",),
         ("", "de livraison"),
     ),
+    redirects={
+        "address_fix": (
+            *combine(
+                ("livrer", "envoyer", "expédier", "réexpédier", "faire livrer"),
+                (
+                    "",
+                    "la",
+                    "le",
+                    "les",
+                    "la commande",
+                    "ma commande",
+                    "la commande 0",
+                    "ma commande 0",
+                    "le colis",
+                    "mon colis",
+                ),
+                ("à", "au", "chez"),
+            ),
+        ),
+    },
 )
