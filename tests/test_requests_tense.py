@@ -225,3 +225,35 @@ def test_money_a_kept_address_or_a_commute_is_no_redirect(finder: RequestFinder,
 
     hit = finder.find(request_text(*mail_parts("", text))[1]).get("address_fix")
     assert hit is None or hit.kind != REQUEST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you refund the postage too? I haven't returned anything, just asking in general.",
+        "Next time, could you send it to my new flat in Leeds instead? I don't have anything on order now.",
+        "Erstatten Sie auch die Versandkosten? Ich frage allgemein, aktuell habe ich nichts zurückgeschickt.",
+        "¿Si devuelvo un artículo rebajado me devuelven el dinero? Todavía no he comprado nada.",
+        "Combien de temps prend un remboursement chez vous ? Je n'ai rien en cours.",
+    ],
+)
+def test_a_question_with_nothing_of_theirs_pending_asks_nothing(finder: RequestFinder, text: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    hits = finder.find(request_text(*mail_parts("", text))[1])
+    assert not any(h.kind == REQUEST for h in hits.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("I've been charged twice for order 11203. Could you put one of them back please?", "refund"),
+        ("geschenkverpackung bezahlt und kam ohne. die 4,95 will ich wiederhaben", "refund"),
+        ("¿Cuándo me hacen el reembolso? La devolví hace 10 días, pedido 28833.", "refund"),
+        ("Nothing else is on order, but please refund order 4410 now.", "refund"),
+    ],
+)
+def test_money_wanted_back_is_a_refund(finder: RequestFinder, text: str, intent: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    assert finder.find(request_text(*mail_parts("", text))[1])[intent].kind == REQUEST

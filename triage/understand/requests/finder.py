@@ -341,6 +341,7 @@ class RequestFinder:
             add("policy", lex.policy)
             add("hypo", lex.hypothetical)
             add("book", lex.address_book)
+            add("idle", lex.nothing_pending)
         self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
         self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
         self.stops = {",", "0", *(w for p in OBJECT_STOPS for w in self.lemmatise(p))}
@@ -358,7 +359,7 @@ class RequestFinder:
         self.anchors: frozenset[str] = frozenset(
             max([x for x in p if x not in self.common] or p, key=len)
             for key, phrases in groups.items()
-            if key.split(":")[0] in ("term", "strong", "retract")
+            if key.split(":")[0] in ("term", "strong", "retract", "idle")
             for p in phrases
         )
         # The same as written: every word whose lemma is an anchor, so a clause is skipped before lemmatising.
@@ -421,7 +422,8 @@ class RequestFinder:
             return {}
         found: dict[str, Hit] = {}
         not_orders: set[str] = set()  # intents some clause blocked as not an order or a policy question
-        unnamed: dict[str, bool] = {}  # whether found[intent]'s clause names no order
+        unnamed: dict[str, bool] = {}  # whether found[intent]'s clause names no order (nor has a comma)
+        no_order: dict[str, bool] = {}  # whether found[intent]'s clause names no order
         rank = {MENTION: 1, BLOCKED: 2, REQUEST: 3}
         for c, (words, keys) in per.items():
             for intent, term_key, strong_key in self._term_keys:
@@ -460,6 +462,7 @@ class RequestFinder:
                 if old is None or (rank[kind], strong) > (rank[old.kind], old.strong):
                     found[intent] = Hit(intent, kind, clauses[c].strip(), why, strong and kind == REQUEST)
                     unnamed[intent] = self.stops.isdisjoint(words)
+                    no_order[intent] = self.order_words.isdisjoint(words)
         # An address given in one clause ("New address: 7 Larch Walk") for an address another clause put on
         # the account or asked about in general ("update the address saved on my account for future
         # orders") is no order's: unless the clause names an order (a number, "order"), the block wins.
@@ -467,6 +470,12 @@ class RequestFinder:
             best = found[intent]
             if best.kind == REQUEST and unnamed[intent]:
                 found[intent] = Hit(intent, MENTION, best.clause)
+        # "I don't have anything on order at the moment": a request in a clause that names no order is a
+        # question about how things work, not one about an order of theirs.
+        if any("idle" in keys for _, keys in per.values()):
+            for intent, best in list(found.items()):
+                if best.kind == REQUEST and intent in RETRACTABLE and no_order[intent]:
+                    found[intent] = Hit(intent, MENTION, best.clause)
         if retracted is not None:
             for intent in RETRACTABLE:
                 if intent not in found or found[intent].kind == MENTION:

@@ -24,6 +24,8 @@ class Lexicon:
     - `objects[intent]`: things that are not orders ("newsletter" blocks cancel, "e-mail address" address_fix);
     - `redirects[intent]`: terms that a request frame alone makes a request ("could you send order 5518 to",
       "kann die Bestellung … ins Büro"): sending an order somewhere is asking for it;
+    - `nothing_pending`: the writer has nothing on order or returned ("I don't have anything on order"): no
+      request in a clause that names no order stands in that message;
     - `address_book`: adding, saving or setting up an address ("add a new delivery address"): the account's
       or the checkout's, so no order's address to fix unless the clause names an order;
     - `typo_keys`: the words a typo is read as ("cancfel" -> "cancel"; see triage.understand.spelling).
@@ -44,11 +46,12 @@ class Lexicon:
     typo_keys: tuple[str, ...] = field(default=())
     address_book: tuple[str, ...] = field(default=())
     redirects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    nothing_pending: tuple[str, ...] = field(default=())
 
     def words(self) -> set[str]:
         """Every word any phrase uses: the lemma tables keep only the entries that lead to one of them."""
         phrases: list[str] = [*self.frames, *self.negations, *self.negation_gap, *self.retractions]
-        phrases += [*self.policy, *self.hypothetical, *self.post_negations, *self.address_book]
+        phrases += [*self.policy, *self.hypothetical, *self.post_negations, *self.address_book, *self.nothing_pending]
         for group in (self.terms, self.strong, self.boosters, self.objects, self.redirects):
             for values in group.values():
                 phrases += values

@@ -76,6 +76,8 @@ LEXICON = Lexicon(
             "entschädigung",
             "kompensation",
             "erstattet",
+            "wiederhaben",
+            "zurückhaben",
         ),
         "address_fix": (
             "an meine schwester",
@@ -211,7 +213,7 @@ LEXICON = Lexicon(
     },
     boosters={
         "cancel": ("bestellung", "auftrag", "0", "sie", "bitte", "noch", "ganze"),
-        "refund": ("0", "bestellung", "retoure", "rücksendung", "noch", "betrag"),
+        "refund": ("0", "bestellung", "retoure", "rücksendung", "noch", "betrag", "wann", "immer noch"),
         "address_fix": (
             "ändern",
             "falsch",
@@ -362,6 +364,8 @@ LEXICON = Lexicon(
         "gutschrift statt",
         "warum wurde",
         "warum ist",
+        "wie funktioniert die erstattung",
+        "bekomme ich eigentlich",
     ),
     hypothetical=(
         "müsste ich",
@@ -497,4 +501,16 @@ LEXICON = Lexicon(
             "zur packstation",
         ),
     },
+    # Nichts offen: keine Bestellung zum Stornieren, Ändern oder Erstatten, außer ein Satz nennt eine.
+    nothing_pending=(
+        "nichts bestellt",
+        "nichts zurückgeschickt",
+        "keine offenen bestellungen",
+        "offene bestellungen gibt es keine",
+        "ich frage allgemein",
+        "frage allgemein",
+        "noch nichts gekauft",
+        "noch nichts bestellt",
+        "nichts offen",
+    ),
 )

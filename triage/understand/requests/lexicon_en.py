@@ -65,6 +65,10 @@ LEXICON = Lexicon(
             "reimbursed",
             "extra amount",
             "overcharged",
+            "put one back",
+            "put one of them back",
+            "put it back on my card",
+            "returned to my card",
         ),
         "address_fix": (
             "address",
@@ -541,6 +545,9 @@ LEXICON = Lexicon(
         "cost to cancel",
         "charge for cancelling",
         "charge for canceling",
+        "how do refunds work",
+        "how does the refund work",
+        "is the refund the full price",
     ),
     hypothetical=(
         "about to",
@@ -587,6 +594,9 @@ LEXICON = Lexicon(
         "i will demand",
         "i'll demand",
         "i will request",
+        "if i return",
+        "if i send it back",
+        "if i sent it back",
     ),
     objects={
         "cancel": (
@@ -767,4 +777,21 @@ LEXICON = Lexicon(
             ),
         ),
     },
+    # Nothing of theirs pending: no order to cancel, fix or refund unless a clause names one.
+    nothing_pending=(
+        "nothing on order",
+        "nothing is on order",
+        "don't have anything on order",
+        "do not have anything on order",
+        "haven't ordered anything",
+        "have not ordered anything",
+        "haven't returned anything",
+        "have not returned anything",
+        "nothing pending",
+        "no open orders",
+        "haven't bought anything",
+        "haven't placed an order",
+        "asking in general",
+        "just asking in general",
+    ),
 )

@@ -168,7 +168,7 @@ LEXICON = Lexicon(
     },
     boosters={
         "cancel": ("pedido", "compra", "0", "por favor", "todavía", "aún"),
-        "refund": ("0", "pedido", "devolución", "todavía", "aún"),
+        "refund": ("0", "pedido", "devolución", "todavía", "aún", "cuándo", "cuando", "no me ha llegado"),
         "address_fix": (
             "en vez de",
             "en lugar de",
@@ -294,6 +294,9 @@ LEXICON = Lexicon(
         "si compro",
         "si hago un pedido",
         "términos",
+        "cómo funciona el reembolso",
+        "cómo funcionan los reembolsos",
+        "cómo funciona la devolución",
     ),
     hypothetical=(
         # Not "tendré que": its lemma "tener que" is also "el pedido tiene que ir a ...", a plain request.
@@ -307,6 +310,10 @@ LEXICON = Lexicon(
         "me planteo",
         "quizás",
         "quizá",
+        "si devuelvo",
+        "si lo devuelvo",
+        "si la devuelvo",
+        "si cancelo",
     ),
     objects={
         # "fue anulado por ustedes" is the shop's cancellation, not a request.
@@ -387,4 +394,16 @@ LEXICON = Lexicon(
             ),
         ),
     },
+    # Nada pendiente: ningún pedido que anular, corregir o reembolsar, salvo que una frase lo nombre.
+    nothing_pending=(
+        "todavía no he comprado",
+        "aún no he comprado",
+        "aún no lo he enviado",
+        "todavía no lo he enviado",
+        "no tengo ningún pedido",
+        "no tengo pedidos",
+        "pregunto en general",
+        "lo pregunto en general",
+        "no he comprado nada",
+    ),
 )

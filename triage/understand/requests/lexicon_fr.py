@@ -141,7 +141,7 @@ LEXICON = Lexicon(
     },
     boosters={
         "cancel": ("commande", "0", "svp", "encore"),
-        "refund": ("0", "commande", "retour", "toujours", "encore"),
+        "refund": ("0", "commande", "retour", "toujours", "encore", "quand", "toujours pas"),
         "address_fix": (
             "plutôt",
             "au lieu",
@@ -260,6 +260,8 @@ LEXICON = Lexicon(
         "si je commande",
         "cgv",
         "délai de remboursement",
+        "comment fonctionne le remboursement",
+        "combien de temps prend un remboursement",
     ),
     hypothetical=(
         "je devrai",
@@ -275,6 +277,10 @@ LEXICON = Lexicon(
         "si elle n'arrive pas",
         "si le colis n'arrive pas",
         "si ma commande",
+        "si je retourne",
+        "si je renvoie",
+        "si je le renvoie",
+        "si je la renvoie",
     ),
     objects={
         "cancel": (
@@ -356,4 +362,14 @@ LEXICON = Lexicon(
             ),
         ),
     },
+    # Rien en cours : aucune commande à annuler, corriger ou rembourser, sauf si une phrase en nomme une.
+    nothing_pending=(
+        "je n'ai rien en cours",
+        "rien en cours",
+        "aucune commande en cours",
+        "je n'ai rien commandé",
+        "je n'ai encore rien commandé",
+        "je demande en général",
+        "question générale",
+    ),
 )
