@@ -257,3 +257,35 @@ def test_money_wanted_back_is_a_refund(finder: RequestFinder, text: str, intent:
     from triage.understand.classify import mail_parts, request_text
 
     assert finder.find(request_text(*mail_parts("", text))[1])[intent].kind == REQUEST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Payment failed twice and now there's a pending charge on my card. Which is it?",
+        "Mon paiement a échoué deux fois, la commande n'est pas passée.",
+        "Me dio error el pago dos veces, ¿me cobraron o no?",
+        "Die Zahlung ist zweimal fehlgeschlagen, ist die Bestellung jetzt durch?",
+        "Can I add a cable to order 87711 before it goes out, rather than paying shipping twice?",
+    ],
+)
+def test_a_payment_that_failed_twice_is_no_duplicate(finder: RequestFinder, text: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    hit = finder.find(request_text(*mail_parts("", text))[1]).get("duplicate")
+    assert hit is None or hit.kind != REQUEST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If they can't find it this time I'll just ask you to cancel.",
+        "I was all set to ask you to cancel our order, which is why I rang.",
+        "¿Cobran algo por cancelar un pedido si todavía no ha salido?",
+    ],
+)
+def test_a_threat_an_intention_or_a_fee_question_is_no_cancel(finder: RequestFinder, text: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    hit = finder.find(request_text(*mail_parts("", text))[1]).get("cancel")
+    assert hit is not None and hit.kind == BLOCKED

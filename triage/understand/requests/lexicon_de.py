@@ -390,6 +390,9 @@ LEXICON = Lexicon(
             "geschrieben",
             "gemailt",
             "geschenkt",
+            "abgelehnt",
+            "fehlgeschlagen",
+            "abgebrochen",
         ),
         "cancel": (
             "newsletter",

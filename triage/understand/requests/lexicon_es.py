@@ -297,6 +297,11 @@ LEXICON = Lexicon(
         "cómo funciona el reembolso",
         "cómo funcionan los reembolsos",
         "cómo funciona la devolución",
+        "cobran algo",
+        "cobran por",
+        "hay algún cargo",
+        "tiene algún coste",
+        "tiene coste",
     ),
     hypothetical=(
         # Not "tendré que": its lemma "tener que" is also "el pedido tiene que ir a ...", a plain request.
@@ -349,7 +354,17 @@ LEXICON = Lexicon(
             "teléfono",
         ),
         "refund": ("en vez del reembolso", "en lugar del reembolso"),
-        "duplicate": ("gastos de envío", "llamado", "escrito", "llamé"),
+        "duplicate": (
+            "gastos de envío",
+            "llamado",
+            "escrito",
+            "llamé",
+            "error",
+            "falló",
+            "rechazado",
+            "rechazada",
+            "rechazaron",
+        ),
     },
     typo_keys=(
         "cancelar",

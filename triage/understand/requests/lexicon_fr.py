@@ -311,7 +311,17 @@ LEXICON = Lexicon(
             "mon numéro",
         ),
         "refund": ("bon d'achat plutôt", "avoir plutôt"),
-        "duplicate": ("frais de port", "appelé", "écrit", "relancé"),
+        "duplicate": (
+            "frais de port",
+            "appelé",
+            "écrit",
+            "relancé",
+            "le port",
+            "échoué",
+            "refusé",
+            "refusée",
+            "rejeté",
+        ),
     },
     typo_keys=(
         "annuler",

@@ -37,7 +37,8 @@ _DONE = (
 # conditional *request* ("if you can't change the address, just cancel it") has no first-person verb.
 _THREAT = (
     r"\b(?:if|unless|until|otherwise|or else|then)\b.{0,80}?\b(?:i|we|im|i'm|i'll|ill|we'll)\s+"
-    r"(?:will\s+|am\s+|are\s+|just\s+|simply\s+|going to\s+|gonna\s+|have to\s+|be\s+)*(?:cancel\w*)\b"
+    r"(?:will\s+|am\s+|are\s+|just\s+|simply\s+|going to\s+|gonna\s+|have to\s+|be\s+|ask\s+you\s+to\s+)*"
+    r"(?:cancel\w*)\b"
     r"|\b(?:wenn|falls|sonst|ansonsten|dann)\b.{0,80}?\b(?:storniere|trete|ziehe) ich\b"
     r"|\bsi\b.{0,80}?\b(?:(?:lo|la|los|las) )?(?:cancelo|anulo|cancelare|anulare)\b"
     r"|\bsi\b.{0,80}?\bj'?(?:annule|annulerai|annulais|annulerais)\b"
@@ -46,7 +47,7 @@ _THREAT = (
 # A cancel the customer meant to ask for and did not: "I was going to cancel it, but …", "iba a cancelarlo",
 # "j'allais annuler". (German "wollte … stornieren" is also the polite "I wanted to ask to cancel": left out.)
 _INTENDED = (
-    r"\b(?:i|we)\s+(?:was|were)\s+(?:going|about)\s+to\b.{0,40}?\bcancel"
+    r"\b(?:i|we)\s+(?:was|were)\s+(?:going|about|all\s+set|ready)\s+to\b.{0,40}?\bcancel"
     r"|\biba(?:mos)?\s+a\b.{0,40}?\b(?:cancelar|anular)"
     r"|\bj'?allais\b.{0,40}?\bannuler"
 )
@@ -57,7 +58,7 @@ THREATENED_CANCEL = re.compile(_THREAT)
 # Substrings one of the patterns needs (a past form, or a condition word): most cancel clauses hold none,
 # and a substring test costs far less than the patterns' search.
 _PAST = ("ancelled", "anceled", "storniert", "anulad", "ancelad", "anulo", "cancelo", "annule", "aron")
-_MEANT = ("going to", "about to", "iba", "allais")
+_MEANT = ("going to", "about to", "set to", "ready to", "iba", "allais")
 _CONDITION = ("if", "unless", "until", "otherwise", "else", "then", "wenn", "falls", "sonst", "dann", "si")
 # ... and a threat a first-person verb or pronoun ("i", "we", "ich", "lo cancelo", "j'annule").
 _FIRST_PERSON = ("i ", "i'", "im ", "ill ", "we", "ich", "cancelo", "anulo", "cancelare", "anulare", "annul")
