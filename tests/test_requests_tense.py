@@ -201,6 +201,8 @@ def test_a_request_after_a_retraction_and_a_break_stands(finder: RequestFinder, 
     [
         "Could you send order 5518 to my mum's instead? 4 Elm Row, Leeds.",
         "Please would you send it to 3 Brook Cottages, Lower Hanley.",
+        "send 8101 to 12 Park Row, Leeds instead pls",
+        "Please send to my home address, 40 Fairfield Road, Hereford.",
         "Können Sie die Bestellung 4500 bitte ins Büro liefern statt nach Hause?",
         "¿Pueden dejar el pedido 11350 donde mi vecina?",
         "Pourriez-vous livrer la commande 2718 chez ma mère plutôt que chez moi ?",
@@ -218,6 +220,7 @@ def test_sending_an_order_somewhere_else_is_an_address_fix(finder: RequestFinder
         "Could you send it to the card I paid with?",
         "Please keep it going to 5 Dale Street, we are not moving after all.",
         "Ich fahre jeden Tag zur Arbeit, statt früher mit dem Auto.",
+        "I was looking forward to the new blend in your newsletter.",
     ],
 )
 def test_money_a_kept_address_or_a_commute_is_no_redirect(finder: RequestFinder, text: str) -> None:

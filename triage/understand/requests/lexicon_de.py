@@ -91,6 +91,7 @@ LEXICON = Lexicon(
             "anschrift",
             "lieferanschrift",
             "hausnummer",
+            "hausnr",
             "straße",
             "postleitzahl",
             "plz",

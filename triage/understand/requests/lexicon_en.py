@@ -765,6 +765,12 @@ LEXICON = Lexicon(
     ),
     redirects={
         "address_fix": (
+            *combine(("send", "post", "redirect"), ("to",)),
+            *combine(
+                ("send", "deliver", "ship", "post", "redirect", "forward"),
+                ("0", "order no 0", "my order no 0"),
+                ("to",),
+            ),
             *combine(
                 ("send", "deliver", "ship", "redirect", "forward", "post"),
                 (
