@@ -30,10 +30,11 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   card needs 12 digits of one such chain; with exactly 12 the chain is the card, and only Maestro
   (50, 56-69: the issuer table's only 12-digit prefixes) comes that short. So the triggers are
   `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){12}` and the same 12 digits long starting 50/56-69: a
-  12-digit phone number ("+44 20 8507 1748") opens no window. The window runs from 52
-  characters before the hit's end (longer than the trigger match; backed up over digits and
-  separators, so no match of the whole-text scan is cut in two) to where the digits and separators
-  after the hit end. An IBAN check-digit match lies inside its trigger (country letters, check
+  12-digit phone number ("+44 20 8507 1748") opens no window. The window is the whole stretch of
+  digits and separators around the hit's last digit: a WIDE_RE run holds nothing else, so the run
+  whose 13th digit (or 12th) the hit ended on lies inside it whole, and no match of the whole-text scan
+  is cut in two. (A separator class in the trigger may read a SUB for a character that is none, "€";
+  such a hit ends in some stretch of digits all the same, and a real run has its own hit.) An IBAN check-digit match lies inside its trigger (country letters, check
   digits and the 10 characters its look-ahead reads); those where `iban_may_start` says neither
   `iban_at` nor `iban_shape` can find anything are dropped (letters that are no registry country; a
   lower-case code without an IBAN word before it whose text does not fit the country's BBAN
@@ -70,7 +71,7 @@ import platform
 import re
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -249,9 +250,39 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
         # The start of an IBAN's country code or of a cue is where its window begins. (An IBAN trigger's
         # end has one start: the tail after the check digits holds exactly 10 letters or digits.)
         (_IBAN, iban_trigger(), som),
-        *((_CUE + k, shadow_pattern(strip_lookarounds(p), fold=True), som) for k, p in enumerate(cue_patterns())),
+        *((_CUE + k, _cue_trigger(p), som) for k, p in enumerate(cue_patterns())),
     ]
     return rewrites, detectors
+
+
+def _latin1_class(keep: Callable[[str], bool]) -> str:
+    """A hyperscan class over the shadow: the Latin-1 characters `keep` accepts, and SUB, which stands for every
+    character beyond Latin-1 (both classes below hold "?" itself, so SUB is in them as the character it is)."""
+    chars = {c for c in map(chr, range(256)) if keep(c)}
+    assert SUB in chars
+    return _bytes_class(chars)
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")  # what CUE_END forbids right after a cue
+
+
+@functools.cache
+def _cue_end() -> str:
+    """The hyperscan class of what may stand right after a cue (CUE_END: anything but a letter)."""
+    return _latin1_class(lambda c: _LETTER_RE.fullmatch(c) is None)
+
+
+def _cue_trigger(pattern: str) -> str:
+    """A cue row's trigger: the row without its look-arounds (so it fires more often, never less), ended as the
+    scanner ends every cue (CUE_END): no letter, or the end of the text, after it. A cue word inside a longer
+    word ("expéditeur", "important", "shopping") then opens no window.
+
+    Only the end: the character before a cue is left out, as for every trigger, because masking a finding
+    can put a CUE_BEFORE character (U+E000) there on a later pass ("…1111cvv 123"). Masking can also put
+    U+E000 right after a cue where a letter stood ("kontoDE89…" once the IBAN is gone), so the later pass may
+    see a cue this trigger did not fire on; but no value pattern in `secrets` accepts U+E000 as the first
+    character after a cue, so such a cue yields nothing either way."""
+    return f"(?:{shadow_pattern(strip_lookarounds(pattern), fold=True)})(?:{_cue_end()}|$)"
 
 
 def _compile(hs: ModuleType, rows: list[tuple[int, str, int]]) -> object:
@@ -376,7 +407,6 @@ class Hits:
 
 _RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
 _RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
-_NUMBER_BACK = 52  # more than a number trigger match: a non-digit, 13 digits, 12 separators of 3
 
 
 _THREAD = threading.local()
@@ -444,7 +474,7 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
         elif kind == _NUMBER:
             if end <= covered:
                 continue
-            s = max(0, end - _NUMBER_BACK)
+            s = end
             while s > 0 and text[s - 1] in run:
                 s -= 1
             covered = run_end(text, end).end()  # type: ignore[union-attr]
