@@ -81,11 +81,15 @@ def phases(texts: list[str], rounds: int) -> dict[str, float]:
     out["re-shadow of the clean text"] = _best(
         lambda t: None if norm[t].identity else prescan.shadow(clean[t]), texts, rounds
     )
-    out["hs detector db, no callback"] = _best(lambda t: dbs[1].scan(csh[t], scratch=prescan._scratch(1)), texts, rounds)  # type: ignore[attr-defined]
+    out["hs detector db, no callback"] = _best(
+        lambda t: dbs[1].scan(csh[t], scratch=prescan._scratch(1)), texts, rounds
+    )  # type: ignore[attr-defined]
     out["scan() incl. callbacks + windows"] = _best(lambda t: prescan.scan(clean[t], csh[t]), texts, rounds)
     out["numbers: cards + IBAN (_find_numbers)"] = _best(lambda t: R._find_numbers(clean[t], hits[t]), texts, rounds)
     out["cue words (find_cues)"] = _best(lambda t: find_cues(clean[t], hits[t].cues), texts, rounds)
-    out["cue values (find_cued incl. cues)"] = _best(lambda t: R.find_cued(clean[t], [], None, hits[t].cues), texts, rounds)
+    out["cue values (find_cued incl. cues)"] = _best(
+        lambda t: R.find_cued(clean[t], [], None, hits[t].cues), texts, rounds
+    )
     out["all detectors (_find_all)"] = _best(lambda t: R._find_all(clean[t], hits[t]), texts, rounds)
     out["find_marked (everything)"] = _best(find_marked, texts, rounds)
     out["redact (+ result assembly)"] = _best(R.redact, texts, rounds)
@@ -134,7 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     for phase in table[names[0]]:
         print(f"| {phase} | " + " | ".join(f"{table[n][phase]:.1f}" for n in names) + " |")
     sizes = {n: sum(len(t.encode()) for t in kinds[n]) / len(kinds[n]) for n in names}
-    print("| MB/s (redact) | " + " | ".join(f"{sizes[n] / table[n]['redact (+ result assembly)']:.1f}" for n in names) + " |")
+    print(
+        "| MB/s (redact) | "
+        + " | ".join(f"{sizes[n] / table[n]['redact (+ result assembly)']:.1f}" for n in names)
+        + " |"
+    )
     print()
     per = {n: callbacks(kinds[n]) for n in names}
     keys = sorted({k for n in names for k in per[n][0]})

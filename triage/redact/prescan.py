@@ -34,17 +34,18 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   digits and separators around the hit's last digit: a WIDE_RE run holds nothing else, so the run
   whose 13th digit (or 12th) the hit ended on lies inside it whole, and no match of the whole-text scan
   is cut in two. (A separator class in the trigger may read a SUB for a character that is none, "€";
-  such a hit ends in some stretch of digits all the same, and a real run has its own hit.) An IBAN check-digit match lies inside its trigger (country letters, check
-  digits and the 10 characters its look-ahead reads); those where `iban_may_start` says neither
-  `iban_at` nor `iban_shape` can find anything are dropped (letters that are no registry country; a
-  lower-case code without an IBAN word before it whose text does not fit the country's BBAN
+  such a hit ends in some stretch of digits all the same, and a real run has its own hit.) An IBAN
+  check-digit match lies inside its trigger (country letters, check digits and the 10 characters its
+  look-ahead reads); the trigger names only registry countries' codes (either case), and those where
+  `iban_may_start` says neither `iban_at` nor `iban_shape` can find anything are dropped (a lower-case code without an IBAN word before it whose text does not fit the country's BBAN
   structure: "at 94107 San Francisco"), and the rest are widened like a digit run. Overlapping
   windows are merged, and inside a window `_NUMBER_RE.finditer(text, start, end)` finds exactly the
   whole-text matches: none crosses a window edge, look-behinds see the text before the window, and
   no match needs to look past its end.
 - Cues (`find_cues`): each cue pattern is a trigger with its look-arounds dropped (so it fires more
   often, never less), each letter matching every character `str.lower()` turns into it, `\\s`
-  spelled out as Python's Unicode whitespace. Hits are merged when less than `CUE_MARGIN` apart and
+  spelled out as Python's Unicode whitespace, and followed by what the scanner's CUE_END allows (no
+  letter, or the end: see `_cue_trigger` for why a masked later pass loses nothing). Hits are merged when less than `CUE_MARGIN` apart and
   scanned from the character before (the scanner's "before" character) to `CUE_MARGIN` past the
   end, keeping matches that end inside: the cue patterns' look-aheads read at most 48 characters.
   Any match the truncated scan found is a trigger hit too, hence inside a window.
