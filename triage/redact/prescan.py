@@ -26,34 +26,35 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   character long, so leaving it out changes nothing. (A character hit on the shadow's SUB is kept only
   when the character is one of RELEVANT: `normalise` passes over every other one.)
 - Numbers (`_find_numbers`): a WIDE_RE run is a chain of at least 12 digits with separators, and its
-  first digit follows a non-digit (or the start), else the run would have begun a digit earlier. A
-  card needs 12 digits of one such chain; with exactly 12 the chain is the card, and only Maestro
-  (50, 56-69: the issuer table's only 12-digit prefixes) comes that short. So the triggers are
-  `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){12}` and the same 12 digits long starting 50/56-69: a
-  12-digit phone number ("+44 20 8507 1748") opens no window. The window is the whole stretch of
-  digits and separators around the hit's last digit: a WIDE_RE run holds nothing else, so the run
-  whose 13th digit (or 12th) the hit ended on lies inside it whole, and no match of the whole-text scan
-  is cut in two. (A separator class in the trigger may read a SUB for a character that is none, "€";
-  such a hit ends in some stretch of digits all the same, and a real run has its own hit.) An IBAN
-  check-digit match lies inside its trigger (country letters, check digits and the 10 characters its
-  look-ahead reads); the trigger names only registry countries' codes (either case), and those where
-  `iban_may_start` says neither `iban_at` nor `iban_shape` can find anything are dropped (a lower-case code without an IBAN word before it whose text does not fit the country's BBAN
-  structure: "at 94107 San Francisco"), and the rest are widened like a digit run. Overlapping
-  windows are merged, and inside a window `_NUMBER_RE.finditer(text, start, end)` finds exactly the
-  whole-text matches: none crosses a window edge, look-behinds see the text before the window, and
-  no match needs to look past its end.
+  first digit follows a non-digit (or the start), else the run would have begun a digit earlier. A card
+  needs 12 digits of one such chain; with exactly 12 the chain is the card, and only Maestro (50, 56-69:
+  the issuer table's only 12-digit prefixes) comes that short. So the triggers are
+  `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){12}` and the same 12 digits long starting 50/56-69: a 12-digit
+  phone number ("+44 20 8507 1748") opens no window. The window is the whole stretch of digits and
+  separators around the hit's last digit: a WIDE_RE run holds nothing else, so the run whose 13th digit
+  (or 12th) the hit ended on lies inside it whole, and no match of the whole-text scan is cut in two. (A
+  separator class in the trigger may read a SUB for a character that is none, "€"; such a hit ends in
+  some stretch of digits all the same, and a real run has its own hit.) An IBAN check-digit match lies
+  inside its trigger (country letters, check digits and the 10 characters its look-ahead reads); the
+  trigger names only registry countries' codes (either case), and those where `iban_may_start` says
+  neither `iban_at` nor `iban_shape` can find anything are dropped (a lower-case code without an IBAN
+  word before it whose text does not fit the country's BBAN structure: "at 94107 San Francisco"), and
+  the rest are widened like a digit run. Overlapping windows are merged, and inside a window
+  `_NUMBER_RE.finditer(text, start, end)` finds exactly the whole-text matches: none crosses a window
+  edge, look-behinds see the text before the window, and no match needs to look past its end.
 - Cues (`find_cues`): each cue pattern is a trigger with its look-arounds dropped (so it fires more
-  often, never less), each letter matching every character `str.lower()` turns into it, `\\s`
-  spelled out as Python's Unicode whitespace, and followed by what the scanner's CUE_END allows (no
-  letter, or the end: see `_cue_trigger` for why a masked later pass loses nothing). Hits are merged when less than `CUE_MARGIN` apart and
-  scanned from the character before (the scanner's "before" character) to `CUE_MARGIN` past the
-  end, keeping matches that end inside: the cue patterns' look-aheads read at most 48 characters.
-  Any match the truncated scan found is a trigger hit too, hence inside a window.
+  often, never less), each letter matching every character `str.lower()` turns into it, `\\s` spelled
+  out as Python's Unicode whitespace, and followed by what the scanner's CUE_END allows (no letter, or
+  the end: see `_cue_trigger` for why a masked later pass loses nothing). Hits are merged when less than
+  `CUE_MARGIN` apart and scanned from the character before (the scanner's "before" character) to
+  `CUE_MARGIN` past the end, keeping matches that end inside: the cue patterns' look-aheads read at most
+  48 characters. Any match the truncated scan found is a trigger hit too, hence inside a window.
 - "first"/"last" words (`split_cards`): the same literal words; it is tried only where they start.
 - Masking (a second detection pass blanks findings with U+E000) only removes digits, letters and
   separators, and the triggers leave out what may stand before a match (a look-behind, the cue
   scanner's "before" character), so every match on the masked text is a trigger match on the
-  unmasked text: the windows of the clean text serve every pass.
+  unmasked text (for a cue, every one that can yield a value: see `_cue_trigger`): the windows of the
+  clean text serve every pass.
 
 Without hyperscan (no wheel for the platform) or with `disabled()`, `scan` and `rewrites` return None
 and every detector scans the whole text, as before the prescan: the slow path, with identical results.
