@@ -284,3 +284,24 @@ def test_words_before_a_number_open_no_iban_window() -> None:
     assert hits is not None and hits.numbers == []
     assert not iban_may_start(mail, mail.index("at 9"))
     assert iban_may_start("IBAN: at 94107 San Francisco", 6)  # an IBAN word before: a mistyped one may be there
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tracking 9148420558532425670306.",
+        "IBAN DE89370400440532013000. thanks",
+        "my iban: de89370400440532013000.",
+        "Passwort: " + "7" * 130 + " ok",
+        "Passwort: " + "7" * 112 + "4111111111111111 ok",
+        "card " + "1" * 20 + " 4111 1111 1111 1111",
+        "Karte 4111111111111111" + "9" * 8 + " and 12/29",
+        "number " + "4" * 129,
+    ],
+)
+def test_long_unbroken_numbers_open_no_window_and_lose_nothing(text: str) -> None:
+    """A stretch of 20-128 digits and nothing else opens no number window (only an IBAN can start it, and
+    that has its own trigger), and the result is the whole-text one."""
+    both_ways(text)
+    hits = prescan.scan("Tracking 9148420558532425670306. Order 1042")
+    assert hits is not None and hits.numbers == []

@@ -414,6 +414,17 @@ _RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
 _RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
 
 
+# _LONG_RUNS: a stretch of 20 to 128 digits and nothing else, but separators at either end ("Tracking
+# 9148420558532425670306."), opens no number window. _find_numbers reads it as one run longer than any
+# card, where only an IBAN's check digits at its start can lead anywhere, and those need letters right
+# before them, where the IBAN trigger fires and opens its own window (or `iban_may_start` proved it leads
+# nowhere). Nor can a later, masked pass find a card in it: no detector masks part of an unbroken digit
+# run of at most 128 digits (every value pattern takes a digit run whole or not at all; the one cap
+# shorter than such a run is a token's 128 characters).
+_LONGEST_CARD = 19
+_TOKEN_CAP = 128
+_SEPARATORS = "".join(sorted(set(WIDE_CHARS)))
+
 _THREAD = threading.local()
 
 
@@ -483,6 +494,9 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
             while s > 0 and text[s - 1] in run:
                 s -= 1
             covered = run_end(text, end).end()  # type: ignore[union-attr]
+            digits = text[s:covered].strip(_SEPARATORS) if covered - s > _LONGEST_CARD else ""
+            if _LONGEST_CARD < len(digits) <= _TOKEN_CAP and digits.isdigit():
+                continue  # one unbroken number longer than a card (a tracking number): see _LONG_RUNS
             numbers.append((s, covered))
         elif kind == _IBAN:
             # (the first test inline: most hits are after letters that are no country's code: "order 1135…")
