@@ -305,3 +305,21 @@ def test_long_unbroken_numbers_open_no_window_and_lose_nothing(text: str) -> Non
     both_ways(text)
     hits = prescan.scan("Tracking 9148420558532425670306. Order 1042")
     assert hits is not None and hits.numbers == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Karte 4111111111111111DE89 3704 0044 0532 0130 00",
+        "Passwort: " + "x" * 128 + "DE89370400440532013000 ok",
+        "Passwort: " + "x" * 127 + "DE89370400440532013000 ok",
+        "order 1135 DE89 3704 0044 0532 0130 00",
+        "DE89370400440532013000",
+        "€DE89370400440532013000",
+        "1DE89370400440532013000",
+    ],
+)
+def test_iban_codes_glued_to_findings_or_words_redact_the_same(text: str) -> None:
+    """The IBAN trigger skips codes right after a letter; a code glued to a finding is still read on the later
+    pass, and the result is the whole-text one."""
+    both_ways(text)

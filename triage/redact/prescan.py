@@ -35,13 +35,14 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   (or 12th) the hit ended on lies inside it whole, and no match of the whole-text scan is cut in two. (A
   separator class in the trigger may read a SUB for a character that is none, "€"; such a hit ends in
   some stretch of digits all the same, and a real run has its own hit.) An IBAN check-digit match lies
-  inside its trigger (country letters, check digits and the 10 characters its look-ahead reads); those
-  where `iban_may_start` says
-  neither `iban_at` nor `iban_shape` can find anything are dropped (a lower-case code without an IBAN
-  word before it whose text does not fit the country's BBAN structure: "at 94107 San Francisco"), and
-  the rest are widened like a digit run. Overlapping windows are merged, and inside a window
-  `_NUMBER_RE.finditer(text, start, end)` finds exactly the whole-text matches: none crosses a window
-  edge, look-behinds see the text before the window, and no match needs to look past its end.
+  inside its trigger (country letters, check digits and the 10 characters its look-ahead reads; the
+  trigger also wants no ASCII letter before the code, as the look-behind does, see `iban_trigger`);
+  those where `iban_may_start` says neither `iban_at` nor `iban_shape` can find anything are dropped (a
+  lower-case code without an IBAN word before it whose text does not fit the country's BBAN structure:
+  "at 94107 San Francisco"), and the rest are widened like a digit run. Overlapping windows are merged,
+  and inside a window `_NUMBER_RE.finditer(text, start, end)` finds exactly the whole-text matches: none
+  crosses a window edge, look-behinds see the text before the window, and no match needs to look past
+  its end.
 - Cues (`find_cues`): each cue pattern is a trigger with its look-arounds dropped (so it fires more
   often, never less), each letter matching every character `str.lower()` turns into it, `\\s` spelled
   out as Python's Unicode whitespace, and followed by what the scanner's CUE_END allows (no letter; a
@@ -499,7 +500,9 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
                 continue  # one unbroken number longer than a card (a tracking number): see _LONG_RUNS
             numbers.append((s, covered))
         elif kind == _IBAN:
-            # (the first test inline: most hits are after letters that are no country's code: "order 1135…")
+            if start or not _ascii_letter(text[0]):
+                start += 1  # the hit starts with the character before the country code
+            # (the first test inline: most hits are after letters that are no country's code: "at 1135…")
             if text[start : start + 2].upper() in IBAN_COUNTRIES and iban_may_start(text, start):
                 s = start
                 while s > 0 and text[s - 1] in run:
@@ -510,6 +513,10 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
         else:  # a "first" word
             firsts.append(end - _WORD_LEN[kind])
     return Hits(_merge(numbers, 0), _merge(cues, CUE_MARGIN), firsts, lasts)
+
+
+def _ascii_letter(c: str) -> bool:
+    return c.isascii() and c.isalpha()
 
 
 def _merge(spans: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
