@@ -21,7 +21,7 @@ from bench.redact_corpus import make_corpus
 from tests.support import ROOT
 from tests.test_redact_adversarial import DECOYS, SECRETS
 from tests.test_redact_properties import INVISIBLE, SCRIPTS, SEPARATORS, decoys, groups_of, in_script, issuer_cards
-from triage.redact import find_marked, prescan, redact
+from triage.redact import _NUMBER_RE, find_marked, number_spans, prescan, redact
 from triage.redact.cues import _CUES, cue_patterns, find_cues
 from triage.redact.iban import iban_may_start
 from triage.redact.secrets import Sentences
@@ -323,3 +323,15 @@ def test_iban_codes_glued_to_findings_or_words_redact_the_same(text: str) -> Non
     """The IBAN trigger skips codes right after a letter; a code glued to a finding is still read on the later
     pass, and the result is the whole-text one."""
     both_ways(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(alphabet="0123456789 /_,.+-=–—−\u00a0\nDEdeATGBxX", max_size=60),
+    st.integers(0, 60),
+    st.integers(0, 60),
+)
+def test_number_spans_are_the_number_pattern_matches(text: str, lo: int, hi: int) -> None:
+    """The chain scan finds exactly the spans of `_NUMBER_RE.finditer(text, lo, hi)` (long runs, IBAN check digits)."""
+    lo, hi = min(lo, len(text)), min(max(lo, hi), len(text))
+    assert list(number_spans(text, lo, hi)) == [m.span() for m in _NUMBER_RE.finditer(text, lo, hi)]
