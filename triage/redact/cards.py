@@ -268,11 +268,31 @@ def cards_in_chunk(
             for i in range(n)
         ]
         near = None
-        if not any(may_start):
+        if not any(may_start) or not _strong_candidate(groups, may_start):
             near = _card_word_near(text, start, start + len(chunk))
             if not near:
                 return
         _Groups(text, start, chunk, groups, blocked, mistyped, near).find(may_start, out)
+
+
+def _strong_candidate(groups: list[str], may_start: list[bool]) -> bool:
+    """Whether some group-aligned window of 12-19 digits from a group where a strong window may start has an
+    issuer's prefix and length and passes Luhn: what `_Groups.strong_windows` asks of a window before anything
+    else (`_strong_card` needs both). Without one, and without a card word by the chunk, `_Groups.find`
+    finds nothing (its other windows need `word_near`), so a run of groups such as a USPS tracking number
+    ("9207 5931 4101 6358 5581 70") is settled here, before the windows are built."""
+    n = len(groups)
+    for i in range(n):
+        if not may_start[i]:
+            continue
+        digits = ""
+        for j in range(i, n):
+            digits += groups[j]
+            if len(digits) > 19:
+                break
+            if len(digits) >= 12 and issuer_matches(digits) and luhn_ok(digits):
+                return True
+    return False
 
 
 def _cards_in_run(text: str, start: int, run: str, blocked: list[tuple[int, int]], out: list[Finding]) -> None:
