@@ -53,7 +53,11 @@ _LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")  # each digit doubled,
 def luhn_ok(digits: str) -> bool:
     """Luhn check. python-stdnum's luhn.checksum gives the same answers (the tests compare them) but is
     several times slower, and this runs on every long digit run in every mail."""
-    return (sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_LUHN_DOUBLED)))) % 10 == 0
+    if not digits.isascii():  # Unicode digits ("٤١١١…", from a caller that did not normalise): int() reads them
+        return (sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_LUHN_DOUBLED)))) % 10 == 0
+    # ASCII digits: the byte values summed in C, less 48 ("0") for each (about 2.5x faster than int() per digit).
+    odd, even = digits[-1::-2].encode(), digits[-2::-2].translate(_LUHN_DOUBLED).encode()
+    return (sum(odd) + sum(even) - 48 * len(digits)) % 10 == 0
 
 
 def issuer_matches(digits: str, *, core: bool = False) -> bool:
