@@ -107,8 +107,8 @@ def number_spans(text: str, lo: int = 0, hi: int | None = None) -> Iterator[tupl
 
 def _number_matches(text: str, windows: list[tuple[int, int]] | None) -> Iterator[tuple[int, int]]:
     """_NUMBER_RE's match spans in `text`, or in the prescan's windows, which hold them all (see prescan)."""
-    if windows is None:
-        return number_spans(text)
+    if windows is None:  # the whole text: many short digit runs (prices, dates), cheaper for the C scan to pass
+        return (m.span() for m in _NUMBER_RE.finditer(text))
     return chain.from_iterable(number_spans(text, lo, hi) for lo, hi in windows)
 
 
