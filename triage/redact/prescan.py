@@ -482,7 +482,6 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
     cues: list[tuple[int, int]] = []
     firsts: list[int] = []
     lasts: list[int] = []
-    run = _RUN_CHARS
     run_end = _RUN_RE.match
     covered = -1  # hits arrive in order of their ends; one inside the last number window adds nothing
     for kind, start, end in _hits(1, shadow(text) if data is None else data):
@@ -491,9 +490,7 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
         elif kind == _NUMBER:
             if end <= covered:
                 continue
-            s = end
-            while s > 0 and text[s - 1] in run:
-                s -= 1
+            s = _run_start(text, end)
             covered = run_end(text, end).end()  # type: ignore[union-attr]
             digits = text[s:covered].strip(_SEPARATORS) if covered - s > _LONGEST_CARD else ""
             if _LONGEST_CARD < len(digits) <= _TOKEN_CAP and digits.isdigit():
@@ -504,15 +501,25 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
                 start += 1  # the hit starts with the character before the country code
             # (the first test inline: most hits are after letters that are no country's code: "at 1135…")
             if text[start : start + 2].upper() in IBAN_COUNTRIES and iban_may_start(text, start):
-                s = start
-                while s > 0 and text[s - 1] in run:
-                    s -= 1
-                numbers.append((s, end))
+                numbers.append((_run_start(text, start), end))
         elif kind >= _LAST:
             lasts.append(end - _WORD_LEN[kind])
         else:  # a "first" word
             firsts.append(end - _WORD_LEN[kind])
     return Hits(_merge(numbers, 0), _merge(cues, CUE_MARGIN), firsts, lasts)
+
+
+_RUN_STR = "".join(sorted(_RUN_CHARS))
+
+
+def _run_start(text: str, end: int) -> int:
+    """Where the stretch of digits and separators ending at `end` starts (rstrip walks it back in C)."""
+    lo = max(0, end - 64)
+    s = lo + len(text[lo:end].rstrip(_RUN_STR))
+    while s == lo and lo:
+        lo = max(0, lo - 1024)
+        s = lo + len(text[lo:end].rstrip(_RUN_STR))
+    return s
 
 
 def _ascii_letter(c: str) -> bool:
