@@ -243,17 +243,24 @@ def _find_all(text: str, hits: Hits | None = None) -> list[Finding]:
         findings.extend(new)
         card_context = card_context + [(f.start, f.end) for f in new if f.kind == "card_number"]
         scan = mask(scan, [(f.start, f.end) for f in new])
-        if hits is not None and any(_letter_pair(text, f.end) for f in new):
-            hits = None  # the prescan's IBAN trigger may not cover what this blank exposes: see iban_trigger
+        if hits is not None and any(_glued(text, f) for f in new):
+            hits = None  # the prescan's windows may not cover what this blank exposes: see _glued
         if not any(_NEAR_DIGIT_RE.search(scan, max(0, f.start - 3), min(len(scan), f.end + 3)) for f in new):
             break  # nothing number-like borders a blank, so a second look cannot find more
     findings.sort(key=lambda f: f.start)
     return findings
 
 
-def _letter_pair(text: str, pos: int) -> bool:
-    """Whether ASCII letters stand on both sides of `pos` (a finding ending in a letter glued to a word)."""
-    return 0 < pos < len(text) and text[pos - 1 : pos + 1].isascii() and text[pos - 1 : pos + 1].isalpha()
+def _glued(text: str, f: Finding) -> bool:
+    """Whether a finding ends in a letter glued to another letter, or cuts a digit run at either end: the rare
+    blanks after which later passes read the whole text. The prescan's windows assume neither: its IBAN trigger
+    wants no letter before a country code (see iban_trigger), and a stretch of 20-128 digits opens no window
+    (see prescan._LONG_RUNS), so a token capped at 128 characters that ends inside such a stretch, or a letter
+    before a code, must not leave a later pass something no window holds."""
+    end = text[f.end - 1 : f.end + 1]
+    return (len(end) == 2 and ((end.isascii() and end.isalpha()) or end.isdigit())) or (
+        f.start > 0 and text[f.start - 1 : f.start + 1].isdigit()
+    )
 
 
 def _add(a: dict[str, int], b: dict[str, int]) -> None:

@@ -419,9 +419,9 @@ _RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
 # 9148420558532425670306."), opens no number window. _find_numbers reads it as one run longer than any
 # card, where only an IBAN's check digits at its start can lead anywhere, and those need letters right
 # before them, where the IBAN trigger fires and opens its own window (or `iban_may_start` proved it leads
-# nowhere). Nor can a later, masked pass find a card in it: no detector masks part of an unbroken digit
-# run of at most 128 digits (every value pattern takes a digit run whole or not at all; the one cap
-# shorter than such a run is a token's 128 characters).
+# nowhere). A later, masked pass could see a part of it as a shorter run only if a finding cut the run;
+# every value pattern takes a digit run whole or not at all, but a token (capped at 128 characters) can end
+# inside one, and then `triage.redact._find_all` reads the whole text on the later passes (see `_glued`).
 _LONGEST_CARD = 19
 _TOKEN_CAP = 128
 _SEPARATORS = "".join(sorted(set(WIDE_CHARS)))
