@@ -39,10 +39,12 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   trigger also wants no ASCII letter before the code, as the look-behind does, see `iban_trigger`);
   those where `iban_may_start` says neither `iban_at` nor `iban_shape` can find anything are dropped (a
   lower-case code without an IBAN word before it whose text does not fit the country's BBAN structure:
-  "at 94107 San Francisco"), and the rest are widened like a digit run. Overlapping windows are merged,
-  and inside a window `_NUMBER_RE.finditer(text, start, end)` finds exactly the whole-text matches: none
-  crosses a window edge, look-behinds see the text before the window, and no match needs to look past
-  its end.
+  "at 94107 San Francisco"), and the rest are widened like a digit run. A stretch of 20 to 128 digits
+  and nothing else (a tracking number) opens no window: only an IBAN can start it, and that has its own
+  trigger (see `_LONG_RUNS`). Overlapping windows are merged, and inside a window
+  `_NUMBER_RE.finditer(text, start, end)` (found faster as `triage.redact.number_spans`) finds exactly
+  the whole-text matches: none crosses a window edge, look-behinds see the text before the window, and
+  no match needs to look past its end.
 - Cues (`find_cues`): each cue pattern is a trigger with its look-arounds dropped (so it fires more
   often, never less), each letter matching every character `str.lower()` turns into it, `\\s` spelled
   out as Python's Unicode whitespace, and followed by what the scanner's CUE_END allows (no letter; a
@@ -53,10 +55,13 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   inside a window.
 - "first"/"last" words (`split_cards`): the same literal words; it is tried only where they start.
 - Masking (a second detection pass blanks findings with U+E000) only removes digits, letters and
-  separators, and the triggers leave out what may stand before a match (a look-behind, the cue
-  scanner's "before" character), so every match on the masked text is a trigger match on the
-  unmasked text (for a cue, every one that can yield a value: see `_cue_trigger`): the windows of the
-  clean text serve every pass.
+  separators, and the triggers leave out what may stand before a match (a look-behind, the cue scanner's
+  "before" character; the IBAN trigger's "no letter before" is the one kept), so every match on the
+  masked text is a trigger match on the unmasked text (for a cue, every one that can yield a value: see
+  `_cue_trigger`): the windows of the clean text serve every pass. The two exceptions, a finding ending
+  in a letter glued to another (a letter masked before an IBAN code) and one cutting a digit run (a
+  128-character token ending inside a long number), make the later passes read the whole text
+  (`triage.redact._glued`).
 
 Without hyperscan (no wheel for the platform) or with `disabled()`, `scan` and `rewrites` return None
 and every detector scans the whole text, as before the prescan: the slow path, with identical results.
