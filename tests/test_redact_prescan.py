@@ -21,7 +21,7 @@ from bench.redact_corpus import make_corpus
 from tests.support import ROOT
 from tests.test_redact_adversarial import DECOYS, SECRETS
 from tests.test_redact_properties import INVISIBLE, SCRIPTS, SEPARATORS, decoys, groups_of, in_script, issuer_cards
-from triage.redact import find_marked, prescan, redact
+from triage.redact import _NUMBER_RE, find_marked, number_spans, prescan, redact
 from triage.redact.cues import _CUES, cue_patterns, find_cues
 from triage.redact.iban import iban_may_start
 from triage.redact.secrets import Sentences
@@ -284,3 +284,69 @@ def test_words_before_a_number_open_no_iban_window() -> None:
     assert hits is not None and hits.numbers == []
     assert not iban_may_start(mail, mail.index("at 9"))
     assert iban_may_start("IBAN: at 94107 San Francisco", 6)  # an IBAN word before: a mistyped one may be there
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tracking 9148420558532425670306.",
+        "IBAN DE89370400440532013000. thanks",
+        "my iban: de89370400440532013000.",
+        "Passwort: " + "7" * 130 + " ok",
+        "Passwort: " + "7" * 112 + "4111111111111111 ok",
+        "card " + "1" * 20 + " 4111 1111 1111 1111",
+        "Karte 4111111111111111" + "9" * 8 + " and 12/29",
+        "number " + "4" * 129,
+    ],
+)
+def test_long_unbroken_numbers_open_no_window_and_lose_nothing(text: str) -> None:
+    """A stretch of 20-128 digits and nothing else opens no number window (only an IBAN can start it, and
+    that has its own trigger), and the result is the whole-text one."""
+    both_ways(text)
+    hits = prescan.scan("Tracking 9148420558532425670306. Order 1042")
+    assert hits is not None and hits.numbers == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Karte 4111111111111111DE89 3704 0044 0532 0130 00",
+        "Passwort: " + "x" * 128 + "DE89370400440532013000 ok",
+        "Passwort: " + "x" * 127 + "DE89370400440532013000 ok",
+        "order 1135 DE89 3704 0044 0532 0130 00",
+        "DE89370400440532013000",
+        "€DE89370400440532013000",
+        "1DE89370400440532013000",
+    ],
+)
+def test_iban_codes_glued_to_findings_or_words_redact_the_same(text: str) -> None:
+    """The IBAN trigger skips codes right after a letter; a code glued to a finding is still read on the later
+    pass, and the result is the whole-text one."""
+    both_ways(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(alphabet="0123456789 /_,.+-=–—−\u00a0\nDEdeATGBxX", max_size=60),
+    st.integers(0, 60),
+    st.integers(0, 60),
+)
+def test_number_spans_are_the_number_pattern_matches(text: str, lo: int, hi: int) -> None:
+    """The chain scan finds exactly the spans of `_NUMBER_RE.finditer(text, lo, hi)` (long runs, IBAN check digits)."""
+    lo, hi = min(lo, len(text)), min(max(lo, hi), len(text))
+    assert list(number_spans(text, lo, hi)) == [m.span() for m in _NUMBER_RE.finditer(text, lo, hi)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Passwort: abcdefghijkl" + "x" * 104 + "123456789012" + "4111111111111111" + " ok",  # a card left after it
+        "Passwort: " + "x" * 128 + "DE89370400440532013000 ok",  # an IBAN code glued to the token's last letter
+        "pw: " + "y" * 100 + "1234567890123456789012345678 Karte",
+        "Karte 4111111111111111123 and 12/29",
+    ],
+)
+def test_a_finding_cutting_a_long_digit_run_loses_nothing(text: str) -> None:
+    """A token capped at 128 characters can end inside a stretch of digits that opened no window; the later
+    passes then read the whole text, so both ways agree."""
+    both_ways(text)

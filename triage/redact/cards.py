@@ -53,7 +53,11 @@ _LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")  # each digit doubled,
 def luhn_ok(digits: str) -> bool:
     """Luhn check. python-stdnum's luhn.checksum gives the same answers (the tests compare them) but is
     several times slower, and this runs on every long digit run in every mail."""
-    return (sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_LUHN_DOUBLED)))) % 10 == 0
+    if not digits.isascii():  # Unicode digits ("٤١١١…", from a caller that did not normalise): int() reads them
+        return (sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_LUHN_DOUBLED)))) % 10 == 0
+    # ASCII digits: the byte values summed in C, less 48 ("0") for each (about 2.5x faster than int() per digit).
+    odd, even = digits[-1::-2].encode(), digits[-2::-2].translate(_LUHN_DOUBLED).encode()
+    return (sum(odd) + sum(even) - 48 * len(digits)) % 10 == 0
 
 
 def issuer_matches(digits: str, *, core: bool = False) -> bool:
@@ -268,11 +272,31 @@ def cards_in_chunk(
             for i in range(n)
         ]
         near = None
-        if not any(may_start):
+        if not any(may_start) or not _strong_candidate(groups, may_start):
             near = _card_word_near(text, start, start + len(chunk))
             if not near:
                 return
         _Groups(text, start, chunk, groups, blocked, mistyped, near).find(may_start, out)
+
+
+def _strong_candidate(groups: list[str], may_start: list[bool]) -> bool:
+    """Whether some group-aligned window of 12-19 digits from a group where a strong window may start has an
+    issuer's prefix and length and passes Luhn: what `_Groups.strong_windows` asks of a window before anything
+    else (`_strong_card` needs both). Without one, and without a card word by the chunk, `_Groups.find`
+    finds nothing (its other windows need `word_near`), so a run of groups such as a USPS tracking number
+    ("9207 5931 4101 6358 5581 70") is settled here, before the windows are built."""
+    n = len(groups)
+    for i in range(n):
+        if not may_start[i]:
+            continue
+        digits = ""
+        for j in range(i, n):
+            digits += groups[j]
+            if len(digits) > 19:
+                break
+            if len(digits) >= 12 and issuer_matches(digits) and luhn_ok(digits):
+                return True
+    return False
 
 
 def _cards_in_run(text: str, start: int, run: str, blocked: list[tuple[int, int]], out: list[Finding]) -> None:

@@ -164,5 +164,9 @@ def iban_may_start(text: str, cc_start: int) -> bool:
 def iban_trigger() -> str:
     """The prescan's trigger (triage.redact.prescan, over its Latin-1 shadow) for IBAN_CHECK_DIGITS: without its
     look-arounds, with the country letters and every character its look-ahead reads, so a hit covers all
-    the pattern reads."""
-    return r"[A-Za-z]{2}[ \-.]?[0-9]{2}(?:[ \-.\xa0]{0,2}[A-Za-z0-9]){10}"
+    the pattern reads. Its look-behind (no letter or digit before the code) is half kept: no ASCII letter
+    before the code ("order 1135…", "number 4111…" fire no more, a third of the hits are left). The other
+    half, no digit, is left out, so that masking a card glued to a code ("…1111DE89…") opens nothing new on
+    a later pass; `triage.redact._find_all` drops the windows for the rare finding that ends in a letter
+    right before another."""
+    return r"(?:^|[^A-Za-z])[A-Za-z]{2}[ \-.]?[0-9]{2}(?:[ \-.\xa0]{0,2}[A-Za-z0-9]){10}"

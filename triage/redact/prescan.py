@@ -26,32 +26,42 @@ enough that the Python scan inside it sees what a scan of the whole text would s
   character long, so leaving it out changes nothing. (A character hit on the shadow's SUB is kept only
   when the character is one of RELEVANT: `normalise` passes over every other one.)
 - Numbers (`_find_numbers`): a WIDE_RE run is a chain of at least 12 digits with separators, and its
-  first digit follows a non-digit (or the start), else the run would have begun a digit earlier. A
-  card needs 12 digits of one such chain; with exactly 12 the chain is the card, and only Maestro
-  (50, 56-69: the issuer table's only 12-digit prefixes) comes that short. So the triggers are
-  `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){12}` and the same 12 digits long starting 50/56-69: a
-  12-digit phone number ("+44 20 8507 1748") opens no window. The window runs from 52
-  characters before the hit's end (longer than the trigger match; backed up over digits and
-  separators, so no match of the whole-text scan is cut in two) to where the digits and separators
-  after the hit end. An IBAN check-digit match lies inside its trigger (country letters, check
-  digits and the 10 characters its look-ahead reads); those where `iban_may_start` says neither
-  `iban_at` nor `iban_shape` can find anything are dropped (letters that are no registry country; a
-  lower-case code without an IBAN word before it whose text does not fit the country's BBAN
-  structure: "at 94107 San Francisco"), and the rest are widened like a digit run. Overlapping
-  windows are merged, and inside a window `_NUMBER_RE.finditer(text, start, end)` finds exactly the
-  whole-text matches: none crosses a window edge, look-behinds see the text before the window, and
+  first digit follows a non-digit (or the start), else the run would have begun a digit earlier. A card
+  needs 12 digits of one such chain; with exactly 12 the chain is the card, and only Maestro (50, 56-69:
+  the issuer table's only 12-digit prefixes) comes that short. So the triggers are
+  `(?:^|[^0-9])[0-9](?:SEP{0,3}[0-9]){12}` and the same 12 digits long starting 50/56-69: a 12-digit
+  phone number ("+44 20 8507 1748") opens no window. The window is the whole stretch of digits and
+  separators around the hit's last digit: a WIDE_RE run holds nothing else, so the run whose 13th digit
+  (or 12th) the hit ended on lies inside it whole, and no match of the whole-text scan is cut in two. (A
+  separator class in the trigger may read a SUB for a character that is none, "€"; such a hit ends in
+  some stretch of digits all the same, and a real run has its own hit.) An IBAN check-digit match lies
+  inside its trigger (country letters, check digits and the 10 characters its look-ahead reads; the
+  trigger also wants no ASCII letter before the code, as the look-behind does, see `iban_trigger`);
+  those where `iban_may_start` says neither `iban_at` nor `iban_shape` can find anything are dropped (a
+  lower-case code without an IBAN word before it whose text does not fit the country's BBAN structure:
+  "at 94107 San Francisco"), and the rest are widened like a digit run. A stretch of 20 to 128 digits
+  and nothing else (a tracking number) opens no window: only an IBAN can start it, and that has its own
+  trigger (see `_LONG_RUNS`). Overlapping windows are merged, and inside a window
+  `_NUMBER_RE.finditer(text, start, end)` (found faster as `triage.redact.number_spans`) finds exactly
+  the whole-text matches: none crosses a window edge, look-behinds see the text before the window, and
   no match needs to look past its end.
 - Cues (`find_cues`): each cue pattern is a trigger with its look-arounds dropped (so it fires more
-  often, never less), each letter matching every character `str.lower()` turns into it, `\\s`
-  spelled out as Python's Unicode whitespace. Hits are merged when less than `CUE_MARGIN` apart and
-  scanned from the character before (the scanner's "before" character) to `CUE_MARGIN` past the
-  end, keeping matches that end inside: the cue patterns' look-aheads read at most 48 characters.
-  Any match the truncated scan found is a trigger hit too, hence inside a window.
+  often, never less), each letter matching every character `str.lower()` turns into it, `\\s` spelled
+  out as Python's Unicode whitespace, and followed by what the scanner's CUE_END allows (no letter; a
+  cue ending the text has no value: see `_cue_trigger`, also for why a masked later pass loses nothing).
+  Hits are merged when less than `CUE_MARGIN` apart and scanned from the character before (the scanner's
+  "before" character) to `CUE_MARGIN` past the end, keeping matches that end inside: the cue patterns'
+  look-aheads read at most 48 characters. Any match the truncated scan found is a trigger hit too, hence
+  inside a window.
 - "first"/"last" words (`split_cards`): the same literal words; it is tried only where they start.
 - Masking (a second detection pass blanks findings with U+E000) only removes digits, letters and
-  separators, and the triggers leave out what may stand before a match (a look-behind, the cue
-  scanner's "before" character), so every match on the masked text is a trigger match on the
-  unmasked text: the windows of the clean text serve every pass.
+  separators, and the triggers leave out what may stand before a match (a look-behind, the cue scanner's
+  "before" character; the IBAN trigger's "no letter before" is the one kept), so every match on the
+  masked text is a trigger match on the unmasked text (for a cue, every one that can yield a value: see
+  `_cue_trigger`): the windows of the clean text serve every pass. The two exceptions, a finding ending
+  in a letter glued to another (a letter masked before an IBAN code) and one cutting a digit run (a
+  128-character token ending inside a long number), make the later passes read the whole text
+  (`triage.redact._glued`).
 
 Without hyperscan (no wheel for the platform) or with `disabled()`, `scan` and `rewrites` return None
 and every detector scans the whole text, as before the prescan: the slow path, with identical results.
@@ -70,7 +80,7 @@ import platform
 import re
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -249,9 +259,41 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
         # The start of an IBAN's country code or of a cue is where its window begins. (An IBAN trigger's
         # end has one start: the tail after the check digits holds exactly 10 letters or digits.)
         (_IBAN, iban_trigger(), som),
-        *((_CUE + k, shadow_pattern(strip_lookarounds(p), fold=True), som) for k, p in enumerate(cue_patterns())),
+        *((_CUE + k, _cue_trigger(p), som) for k, p in enumerate(cue_patterns())),
     ]
     return rewrites, detectors
+
+
+def _latin1_class(keep: Callable[[str], bool]) -> str:
+    """A hyperscan class over the shadow: the Latin-1 characters `keep` accepts, and SUB, which stands for every
+    character beyond Latin-1 (both classes below hold "?" itself, so SUB is in them as the character it is)."""
+    chars = {c for c in map(chr, range(256)) if keep(c)}
+    assert SUB in chars
+    return _bytes_class(chars)
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")  # what CUE_END forbids right after a cue
+
+
+@functools.cache
+def _cue_end() -> str:
+    """The hyperscan class of what may stand right after a cue (CUE_END: anything but a letter)."""
+    return _latin1_class(lambda c: _LETTER_RE.fullmatch(c) is None)
+
+
+def _cue_trigger(pattern: str) -> str:
+    """A cue row's trigger: the row without its look-arounds (so it fires more often, never less), ended as the
+    scanner ends every cue (CUE_END): a character after it that is no letter. A cue word inside a longer word
+    ("expéditeur", "important", "shopping") then opens no window. A cue at the very end of the text opens
+    none either: every value pattern in `secrets` reads a value after its cue, and there is none. (`$` in
+    the trigger would find it, at a quarter more scan time for all cue triggers.)
+
+    Only the end: the character before a cue is left out, as for every trigger, because masking a finding
+    can put a CUE_BEFORE character (U+E000) there on a later pass ("…1111cvv 123"). Masking can also put
+    U+E000 right after a cue where a letter stood ("kontoDE89…" once the IBAN is gone), so the later pass may
+    see a cue this trigger did not fire on; but no value pattern in `secrets` accepts U+E000 as the first
+    character after a cue, so such a cue yields nothing either way."""
+    return f"(?:{shadow_pattern(strip_lookarounds(pattern), fold=True)}){_cue_end()}"
 
 
 def _compile(hs: ModuleType, rows: list[tuple[int, str, int]]) -> object:
@@ -376,8 +418,18 @@ class Hits:
 
 _RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
 _RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
-_NUMBER_BACK = 52  # more than a number trigger match: a non-digit, 13 digits, 12 separators of 3
 
+
+# _LONG_RUNS: a stretch of 20 to 128 digits and nothing else, but separators at either end ("Tracking
+# 9148420558532425670306."), opens no number window. _find_numbers reads it as one run longer than any
+# card, where only an IBAN's check digits at its start can lead anywhere, and those need letters right
+# before them, where the IBAN trigger fires and opens its own window (or `iban_may_start` proved it leads
+# nowhere). A later, masked pass could see a part of it as a shorter run only if a finding cut the run;
+# every value pattern takes a digit run whole or not at all, but a token (capped at 128 characters) can end
+# inside one, and then `triage.redact._find_all` reads the whole text on the later passes (see `_glued`).
+_LONGEST_CARD = 19
+_TOKEN_CAP = 128
+_SEPARATORS = "".join(sorted(set(WIDE_CHARS)))
 
 _THREAD = threading.local()
 
@@ -435,7 +487,6 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
     cues: list[tuple[int, int]] = []
     firsts: list[int] = []
     lasts: list[int] = []
-    run = _RUN_CHARS
     run_end = _RUN_RE.match
     covered = -1  # hits arrive in order of their ends; one inside the last number window adds nothing
     for kind, start, end in _hits(1, shadow(text) if data is None else data):
@@ -444,23 +495,40 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
         elif kind == _NUMBER:
             if end <= covered:
                 continue
-            s = max(0, end - _NUMBER_BACK)
-            while s > 0 and text[s - 1] in run:
-                s -= 1
+            s = _run_start(text, end)
             covered = run_end(text, end).end()  # type: ignore[union-attr]
+            digits = text[s:covered].strip(_SEPARATORS) if covered - s > _LONGEST_CARD else ""
+            if _LONGEST_CARD < len(digits) <= _TOKEN_CAP and digits.isdigit():
+                continue  # one unbroken number longer than a card (a tracking number): see _LONG_RUNS
             numbers.append((s, covered))
         elif kind == _IBAN:
-            # (the first test inline: most hits are after letters that are no country's code: "order 1135…")
+            if start or not _ascii_letter(text[0]):
+                start += 1  # the hit starts with the character before the country code
+            # (the first test inline: most hits are after letters that are no country's code: "at 1135…")
             if text[start : start + 2].upper() in IBAN_COUNTRIES and iban_may_start(text, start):
-                s = start
-                while s > 0 and text[s - 1] in run:
-                    s -= 1
-                numbers.append((s, end))
+                numbers.append((_run_start(text, start), end))
         elif kind >= _LAST:
             lasts.append(end - _WORD_LEN[kind])
         else:  # a "first" word
             firsts.append(end - _WORD_LEN[kind])
     return Hits(_merge(numbers, 0), _merge(cues, CUE_MARGIN), firsts, lasts)
+
+
+_RUN_STR = "".join(sorted(_RUN_CHARS))
+
+
+def _run_start(text: str, end: int) -> int:
+    """Where the stretch of digits and separators ending at `end` starts (rstrip walks it back in C)."""
+    lo = max(0, end - 64)
+    s = lo + len(text[lo:end].rstrip(_RUN_STR))
+    while s == lo and lo:
+        lo = max(0, lo - 1024)
+        s = lo + len(text[lo:end].rstrip(_RUN_STR))
+    return s
+
+
+def _ascii_letter(c: str) -> bool:
+    return c.isascii() and c.isalpha()
 
 
 def _merge(spans: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:

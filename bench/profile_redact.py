@@ -1,0 +1,194 @@
+"""Where the time of one typical mail goes in `triage.redact` (issue 13): a per-phase table, and the prescan's
+callbacks and windows by trigger class, for secret-free ~4 KB mails and for ~4 KB mails with secrets.
+
+    .venv/bin/python bench/profile_redact.py [--mails N]
+
+Each phase is timed on its own over the same texts (best of rounds, µs per mail, wall clock of this
+process: a table of shares, not a benchmark; bench_redact.py gives the MB/s and the ratio). Every window
+opened on a secret-free mail is wasted work, so the windows are counted apart for those.
+
+Measured 2026-12-03 (issue 13, third round), main at e082023 and this code alternating in one session on the
+shared 2-core machine (main: this script with /work/main first on the path), µs per ~4 KB mail; secret-free
+| with secrets | the bench's mix:
+
+    phase                                   main                  after
+    shadow encode                           2.3 |   2.4 |   2.3     2.3 |   2.4 |   2.3
+    rewrites() (hyperscan 4 µs + callbacks) 8.9 |   7.9 |   9.9     8.9 |   8.0 |   9.0
+    normalise                              10.1 |   9.0 |  10.4     9.9 |   9.0 |  10.7
+    re-shadow of the clean text             2.4 |   2.5 |   2.5     2.4 |   2.5 |   2.5
+    hyperscan detector db, no callback     12.3 |  15.6 |  13.5    10.7 |  14.9 |  12.2
+    scan() incl. callbacks + windows       33.2 |  57.1 |  39.0    25.2 |  51.2 |  32.5
+    numbers: cards + IBAN                  33.6 | 202.6 |  74.7    21.7 | 204.6 |  63.2
+    cue words                               9.3 |  44.7 |  18.6     0.9 |  41.5 |  10.2
+    cue values (incl. cue words)            9.4 | 121.1 |  35.0     1.1 | 122.4 |  25.1
+    all detectors (_find_all)              54.4 | 436.1 | 144.7    27.9 | 431.0 | 119.4
+    redact, everything                    126.0 | 573.0 | 237.5    91.8 | 572.3 | 206.1
+    MB/s                                   35.0 |   7.8 |  18.7    48.1 |   7.8 |  21.5
+
+    per mail                                main                  after
+    callbacks: number                       7.8 |  18.4 |  10.1     (same)
+    callbacks: IBAN                        14.9 |  21.2 |  16.3     3.7 |   8.2 |   4.6
+    callbacks: cue                          2.7 |  16.8 |   5.7     0.0 |  13.3 |   2.9
+    callbacks: first/last word, break, char 2.3 + 4.9 + 8.4         (same)
+    number windows (characters)             4.7 (266) | 10.2 (611) | 5.9 (341)   3.0 (66) | 9.0 (198) | 4.3 (95)
+    cue windows                             2.7 |   7.8 |   3.8     0.0 |   6.1 |   1.3
+
+What the table says: a secret-free mail now costs ~92 µs (48 MB/s, above the one-regex scan); a mail
+dense with secrets costs ~570 µs either way, ~25-80 µs per card found (the group windows of `cards`, Luhn and
+label checks per window, the card run read twice when an expiry follows it with "/", cue classification and
+value patterns, sentence bounds for each expiry). The bench's mix (a fifth of its short mails carry 1-2
+secrets, each quoted again in a third of threads) spends half its time there, which the prescan cannot skip:
+those windows hold real findings. Before this round, cue triggers fired inside words ("expéditeur",
+"important"), the IBAN trigger on any two letters before two digits ("order 1135…"), and a 20+ digit
+tracking number opened a number window in which only an IBAN could start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import triage.redact as R  # noqa: E402
+from bench.redact_corpus import make_corpus  # noqa: E402
+from triage.redact import find_marked, prescan  # noqa: E402
+from triage.redact.cues import find_cues  # noqa: E402
+from triage.redact.normalize import normalise  # noqa: E402
+
+SEED = 20261103
+
+
+def texts_by_kind(n: int) -> dict[str, list[str]]:
+    """~4 KB texts (the corpus's mails joined, as bench_redact does), made only of secret-free mails or only
+    of mails with secrets, and the mixed ones bench_redact times."""
+    mails = make_corpus(n, seed=SEED, secret_share=0.2)
+    out: dict[str, list[str]] = {}
+    for name, pick in (
+        ("secret-free", lambda m: not (m.cards or m.ibans or m.passwords)),
+        ("with secrets", lambda m: bool(m.cards or m.ibans or m.passwords)),
+        ("mixed (bench)", lambda m: True),
+    ):
+        texts: list[str] = []
+        cur: list[str] = []
+        for m in mails:
+            if pick(m):
+                cur.append(m.text)
+                if sum(map(len, cur)) >= 4000:
+                    texts.append("\n\n".join(cur))
+                    cur = []
+        out[name] = texts
+    return out
+
+
+def _best(f: Callable[[str], object], texts: list[str], rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for t in texts:
+            f(t)
+        best = min(best, time.perf_counter() - t0)
+    return best / len(texts) * 1e6
+
+
+def phases(texts: list[str], rounds: int) -> dict[str, float]:
+    """µs per mail of each phase of find_marked, each run on its own over precomputed inputs."""
+    for t in texts:
+        find_marked(t)
+    sh = {t: prescan.shadow(t) for t in texts}
+    rw = {t: prescan.rewrites(t, sh[t]) for t in texts}
+    norm = {t: normalise(t, rw[t]) for t in texts}
+    clean = {t: norm[t].text for t in texts}
+    csh = {t: sh[t] if norm[t].identity else prescan.shadow(clean[t]) for t in texts}
+    hits = {t: prescan.scan(clean[t], csh[t]) for t in texts}
+    dbs = prescan._databases()
+    out: dict[str, float] = {}
+    out["shadow encode"] = _best(prescan.shadow, texts, rounds)
+    out["hs rewrite db, no callback"] = _best(lambda t: dbs[0].scan(sh[t], scratch=prescan._scratch(0)), texts, rounds)  # type: ignore[attr-defined]
+    out["rewrites() incl. callbacks"] = _best(lambda t: prescan.rewrites(t, sh[t]), texts, rounds)
+    out["normalise"] = _best(lambda t: normalise(t, rw[t]), texts, rounds)
+    out["re-shadow of the clean text"] = _best(
+        lambda t: None if norm[t].identity else prescan.shadow(clean[t]), texts, rounds
+    )
+    out["hs detector db, no callback"] = _best(
+        lambda t: dbs[1].scan(csh[t], scratch=prescan._scratch(1)), texts, rounds
+    )  # type: ignore[attr-defined]
+    out["scan() incl. callbacks + windows"] = _best(lambda t: prescan.scan(clean[t], csh[t]), texts, rounds)
+    out["numbers: cards + IBAN (_find_numbers)"] = _best(lambda t: R._find_numbers(clean[t], hits[t]), texts, rounds)
+    out["cue words (find_cues)"] = _best(lambda t: find_cues(clean[t], hits[t].cues), texts, rounds)
+    out["cue values (find_cued incl. cues)"] = _best(
+        lambda t: R.find_cued(clean[t], [], None, hits[t].cues), texts, rounds
+    )
+    out["all detectors (_find_all)"] = _best(lambda t: R._find_all(clean[t], hits[t]), texts, rounds)
+    out["find_marked (everything)"] = _best(find_marked, texts, rounds)
+    out["redact (+ result assembly)"] = _best(R.redact, texts, rounds)
+    return out
+
+
+_KIND = {0: "number", 1: "iban", 2: "break", 3: "entity", 4: "percent", 5: "tag", 6: "char"}
+
+
+def callbacks(texts: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """Per mail: hyperscan callbacks by trigger class, and windows (count; characters) the detectors read."""
+    cb: collections.Counter[str] = collections.Counter()
+    win: collections.Counter[str] = collections.Counter()
+    for t in texts:
+        sh = prescan.shadow(t)
+        for k, _, _ in prescan._hits(0, sh):
+            cb["rewrite:" + _KIND[k]] += 1
+        rw = prescan.rewrites(t, sh) or []
+        norm = normalise(t, rw)
+        win["rewrite candidates"] += len(rw)
+        win["rewrites made"] += len(norm.clean_starts)
+        clean = norm.text
+        for k, _, _ in prescan._hits(1, prescan.shadow(clean)):
+            name = _KIND.get(k) or ("cue" if k >= prescan._CUE else "first/last word")
+            cb["detector:" + name] += 1
+        h = prescan.scan(clean)
+        assert h is not None
+        win["number windows"] += len(h.numbers)
+        win["number window chars"] += sum(e - s for s, e in h.numbers)
+        win["cue windows"] += len(h.cues)
+        win["first/last words"] += len(h.firsts) + len(h.lasts)
+    n = len(texts)
+    return {k: v / n for k, v in sorted(cb.items())}, {k: v / n for k, v in win.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mails", type=int, default=1200)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    kinds = texts_by_kind(args.mails)
+    table = {name: phases(texts, args.rounds) for name, texts in kinds.items()}
+    names = list(kinds)
+    print("| phase (µs per ~4 KB mail) | " + " | ".join(f"{n} ({len(kinds[n])})" for n in names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for phase in table[names[0]]:
+        print(f"| {phase} | " + " | ".join(f"{table[n][phase]:.1f}" for n in names) + " |")
+    sizes = {n: sum(len(t.encode()) for t in kinds[n]) / len(kinds[n]) for n in names}
+    print(
+        "| MB/s (redact) | "
+        + " | ".join(f"{sizes[n] / table[n]['redact (+ result assembly)']:.1f}" for n in names)
+        + " |"
+    )
+    print()
+    per = {n: callbacks(kinds[n]) for n in names}
+    keys = sorted({k for n in names for k in per[n][0]})
+    print("| per mail | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for k in keys:
+        print(f"| callbacks {k} | " + " | ".join(f"{per[n][0].get(k, 0):.1f}" for n in names) + " |")
+    for k in per[names[0]][1]:
+        print(f"| {k} | " + " | ".join(f"{per[n][1].get(k, 0):.1f}" for n in names) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
