@@ -28,8 +28,9 @@ from triage.understand.classify import IntentModel
 # user's ~/.cache: set before any test or spawned process looks.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="triage-test-cache-")
 
-settings.register_profile("suite", derandomize=True)
-settings.register_profile("explore", max_examples=2000)
+# No per-example deadline: a timing is no assertion here, and a loaded CI machine would make it a flake.
+settings.register_profile("suite", derandomize=True, deadline=None)
+settings.register_profile("explore", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
