@@ -376,8 +376,11 @@ def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sent
     return out
 
 
-# A sentence ends at . ! ? before a capital (so "exp. 03/29" and "approx. 3" do not end one) or at a blank line.
-_SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-ZÀ-ÝÄÖÜ\"'(]|\s*$)|\n[ \t]*\n")
+# A sentence ends at . ! ? before a capital (so "exp. 03/29" and "approx. 3" do not end one) or at a blank line:
+# `[.!?](?=\s+[A-ZÀ-ÝÄÖÜ"'(]|\s*$)|\n[ \t]*\n`, written with one character class first (the consumed
+# character, told apart by a look-behind) so the engine skips to the next candidate in C: an alternation whose
+# first branch opens with a class gets no such skip. Same spans (tests/test_redact_equivalence.py); ~1.6x faster.
+_SENTENCE_END_RE = re.compile(r"[.!?\n](?:(?<=\n)[ \t]*\n|(?<!\n)(?=\s+[A-ZÀ-ÝÄÖÜ\"'(]|\s*$))")
 
 
 class Sentences:
