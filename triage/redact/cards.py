@@ -272,20 +272,22 @@ def cards_in_chunk(
             for i in range(n)
         ]
         near = None
-        if not any(may_start) or not _strong_candidate(groups, may_start):
+        candidates = _strong_candidates(groups, may_start) if any(may_start) else set()
+        if not candidates:
             near = _card_word_near(text, start, start + len(chunk))
             if not near:
                 return
-        _Groups(text, start, chunk, groups, blocked, mistyped, near).find(may_start, out)
+        _Groups(text, start, chunk, groups, blocked, mistyped, near).find(candidates, out)
 
 
-def _strong_candidate(groups: list[str], may_start: list[bool]) -> bool:
-    """Whether some group-aligned window of 12-19 digits from a group where a strong window may start has an
-    issuer's prefix and length and passes Luhn: what `_Groups.strong_windows` asks of a window before anything
-    else (`_strong_card` needs both). Without one, and without a card word by the chunk, `_Groups.find`
-    finds nothing (its other windows need `word_near`), so a run of groups such as a USPS tracking number
-    ("9207 5931 4101 6358 5581 70") is settled here, before the windows are built."""
+def _strong_candidates(groups: list[str], may_start: list[bool]) -> set[tuple[int, int]]:
+    """The group-aligned windows (i, j) of 12-19 digits from a group where a strong window may start that have
+    an issuer's prefix and length and pass Luhn: what `_Groups.strong_windows` asks of a window before anything
+    else (`_strong_card` needs all three, of the same digits), so it reads only these. None, and no card word
+    by the chunk: `_Groups.find` finds nothing (its other windows need `word_near`), so a run of groups such as
+    a USPS tracking number ("9207 5931 4101 6358 5581 70") is settled here, before the windows are built."""
     n = len(groups)
+    out: set[tuple[int, int]] = set()
     for i in range(n):
         if not may_start[i]:
             continue
@@ -295,8 +297,8 @@ def _strong_candidate(groups: list[str], may_start: list[bool]) -> bool:
             if len(digits) > 19:
                 break
             if len(digits) >= 12 and issuer_matches(digits) and luhn_ok(digits):
-                return True
-    return False
+                out.add((i, j + 1))
+    return out
 
 
 def _cards_in_run(text: str, start: int, run: str, blocked: list[tuple[int, int]], out: list[Finding]) -> None:
@@ -411,21 +413,26 @@ class _Groups:
             or _plain_card_at(self.groups, self.seps, j)
         )
 
-    def strong_windows(self, may_start: list[bool]) -> list[tuple[int, int]]:
-        """The windows passing the strong rule, overlaps settled as the class docstring says; sorted."""
+    def strong_windows(self, candidates: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The windows passing the strong rule, overlaps settled as the class docstring says; sorted.
+
+        Only `candidates` (see `_strong_candidates`) are read, in the order all windows were: from each start
+        in turn, longest first. Any other window fails `_strong_card` on its issuer, length or Luhn."""
         found: list[tuple[int, int]] = []
-        for i in range(self.n):
-            if may_start[i]:
-                for j in self.windows(i, self.n):
-                    sub = self._window_groups(i, j)
-                    if (i, j) != (0, self.n) and not issuer_matches("".join(sub), core=True):
-                        continue  # inside a longer run (a tracking number): the core ranges only
-                    s, e = self.span(i, j)
-                    if not _strong_card(self.text, s, e, "".join(sub), sub):
-                        continue
-                    if overlaps(s, e, self.mistyped) and not (self.left_set_off(i, j) and self.right_set_off(i, j)):
-                        continue  # the middle of a mistyped IBAN
-                    found.append((i, j))
+        for i in sorted({i for i, _ in candidates}):
+            for j in self.windows(i, self.n):
+                if (i, j) not in candidates:
+                    continue
+                sub = self._window_groups(i, j)
+                digits = "".join(sub)
+                if (i, j) != (0, self.n) and not issuer_matches(digits, core=True):
+                    continue  # inside a longer run (a tracking number): the core ranges only
+                s, e = self.span(i, j)
+                if not _strong_card(self.text, s, e, digits, sub):
+                    continue
+                if overlaps(s, e, self.mistyped) and not (self.left_set_off(i, j) and self.right_set_off(i, j)):
+                    continue  # the middle of a mistyped IBAN
+                found.append((i, j))
         if len(found) < 2:
             return found
         ends = {j for _, j in found}
@@ -443,10 +450,10 @@ class _Groups:
                 chosen.append((i, j))
         return sorted(chosen)
 
-    def find(self, may_start: list[bool], out: list[Finding]) -> None:
+    def find(self, candidates: set[tuple[int, int]], out: list[Finding]) -> None:
         """Add the cards (strong windows first, then card-word ones between them) and glued CVVs to `out`."""
         n = self.n
-        strong = self.strong_windows(may_start)
+        strong = self.strong_windows(candidates)
         i = k = 0
         while i < n:
             if k < len(strong) and strong[k][0] == i:
