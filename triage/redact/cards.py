@@ -291,12 +291,16 @@ def _strong_candidates(groups: list[str], may_start: list[bool]) -> set[tuple[in
     for i in range(n):
         if not may_start[i]:
             continue
-        digits = ""
+        # may_start[i] found this 4-digit key in a table (all their keys have 4 digits), so it is the prefix of
+        # every window from group i, and issuer_matches(window) is `size in lengths`: looked up once per start,
+        # and a window's digits are joined only when its size passes.
+        lengths = _LENGTHS_BY_PREFIX4.get((groups[i] + (groups[i + 1] if i + 1 < n else ""))[:4], ())
+        size = 0
         for j in range(i, n):
-            digits += groups[j]
-            if len(digits) > 19:
+            size += len(groups[j])
+            if size > 19:
                 break
-            if len(digits) >= 12 and issuer_matches(digits) and luhn_ok(digits):
+            if size >= 12 and size in lengths and luhn_ok("".join(groups[i : j + 1])):
                 out.add((i, j + 1))
     return out
 
