@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_redact_prescan import CUE_TEXT, cased
-from triage.redact import cues, secrets
+from tests.test_redact_properties import issuer_cards
+from triage.redact import cards, cues, secrets
+from triage.redact.cards import _SPLIT_RE, _Groups, _strong_card, issuer_matches, luhn_ok
 
 # The sentence-end pattern as it was: an alternation whose first branch opens with a character class.
 _SENTENCE_END_BEFORE = re.compile(r"[.!?](?=\s+[A-ZÀ-ÝÄÖÜ\"'(]|\s*$)|\n[ \t]*\n")
@@ -75,3 +77,74 @@ def test_cue_kinds_on_the_table_spellings() -> None:
     got = cues._classified(text, text, spans)
     assert got == _classified_before(text, text, spans)
     assert [k for k, _, _ in got] == ["cvv", "exp", "bank", "pw", "pw", "otp", "pin", "otp", "login"]
+
+
+def _strong_candidate_before(groups: list[str], may_start: list[bool]) -> bool:
+    """cards._strong_candidate as it was: any window from a possible start with an issuer and Luhn."""
+    for i in range(len(groups)):
+        if not may_start[i]:
+            continue
+        digits = ""
+        for j in range(i, len(groups)):
+            digits += groups[j]
+            if len(digits) > 19:
+                break
+            if len(digits) >= 12 and issuer_matches(digits) and luhn_ok(digits):
+                return True
+    return False
+
+
+def _strong_found_before(g: _Groups, may_start: list[bool]) -> list[tuple[int, int]]:
+    """The windows _Groups.strong_windows accepted before ranking, as it read them: every window from every
+    possible start."""
+    found = []
+    for i in range(g.n):
+        if may_start[i]:
+            for j in g.windows(i, g.n):
+                sub = g._window_groups(i, j)
+                if (i, j) != (0, g.n) and not issuer_matches("".join(sub), core=True):
+                    continue
+                s, e = g.span(i, j)
+                if not _strong_card(g.text, s, e, "".join(sub), sub):
+                    continue
+                if cards.overlaps(s, e, g.mistyped) and not (g.left_set_off(i, j) and g.right_set_off(i, j)):
+                    continue
+                found.append((i, j))
+    return found
+
+
+_GROUP = st.one_of(
+    st.text("0123456789", min_size=1, max_size=7),
+    issuer_cards().map(lambda d: d[: len(d) // 2]),
+    issuer_cards().map(lambda d: d[len(d) // 2 :]),
+    issuer_cards().map(lambda d: d[:4]),
+)
+
+
+@st.composite
+def digit_chunks(draw: st.DrawFn) -> str:
+    """A run of digit groups: whole cards, halves of cards and random groups, one or mixed separators."""
+    parts = draw(st.lists(st.one_of(_GROUP, issuer_cards()), min_size=2, max_size=7))
+    seps = draw(st.lists(st.sampled_from([" ", " ", "-", ".", "\u00a0"]), min_size=len(parts), max_size=len(parts)))
+    return "".join(p + s for p, s in zip(parts, seps, strict=True))[:-1]
+
+
+@settings(max_examples=800, deadline=None)
+@given(digit_chunks(), st.sampled_from(["", "card ", "Kartennummer: ", "order ", "tracking no ", "ref 12 "]))
+def test_strong_windows_read_only_the_candidates(chunk: str, before: str) -> None:
+    """The strong windows of a chunk are the same whether every window is read or only the issuer+Luhn
+    candidates, and a chunk has candidates exactly when the old test said it had one."""
+    text = f"Hi, {before}{chunk} thanks"
+    start = text.index(chunk)
+    groups = _SPLIT_RE.split(chunk)
+    n = len(groups)
+    may_start = [
+        (groups[i] + (groups[i + 1] if i + 1 < n else ""))[:4]
+        in (cards._CORE_LENGTHS_BY_PREFIX4 if i else cards._LENGTHS_BY_PREFIX4)
+        for i in range(n)
+    ]
+    candidates = cards._strong_candidates(groups, may_start)
+    assert bool(candidates) == _strong_candidate_before(groups, may_start)
+    for mistyped in ([], [(start + 2, start + 14)]):  # a mistyped IBAN's span over the chunk, or none
+        g = _Groups(text, start, chunk, groups, [], mistyped, None)
+        assert g.strong_found(candidates) == _strong_found_before(g, may_start)

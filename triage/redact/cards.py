@@ -418,10 +418,14 @@ class _Groups:
         )
 
     def strong_windows(self, candidates: set[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The windows passing the strong rule, overlaps settled as the class docstring says; sorted.
+        """The windows passing the strong rule, overlaps settled as the class docstring says; sorted."""
+        return self.settled(self.strong_found(candidates))
 
-        Only `candidates` (see `_strong_candidates`) are read, in the order all windows were: from each start
-        in turn, longest first. Any other window fails `_strong_card` on its issuer, length or Luhn."""
+    def strong_found(self, candidates: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The windows passing the strong rule, from each start in turn, longest first.
+
+        Only `candidates` (see `_strong_candidates`) are read, in the order every window was read before:
+        any other window fails `_strong_card` on its issuer, length or Luhn (of the same digits)."""
         found: list[tuple[int, int]] = []
         for i in sorted({i for i, _ in candidates}):
             for j in self.windows(i, self.n):
@@ -437,6 +441,10 @@ class _Groups:
                 if overlaps(s, e, self.mistyped) and not (self.left_set_off(i, j) and self.right_set_off(i, j)):
                     continue  # the middle of a mistyped IBAN
                 found.append((i, j))
+        return found
+
+    def settled(self, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Of overlapping strong windows, the one set off from its neighbours (see the class docstring)."""
         if len(found) < 2:
             return found
         ends = {j for _, j in found}
