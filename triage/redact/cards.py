@@ -199,11 +199,19 @@ def _glued_to_letters(text: str, start: int, end: int) -> bool:
     return len(others) > 24 or any(c.isdigit() for c in others)
 
 
-def _strong_card(text: str, start: int, end: int, digits: str, groups: list[str]) -> bool:
-    """The strong rule: a known issuer's prefix and length, a card-like grouping, Luhn. Cheap tests first."""
-    if not 12 <= len(digits) <= 19 or not issuer_matches(digits) or not _card_like_layout(groups):
+def _strong_card(
+    text: str, start: int, end: int, digits: str, groups: list[str], *, candidate: bool = False
+) -> bool:
+    """The strong rule: a known issuer's prefix and length, a card-like grouping, Luhn. Cheap tests first.
+    `candidate`: `digits` is known to have 12-19 digits, an issuer's prefix and length and to pass Luhn
+    (`_strong_candidates` tested just that), so those tests are not run again."""
+    if not candidate and (not 12 <= len(digits) <= 19 or not issuer_matches(digits)):
         return False
-    if not luhn_ok(digits) or _phone_prefixed(text, start, digits) or _glued_to_letters(text, start, end):
+    if not _card_like_layout(groups):
+        return False
+    if not (candidate or luhn_ok(digits)) or _phone_prefixed(text, start, digits):
+        return False
+    if _glued_to_letters(text, start, end):
         return False
     if len(digits) == 12 and len(groups) not in (1, 3) and not _card_word_adjacent(text, start, end):
         return False  # 12 digits are a Maestro only as 4-4-4, unbroken, or with a card word by them
@@ -436,7 +444,7 @@ class _Groups:
                 if (i, j) != (0, self.n) and not issuer_matches(digits, core=True):
                     continue  # inside a longer run (a tracking number): the core ranges only
                 s, e = self.span(i, j)
-                if not _strong_card(self.text, s, e, digits, sub):
+                if not _strong_card(self.text, s, e, digits, sub, candidate=True):
                     continue
                 if overlaps(s, e, self.mistyped) and not (self.left_set_off(i, j) and self.right_set_off(i, j)):
                     continue  # the middle of a mistyped IBAN
@@ -474,7 +482,7 @@ class _Groups:
             else:
                 # Windows without an issuer: need a card word; none may reach into a strong window.
                 stop = strong[k][0] if k < len(strong) else n
-                j = self.weak_window(i, stop) if self.word_near() else 0
+                j = self.weak_window(i, stop)
                 if not j:
                     i += 1
                     continue
@@ -482,8 +490,13 @@ class _Groups:
             i = j
 
     def weak_window(self, i: int, stop: int) -> int:
-        """The end of the longest card window at groups[i] short of `stop`, or 0 (a card word is by the run)."""
-        for j in self.windows(i, stop):
+        """The end of the longest card window at groups[i] short of `stop`, or 0; only with a card word by the
+        run, which is looked up only when such a window exists (after a card, the groups of an expiry and a
+        CVV make none: the look-up, a regex on each side, was the costliest step of such a chunk)."""
+        ends = self.windows(i, stop)
+        if not ends or not self.word_near():
+            return 0
+        for j in ends:
             sub = self._window_groups(i, j)
             if _is_card(self.text, *self.span(i, j), "".join(sub), sub, self.word_near):
                 return j
