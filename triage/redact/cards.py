@@ -199,9 +199,7 @@ def _glued_to_letters(text: str, start: int, end: int) -> bool:
     return len(others) > 24 or any(c.isdigit() for c in others)
 
 
-def _strong_card(
-    text: str, start: int, end: int, digits: str, groups: list[str], *, candidate: bool = False
-) -> bool:
+def _strong_card(text: str, start: int, end: int, digits: str, groups: list[str], *, candidate: bool = False) -> bool:
     """The strong rule: a known issuer's prefix and length, a card-like grouping, Luhn. Cheap tests first.
     `candidate`: `digits` is known to have 12-19 digits, an issuer's prefix and length and to pass Luhn
     (`_strong_candidates` tested just that), so those tests are not run again."""
