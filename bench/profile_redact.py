@@ -1,46 +1,44 @@
 """Where the time of one typical mail goes in `triage.redact` (issue 13): a per-phase table, and the prescan's
 callbacks and windows by trigger class, for secret-free ~4 KB mails and for ~4 KB mails with secrets.
 
-    .venv/bin/python bench/profile_redact.py [--mails N]
+    .venv/bin/python bench/profile_redact.py [--mails N] [--rounds N] [--code DIR]
 
-Each phase is timed on its own over the same texts (best of rounds, µs per mail, wall clock of this
-process: a table of shares, not a benchmark; bench_redact.py gives the MB/s and the ratio). Every window
+Each phase is timed on its own over the same texts (best of rounds, µs of this process's CPU time per mail:
+a table of shares, not a benchmark; bench_redact.py gives the MB/s and the ratio). `--code /work/main` times
+another checkout's package with this same script and corpus, for a before/after in one session. Every window
 opened on a secret-free mail is wasted work, so the windows are counted apart for those.
 
-Measured 2026-12-03 (issue 13, third round), main at e082023 and this code alternating in one session on the
-shared 2-core machine (main: this script with /work/main first on the path), µs per ~4 KB mail; secret-free
-| with secrets | the bench's mix:
+Measured 2026-12-03 (issue 13, fourth round), main at b31c770 (`--code /work/main`) and this code alternating,
+two runs each, in one session on the shared 2-core machine; CPU µs per ~4 KB mail; secret-free | with secrets
+| the bench's mix:
 
-    phase                                   main                  after
-    shadow encode                           2.3 |   2.4 |   2.3     2.3 |   2.4 |   2.3
-    rewrites() (hyperscan 4 µs + callbacks) 8.9 |   7.9 |   9.9     8.9 |   8.0 |   9.0
-    normalise                              10.1 |   9.0 |  10.4     9.9 |   9.0 |  10.7
-    re-shadow of the clean text             2.4 |   2.5 |   2.5     2.4 |   2.5 |   2.5
-    hyperscan detector db, no callback     12.3 |  15.6 |  13.5    10.7 |  14.9 |  12.2
-    scan() incl. callbacks + windows       33.2 |  57.1 |  39.0    25.2 |  51.2 |  32.5
-    numbers: cards + IBAN                  33.6 | 202.6 |  74.7    21.7 | 204.6 |  63.2
-    cue words                               9.3 |  44.7 |  18.6     0.9 |  41.5 |  10.2
-    cue values (incl. cue words)            9.4 | 121.1 |  35.0     1.1 | 122.4 |  25.1
-    all detectors (_find_all)              54.4 | 436.1 | 144.7    27.9 | 431.0 | 119.4
-    redact, everything                    126.0 | 573.0 | 237.5    91.8 | 572.3 | 206.1
-    MB/s                                   35.0 |   7.8 |  18.7    48.1 |   7.8 |  21.5
+    phase                                   main                    after
+    rewrites() (hyperscan + callbacks)      9.0 |   8.5 |   9.5     9.3 |   8.5 |   9.7
+    normalise                              10.0 |   9.7 |  10.0    10.2 |   9.6 |  10.3
+    scan() incl. callbacks + windows       26.4 |  53.9 |  33.0    26.5 |  55.0 |  33.9
+    numbers: cards + IBAN                  21.5 | 201-213 |  66    21.9 | 183-185 |  63.5
+    cue words                               0.9 |  42.6 |  10.1     0.9 |  40.7 |  11.3
+    cue values (incl. cue words)            1.2 | 122-128 |  26     1.2 | 112-113 |  24.9
+    all detectors (_find_all)              28.7 | 443-464 | 127    29.4 | 414-416 | 122-126
+    redact, everything                     97-98 | 600-602 | 220-221   97-100 | 559-569 | 215-219
+    MB/s                                   45.2 |   7.5 |  20.2    44.8 |   8.0 |  20.5
 
-    per mail                                main                  after
-    callbacks: number                       7.8 |  18.4 |  10.1     (same)
-    callbacks: IBAN                        14.9 |  21.2 |  16.3     3.7 |   8.2 |   4.6
-    callbacks: cue                          2.7 |  16.8 |   5.7     0.0 |  13.3 |   2.9
-    callbacks: first/last word, break, char 2.3 + 4.9 + 8.4         (same)
-    number windows (characters)             4.7 (266) | 10.2 (611) | 5.9 (341)   3.0 (66) | 9.0 (198) | 4.3 (95)
-    cue windows                             2.7 |   7.8 |   3.8     0.0 |   6.1 |   1.3
+What changed (each proven equal in tests/test_redact_equivalence.py): the sentence-end pattern starts with one
+character class (41 -> 25 µs for a whole-text pass); the cue kind comes from one alternation with a named
+group per kind; a chunk's strong windows are only the issuer+Luhn candidates found before the windows are
+built, looked up once per start group; a weak window looks the card word up only where a window of 12+
+digits starts. A mail dense with secrets costs ~7 % less; the mix, within noise, the same.
 
-What the table says: a secret-free mail now costs ~92 µs (48 MB/s, above the one-regex scan); a mail
-dense with secrets costs ~570 µs either way, ~25-80 µs per card found (the group windows of `cards`, Luhn and
-label checks per window, the card run read twice when an expiry follows it with "/", cue classification and
-value patterns, sentence bounds for each expiry). The bench's mix (a fifth of its short mails carry 1-2
-secrets, each quoted again in a third of threads) spends half its time there, which the prescan cannot skip:
-those windows hold real findings. Before this round, cue triggers fired inside words ("expéditeur",
-"important"), the IBAN trigger on any two letters before two digits ("order 1135…"), and a 20+ digit
-tracking number opened a number window in which only an IBAN could start.
+What the table says: a secret-free mail costs ~97 µs (45 MB/s, above the one-regex scan). The mix spends
+more than half its time on the fifth of its mails with secrets: ~18 findings per ~4 KB text of such mails
+(4.3 cards, 4.3 CVVs, 4.2 expiries, 3.9 passwords, 1.9 IBANs) at ~25 µs of Python each: the card chunk
+reads (~15-30 µs a card, read again folded when an expiry or CVV follows it with "/"), the cue values
+and their sentence bounds, the chain after each card. A mix text costs ~220 µs: ~97 base plus ~5 findings at
+~25; 40 MB/s is ~111 µs, so ~3 µs a finding: a different design (the windows' decisions out of Python), not
+more trimming.
+Before the third round, cue triggers fired inside words ("expéditeur", "important"), the IBAN trigger on
+any two letters before two digits ("order 1135…"), and a 20+ digit tracking number opened a number window in
+which only an IBAN could start.
 """
 
 from __future__ import annotations
