@@ -178,7 +178,6 @@ LEXICON = Lexicon(
             "neue adresse",
             "lieferadresse ändern",
             "anschrift ändern",
-            "umgezogen",
             "falsche hausnummer",
             "falsche postleitzahl",
             "tippfehler in der adresse",

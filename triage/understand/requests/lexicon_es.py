@@ -143,8 +143,6 @@ LEXICON = Lexicon(
             "corregir la dirección",
             "nueva dirección",
             "otra dirección",
-            "me he mudado",
-            "me mudé",
             "cambio de dirección",
             "dirección errónea",
             "modificar la dirección",

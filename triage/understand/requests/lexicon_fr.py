@@ -112,7 +112,6 @@ LEXICON = Lexicon(
             "corriger l'adresse",
             "nouvelle adresse",
             "autre adresse",
-            "j'ai déménagé",
             "changement d'adresse",
             "erreur dans l'adresse",
             "adresse est fausse",
