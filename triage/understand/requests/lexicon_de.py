@@ -366,6 +366,8 @@ LEXICON = Lexicon(
         "warum ist",
         "wie funktioniert die erstattung",
         "bekomme ich eigentlich",
+        "im durchschnitt",
+        "durchschnittlich",
     ),
     hypothetical=(
         "müsste ich",

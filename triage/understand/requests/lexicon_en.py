@@ -545,6 +545,7 @@ LEXICON = Lexicon(
         "how do refunds work",
         "how does the refund work",
         "is the refund the full price",
+        "on average",
     ),
     hypothetical=(
         "about to",

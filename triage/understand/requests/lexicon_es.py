@@ -300,6 +300,8 @@ LEXICON = Lexicon(
         "hay algún cargo",
         "tiene algún coste",
         "tiene coste",
+        "en promedio",
+        "por lo general",
     ),
     hypothetical=(
         # Not "tendré que": its lemma "tener que" is also "el pedido tiene que ir a ...", a plain request.

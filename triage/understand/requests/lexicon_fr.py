@@ -261,6 +261,7 @@ LEXICON = Lexicon(
         "délai de remboursement",
         "comment fonctionne le remboursement",
         "combien de temps prend un remboursement",
+        "en moyenne",
     ),
     hypothetical=(
         "je devrai",
