@@ -222,7 +222,7 @@ def test_sending_an_order_somewhere_else_is_an_address_fix(finder: RequestFinder
         "Ich fahre jeden Tag zur Arbeit, statt früher mit dem Auto.",
         "I was looking forward to the new blend in your newsletter.",
         "Hi, I'm about to move house and I've got an order coming next week.",
-        "J'ai déménagé et je voudrais mettre à jour l'adresse enregistrée sur mon compte pour mes prochaines commandes.",
+        "J'ai déménagé et je voudrais mettre à jour l'adresse enregistrée sur mon compte pour la suite.",
     ],
 )
 def test_money_a_kept_address_or_a_commute_is_no_redirect(finder: RequestFinder, text: str) -> None:

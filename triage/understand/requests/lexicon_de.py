@@ -46,6 +46,10 @@ LEXICON = Lexicon(
             "brauche ich nicht mehr",
             "nicht mehr leisten",
             "nicht mehr bezahlen",
+            "anhalten",
+            "stoppen",
+            "nicht mehr los",
+            "nicht mehr losschicken",
         ),
         "refund": (
             "möchte ich zurück",
@@ -78,6 +82,9 @@ LEXICON = Lexicon(
             "erstattet",
             "wiederhaben",
             "zurückhaben",
+            "meine 0 euro",
+            "an mich zurück",
+            "wo bleibt mein geld",
         ),
         "address_fix": (
             "an meine schwester",
@@ -107,6 +114,7 @@ LEXICON = Lexicon(
             "packstation",
             "abholstation",
             "an die adresse",
+            "hausmeister",
         ),
         "duplicate": (
             "0 mal",
@@ -240,6 +248,8 @@ LEXICON = Lexicon(
             "sondern zu",
             "sondern ins",
             "sondern direkt",
+            "0 nicht 0",
+            "0 , nicht 0",
         ),
         "duplicate": ("bestellung", "versehentlich", "aus versehen"),
     },
@@ -395,6 +405,8 @@ LEXICON = Lexicon(
             "abgelehnt",
             "fehlgeschlagen",
             "abgebrochen",
+            "absichtlich",
+            "bewusst",
         ),
         "cancel": (
             "newsletter",
