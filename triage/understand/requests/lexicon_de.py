@@ -114,7 +114,6 @@ LEXICON = Lexicon(
             "packstation",
             "abholstation",
             "an die adresse",
-            "hausmeister",
         ),
         "duplicate": (
             "0 mal",
@@ -503,6 +502,7 @@ LEXICON = Lexicon(
     ),
     redirects={
         "address_fix": (
+            "hausmeister",
             *combine(
                 ("liefern sie", "schicken sie", "senden sie", "liefert", "schickt", "sendet"),
                 ("", "die bestellung", "meine bestellung", "die bestellung 0", "das paket", "sie", "es", "alles"),

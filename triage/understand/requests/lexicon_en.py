@@ -117,7 +117,6 @@ LEXICON = Lexicon(
             "ship my order to",
             "deliver my order to",
             "deliver the order to",
-            "concierge",
             "deliver it here",
             "send it here",
         ),
@@ -793,6 +792,7 @@ LEXICON = Lexicon(
     ),
     redirects={
         "address_fix": (
+            "concierge",
             *combine(("send", "post", "redirect"), ("to",)),
             *combine(
                 ("send", "deliver", "ship", "post", "redirect", "forward"),

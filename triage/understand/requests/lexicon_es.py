@@ -99,9 +99,11 @@ LEXICON = Lexicon(
             "ir a mi",
             "a mi trabajo",
             "a la oficina",
-            "portería",
-            "conserjería",
-            "conserje",
+            "portal",
+            "depto",
+            "departamento",
+            "calle",
+            "comuna",
         ),
         "duplicate": (
             "0 veces",
@@ -442,6 +444,9 @@ LEXICON = Lexicon(
     ),
     redirects={
         "address_fix": (
+            "portería",
+            "conserjería",
+            "conserje",
             *combine(
                 ("enviar", "mandar", "reenviar", "llevar", "dejar", "entregar"),
                 ("lo", "la", "los", "el pedido", "mi pedido", "el pedido 0", "el paquete"),

@@ -65,9 +65,6 @@ LEXICON = Lexicon(
             "à mon travail",
             "à mon boulot",
             "au bureau",
-            "gardienne",
-            "gardien",
-            "concierge",
         ),
         "duplicate": (
             "0 fois",
@@ -380,6 +377,9 @@ LEXICON = Lexicon(
     ),
     redirects={
         "address_fix": (
+            "gardienne",
+            "gardien",
+            "concierge",
             *combine(
                 ("livrer", "envoyer", "expédier", "réexpédier", "faire livrer"),
                 (
