@@ -460,6 +460,7 @@ LEXICON = Lexicon(
         "send it as normal",
         "ship it as normal",
         "send it out as normal",
+        "so no need for",
     ),
     policy=(
         "rule",
@@ -572,6 +573,7 @@ LEXICON = Lexicon(
         "if you refund",
         "refund landed",
         "has landed",
+        "landed",
     ),
     hypothetical=(
         "about to",

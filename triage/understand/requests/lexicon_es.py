@@ -345,6 +345,9 @@ LEXICON = Lexicon(
         "cuánto tardan",
         "cuánto tarda",
         "cuando uno",
+        "reembolso recibido",
+        "ya me llegó",
+        "recibí el reembolso",
     ),
     hypothetical=(
         # Not "tendré que": its lemma "tener que" is also "el pedido tiene que ir a ...", a plain request.
