@@ -71,7 +71,7 @@ def test_decide(scores: dict[str, float], hits: dict[str, Hit], intents: tuple[s
         (_scores(address_fix=0.85, other=0.2), 5, ("address_fix",)),
         # and by LEAD on a text of MODEL_ALONE_WORDS words or more
         (_scores(address_fix=0.7, other=0.2), MODEL_ALONE_WORDS, ("address_fix",)),
-        (_scores(address_fix=0.55, other=0.2), MODEL_ALONE_WORDS, ("other",)),
+        (_scores(address_fix=0.55, other=0.3), MODEL_ALONE_WORDS, ("other",)),
         (_scores(address_fix=0.7, other=0.2), MODEL_ALONE_WORDS - 1, ("other",)),
         # its own threshold still applies
         (_scores(address_fix=0.45, other=0.0), MODEL_ALONE_WORDS, ("other",)),
@@ -80,7 +80,7 @@ def test_decide(scores: dict[str, float], hits: dict[str, Hit], intents: tuple[s
 def test_the_model_alone_needs_a_lead_over_other(
     scores: dict[str, float], words: int, intents: tuple[str, ...]
 ) -> None:
-    assert (LEAD, SHORT_LEAD) == (0.4, 0.6)
+    assert (LEAD, SHORT_LEAD) == (0.3, 0.6)
     assert decide(scores, {}, T, words=words).intents == intents
     # the finder's reading does not depend on the length
     assert decide(scores, {"cancel": Hit("cancel", REQUEST, "c", strong=True)}, T, words=words).intents[0] == "cancel"

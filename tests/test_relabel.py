@@ -112,7 +112,7 @@ def test_relabel_then_train_with_corrections_learns_the_shops_words(shop: Path) 
     held = [t for t, part in parts.items() if part == "held_out"]
     assert trained and held  # the fixture's mails fall on both sides of the hash split
 
-    result = _cli(shop, "train", "--with-corrections", "--epochs", "3")
+    result = _cli(shop, "train", "--with-corrections", "--epochs", "8")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["corrections"]["trained"] == len(trained) and report["corrections"]["held_out"] == len(held)

@@ -221,6 +221,8 @@ def test_sending_an_order_somewhere_else_is_an_address_fix(finder: RequestFinder
         "Please keep it going to 5 Dale Street, we are not moving after all.",
         "Ich fahre jeden Tag zur Arbeit, statt früher mit dem Auto.",
         "I was looking forward to the new blend in your newsletter.",
+        "Hi, I'm about to move house and I've got an order coming next week.",
+        "J'ai déménagé et je voudrais mettre à jour l'adresse enregistrée sur mon compte pour la suite.",
     ],
 )
 def test_money_a_kept_address_or_a_commute_is_no_redirect(finder: RequestFinder, text: str) -> None:
@@ -292,3 +294,42 @@ def test_a_threat_an_intention_or_a_fee_question_is_no_cancel(finder: RequestFin
 
     hit = finder.find(request_text(*mail_parts("", text))[1]).get("cancel")
     assert hit is not None and hit.kind == BLOCKED
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Don't bother sending 90044, I found one locally.", "cancel"),
+        ("Können Sie die Bestellung 81230 noch anhalten, bevor sie verschickt wird?", "cancel"),
+        ("Por favor frenen el envío del 664210.", "cancel"),
+        ("Arrêtez la 8812 avant qu'elle parte svp.", "cancel"),
+        ("Still waiting for my 49 euros for the returned jumper.", "refund"),
+        ("Please reverse the second charge.", "refund"),
+        ("Sigo esperando mis 49 euros del abrigo devuelto.", "refund"),
+        ("Pouvez-vous me recréditer ma carte ?", "refund"),
+        ("Es el portal 5, no el 6.", "address_fix"),
+        ("Leave it with the concierge please, order 44019.", "address_fix"),
+    ],
+)
+def test_requests_without_the_key_word(finder: RequestFinder, text: str, intent: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    assert finder.find(request_text(*mail_parts("", text))[1])[intent].kind == REQUEST
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Ordered twice on purpose, one's a gift.", "duplicate"),
+        ("Ich habe die Laufschuhe absichtlich zweimal bestellt.", "duplicate"),
+        ("Me llegó un correo diciendo que cancelaron mi pedido 401188 por falta de stock.", "cancel"),
+        ("Commande 5521 annulée par vous sans prévenir.", "cancel"),
+        ("No pedí ningún reembolso, solo quiero entender.", "refund"),
+        ("Beim Holztraktor ist ein Hinterrad abgebrochen.", "cancel"),
+    ],
+)
+def test_look_alikes_without_a_request(finder: RequestFinder, text: str, intent: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    hit = finder.find(request_text(*mail_parts("", text))[1]).get(intent)
+    assert hit is None or hit.kind != REQUEST

@@ -84,7 +84,7 @@ def split(rows: Iterable[MailRow]) -> dict[str, list[MailRow]]:
 # -- the shop's own corrections (`triage relabel`, used by `train --with-corrections`) -------------------
 
 CORRECTION_HELD_OUT = 3  # of 10 hash buckets: the corrections held out to measure "after" on unseen ones
-CORRECTION_REPEAT = 3  # a trained correction counts this many times: a shop's few rows against 1,500 mails
+CORRECTION_REPEAT = 8  # a trained correction counts this many times: a shop's few rows against 2,000 mails
 
 
 def correction_split(row_id: str) -> str:

@@ -46,6 +46,10 @@ LEXICON = Lexicon(
             "brauche ich nicht mehr",
             "nicht mehr leisten",
             "nicht mehr bezahlen",
+            "anhalten",
+            "stoppen",
+            "nicht mehr los",
+            "nicht mehr losschicken",
         ),
         "refund": (
             "möchte ich zurück",
@@ -78,6 +82,9 @@ LEXICON = Lexicon(
             "erstattet",
             "wiederhaben",
             "zurückhaben",
+            "meine 0 euro",
+            "an mich zurück",
+            "wo bleibt mein geld",
         ),
         "address_fix": (
             "an meine schwester",
@@ -178,7 +185,6 @@ LEXICON = Lexicon(
             "neue adresse",
             "lieferadresse ändern",
             "anschrift ändern",
-            "umgezogen",
             "falsche hausnummer",
             "falsche postleitzahl",
             "tippfehler in der adresse",
@@ -241,6 +247,8 @@ LEXICON = Lexicon(
             "sondern zu",
             "sondern ins",
             "sondern direkt",
+            "0 nicht 0",
+            "0 , nicht 0",
         ),
         "duplicate": ("bestellung", "versehentlich", "aus versehen"),
     },
@@ -367,6 +375,8 @@ LEXICON = Lexicon(
         "warum ist",
         "wie funktioniert die erstattung",
         "bekomme ich eigentlich",
+        "im durchschnitt",
+        "durchschnittlich",
     ),
     hypothetical=(
         "müsste ich",
@@ -394,6 +404,8 @@ LEXICON = Lexicon(
             "abgelehnt",
             "fehlgeschlagen",
             "abgebrochen",
+            "absichtlich",
+            "bewusst",
         ),
         "cancel": (
             "newsletter",
@@ -490,6 +502,7 @@ LEXICON = Lexicon(
     ),
     redirects={
         "address_fix": (
+            "hausmeister",
             *combine(
                 ("liefern sie", "schicken sie", "senden sie", "liefert", "schickt", "sendet"),
                 ("", "die bestellung", "meine bestellung", "die bestellung 0", "das paket", "sie", "es", "alles"),

@@ -16,6 +16,12 @@ LEXICON = Lexicon(
             "n'en ai plus besoin",
             "ne la veux plus",
             "ne le veux plus",
+            "enlever",
+            "enlevez",
+            "arrêter",
+            "arrêtez",
+            "ne l'envoyez pas",
+            "ne pas la laisser partir",
         ),
         "refund": (
             "remboursement",
@@ -29,6 +35,12 @@ LEXICON = Lexicon(
             "indemnisation",
             "compensation",
             "dédommager",
+            "mes 0 euros",
+            "mes 0 francs",
+            "recréditer",
+            "récupérer les 0",
+            "récupérer le montant",
+            "récupérer mon argent",
         ),
         "address_fix": (
             "adresse",
@@ -112,7 +124,6 @@ LEXICON = Lexicon(
             "corriger l'adresse",
             "nouvelle adresse",
             "autre adresse",
-            "j'ai déménagé",
             "changement d'adresse",
             "erreur dans l'adresse",
             "adresse est fausse",
@@ -160,6 +171,10 @@ LEXICON = Lexicon(
             "manque",
             "pas à",
             "pas chez",
+            "0 , pas 0",
+            "0 pas 0",
+            "0 , pas le 0",
+            "0 et pas 0",
         ),
         "duplicate": ("commande", "erreur", "par erreur"),
     },
@@ -226,6 +241,7 @@ LEXICON = Lexicon(
         "je garde finalement",
         "ne tenez pas compte",
         "n'en tenez pas compte",
+        "est à oublier",
     ),
     policy=(
         # A refund that arrived is thanks ("le remboursement est bien arrivé").
@@ -262,6 +278,10 @@ LEXICON = Lexicon(
         "délai de remboursement",
         "comment fonctionne le remboursement",
         "combien de temps prend un remboursement",
+        "en moyenne",
+        "c'est gratuit",
+        "c'est payant",
+        "gratuit ou payant",
     ),
     hypothetical=(
         "je devrai",
@@ -321,6 +341,9 @@ LEXICON = Lexicon(
             "refusé",
             "refusée",
             "rejeté",
+            "volontairement",
+            "exprès",
+            "sciemment",
         ),
     },
     typo_keys=(
@@ -354,6 +377,9 @@ LEXICON = Lexicon(
     ),
     redirects={
         "address_fix": (
+            "gardienne",
+            "gardien",
+            "concierge",
             *combine(
                 ("livrer", "envoyer", "expédier", "réexpédier", "faire livrer"),
                 (

@@ -18,7 +18,8 @@ _BY_THE_SHOP = (
     r"\b(?:you|u|they|ihr|sie|team|system|shop|store|someone|somebody) (?:have |has |had |already |just |"
     r"automatically )?(?:cancell?ed|canceled)\b"
     r"|\bihr habt\b.{0,60}\bstorniert\b|\bsie haben\b.{0,60}\bstorniert\b"
-    r"|\bvous avez (?:bien |deja )?annule|\bme (?:anularon|cancelaron)\b|\bustedes (?:anularon|cancelaron)\b"
+    r"|\bvous avez (?:bien |deja )?annule|\b(?:anularon|cancelaron)\b|\bannulee?s? par vous\b"
+    r"|\b(?:cancell?ed|canceled) by (?:you|your)\b|\bstornierung durch (?:sie|euch)\b|\bconfirmaron la cancelacion\b"
 )
 # A cancellation reported as done, by anyone: passive and perfect forms, and the participle as an
 # adjective ("the cancelled jacket"). "have it cancelled", "can it be cancelled", "storniert wird" and
@@ -57,7 +58,18 @@ REPORTED_CANCEL = re.compile(_DONE)
 THREATENED_CANCEL = re.compile(_THREAT)
 # Substrings one of the patterns needs (a past form, or a condition word): most cancel clauses hold none,
 # and a substring test costs far less than the patterns' search.
-_PAST = ("ancelled", "anceled", "storniert", "anulad", "ancelad", "anulo", "cancelo", "annule", "aron")
+_PAST = (
+    "ancelled",
+    "anceled",
+    "storniert",
+    "anulad",
+    "ancelad",
+    "anulo",
+    "cancelo",
+    "annule",
+    "aron",
+    "stornierung durch",
+)
 _MEANT = ("going to", "about to", "set to", "ready to", "iba", "allais")
 _CONDITION = ("if", "unless", "until", "otherwise", "else", "then", "wenn", "falls", "sonst", "dann", "si")
 # ... and a threat a first-person verb or pronoun ("i", "we", "ich", "lo cancelo", "j'annule").
