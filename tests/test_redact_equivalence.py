@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_redact_prescan import CUE_TEXT, cased
-from tests.test_redact_properties import issuer_cards
-from triage.redact import cards, cues, secrets
+from tests.test_redact_properties import SCRIPTS, SEPARATORS, groups_of, in_script, issuer_cards
+import triage.redact as redact_package
+from triage.redact import cards, cues, redact, secrets
 from triage.redact.cards import _SPLIT_RE, _Groups, _strong_card, issuer_matches, luhn_ok
 
 # The sentence-end pattern as it was: an alternation whose first branch opens with a character class.
@@ -148,3 +149,56 @@ def test_strong_windows_read_only_the_candidates(chunk: str, before: str) -> Non
     for mistyped in ([], [(start + 2, start + 14)]):  # a mistyped IBAN's span over the chunk, or none
         g = _Groups(text, start, chunk, groups, [], mistyped, None)
         assert g.strong_found(candidates) == _strong_found_before(g, may_start)
+
+
+@st.composite
+def card_runs(draw: st.DrawFn) -> str:
+    """A card, then an expiry and maybe a CVV joined to it by any separator, in any digit script, with the words
+    customers put around them: the runs the chunk read and the folded read both see."""
+    digits = draw(issuer_cards())
+    plain = draw(st.sampled_from([" ", "-", ".", ""]))
+    card = plain.join(groups_of(digits)) if plain else digits
+    month = draw(st.integers(1, 12))
+    exp = draw(st.sampled_from([f"{month:02d}/29", f"{month:02d}/2031", f"{month}/27", f"{month:02d} 28", "2029-12"]))
+    cvv = draw(st.sampled_from(["", "123", "7371", "12", "000"]))
+    tail = draw(st.lists(st.sampled_from([*SEPARATORS, " / ", "/", " | "]), min_size=2, max_size=2))
+    run = card + tail[0] + exp + (tail[1] + cvv if cvv else "")
+    before = draw(st.sampled_from(["", "card ", "Kartennummer: ", "order ", "tracking no ", "+", "visa", "Card:"]))
+    after = draw(st.sampled_from(["", " thanks", " card", " visa.", "/99", "5", " 4111 1111 1111 1111"]))
+    return in_script(f"Hi, {before}{run}{after}", draw(st.sampled_from(list(SCRIPTS))))
+
+
+@settings(max_examples=600, deadline=None)
+@given(card_runs())
+def test_a_run_the_chunk_read_covers_is_not_read_again(text: str) -> None:
+    """Skipping the folded read where `_adds_nothing` says it can only find the card again changes no finding:
+    the numbers found are the same set, and redact's output is the same."""
+    fast = redact(text)
+    clean = redact_package.normalise(text, None).text
+    fast_numbers = set(redact_package._find_numbers(clean))
+    cards._SKIP_COVERED = False
+    try:
+        slow = redact(text)
+        slow_numbers = set(redact_package._find_numbers(clean))
+    finally:
+        cards._SKIP_COVERED = True
+    assert fast_numbers == slow_numbers
+    assert fast == slow
+
+
+def test_the_covered_run_skip_fires() -> None:
+    """The skip is taken on the common shape (and the test above compares it with the read it skips)."""
+    calls: list[bool] = []
+    real = cards._adds_nothing
+
+    def spy(*args: object) -> bool:
+        calls.append(real(*args))  # type: ignore[arg-type]
+        return calls[-1]
+
+    cards._adds_nothing = spy  # type: ignore[assignment]
+    try:
+        got = redact("Karte 4111 1111 1111 1111 / 12/29 / 737, danke")
+    finally:
+        cards._adds_nothing = real  # type: ignore[assignment]
+    assert calls == [True]
+    assert got.counts() == {"card_number": 1, "card_expiry": 1, "card_cvv": 1}

@@ -118,7 +118,7 @@ def _find_numbers(text: str, hits: Hits | None = None) -> list[Finding]:
     out: list[Finding] = []
     blocked: list[tuple[int, int]] = []  # IBANs, in text order
     mistyped: list[tuple[int, int]] = []  # IBAN-shaped but failing the checks
-    wide: list[tuple[int, str]] = []
+    wide: list[tuple[int, str, int]] = []  # (start, run, how much of its start the chunk read took as one card)
     for start, end in _number_matches(text, hits.numbers if hits else None):
         if end - start == 2:
             _iban_at(text, start, out, blocked, mistyped)
@@ -131,19 +131,24 @@ def _find_numbers(text: str, hits: Hits | None = None) -> list[Finding]:
                 continue
             chunks = [(start, run)]
         else:
-            wide.append((start, run))  # (an unbroken run has no separator for cards_in_wide_run to fold)
             # The chunks of single separators in the run, as a scan of CHUNK_RE over the whole text finds them.
             chunks = [(c.start(), c.group()) for c in CHUNK_RE.finditer(text, start, end)]
         if (not chunks or chunks[0][0] != start) and IBAN_CHECK_RE.match(text, start):
             _iban_at(text, start, out, blocked, mistyped)  # "DE89  3704 …": check digits, then no chunk
+        covered = 0
         for cs, chunk in chunks:
             # A chunk can start with an IBAN's check digits ("DE89 3704 0044 …"); test that first.
             if IBAN_CHECK_RE.match(text, cs):
                 _iban_at(text, cs, out, blocked, mistyped)
             # IBANs come in text order, so only the latest can reach into this chunk.
+            found = len(out)
             cards_in_chunk(text, cs, chunk, blocked[-1:], out, mistyped[-1:])
-    for start, run in wide:
-        cards_in_wide_run(text, start, run, blocked, out)
+            if cs == start and Finding("card_number", cs, cs + len(chunk)) in out[found:]:
+                covered = len(chunk)  # the run opens with a card, whole chunk: see cards_in_wide_run
+        if not run.isdigit():  # (an unbroken run has no separator for cards_in_wide_run to fold)
+            wide.append((start, run, covered))
+    for start, run, covered in wide:
+        cards_in_wide_run(text, start, run, blocked, out, covered)
     if hits is None:
         split_cards(text, out)
     elif hits.firsts and hits.lasts:
