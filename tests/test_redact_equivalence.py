@@ -11,9 +11,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import triage.redact as redact_package
 from tests.test_redact_prescan import CUE_TEXT, cased
 from tests.test_redact_properties import SCRIPTS, SEPARATORS, groups_of, in_script, issuer_cards
-import triage.redact as redact_package
 from triage.redact import cards, cues, redact, secrets
 from triage.redact.cards import _SPLIT_RE, _Groups, _strong_card, issuer_matches, luhn_ok
 
