@@ -118,7 +118,7 @@ def _find_numbers(text: str, hits: Hits | None = None) -> list[Finding]:
     out: list[Finding] = []
     blocked: list[tuple[int, int]] = []  # IBANs, in text order
     mistyped: list[tuple[int, int]] = []  # IBAN-shaped but failing the checks
-    wide: list[tuple[int, str, int]] = []  # (start, run, how much of its start the chunk read took as one card)
+    wide: list[tuple[int, str, int]] = []  # (start, run, the length of a card the chunk read found at its start)
     for start, end in _number_matches(text, hits.numbers if hits else None):
         if end - start == 2:
             _iban_at(text, start, out, blocked, mistyped)
@@ -143,8 +143,8 @@ def _find_numbers(text: str, hits: Hits | None = None) -> list[Finding]:
             # IBANs come in text order, so only the latest can reach into this chunk.
             found = len(out)
             cards_in_chunk(text, cs, chunk, blocked[-1:], out, mistyped[-1:])
-            if cs == start and Finding("card_number", cs, cs + len(chunk)) in out[found:]:
-                covered = len(chunk)  # the run opens with a card, whole chunk: see cards_in_wide_run
+            if cs == start:  # the run opens with a card: how far it reaches (see cards_in_wide_run)
+                covered = next((f.end - cs for f in out[found:] if f.start == cs and f.kind == "card_number"), 0)
         if not run.isdigit():  # (an unbroken run has no separator for cards_in_wide_run to fold)
             wide.append((start, run, covered))
     for start, run, covered in wide:

@@ -563,8 +563,8 @@ def cards_in_wide_run(
     text: str, start: int, run: str, blocked: list[tuple[int, int]], out: list[Finding], covered: int = 0
 ) -> None:
     """`cards_in_wide_runs` for one WIDE_RE match at `start`; `blocked`: the IBANs, in text order. `covered`:
-    the length of the chunk at the run's start when the chunk read found it, whole, to be a card (already in
-    `out`); then the folded read is skipped where it can only find that card again (see `_adds_nothing`)."""
+    the length of the card the chunk read found at the run's start (already in `out`), or 0; the folded read
+    is skipped where it can only find that card again (see `_adds_nothing`)."""
     if _EXOTIC_SEP_RE.search(run) is None and (" " in run) + ("-" in run) + ("." in run) <= 1:
         return  # one plain separator throughout: CHUNK_RE saw this one as it is
     parts = _list_items(run)
@@ -615,10 +615,12 @@ _SKIP_COVERED = True  # tests turn it off to compare with the folded read done e
 
 def _adds_nothing(view: str, at: int, chunk: str, run: str, covered: int) -> bool:
     """Whether the folded read of a run (`cards_in_chunk(view, at, chunk, [], …)`) can only find the card the
-    chunk read found at the run's start, `run[:covered]` whole ("4111 1111 1111 1111 / 12/29 / 123").
+    chunk read found at the run's start, `run[:covered]` ("4111 1111 1111 1111 / 12/29 / 123", "6304 0340 9247
+    1530 01/27 871", where the chunk read took "… 1530 01" and found the card in its first four groups).
 
-    Its first groups are that card's own (single " ", "-" or "." between digits, folded one character to one,
-    so their offsets map back unchanged), then the tail's. Let m be the card's groups and n all of them. When
+    When the card ends where a group does, its groups are the folded read's first ones (a chunk has single
+    " ", "-" or "." between digits, folded one character to one, so offsets map back unchanged), then come the
+    tail's. Let m be the card's groups and n all of them. When
       (a) the tail holds some digits but fewer than 12, no window starts in it (a card has 12 or more);
       (b) the tail is not one group of 3-4 digits, `emit` glues no CVV to the card (it does when j == n - 1);
       (c) the only strong candidate of the folded groups (an issuer's prefix and length, Luhn: what every
@@ -631,7 +633,9 @@ def _adds_nothing(view: str, at: int, chunk: str, run: str, covered: int) -> boo
     run and a list of numbers. tests/test_redact_equivalence.py compares with the read done every time.
     """
     tail = run[covered:]
-    if not tail or sum(c.isdigit() for c in tail) >= 12:  # (a); no tail: the run is the chunk, mixed separators
+    if not tail or tail[0].isdigit():  # the card is the whole run, or ends inside a group ("4111…1111123/…")
+        return False
+    if sum(c.isdigit() for c in tail) >= 12:  # (a)
         return False
     groups = _SPLIT_RE.split(chunk)
     m = len(_SPLIT_RE.split(run[:covered]))
