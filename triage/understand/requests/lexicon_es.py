@@ -76,6 +76,10 @@ LEXICON = Lexicon(
             "mis 0 dólares",
             "vuelto a mi cuenta",
             "devuelvan uno",
+            "el dinero",
+            "vuelto a mi tarjeta",
+            "me lo devuelven",
+            "me la devuelven",
         ),
         "address_fix": (
             "punto de recogida",
