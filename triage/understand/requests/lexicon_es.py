@@ -477,4 +477,13 @@ LEXICON = Lexicon(
         "lo pregunto en general",
         "no he comprado nada",
     ),
+    # Pedido dos veces a propósito: ningún duplicado en todo el mensaje.
+    deliberate=(
+        "a propósito",
+        "adrede",
+        "no es un error",
+        "no fue un error",
+        "no fue por error",
+        "queríamos dos",
+    ),
 )
