@@ -150,6 +150,11 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("carte 4111 1111 1111 1111, crypto 456", ["4111111111111111", "456"]),
     ("usuario de banca: pedro77", ["pedro77"]),
     ("the 6-digit code is 482913", ["482913"]),
+    ("expira el 08/27", ["0827"]),
+    ("Ablauf 03/28", ["0328"]),
+    ("security number on the back: 737", ["737"]),
+    ("le code reçu par SMS est 482913", ["482913"]),
+    ("el código que me llegó por SMS es 482913", ["482913"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -179,6 +184,8 @@ DECOYS: list[tuple[str, str]] = [
     ("| 10421 | 2 | 49.90 |", "| 10421 | 2 | 49.90 |"),
     ("I have one order and two questions, 4 items", "one order and two questions, 4 items"),
     ("My order has a 3 digit number on the label: 123", "123"),
+    ("Der Ablauf war chaotisch, 3 Tage Verspätung am 12/03", "12/03"),
+    ("the code on the back of the box is 4411", "4411"),
 ]
 
 

@@ -38,6 +38,11 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("otp", r"sms[\s-]?(?:tan|pin|token)|code\s+(?:par|per|por)\s+sms|c[óo]digo\s+(?:sms|por\s+sms)"),
     ("otp", r"einmal(?:code|passwort|kennwort)|best[äa]tigungscode|verifizierungscode"),
     ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
+    (
+        "otp",
+        r"code\s+(?:re[çc]u|envoy[ée])\s+par\s+(?:sms|texto|message)"
+        r"|c[óo]digo\s+que\s+me\s+(?:lleg[óo]|enviaron|mandaron)(?:\s+(?:por|al|en\s+el)\s+(?:sms|mensaje|m[óo]vil|celular))?",
+    ),
     ("seed", r"secret\s+(?:recovery|seed|backup|mnemonic|wallet)\s+(?:phrase|words)"),
     ("seed", r"recovery\s+(?:phrase|words)|seed\s+(?:phrase|words)|backup\s+(?:phrase|words)"),
     ("seed", r"wallet\s+(?:phrase|words)|mnemonic(?:\s+phrase)?|wiederherstellungsphrase"),
@@ -46,14 +51,15 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("cvv", r"card\s+(?:security|verification)\s+(?:code|value|number)|cvv2?|cvc2?|cid|csc|cvn|cav2"),
     (
         "cvv",
-        r"verification\s+(?:number|value)|security\s+number|kartenpr[üu]f(?:nummer|ziffer|code)"
+        r"verification\s+(?:number|value)|security\s+number(?:\s+on\s+the\s+back)?|kartenpr[üu]f(?:nummer|ziffer|code)"
         r"|pr[üu]f(?:ziffer|nummer)",
     ),
     ("cvv", r"cryptogramme(?:\s+visuel)?|c[óo]digo\s+(?:cvv|cvc)|num[ée]ro\s+(?:cvv|cvc|de\s+s[ée]curit[ée])"),
     (
         "cvv",
         r"digits\s+(?:on|at)\s+(?:the\s+)?(?:back|reverse|rear)(?:\s+of\s+(?:the|my)\s+card)?"
-        r"|numbers\s+on\s+the\s+back(?:\s+of\s+(?:the|my)\s+card)?",
+        r"|numbers\s+on\s+the\s+back(?:\s+of\s+(?:the|my)\s+card)?"
+        r"|code\s+on\s+the\s+back\s+of\s+(?:the|my)\s+card",
     ),
     ("cvv", r"ziffern\s+(?:auf|an)\s+der\s+r[üu]ckseite|zahlen\s+auf\s+der\s+r[üu]ckseite|pr[üu]fnummer"),
     ("cvv", r"d[íi]gitos\s+(?:del|en\s+el|de\s+atr[áa]s)\s*(?:reverso|dorso)?|n[úu]meros\s+del\s+(?:reverso|dorso)"),
@@ -89,6 +95,7 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
+    ("exp", r"expira(?:\s+(?:el|en))?|ablauf(?:\s+(?:am|im))?"),
     (
         "bank",
         r"bank\s+account(?:\s+(?:number|no\.?|nr\.?|\#))?|account\s+(?:number|no\.?|nr\.?|\#)"
