@@ -138,6 +138,23 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("Online-Banking Benutzername: maxmuster77", ["maxmuster77"]),
     ('{"password": "hunter22"}', ["hunter22"]),
     ('{"pin": "4821"}', ["4821"]),
+    # round 5: more separators, spelled digits, CVV and login cues in other words
+    ("card 4111|1111|1111|1111", ["4111111111111111"]),
+    ("card 4111\\1111\\1111\\1111", ["4111111111111111"]),
+    ("card 4111:1111:1111:1111", ["4111111111111111"]),
+    ("card 4111*1111*1111*1111", ["4111111111111111"]),
+    ("my card is 4111 1111 1111 one one one one", ["111111111111", "oneoneoneone"]),
+    ("Karte: vier eins eins eins 1111 1111 1111", ["vierein", "111111111111"]),
+    ("the 3-digit code is 737", ["737"]),
+    ("der 3-stellige Prüfcode ist 737", ["737"]),
+    ("carte 4111 1111 1111 1111, crypto 456", ["4111111111111111", "456"]),
+    ("usuario de banca: pedro77", ["pedro77"]),
+    ("the 6-digit code is 482913", ["482913"]),
+    ("tarjeta 4111 1111 1111 1111, expira el 08/27", ["4111111111111111", "0827"]),
+    ("Karte 4111 1111 1111 1111, Ablauf 03/28", ["4111111111111111", "0328"]),
+    ("security number on the back: 737", ["737"]),
+    ("le code reçu par SMS est 482913", ["482913"]),
+    ("el código que me llegó por SMS es 482913", ["482913"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -163,6 +180,12 @@ DECOYS: list[tuple[str, str]] = [
     ("My password doesn't work", "doesn't"),
     ("the passcode won’t work for me", "won’t"),
     ("UPS 1Z999AA10123456784", "1Z999AA10123456784"),
+    ("meeting at 10:30:15 on 2026-12-03", "10:30:15"),
+    ("| 10421 | 2 | 49.90 |", "| 10421 | 2 | 49.90 |"),
+    ("I have one order and two questions, 4 items", "one order and two questions, 4 items"),
+    ("My order has a 3 digit number on the label: 123", "123"),
+    ("Der Ablauf war chaotisch, 3 Tage Verspätung am 12/03", "12/03"),
+    ("the code on the back of the box is 4411", "4411"),
 ]
 
 

@@ -333,3 +333,19 @@ def test_look_alikes_without_a_request(finder: RequestFinder, text: str, intent:
 
     hit = finder.find(request_text(*mail_parts("", text))[1]).get(intent)
     assert hit is None or hit.kind != REQUEST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I ordered the lamp twice, 5406 and 5409. Not a mistake, one is for my sister.",
+        "hab zweimal bestellt, war aber absicht, eins ist für meinen bruder",
+        "Sí, pedí dos veces la misma mochila, es a propósito: una es para mi hija.",
+        "j'ai commandé deux fois mais c'est voulu, un pour ma sœur",
+    ],
+)
+def test_an_order_placed_twice_on_purpose_is_no_duplicate(finder: RequestFinder, text: str) -> None:
+    from triage.understand.classify import mail_parts, request_text
+
+    hit = finder.find(request_text(*mail_parts("", text))[1]).get("duplicate")
+    assert hit is not None and hit.kind == BLOCKED and hit.why == "on purpose"

@@ -18,7 +18,9 @@ How a decision is made, cheapest test first:
   group-aligned window of a scheme's core ranges that passes Luhn is a card and the
   other groups stay. A number labelled as something else ("tracking number",
   "Sendungsnummer", "invoice") with no card word by it survives; with both, it goes.
-  "first 8 … last 8" halves by a card word go when together they make a card.
+  "first 8 … last 8" halves by a card word go when together they make a card. A number
+  written partly in words ("4111 1111 1111 one one one one", "vier eins eins eins …") is
+  read as its digits and judged the same way (`spelled`).
 - iban: country code (either case) + check digits, the registry length, mod-97 and
   BBAN structure (python-stdnum), a letter O typed for a zero read as one.
 - card_cvv / card_expiry / bank_account / password: only behind a cue word from the
@@ -27,9 +29,9 @@ How a decision is made, cheapest test first:
 
 The package, one job per module: `normalize` (the clean text and the map back), `issuers` (the
 IIN table), `cards` (Luhn, card windows in digit runs), `iban`, `cues` (the cue-word scanner),
-`secrets` (the values behind cues), `markers` (marker text and blanking), `stream` (chunked
-redaction of a stream), `prescan` (one hyperscan pass saying where the detectors need to look); this
-module runs them over a text and a message.
+`secrets` (the values behind cues), `spelled` (digits written as words), `markers` (marker text and
+blanking), `stream` (chunked redaction of a stream), `prescan` (one hyperscan pass saying where the
+detectors need to look); this module runs them over a text and a message.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from triage.redact.markers import KINDS, marker_for, mask, mask_markers
 from triage.redact.normalize import normalise
 from triage.redact.prescan import Hits
 from triage.redact.secrets import Sentences, chained_after_cards, find_cued
+from triage.redact.spelled import spelled_cards
 
 __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 
@@ -184,9 +187,12 @@ def _resolve(candidates: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _detect(scan: str, card_context: list[tuple[int, int]], hits: Hits | None) -> list[Finding]:
-    """One pass of every detector over `scan` (where `hits` says they can fire), overlaps settled."""
-    numbers = _find_numbers(scan, hits)
+def _detect(
+    scan: str, card_context: list[tuple[int, int]], hits: Hits | None, spells: list[int] | None = None
+) -> list[Finding]:
+    """One pass of every detector over `scan` (where `hits` says they can fire), overlaps settled; `spells`:
+    where a digit meets a digit word (the first prescan's; masking makes no new such place)."""
+    numbers = _find_numbers(scan, hits) + spelled_cards(scan, spells)
     card_spans = [(f.start, f.end) for f in numbers if f.kind == "card_number"]
     if numbers:
         # The cue patterns then see what a second pass would see: a blank where the number was.
@@ -241,8 +247,9 @@ def _find_all(text: str, hits: Hits | None = None) -> list[Finding]:
     # Removing one secret can expose another (a card that shared a digit run with an expiry), which a
     # second call would then find. Detect again on the blanked text until nothing new turns up, so a
     # second call never does.
+    spells = hits.spells if hits is not None else None
     for _ in range(4):
-        new = _detect(scan, card_context, hits)
+        new = _detect(scan, card_context, hits, spells)
         if not new:
             break
         findings.extend(new)

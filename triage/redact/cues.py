@@ -22,6 +22,11 @@ _CUES: tuple[tuple[str, str], ...] = (
         "banklogin",
         r"anmeldename|legitimations[\s-]?id|verf[üu]gernummer|zugangsnummer|vertragsnummer\s+online[\s-]?banking",
     ),
+    (
+        "banklogin",
+        r"usuario\s+de\s+(?:la\s+)?banca(?:\s+(?:online|en\s+l[íi]nea|electr[óo]nica|por\s+internet))?"
+        r"|usuario\s+del\s+banco|identifiant\s+(?:de\s+)?(?:banque|bancaire)(?:\s+en\s+ligne)?",
+    ),
     ("otp", r"one[\s-]?time[\s-]?(?:code|pass(?:word|code)|pin)"),
     ("otp", r"otp|2fa(?:\s+code)?|two[\s-]factor\s+code|verification\s+code|login\s+code|sign[\s-]?in\s+code"),
     ("otp", r"access\s+code|auth(?:entication)?\s+code|sms[\s-]code|mtan|itan|tan"),
@@ -33,6 +38,11 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("otp", r"sms[\s-]?(?:tan|pin|token)|code\s+(?:par|per|por)\s+sms|c[óo]digo\s+(?:sms|por\s+sms)"),
     ("otp", r"einmal(?:code|passwort|kennwort)|best[äa]tigungscode|verifizierungscode"),
     ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
+    (
+        "otp",
+        r"code\s+(?:re[çc]u|envoy[ée])\s+par\s+(?:sms|texto|message)"
+        r"|c[óo]digo\s+que\s+me\s+(?:lleg[óo]|enviaron|mandaron)(?:\s+(?:por|al|en\s+el)\s+(?:sms|mensaje|m[óo]vil|celular))?",
+    ),
     ("seed", r"secret\s+(?:recovery|seed|backup|mnemonic|wallet)\s+(?:phrase|words)"),
     ("seed", r"recovery\s+(?:phrase|words)|seed\s+(?:phrase|words)|backup\s+(?:phrase|words)"),
     ("seed", r"wallet\s+(?:phrase|words)|mnemonic(?:\s+phrase)?|wiederherstellungsphrase"),
@@ -41,18 +51,30 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("cvv", r"card\s+(?:security|verification)\s+(?:code|value|number)|cvv2?|cvc2?|cid|csc|cvn|cav2"),
     (
         "cvv",
-        r"verification\s+(?:number|value)|security\s+number|kartenpr[üu]f(?:nummer|ziffer|code)"
+        r"verification\s+(?:number|value)|security\s+number(?:\s+on\s+the\s+back)?|kartenpr[üu]f(?:nummer|ziffer|code)"
         r"|pr[üu]f(?:ziffer|nummer)",
     ),
     ("cvv", r"cryptogramme(?:\s+visuel)?|c[óo]digo\s+(?:cvv|cvc)|num[ée]ro\s+(?:cvv|cvc|de\s+s[ée]curit[ée])"),
     (
         "cvv",
         r"digits\s+(?:on|at)\s+(?:the\s+)?(?:back|reverse|rear)(?:\s+of\s+(?:the|my)\s+card)?"
-        r"|numbers\s+on\s+the\s+back(?:\s+of\s+(?:the|my)\s+card)?",
+        r"|numbers\s+on\s+the\s+back(?:\s+of\s+(?:the|my)\s+card)?"
+        r"|code\s+on\s+the\s+back\s+of\s+(?:the|my)\s+card",
     ),
     ("cvv", r"ziffern\s+(?:auf|an)\s+der\s+r[üu]ckseite|zahlen\s+auf\s+der\s+r[üu]ckseite|pr[üu]fnummer"),
     ("cvv", r"d[íi]gitos\s+(?:del|en\s+el|de\s+atr[áa]s)\s*(?:reverso|dorso)?|n[úu]meros\s+del\s+(?:reverso|dorso)"),
     ("cvv", r"chiffres\s+(?:au|du|sur\s+le)\s+(?:dos|verso)"),
+    # "the 3-digit code", "3-stelliger Prüfcode", "código de 3 dígitos", "code à 3 chiffres", "crypto 456"
+    # ("sec": a CVV if 3-4 digits follow, else a code; a code "from the SMS" is left to its own cue above)
+    (
+        "sec",
+        r"digit\s+(?:security\s+)?(?:code|number)(?!\s+(?:from|in|of|via|by|sent|per|aus|de|del|du|par|por)\b)"
+        r"|stellige[rn]?\s+(?:pr[üu]f|sicherheits)?(?:code|nummer|zahl)",
+    ),
+    (
+        "cvv",
+        r"c[óo]digo\s+de\s+(?:3|4|tres|cuatro)\s+d[íi]gitos|code\s+(?:à|a|de)\s+(?:3|4|trois|quatre)\s+chiffres|crypto",
+    ),
     ("sec", r"security\s+code|sicherheitscode|code\s+de\s+s[ée]curit[ée]|c[óo]digo\s+de\s+seguridad"),
     ("sec", r"codice\s+di\s+sicurezza"),
     ("expjson", r"exp(?:iry|iration)?_?(?:month|year|yr|mm|yy|yyyy|date)|expiry_?date|expiration_?date"),
@@ -73,6 +95,7 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
+    ("exp", r"expira(?:\s+(?:el|en))?|ablauf(?:\s+(?:am|im))?"),
     (
         "bank",
         r"bank\s+account(?:\s+(?:number|no\.?|nr\.?|\#))?|account\s+(?:number|no\.?|nr\.?|\#)"

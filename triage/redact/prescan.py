@@ -81,7 +81,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
@@ -89,6 +89,7 @@ from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
 from triage.redact.cues import CUE_MARGIN, cue_patterns
 from triage.redact.iban import IBAN_COUNTRIES, iban_may_start, iban_trigger
 from triage.redact.normalize import ENTITY, PERCENT, RELEVANT
+from triage.redact.spelled import DIGIT_WORDS
 
 hyperscan: ModuleType | None
 try:  # a native wheel (x86_64 Linux, macOS); elsewhere the whole-text scans run instead
@@ -227,7 +228,7 @@ def shadow_pattern(pattern: str, *, fold: bool) -> str:
 
 
 # Trigger kinds; the ids of "first" words start at _FIRST, of "last" words at _LAST, of cue patterns at _CUE.
-_NUMBER, _IBAN, _BREAK, _ENTITY, _PERCENT, _TAG, _CHAR = range(7)
+_NUMBER, _IBAN, _BREAK, _ENTITY, _PERCENT, _TAG, _CHAR, _SPELL = range(8)
 _FIRST, _LAST, _CUE = 100, 200, 1000
 _WORD_LEN = {_FIRST + k: len(w) for k, w in enumerate(FIRST_WORDS)} | {
     _LAST + k: len(w) for k, w in enumerate(LAST_WORDS)
@@ -259,9 +260,22 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
         # The start of an IBAN's country code or of a cue is where its window begins. (An IBAN trigger's
         # end has one start: the tail after the check digits holds exactly 10 letters or digits.)
         (_IBAN, iban_trigger(), som),
+        # A written digit next to a digit word, either way round ("1111 one", "vier 1111"), with at most 3
+        # separators between, the word not inside a longer one: a superset of spelled.meets (any case; an
+        # ASCII letter bounds the word, while meets stops at any letter, so this fires wherever meets does).
+        (_SPELL, rf"{digit}{_SPELL_SEP}{{0,3}}(?:{_spelled_words()})(?:[^a-zA-Z]|$)", 0),
+        (_SPELL, rf"(?:^|[^a-zA-Z])(?:{_spelled_words()}){_SPELL_SEP}{{0,3}}{digit}", 0),
         *((_CUE + k, _cue_trigger(p), som) for k, p in enumerate(cue_patterns())),
     ]
     return rewrites, detectors
+
+
+_SPELL_SEP = _bytes_class(" \t-./,")  # spelled._NEXT_WORD_RE's separators
+
+
+def _spelled_words() -> str:
+    """The digit words of `spelled` as one hyperscan alternation over the shadow, any case."""
+    return "|".join(shadow_pattern(re.escape(w), fold=True) for w in sorted(DIGIT_WORDS))
 
 
 def _latin1_class(keep: Callable[[str], bool]) -> str:
@@ -414,6 +428,7 @@ class Hits:
     cues: list[tuple[int, int]]  # merged cue spans (scan CUE_MARGIN around each)
     firsts: list[int]  # where a "first" word of split_cards starts
     lasts: list[int]  # where a "last" word starts
+    spells: list[int] = field(default_factory=list)  # where a digit meets a digit word (in it, or just after)
 
 
 _RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
@@ -487,6 +502,7 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
     cues: list[tuple[int, int]] = []
     firsts: list[int] = []
     lasts: list[int] = []
+    spells: list[int] = []
     run_end = _RUN_RE.match
     covered = -1  # hits arrive in order of their ends; one inside the last number window adds nothing
     for kind, start, end in _hits(1, shadow(text) if data is None else data):
@@ -507,11 +523,13 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
             # (the first test inline: most hits are after letters that are no country's code: "at 1135…")
             if text[start : start + 2].upper() in IBAN_COUNTRIES and iban_may_start(text, start):
                 numbers.append((_run_start(text, start), end))
+        elif kind == _SPELL:
+            spells.append(end - 1)
         elif kind >= _LAST:
             lasts.append(end - _WORD_LEN[kind])
         else:  # a "first" word
             firsts.append(end - _WORD_LEN[kind])
-    return Hits(_merge(numbers, 0), _merge(cues, CUE_MARGIN), firsts, lasts)
+    return Hits(_merge(numbers, 0), _merge(cues, CUE_MARGIN), firsts, lasts, sorted(set(spells)))
 
 
 _RUN_STR = "".join(sorted(_RUN_CHARS))

@@ -43,6 +43,8 @@ REQUEST, MENTION, BLOCKED = "request", "mention", "blocked"
 NOT_AN_ORDER = "not an order"
 POLICY = "policy question"
 RETRACTABLE = ("cancel", "refund", "address_fix")
+# The intent a lexicon's `deliberate` phrases block in the whole message.
+DELIBERATE_INTENT = "duplicate"
 # The intent a lexicon's `address_book` phrases block when the clause names no order.
 ADDRESS_BOOK_INTENT = "address_fix"
 # Intents whose term opening a clause is an imperative ("Cancel 2291", "Refund please"); an address noun
@@ -342,6 +344,7 @@ class RequestFinder:
             add("hypo", lex.hypothetical)
             add("book", lex.address_book)
             add("idle", lex.nothing_pending)
+            add("meant", lex.deliberate)
         self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
         self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
         self.stops = {",", "0", *(w for p in OBJECT_STOPS for w in self.lemmatise(p))}
@@ -359,7 +362,7 @@ class RequestFinder:
         self.anchors: frozenset[str] = frozenset(
             max([x for x in p if x not in self.common] or p, key=len)
             for key, phrases in groups.items()
-            if key.split(":")[0] in ("term", "strong", "retract", "idle")
+            if key.split(":")[0] in ("term", "strong", "retract", "idle", "meant")
             for p in phrases
         )
         # The same as written: every word whose lemma is an anchor, so a clause is skipped before lemmatising.
@@ -476,6 +479,9 @@ class RequestFinder:
             for intent, best in list(found.items()):
                 if best.kind == REQUEST and intent in RETRACTABLE and no_order[intent]:
                     found[intent] = Hit(intent, MENTION, best.clause)
+        # "I ordered it twice on purpose, one is a gift": no duplicate, whatever else the message says.
+        if DELIBERATE_INTENT in found and any("meant" in keys for _, keys in per.values()):
+            found[DELIBERATE_INTENT] = Hit(DELIBERATE_INTENT, BLOCKED, found[DELIBERATE_INTENT].clause, "on purpose")
         if retracted is not None:
             for intent in RETRACTABLE:
                 if intent not in found or found[intent].kind == MENTION:

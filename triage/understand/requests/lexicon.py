@@ -26,6 +26,8 @@ class Lexicon:
       "kann die Bestellung … ins Büro"): sending an order somewhere is asking for it;
     - `nothing_pending`: the writer has nothing on order or returned ("I don't have anything on order"): no
       request in a clause that names no order stands in that message;
+    - `deliberate`: an order placed twice on purpose ("c'est voulu, une pour ma sœur"): no duplicate in the
+      message;
     - `address_book`: adding, saving or setting up an address ("add a new delivery address"): the account's
       or the checkout's, so no order's address to fix unless the clause names an order;
     - `typo_keys`: the words a typo is read as ("cancfel" -> "cancel"; see triage.understand.spelling).
@@ -47,11 +49,19 @@ class Lexicon:
     address_book: tuple[str, ...] = field(default=())
     redirects: dict[str, tuple[str, ...]] = field(default_factory=dict)
     nothing_pending: tuple[str, ...] = field(default=())
+    deliberate: tuple[str, ...] = field(default=())
 
     def words(self) -> set[str]:
         """Every word any phrase uses: the lemma tables keep only the entries that lead to one of them."""
         phrases: list[str] = [*self.frames, *self.negations, *self.negation_gap, *self.retractions]
-        phrases += [*self.policy, *self.hypothetical, *self.post_negations, *self.address_book, *self.nothing_pending]
+        phrases += [
+            *self.policy,
+            *self.hypothetical,
+            *self.post_negations,
+            *self.address_book,
+            *self.nothing_pending,
+            *self.deliberate,
+        ]
         for group in (self.terms, self.strong, self.boosters, self.objects, self.redirects):
             for values in group.values():
                 phrases += values

@@ -530,4 +530,13 @@ LEXICON = Lexicon(
         "noch nichts bestellt",
         "nichts offen",
     ),
+    # Absichtlich doppelt bestellt: kein Duplikat in der ganzen Nachricht.
+    deliberate=(
+        "absichtlich",
+        "absicht",
+        "bewusst zweimal",
+        "kein versehen",
+        "kein fehler",
+        "mit absicht",
+    ),
 )

@@ -845,4 +845,13 @@ LEXICON = Lexicon(
         "asking in general",
         "just asking in general",
     ),
+    # Ordered twice on purpose: no duplicate anywhere in the message.
+    deliberate=(
+        "on purpose",
+        "deliberately",
+        "intentionally",
+        "not a mistake",
+        "wasn't a mistake",
+        "meant to order two",
+    ),
 )

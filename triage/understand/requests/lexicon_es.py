@@ -76,6 +76,10 @@ LEXICON = Lexicon(
             "mis 0 dólares",
             "vuelto a mi cuenta",
             "devuelvan uno",
+            "el dinero",
+            "vuelto a mi tarjeta",
+            "me lo devuelven",
+            "me la devuelven",
         ),
         "address_fix": (
             "punto de recogida",
@@ -472,5 +476,14 @@ LEXICON = Lexicon(
         "pregunto en general",
         "lo pregunto en general",
         "no he comprado nada",
+    ),
+    # Pedido dos veces a propósito: ningún duplicado en todo el mensaje.
+    deliberate=(
+        "a propósito",
+        "adrede",
+        "no es un error",
+        "no fue un error",
+        "no fue por error",
+        "queríamos dos",
     ),
 )

@@ -22,6 +22,8 @@ LEXICON = Lexicon(
             "arrêtez",
             "ne l'envoyez pas",
             "ne pas la laisser partir",
+            "supprimer",
+            "supprimez",
         ),
         "refund": (
             "remboursement",
@@ -407,5 +409,14 @@ LEXICON = Lexicon(
         "je n'ai encore rien commandé",
         "je demande en général",
         "question générale",
+    ),
+    # Commandé deux fois exprès : aucun doublon dans tout le message.
+    deliberate=(
+        "volontairement",
+        "c'est voulu",
+        "exprès",
+        "ce n'est pas une erreur",
+        "pas une erreur",
+        "sciemment",
     ),
 )
