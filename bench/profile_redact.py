@@ -8,34 +8,34 @@ a table of shares, not a benchmark; bench_redact.py gives the MB/s and the ratio
 another checkout's package with this same script and corpus, for a before/after in one session. Every window
 opened on a secret-free mail is wasted work, so the windows are counted apart for those.
 
-Measured 2026-12-03 (issue 13, fourth round), main at b31c770 (`--code /work/main`) and this code alternating,
+Measured 2026-12-03 (issue 13, fourth round), main at 0b3aed4 (`--code /work/main`) and this code alternating,
 two runs each, in one session on the shared 2-core machine; CPU µs per ~4 KB mail; secret-free | with secrets
 | the bench's mix:
 
-    phase                                   main                    after
-    rewrites() (hyperscan + callbacks)      9.0 |   8.5 |   9.5     9.3 |   8.5 |   9.7
-    normalise                              10.0 |   9.7 |  10.0    10.2 |   9.6 |  10.3
-    scan() incl. callbacks + windows       26.4 |  53.9 |  33.0    26.5 |  55.0 |  33.9
-    numbers: cards + IBAN                  21.5 | 201-213 |  66    21.9 | 183-185 |  63.5
-    cue words                               0.9 |  42.6 |  10.1     0.9 |  40.7 |  11.3
-    cue values (incl. cue words)            1.2 | 122-128 |  26     1.2 | 112-113 |  24.9
-    all detectors (_find_all)              28.7 | 443-464 | 127    29.4 | 414-416 | 122-126
-    redact, everything                     97-98 | 600-602 | 220-221   97-100 | 559-569 | 215-219
-    MB/s                                   45.2 |   7.5 |  20.2    44.8 |   8.0 |  20.5
+    phase                                   main                      after
+    rewrites() (hyperscan + callbacks)      9.2 |   8.5 |   9.4       9.1 |   8.4 |   9.1
+    normalise                               9.8 |   9.8 |  10.2       9.7 |   9.8 |   9.8
+    scan() incl. callbacks + windows       27.6 |  55.2 |  37.3      28.3 |  55.5 |  34.9
+    numbers: cards + IBAN                  21.4 | 210-222 |  67      24.6 |   184 |  63.4
+    cue words                               0.9 |  42.4 |  10.4       0.9 |  44.3 |  10.6
+    cue values (incl. cue words)            1.2 | 123-127 |  27      1.2 | 112-137 |  25
+    all detectors (_find_all)              30.0 | 455-468 | 132-139   31-35 | 400-407 | 122-155
+    redact, everything                    101-102 | 623-631 | 224-229  102-103 | 553-569 | 213-216
 
 What changed (each proven equal in tests/test_redact_equivalence.py): the sentence-end pattern starts with one
 character class (41 -> 25 µs for a whole-text pass); the cue kind comes from one alternation with a named
 group per kind; a chunk's strong windows are only the issuer+Luhn candidates found before the windows are
 built, looked up once per start group; a weak window looks the card word up only where a window of 12+
-digits starts. A mail dense with secrets costs ~7 % less; the mix, within noise, the same.
+digits starts; a wide run that opens with the card the chunk read found is not read folded again where that
+read can only find the same card (`cards._adds_nothing`; in one process, alternating, with the skip on and
+off: numbers on mails with secrets 198 -> 189 µs). A mail dense with secrets costs ~10 % less, the mix ~5 %.
 
-What the table says: a secret-free mail costs ~97 µs (45 MB/s, above the one-regex scan). The mix spends
+What the table says: a secret-free mail costs ~100 µs (~44 MB/s, about the one-regex scan). The mix spends
 more than half its time on the fifth of its mails with secrets: ~18 findings per ~4 KB text of such mails
 (4.3 cards, 4.3 CVVs, 4.2 expiries, 3.9 passwords, 1.9 IBANs) at ~25 µs of Python each: the card chunk
-reads (~15-30 µs a card, read again folded when an expiry or CVV follows it with "/"), the cue values
-and their sentence bounds, the chain after each card. A mix text costs ~220 µs: ~97 base plus ~5 findings at
-~25; 40 MB/s is ~111 µs, so ~3 µs a finding: a different design (the windows' decisions out of Python), not
-more trimming.
+reads (~15-30 µs a card), the cue values and their sentence bounds, the chain after each card. A mix text
+costs ~215 µs: ~100 base plus ~5 findings at ~23; 40 MB/s is ~111 µs, so ~2-3 µs a finding: a different
+design (the windows' decisions out of Python), not more trimming.
 Before the third round, cue triggers fired inside words ("expéditeur", "important"), the IBAN trigger on
 any two letters before two digits ("order 1135…"), and a 20+ digit tracking number opened a number window in
 which only an IBAN could start.
