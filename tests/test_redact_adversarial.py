@@ -155,6 +155,7 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("security number on the back: 737", ["737"]),
     ("le code reçu par SMS est 482913", ["482913"]),
     ("el código que me llegó por SMS es 482913", ["482913"]),
+    ("card no. 4111 1111 1111 1111 expiry 12 29 cvv 123", ["4111111111111111", "1229", "123"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -186,6 +187,7 @@ DECOYS: list[tuple[str, str]] = [
     ("My order has a 3 digit number on the label: 123", "123"),
     ("Der Ablauf war chaotisch, 3 Tage Verspätung am 12/03", "12/03"),
     ("the code on the back of the box is 4411", "4411"),
+    ("the card expires in 12 days", "12 days"),
 ]
 
 
