@@ -156,6 +156,8 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("le code reçu par SMS est 482913", ["482913"]),
     ("el código que me llegó por SMS es 482913", ["482913"]),
     ("card no. 4111 1111 1111 1111 expiry 12 29 cvv 123", ["4111111111111111", "1229", "123"]),
+    ("card (4111)(1111)(1111)(1111)", ["4111111111111111"]),
+    ("card [4111] [1111] [1111] [1111]", ["4111111111111111"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -188,6 +190,7 @@ DECOYS: list[tuple[str, str]] = [
     ("Der Ablauf war chaotisch, 3 Tage Verspätung am 12/03", "12/03"),
     ("the code on the back of the box is 4411", "4411"),
     ("the card expires in 12 days", "12 days"),
+    ("see items (12)(3) and [4] of order 1042", "(12)(3) and [4] of order 1042"),
 ]
 
 

@@ -519,12 +519,12 @@ class _Groups:
 # Digit groups with any separator a customer or a copy-paste puts between them: "/", "_", ",", "+",
 # en dash, minus sign, a double space, " - ", mixed. (Tabs and odd spaces are plain spaces by now,
 # see triage.redact.normalize.) The single-separator runs CHUNK_RE takes are left to it.
-_WIDE_SEP = r"(?:[ ]?[/_,.+\-\u2013\u2014\u2212=|\\:*][ ]?|[ ]{1,3})"
+_WIDE_SEP = r"(?:[ ]?[/_,.+\-\u2013\u2014\u2212=|\\:*][ ]?|[ ]?[)\]][ ]?[(\[][ ]?|[ ]{1,3})"
 # Every character a run of digit groups may hold besides digits (WIDE_RE's and CHUNK_RE's separators).
-WIDE_CHARS = " /_,.+-=\u2013\u2014\u2212|\\:*" + _SEP.replace("\\", "")
-WIDE_RE = re.compile(rf"[0-9](?=[0-9 /_,.+\-\u2013\u2014\u2212=|\\:*]{{11}})(?:{_WIDE_SEP}?[0-9]){{11,}}")
+WIDE_CHARS = " /_,.+-=\u2013\u2014\u2212|\\:*()[]" + _SEP.replace("\\", "")
+WIDE_RE = re.compile(rf"[0-9](?=[0-9 /_,.+\-\u2013\u2014\u2212=|\\:*()\[\]]{{11}})(?:{_WIDE_SEP}?[0-9]){{11,}}")
 _WIDE_SEP_RE = re.compile(rf"(?<=[0-9]){_WIDE_SEP}(?=[0-9])")
-_EXOTIC_SEP_RE = re.compile(r"[/_,+=\u2013\u2014\u2212|\\:*]|  ")
+_EXOTIC_SEP_RE = re.compile(r"[/_,+=\u2013\u2014\u2212|\\:*()\[\]]|  ")
 _CONTEXT = 64
 
 
