@@ -158,6 +158,10 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("card no. 4111 1111 1111 1111 expiry 12 29 cvv 123", ["4111111111111111", "1229", "123"]),
     ("card (4111)(1111)(1111)(1111)", ["4111111111111111"]),
     ("card [4111] [1111] [1111] [1111]", ["4111111111111111"]),
+    ("CC: 4111 1111 1111 1111 / 1229 / 123", ["4111111111111111", "1229", "123"]),
+    ("cvv is one two three", ["onetwothree"]),
+    ("meine PIN lautet vier drei zwei eins", ["vierdreizweieins"]),
+    ("mi código de seguridad es siete tres siete", ["sietetressiete"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -191,6 +195,7 @@ DECOYS: list[tuple[str, str]] = [
     ("the code on the back of the box is 4411", "4411"),
     ("the card expires in 12 days", "12 days"),
     ("see items (12)(3) and [4] of order 1042", "(12)(3) and [4] of order 1042"),
+    ("the cvv is on the back, one of the digits is smudged", "one of the digits"),
 ]
 
 

@@ -12,6 +12,7 @@ import re
 from triage.records import Finding
 from triage.redact.cards import card_word_in
 from triage.redact.cues import find_cues
+from triage.redact.spelled import spelled_value
 
 # "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
 _GAP = (
@@ -178,10 +179,15 @@ def find_cued(
             v = _CVV_VALUE_RE.match(text, pos)
             if v:
                 out.append(Finding("card_cvv", *v.span(1)))
+            elif spelled := spelled_value(text, pos, 3, 4):  # "cvv is one two three"
+                out.append(Finding("card_cvv", *spelled))
         elif kind == "sec":
             v = _CVV_VALUE_RE.match(text, pos)
             if v:
                 out.append(Finding("card_cvv", *v.span(1)))
+                continue
+            if spelled := spelled_value(text, pos, 3, 4):
+                out.append(Finding("card_cvv", *spelled))
                 continue
             span = _code_value(text, pos)
             if span and span[1] - span[0] >= 5:
@@ -227,6 +233,8 @@ def find_cued(
         elif kind == "pin" or kind == "otp":
             span = _code_value(text, pos, allow_token=True)
             if span is None:
+                if spelled := spelled_value(text, pos, 4, 8):  # "my PIN is four three two one"
+                    out.append(Finding("password", *spelled))
                 continue
             value = text[span[0] : span[1]]
             cue = text[cue_start:pos].lower().replace("-", " ")
@@ -335,6 +343,8 @@ _CODE_AFTER_RE = re.compile(
 )
 _CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-]{1,3}|\s*\n\s*")
 _BARE_CVV_RE = re.compile(r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)")  # a lone group, not the head of another number
+# "4111 … / 1229 / 123": a compact MMYY (or MMYYYY) group right after a card, when a code group follows it.
+_EXP_COMPACT_RE = re.compile(r"(?:0[1-9]|1[0-2])(?:20)?\d{2}(?!\w)")
 
 
 def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sentences | None = None) -> list[Finding]:
@@ -354,6 +364,13 @@ def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sent
                 if x:
                     out.append(Finding("card_expiry", *x.span()))
                     pos, got_exp = x.end(), True
+                    continue
+            if not got_exp and not got_cvv:
+                m = _EXP_COMPACT_RE.match(text, p)
+                g2 = _CHAIN_GAP_RE.match(text, m.end()) if m else None
+                if m and g2 and _BARE_CVV_RE.match(text, g2.end()):
+                    out.append(Finding("card_expiry", *m.span()))
+                    pos, got_exp = m.end(), True
                     continue
             if not got_cvv:
                 v = _BARE_CVV_RE.match(text, p)

@@ -107,3 +107,20 @@ def spelled_cards(text: str, places: list[int] | None = None) -> list[Finding]:
         ):
             found.append(Finding("card_number", run.start(), run.end()))
     return found
+
+
+# A code spelled out after its cue ("cvv is one two three", "meine PIN lautet vier drei zwei eins"): the cue's
+# own filler, then three to eight digit words.
+_SPELLED_VALUE_RE = re.compile(
+    r"\s*(?:[:=#]\s*)?(?:(?:is|ist|lautet|est|es|son|sind|c'est|would\s+be)\s*:?\s*)?"
+    rf"((?:{_WORD})(?:[ \t,\-]+(?:{_WORD})){{2,7}})(?![^\W_])"
+)
+
+
+def spelled_value(text: str, pos: int, fewest: int, most: int) -> tuple[int, int] | None:
+    """The span of a code of `fewest` to `most` digits written as words right after a cue ending at `pos`."""
+    m = _SPELLED_VALUE_RE.match(text, pos)
+    if m is None:
+        return None
+    words = len(_PIECE_RE.findall(m.group(1)))
+    return m.span(1) if fewest <= words <= most else None
