@@ -162,6 +162,8 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("cvv is one two three", ["onetwothree"]),
     ("meine PIN lautet vier drei zwei eins", ["vierdreizweieins"]),
     ("mi código de seguridad es siete tres siete", ["sietetressiete"]),
+    ("Password\nHunter2024", ["hunter2024"]),
+    ("Passwort\n\nSommer2024", ["sommer2024"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -196,6 +198,8 @@ DECOYS: list[tuple[str, str]] = [
     ("the card expires in 12 days", "12 days"),
     ("see items (12)(3) and [4] of order 1042", "(12)(3) and [4] of order 1042"),
     ("the cvv is on the back, one of the digits is smudged", "one of the digits"),
+    ("Password\nreset did not work", "reset did not work"),
+    ("Password\nThanks", "Thanks"),
 ]
 
 

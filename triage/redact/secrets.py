@@ -271,6 +271,8 @@ def find_cued(
             else:
                 w = _WEAK_RE.match(text, pos)
                 span = _weak_password(text, w.end()) if w and w.end() > pos else None
+            if span is None:
+                span = _value_on_next_line(text, cue_start, pos)
             if span:
                 out.append(Finding("password", *span))
                 _login_before(text, cue_start, out)
@@ -314,6 +316,26 @@ def _login_before(text: str, cue_start: int, out: list[Finding]) -> None:
     m = _LOGIN_LABEL_RE.search(text, max(0, cue_start - 80), cue_start)
     if m and "@" not in m.group(1):
         out.append(Finding("password", *m.span(1)))
+
+
+# A label alone on its line ("Password" / "Passwort:"), its value alone on the next non-blank one.
+_LABEL_LINE_RE = re.compile(r"[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*(?=\S)")
+
+
+def _value_on_next_line(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
+    """A password laid out as a form: the cue is the whole of its line, and the next non-blank line is one
+    token that mixes letters with digits or symbols (so "Password\nThanks" keeps its "Thanks")."""
+    if text[text.rfind("\n", 0, cue_start) + 1 : cue_start].strip():
+        return None
+    m = _LABEL_LINE_RE.match(text, pos)
+    if m is None:
+        return None
+    span = _token_value(text, m.end(), need_mixed=True)
+    if span is None:
+        return None
+    line_end = text.find("\n", span[1])
+    rest = text[span[1] : line_end if line_end >= 0 else len(text)]
+    return span if not rest.strip().strip(_TRAIL_PUNCT) else None
 
 
 def _code_value(text: str, pos: int, *, allow_token: bool = False) -> tuple[int, int] | None:
