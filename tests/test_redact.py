@@ -231,7 +231,7 @@ def test_ibans(iban: str) -> None:
         "DE89 3704 0044 0532 0130 01",  # checksum
         "DE89 3704 0044 0532 0130",  # truncated
         "DE89 A704 0044 0532 0130 00",  # letter in a numeric field
-        "DE89/3704/0044/0532/0130/00",  # slash is not a separator
+        "DE89/3704/0044/0532/0130/00",  # slash is not a separator (nor in Presidio's cases)
         "XX89 3704 0044 0532 0130 00",  # no such country
         "DE89370400440532013000123",  # runs on past the German length
     ],

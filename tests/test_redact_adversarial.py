@@ -164,6 +164,7 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("mi código de seguridad es siete tres siete", ["sietetressiete"]),
     ("Password\nHunter2024", ["hunter2024"]),
     ("Passwort\n\nSommer2024", ["sommer2024"]),
+    ("IBAN:DE89370400440532013000BIC:COBADEFFXXX", ["de89370400440532013000"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [

@@ -34,6 +34,13 @@ def _iban_body_re(need: int) -> re.Pattern[str]:
     return re.compile(rf"(?:[ \-.\u00a0]{{0,2}}[A-Za-z0-9]){{{need}}}(?![A-Za-z0-9])")
 
 
+@lru_cache(maxsize=64)
+def _iban_glued_re(need: int) -> re.Pattern[str]:
+    """The same, ending in a digit with a letter glued after it ("…013000BIC: COBA…"): where the digits stop
+    and letters start, the IBAN ends; mod-97 decides."""
+    return re.compile(rf"(?:[ \-.\u00a0]{{0,2}}[A-Za-z0-9]){{{need - 1}}}[ \-.\u00a0]{{0,2}}[0-9](?=[A-Za-z])")
+
+
 @lru_cache(maxsize=256)
 def _iban_length(country: str) -> int | None:
     """Total IBAN length for a country from python-stdnum's copy of the SWIFT registry."""
@@ -67,7 +74,7 @@ def iban_at(text: str, cd: int) -> Finding | None:
     if found is None:
         return None
     cc_start, country, total = found
-    body = _iban_body_re(total - 4).match(text, cd + 2)
+    body = _iban_body_re(total - 4).match(text, cd + 2) or _iban_glued_re(total - 4).match(text, cd + 2)
     if body is None:
         return None  # too short, or the run goes on mid-group: not this country's IBAN
     compact = (country + text[cd : cd + 2] + _IBAN_SEP_RE.sub("", body.group())).upper()
