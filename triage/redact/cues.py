@@ -59,11 +59,13 @@ _CUES: tuple[tuple[str, str], ...] = (
         "cvv",
         r"digits\s+(?:on|at)\s+(?:the\s+)?(?:back|reverse|rear)(?:\s+of\s+(?:the|my)\s+card)?"
         r"|numbers\s+on\s+the\s+back(?:\s+of\s+(?:the|my)\s+card)?"
-        r"|code\s+on\s+the\s+back\s+of\s+(?:the|my)\s+card",
+        r"|code\s+(?:at|on)\s+the\s+back(?!\s+of\s+(?!(?:the|my|your)\s+card))(?:\s+of\s+(?:the|my|your)\s+card)?"
+        r"|c\.v\.v\.?|c\.v\.c\.?",
     ),
     ("cvv", r"ziffern\s+(?:auf|an)\s+der\s+r[üu]ckseite|zahlen\s+auf\s+der\s+r[üu]ckseite|pr[üu]fnummer"),
     ("cvv", r"d[íi]gitos\s+(?:del|en\s+el|de\s+atr[áa]s)\s*(?:reverso|dorso)?|n[úu]meros\s+del\s+(?:reverso|dorso)"),
     ("cvv", r"chiffres\s+(?:au|du|sur\s+le)\s+(?:dos|verso)"),
+    ("cvv", r"n[úu]meros\s+de\s+atr[áa]s|c[óo]digo\s+de\s+atr[áa]s|tres\s+n[úu]meros\s+de\s+atr[áa]s"),
     # "the 3-digit code", "3-stelliger Prüfcode", "código de 3 dígitos", "code à 3 chiffres", "crypto 456"
     # ("sec": a CVV if 3-4 digits follow, else a code; a code "from the SMS" is left to its own cue above)
     (
@@ -113,7 +115,7 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("bank", r"compte(?:\s+bancaire)?(?=\s{0,32}(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s{0,32}(?:n[°º]|no\.?|:|#))"),
     ("acct", r"account|acc\.?|compte|cuenta"),
     ("pin", r"pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin|code\s+secret"),
-    ("pin", r"c[óo]digo\s+pin"),
+    ("pin", r"c[óo]digo\s+pin|n[úu]mero\s+secreto|code\s+confidentiel|pin\s+de\s+la\s+tarjeta"),
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
     ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),

@@ -27,6 +27,9 @@ _STRONG_RE = re.compile(
     r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn)[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
     r"(?:(?:now|still|currently|actually|just|jetzt|nun|noch|maintenant|ahora|ora)[ \t]+)?)"
     r"|(?:changed|set|reset|updated|geändert|gesetzt|changé|cambiad[oa]|cambiata)[ \t]+(?:to|zu|auf|en|à|a)[ \t]+"
+    # "the password, it's Blue$ky77", "la contraseña, es Sol#2020", "password -> Zebra!55", "PIN — it's 4321"
+    r"|(?:,|[\-–—]+>?|=>)?[ \t]*(?:it'?s|it’s|it\s+is|c'est|c’est|es|ist)[ \t]+"
+    r"|(?:->|=>|—|–)[ \t]*"
     r")",
     re.IGNORECASE,
 )
@@ -38,10 +41,13 @@ _QUOTED_RE = re.compile(
 _TOKEN_RE = re.compile(r"[^\s\ue000]{1,128}")
 _LIST_MARK_RE = re.compile(r"\d{1,2}[.)]")
 _TRAIL_PUNCT = ".,;:!?)]}>\"'»”"
-_DIGIT_CODE_RE = re.compile(r"(?<!\d)(\d{3}[ -]\d{3}|\d{3,8})(?!\w|[/.,:]\d)")  # "123 456" before "123"
+_DIGIT_CODE_RE = re.compile(
+    r"(?<!\d)(\d{3}[ -]\d{3}|\d(?: \d){3,7}(?![ ]?\d)|\d{3,8})(?!\w|[/.,:]\d)"
+)  # "123 456", "1 2 3 4"
 _CVV_VALUE_RE = re.compile(
-    r"[\"']?\s*(?:\([^)\n]{1,12}\)\s*)?(?:[\-–]?\s*(?:code|number|no\.?|nr\.?|nummer|num[ée]ro|n[úu]mero)\s*)?"
-    r"[:=#\-–]?\s*[\"']?\s*(?:(?:is|ist|lautet|est|es|was|are|were|sind|lauten|son|sont|read|say)\s*:?\s*)?"
+    r"[\"']?\s*(?:\([^)\n]{1,12}\)\s*)?(?:[\-–—]?\s*(?:code|number|no\.?|nr\.?|nummer|num[ée]ro|n[úu]mero)\s*)?"
+    r"[:=#\-–—]?\s*[\"'*(]{0,2}\s*(?:(?:is|ist|lautet|est|es|was|are|were|sind|lauten|son|sont|read|say|it'?s|it’s"
+    r"|c'est)\s*:?\s*)?[\"'*(]{0,2}"
     r"(?<!\d)(\d{3,4}|\d(?:[ .\-]\d){2,3})(?!\w|[/.,:]\d)",
     re.IGNORECASE,
 )
@@ -72,7 +78,6 @@ _LOGIN_PAIR_RE = re.compile(
     r"(?!(?:pw|pwd|pass|password|passwort|kennwort|pin)\b)([^\s\ue000]{1,128})",
     re.IGNORECASE,
 )
-_STRONG_EXP_RE = re.compile(r"(?i)(?:valid\s+(?:thru|through)|good\s+(?:thru|through|until)|mm\s*/)")
 # "the voucher is valid thru 12/29": a voucher, coupon or offer in the sentence and no card: not a card's expiry.
 _NOT_CARD_EXP_RE = re.compile(
     r"(?i)\b(?:voucher|coupon|gutschein\w*|offer|angebot|promo\w*|discount|rabatt|bon\s+d'achat|cup[óo]n|oferta"
@@ -200,8 +205,9 @@ def find_cued(
             card = _card_context(text, s, e, cards, sentences)
             if not card and _NOT_CARD_EXP_RE.search(text, sentences.start(cue_start), e):
                 continue  # a voucher's or an offer's date
-            if card or _STRONG_EXP_RE.match(text, cue_start):
-                out.append(Finding("card_expiry", s, e))
+            # An expiry cue with a month and year after it is a card's, unless a voucher or an offer is the
+            # sentence's subject (above): "expires 12/27" alone is still card data someone pasted.
+            out.append(Finding("card_expiry", s, e))
         elif kind == "expjson":
             v = _JSON_VALUE_RE.match(text, pos)
             if v:
