@@ -165,6 +165,20 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("Password\nHunter2024", ["hunter2024"]),
     ("Passwort\n\nSommer2024", ["sommer2024"]),
     ("IBAN:DE89370400440532013000BIC:COBADEFFXXX", ["de89370400440532013000"]),
+    # round 6, a tester's new shapes
+    ("expires 12/27", ["1227"]),
+    ("Gültig bis 12/27", ["1227"]),
+    ("fecha de caducidad: 11/28", ["1128"]),
+    ("CVV (123)", ["123"]),
+    ("cvv — 123", ["123"]),
+    ("c.v.v. 123", ["123"]),
+    ("the code on the back is 123", ["123"]),
+    ("The password, it's Blue$ky77, I think", ["bluesky77"]),
+    ("password -> Zebra!55", ["zebra55"]),
+    ("PIN 1 2 3 4", ["1234"]),
+    ("mon code confidentiel est 3141", ["3141"]),
+    ("the code is 482913", ["482913"]),
+    ("username jsmith88 password Rosebud#1", ["jsmith88", "rosebud1"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -201,6 +215,9 @@ DECOYS: list[tuple[str, str]] = [
     ("the cvv is on the back, one of the digits is smudged", "one of the digits"),
     ("Password\nreset did not work", "reset did not work"),
     ("Password\nThanks", "Thanks"),
+    ("Your subscription expires 12/27", "12/27"),
+    ("the code is SUMMER20 for 20% off", "SUMMER20"),
+    ("zip code: 10115", "10115"),
 ]
 
 

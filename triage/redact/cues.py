@@ -37,6 +37,13 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("otp", r"sms[\s-]?(?:tan|pin|token)|code\s+(?:par|per|por)\s+sms|c[óo]digo\s+(?:sms|por\s+sms)"),
     ("otp", r"einmal(?:code|passwort|kennwort)|best[äa]tigungscode|verifizierungscode"),
+    ("otp", r"code\s+[àa]\s+usage\s+unique|code\s+you\s+(?:texted|sent|emailed)(?:\s+me)?"),
+    # A code with no word for what it is ("the code is 482913", "código: 482913"): digits only, see secrets.
+    (
+        "code",
+        r"the\s+code(?!\s+(?:you|from|in|on|of|at|for|sent|texted))|your\s+code(?!\s+(?:you|from|in|on|of|at|for))"
+        r"|my\s+code(?!\s+(?:you|from|in|on|of|at|for))|c[óo]digo(?=\s*:)",
+    ),
     ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
     (
         "otp",

@@ -236,8 +236,9 @@ def find_cued(
                 span = _token_value(text, w.end(), need_mixed=True) if w else None
             if span:
                 out.append(Finding("password", *span))
-        elif kind == "pin" or kind == "otp":
-            span = _code_value(text, pos, allow_token=True)
+        elif kind in ("pin", "otp", "code"):
+            # ("code": a bare "the code is", only digits: "the code is SUMMER20" is a discount's)
+            span = _code_value(text, pos, allow_token=kind != "code")
             if span is None:
                 if spelled := spelled_value(text, pos, 4, 8):  # "my PIN is four three two one"
                     out.append(Finding("password", *spelled))
@@ -312,8 +313,9 @@ def _weak_password(text: str, pos: int) -> tuple[int, int] | None:
 
 
 _LOGIN_LABEL_RE = re.compile(
-    r"(?i)\b(?:user(?:\s?name)?|login|benutzer(?:name)?|username|identifiant|usuario|e-?mail)\s*[:=]\s*"
-    r"([^\s\ue000]{2,64})\s*[,;/|]?\s*(?:and\s+|und\s+|et\s+|y\s+)?$"
+    r"(?i)\b(?:user(?:\s?name|[\s-]?id)?|login(?:\s+id)?|benutzer(?:name|kennung)?|nutzer(?:name|kennung)?"
+    r"|anmeldename|username|identifiant|nom\s+d'utilisateur|(?:nombre\s+de\s+)?usuario|e-?mail)\s*[:=]?\s*"
+    r"([^\s\ue000:=,;]{2,64})\s*[,;/|]?\s*(?:and\s+|und\s+|et\s+|y\s+)?$"
 )
 
 
