@@ -179,6 +179,7 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("mon code confidentiel est 3141", ["3141"]),
     ("the code is 482913", ["482913"]),
     ("username jsmith88 password Rosebud#1", ["jsmith88", "rosebud1"]),
+    ("card4111111111111111exp1227cvv123", ["4111111111111111", "1227", "123"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -218,6 +219,7 @@ DECOYS: list[tuple[str, str]] = [
     ("Your subscription expires 12/27", "12/27"),
     ("the code is SUMMER20 for 20% off", "SUMMER20"),
     ("zip code: 10115", "10115"),
+    ("ref ABC4111111111111111XYZ99", "ABC4111111111111111XYZ99"),
 ]
 
 

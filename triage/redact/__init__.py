@@ -257,8 +257,8 @@ def _find_all(text: str, hits: Hits | None = None) -> list[Finding]:
         scan = mask(scan, [(f.start, f.end) for f in new])
         if hits is not None and any(_glued(text, f) for f in new):
             hits = None  # the prescan's windows may not cover what this blank exposes: see _glued
-        if not any(_NEAR_DIGIT_RE.search(scan, max(0, f.start - 3), min(len(scan), f.end + 3)) for f in new):
-            break  # nothing number-like borders a blank, so a second look cannot find more
+        if not any(_NEAR_DIGIT_RE.search(scan, max(0, f.start - 3), min(len(scan), f.end + 8)) for f in new):
+            break  # nothing number-like borders a blank (or just past a glued cue: "…exp1227cvv123"), so done
     findings.sort(key=lambda f: f.start)
     return findings
 

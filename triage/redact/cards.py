@@ -176,6 +176,11 @@ def _alnum(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
+_GLUED_CUE_RE = re.compile(
+    r"(?i)(?:exp(?:iry|ires?|iration)?|cvv2?|cvc2?|cid|csc|valid|g[üu]ltig|vence|mm)(?=[:=/]?\d)"
+)
+
+
 def _glued_to_letters(text: str, start: int, end: int) -> bool:
     """Digits inside a hex or base64 blob or an identifier, not a card glued to a word.
 
@@ -191,8 +196,12 @@ def _glued_to_letters(text: str, start: int, end: int) -> bool:
     while lo > 0 and start - lo <= 24 and _alnum(text[lo - 1]):
         lo -= 1
     hi = end
-    while hi < len(text) and hi - end <= 24 and _alnum(text[hi]):
-        hi += 1
+    cue = _GLUED_CUE_RE.match(text, end)
+    if cue:  # "…1111exp1227cvv123": a card-data cue glued after the number, its value after it, is no blob
+        hi = cue.end()
+    else:
+        while hi < len(text) and hi - end <= 24 and _alnum(text[hi]):
+            hi += 1
     if start - lo == 2 and text[lo:start].isupper() and hi == end:
         return True  # "DK5000400440116342": an IBAN's country code, whatever the checksum said
     others = text[lo:start] + text[end:hi]
