@@ -180,6 +180,10 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("the code is 482913", ["482913"]),
     ("username jsmith88 password Rosebud#1", ["jsmith88", "rosebud1"]),
     ("card4111111111111111exp1227cvv123", ["4111111111111111", "1227", "123"]),
+    ("exp: Dec/27", ["dec27"]),
+    ("caduca en diciembre de 2027", ["diciembrede2027"]),
+    ("PIN de la tarjeta: 2580", ["2580"]),
+    ("CC: 4111 1111 1111 1111 (12/27) 123", ["4111111111111111", "1227", "123"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -220,6 +224,7 @@ DECOYS: list[tuple[str, str]] = [
     ("the code is SUMMER20 for 20% off", "SUMMER20"),
     ("zip code: 10115", "10115"),
     ("ref ABC4111111111111111XYZ99", "ABC4111111111111111XYZ99"),
+    ("the offer expires in December 2027", "December 2027"),
 ]
 
 

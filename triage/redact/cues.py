@@ -121,8 +121,12 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("bank", r"kto\.?(?:\s*-?nr\.?)?|num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|rekeningnummer|clabe|rib"),
     ("bank", r"compte(?:\s+bancaire)?(?=\s{0,32}(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s{0,32}(?:n[°º]|no\.?|:|#))"),
     ("acct", r"account|acc\.?|compte|cuenta"),
-    ("pin", r"pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin|code\s+secret"),
-    ("pin", r"c[óo]digo\s+pin|n[úu]mero\s+secreto|code\s+confidentiel|pin\s+de\s+la\s+tarjeta"),
+    (
+        "pin",
+        r"pin\s+de\s+la\s+tarjeta|pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin"
+        r"|code\s+secret",
+    ),
+    ("pin", r"c[óo]digo\s+pin|n[úu]mero\s+secreto|code\s+confidentiel"),
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
     ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),

@@ -51,14 +51,14 @@ _CVV_VALUE_RE = re.compile(
     r"(?<!\d)(\d{3,4}|\d(?:[ .\-]\d){2,3})(?!\w|[/.,:]\d)",
     re.IGNORECASE,
 )
-_MONTHS = r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]"
+_MONTHS = r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|ene|abr|ago|dic|d[ée]c|f[ée]v|avr|jui|ao[uû]"
 _EXP_VALUE_RE = re.compile(
     r"[)\]]?\s*(?:(?:date|datum)\s*)?(?:\(\s*mm\s*/\s*yy(?:yy)?\s*\)\s*)?"
     r"(?:(?:der|die|of|de|la|du|your|my|the|meiner|ihrer|mi|ma|karte|card|tarjeta|carte)\b[ \t]*){0,3}"
     r"[:=\-–]?\s*(?:(?:is|ist|on|am|le|el|en|im|in|at|is\s+on)\s*:?\s*)?"
     r"(?P<v>(?<![\d/.\-])(?:20\d{2}\s?[/\-.]\s?(?:0?[1-9]|1[0-2])(?![\d/.\-])"
     r"|(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}|(?:0[1-9]|1[0-2])(?:20)?\d{2}|(?:0[1-9]|1[0-2])[ \t](?:20)?\d{2}"
-    rf"|(?:{_MONTHS})[a-zäé]*\.?\s+(?:20)?\d{{2}})(?![\d/]))",
+    rf"|(?:{_MONTHS})[a-zäéû]*\.?(?:\s+de)?(?:\s+|\s?[/\-]\s?)(?:20)?\d{{2}})(?![\d/]))",
     re.IGNORECASE,
 )
 _EXP_BARE_RE = re.compile(r"(?<![\d/.\-])(?:0?[1-9]|1[0-2])\s?/\s?(?:20)?\d{2}(?![\d/])")
@@ -371,7 +371,7 @@ _CODE_AFTER_RE = re.compile(
     r"(?<!\d)(\d{3,4})(?!\d|[/.,:]\d)",
     re.IGNORECASE,
 )
-_CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-]{1,3}|\s*\n\s*")
+_CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-()]{1,3}|\s*\n\s*")
 _BARE_CVV_RE = re.compile(r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)")  # a lone group, not the head of another number
 # "4111 … / 1229 / 123": a compact MMYY (or MMYYYY) group right after a card, when a code group follows it.
 _EXP_COMPACT_RE = re.compile(r"(?:0[1-9]|1[0-2])(?:20)?\d{2}(?!\w)")
