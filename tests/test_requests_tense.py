@@ -1,16 +1,24 @@
-"""A cancel reported as done, or threatened under a condition, is no request; a conditional request is."""
+"""What the finder judges beyond plain phrases: a cancel reported as done, threatened or only meant is no
+request, a conditional request is; retractions, redirects, the address book, nothing pending, orders placed
+twice on purpose, and requests written without their key word."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.support import MODEL
-from triage.understand.requests import BLOCKED, LEXICONS, MENTION, REQUEST, RequestFinder, Title
+from triage.understand.classify import mail_parts, request_text
+from triage.understand.requests import BLOCKED, LEXICONS, MENTION, REQUEST, Hit, RequestFinder, Title
 
 
 @pytest.fixture(scope="module")
 def finder() -> RequestFinder:
     return RequestFinder.load(MODEL / "lemmas", LEXICONS)
+
+
+def read(finder: RequestFinder, text: str) -> dict[str, Hit]:
+    """The finder's reading of a one-message text, split into clauses as classify splits it."""
+    return finder.find(request_text(*mail_parts("", text))[1])
 
 
 @pytest.mark.parametrize(
@@ -176,9 +184,7 @@ def test_an_address_for_a_named_order_or_a_wrong_one_is_still_a_fix(finder: Requ
     ],
 )
 def test_a_cancel_taken_back_or_only_thought_of_is_no_request(finder: RequestFinder, text: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    hit = finder.find(request_text(*mail_parts("", text))[1]).get("cancel")
+    hit = read(finder, text).get("cancel")
     assert hit is not None and hit.kind == BLOCKED
 
 
@@ -191,9 +197,7 @@ def test_a_cancel_taken_back_or_only_thought_of_is_no_request(finder: RequestFin
     ],
 )
 def test_a_request_after_a_retraction_and_a_break_stands(finder: RequestFinder, text: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    assert finder.find(request_text(*mail_parts("", text))[1])["cancel"].kind == REQUEST
+    assert read(finder, text)["cancel"].kind == REQUEST
 
 
 @pytest.mark.parametrize(
@@ -209,9 +213,7 @@ def test_a_request_after_a_retraction_and_a_break_stands(finder: RequestFinder, 
     ],
 )
 def test_sending_an_order_somewhere_else_is_an_address_fix(finder: RequestFinder, text: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    assert finder.find(request_text(*mail_parts("", text))[1])["address_fix"].kind == REQUEST
+    assert read(finder, text)["address_fix"].kind == REQUEST
 
 
 @pytest.mark.parametrize(
@@ -226,9 +228,7 @@ def test_sending_an_order_somewhere_else_is_an_address_fix(finder: RequestFinder
     ],
 )
 def test_money_a_kept_address_or_a_commute_is_no_redirect(finder: RequestFinder, text: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    hit = finder.find(request_text(*mail_parts("", text))[1]).get("address_fix")
+    hit = read(finder, text).get("address_fix")
     assert hit is None or hit.kind != REQUEST
 
 
@@ -243,9 +243,7 @@ def test_money_a_kept_address_or_a_commute_is_no_redirect(finder: RequestFinder,
     ],
 )
 def test_a_question_with_nothing_of_theirs_pending_asks_nothing(finder: RequestFinder, text: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    hits = finder.find(request_text(*mail_parts("", text))[1])
+    hits = read(finder, text)
     assert not any(h.kind == REQUEST for h in hits.values())
 
 
@@ -259,9 +257,7 @@ def test_a_question_with_nothing_of_theirs_pending_asks_nothing(finder: RequestF
     ],
 )
 def test_money_wanted_back_is_a_refund(finder: RequestFinder, text: str, intent: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    assert finder.find(request_text(*mail_parts("", text))[1])[intent].kind == REQUEST
+    assert read(finder, text)[intent].kind == REQUEST
 
 
 @pytest.mark.parametrize(
@@ -275,9 +271,7 @@ def test_money_wanted_back_is_a_refund(finder: RequestFinder, text: str, intent:
     ],
 )
 def test_a_payment_that_failed_twice_is_no_duplicate(finder: RequestFinder, text: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    hit = finder.find(request_text(*mail_parts("", text))[1]).get("duplicate")
+    hit = read(finder, text).get("duplicate")
     assert hit is None or hit.kind != REQUEST
 
 
@@ -290,9 +284,7 @@ def test_a_payment_that_failed_twice_is_no_duplicate(finder: RequestFinder, text
     ],
 )
 def test_a_threat_an_intention_or_a_fee_question_is_no_cancel(finder: RequestFinder, text: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    hit = finder.find(request_text(*mail_parts("", text))[1]).get("cancel")
+    hit = read(finder, text).get("cancel")
     assert hit is not None and hit.kind == BLOCKED
 
 
@@ -312,9 +304,7 @@ def test_a_threat_an_intention_or_a_fee_question_is_no_cancel(finder: RequestFin
     ],
 )
 def test_requests_without_the_key_word(finder: RequestFinder, text: str, intent: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    assert finder.find(request_text(*mail_parts("", text))[1])[intent].kind == REQUEST
+    assert read(finder, text)[intent].kind == REQUEST
 
 
 @pytest.mark.parametrize(
@@ -329,9 +319,7 @@ def test_requests_without_the_key_word(finder: RequestFinder, text: str, intent:
     ],
 )
 def test_look_alikes_without_a_request(finder: RequestFinder, text: str, intent: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    hit = finder.find(request_text(*mail_parts("", text))[1]).get(intent)
+    hit = read(finder, text).get(intent)
     assert hit is None or hit.kind != REQUEST
 
 
@@ -345,7 +333,5 @@ def test_look_alikes_without_a_request(finder: RequestFinder, text: str, intent:
     ],
 )
 def test_an_order_placed_twice_on_purpose_is_no_duplicate(finder: RequestFinder, text: str) -> None:
-    from triage.understand.classify import mail_parts, request_text
-
-    hit = finder.find(request_text(*mail_parts("", text))[1]).get("duplicate")
+    hit = read(finder, text).get("duplicate")
     assert hit is not None and hit.kind == BLOCKED and hit.why == "on purpose"
