@@ -90,6 +90,7 @@ from triage.redact.cues import CUE_MARGIN, cue_patterns
 from triage.redact.iban import IBAN_COUNTRIES, iban_may_start, iban_trigger
 from triage.redact.normalize import ENTITY, PERCENT, RELEVANT
 from triage.redact.spelled import DIGIT_WORDS
+from triage.redact.spelled import SEPARATORS as SPELL_SEPARATORS
 
 hyperscan: ModuleType | None
 try:  # a native wheel (x86_64 Linux, macOS); elsewhere the whole-text scans run instead
@@ -270,7 +271,7 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
     return rewrites, detectors
 
 
-_SPELL_SEP = _bytes_class(" \t-./,")  # spelled._NEXT_WORD_RE's separators
+_SPELL_SEP = _bytes_class(SPELL_SEPARATORS)
 
 
 def _spelled_words() -> str:

@@ -45,13 +45,14 @@ def _any_case(word: str) -> str:
 _WORD = "|".join(_any_case(w) for w in sorted(DIGIT_WORDS, key=len, reverse=True))
 # One token: digits and digit words glued ("11one1"); tokens are parted by blanks, dashes, dots or commas.
 _TOKEN = rf"(?:[0-9]|{_WORD})+"
-_SEP = r"[ \t\-./,]{1,3}"
+SEPARATORS = " \t-./,"  # what may part the tokens of a run (the prescan's _SPELL triggers read the same)
+_SEP = rf"[{re.escape(SEPARATORS)}]{{1,3}}"
 _RUN_RE = re.compile(rf"(?<![^\W_]){_TOKEN}(?:{_SEP}{_TOKEN})*(?![^\W_])")
 # Where a run can hold both: a written digit next to a digit word, either way round. The pattern starts with
 # a digit and reads one letter class after it, so it costs little per digit (a set lookup says whether the
 # word is a digit word); a word before a digit is found the same way in the reversed text. The prescan's
 # _SPELL triggers find a superset of these places in one hyperscan pass (see `meets`).
-_NEXT_WORD_RE = re.compile(r"[0-9](?:[ \t\-./,]{1,3})?([^\W\d_]{2,6})(?![^\W\d_])")
+_NEXT_WORD_RE = re.compile(rf"[0-9](?:{_SEP})?([^\W\d_]{{2,6}})(?![^\W\d_])")
 _FORWARD = frozenset(DIGIT_WORDS)
 _BACKWARD = frozenset(w[::-1] for w in DIGIT_WORDS)
 _PIECE_RE = re.compile(rf"[0-9]|{_WORD}")
