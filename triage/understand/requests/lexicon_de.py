@@ -315,6 +315,11 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        # General questions about when refunds or cancels are possible ("in which cases can I ask for a refund?").
+        "in welchen fällen",
+        "unter welchen umständen",
+        "geld-zurück-garantie",
+        "geld zurück garantie",
         # A refund that arrived is thanks ("die Erstattung ist heute eingegangen").
         "ist heute eingegangen",
         "heute auf meinem konto eingegangen",

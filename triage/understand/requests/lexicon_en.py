@@ -463,6 +463,15 @@ LEXICON = Lexicon(
         "so no need for",
     ),
     policy=(
+        # General questions about when refunds or cancels are possible ("in which cases can I ask for a refund?").
+        "in which cases",
+        "in what cases",
+        "in what situations",
+        "in which situations",
+        "under what circumstances",
+        "under which circumstances",
+        "money back guarantee",
+        "money-back guarantee",
         "rule",
         "rules",
         "change an address",

@@ -297,6 +297,12 @@ LEXICON = Lexicon(
         "no hagan caso",
     ),
     policy=(
+        # General questions about when refunds or cancels are possible ("in which cases can I ask for a refund?").
+        "en qué casos",
+        "en que casos",
+        "en qué situaciones",
+        "bajo qué circunstancias",
+        "garantía de devolución",
         # A refund that arrived is thanks ("ya me llegó el reembolso").
         "me llegó el reembolso",
         "ya llegó el reembolso",

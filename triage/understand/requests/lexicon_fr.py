@@ -246,6 +246,12 @@ LEXICON = Lexicon(
         "est à oublier",
     ),
     policy=(
+        # General questions about when refunds or cancels are possible ("in which cases can I ask for a refund?").
+        "dans quels cas",
+        "dans quel cas",
+        "dans quelles situations",
+        "garantie satisfait ou remboursé",
+        "satisfait ou remboursé",
         # A refund that arrived is thanks ("le remboursement est bien arrivé").
         "bien arrivé",
         "bien reçu le remboursement",
