@@ -333,6 +333,13 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        # A request written about in the past; asking how the shop handles refunds.
+        "hatte ich wegen",
+        "hatte ich ja wegen",
+        "ich hatte wegen",
+        "bekomme ich bei euch",
+        "bekomme ich bei ihnen",
+        "kriege ich bei euch",
         # Thanks for a change made.
         "danke für die änderung",
         "danke fürs ändern",
@@ -544,6 +551,12 @@ LEXICON = Lexicon(
             "einrichten",
             "erfassen",
         ),
+    )
+    # 'wie kann ich beim Checkout ne andere Lieferadresse angeben?'
+    + combine(
+        ("ne", "ne andere", "andere", "eine", "eine andere"),
+        ("lieferadresse", "adresse", "anschrift"),
+        ("angeben", "eingeben"),
     ),
     redirects={
         "address_fix": (

@@ -313,6 +313,11 @@ LEXICON = Lexicon(
         "est à oublier",
     ),
     policy=(
+        # How refunds work, asked in general.
+        "comment fonctionne",
+        "comment ça marche",
+        "comment se passe le remboursement",
+        "comment se passent les remboursements",
         # General timing questions, a past request told as a story, thanks for a change made.
         "délai pour annuler",
         "délai pour se faire rembourser",
