@@ -124,7 +124,8 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
-            # 'que no despachen el pedido', and a chaser for a cancel asked before ('¿alguna novedad con lo de la cancelación?').
+            # 'que no despachen el pedido', and a chaser for a cancel asked before
+            # ('¿alguna novedad con lo de la cancelación?').
             "que no despachen",
             "no despachen",
             "no lo despachen",
@@ -189,7 +190,8 @@ LEXICON = Lexicon(
             "anularla",
         ),
         "refund": (
-            # Money asked back with a glued pronoun ('devolveme uno', 'reintégrenme el importe') or chased ('¿alguna novedad de lo del reintegro?').
+            # Money asked back with a glued pronoun ('devolveme uno', 'reintégrenme el importe') or chased
+            # ('¿alguna novedad de lo del reintegro?').
             "el importe de vuelta",
             "el dinero de vuelta",
             "el dinero sigue sin",
@@ -407,7 +409,8 @@ LEXICON = Lexicon(
         "en cuántos días",
         "cuántos días tarda",
         "cuántos días tardan",
-        # Thanks for what is done, a refund that is in, the shop's cancellation reported, no change needed, a move told as a story.
+        # Thanks for what is done, a refund that is in, the shop's cancellation reported,
+        # no change needed, a move told as a story.
         "gracias por cambiar",
         "gracias por corregir",
         "reembolso ya está",
