@@ -11,6 +11,8 @@ import re
 # scanner below can be a first-letter trie (several times faster than one big
 # case-insensitive alternation). Order matters within a kind and between kinds:
 # one-time codes come before passwords so "one-time password" is an OTP cue.
+_BY_SMS = r"(?:\s+(?:by|via|per|in\s+an?|as\s+an?)\s+(?:text|sms|txt)(?:\s+message)?)"
+_GOT = ("sent", "got", "received")
 _BANKING = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", "tele", "")
 _BANK_LOGIN = (
     r"(?:user(?:\s?name|[\s-]?id)?|login(?:\s+(?:name|id))?|benutzer(?:name|kennung)?|anmelde(?:name|kennung)"
@@ -21,6 +23,14 @@ _CUES: tuple[tuple[str, str], ...] = (
     (
         "banklogin",
         r"anmeldename|legitimations[\s-]?id|verf[üu]gernummer|zugangsnummer|vertragsnummer\s+online[\s-]?banking",
+    ),
+    (
+        "banklogin",
+        r"customer\s+(?:number|no\.?|id)\s+(?:for|of|in)\s+(?:the\s+|my\s+)?(?:online|internet|e-?)[\s-]?banking"
+        r"|client\s+(?:number|no\.?|id)\s+(?:for|of|in)\s+(?:the\s+|my\s+)?(?:online|internet|e-?)[\s-]?banking"
+        r"|kundennummer\s+(?:f[üu]r|im|beim)\s+(?:das\s+)?online[\s-]?banking"
+        r"|n[úu]mero\s+de\s+cliente\s+(?:de|para|en)\s+(?:la\s+)?banca\s+(?:online|en\s+l[íi]nea|electr[óo]nica)"
+        r"|num[ée]ro\s+(?:de\s+)?client\s+(?:de|pour)\s+(?:la\s+)?banque\s+en\s+ligne",
     ),
     (
         "banklogin",
@@ -38,11 +48,29 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("otp", r"sms[\s-]?(?:tan|pin|token)|code\s+(?:par|per|por)\s+sms|c[óo]digo\s+(?:sms|por\s+sms)"),
     ("otp", r"einmal(?:code|passwort|kennwort)|best[äa]tigungscode|verifizierungscode"),
     ("otp", r"code\s+[àa]\s+usage\s+unique|code\s+you\s+(?:texted|sent|emailed)(?:\s+me)?"),
+    # A code someone "sent me" or "texted me": "you sent me 482913 by text", "the 6 digits you texted me: 482913",
+    # "me mandaron por SMS el 482913", "vous m'avez envoyé 482913 par SMS", "Sie haben mir 482913 per SMS
+    # geschickt" (see secrets: without a word for a text message in the cue, one must follow the digits).
+    (
+        "sent",
+        r"you\s+(?:just\s+|have\s+|had\s+)?(?:sent|texted|messaged|sms(?:'d|ed))(?:\s+(?:me|to\s+me))?"
+        rf"{_BY_SMS}?"
+        r"|texted\s+(?:to\s+)?me|"
+        + "|".join(rf"{w}(?:\s+to\s+me)?\s+(?:by|via|per|in\s+an?)\s+(?:text|sms)(?:\s+message)?" for w in _GOT),
+    ),
+    (
+        "sent",
+        r"me\s+(?:mandaron|enviaron|mandasteis|enviasteis|mandaste|enviaste|mand[óo]|envi[óo]|lleg[óo]"
+        rf"|han\s+(?:mandado|enviado))(?:\s+(?:por|en\s+un|un|al)\s+(?:sms|mensaje|m[óo]vil))?(?:\s+(?:el|este))?"
+        r"|vous\s+m['’]avez\s+(?:envoy[ée]|text[ée])(?:\s+par\s+(?:sms|texto|message))?"
+        r"|re[çc]u\s+par\s+(?:sms|texto)|haben\s+mir|habt\s+mir|schickten\s+mir"
+        r"|per\s+sms\s+(?:bekommen|erhalten|geschickt|gesendet|zugeschickt)(?:e[nrs]?)?",
+    ),
     # A code with no word for what it is ("the code is 482913", "código: 482913"): digits only, see secrets.
     (
         "code",
         r"the\s+code(?!\s+(?:you|from|in|on|of|at|for|sent|texted))|your\s+code(?!\s+(?:you|from|in|on|of|at|for))"
-        r"|my\s+code(?!\s+(?:you|from|in|on|of|at|for))|c[óo]digo(?=\s*:)",
+        r"|my\s+code(?!\s+(?:you|from|in|on|of|at|for))|c[óo]digo(?=\s*:)|code(?=\s{0,32}:)",
     ),
     ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
     (
@@ -105,6 +133,8 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
     ("exp", r"expira(?:\s+(?:el|en))?|ablauf(?:\s+(?:am|im))?"),
+    # a bare label with a colon: "Valid: 12/27", "Gültig: 12/27", "Válida: 12/27", "Valable : 12/27"
+    ("exp", r"valid(?=\s{0,32}:)|g[üu]ltig(?=\s{0,32}:)|v[áa]lid[ao](?=\s{0,32}:)|valable(?=\s{0,32}:)"),
     (
         "bank",
         r"bank\s+account(?:\s+(?:number|no\.?|nr\.?|\#))?|account\s+(?:number|no\.?|nr\.?|\#)"
@@ -130,7 +160,14 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
     ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),
-    ("login", r"log[\s-]?in|user(?:\s?name)?|benutzer(?:name)?|credentials|zugangsdaten|identifiant|usuario"),
+    # A user name or login ID label: its value is removed (kind "login"); see secrets for what counts as one.
+    (
+        "login",
+        r"log[\s-]?in(?:[\s-]+(?:name|id))?|user(?:\s?name|[\s-]?id)?|benutzer(?:name|kennung|-?id)?"
+        r"|nutzer(?:name|kennung|-?id)|anmelde(?:name|kennung)|zugangskennung|credentials|zugangsdaten"
+        r"|identifiant(?:\s+(?:de\s+connexion|client|utilisateur))?|id\s+utilisateur|nom\s+d['’]utilisateur"
+        r"|nombre\s+de\s+usuario|usuario|identificador(?:\s+de\s+usuario)?|id\s+de\s+usuario",
+    ),
 )
 # What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).
 _CUE_BEFORE = r"""[\s!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~\ue000«»“”„‚‘’¿¡–—…·•]"""
@@ -211,6 +248,16 @@ if _CUE_KIND_RE.groups != len(_CUE_KINDS):
 def cue_patterns() -> list[str]:
     """Every cue pattern (one per table row): the prescan's cue triggers are made of these."""
     return [p for _, p in _CUES]
+
+
+# Kinds whose value may also stand before the cue ("Sunshine99 is my password"): such a cue at the very end of
+# a text still yields a value, so the prescan's trigger for their rows must fire there too.
+VALUE_BEFORE_KINDS = frozenset({"pw"})
+
+
+def cue_rows_ending_text() -> list[bool]:
+    """For each table row (as in `cue_patterns`), whether its cue can yield a value when it ends the text."""
+    return [k in VALUE_BEFORE_KINDS for k, _ in _CUES]
 
 
 def find_cues(text: str, windows: list[tuple[int, int]] | None = None) -> list[tuple[str, int, int]]:

@@ -16,13 +16,13 @@ from triage.redact.spelled import spelled_value
 
 # "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
 _GAP = (
-    r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+(?:[^\s\d:=\ue000]+\s+){0,3}?"
+    r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+(?:[^\s\d:=\ue000]+(?:\s+|(?=[ \t]*[:=]))){0,3}?"
     r"|\s+(?:that\s+|which\s+)?(?:i|we|you|ich|wir|je|yo|nous)\s+(?:always\s+|usually\s+|normally\s+)?"
     r"(?:use|used|have|had|chose|set|type|verwende|benutze|nutze|habe|utilise|uso|tengo)\s+(?:\w+\s+){0,2}?)?"
 )
 _SP = r"[ \t]*(?:\n[ \t]*(?:\n[ \t]*)?)?"  # after a colon the value may sit on the next line or paragraph
 _STRONG_RE = re.compile(
-    _GAP + r"""(?:["'”’»)\]*]{1,2})?[ \t]*(?:"""
+    _GAP + r"""(?:[ \t]*\([^()\n\ue000]{1,24}\))?(?:["'”’»)\]*]{1,2})?[ \t]*(?:"""
     r"[:=]" + _SP + r"(?:(?:is|ist|est|es)[ \t]+)?"
     r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn)[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
     r"(?:(?:now|still|currently|actually|just|jetzt|nun|noch|maintenant|ahora|ora)[ \t]+)?)"
@@ -55,7 +55,7 @@ _MONTHS = r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|ene|abr
 _EXP_VALUE_RE = re.compile(
     r"[)\]]?\s*(?:(?:date|datum)\s*)?(?:\(\s*mm\s*/\s*yy(?:yy)?\s*\)\s*)?"
     r"(?:(?:der|die|of|de|la|du|your|my|the|meiner|ihrer|mi|ma|karte|card|tarjeta|carte)\b[ \t]*){0,3}"
-    r"[:=\-–]?\s*(?:(?:is|ist|on|am|le|el|en|im|in|at|is\s+on)\s*:?\s*)?"
+    r"[:=\-–]?\s*(?:(?:is|ist|on|am|le|el|en|im|in|at|is\s+on)\s*:?\s*)?(?:(?:the|le|la|el|dem|den)[ \t]+)?"
     r"(?P<v>(?<![\d/.\-])(?:20\d{2}\s?[/\-.]\s?(?:0?[1-9]|1[0-2])(?![\d/.\-])"
     r"|(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}|(?:0[1-9]|1[0-2])(?:20)?\d{2}|(?:0[1-9]|1[0-2])[ \t](?:20)?\d{2}"
     rf"|(?:{_MONTHS})[a-zäéû]*\.?(?:\s+de)?(?:\s+|\s?[/\-]\s?)(?:20)?\d{{2}})(?![\d/]))",
@@ -231,11 +231,16 @@ def find_cued(
             c = _STRONG_RE.match(text, pos)
             if c:
                 span = _token_value(text, c.end(), need_mixed=False)
-            else:
+            else:  # after a bare label, a token with a digit ("online banking customer number 12345678")
                 w = _WEAK_RE.match(text, pos)
-                span = _token_value(text, w.end(), need_mixed=True) if w else None
+                span = _token_value(text, w.end(), need_mixed=False) if w else None
+                if span and not (span[1] - span[0] >= 4 and any(ch.isdigit() for ch in text[span[0] : span[1]])):
+                    span = None
             if span:
-                out.append(Finding("password", *span))
+                cue = text[cue_start:pos].lower()
+                out.append(Finding("password" if cue.endswith(_SECRET_CUE_ENDS) else "login", *span))
+        elif kind == "code" and not _bare_code_ok(text, cue_start, pos):
+            continue  # "zip code: 10115", "error code: 404": a bare "code:" after another word is that word's
         elif kind in ("pin", "otp", "code"):
             # ("code": a bare "the code is", only digits: "the code is SUMMER20" is a discount's)
             span = _code_value(text, pos, allow_token=kind != "code")
@@ -282,7 +287,11 @@ def find_cued(
                 span = _value_on_next_line(text, cue_start, pos)
             if span:
                 out.append(Finding("password", *span))
-                _login_before(text, cue_start, out)
+                _login_before(text, cue_start, out, sentences)
+        elif kind == "sent":
+            span = _sent_code(text, cue_start, pos)
+            if span:
+                out.append(Finding("password", *span))
         elif kind == "login":
             v = _LOGIN_PAIR_RE.match(text, pos)
             if v:
@@ -291,6 +300,11 @@ def find_cued(
                     e -= 1
                 if e > s and text[s:e].lower() not in _STOPWORDS:
                     out.append(Finding("password", s, e))
+            span = _login_value(text, cue_start, pos, sentences)
+            if span:
+                out.append(Finding("login", *span))
+        if kind == "pw" and (before := _password_before(text, cue_start, pos)):
+            out.append(Finding("password", *before))  # "Sunshine99 is my password"
     return out
 
 
@@ -319,11 +333,143 @@ _LOGIN_LABEL_RE = re.compile(
 )
 
 
-def _login_before(text: str, cue_start: int, out: list[Finding]) -> None:
+def _login_before(text: str, cue_start: int, out: list[Finding], sentences: Sentences) -> None:
     """`user: jdoe88 pass: S3cret!`: the user name right before a password goes with it (a bank login)."""
     m = _LOGIN_LABEL_RE.search(text, max(0, cue_start - 80), cue_start)
-    if m and "@" not in m.group(1):
-        out.append(Finding("password", *m.span(1)))
+    if m and ("@" not in m.group(1) or _bank_named(text, m.start(), cue_start, sentences)):
+        out.append(Finding("login", *m.span(1)))
+
+
+# What a user name label reads as the start of its sentence's subject, never a value ("Login page doesn't
+# load", "user name: same as my e-mail"), beside the password stopwords and weak words.
+_LOGIN_NOT_VALUE_TEXT = """
+    same taken unique visible shown displayed private public available unavailable valid active inactive
+    disabled enabled deleted greyed problem problems issue issues error screen form details data attempt
+    attempts failed fails failing works worked working process name names id ids via with mit avec con
+    information info field credentials
+"""
+_LOGIN_NOT_VALUE = frozenset(_LOGIN_NOT_VALUE_TEXT.split())
+# Labels that name a login event or page as often as a user name ("login", "user"): after them a value
+# must look like an ID (digits, or letters with digits, dots or underscores), not a plain word.
+_EVENT_LABEL_RE = re.compile(r"(?i)log[\s-]?in|user|usuario|benutzer|identifiant")
+_ID_LIKE_RE = re.compile(r"(?=[^\s]*[\d._])[^\s]*[A-Za-z][^\s]*|\d{6,}")
+_ORDER_GAP_RE = re.compile(r"(?i)order|commande|pedido|bestell|tracking|colis|paket|sendung|invoice|factur|rechnung")
+_BANK_NAMED_RE = re.compile(r"(?i)bank|banca|banque|banco")
+_SECRET_CUE_ENDS = ("pass", "password", "passwort", "pin")
+_NOT_ID_END = ("ed", "ing", "ly")
+
+
+def _bank_named(text: str, lo: int, hi: int, sentences: Sentences) -> bool:
+    """Whether the sentence around [lo, hi) names a bank: an e-mail address used as a user name there is a
+    bank login, while elsewhere it is how the shop finds the customer and stays."""
+    return _BANK_NAMED_RE.search(text, sentences.start(lo), sentences.end(hi)) is not None
+
+
+def _login_value(text: str, cue_start: int, pos: int, sentences: Sentences) -> tuple[int, int] | None:
+    """The user name or login ID after its label ("username: jsmith88", "Benutzername: mmustermann", "login
+    jsmith88", "my user ID is JSMITH1980"): removed like a password, since with it half a login is known.
+
+    A label with a colon, "=" or "is" takes one token that is no common word; a label with only a blank
+    after it ("login jsmith88") takes only an ID-like token, so "login page", "log in to my account" and
+    "I forgot my login" keep every word. An e-mail address stays unless the sentence names a bank."""
+    label = text[cue_start:pos]
+    low_label = label.lower()
+    if low_label in ("credentials", "zugangsdaten"):
+        return None  # a heading for what follows, each part with its own label
+    c = _STRONG_RE.match(text, pos)
+    if c is not None and _ORDER_GAP_RE.search(text, pos, c.end()):
+        return None  # "identifiant de commande : 12345": an order's, not a login's
+    if c is not None:
+        narr = c.groupdict().get("narr") is not None
+        span = _token_value(text, c.end(), need_mixed=False, narrative=narr)
+        need_id = narr and _EVENT_LABEL_RE.fullmatch(label) is not None
+    else:
+        w = re.match(r"[ \t]+", text[pos : pos + 8])
+        if w is None:
+            return None
+        span = _token_value(text, pos + w.end(), need_mixed=False)
+        need_id = True
+    if span is None:
+        return None
+    word = text[span[0] : span[1]]
+    low = word.lower()
+    if low in _WEAK_WORDS or low in _LOGIN_NOT_VALUE or _CONTRACTION_RE.fullmatch(word):
+        return None
+    if word.isalpha() and word.islower() and low.endswith(_NOT_ID_END):
+        return None
+    if need_id and not _ID_LIKE_RE.fullmatch(word):
+        return None
+    if "@" in word and not _bank_named(text, cue_start, span[1], sentences):
+        return None  # the customer's e-mail address: how the shop finds them
+    return span
+
+
+# "Sunshine99 is my password", "I tried logging in with Sunshine99 as my password", "Geheim123! ist mein
+# Passwort", "Sol#2020 es mi contraseña", "Lune!77 c'est mon mot de passe": the value named before its cue.
+_PW_BEFORE_RE = re.compile(
+    r"(?i)(?<![^\s(\"'“«„])([^\s\ue000]{4,64}?)[\"'”»“)]?[ \t,]*[ \t]"
+    r"(?:as|is|was|=|ist|war|als|es|era|fue|como|est|était|c['’]est|comme)[ \t]+"
+    r"(?:(?:my|the|our|a|mein|meine|das|unser|mi|la|su|mon|ma|le|notre|votre)[ \t]+)?"
+    r"(?:(?:new|old|current|neues|altes|nueva|nuevo|nouveau|nouvel)[ \t]+)?$"
+)
+
+
+def _password_before(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
+    """A password written before its cue: one token that mixes letters with digits or symbols. (Not when a
+    blank follows the cue: a letter masked on a later pass, where the prescan's trigger saw a longer word.)"""
+    if text[pos : pos + 1] == "\ue000":
+        return None
+    m = _PW_BEFORE_RE.search(text, max(0, cue_start - 80), cue_start)
+    if m is None:
+        return None
+    s, e = m.span(1)
+    while e > s and text[e - 1] in _TRAIL_PUNCT:
+        e -= 1
+    word = text[s:e]
+    if len(word) < 4 or word.isalpha() or word.isdigit() or not any(c.isalpha() for c in word):
+        return None
+    return (s, e) if word.lower() not in _STOPWORDS else None
+
+
+# After a "sent me" cue: the code (digits, or a letter prefix and digits), then, unless the cue itself says it
+# came as a text message, words that do ("by text", "per SMS", "par SMS", "por SMS").
+_SENT_VALUE_RE = re.compile(
+    r"[ \t]*[:=]?[ \t]*(?:(?:the|this|a|le|ce|el|este|den|die|diesen|un|une)[ \t]+)?"
+    r"(?:(?:code|c[óo]digo|pin|tan|nummer|number|num[ée]ro)[ \t]*:?[ \t]*)?"
+    r"((?:[A-Z]{1,3}-)?\d{4,8}|\d{3}[ -]\d{3})(?!\w|[/.,:]\d)",
+    re.IGNORECASE,
+)
+_BY_TEXT_RE = re.compile(
+    r"[ \t]+(?:by|via|per|in\s+an?|as\s+an?|over|par|por|en\s+un|al|als|aufs)[ \t]+"
+    r"(?:text|sms|txt|message|mensaje|texto|textnachricht|handy|m[óo]vil|phone)\b",
+    re.IGNORECASE,
+)
+_SAYS_TEXT_RE = re.compile(r"(?i)text|sms|mensaje|m[óo]vil|message")
+
+
+def _sent_code(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
+    """The one-time code in "you sent me 482913 by text", "the 6 digits you texted me: 482913"."""
+    v = _SENT_VALUE_RE.match(text, pos)
+    if v is None:
+        return None
+    if not _SAYS_TEXT_RE.search(text, cue_start, pos) and not _BY_TEXT_RE.match(text, v.end()):
+        return None  # "you sent me 2024 invoices": nothing says a text message brought it
+    return v.span(1)
+
+
+# A bare "code:" is a code's label at the start of its line or sentence, or after a possessive ("your
+# code:"); after any other word it belongs to that word ("zip code: 10115", "error code: 404").
+_CODE_OWNER_RE = re.compile(
+    r"(?i)(?:^|[\n.!?;,(\ue000>\-–—]|\b(?:your|my|the|this|that|dein|mein|ihr|der|le|ton|votre|mon|el|tu|su|mi|sms|text"
+    r"|verification|login))[ \t]*$"
+)
+
+
+def _bare_code_ok(text: str, cue_start: int, pos: int) -> bool:
+    """Whether a "code" cue is the code's own label (only a bare "code" needs the check)."""
+    if text[cue_start:pos].lower() != "code":
+        return True
+    return _CODE_OWNER_RE.search(text, max(0, cue_start - 24), cue_start) is not None
 
 
 # A label alone on its line ("Password" / "Passwort:"), its value alone on the next non-blank one.
@@ -350,7 +496,7 @@ def _code_value(text: str, pos: int, *, allow_token: bool = False) -> tuple[int,
     """A PIN or one-time code: digits after a weak cue, or any token after "is" / ":"."""
     c = _STRONG_RE.match(text, pos)
     if c:
-        d = _DIGIT_CODE_RE.match(text, c.end())
+        d = _DIGIT_CODE_RE.match(text, c.end()) or _PREFIXED_CODE_RE.match(text, c.end())
         if d:
             return d.span()
         if allow_token:
@@ -361,20 +507,41 @@ def _code_value(text: str, pos: int, *, allow_token: bool = False) -> tuple[int,
     w = _WEAK_RE.match(text, pos)
     if w is None or w.end() == pos:
         return None
-    d = _DIGIT_CODE_RE.match(text, w.end())
+    d = _DIGIT_CODE_RE.match(text, w.end()) or _PREFIXED_CODE_RE.match(text, w.end())
     return d.span() if d else None
 
 
+_PREFIXED_CODE_RE = re.compile(r"[A-Z]{1,3}-\d{4,8}(?!\w|[/.,:]\d)")  # "G-482913": a letter prefix, then the code
+
+
+# ("sec", "sec code", "sc": the short labels of a card form; the value may sit on the label's next line)
 _CODE_AFTER_RE = re.compile(
-    r"\b(?:code|c[óo]digo|zahlencode|nummer\s+hinten|pr[üu]fcode)\b[ \t]*(?:is|ist|es|est|lautet"
-    r"|was|:|=)?[ \t]*:?[ \t]*"
+    r"\b(?:code|c[óo]digo|zahlencode|nummer\s+hinten|pr[üu]fcode|sec(?:urity)?(?:[ \t]*code)?|sc)\b[ \t]*"
+    r"(?:is|ist|es|est|lautet|was|:|=)?[ \t]*:?[ \t]*(?:\n[ \t]*)?"
     r"(?<!\d)(\d{3,4})(?!\d|[/.,:]\d)",
     re.IGNORECASE,
 )
+# Right after an expiry: "exp 12/2027, sec 123", "Expiry\n09/26\nCode\n737".
+_CODE_AFTER_EXP_RE = re.compile(r"[ \t]*[,;/|)\]]?[ \t]*(?:\n[ \t]*)?(?:and[ \t]+|und[ \t]+|et[ \t]+|y[ \t]+)?")
+# "4111…|12|2027|123": month and year as two fields, with the separator the fields use.
+_EXP_FIELDS_RE = re.compile(r"(?:0?[1-9]|1[0-2])[ \t]*([|,;\t])[ \t]*(?:20)?\d{2}(?![\d/.\-])")
 _CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-()]{1,3}|\s*\n\s*")
 _BARE_CVV_RE = re.compile(r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)")  # a lone group, not the head of another number
 # "4111 … / 1229 / 123": a compact MMYY (or MMYYYY) group right after a card, when a code group follows it.
 _EXP_COMPACT_RE = re.compile(r"(?:0[1-9]|1[0-2])(?:20)?\d{2}(?!\w)")
+
+
+def codes_after_expiries(text: str, found: list[Finding]) -> list[Finding]:
+    """A card code right after an expiry found by its cue ("exp 12/2027, sec 123", "Expiry\n09/26\nCode\n737")."""
+    out: list[Finding] = []
+    for f in found:
+        if f.kind != "card_expiry":
+            continue
+        g = _CODE_AFTER_EXP_RE.match(text, f.end)
+        c = _CODE_AFTER_RE.match(text, g.end()) if g else None
+        if c:
+            out.append(Finding("card_cvv", *c.span(1)))
+    return out
 
 
 def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sentences | None = None) -> list[Finding]:
@@ -391,6 +558,8 @@ def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sent
             p = g.end()
             if not got_exp:
                 x = _EXP_BARE_RE.match(text, p)
+                if x is None and (f := _EXP_FIELDS_RE.match(text, p)) and f.group(1) in text[pos:p]:
+                    x = f  # the fields' separator is the one between the card and the month
                 if x:
                     out.append(Finding("card_expiry", *x.span()))
                     pos, got_exp = x.end(), True
