@@ -184,6 +184,86 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("caduca en diciembre de 2027", ["diciembrede2027"]),
     ("PIN de la tarjeta: 2580", ["2580"]),
     ("CC: 4111 1111 1111 1111 (12/27) 123", ["4111111111111111", "1227", "123"]),
+    # round 7 (a tester's probe, each shape in every language it exists in)
+    # 1. logins
+    ("username: jsmith88", ["jsmith88"]),
+    ("user name jsmith88", ["jsmith88"]),
+    ("login jsmith88", ["jsmith88"]),
+    ("my user ID is JSMITH1980", ["jsmith1980"]),
+    ("login ID: alice.w", ["alicew"]),
+    ("Username:\njsmith88", ["jsmith88"]),
+    ("my login name is bob_builder", ["bobbuilder"]),
+    ("user-id = 12345678", ["12345678"]),
+    ("Benutzername: mmustermann", ["mmustermann"]),
+    ("mein Benutzername ist mmuster77", ["mmuster77"]),
+    ("Anmeldename für Online-Banking: kfischer77", ["kfischer77"]),
+    ("Nutzerkennung: MM1980", ["mm1980"]),
+    ("Nutzername: erika.m", ["erikam"]),
+    ("Kundennummer für das Online-Banking 12345678", ["12345678"]),
+    ("nombre de usuario: mgarcia80", ["mgarcia80"]),
+    ("mi usuario es mgarcia80", ["mgarcia80"]),
+    ("ID de usuario: MG1980", ["mg1980"]),
+    ("número de cliente para la banca online 12345678", ["12345678"]),
+    ("identifiant : jdupont75", ["jdupont75"]),
+    ("nom d'utilisateur : jdupont", ["jdupont"]),
+    ("mon identifiant est jdupont75", ["jdupont75"]),
+    ("numéro client pour la banque en ligne 12345678", ["12345678"]),
+    ("customer number for online banking 12345678", ["12345678"]),
+    ("online banking username: jsmith@example.com", ["jsmithexamplecom"]),
+    ("username jsmith88 password Rosebud#1", ["jsmith88", "rosebud1"]),
+    # 2. positional
+    ("4111111111111111|12|2027|123", ["4111111111111111", "2027", "123"]),
+    ("4111111111111111;12;27;123", ["4111111111111111", "1227", "123"]),
+    ("4111111111111111\t12\t2027\t123", ["4111111111111111", "2027", "123"]),
+    ("4111111111111111,12,2027,123", ["4111111111111111", "2027", "123"]),
+    ("Number\n5555555555554444\nExpiry\n09/26\nCode\n737", ["5555555555554444", "0926", "737"]),
+    ("Number\n5555555555554444\nExpiry\n09/26\nCVC\n737", ["737"]),
+    ("Number\n5555555555554444\nExpiry\n09/26\nSecurity code\n737", ["737"]),
+    ("Kartennummer\n5555555555554444\nGültig bis\n09/26\nPrüfziffer\n737", ["0926", "737"]),
+    ("Número\n5555555555554444\nCaducidad\n09/26\nCódigo\n737", ["737"]),
+    ("Numéro\n5555555555554444\nExpiration\n09/26\nCryptogramme\n737", ["0926", "737"]),
+    ("Expiry\n09/26\nCode\n737", ["0926", "737"]),
+    ("Visa 4111 1111 1111 1111, exp 12/2027, sec 123", ["4111111111111111", "122027", "123"]),
+    ("Visa 4111 1111 1111 1111 exp 12/27 sec code 123", ["123"]),
+    ("card 4111 1111 1111 1111 exp 12/27 sc 123", ["123"]),
+    ("exp 12/27 sec 123", ["1227", "123"]),
+    ("Valid: 12/27", ["1227"]),
+    ("Valid thru: 12/27", ["1227"]),
+    ("Gültig: 12/27", ["1227"]),
+    ("Válida: 12/27", ["1227"]),
+    ("Valable : 12/27", ["1227"]),
+    ("card expires on the 12/27", ["1227"]),
+    ("la tarjeta vence el 12/27", ["1227"]),
+    ("la carte expire le 12/27", ["1227"]),
+    # 3. codes
+    ("Your code is G-482913", ["482913"]),
+    ("Ihr Code lautet G-482913", ["482913"]),
+    ("code: 482913 (expires in 5 min)", ["482913"]),
+    ("Code: 482913", ["482913"]),
+    ("code : 482913", ["482913"]),
+    ("you sent me 482913 by text", ["482913"]),
+    ("the 6 digits you texted me: 482913", ["482913"]),
+    ("you texted me 482913", ["482913"]),
+    ("me mandaron por SMS el 482913", ["482913"]),
+    ("me enviaron el 482913 por SMS", ["482913"]),
+    ("vous m'avez envoyé 482913 par SMS", ["482913"]),
+    ("vous m'avez envoyé par SMS le code 482913", ["482913"]),
+    ("Sie haben mir 482913 per SMS geschickt", ["482913"]),
+    ("per SMS bekommen: 482913", ["482913"]),
+    ("my PIN (6 digits) is 482913", ["482913"]),
+    ("meine PIN (6-stellig) ist 482913", ["482913"]),
+    ("mi PIN (6 dígitos) es 482913", ["482913"]),
+    ("mon code PIN (6 chiffres) est 482913", ["482913"]),
+    # 4. password before
+    ("I tried logging in with Sunshine99 as my password", ["sunshine99"]),
+    ("Sunshine99 is my password", ["sunshine99"]),
+    ("Geheim123! ist mein Passwort", ["geheim123"]),
+    ("ich habe Geheim123! als Passwort benutzt", ["geheim123"]),
+    ("Sol#2020 es mi contraseña", ["sol2020"]),
+    ("Lune!77 c'est mon mot de passe", ["lune77"]),
+    ("mein Passwort ist Geheim123!", ["geheim123"]),
+    # 5. masked + full
+    ("card no. 411111******1111 and the full one is 4111111111111111", ["4111111111111111"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -225,6 +305,59 @@ DECOYS: list[tuple[str, str]] = [
     ("zip code: 10115", "10115"),
     ("ref ABC4111111111111111XYZ99", "ABC4111111111111111XYZ99"),
     ("the offer expires in December 2027", "December 2027"),
+    # round 7: what the new login, code and expiry shapes must leave alone
+    ("tracking code: 1Z999AA10123456784", "1Z999AA10123456784"),
+    ("use code SUMMER20 for 20% off", "SUMMER20"),
+    ("discount code: SUMMER20", "SUMMER20"),
+    ("order code 4471", "4471"),
+    ("order code: 4471", "4471"),
+    ("zip code: 10115", "10115"),
+    ("error code: 404", "404"),
+    ("Postleitzahl / PLZ-Code: 10115", "10115"),
+    ("código postal: 28013", "28013"),
+    ("your code for the locker is at the desk", "your code for the locker is at the desk"),
+    ("my username is the same as my email", "my username is the same as my email"),
+    ("username: anna@example.com", "anna@example.com"),
+    ("Benutzername: anna@example.com", "anna@example.com"),
+    ("the voucher is valid until 12/27", "12/27"),
+    ("Voucher valid: 12/27", "12/27"),
+    ("Gutschein gültig bis 12/27", "12/27"),
+    ("Login page doesn't load", "Login page doesn't load"),
+    ("I forgot my login", "I forgot my login"),
+    ("I can't log in to my account", "I can't log in to my account"),
+    ("log in to my account 12345 fails", "12345"),
+    ("what is my username?", "what is my username?"),
+    ("my login is not working", "my login is not working"),
+    ("my login was slow today", "slow"),
+    ("Login: failed twice", "failed"),
+    ("the user name field is empty", "the user name field is empty"),
+    ("Code 3 in the manual", "Code 3 in the manual"),
+    ("the code on the box says ABC-123", "ABC-123"),
+    ("you sent me 2 parcels", "2 parcels"),
+    ("you sent me the wrong size, order 4471", "4471"),
+    ("you sent me 1234 pieces instead of 12", "1234"),
+    ("Sie haben mir 3 Pakete geschickt", "3 Pakete"),
+    ("Sie haben mir 2024 eine Rechnung geschickt", "2024"),
+    ("me enviaron el pedido 4471 por correo", "4471"),
+    ("vous m'avez envoyé 2 colis", "2 colis"),
+    ("this is my password reset request", "this is my password reset request"),
+    ("What is my password?", "What is my password?"),
+    ("Order 4471 is my password reset order", "4471"),
+    ("Nutzername und Passwort vergessen", "Nutzername und Passwort vergessen"),
+    ("Mi usuario no funciona", "Mi usuario no funciona"),
+    ("mon identifiant ne marche pas", "mon identifiant ne marche pas"),
+    ("identifiant de commande : 12345", "12345"),
+    ("4111111111111111 was charged 12 times", "12 times"),
+    ("Kundennummer 12345678", "12345678"),
+    ("customer number 12345678", "12345678"),
+    ("the sec 5 of the terms", "sec 5"),
+    ("valid until 12/27 on the gift voucher", "12/27"),
+    ("my PIN (the old one) was blocked", "blocked"),
+    ("Tracking code: 482913", "482913"),
+    ("Promo-Code: 4471", "4471"),
+    ("Error code 404 when I log in", "404"),
+    ("the code 123 in the manual", "123"),
+    ("Der Code 123 im Handbuch ist ein Fehlercode", "123"),
 ]
 
 
@@ -252,3 +385,29 @@ def test_report_counts() -> None:
     through = sum(any(plain(v) in plain(redact(t).text) for v in vs) for t, vs in SECRETS)
     destroyed = sum(k not in redact(t).text for t, k in DECOYS)
     assert (through, destroyed) == (0, 0), re.sub(r"\s+", " ", f"{through} secrets through, {destroyed} decoys lost")
+
+
+def test_a_masked_card_stays_and_the_full_one_beside_it_goes() -> None:
+    """A masked number (first six, last four) is no secret and is what agents match a payment by."""
+    text = "card no. 411111******1111 and the full one is 4111111111111111"
+    assert redact(text).text == "card no. 411111******1111 and the full one is [card •••• 1111]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("username: jsmith88", "username: [login removed]"),
+        ("Benutzername: mmustermann", "Benutzername: [login removed]"),
+        ("nombre de usuario: mgarcia80", "nombre de usuario: [login removed]"),
+        ("nom d'utilisateur : jdupont", "nom d'utilisateur : [login removed]"),
+        ("username: anna@example.com", "username: anna@example.com"),
+        ("online banking username: anna@example.com", "online banking username: [login removed]"),
+        ("user: jdoe88 pass: S3cret!", "user: [login removed] pass: [password removed]!"),
+    ],
+)
+def test_a_user_name_after_its_label_is_a_login(text: str, expected: str) -> None:
+    """Kind "login": half of a bank login, removed like a password; an e-mail address is how the shop finds
+    the customer, so it stays unless the sentence names a bank."""
+    r = redact(text)
+    assert r.text == expected
+    assert r.counts().get("login", 0) == (expected != text)

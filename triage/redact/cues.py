@@ -13,6 +13,10 @@ import re
 # one-time codes come before passwords so "one-time password" is an OTP cue.
 _BY_SMS = r"(?:\s+(?:by|via|per|in\s+an?|as\s+an?)\s+(?:text|sms|txt)(?:\s+message)?)"
 _GOT = ("sent", "got", "received")
+_CODE_FOR = (
+    r"que|qui|den|das|de|du|des|del|d'|d’|postal|promo\w*|f[üu]r|aus|von|im|in|on|pour|para|por|par|per|zum|zur"
+    r"|re[çc]u|recibido|envoy[ée]|pin|secret|confidentiel|[àa]"
+)
 _BANKING = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", "tele", "")
 _BANK_LOGIN = (
     r"(?:user(?:\s?name|[\s-]?id)?|login(?:\s+(?:name|id))?|benutzer(?:name|kennung)?|anmelde(?:name|kennung)"
@@ -61,7 +65,7 @@ _CUES: tuple[tuple[str, str], ...] = (
     (
         "sent",
         r"me\s+(?:mandaron|enviaron|mandasteis|enviasteis|mandaste|enviaste|mand[óo]|envi[óo]|lleg[óo]"
-        rf"|han\s+(?:mandado|enviado))(?:\s+(?:por|en\s+un|un|al)\s+(?:sms|mensaje|m[óo]vil))?(?:\s+(?:el|este))?"
+        r"|han\s+(?:mandado|enviado))(?:\s+(?:por|en\s+un|un|al)\s+(?:sms|mensaje|m[óo]vil))?(?:\s+(?:el|este))?"
         r"|vous\s+m['’]avez\s+(?:envoy[ée]|text[ée])(?:\s+par\s+(?:sms|texto|message))?"
         r"|re[çc]u\s+par\s+(?:sms|texto)|haben\s+mir|habt\s+mir|schickten\s+mir"
         r"|per\s+sms\s+(?:bekommen|erhalten|geschickt|gesendet|zugeschickt)(?:e[nrs]?)?",
@@ -71,6 +75,28 @@ _CUES: tuple[tuple[str, str], ...] = (
         "code",
         r"the\s+code(?!\s+(?:you|from|in|on|of|at|for|sent|texted))|your\s+code(?!\s+(?:you|from|in|on|of|at|for))"
         r"|my\s+code(?!\s+(?:you|from|in|on|of|at|for))|c[óo]digo(?=\s*:)|code(?=\s{0,32}:)",
+    ),
+    # the same in de/es/fr ("Ihr Code lautet 482913", "tu código es 482913", "votre code est 482913"); a word
+    # after it that names what the code is for hands the cue to a longer one ("el código que me llegó…")
+    (
+        "code",
+        "|".join(
+            f"{w}(?!\\s+(?:{_CODE_FOR}))"
+            for w in (
+                r"ihr\s+code",
+                r"dein\s+code",
+                r"mein\s+code",
+                r"der\s+code",
+                r"tu\s+c[óo]digo",
+                r"su\s+c[óo]digo",
+                r"mi\s+c[óo]digo",
+                r"el\s+c[óo]digo",
+                r"votre\s+code",
+                r"ton\s+code",
+                r"mon\s+code",
+                r"le\s+code",
+            )
+        ),
     ),
     ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
     (

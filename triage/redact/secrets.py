@@ -203,7 +203,7 @@ def find_cued(
                 continue
             s, e = v.span("v")
             card = _card_context(text, s, e, cards, sentences)
-            if not card and _NOT_CARD_EXP_RE.search(text, sentences.start(cue_start), e):
+            if not card and _NOT_CARD_EXP_RE.search(text, sentences.start(cue_start), sentences.end(e)):
                 continue  # a voucher's or an offer's date
             # An expiry cue with a month and year after it is a card's, unless a voucher or an offer is the
             # sentence's subject (above): "expires 12/27" alone is still card data someone pasted.
@@ -243,7 +243,7 @@ def find_cued(
             continue  # "zip code: 10115", "error code: 404": a bare "code:" after another word is that word's
         elif kind in ("pin", "otp", "code"):
             # ("code": a bare "the code is", only digits: "the code is SUMMER20" is a discount's)
-            span = _code_value(text, pos, allow_token=kind != "code")
+            span = _code_value(text, pos, allow_token=kind != "code", weak_min=_weak_min(text, kind, cue_start))
             if span is None:
                 if spelled := spelled_value(text, pos, 4, 8):  # "my PIN is four three two one"
                     out.append(Finding("password", *spelled))
@@ -460,7 +460,7 @@ def _sent_code(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
 # A bare "code:" is a code's label at the start of its line or sentence, or after a possessive ("your
 # code:"); after any other word it belongs to that word ("zip code: 10115", "error code: 404").
 _CODE_OWNER_RE = re.compile(
-    r"(?i)(?:^|[\n.!?;,(\ue000>\-–—]|\b(?:your|my|the|this|that|dein|mein|ihr|der|le|ton|votre|mon|el|tu|su|mi|sms|text"
+    r"(?i)(?:^|[\n.!?;,(\ue000>–—]|\b(?:your|my|the|this|that|dein|mein|ihr|der|le|ton|votre|mon|el|tu|su|mi|sms|text"
     r"|verification|login))[ \t]*$"
 )
 
@@ -492,7 +492,17 @@ def _value_on_next_line(text: str, cue_start: int, pos: int) -> tuple[int, int] 
     return span if not rest.strip().strip(_TRAIL_PUNCT) else None
 
 
-def _code_value(text: str, pos: int, *, allow_token: bool = False) -> tuple[int, int] | None:
+def _weak_min(text: str, kind: str, cue_start: int) -> int:
+    """How many digits a code needs with no "is" or ":" after its cue: "the code 123 in the manual" or
+    "Der Code 123 im Handbuch" (an article, not a possessive) points at a code, not at a secret, unless
+    it is one's length (4 digits and more)."""
+    return 4 if kind == "code" and _ARTICLE_CODE_RE.match(text, cue_start) else 0
+
+
+_ARTICLE_CODE_RE = re.compile(r"(?i)(?:the|der|le|el)\s")
+
+
+def _code_value(text: str, pos: int, *, allow_token: bool = False, weak_min: int = 0) -> tuple[int, int] | None:
     """A PIN or one-time code: digits after a weak cue, or any token after "is" / ":"."""
     c = _STRONG_RE.match(text, pos)
     if c:
@@ -508,7 +518,9 @@ def _code_value(text: str, pos: int, *, allow_token: bool = False) -> tuple[int,
     if w is None or w.end() == pos:
         return None
     d = _DIGIT_CODE_RE.match(text, w.end()) or _PREFIXED_CODE_RE.match(text, w.end())
-    return d.span() if d else None
+    if d is None or sum(ch.isdigit() for ch in d.group()) < weak_min:
+        return None
+    return d.span()
 
 
 _PREFIXED_CODE_RE = re.compile(r"[A-Z]{1,3}-\d{4,8}(?!\w|[/.,:]\d)")  # "G-482913": a letter prefix, then the code
@@ -524,11 +536,20 @@ _CODE_AFTER_RE = re.compile(
 # Right after an expiry: "exp 12/2027, sec 123", "Expiry\n09/26\nCode\n737".
 _CODE_AFTER_EXP_RE = re.compile(r"[ \t]*[,;/|)\]]?[ \t]*(?:\n[ \t]*)?(?:and[ \t]+|und[ \t]+|et[ \t]+|y[ \t]+)?")
 # "4111…|12|2027|123": month and year as two fields, with the separator the fields use.
-_EXP_FIELDS_RE = re.compile(r"(?:0?[1-9]|1[0-2])[ \t]*([|,;\t])[ \t]*(?:20)?\d{2}(?![\d/.\-])")
+_EXP_FIELDS_RE = re.compile(r"(?:0?[1-9]|1[0-2])(?:[ \t]*([|,;])[ \t]*|([ \t]))(?:20)?\d{2}(?![\d/.\-])")
 _CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-()]{1,3}|\s*\n\s*")
 _BARE_CVV_RE = re.compile(r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)")  # a lone group, not the head of another number
 # "4111 … / 1229 / 123": a compact MMYY (or MMYYYY) group right after a card, when a code group follows it.
 _EXP_COMPACT_RE = re.compile(r"(?:0[1-9]|1[0-2])(?:20)?\d{2}(?!\w)")
+
+
+def _fields_follow(text: str, pos: int, p: int, f: re.Match[str]) -> bool:
+    """Month and year as two fields after a card ("4111…|12|2027|123"): the fields' separator is the one
+    between the card and the month; a blank (a tab, once normalised) only when a code field follows too."""
+    if f.group(1):
+        return f.group(1) in text[pos:p]
+    g = _CHAIN_GAP_RE.match(text, f.end())
+    return g is not None and _BARE_CVV_RE.match(text, g.end()) is not None
 
 
 def codes_after_expiries(text: str, found: list[Finding]) -> list[Finding]:
@@ -558,8 +579,8 @@ def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sent
             p = g.end()
             if not got_exp:
                 x = _EXP_BARE_RE.match(text, p)
-                if x is None and (f := _EXP_FIELDS_RE.match(text, p)) and f.group(1) in text[pos:p]:
-                    x = f  # the fields' separator is the one between the card and the month
+                if x is None and (f := _EXP_FIELDS_RE.match(text, p)) and _fields_follow(text, pos, p, f):
+                    x = f
                 if x:
                     out.append(Finding("card_expiry", *x.span()))
                     pos, got_exp = x.end(), True
