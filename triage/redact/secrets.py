@@ -287,9 +287,17 @@ def find_cued(
                 span = _value_on_next_line(text, cue_start, pos)
             if span:
                 out.append(Finding("password", *span))
-                _login_before(text, cue_start, out, sentences)
+                _login_before(text, cue_start, out)
+        elif kind == "bankid":
+            v = _BANK_ID_RE.match(text, pos)
+            if v and _CUSTOMER_LABEL_RE.search(text, max(0, cue_start - 48), cue_start):
+                out.append(Finding("login", *v.span(1)))
         elif kind == "sent":
-            span = _sent_code(text, cue_start, pos)
+            span = _sent_code(text, pos)
+            if span:
+                out.append(Finding("password", *span))
+        elif kind == "bytext":
+            span = _code_by_text(text, cue_start, pos)
             if span:
                 out.append(Finding("password", *span))
         elif kind == "login":
@@ -300,7 +308,7 @@ def find_cued(
                     e -= 1
                 if e > s and text[s:e].lower() not in _STOPWORDS:
                     out.append(Finding("password", s, e))
-            span = _login_value(text, cue_start, pos, sentences)
+            span = _login_value(text, cue_start, pos)
             if span:
                 out.append(Finding("login", *span))
         if kind == "pw" and (before := _password_before(text, cue_start, pos)):
@@ -333,10 +341,10 @@ _LOGIN_LABEL_RE = re.compile(
 )
 
 
-def _login_before(text: str, cue_start: int, out: list[Finding], sentences: Sentences) -> None:
+def _login_before(text: str, cue_start: int, out: list[Finding]) -> None:
     """`user: jdoe88 pass: S3cret!`: the user name right before a password goes with it (a bank login)."""
     m = _LOGIN_LABEL_RE.search(text, max(0, cue_start - 80), cue_start)
-    if m and ("@" not in m.group(1) or _bank_named(text, m.start(), cue_start, sentences)):
+    if m and ("@" not in m.group(1) or _bank_named(text, m.start(), cue_start)):
         out.append(Finding("login", *m.span(1)))
 
 
@@ -359,13 +367,14 @@ _SECRET_CUE_ENDS = ("pass", "password", "passwort", "pin")
 _NOT_ID_END = ("ed", "ing", "ly")
 
 
-def _bank_named(text: str, lo: int, hi: int, sentences: Sentences) -> bool:
-    """Whether the sentence around [lo, hi) names a bank: an e-mail address used as a user name there is a
-    bank login, while elsewhere it is how the shop finds the customer and stays."""
-    return _BANK_NAMED_RE.search(text, sentences.start(lo), sentences.end(hi)) is not None
+def _bank_named(text: str, lo: int, hi: int) -> bool:
+    """Whether a bank is named near [lo, hi) (the clause, and a heading a few lines up: "Online banking:\n
+    username: …"): an e-mail address used as a user name there is a bank login, while elsewhere it is how
+    the shop finds the customer and stays. (A fixed window, not the sentence: no sentence scan for this.)"""
+    return _BANK_NAMED_RE.search(text, max(0, lo - 160), hi + 80) is not None
 
 
-def _login_value(text: str, cue_start: int, pos: int, sentences: Sentences) -> tuple[int, int] | None:
+def _login_value(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
     """The user name or login ID after its label ("username: jsmith88", "Benutzername: mmustermann", "login
     jsmith88", "my user ID is JSMITH1980"): removed like a password, since with it half a login is known.
 
@@ -399,7 +408,7 @@ def _login_value(text: str, cue_start: int, pos: int, sentences: Sentences) -> t
         return None
     if need_id and not _ID_LIKE_RE.fullmatch(word):
         return None
-    if "@" in word and not _bank_named(text, cue_start, span[1], sentences):
+    if "@" in word and not _bank_named(text, cue_start, span[1]):
         return None  # the customer's e-mail address: how the shop finds them
     return span
 
@@ -414,10 +423,34 @@ _PW_BEFORE_RE = re.compile(
 )
 
 
+_PW_LINKS = frozenset(
+    ["as", "is", "was", "=", "ist", "war", "als", "es", "era", "fue", "como", "est", "était", "c'est", "c’est", "comme"]
+)
+_PW_DETS = frozenset(
+    ["my", "the", "our", "a", "mein", "meine", "das", "unser", "mi", "la", "su", "mon", "ma", "le", "notre", "votre"]
+)
+_PW_ADJS = frozenset(["new", "old", "current", "neues", "altes", "nueva", "nuevo", "nouveau", "nouvel"])
+
+
+def _linked_before(text: str, cue_start: int) -> bool:
+    """What `_PW_BEFORE_RE` needs right before a cue ("… is my", "… as", "… c'est mon nouveau"), read word by
+    word: most password cues have none of it, and the search over 80 characters is then skipped (a search
+    anchored at its end tries every start before it)."""
+    if cue_start == 0 or text[cue_start - 1] not in " \t":
+        return False
+    words = text[max(0, cue_start - 40) : cue_start].split()
+    i = len(words) - 1
+    if i >= 0 and words[i].lower() in _PW_ADJS:
+        i -= 1
+    if i >= 0 and words[i].lower() in _PW_DETS:
+        i -= 1
+    return i >= 1 and words[i].lower() in _PW_LINKS
+
+
 def _password_before(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
     """A password written before its cue: one token that mixes letters with digits or symbols. (Not when a
     blank follows the cue: a letter masked on a later pass, where the prescan's trigger saw a longer word.)"""
-    if text[pos : pos + 1] == "\ue000":
+    if text[pos : pos + 1] == "\ue000" or not _linked_before(text, cue_start):
         return None
     m = _PW_BEFORE_RE.search(text, max(0, cue_start - 80), cue_start)
     if m is None:
@@ -431,30 +464,59 @@ def _password_before(text: str, cue_start: int, pos: int) -> tuple[int, int] | N
     return (s, e) if word.lower() not in _STOPWORDS else None
 
 
-# After a "sent me" cue: the code (digits, or a letter prefix and digits), then, unless the cue itself says it
-# came as a text message, words that do ("by text", "per SMS", "par SMS", "por SMS").
+# "customer number for online banking 12345678": a customer number named before the banking words.
+_BANK_ID_RE = re.compile(r"[ \t]+(\d{5,16})(?!\w|[/.,:]\d)")
+_CUSTOMER_LABEL_RE = re.compile(r"(?i)\b(?:customer|client|kunden|cliente)")
+
+# After a cue that says a code came as a text message ("you texted me", "me mandaron por SMS el"): the code.
 _SENT_VALUE_RE = re.compile(
     r"[ \t]*[:=]?[ \t]*(?:(?:the|this|a|le|ce|el|este|den|die|diesen|un|une)[ \t]+)?"
     r"(?:(?:code|c[óo]digo|pin|tan|nummer|number|num[ée]ro)[ \t]*:?[ \t]*)?"
     r"((?:[A-Z]{1,3}-)?\d{4,8}|\d{3}[ -]\d{3})(?!\w|[/.,:]\d)",
     re.IGNORECASE,
 )
-_BY_TEXT_RE = re.compile(
-    r"[ \t]+(?:by|via|per|in\s+an?|as\s+an?|over|par|por|en\s+un|al|als|aufs)[ \t]+"
-    r"(?:text|sms|txt|message|mensaje|texto|textnachricht|handy|m[óo]vil|phone)\b",
+# Around "by text" / "SMS": the code right before ("482913 by text", "482913 par SMS", the word before "SMS"
+# one for how it came), or right after ("por SMS el 482913", "par SMS le code 482913", "per SMS bekommen:
+# 482913"), with a word for sending it not far before the code.
+_BEFORE_BY_TEXT_RE = re.compile(
+    r"(?<![\w\-])((?:[A-Z]{1,3}-)?\d{4,8}|\d{3}[ -]\d{3})[ \t]+"
+    r"(?:(?:by|via|per|als|par|por|en[ \t]+un|in[ \t]+an?)[ \t]+)?$",
     re.IGNORECASE,
 )
-_SAYS_TEXT_RE = re.compile(r"(?i)text|sms|mensaje|m[óo]vil|message")
+_AFTER_BY_TEXT_RE = re.compile(
+    r"(?:[ \t]+(?:bekommen|erhalten|geschickt|gesendet|zugeschickt)\w*)?[ \t]*[:=]?[ \t]*"
+    r"(?:(?:el|este|le|ce|den|die|the|this)[ \t]+)?(?:(?:code|c[óo]digo|pin|tan)[ \t]*:?[ \t]*)?"
+    r"((?:[A-Z]{1,3}-)?\d{4,8}|\d{3}[ -]\d{3})(?!\w|[/.,:]\d)",
+    re.IGNORECASE,
+)
+_SMS_BEFORE_RE = re.compile(r"(?i)(?:by|via|per|als|par|por|en\s+un|in\s+an?)\s+$")
+_SENDING_RE = re.compile(
+    r"(?i)\b(?:sent|send|texted|got|received|mandaron|enviaron|mandasteis|enviasteis|mandaste|enviaste|mand[óo]"
+    r"|envi[óo]|lleg[óo]|mandado|enviado|envoy[ée]|re[çc]u|geschickt|gesendet|schickten|haben\s+mir|habt\s+mir"
+    r"|bekommen|erhalten)\b"
+)
 
 
-def _sent_code(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
-    """The one-time code in "you sent me 482913 by text", "the 6 digits you texted me: 482913"."""
+def _sent_code(text: str, pos: int) -> tuple[int, int] | None:
+    """The one-time code after a cue that says it came by text ("the 6 digits you texted me: 482913")."""
     v = _SENT_VALUE_RE.match(text, pos)
-    if v is None:
+    return v.span(1) if v else None
+
+
+def _code_by_text(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
+    """The code beside "by text" / "SMS", when a word for sending it stands near. (Nothing before the cue
+    when a blank follows it: a letter masked on a later pass, see `_password_before`.)"""
+    low = text[cue_start:pos].lower()
+    if low.startswith("sms") and not _SMS_BEFORE_RE.search(text, max(0, cue_start - 8), cue_start):
+        return None  # "SMS code", "the SMS": not how the code came
+    after = _AFTER_BY_TEXT_RE.match(text, pos)
+    if after is not None:
+        span = after.span(1)
+    elif text[pos : pos + 1] != "\ue000" and (v := _BEFORE_BY_TEXT_RE.search(text, max(0, cue_start - 24), cue_start)):
+        span = v.span(1)
+    else:
         return None
-    if not _SAYS_TEXT_RE.search(text, cue_start, pos) and not _BY_TEXT_RE.match(text, v.end()):
-        return None  # "you sent me 2024 invoices": nothing says a text message brought it
-    return v.span(1)
+    return span if _SENDING_RE.search(text, max(0, min(span[0], cue_start) - 48), span[0]) else None
 
 
 # A bare "code:" is a code's label at the start of its line or sentence, or after a possessive ("your
@@ -465,9 +527,12 @@ _CODE_OWNER_RE = re.compile(
 )
 
 
+_BARE_CODE_RE = re.compile(r"(?i)code|c[óo]digo")
+
+
 def _bare_code_ok(text: str, cue_start: int, pos: int) -> bool:
     """Whether a "code" cue is the code's own label (only a bare "code" needs the check)."""
-    if text[cue_start:pos].lower() != "code":
+    if not _BARE_CODE_RE.fullmatch(text, cue_start, pos):
         return True
     return _CODE_OWNER_RE.search(text, max(0, cue_start - 24), cue_start) is not None
 
