@@ -25,7 +25,9 @@ How a decision is made, cheapest test first:
   BBAN structure (python-stdnum), a letter O typed for a zero read as one.
 - card_cvv / card_expiry / bank_account / password: only behind a cue word from the
   per-language lexicons in `cues` (en/de/es/fr, JSON keys too), or for CVV/expiry,
-  chained right after a card number. Online-banking user names count as password.
+  chained right after a card number, or right after an expiry ("exp 12/27, sec 123").
+- login: a user name or login ID right after its label ("username: jsmith88"), half of a
+  bank login; an e-mail address there stays unless a bank is named beside it.
 
 The package, one job per module: `normalize` (the clean text and the map back), `issuers` (the
 IIN table), `cards` (Luhn, card windows in digit runs), `iban`, `cues` (the cue-word scanner),

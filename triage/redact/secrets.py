@@ -360,6 +360,7 @@ _LOGIN_NOT_VALUE = frozenset(_LOGIN_NOT_VALUE_TEXT.split())
 # Labels that name a login event or page as often as a user name ("login", "user"): after them a value
 # must look like an ID (digits, or letters with digits, dots or underscores), not a plain word.
 _EVENT_LABEL_RE = re.compile(r"(?i)log[\s-]?in|user|usuario|benutzer|identifiant")
+_WEAK_ID_RE = re.compile(r"[ \t]+([A-Za-z0-9][\w.\-]{2,63}?)(?=[.,;:!?)]*(?:\s|$))")
 _ID_LIKE_RE = re.compile(r"(?=[^\s]*[\d._])[^\s]*[A-Za-z][^\s]*|\d{6,}")
 _ORDER_GAP_RE = re.compile(r"(?i)order|commande|pedido|bestell|tracking|colis|paket|sendung|invoice|factur|rechnung")
 _BANK_NAMED_RE = re.compile(r"(?i)bank|banca|banque|banco")
@@ -385,6 +386,8 @@ def _login_value(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
     low_label = label.lower()
     if low_label in ("credentials", "zugangsdaten"):
         return None  # a heading for what follows, each part with its own label
+    if cue_start > 1 and text[cue_start - 1] in "_-" and text[cue_start - 2].isalnum():
+        return None  # part of a longer name ("hash_user=…", "X-MC-User: …"): a parameter or a header
     c = _STRONG_RE.match(text, pos)
     if c is not None and _ORDER_GAP_RE.search(text, pos, c.end()):
         return None  # "identifiant de commande : 12345": an order's, not a login's
@@ -392,11 +395,11 @@ def _login_value(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
         narr = c.groupdict().get("narr") is not None
         span = _token_value(text, c.end(), need_mixed=False, narrative=narr)
         need_id = narr and _EVENT_LABEL_RE.fullmatch(label) is not None
-    else:
-        w = re.match(r"[ \t]+", text[pos : pos + 8])
+    else:  # only a blank: the ID itself must follow, a word bounded by blanks or punctuation
+        w = _WEAK_ID_RE.match(text, pos)
         if w is None:
             return None
-        span = _token_value(text, pos + w.end(), need_mixed=False)
+        span = w.span(1)
         need_id = True
     if span is None:
         return None
