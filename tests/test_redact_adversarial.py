@@ -264,6 +264,8 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("mein Passwort ist Geheim123!", ["geheim123"]),
     # 5. masked + full
     ("card no. 411111******1111 and the full one is 4111111111111111", ["4111111111111111"]),
+    ("Mi usuario es nacho_r y la contraseña la olvidé", ["nachor"]),
+    ("Mon identifiant c'est lea.m et le mot de passe aussi", ["leam"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -356,6 +358,10 @@ DECOYS: list[tuple[str, str]] = [
     ("Tracking code: 482913", "482913"),
     ("Promo-Code: 4471", "4471"),
     ("Error code 404 when I log in", "404"),
+    ('{"text": "please reset my username for me", "labels": ["other"]}', '"labels": ["other"]'),
+    ("hash_user=bd381bed262dce057e5eabee76ca805b&id=6229", "bd381bed262dce057e5eabee76ca805b"),
+    ("X-MC-User: 3f21937f0f636c8cec1db30bf", "3f21937f0f636c8cec1db30bf"),
+    ("how to restore my user PIN?,recover_password,,,ACCOUNT", "PIN?,recover_password"),
     ("the code 123 in the manual", "123"),
     ("Der Code 123 im Handbuch ist ein Fehlercode", "123"),
 ]

@@ -16,7 +16,8 @@ from triage.redact.spelled import spelled_value
 
 # "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
 _GAP = (
-    r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+(?:[^\s\d:=\ue000]+(?:\s+|(?=[ \t]*[:=]))){0,3}?"
+    r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+"
+    r"(?:[^\s\d:=\ue000\"“”«».,;!?()\[\]{}]+(?:\s+|(?=[ \t]*[:=]))){0,3}?"
     r"|\s+(?:that\s+|which\s+)?(?:i|we|you|ich|wir|je|yo|nous)\s+(?:always\s+|usually\s+|normally\s+)?"
     r"(?:use|used|have|had|chose|set|type|verwende|benutze|nutze|habe|utilise|uso|tengo)\s+(?:\w+\s+){0,2}?)?"
 )
