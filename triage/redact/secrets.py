@@ -342,9 +342,20 @@ _LOGIN_LABEL_RE = re.compile(
 )
 
 
+# A word each alternative of _LOGIN_LABEL_RE's label contains (benutzer: nutzer, nom d'utilisateur: utilisateur).
+_LOGIN_LABEL_WORDS = ("user", "login", "nutzer", "anmeldename", "identifiant", "utilisateur", "usuario", "mail")
+
+
 def _login_before(text: str, cue_start: int, out: list[Finding]) -> None:
-    """`user: jdoe88 pass: S3cret!`: the user name right before a password goes with it (a bank login)."""
-    m = _LOGIN_LABEL_RE.search(text, max(0, cue_start - 80), cue_start)
+    """`user: jdoe88 pass: S3cret!`: the user name right before a password goes with it (a bank login).
+
+    The search ends at the cue, so it tries every start in the 80 characters before it: first a cheap test
+    that one of the label's words is there at all (case-folded as IGNORECASE matches: "ſ", "ı", "İ", "K")."""
+    lo = max(0, cue_start - 80)
+    low = text[lo:cue_start].casefold().replace("ı", "i").replace("i\u0307", "i")
+    if not any(w in low for w in _LOGIN_LABEL_WORDS):
+        return
+    m = _LOGIN_LABEL_RE.search(text, lo, cue_start)
     if m and ("@" not in m.group(1) or _bank_named(text, m.start(), cue_start)):
         out.append(Finding("login", *m.span(1)))
 
@@ -364,7 +375,6 @@ _EVENT_LABEL_RE = re.compile(r"(?i)log[\s-]?in|user|usuario|benutzer|identifiant
 _WEAK_ID_RE = re.compile(r"[ \t]+([A-Za-z0-9][\w.\-]{2,63}?)(?=[.,;:!?)]*(?:\s|$))")
 _ID_LIKE_RE = re.compile(r"(?=[^\s]*[\d._])[^\s]*[A-Za-z][^\s]*|\d{6,}")
 _ORDER_GAP_RE = re.compile(r"(?i)order|commande|pedido|bestell|tracking|colis|paket|sendung|invoice|factur|rechnung")
-_BANK_NAMED_RE = re.compile(r"(?i)bank|banca|banque|banco")
 _SECRET_CUE_ENDS = ("pass", "password", "passwort", "pin")
 _NOT_ID_END = ("ed", "ing", "ly")
 
@@ -373,7 +383,8 @@ def _bank_named(text: str, lo: int, hi: int) -> bool:
     """Whether a bank is named near [lo, hi) (the clause, and a heading a few lines up: "Online banking:\n
     username: …"): an e-mail address used as a user name there is a bank login, while elsewhere it is how
     the shop finds the customer and stays. (A fixed window, not the sentence: no sentence scan for this.)"""
-    return _BANK_NAMED_RE.search(text, max(0, lo - 160), hi + 80) is not None
+    near = text[max(0, lo - 160) : hi + 80].lower()
+    return "bank" in near or "banc" in near or "banque" in near
 
 
 def _login_value(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
@@ -390,7 +401,7 @@ def _login_value(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
     if cue_start > 1 and text[cue_start - 1] in "_-" and text[cue_start - 2].isalnum():
         return None  # part of a longer name ("hash_user=…", "X-MC-User: …"): a parameter or a header
     c = _STRONG_RE.match(text, pos)
-    if c is not None and _ORDER_GAP_RE.search(text, pos, c.end()):
+    if c is not None and c.end() - pos > 8 and _ORDER_GAP_RE.search(text, pos, c.end()):
         return None  # "identifiant de commande : 12345": an order's, not a login's
     if c is not None:
         narr = c.groupdict().get("narr") is not None
