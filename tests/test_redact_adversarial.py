@@ -266,6 +266,10 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("card no. 411111******1111 and the full one is 4111111111111111", ["4111111111111111"]),
     ("Mi usuario es nacho_r y la contraseña la olvidé", ["nachor"]),
     ("Mon identifiant c'est lea.m et le mot de passe aussi", ["leam"]),
+    ("Login-ID: jsmith88", ["jsmith88"]),
+    ("Benutzerkennung lautet MM1980", ["mm1980"]),
+    ("Carte 4111 1111 1111 1111;09;2027;737", ["4111111111111111", "2027", "737"]),
+    ("Ihr Einmalcode per SMS: 482913", ["482913"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -362,6 +366,13 @@ DECOYS: list[tuple[str, str]] = [
     ("hash_user=bd381bed262dce057e5eabee76ca805b&id=6229", "bd381bed262dce057e5eabee76ca805b"),
     ("X-MC-User: 3f21937f0f636c8cec1db30bf", "3f21937f0f636c8cec1db30bf"),
     ("how to restore my user PIN?,recover_password,,,ACCOUNT", "PIN?,recover_password"),
+    ("Mon identifiant est le même que mon e-mail", "Mon identifiant est le même que mon e-mail"),
+    ("Mi usuario es el mismo que mi correo", "Mi usuario es el mismo que mi correo"),
+    ("Mein Benutzername ist meine E-Mail-Adresse", "Mein Benutzername ist meine E-Mail-Adresse"),
+    ("I can't login since yesterday", "I can't login since yesterday"),
+    ("the login button is grey", "the login button is grey"),
+    ("I got 2 SMS today", "I got 2 SMS today"),
+    ("Please don't send codes by text", "Please don't send codes by text"),
     ("the code 123 in the manual", "123"),
     ("Der Code 123 im Handbuch ist ein Fehlercode", "123"),
 ]
