@@ -204,3 +204,15 @@ def test_the_covered_run_skip_fires() -> None:
         cards._adds_nothing = real  # type: ignore[assignment]
     assert calls == [True, True]
     assert [r.counts() for r in got] == [{"card_number": 1, "card_expiry": 1, "card_cvv": 1}] * 2
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_SENTENCE_CHARS + "0123456789 " * 3, max_size=80), st.data())
+def test_card_context_fast_path_equals_the_sentence_bounds(text: str, data: st.DataObject) -> None:
+    """The shortcut of _card_context (a card shortly before, no sentence end from it to the value) gives what the
+    sentence bounds give, for every value position; cards are digit runs, as a card starts with a digit."""
+    cards = [m.span() for m in re.finditer(r"[0-9][0-9 ]*[0-9]|[0-9]", text)]
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    fast = secrets._card_context(text, start, end, cards, secrets.Sentences(text))
+    assert fast == secrets._card_context_by_sentence(text, start, end, cards, secrets.Sentences(text))

@@ -91,6 +91,25 @@ def test_generated_mails_redact_the_same_with_and_without_the_prescan(pieces: li
     both_ways("".join(p + g for p, g in pieces))
 
 
+# Round 7's shapes whose value stands before the cue or whose cue is only a label: the cue may end the text
+# (only the password and SMS rows' triggers fire there), be glued to what a later pass masks, or follow a name.
+BEFORE_VALUE = st.sampled_from(["Sunshine99", "Geheim123!", "482913", "G-482913", "jsmith88", "x", "4111111111111111"])
+LINK = st.sampled_from([" is my ", " as my ", " ist mein ", " es mi ", " c'est mon ", " sent me ", " ", " haben mir "])
+CUE_WORD = st.sampled_from(
+    ["password", "Passwort", "contraseña", "mot de passe", "by text", "SMS", "per SMS geschickt", "par SMS",
+     "username:", "login", "Benutzername:", "code:", "Ihr Code lautet", "Valid:", "hash_user=", "texted me:"]
+)  # fmt: skip
+TAIL = st.sampled_from(["", ".", "\n", " 482913", "DE89370400440532013000", "4111111111111111", "abc", ": jdoe88"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=BEFORE_VALUE, link=LINK, cue=CUE_WORD, tail=TAIL, head=st.sampled_from(["", "I tried ", "card "]))
+def test_values_before_their_cue_redact_the_same_both_ways(
+    value: str, link: str, cue: str, tail: str, head: str
+) -> None:
+    both_ways(head + value + link + cue + tail)
+
+
 @pytest.mark.parametrize("text", [t for t, _ in SECRETS] + [t for t, _ in DECOYS])
 def test_the_adversarial_table_redacts_the_same_both_ways(text: str) -> None:
     both_ways(text)

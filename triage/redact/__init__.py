@@ -25,7 +25,9 @@ How a decision is made, cheapest test first:
   BBAN structure (python-stdnum), a letter O typed for a zero read as one.
 - card_cvv / card_expiry / bank_account / password: only behind a cue word from the
   per-language lexicons in `cues` (en/de/es/fr, JSON keys too), or for CVV/expiry,
-  chained right after a card number. Online-banking user names count as password.
+  chained right after a card number, or right after an expiry ("exp 12/27, sec 123").
+- login: a user name or login ID right after its label ("username: jsmith88"), half of a
+  bank login; an e-mail address there stays unless a bank is named beside it.
 
 The package, one job per module: `normalize` (the clean text and the map back), `issuers` (the
 IIN table), `cards` (Luhn, card windows in digit runs), `iban`, `cues` (the cue-word scanner),
@@ -57,13 +59,21 @@ from triage.redact.iban import IBAN_CHECK_DIGITS, IBAN_CHECK_RE, iban_at, iban_s
 from triage.redact.markers import KINDS, marker_for, mask, mask_markers
 from triage.redact.normalize import normalise
 from triage.redact.prescan import Hits
-from triage.redact.secrets import Sentences, chained_after_cards, find_cued
+from triage.redact.secrets import Sentences, chained_after_cards, codes_after_expiries, find_cued
 from triage.redact.spelled import spelled_cards
 
 __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 
 # Overlaps are settled by this order: the more specific, checksum-backed kind wins.
-_PRIORITY = {"iban": 0, "card_number": 1, "bank_account": 2, "password": 3, "card_expiry": 4, "card_cvv": 5}
+_PRIORITY = {
+    "iban": 0,
+    "card_number": 1,
+    "bank_account": 2,
+    "password": 3,
+    "login": 3,
+    "card_expiry": 4,
+    "card_cvv": 5,
+}
 _NEAR_DIGIT_RE = re.compile(r"[0-9]")
 _LONGEST_CARD = 19  # cards_in_chunk finds nothing in one unbroken run of more digits
 
@@ -199,7 +209,8 @@ def _detect(
         scan = mask(scan, [(f.start, f.end) for f in numbers])
     sentences = Sentences(scan)  # found once, when first asked for, and shared by both
     cue_windows = hits.cues if hits else None
-    candidates = numbers + find_cued(scan, sorted(card_spans + card_context), sentences, cue_windows)
+    cued = find_cued(scan, sorted(card_spans + card_context), sentences, cue_windows)
+    candidates = numbers + cued + codes_after_expiries(scan, cued)
     if card_spans:
         candidates.extend(chained_after_cards(scan, card_spans, sentences))
     return _resolve(candidates) if candidates else []

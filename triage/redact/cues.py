@@ -11,6 +11,7 @@ import re
 # scanner below can be a first-letter trie (several times faster than one big
 # case-insensitive alternation). Order matters within a kind and between kinds:
 # one-time codes come before passwords so "one-time password" is an OTP cue.
+_GOT = ("sent", "got", "received")
 _BANKING = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", "tele", "")
 _BANK_LOGIN = (
     r"(?:user(?:\s?name|[\s-]?id)?|login(?:\s+(?:name|id))?|benutzer(?:name|kennung)?|anmelde(?:name|kennung)"
@@ -21,6 +22,13 @@ _CUES: tuple[tuple[str, str], ...] = (
     (
         "banklogin",
         r"anmeldename|legitimations[\s-]?id|verf[üu]gernummer|zugangsnummer|vertragsnummer\s+online[\s-]?banking",
+    ),
+    # "customer number for online banking 12345678", "Kundennummer für das Online-Banking 12345678": the
+    # banking words are the cue (rarer than "customer"), the label before them is checked in secrets.
+    (
+        "bankid",
+        r"online[\s-]?banking(?=\s+\d)|internet[\s-]?banking(?=\s+\d)|e-?banking(?=\s+\d)"
+        r"|banca\s+(?:online|en\s+l[íi]nea|electr[óo]nica)(?=\s+\d)|banque\s+en\s+ligne(?=\s+\d)",
     ),
     (
         "banklogin",
@@ -38,11 +46,24 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("otp", r"sms[\s-]?(?:tan|pin|token)|code\s+(?:par|per|por)\s+sms|c[óo]digo\s+(?:sms|por\s+sms)"),
     ("otp", r"einmal(?:code|passwort|kennwort)|best[äa]tigungscode|verifizierungscode"),
     ("otp", r"code\s+[àa]\s+usage\s+unique|code\s+you\s+(?:texted|sent|emailed)(?:\s+me)?"),
-    # A code with no word for what it is ("the code is 482913", "código: 482913"): digits only, see secrets.
+    # A code someone texted: "the 6 digits you texted me: 482913" (the code follows the cue).
+    (
+        "sent",
+        r"texted(?:\s+(?:to\s+)?me)?",
+    ),
+    # "by text", "per SMS", "par SMS", "por SMS": the code before or after it, with a word for sending near
+    # ("you sent me 482913 by text", "me mandaron por SMS el 482913", "vous m'avez envoyé 482913 par SMS", "Sie
+    # haben mir 482913 per SMS geschickt"; see secrets). The cue is the rare word alone: a trigger for every
+    # "by|per|par|por" before it costs the prescan more than all the other new cues together.
+    ("bytext", r"by\s+text(?:\s+message)?|sms|texto"),
+    # A code with no word for what it is ("the code is 482913", "código: 482913", "Ihr Code lautet 482913",
+    # "votre code est 482913"): digits only, and a bare "code" only after a possessive or at a line's start
+    # (see secrets).
     (
         "code",
         r"the\s+code(?!\s+(?:you|from|in|on|of|at|for|sent|texted))|your\s+code(?!\s+(?:you|from|in|on|of|at|for))"
-        r"|my\s+code(?!\s+(?:you|from|in|on|of|at|for))|c[óo]digo(?=\s*:)",
+        r"|my\s+code(?!\s+(?:you|from|in|on|of|at|for))|c[óo]digo(?=\s*:|\s+(?:es|era)\b)"
+        r"|code(?=\s{0,32}:|\s+(?:is|ist|lautet|est|es|was|war|[ée]tait)\b)",
     ),
     ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
     (
@@ -105,6 +126,8 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
     ("exp", r"expira(?:\s+(?:el|en))?|ablauf(?:\s+(?:am|im))?"),
+    # a bare label with a colon: "Valid: 12/27", "Gültig: 12/27", "Válida: 12/27", "Valable : 12/27"
+    ("exp", r"valid\s{0,32}:|g[üu]ltig\s{0,32}:|v[áa]lid[ao]\s{0,32}:|valable\s{0,32}:"),
     (
         "bank",
         r"bank\s+account(?:\s+(?:number|no\.?|nr\.?|\#))?|account\s+(?:number|no\.?|nr\.?|\#)"
@@ -130,7 +153,14 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
     ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),
-    ("login", r"log[\s-]?in|user(?:\s?name)?|benutzer(?:name)?|credentials|zugangsdaten|identifiant|usuario"),
+    # A user name or login ID label: its value is removed (kind "login"); see secrets for what counts as one.
+    (
+        "login",
+        r"log[\s-]?in(?:[\s-]+(?:name|id))?|user(?:\s?name|[\s-]?id)?|benutzer(?:name|kennung|-?id)?"
+        r"|nutzer(?:name|kennung|-?id)|anmelde(?:name|kennung)|zugangskennung|credentials|zugangsdaten"
+        r"|identifiant(?:\s+(?:de\s+connexion|client|utilisateur))?|id\s+utilisateur|nom\s+d['’]utilisateur"
+        r"|nombre\s+de\s+usuario|usuario|identificador(?:\s+de\s+usuario)?|id\s+de\s+usuario",
+    ),
 )
 # What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).
 _CUE_BEFORE = r"""[\s!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~\ue000«»“”„‚‘’¿¡–—…·•]"""
@@ -211,6 +241,18 @@ if _CUE_KIND_RE.groups != len(_CUE_KINDS):
 def cue_patterns() -> list[str]:
     """Every cue pattern (one per table row): the prescan's cue triggers are made of these."""
     return [p for _, p in _CUES]
+
+
+# Kinds whose value may also stand before the cue ("Sunshine99 is my password", "you sent me 482913 by
+# text"): such a cue at the very end of
+# a text still yields a value, so the prescan's trigger for their rows must fire there too.
+VALUE_BEFORE_KINDS = frozenset({"pw", "bytext"})
+
+
+def cue_rows_ending_text() -> list[bool]:
+    """For each table row (as in `cue_patterns`), whether its cue can yield a value when it ends the text."""
+    # (A row that needs text after its cue, a look-ahead, cannot match at the end: "pass(?=…is|:)".)
+    return [k in VALUE_BEFORE_KINDS and "(?=" not in p for k, p in _CUES]
 
 
 def find_cues(text: str, windows: list[tuple[int, int]] | None = None) -> list[tuple[str, int, int]]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from triage.records import Finding
 from triage.text import MARKER, blank
 
-KINDS: tuple[str, ...] = ("card_number", "card_cvv", "card_expiry", "iban", "bank_account", "password")
+KINDS: tuple[str, ...] = ("card_number", "card_cvv", "card_expiry", "iban", "bank_account", "password", "login")
 
 _MARK = {
     "card_cvv": "[cvv removed]",
@@ -19,6 +19,7 @@ _MARK = {
     "iban": "[iban removed]",
     "bank_account": "[bank account removed]",
     "password": "[password removed]",
+    "login": "[login removed]",
 }
 _CARD = "[card •••• "  # then the last four digits and "]"
 _OWN = frozenset(_MARK.values())

@@ -86,7 +86,7 @@ from pathlib import Path
 from types import ModuleType
 
 from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
-from triage.redact.cues import CUE_MARGIN, cue_patterns
+from triage.redact.cues import CUE_MARGIN, cue_patterns, cue_rows_ending_text
 from triage.redact.iban import IBAN_COUNTRIES, iban_may_start, iban_trigger
 from triage.redact.normalize import ENTITY, PERCENT, RELEVANT
 from triage.redact.spelled import DIGIT_WORDS
@@ -266,7 +266,10 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
         # ASCII letter bounds the word, while meets stops at any letter, so this fires wherever meets does).
         (_SPELL, rf"{digit}{_SPELL_SEP}{{0,3}}(?:{_spelled_words()})(?:[^a-zA-Z]|$)", 0),
         (_SPELL, rf"(?:^|[^a-zA-Z])(?:{_spelled_words()}){_SPELL_SEP}{{0,3}}{digit}", 0),
-        *((_CUE + k, _cue_trigger(p), som) for k, p in enumerate(cue_patterns())),
+        *(
+            (_CUE + k, _cue_trigger(p, at_end=e), som)
+            for k, (p, e) in enumerate(zip(cue_patterns(), cue_rows_ending_text(), strict=True))
+        ),
     ]
     return rewrites, detectors
 
@@ -296,19 +299,21 @@ def _cue_end() -> str:
     return _latin1_class(lambda c: _LETTER_RE.fullmatch(c) is None)
 
 
-def _cue_trigger(pattern: str) -> str:
+def _cue_trigger(pattern: str, *, at_end: bool = False) -> str:
     """A cue row's trigger: the row without its look-arounds (so it fires more often, never less), ended as the
     scanner ends every cue (CUE_END): a character after it that is no letter. A cue word inside a longer word
     ("expéditeur", "important", "shopping") then opens no window. A cue at the very end of the text opens
-    none either: every value pattern in `secrets` reads a value after its cue, and there is none. (`$` in
-    the trigger would find it, at a quarter more scan time for all cue triggers.)
+    none either: the value patterns in `secrets` read a value after their cue, and there is none. (`$` in
+    the trigger would find it, at a quarter more scan time for all cue triggers.) The exception, `at_end`:
+    the password rows, whose value may stand before the cue ("Sunshine99 is my password"), also fire there.
 
     Only the end: the character before a cue is left out, as for every trigger, because masking a finding
     can put a CUE_BEFORE character (U+E000) there on a later pass ("…1111cvv 123"). Masking can also put
     U+E000 right after a cue where a letter stood ("kontoDE89…" once the IBAN is gone), so the later pass may
     see a cue this trigger did not fire on; but no value pattern in `secrets` accepts U+E000 as the first
     character after a cue, so such a cue yields nothing either way."""
-    return f"(?:{shadow_pattern(strip_lookarounds(pattern), fold=True)}){_cue_end()}"
+    end = f"(?:{_cue_end()}|$)" if at_end else _cue_end()
+    return f"(?:{shadow_pattern(strip_lookarounds(pattern), fold=True)}){end}"
 
 
 def _compile(hs: ModuleType, rows: list[tuple[int, str, int]]) -> object:

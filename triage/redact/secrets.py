@@ -16,13 +16,14 @@ from triage.redact.spelled import spelled_value
 
 # "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
 _GAP = (
-    r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+(?:[^\s\d:=\ue000]+\s+){0,3}?"
+    r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+"
+    r"(?:[^\s\d:=\ue000\"“”«».,;!?()\[\]{}]+(?:\s+|(?=[ \t]*[:=]))){0,3}?"
     r"|\s+(?:that\s+|which\s+)?(?:i|we|you|ich|wir|je|yo|nous)\s+(?:always\s+|usually\s+|normally\s+)?"
     r"(?:use|used|have|had|chose|set|type|verwende|benutze|nutze|habe|utilise|uso|tengo)\s+(?:\w+\s+){0,2}?)?"
 )
 _SP = r"[ \t]*(?:\n[ \t]*(?:\n[ \t]*)?)?"  # after a colon the value may sit on the next line or paragraph
 _STRONG_RE = re.compile(
-    _GAP + r"""(?:["'”’»)\]*]{1,2})?[ \t]*(?:"""
+    _GAP + r"""(?:[ \t]*\([^()\n\ue000]{1,24}\))?(?:["'”’»)\]*]{1,2})?[ \t]*(?:"""
     r"[:=]" + _SP + r"(?:(?:is|ist|est|es)[ \t]+)?"
     r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn)[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
     r"(?:(?:now|still|currently|actually|just|jetzt|nun|noch|maintenant|ahora|ora)[ \t]+)?)"
@@ -55,7 +56,7 @@ _MONTHS = r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|ene|abr
 _EXP_VALUE_RE = re.compile(
     r"[)\]]?\s*(?:(?:date|datum)\s*)?(?:\(\s*mm\s*/\s*yy(?:yy)?\s*\)\s*)?"
     r"(?:(?:der|die|of|de|la|du|your|my|the|meiner|ihrer|mi|ma|karte|card|tarjeta|carte)\b[ \t]*){0,3}"
-    r"[:=\-–]?\s*(?:(?:is|ist|on|am|le|el|en|im|in|at|is\s+on)\s*:?\s*)?"
+    r"[:=\-–]?\s*(?:(?:is|ist|on|am|le|el|en|im|in|at|is\s+on)\s*:?\s*)?(?:(?:the|le|la|el|dem|den)[ \t]+)?"
     r"(?P<v>(?<![\d/.\-])(?:20\d{2}\s?[/\-.]\s?(?:0?[1-9]|1[0-2])(?![\d/.\-])"
     r"|(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}|(?:0[1-9]|1[0-2])(?:20)?\d{2}|(?:0[1-9]|1[0-2])[ \t](?:20)?\d{2}"
     rf"|(?:{_MONTHS})[a-zäéû]*\.?(?:\s+de)?(?:\s+|\s?[/\-]\s?)(?:20)?\d{{2}})(?![\d/]))",
@@ -157,7 +158,24 @@ def _card_context(text: str, start: int, end: int, cards: list[tuple[int, int]],
     """A card number or card word in the same sentence: what makes 12/29 an expiry and not a coupon date.
 
     `cards` is sorted and non-overlapping; each sentence is searched for card words once.
+
+    First the common case without the sentence bounds ("card 4111 … exp 12/29"): a card starting at most 160
+    characters before `start` with no sentence end from the card's start to `start` is in start's sentence.
+    (The search stops at `start`, so it finds every end there and maybe more: a `.` before `start` that only
+    blanks follow up to it counts as one. No end match begins before the card and reaches into it: each
+    begins with `.!?` or a line break and the card with a digit. tests/test_redact_equivalence.py holds
+    both ways equal.)
     """
+    i = bisect.bisect_right(cards, (start, len(text)))
+    if i and start - cards[i - 1][0] <= 160 and not _SENTENCE_END_RE.search(text, cards[i - 1][0], start):
+        return True
+    return _card_context_by_sentence(text, start, end, cards, sentences)
+
+
+def _card_context_by_sentence(
+    text: str, start: int, end: int, cards: list[tuple[int, int]], sentences: Sentences
+) -> bool:
+    """_card_context from the sentence bounds: a card overlapping the sentence, else a card word in it."""
     lo = sentences.start(start)
     hi = sentences.end(end)
     i = bisect.bisect_right(cards, (lo, len(text)))  # first card starting after lo
@@ -203,7 +221,7 @@ def find_cued(
                 continue
             s, e = v.span("v")
             card = _card_context(text, s, e, cards, sentences)
-            if not card and _NOT_CARD_EXP_RE.search(text, sentences.start(cue_start), e):
+            if not card and _NOT_CARD_EXP_RE.search(text, sentences.start(cue_start), sentences.end(e)):
                 continue  # a voucher's or an offer's date
             # An expiry cue with a month and year after it is a card's, unless a voucher or an offer is the
             # sentence's subject (above): "expires 12/27" alone is still card data someone pasted.
@@ -231,14 +249,19 @@ def find_cued(
             c = _STRONG_RE.match(text, pos)
             if c:
                 span = _token_value(text, c.end(), need_mixed=False)
-            else:
+            else:  # after a bare label, a token with a digit ("online banking customer number 12345678")
                 w = _WEAK_RE.match(text, pos)
-                span = _token_value(text, w.end(), need_mixed=True) if w else None
+                span = _token_value(text, w.end(), need_mixed=False) if w else None
+                if span and not (span[1] - span[0] >= 4 and any(ch.isdigit() for ch in text[span[0] : span[1]])):
+                    span = None
             if span:
-                out.append(Finding("password", *span))
+                cue = text[cue_start:pos].lower()
+                out.append(Finding("password" if cue.endswith(_SECRET_CUE_ENDS) else "login", *span))
+        elif kind == "code" and not _bare_code_ok(text, cue_start, pos):
+            continue  # "zip code: 10115", "error code: 404": a bare "code:" after another word is that word's
         elif kind in ("pin", "otp", "code"):
             # ("code": a bare "the code is", only digits: "the code is SUMMER20" is a discount's)
-            span = _code_value(text, pos, allow_token=kind != "code")
+            span = _code_value(text, pos, allow_token=kind != "code", weak_min=_weak_min(text, kind, cue_start))
             if span is None:
                 if spelled := spelled_value(text, pos, 4, 8):  # "my PIN is four three two one"
                     out.append(Finding("password", *spelled))
@@ -283,6 +306,18 @@ def find_cued(
             if span:
                 out.append(Finding("password", *span))
                 _login_before(text, cue_start, out)
+        elif kind == "bankid":
+            v = _BANK_ID_RE.match(text, pos)
+            if v and _CUSTOMER_LABEL_RE.search(text, max(0, cue_start - 48), cue_start):
+                out.append(Finding("login", *v.span(1)))
+        elif kind == "sent":
+            span = _sent_code(text, pos)
+            if span:
+                out.append(Finding("password", *span))
+        elif kind == "bytext":
+            span = _code_by_text(text, cue_start, pos)
+            if span:
+                out.append(Finding("password", *span))
         elif kind == "login":
             v = _LOGIN_PAIR_RE.match(text, pos)
             if v:
@@ -291,6 +326,11 @@ def find_cued(
                     e -= 1
                 if e > s and text[s:e].lower() not in _STOPWORDS:
                     out.append(Finding("password", s, e))
+            span = _login_value(text, cue_start, pos)
+            if span:
+                out.append(Finding("login", *span))
+        if kind == "pw" and (before := _password_before(text, cue_start, pos)):
+            out.append(Finding("password", *before))  # "Sunshine99 is my password"
     return out
 
 
@@ -319,11 +359,221 @@ _LOGIN_LABEL_RE = re.compile(
 )
 
 
+# A word each alternative of _LOGIN_LABEL_RE's label contains (benutzer: nutzer, nom d'utilisateur: utilisateur).
+_LOGIN_LABEL_WORDS = ("user", "login", "nutzer", "anmeldename", "identifiant", "utilisateur", "usuario", "mail")
+
+
 def _login_before(text: str, cue_start: int, out: list[Finding]) -> None:
-    """`user: jdoe88 pass: S3cret!`: the user name right before a password goes with it (a bank login)."""
-    m = _LOGIN_LABEL_RE.search(text, max(0, cue_start - 80), cue_start)
-    if m and "@" not in m.group(1):
-        out.append(Finding("password", *m.span(1)))
+    """`user: jdoe88 pass: S3cret!`: the user name right before a password goes with it (a bank login).
+
+    The search ends at the cue, so it tries every start in the 80 characters before it: first a cheap test
+    that one of the label's words is there at all (case-folded as IGNORECASE matches: "ſ", "ı", "İ", "K")."""
+    lo = max(0, cue_start - 80)
+    low = text[lo:cue_start].casefold().replace("ı", "i").replace("i\u0307", "i")
+    if not any(w in low for w in _LOGIN_LABEL_WORDS):
+        return
+    m = _LOGIN_LABEL_RE.search(text, lo, cue_start)
+    if m and ("@" not in m.group(1) or _bank_named(text, m.start(), cue_start)):
+        out.append(Finding("login", *m.span(1)))
+
+
+# What a user name label reads as the start of its sentence's subject, never a value ("Login page doesn't
+# load", "user name: same as my e-mail"), beside the password stopwords and weak words.
+_LOGIN_NOT_VALUE_TEXT = """
+    same taken unique visible shown displayed private public available unavailable valid active inactive
+    disabled enabled deleted greyed problem problems issue issues error screen form details data attempt
+    attempts failed fails failing works worked working process name names id ids via with mit avec con
+    information info field credentials
+"""
+_LOGIN_NOT_VALUE = frozenset(_LOGIN_NOT_VALUE_TEXT.split())
+# Labels that name a login event or page as often as a user name ("login", "user"): after them a value
+# must look like an ID (digits, or letters with digits, dots or underscores), not a plain word.
+_EVENT_LABEL_RE = re.compile(r"(?i)log[\s-]?in|user|usuario|benutzer|identifiant")
+_WEAK_ID_RE = re.compile(r"[ \t]+([A-Za-z0-9][\w.\-]{2,63}?)(?=[.,;:!?)]*(?:\s|$))")
+_ID_LIKE_RE = re.compile(r"(?=[^\s]*[\d._])[^\s]*[A-Za-z][^\s]*|\d{6,}")
+_ORDER_GAP_RE = re.compile(r"(?i)order|commande|pedido|bestell|tracking|colis|paket|sendung|invoice|factur|rechnung")
+_SECRET_CUE_ENDS = ("pass", "password", "passwort", "pin")
+_NOT_ID_END = ("ed", "ing", "ly")
+
+
+def _bank_named(text: str, lo: int, hi: int) -> bool:
+    """Whether a bank is named near [lo, hi) (the clause, and a heading a few lines up: "Online banking:\n
+    username: …"): an e-mail address used as a user name there is a bank login, while elsewhere it is how
+    the shop finds the customer and stays. (A fixed window, not the sentence: no sentence scan for this.)"""
+    near = text[max(0, lo - 160) : hi + 80].lower()
+    return "bank" in near or "banc" in near or "banque" in near
+
+
+def _login_value(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
+    """The user name or login ID after its label ("username: jsmith88", "Benutzername: mmustermann", "login
+    jsmith88", "my user ID is JSMITH1980"): removed like a password, since with it half a login is known.
+
+    A label with a colon, "=" or "is" takes one token that is no common word; a label with only a blank
+    after it ("login jsmith88") takes only an ID-like token, so "login page", "log in to my account" and
+    "I forgot my login" keep every word. An e-mail address stays unless the sentence names a bank."""
+    label = text[cue_start:pos]
+    low_label = label.lower()
+    if low_label in ("credentials", "zugangsdaten"):
+        return None  # a heading for what follows, each part with its own label
+    if cue_start > 1 and text[cue_start - 1] in "_-" and text[cue_start - 2].isalnum():
+        return None  # part of a longer name ("hash_user=…", "X-MC-User: …"): a parameter or a header
+    c = _STRONG_RE.match(text, pos)
+    if c is not None and c.end() - pos > 8 and _ORDER_GAP_RE.search(text, pos, c.end()):
+        return None  # "identifiant de commande : 12345": an order's, not a login's
+    if c is not None:
+        narr = c.groupdict().get("narr") is not None
+        span = _token_value(text, c.end(), need_mixed=False, narrative=narr)
+        need_id = narr and _EVENT_LABEL_RE.fullmatch(label) is not None
+    else:  # only a blank: the ID itself must follow, a word bounded by blanks or punctuation
+        w = _WEAK_ID_RE.match(text, pos)
+        if w is None:
+            return None
+        span = w.span(1)
+        need_id = True
+    if span is None:
+        return None
+    word = text[span[0] : span[1]]
+    if "@" in word:  # the customer's e-mail address, how the shop finds them: only a bank's login goes
+        return span if _bank_named(text, cue_start, span[1]) else None
+    low = word.lower()
+    if (
+        low in _WEAK_WORDS
+        or low in _LOGIN_NOT_VALUE
+        or (("'" in word or "’" in word) and _CONTRACTION_RE.fullmatch(word))
+    ):
+        return None
+    if word.isalpha() and word.islower() and low.endswith(_NOT_ID_END):
+        return None
+    if need_id and not _ID_LIKE_RE.fullmatch(word):
+        return None
+    return span
+
+
+# "Sunshine99 is my password", "I tried logging in with Sunshine99 as my password", "Geheim123! ist mein
+# Passwort", "Sol#2020 es mi contraseña", "Lune!77 c'est mon mot de passe": the value named before its cue.
+_PW_BEFORE_RE = re.compile(
+    r"(?i)(?<![^\s(\"'“«„])([^\s\ue000]{4,64}?)[\"'”»“)]?[ \t,]*[ \t]"
+    r"(?:as|is|was|=|ist|war|als|es|era|fue|como|est|était|c['’]est|comme)[ \t]+"
+    r"(?:(?:my|the|our|a|mein|meine|das|unser|mi|la|su|mon|ma|le|notre|votre)[ \t]+)?"
+    r"(?:(?:new|old|current|neues|altes|nueva|nuevo|nouveau|nouvel)[ \t]+)?$"
+)
+
+
+_PW_LINKS = frozenset(
+    ["as", "is", "was", "=", "ist", "war", "als", "es", "era", "fue", "como", "est", "était", "c'est", "c’est", "comme"]
+)
+_PW_DETS = frozenset(
+    ["my", "the", "our", "a", "mein", "meine", "das", "unser", "mi", "la", "su", "mon", "ma", "le", "notre", "votre"]
+)
+_PW_ADJS = frozenset(["new", "old", "current", "neues", "altes", "nueva", "nuevo", "nouveau", "nouvel"])
+
+
+def _linked_before(text: str, cue_start: int) -> bool:
+    """What `_PW_BEFORE_RE` needs right before a cue ("… is my", "… as", "… c'est mon nouveau"), read word by
+    word: most password cues have none of it, and the search over 80 characters is then skipped (a search
+    anchored at its end tries every start before it)."""
+    if cue_start == 0 or text[cue_start - 1] not in " \t":
+        return False
+    last = text[max(0, cue_start - 12) : cue_start].split()[-1:]  # the word right before: most often none of these
+    if not last or ((w := last[0].lower()) not in _PW_ADJS and w not in _PW_DETS and w not in _PW_LINKS):
+        return False
+    words = text[max(0, cue_start - 40) : cue_start].split()
+    i = len(words) - 1
+    if i >= 0 and words[i].lower() in _PW_ADJS:
+        i -= 1
+    if i >= 0 and words[i].lower() in _PW_DETS:
+        i -= 1
+    return i >= 1 and words[i].lower() in _PW_LINKS
+
+
+def _password_before(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
+    """A password written before its cue: one token that mixes letters with digits or symbols. (Not when a
+    blank follows the cue: a letter masked on a later pass, where the prescan's trigger saw a longer word.)"""
+    if text[pos : pos + 1] == "\ue000" or not _linked_before(text, cue_start):
+        return None
+    m = _PW_BEFORE_RE.search(text, max(0, cue_start - 80), cue_start)
+    if m is None:
+        return None
+    s, e = m.span(1)
+    while e > s and text[e - 1] in _TRAIL_PUNCT:
+        e -= 1
+    word = text[s:e]
+    if len(word) < 4 or word.isalpha() or word.isdigit() or not any(c.isalpha() for c in word):
+        return None
+    return (s, e) if word.lower() not in _STOPWORDS else None
+
+
+# "customer number for online banking 12345678": a customer number named before the banking words.
+_BANK_ID_RE = re.compile(r"[ \t]+(\d{5,16})(?!\w|[/.,:]\d)")
+_CUSTOMER_LABEL_RE = re.compile(r"(?i)\b(?:customer|client|kunden|cliente)")
+
+# After a cue that says a code came as a text message ("you texted me", "me mandaron por SMS el"): the code.
+_SENT_VALUE_RE = re.compile(
+    r"[ \t]*[:=]?[ \t]*(?:(?:the|this|a|le|ce|el|este|den|die|diesen|un|une)[ \t]+)?"
+    r"(?:(?:code|c[óo]digo|pin|tan|nummer|number|num[ée]ro)[ \t]*:?[ \t]*)?"
+    r"((?:[A-Z]{1,3}-)?\d{4,8}|\d{3}[ -]\d{3})(?!\w|[/.,:]\d)",
+    re.IGNORECASE,
+)
+# Around "by text" / "SMS": the code right before ("482913 by text", "482913 par SMS", the word before "SMS"
+# one for how it came), or right after ("por SMS el 482913", "par SMS le code 482913", "per SMS bekommen:
+# 482913"), with a word for sending it not far before the code.
+_BEFORE_BY_TEXT_RE = re.compile(
+    r"(?<![\w\-])((?:[A-Z]{1,3}-)?\d{4,8}|\d{3}[ -]\d{3})[ \t]+"
+    r"(?:(?:by|via|per|als|par|por|en[ \t]+un|in[ \t]+an?)[ \t]+)?$",
+    re.IGNORECASE,
+)
+_AFTER_BY_TEXT_RE = re.compile(
+    r"(?:[ \t]+(?:bekommen|erhalten|geschickt|gesendet|zugeschickt)\w*)?[ \t]*[:=]?[ \t]*"
+    r"(?:(?:el|este|le|ce|den|die|the|this)[ \t]+)?(?:(?:code|c[óo]digo|pin|tan)[ \t]*:?[ \t]*)?"
+    r"((?:[A-Z]{1,3}-)?\d{4,8}|\d{3}[ -]\d{3})(?!\w|[/.,:]\d)",
+    re.IGNORECASE,
+)
+_SMS_BEFORE_RE = re.compile(r"(?i)(?:by|via|per|als|par|por|en\s+un|in\s+an?)\s+$")
+_SENDING_RE = re.compile(
+    r"(?i)\b(?:sent|send|texted|got|received|mandaron|enviaron|mandasteis|enviasteis|mandaste|enviaste|mand[óo]"
+    r"|envi[óo]|lleg[óo]|mandado|enviado|envoy[ée]|re[çc]u|geschickt|gesendet|schickten|haben\s+mir|habt\s+mir"
+    r"|bekommen|erhalten)\b"
+)
+
+
+def _sent_code(text: str, pos: int) -> tuple[int, int] | None:
+    """The one-time code after a cue that says it came by text ("the 6 digits you texted me: 482913")."""
+    v = _SENT_VALUE_RE.match(text, pos)
+    return v.span(1) if v else None
+
+
+def _code_by_text(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
+    """The code beside "by text" / "SMS", when a word for sending it stands near. (Nothing before the cue
+    when a blank follows it: a letter masked on a later pass, see `_password_before`.)"""
+    low = text[cue_start:pos].lower()
+    if low.startswith("sms") and not _SMS_BEFORE_RE.search(text, max(0, cue_start - 8), cue_start):
+        return None  # "SMS code", "the SMS": not how the code came
+    after = _AFTER_BY_TEXT_RE.match(text, pos)
+    if after is not None:
+        span = after.span(1)
+    elif text[pos : pos + 1] != "\ue000" and (v := _BEFORE_BY_TEXT_RE.search(text, max(0, cue_start - 24), cue_start)):
+        span = v.span(1)
+    else:
+        return None
+    return span if _SENDING_RE.search(text, max(0, min(span[0], cue_start) - 48), span[0]) else None
+
+
+# A bare "code:" is a code's label at the start of its line or sentence, or after a possessive ("your
+# code:"); after any other word it belongs to that word ("zip code: 10115", "error code: 404").
+_CODE_OWNER_RE = re.compile(
+    r"(?i)(?:^|[\n.!?;,(\ue000>–—]|\b(?:your|my|the|this|that|dein|mein|ihr|der|le|ton|votre|mon|el|tu|su|mi|sms|text"
+    r"|verification|login))[ \t]*$"
+)
+
+
+_BARE_CODE_RE = re.compile(r"(?i)code|c[óo]digo")
+
+
+def _bare_code_ok(text: str, cue_start: int, pos: int) -> bool:
+    """Whether a "code" cue is the code's own label (only a bare "code" needs the check)."""
+    if not _BARE_CODE_RE.fullmatch(text, cue_start, pos):
+        return True
+    return _CODE_OWNER_RE.search(text, max(0, cue_start - 24), cue_start) is not None
 
 
 # A label alone on its line ("Password" / "Passwort:"), its value alone on the next non-blank one.
@@ -346,11 +596,21 @@ def _value_on_next_line(text: str, cue_start: int, pos: int) -> tuple[int, int] 
     return span if not rest.strip().strip(_TRAIL_PUNCT) else None
 
 
-def _code_value(text: str, pos: int, *, allow_token: bool = False) -> tuple[int, int] | None:
+def _weak_min(text: str, kind: str, cue_start: int) -> int:
+    """How many digits a code needs with no "is" or ":" after its cue: "the code 123 in the manual" or
+    "Der Code 123 im Handbuch" (an article, not a possessive) points at a code, not at a secret, unless
+    it is one's length (4 digits and more)."""
+    return 4 if kind == "code" and _ARTICLE_CODE_RE.match(text, cue_start) else 0
+
+
+_ARTICLE_CODE_RE = re.compile(r"(?i)(?:the|der|le|el)\s")
+
+
+def _code_value(text: str, pos: int, *, allow_token: bool = False, weak_min: int = 0) -> tuple[int, int] | None:
     """A PIN or one-time code: digits after a weak cue, or any token after "is" / ":"."""
     c = _STRONG_RE.match(text, pos)
     if c:
-        d = _DIGIT_CODE_RE.match(text, c.end())
+        d = _DIGIT_CODE_RE.match(text, c.end()) or _PREFIXED_CODE_RE.match(text, c.end())
         if d:
             return d.span()
         if allow_token:
@@ -361,20 +621,52 @@ def _code_value(text: str, pos: int, *, allow_token: bool = False) -> tuple[int,
     w = _WEAK_RE.match(text, pos)
     if w is None or w.end() == pos:
         return None
-    d = _DIGIT_CODE_RE.match(text, w.end())
-    return d.span() if d else None
+    d = _DIGIT_CODE_RE.match(text, w.end()) or _PREFIXED_CODE_RE.match(text, w.end())
+    if d is None or sum(ch.isdigit() for ch in d.group()) < weak_min:
+        return None
+    return d.span()
 
 
+_PREFIXED_CODE_RE = re.compile(r"[A-Z]{1,3}-\d{4,8}(?!\w|[/.,:]\d)")  # "G-482913": a letter prefix, then the code
+
+
+# ("sec", "sec code", "sc": the short labels of a card form; the value may sit on the label's next line)
 _CODE_AFTER_RE = re.compile(
-    r"\b(?:code|c[óo]digo|zahlencode|nummer\s+hinten|pr[üu]fcode)\b[ \t]*(?:is|ist|es|est|lautet"
-    r"|was|:|=)?[ \t]*:?[ \t]*"
+    r"\b(?:code|c[óo]digo|zahlencode|nummer\s+hinten|pr[üu]fcode|sec(?:urity)?(?:[ \t]*code)?|sc)\b[ \t]*"
+    r"(?:is|ist|es|est|lautet|was|:|=)?[ \t]*:?[ \t]*(?:\n[ \t]*)?"
     r"(?<!\d)(\d{3,4})(?!\d|[/.,:]\d)",
     re.IGNORECASE,
 )
+# Right after an expiry: "exp 12/2027, sec 123", "Expiry\n09/26\nCode\n737".
+_CODE_AFTER_EXP_RE = re.compile(r"[ \t]*[,;/|)\]]?[ \t]*(?:\n[ \t]*)?(?:and[ \t]+|und[ \t]+|et[ \t]+|y[ \t]+)?")
+# "4111…|12|2027|123": month and year as two fields, with the separator the fields use.
+_EXP_FIELDS_RE = re.compile(r"(?:0?[1-9]|1[0-2])(?:[ \t]*([|,;])[ \t]*|([ \t]))(?:20)?\d{2}(?![\d/.\-])")
 _CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-()]{1,3}|\s*\n\s*")
 _BARE_CVV_RE = re.compile(r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)")  # a lone group, not the head of another number
 # "4111 … / 1229 / 123": a compact MMYY (or MMYYYY) group right after a card, when a code group follows it.
 _EXP_COMPACT_RE = re.compile(r"(?:0[1-9]|1[0-2])(?:20)?\d{2}(?!\w)")
+
+
+def _fields_follow(text: str, pos: int, p: int, f: re.Match[str]) -> bool:
+    """Month and year as two fields after a card ("4111…|12|2027|123"): the fields' separator is the one
+    between the card and the month; a blank (a tab, once normalised) only when a code field follows too."""
+    if f.group(1):
+        return f.group(1) in text[pos:p]
+    g = _CHAIN_GAP_RE.match(text, f.end())
+    return g is not None and _BARE_CVV_RE.match(text, g.end()) is not None
+
+
+def codes_after_expiries(text: str, found: list[Finding]) -> list[Finding]:
+    """A card code right after an expiry found by its cue ("exp 12/2027, sec 123", "Expiry\n09/26\nCode\n737")."""
+    out: list[Finding] = []
+    for f in found:
+        if f.kind != "card_expiry":
+            continue
+        g = _CODE_AFTER_EXP_RE.match(text, f.end)
+        c = _CODE_AFTER_RE.match(text, g.end()) if g else None
+        if c:
+            out.append(Finding("card_cvv", *c.span(1)))
+    return out
 
 
 def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sentences | None = None) -> list[Finding]:
@@ -391,6 +683,8 @@ def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sent
             p = g.end()
             if not got_exp:
                 x = _EXP_BARE_RE.match(text, p)
+                if x is None and (f := _EXP_FIELDS_RE.match(text, p)) and _fields_follow(text, pos, p, f):
+                    x = f
                 if x:
                     out.append(Finding("card_expiry", *x.span()))
                     pos, got_exp = x.end(), True
