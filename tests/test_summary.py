@@ -794,3 +794,10 @@ def test_the_report_fits_a_phone_and_a_desktop(fixed: tuple[Store, Config], tmp_
     expected += [d["date"] for d in ctx["trend"]]
     missing = [t for t in expected if t not in seen]
     assert expected and missing == [], f"not drawn on screen at {width} px: {missing}"
+
+
+def test_every_redaction_kind_has_a_name_in_the_summary() -> None:
+    from triage.redact import KINDS
+    from triage.report.summary_render import REDACTION_NAMES
+
+    assert set(REDACTION_NAMES) == set(KINDS)

@@ -41,8 +41,9 @@ REDACTION_NAMES = {
     "card_cvv": "card security codes",
     "card_expiry": "card expiry dates",
     "iban": "IBANs",
-    "bank_account": "bank logins / account numbers",
+    "bank_account": "bank account numbers",
     "password": "passwords",
+    "login": "user names and login IDs",
 }
 # Colours: the day in strong blue, the week before in light blue, the 7-day average in grey.
 COLOURS = {
