@@ -188,3 +188,27 @@ def test_split_is_a_stable_hash_of_the_id() -> None:
     assert [split_of(f"w1-{i:04d}") for i in range(1, 9)] == [split_of(f"w1-{i:04d}") for i in range(1, 9)]
     counts = {s: sum(split_of(f"x-{i}") == s for i in range(2000)) for s in ("train", "dev", "test")}
     assert 1500 < counts["train"] < 1700 and 150 < counts["dev"] < 250 and 150 < counts["test"] < 250
+
+
+@pytest.mark.parametrize(
+    ("hits", "intents"),
+    [
+        # a duplicate read as reported: the model alone may not add a cancel or a refund beside it
+        ({"duplicate": Hit("duplicate", REQUEST, "ordered it twice", strong=True)}, ("duplicate",)),
+        # one the customer asks for is added
+        (
+            {
+                "duplicate": Hit("duplicate", REQUEST, "ordered it twice", strong=True),
+                "cancel": Hit("cancel", REQUEST, "please cancel one", strong=True),
+            },
+            ("duplicate", "cancel"),
+        ),
+        # without a duplicate read, the model alone decides as before
+        ({}, ("duplicate", "cancel", "refund")),
+    ],
+)
+def test_beside_a_duplicate_the_model_alone_adds_no_cancel_or_refund(
+    hits: dict[str, Hit], intents: tuple[str, ...]
+) -> None:
+    scores = _scores(duplicate=0.95, cancel=0.9, refund=0.85, other=0.05)
+    assert decide(scores, hits, T).intents == intents

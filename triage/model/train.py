@@ -31,7 +31,7 @@ from triage.understand.classify import (
     model_text,
     request_text,
 )
-from triage.understand.intents import MODEL_ALONE_WORDS, Thresholds, decide, model_alone_may
+from triage.understand.intents import MODEL_ALONE_WORDS, Thresholds, alone_barred, decide, model_alone_may
 from triage.understand.requests import BLOCKED, LEXICONS, MENTION, REQUEST, Hit, RequestFinder
 
 # The training config and the lemma tables ship with the package (a wheel carries them); the model is
@@ -122,8 +122,8 @@ def choose_thresholds(
         for s, h, g, n in zip(scores, hits, gold, lengths, strict=True):
             y = intent in g
             hit = h.get(intent)
-            alone_barred = hit is None and not model_alone_may(s[intent], s.get("other", 0.0), n)
-            if (hit is not None and hit.kind == BLOCKED) or alone_barred:
+            barred = hit is None and (not model_alone_may(s[intent], s.get("other", 0.0), n) or alone_barred(intent, h))
+            if (hit is not None and hit.kind == BLOCKED) or barred:
                 fixed_fn += y
                 continue
             if hit is not None and hit.kind == REQUEST and hit.strong:

@@ -59,6 +59,18 @@ class Thresholds:
         return cls(labels, bars("affirm", 0.2), bars("request", 0.0), float(review))  # type: ignore[arg-type]
 
 
+# A duplicate the finder read as asked about ("I ordered the same jacket twice") is a report, and the policy
+# adds cancel or refund only when the customer asks for one: the model, which saw the three together in
+# training, may not add them alone beside it.
+BESIDE_DUPLICATE: tuple[str, ...] = ("cancel", "refund")
+
+
+def alone_barred(intent: str, hits: Mapping[str, Hit]) -> bool:
+    """Whether the model may not decide `intent` alone because of what else the finder read."""
+    dup = hits.get("duplicate")
+    return intent in BESIDE_DUPLICATE and dup is not None and dup.kind == REQUEST
+
+
 def model_alone_may(score: float, other: float, words: int) -> bool:
     """Whether the model may decide an intent without the finder: a long enough text, or a clear lead."""
     return score >= other + (LEAD if words >= MODEL_ALONE_WORDS else SHORT_LEAD)
@@ -84,7 +96,12 @@ def decide(
     """The stage result: intents most confident first (finder requests before model-only ones), evidence per
     intent from the finder's clause (model-only intents get theirs later from the best-scoring clause)."""
     other = float(scores.get("other", 0.0))
-    held = [i for i in INTENTS if holds(i, float(scores.get(i, 0.0)), hits.get(i), t, words, other)]
+    held = [
+        i
+        for i in INTENTS
+        if holds(i, float(scores.get(i, 0.0)), hits.get(i), t, words, other)
+        and not (i not in hits and alone_barred(i, hits))
+    ]
     held.sort(key=lambda i: (hits.get(i) is None, -float(scores.get(i, 0.0))))
     evidence = {i: hits[i].clause for i in held if i in hits}
     # Disagreement worth a look: the model alone found it, the model vetoed a request the finder read,
