@@ -10,7 +10,6 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,10 +210,13 @@ class _Tokens:
 
     __slots__ = ("ids",)
 
-    def __init__(self, ids: list[int]) -> None:
+    def __init__(self, ids: list[int] | bytes) -> None:
         import numpy
 
-        self.ids = numpy.array(ids, dtype=numpy.uint64)
+        if type(ids) is bytes:  # the ids' uint64 values end to end, as _WordIds keeps each word's: no copy
+            self.ids = numpy.frombuffer(ids, dtype=numpy.uint64)
+        else:
+            self.ids = numpy.array(ids, dtype=numpy.uint64)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -223,14 +225,15 @@ class _Tokens:
         return self.ids
 
 
-class _WordIds(dict[str, tuple[int, ...]]):
-    """word -> token ids, filled by `make` as words are met (bounded), so a known word is one C-level lookup."""
+class _WordIds(dict[str, bytes]):
+    """word -> token ids (as uint64 bytes), filled by `make` as words are met (bounded), so a known word is one
+    C-level lookup and a message's ids are one bytes.join."""
 
-    def __init__(self, make: Callable[[str], tuple[int, ...]]) -> None:
+    def __init__(self, make: Callable[[str], bytes]) -> None:
         super().__init__()
         self.make = make
 
-    def __missing__(self, word: str) -> tuple[int, ...]:
+    def __missing__(self, word: str) -> bytes:
         ids = self.make(word)
         if len(self) < MAX_CACHED_WORDS:
             self[word] = ids
@@ -407,13 +410,14 @@ class IntentModel:
     def _raw_tokens(self, words: list[str]) -> _Tokens:
         """_tokens(model_text(...)) straight from model_text's raw words (see _raw_words): each distinct raw
         word is normalised and tokenised once per process, so a message costs one lookup a word."""
-        return _Tokens(list(chain.from_iterable(map(self._raw_ids.__getitem__, words))))
+        return _Tokens(b"".join(map(self._raw_ids.__getitem__, words)))
 
-    def _raw_word_ids(self, word: str) -> tuple[int, ...]:
-        """The token ids of one raw word ("" is the space the MAX_CHARS cut may leave at the end: none)."""
+    def _raw_word_ids(self, word: str) -> bytes:
+        """The token ids of one raw word as uint64 bytes ("" is the space the MAX_CHARS cut may leave at the end:
+        none)."""
         if not word:
-            return ()
-        return tuple(self._tokens(_NORMALISED.get(word) or _normalise(word)).ids.tolist())
+            return b""
+        return self._tokens(_NORMALISED.get(word) or _normalise(word)).ids.tobytes()
 
     def _tokens(self, text: str) -> _Tokens:
         """The model's tokens of a model_text string, each space-separated word tokenised once per process.

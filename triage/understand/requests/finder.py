@@ -631,8 +631,10 @@ class RequestFinder:
 
         A negation inside a strong phrase covering the term is part of the request ("don't ship it",
         "noch keine Erstattung"), and "haven't received my refund" is not negated: "receive" is no gap word."""
-        inside = [(a, b) for a, b in strong if a <= s and e <= b] if strong else []
-        lo = min([s, *(a for a, _ in inside)]) if inside else s
+        lo, hi = s, e
+        for a, b in strong:
+            if a <= s and e <= b:
+                lo, hi = min(lo, a), max(hi, b)
         i = lo - 1
         while i >= bounds[0] and lo - i <= NEGATION_WINDOW:
             w = words[i]
@@ -641,7 +643,6 @@ class RequestFinder:
             if w not in self.gap:
                 break
             i -= 1
-        hi = max([e, *(b for _, b in inside)]) if inside else e
         j = hi
         while j < bounds[1] and j - hi < NEGATION_WINDOW:
             w = words[j]
