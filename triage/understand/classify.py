@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triage.errors import ModelError
-from triage.mail.quotes import cut_history, split_reply
+from triage.mail.quotes import cut_history, new_text
 from triage.records import INTENT_LABELS, IntentResult
 from triage.text import fold, fold_common
 from triage.understand.intents import Thresholds, decide
@@ -161,7 +161,7 @@ MailText = tuple[str, str]  # (subject, the customer's new text): what classify 
 def mail_parts(subject: str, body: str) -> MailText:
     """(subject, new text) of a stored or labelled mail: quotes, forwards and the signature cut off by
     triage.mail.quotes.split_reply, exactly as the parser does for incoming mail."""
-    return subject, split_reply(body)[0] if body else ""
+    return subject, new_text(body) if body else ""
 
 
 def request_text(subject: str, new_text: str) -> tuple[str, list[str]]:
