@@ -98,19 +98,19 @@ def clause_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _CLAUSE_END.finditer(folded):
-        at = m.start()
+        at, stop = m.span()
         first = folded[at]
         if first == "\n":  # the "\n" branch is one character
             if at - text.rfind("\n", 0, at) - 1 >= WRAPPED_LINE:
                 continue
             end = at
         elif first in ".!?":
-            end = m.end()
+            end = stop
         else:  # ";", "," and " but" end before themselves; the space stays with the clause before
             end = at + (first == " ")
         if end > start and not text[start:end].isspace():  # a clause neither empty nor blank
             spans.append((start, min(end, start + MAX_CLAUSE)))
-        start = m.end()
+        start = stop
     if text[start:].strip():
         spans.append((start, min(len(text), start + MAX_CLAUSE)))
     return spans
@@ -151,7 +151,7 @@ def titles(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
     non-blank lines (a newsletter, a long story), a clause in a line of at most HEADING_WORDS words that
     starts after a blank line (or the text's start) and ends without punctuation."""
     clauses = [text[a:b] for a, b in spans]
-    if len(spans) < 2 or sum(1 for line in text.splitlines() if line.strip()) < HEADING_MAIL_LINES:
+    if len(spans) < 2 or sum(map(bool, map(str.strip, text.splitlines()))) < HEADING_MAIL_LINES:
         return clauses
     heading: dict[int, bool] = {}  # by where a line starts: clauses of one line share its verdict
     for k, (a, _) in enumerate(spans):
