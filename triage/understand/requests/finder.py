@@ -97,11 +97,15 @@ def clause_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]:
     folded = fold(text) if folded is None else folded[:MAX_TEXT]
     spans: list[tuple[int, int]] = []
     start = 0
+    # Where the line before ends: every "\n" is a match of its own (no other branch takes one), in order.
+    line_end = -1
     for m in _CLAUSE_END.finditer(folded):
         at, stop = m.span()
         first = folded[at]
         if first == "\n":  # the "\n" branch is one character
-            if at - text.rfind("\n", 0, at) - 1 >= WRAPPED_LINE:
+            long_line = at - line_end - 1 >= WRAPPED_LINE
+            line_end = at
+            if long_line:
                 continue
             end = at
         elif first in ".!?":
@@ -426,9 +430,10 @@ class RequestFinder:
         folded = clauses.folded if type(clauses) is Clauses else ""
         if len(folded) != sum(map(len, clauses)) + len(clauses) - 1:  # not made by classify, or changed since
             folded = fold("\x00".join(clauses))
-        folded = folded.replace("\u2019", "'").replace("n't", " nt")
+        if not folded.isascii():
+            folded = folded.replace("\u2019", "'").replace("\u2013", ",").replace("\u2014", ",")
         # A dash between words or a semicolon parts a sentence as a comma does (same lengths, clauses align).
-        folded = folded.replace(" - ", " , ").replace("\u2013", ",").replace("\u2014", ",").replace(";", ",")
+        folded = folded.replace("n't", " nt").replace(" - ", " , ").replace(";", ",")
         if "[" in folded:  # a redaction marker's words are ours, not the customer's ("[cvv removed]")
             folded = MARKER.sub(_blank, folded)
         # Every word of the message read (spelled, lemmatised) at once; "\x00" between clauses is its own lemma.
