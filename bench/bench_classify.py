@@ -1,6 +1,7 @@
 """Intent classification speed on one core: model + rules load time and messages/s at about 120 words.
 
-Run: `.venv/bin/python bench/bench_classify.py [--quick] [--parts] [--architectures]`. The whole classification stage
+Run: `.venv/bin/python bench/bench_classify.py [--quick] [--parts] [--architectures]`, or `--against TREE
+[--rounds N]` to time this tree's stage and another checkout's (main's worktree) in turn. The whole classification stage
 is timed (new-text extraction with triage.mail.quotes.new_text, the request finder over the clauses, the model,
 decide), beside baselines measured in the same run on the same texts: the model alone (as classify runs it, and
 with spaCy's own n-gram extraction, the way the model ran before the batched counts), spaCy's bare tokenizer
@@ -275,6 +276,52 @@ def architectures(quick: bool) -> list[dict]:
     return out
 
 
+def stage_us(quick: bool) -> dict[str, float]:
+    """The whole stage and the model alone with spaCy's own predict, in µs a message, for `--against`: run in a
+    fresh process whose `triage` is the tree being measured (whatever its IntentModel offers)."""
+    _pin_one_core()
+    from triage.understand.classify import IntentModel, mail_parts, model_text
+
+    n, repeat = (2000, 3) if quick else (20000, 3)
+    model = IntentModel.load(Path(sys.modules["triage"].__file__).parents[1] / "models" / "intent")
+    messages = _messages(n)
+    model.classify([mail_parts(s, b) for s, b in _messages(n, seed=1)])
+    whole = _rate(lambda ms: model.classify([mail_parts(s, b) for s, b in ms]), messages, repeat)
+    texts = [model_text(s, b) for s, b in messages]
+    if hasattr(model, "_bow"):
+        model._bow = None  # the model's own predict, as every tree has it
+    alone = _rate(model.scores, texts, repeat)
+    return {"whole stage": 1e6 / whole, "model alone, spaCy's predict": 1e6 / alone}
+
+
+def against(other: Path, rounds: int, quick: bool) -> None:
+    """This tree's stage and `other`'s (e.g. a worktree of main), timed in turn in fresh processes, `rounds`
+    times: each figure's best over the rounds, so load from other processes spoils a round, not the comparison."""
+    import json
+    import subprocess
+
+    code = (
+        "import json, sys; sys.path.insert(0, {bench!r}); import bench_classify as b; sys.path.insert(0, {tree!r}); "
+        "print(json.dumps(b.stage_us({quick})))"
+    )
+    trees = {"this tree": ROOT, str(other): other.resolve()}
+    best: dict[str, dict[str, float]] = {name: {} for name in trees}
+    for _ in range(rounds):
+        for name, tree in trees.items():
+            script = code.format(bench=str(ROOT / "bench"), tree=str(tree), quick=quick)
+            out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+            for key, value in json.loads(out.splitlines()[-1]).items():
+                best[name][key] = min(best[name].get(key, float("inf")), value)
+    for name, figures in best.items():
+        whole, alone = figures["whole stage"], figures["model alone, spaCy's predict"]
+        print(
+            f"{name}: whole stage {whole:.1f} µs/msg = {1e6 / whole:,.0f} msgs/s, "
+            f"{alone / whole:.3f} x the model alone with spaCy's predict ({1e6 / alone:,.0f} msgs/s)"
+        )
+    mine, theirs = (best[name]["whole stage"] for name in trees)
+    print(f"this tree is {theirs / mine:.2f} x as fast ({rounds} rounds, best of each; CPU time, one core)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 messages (default 20,000), 3 runs a chunk")
@@ -285,7 +332,17 @@ def main() -> None:
         action="store_true",
         help="also time spaCy's word-order-aware classifiers (untrained) on the same texts, for context",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="TREE",
+        help="instead: time this tree's whole stage and TREE's (a checkout, e.g. of main) in turn, --rounds times",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds for --against (default 3)")
     args = parser.parse_args()
+    if args.against:
+        against(args.against, args.rounds, args.quick)
+        return
     results = run(args.quick, args.model)
     if args.parts:
         results += parts(args.quick, args.model)
