@@ -301,6 +301,15 @@ def test_a_threat_an_intention_or_a_fee_question_is_no_cancel(finder: RequestFin
         ("Pouvez-vous me recréditer ma carte ?", "refund"),
         ("Es el portal 5, no el 6.", "address_fix"),
         ("Leave it with the concierge please, order 44019.", "address_fix"),
+        ("¿Hay novedades sobre la cancelación del 3391?", "cancel"),
+        ("¿Alguna novedad del reembolso? Ya pasaron diez días.", "refund"),
+        ("Could you halt order 7712 before it leaves?", "cancel"),
+        ("Bei Bestellung 5530 stimmt die Adresse nicht, richtig ist Hausnummer 9.", "address_fix"),
+        ("wo bleibt meine kohle für die retoure", "refund"),
+        ("Je voudrais qu'on me rende le deuxième paiement.", "refund"),
+        ("¿Pueden enviarlo a casa de mi abuela? Pedido 4410.", "address_fix"),
+        ("Por favor que no despachen el 5521.", "cancel"),
+        ("Bitte beachten: zwei Zahlungen für eine Bestellung.", "duplicate"),
     ],
 )
 def test_requests_without_the_key_word(finder: RequestFinder, text: str, intent: str) -> None:
@@ -316,6 +325,17 @@ def test_requests_without_the_key_word(finder: RequestFinder, text: str, intent:
         ("Commande 5521 annulée par vous sans prévenir.", "cancel"),
         ("No pedí ningún reembolso, solo quiero entender.", "refund"),
         ("Beim Holztraktor ist ein Hinterrad abgebrochen.", "cancel"),
+        ("Thanks for changing the address so quickly!", "address_fix"),
+        ("Gracias por cambiar la dirección del pedido.", "address_fix"),
+        ("Laissez tomber le remboursement, je l'ai réparé moi-même.", "refund"),
+        ("Olvidad lo que os dije de anular el 3310.", "cancel"),
+        ("Kommt das Paket bis Montag nicht, storniere ich.", "cancel"),
+        ("¿Puedo cancelar la reserva del sábado?", "cancel"),
+        ("Je dois annuler mon inscription à l'atelier de samedi.", "cancel"),
+        ("Can I still cancel order 5512, or has it gone to the warehouse already?", "address_fix"),
+        ("Before I buy: how do I cancel with you if I change my mind?", "cancel"),
+        ("Nos mudamos a un piso nuevo en el centro.", "address_fix"),
+        ("The parcel was delivered to my neighbour, all good.", "address_fix"),
     ],
 )
 def test_look_alikes_without_a_request(finder: RequestFinder, text: str, intent: str) -> None:

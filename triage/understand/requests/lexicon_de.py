@@ -52,6 +52,13 @@ LEXICON = Lexicon(
             "nicht mehr losschicken",
         ),
         "refund": (
+            # Money back in slang, or to an account.
+            "wo bleibt meine kohle",
+            "wo bleibt die kohle",
+            "meine kohle zurück",
+            "zurück auf mein konto",
+            "zurück auf mein girokonto",
+            "zurück aufs konto",
             "möchte ich zurück",
             "auf mein konto",
             "wieder auf mein",
@@ -175,6 +182,13 @@ LEXICON = Lexicon(
             "zurücküberweisen",
         ),
         "address_fix": (
+            # 'bei der 40231 stimmt die Adresse nicht': the negation is the report of a wrong address.
+            "stimmt die adresse nicht",
+            "adresse stimmt nicht",
+            "stimmt die lieferadresse nicht",
+            "lieferadresse stimmt nicht",
+            "stimmt die anschrift nicht",
+            "anschrift stimmt nicht",
             "statt zu mir",
             "statt an mich",
             "statt an meine",
@@ -195,6 +209,10 @@ LEXICON = Lexicon(
             "adresse geändert",
         ),
         "duplicate": (
+            # Two payments for one order.
+            "zwei zahlungen",
+            "zwei abbuchungen",
+            "zwei belastungen",
             "das gleiche habe ich schon",
             "habe jetzt zwei bestellungen",
             "nochmal auf kaufen geklickt",
@@ -315,6 +333,22 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        # A request written about in the past; asking how the shop handles refunds.
+        "hatte ich wegen",
+        "hatte ich ja wegen",
+        "ich hatte wegen",
+        "bekomme ich bei euch",
+        "bekomme ich bei ihnen",
+        "kriege ich bei euch",
+        # Thanks for a change made.
+        "danke für die änderung",
+        "danke fürs ändern",
+        "danke für die korrektur",
+        # General questions about when refunds or cancels are possible ("in which cases can I ask for a refund?").
+        "in welchen fällen",
+        "unter welchen umständen",
+        "geld-zurück-garantie",
+        "geld zurück garantie",
         # A refund that arrived is thanks ("die Erstattung ist heute eingegangen").
         "ist heute eingegangen",
         "heute auf meinem konto eingegangen",
@@ -379,6 +413,17 @@ LEXICON = Lexicon(
         "durchschnittlich",
     ),
     hypothetical=(
+        # A verb-first condition: 'kommt sie bis Freitag nicht, storniere ich'.
+        "kommt sie bis",
+        "kommt er bis",
+        "kommt es bis",
+        "kommt das bis",
+        "kommt sie nicht",
+        "kommt er nicht",
+        "kommt es nicht",
+        "kommt das nicht",
+        "kommt das paket nicht",
+        "kommt die lieferung nicht",
         "müsste ich",
         "muss ich wohl",
         "sonst werde ich",
@@ -408,6 +453,13 @@ LEXICON = Lexicon(
             "bewusst",
         ),
         "cancel": (
+            # Not orders: a repair, an appointment, a booking, a course.
+            "reparaturauftrag",
+            "reparatur",
+            "reservierung",
+            "kurs",
+            "anmeldung",
+            "workshop",
             "newsletter",
             "konto",
             "kundenkonto",
@@ -499,6 +551,12 @@ LEXICON = Lexicon(
             "einrichten",
             "erfassen",
         ),
+    )
+    # 'wie kann ich beim Checkout ne andere Lieferadresse angeben?'
+    + combine(
+        ("ne", "ne andere", "andere", "eine", "eine andere"),
+        ("lieferadresse", "adresse", "anschrift"),
+        ("angeben", "eingeben"),
     ),
     redirects={
         "address_fix": (

@@ -6,6 +6,15 @@ LEXICON = Lexicon(
     lang="en",
     terms={
         "cancel": (
+            # 'might I ask you to halt order 55390 before it is dispatched?'.
+            "halt order",
+            "halt the order",
+            "halt my order",
+            "halt order 0",
+            "halt it",
+            "halt the parcel",
+            "halt the shipment",
+            "halt the dispatch",
             "cancel",
             "cancellation",
             "stop the order",
@@ -463,6 +472,27 @@ LEXICON = Lexicon(
         "so no need for",
     ),
     policy=(
+        # Before buying, 'has it gone to the warehouse' (no redirect), thanks for a change made.
+        "before i buy",
+        "before buying",
+        "say i place",
+        "let's say i",
+        "has it gone",
+        "has it already gone",
+        "thanks for changing",
+        "thank you for changing",
+        "thanks for updating",
+        "thank you for updating",
+        "thanks for correcting",
+        # General questions about when refunds or cancels are possible ("in which cases can I ask for a refund?").
+        "in which cases",
+        "in what cases",
+        "in what situations",
+        "in which situations",
+        "under what circumstances",
+        "under which circumstances",
+        "money back guarantee",
+        "money-back guarantee",
         "rule",
         "rules",
         "change an address",
@@ -626,6 +656,12 @@ LEXICON = Lexicon(
     ),
     objects={
         "cancel": (
+            # Not orders: a repair, a booking, a class.
+            "repair",
+            "reservation",
+            "workshop",
+            "class",
+            "course",
             "alert",
             "newsletter",
             "account",
@@ -796,6 +832,7 @@ LEXICON = Lexicon(
         "address_fix": (
             "concierge",
             *combine(("send", "post", "redirect"), ("to",)),
+            *combine(("please", "pls", "kindly", "could you", "can you"), ("deliver to",)),
             *combine(
                 ("send", "deliver", "ship", "post", "redirect", "forward"),
                 ("0", "order no 0", "my order no 0"),
