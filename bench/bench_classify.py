@@ -295,8 +295,9 @@ def stage_us(quick: bool) -> dict[str, float]:
 
 
 def against(other: Path, rounds: int, quick: bool) -> None:
-    """This tree's stage and `other`'s (e.g. a worktree of main), timed in turn in fresh processes, `rounds`
-    times: each figure's best over the rounds, so load from other processes spoils a round, not the comparison."""
+    """This tree's stage and `other`'s (e.g. a worktree of main), timed in turn in fresh processes (in either
+    order, round by round), `rounds` times: each figure's best over the rounds, so load from other processes
+    spoils a round, not the comparison."""
     import json
     import subprocess
 
@@ -306,8 +307,9 @@ def against(other: Path, rounds: int, quick: bool) -> None:
     )
     trees = {"this tree": ROOT, str(other): other.resolve()}
     best: dict[str, dict[str, float]] = {name: {} for name in trees}
-    for _ in range(rounds):
-        for name, tree in trees.items():
+    for k in range(rounds):
+        # every other round the other tree goes first, so neither always runs on the fresher machine
+        for name, tree in list(trees.items())[:: -1 if k % 2 else 1]:
             script = code.format(bench=str(ROOT / "bench"), tree=str(tree), quick=quick)
             out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
             for key, value in json.loads(out.splitlines()[-1]).items():
