@@ -1,9 +1,11 @@
 """Intent classification speed on one core: model + rules load time and messages/s at about 120 words.
 
-Run: `.venv/bin/python bench/bench_classify.py [--quick] [--parts] [--architectures]`. The whole classification stage
-is timed (new-text extraction with split_reply, the request finder over the clauses, the model, decide),
-beside baselines measured in the same run on the same texts: the model alone, spaCy's bare tokenizer (the
-floor any spaCy model pays) and the keyword rules. Targets (issue 14): >= 5,000 msgs/s for the whole
+Run: `.venv/bin/python bench/bench_classify.py [--quick] [--parts] [--architectures]`, or `--against TREE
+[--rounds N]` to time this tree's stage and another checkout's (main's worktree) in turn. The whole classification stage
+is timed (new-text extraction with triage.mail.quotes.new_text, the request finder over the clauses, the model,
+decide), beside baselines measured in the same run on the same texts: the model alone (as classify runs it, and
+with spaCy's own n-gram extraction, the way the model ran before the batched counts), spaCy's bare tokenizer
+(the floor any spaCy model pays) and the keyword rules. Targets (issue 14): >= 5,000 msgs/s for the whole
 stage, model and rules load < 0.5 s.
 """
 
@@ -117,6 +119,9 @@ def run(quick: bool, model_dir: Path = ROOT / "models" / "intent") -> list[dict]
     classify = _rate(model.classify, parts, repeat)
     end_to_end = _rate(lambda ms: model.classify([mail_parts(s, b) for s, b in ms]), messages, repeat)
     model_only = _rate(model.scores, texts, repeat)
+    spacy_way = IntentModel.load(model_dir)
+    spacy_way._bow = None  # the model's own predict: extract_ngrams' numpy.unique a message
+    model_spacy = _rate(spacy_way.scores, texts, repeat)
     plain = [str(t) for t in texts]  # spaCy takes exact str (model_text returns a str subclass)
     tokenize = _rate(lambda ts: list(tokenizer.pipe(ts, batch_size=256)), plain, repeat)
     keywords = _rate(lambda ms: [classify_keywords(s, b) for s, b in ms], messages, repeat)
@@ -142,10 +147,12 @@ def run(quick: bool, model_dir: Path = ROOT / "models" / "intent") -> list[dict]
             "value": round(end_to_end),
             "unit": "msgs/s",
             "target": f">= {TARGET_MSGS_PER_S}",
-            "ratio": f"{end_to_end / model_only:.3f} x model alone, {end_to_end / tokenize:.2f} x tokenizer only",
+            "ratio": f"{end_to_end / model_only:.3f} x model alone, {end_to_end / model_spacy:.3f} x model alone with "
+            f"spaCy's predict, {end_to_end / tokenize:.2f} x tokenizer only",
             **common,
         },
         {"name": "baseline: model alone", "value": round(model_only), "unit": "msgs/s", **common},
+        {"name": "baseline: model alone, spaCy's predict", "value": round(model_spacy), "unit": "msgs/s", **common},
         {"name": "baseline: spaCy tokenizer only", "value": round(tokenize), "unit": "msgs/s", **common},
         {"name": "baseline: keyword rules", "value": round(keywords), "unit": "msgs/s", **common},
     ]
@@ -175,7 +182,7 @@ def parts(quick: bool, model_dir: Path = ROOT / "models" / "intent") -> list[dic
     found = [model.finder.find(c) for _, _, c in reads]
     # Each step reads the messages of a chunk of indexes (see _rate).
     steps: list[tuple[str, Callable[[list[int]], object]]] = [
-        ("new text (split_reply)", lambda ix: [mail_parts(*messages[i]) for i in ix]),
+        ("new text (new_text, split_reply's first part)", lambda ix: [mail_parts(*messages[i]) for i in ix]),
         ("fold + clause split (clause_spans)", lambda ix: [clause_spans(bodies[i]) for i in ix]),
         ("headings (titles)", lambda ix: [titles(bodies[i], spans[i]) for i in ix]),
         ("read: all three, subject, clauses' fold (_read)", lambda ix: [_read(*mails[i]) for i in ix]),
@@ -269,6 +276,54 @@ def architectures(quick: bool) -> list[dict]:
     return out
 
 
+def stage_us(quick: bool) -> dict[str, float]:
+    """The whole stage and the model alone with spaCy's own predict, in µs a message, for `--against`: run in a
+    fresh process whose `triage` is the tree being measured (whatever its IntentModel offers)."""
+    _pin_one_core()
+    from triage.understand.classify import IntentModel, mail_parts, model_text
+
+    n, repeat = (2000, 3) if quick else (20000, 3)
+    model = IntentModel.load(Path(sys.modules["triage"].__file__).parents[1] / "models" / "intent")
+    messages = _messages(n)
+    model.classify([mail_parts(s, b) for s, b in _messages(n, seed=1)])
+    whole = _rate(lambda ms: model.classify([mail_parts(s, b) for s, b in ms]), messages, repeat)
+    texts = [model_text(s, b) for s, b in messages]
+    if hasattr(model, "_bow"):
+        model._bow = None  # the model's own predict, as every tree has it
+    alone = _rate(model.scores, texts, repeat)
+    return {"whole stage": 1e6 / whole, "model alone, spaCy's predict": 1e6 / alone}
+
+
+def against(other: Path, rounds: int, quick: bool) -> None:
+    """This tree's stage and `other`'s (e.g. a worktree of main), timed in turn in fresh processes (in either
+    order, round by round), `rounds` times: each figure's best over the rounds, so load from other processes
+    spoils a round, not the comparison."""
+    import json
+    import subprocess
+
+    code = (
+        "import json, sys; sys.path.insert(0, {bench!r}); import bench_classify as b; sys.path.insert(0, {tree!r}); "
+        "print(json.dumps(b.stage_us({quick})))"
+    )
+    trees = {"this tree": ROOT, str(other): other.resolve()}
+    best: dict[str, dict[str, float]] = {name: {} for name in trees}
+    for k in range(rounds):
+        # every other round the other tree goes first, so neither always runs on the fresher machine
+        for name, tree in list(trees.items())[:: -1 if k % 2 else 1]:
+            script = code.format(bench=str(ROOT / "bench"), tree=str(tree), quick=quick)
+            out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+            for key, value in json.loads(out.splitlines()[-1]).items():
+                best[name][key] = min(best[name].get(key, float("inf")), value)
+    for name, figures in best.items():
+        whole, alone = figures["whole stage"], figures["model alone, spaCy's predict"]
+        print(
+            f"{name}: whole stage {whole:.1f} µs/msg = {1e6 / whole:,.0f} msgs/s, "
+            f"{alone / whole:.3f} x the model alone with spaCy's predict ({1e6 / alone:,.0f} msgs/s)"
+        )
+    mine, theirs = (best[name]["whole stage"] for name in trees)
+    print(f"this tree is {theirs / mine:.2f} x as fast ({rounds} rounds, best of each; CPU time, one core)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 messages (default 20,000), 3 runs a chunk")
@@ -279,7 +334,17 @@ def main() -> None:
         action="store_true",
         help="also time spaCy's word-order-aware classifiers (untrained) on the same texts, for context",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="TREE",
+        help="instead: time this tree's whole stage and TREE's (a checkout, e.g. of main) in turn, --rounds times",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds for --against (default 3)")
     args = parser.parse_args()
+    if args.against:
+        against(args.against, args.rounds, args.quick)
+        return
     results = run(args.quick, args.model)
     if args.parts:
         results += parts(args.quick, args.model)

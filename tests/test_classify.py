@@ -176,6 +176,21 @@ def test_word_cached_tokens_score_exactly_as_spacy_docs(intent_model: IntentMode
     assert [r.scores for r in intent_model.classify(mails)] == intent_model.scores([request_text(*m)[0] for m in mails])
 
 
+def test_batched_ngram_counts_are_extract_ngrams_arrays(intent_model: IntentModel) -> None:
+    """_BagOfWords.counts must give spaCy's extract_ngrams arrays exactly (keys, counts, lengths, dtypes)."""
+    from triage.model.data import load_mail
+    from triage.understand.classify import _raw_words, _textcat
+
+    bow = intent_model._bow
+    assert bow is not None  # the shipped model takes the batched path
+    texts = [" ".join(mail_parts(r.subject, r.body)) for r in load_mail()[:300]] + ["cancel", "x x x x", "a b a b a"]
+    docs = [intent_model._raw_tokens(_raw_words(t)) for t in texts]
+    extract = next(layer for layer in _textcat(intent_model.nlp).model.walk() if layer.name == "extract_ngrams")
+    for ours, theirs in zip(bow.counts(docs), extract.predict(docs), strict=True):
+        assert ours.dtype == theirs.dtype and ours.tolist() == theirs.tolist()
+    assert bow.counts(docs[-3:])[2].tolist() == [1, 2, 4]  # 'x', 'x x'; 'a', 'b', 'a b', 'b a'
+
+
 def test_train_on_tiny_fixture_gives_a_loadable_deterministic_model(tmp_path: Path) -> None:
     out = tmp_path / "nested" / "intent"
     summary = train(TINY / "mail", out, seed=0, epochs=3, folds=3)

@@ -17,7 +17,7 @@ from triage.model.data import load_mail
 from triage.text import fold
 from triage.understand.classify import IntentModel, _read, mail_parts
 from triage.understand.requests import Clauses, RequestFinder
-from triage.understand.requests.finder import _WORD, _clause_words
+from triage.understand.requests.finder import _WORD, ANCHORED, _clause_words
 
 
 class SpacyFinder(RequestFinder):
@@ -142,3 +142,12 @@ def test_clauses_changed_after_their_fold_are_folded_again(intent_model: IntentM
     clauses = _read("", "Thanks for the quick reply. Please cancel order 4410, I found one locally.")[2]
     clauses.append("Please refund the shipping too.")  # the fold no longer covers the list
     assert set(intent_model.finder.find(clauses)) == set(intent_model.finder.find(list(clauses))) >= {"refund"}
+
+
+def test_every_phrase_that_makes_a_clause_count_holds_an_anchor(intent_model: IntentModel) -> None:
+    # find skips a clause whose lemmas hold no anchor: exact only while every such phrase holds one.
+    finder = intent_model.finder
+    counted = [p for key, phrases in finder.phrases.items() if key.split(":")[0] in ANCHORED for p in phrases]
+    assert len(counted) > 1000
+    assert all(not finder.anchors.isdisjoint(p) for p in counted)
+    assert {"it", "my", "the", "order"}.isdisjoint(finder.anchors)  # common words open no clause by themselves

@@ -21,7 +21,7 @@ import pytest
 from triage.mail.html_text import html_to_text
 from triage.mail.never_reply import never_reply_reason
 from triage.mail.parse import MAX_ADDRESSES, MAX_DEPTH, MAX_PARTS, MAX_TEXT_CHARS, decode_bytes, parse_message
-from triage.mail.quotes import cut_history, split_reply
+from triage.mail.quotes import cut_history, new_text, split_reply
 from triage.records import Attachment, ParsedMessage
 
 DATA = Path(__file__).parent / "data" / "emails"
@@ -381,6 +381,15 @@ def test_own_mail_wins_over_list_headers() -> None:
 )
 def test_split_reply(text: str, expected: tuple[str, str, str]) -> None:
     assert split_reply(text) == expected
+    assert new_text(text) == expected[0]
+
+
+def test_new_text_is_split_replys_first_part_on_every_training_mail() -> None:
+    from triage.model.data import load_mail
+
+    bodies = [row.body for row in load_mail()] + [path.read_text(errors="replace") for path in CASES]
+    assert sum(split_reply(b)[1] != "" for b in bodies) > 100  # quotes and signatures are cut here too
+    assert all(new_text(b) == split_reply(b)[0] for b in bodies)
 
 
 @pytest.mark.parametrize(

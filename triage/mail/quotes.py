@@ -142,6 +142,14 @@ def split_reply(text: str) -> tuple[str, str, str]:
     return _join(lines, kinds, _NEW), _join(lines, kinds, _QUOTED), _join(lines, kinds, _SIG)
 
 
+def new_text(text: str) -> str:
+    """split_reply(text)[0], without joining the parts no one asked for."""
+    lines = _lines(text)
+    kinds = _mark_quotes(lines)
+    _mark_signature(lines, kinds)
+    return _join(lines, kinds, _NEW)
+
+
 def cut_history(text: str) -> str:
     """`text` without its quoted history, by the rules of split_reply, the signature kept.
 
@@ -168,7 +176,7 @@ def _is_blank(line: str) -> bool:
 
 
 def _is_quoted(line: str) -> bool:
-    return _QUOTE_MARK.match(line) is not None
+    return ">" in line and _QUOTE_MARK.match(line) is not None  # the substring test is the cheaper one
 
 
 def _mark_quotes(lines: list[str]) -> list[int]:
@@ -179,7 +187,7 @@ def _mark_quotes(lines: list[str]) -> list[int]:
     prev_quoted = False
     while i < n:
         line = lines[i]
-        if _QUOTE_MARK.match(line):  # _is_quoted and _is_blank, inlined: this loop sees every line
+        if ">" in line and _QUOTE_MARK.match(line):  # _is_quoted and _is_blank, inlined: this loop sees every line
             kinds[i] = _QUOTED
             i += 1
             prev_quoted = True
@@ -222,6 +230,8 @@ def _mark_quotes(lines: list[str]) -> list[int]:
 
 def _close_quote_gaps(lines: list[str], kinds: list[int]) -> None:
     """Blank lines with quoted lines on both sides belong to the quote."""
+    if _QUOTED not in kinds:  # most new mail quotes nothing
+        return
     previous: int | None = None  # the last quoted line, if only blank lines followed it
     for i, line in enumerate(lines):
         if not line.strip():  # _is_blank, inlined: this loop sees every line

@@ -10,12 +10,11 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triage.errors import ModelError
-from triage.mail.quotes import cut_history, split_reply
+from triage.mail.quotes import cut_history, new_text
 from triage.records import INTENT_LABELS, IntentResult
 from triage.text import fold, fold_common
 from triage.understand.intents import Thresholds, decide
@@ -162,7 +161,7 @@ MailText = tuple[str, str]  # (subject, the customer's new text): what classify 
 def mail_parts(subject: str, body: str) -> MailText:
     """(subject, new text) of a stored or labelled mail: quotes, forwards and the signature cut off by
     triage.mail.quotes.split_reply, exactly as the parser does for incoming mail."""
-    return subject, split_reply(body)[0] if body else ""
+    return subject, new_text(body) if body else ""
 
 
 def request_text(subject: str, new_text: str) -> tuple[str, list[str]]:
@@ -211,10 +210,13 @@ class _Tokens:
 
     __slots__ = ("ids",)
 
-    def __init__(self, ids: list[int]) -> None:
+    def __init__(self, ids: list[int] | bytes) -> None:
         import numpy
 
-        self.ids = numpy.array(ids, dtype=numpy.uint64)
+        if type(ids) is bytes:  # the ids' uint64 values end to end, as _WordIds keeps each word's: no copy
+            self.ids = numpy.frombuffer(ids, dtype=numpy.uint64)
+        else:
+            self.ids = numpy.array(ids, dtype=numpy.uint64)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -223,14 +225,15 @@ class _Tokens:
         return self.ids
 
 
-class _WordIds(dict[str, tuple[int, ...]]):
-    """word -> token ids, filled by `make` as words are met (bounded), so a known word is one C-level lookup."""
+class _WordIds(dict[str, bytes]):
+    """word -> token ids (as uint64 bytes), filled by `make` as words are met (bounded), so a known word is one
+    C-level lookup and a message's ids are one bytes.join."""
 
-    def __init__(self, make: Callable[[str], tuple[int, ...]]) -> None:
+    def __init__(self, make: Callable[[str], bytes]) -> None:
         super().__init__()
         self.make = make
 
-    def __missing__(self, word: str) -> tuple[int, ...]:
+    def __missing__(self, word: str) -> bytes:
         ids = self.make(word)
         if len(self) < MAX_CACHED_WORDS:
             self[word] = ids
@@ -256,6 +259,64 @@ def _word_wise(nlp: Language) -> bool:
     return not any(len(rule) > 1 and any(c.isspace() for c in rule) for rule in rules)
 
 
+class _BagOfWords:
+    """The shipped model's layers after extract_ngrams, fed n-gram counts made for a whole batch at once.
+
+    spaCy's extract_ngrams calls numpy.unique once a message, whose Python-level steps cost about twice the
+    rest of the prediction; `counts` gives the same arrays (each message's keys sorted, their counts, the
+    number of keys a message) with one sort a message and the rest done once a batch. Found only in the
+    exact layout TextCatBOW.v3 builds: with_cpu(extract_ngrams >> resizable(sparse_linear)) >>
+    with_cpu(logistic); test_classify holds the arrays and the scores to spaCy's own."""
+
+    __slots__ = ("linear", "ngram_size", "ngrams", "output")
+
+    def __init__(self, ngram_size: int, ngrams: Callable[..., Any], linear: Any, output: Any) -> None:
+        self.ngram_size = ngram_size
+        self.ngrams = ngrams
+        self.linear = linear
+        self.output = output
+
+    @classmethod
+    def of(cls, nlp: Language) -> _BagOfWords | None:
+        """The layers of `nlp`'s textcat, or None when it is laid out any other way."""
+        top = _textcat(nlp).model
+        names = [top.name, *(layer.name for layer in top.layers)]
+        if names != [
+            "with_cpu(extract_ngrams>>resizable(sparse_linear))>>with_cpu(logistic)",
+            "with_cpu(extract_ngrams>>resizable(sparse_linear))",
+            "with_cpu(logistic)",
+        ]:
+            return None
+        extract, linear = top.layers[0].layers[0].layers
+        return cls(int(extract.attrs["ngram_size"]), extract.ops.ngrams, linear, top.layers[1].layers[0])
+
+    def counts(self, docs: Sequence[_Tokens]) -> tuple[Any, Any, Any]:
+        """extract_ngrams' output for `docs` (none empty): keys (uint64), counts (float32), lengths (int32)."""
+        import numpy
+
+        sorted_keys = []
+        for doc in docs:
+            ids = doc.ids
+            keys = numpy.concatenate([ids, *(self.ngrams(n, ids) for n in range(2, self.ngram_size + 1))])
+            keys.sort()
+            sorted_keys.append(keys)
+        sizes = numpy.fromiter(map(len, sorted_keys), dtype=numpy.int64, count=len(sorted_keys))
+        every = numpy.concatenate(sorted_keys)
+        first = numpy.empty(len(every), dtype=bool)  # a key unlike the one before it, or a message's first
+        first[0] = True
+        numpy.not_equal(every[1:], every[:-1], out=first[1:])
+        starts = numpy.zeros(len(sizes), dtype=numpy.int64)
+        numpy.cumsum(sizes[:-1], out=starts[1:])
+        first[starts] = True
+        at = numpy.flatnonzero(first)
+        counts = numpy.diff(numpy.append(at, len(every))).astype("f")
+        return every[at], counts, numpy.add.reduceat(first, starts, dtype=numpy.int32)
+
+    def predict(self, docs: Sequence[_Tokens]) -> Any:
+        """The scores of `docs` (none empty), as the whole model's predict gives them."""
+        return self.output.predict(self.linear.predict(self.counts(docs)))
+
+
 @dataclass
 class IntentModel:
     """A loaded intent pipeline, its request finder and its CV-chosen thresholds. Load once, pass it in."""
@@ -269,10 +330,14 @@ class IntentModel:
     _words: dict[str, list[int]] | None = field(default=None, repr=False)
     # raw word (before model_text's normalisation) -> the same token ids, for classify
     _raw_ids: _WordIds = field(init=False, repr=False)
+    # the model's layers after its n-gram extraction, when _Tokens may be fed to them (see _BagOfWords)
+    _bow: _BagOfWords | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         if self._words is None and _word_wise(self.nlp):
             self._words = {}
+        if self._words is not None:
+            self._bow = _BagOfWords.of(self.nlp)
         self._raw_ids = _WordIds(self._raw_word_ids)
 
     @classmethod
@@ -334,9 +399,10 @@ class IntentModel:
         labels = pipe.labels
         out: list[dict[str, float]] = [dict.fromkeys(INTENT_LABELS, 0.0) for _ in tokens]
         filled = [i for i, t in enumerate(tokens) if len(t)]
+        predict = pipe.model.predict if self._bow is None else self._bow.predict
         for b in range(0, len(filled), batch_size):
             batch = filled[b : b + batch_size]
-            scores = pipe.model.predict([tokens[i] for i in batch])
+            scores = predict([tokens[i] for i in batch])
             for i, row in zip(batch, scores.tolist(), strict=True):
                 out[i] = dict(zip(labels, row, strict=True))
         return out
@@ -344,13 +410,14 @@ class IntentModel:
     def _raw_tokens(self, words: list[str]) -> _Tokens:
         """_tokens(model_text(...)) straight from model_text's raw words (see _raw_words): each distinct raw
         word is normalised and tokenised once per process, so a message costs one lookup a word."""
-        return _Tokens(list(chain.from_iterable(map(self._raw_ids.__getitem__, words))))
+        return _Tokens(b"".join(map(self._raw_ids.__getitem__, words)))
 
-    def _raw_word_ids(self, word: str) -> tuple[int, ...]:
-        """The token ids of one raw word ("" is the space the MAX_CHARS cut may leave at the end: none)."""
+    def _raw_word_ids(self, word: str) -> bytes:
+        """The token ids of one raw word as uint64 bytes ("" is the space the MAX_CHARS cut may leave at the end:
+        none)."""
         if not word:
-            return ()
-        return tuple(self._tokens(_NORMALISED.get(word) or _normalise(word)).ids.tolist())
+            return b""
+        return self._tokens(_NORMALISED.get(word) or _normalise(word)).ids.tobytes()
 
     def _tokens(self, text: str) -> _Tokens:
         """The model's tokens of a model_text string, each space-separated word tokenised once per process.

@@ -60,13 +60,19 @@ _CLAUSE_END = re.compile(
     r"\.[.!?]*(?=\s|$)|![.!?]*(?=\s|$)|\?[.!?]*(?=\s|$)|\n|;"
     r"| (?:but|aber|pero|mais|sondern)(?= )|,(?= (?:i|we|ich|wir|je|yo) )"
 )
-# Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
-_COMMON = (
-    "i you we it me my your our the a an to of for in on at and or is be this that there with from by up all",
-    "der die das den dem des ein eine einen und ich sie es wir mein meine",
-    "el la los las de del en y un una mi por que se lo",
-    "le la les de du des un une et mon ma mes sur je ai il",
+# The lemmas most frequent in the clauses of our own training mail (models/data/mail, train split), most
+# frequent first: the finder anchors a phrase on a rarer word of it (see RequestFinder.anchors). Only a speed
+# hint: any list finds the same, a good one skips more clauses unread.
+_FREQUENT = (
+    "0 the i order it a my and to for you be de on not ich in please me la is can die s cancel have hi of thank one",
+    "refund pedir bestellung el no commander en do und que bitte so address je back just hello y der this was le",
+    "that send das d go from hallo ist with nicht change sie meinen bonjour want say if es two sich est at delivery",
+    "un we has vous mi same still an habe your ll bei fur email now need et wrong sein charge einen pour account ma",
+    "hola am merci mir ai only bestellen got twice there j lo as return buy les por pas or last mon noch adresse",
+    "about like box all get by card dank den new numb l los si del pay will n stornieren week sorry instead up out",
+    "after auf konnen pouvoir",
 )
+# Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
 _WORD = re.compile(r"[^\W_]+|,")
 _DIGITS = re.compile(r"\d+")
 _SUBJECT_REPLY = re.compile(
@@ -91,20 +97,24 @@ def clause_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]:
     folded = fold(text) if folded is None else folded[:MAX_TEXT]
     spans: list[tuple[int, int]] = []
     start = 0
+    # Where the line before ends: every "\n" is a match of its own (no other branch takes one), in order.
+    line_end = -1
     for m in _CLAUSE_END.finditer(folded):
-        at = m.start()
+        at, stop = m.span()
         first = folded[at]
         if first == "\n":  # the "\n" branch is one character
-            if at - text.rfind("\n", 0, at) - 1 >= WRAPPED_LINE:
+            long_line = at - line_end - 1 >= WRAPPED_LINE
+            line_end = at
+            if long_line:
                 continue
             end = at
         elif first in ".!?":
-            end = m.end()
+            end = stop
         else:  # ";", "," and " but" end before themselves; the space stays with the clause before
             end = at + (first == " ")
         if end > start and not text[start:end].isspace():  # a clause neither empty nor blank
             spans.append((start, min(end, start + MAX_CLAUSE)))
-        start = m.end()
+        start = stop
     if text[start:].strip():
         spans.append((start, min(len(text), start + MAX_CLAUSE)))
     return spans
@@ -145,7 +155,7 @@ def titles(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
     non-blank lines (a newsletter, a long story), a clause in a line of at most HEADING_WORDS words that
     starts after a blank line (or the text's start) and ends without punctuation."""
     clauses = [text[a:b] for a, b in spans]
-    if len(spans) < 2 or sum(1 for line in text.splitlines() if line.strip()) < HEADING_MAIL_LINES:
+    if len(spans) < 2 or sum(map(bool, map(str.strip, text.splitlines()))) < HEADING_MAIL_LINES:
         return clauses
     heading: dict[int, bool] = {}  # by where a line starts: clauses of one line share its verdict
     for k, (a, _) in enumerate(spans):
@@ -173,53 +183,72 @@ def _is_heading(text: str, start: int) -> bool:
     return bool(head) and head[-1].isalnum() and len(head.split()) <= HEADING_WORDS
 
 
-_WORD_OR_END = re.compile(r"[^\W_]+|,|\x00")
-# str.translate tables to _WORD's words: a word character ([^\W_] is str.isalnum) kept, a comma and NUL kept,
-# anything else a space. On ASCII text a translate plus a split is several times faster than the regex.
-_ASCII_WORDS = {c: chr(c) if chr(c).isalnum() or chr(c) in ",\x00" else " " for c in range(128)}
+# bytes.translate table to _WORD's words: an ASCII word character ([^\W_] is str.isalnum) kept, a comma and NUL
+# kept, any other ASCII character a space; a byte of a UTF-8 sequence (128-255) kept, so a letter such as ß or
+# œ stays whole. Encoding, translating and decoding is several times faster than the regex, and than
+# str.translate, which reads a non-ASCII text character by character through a dict.
+_BYTE_WORDS = bytes(c if c >= 128 or chr(c).isalnum() or chr(c) in ",\x00" else 32 for c in range(256))
 
 
 _NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 
 
-def _clause_words(folded: str, clauses: Sequence[str]) -> list[list[str]]:
-    """Each clause's words (_WORD) in `folded`, the clauses joined by NUL there.
+def _message_words(folded: str, clauses: Sequence[str]) -> list[str]:
+    """Every clause's words (_WORD) in `folded`, the clauses joined by NUL there, in one list with a "\x00"
+    between clauses.
 
-    One pass over the message instead of one per clause: NUL is a token of its own here and the word list
-    is cut there. Mostly-ASCII text (nearly all mail) is read by translate and split, each non-ASCII
-    character first made a space, unless one is a letter (ß, œ: then the regex reads the message). A clause
-    that holds a NUL itself takes the per-clause path. tests/test_finder_equivalence.py holds every path to
-    the plain regex."""
+    One pass over the message instead of one per clause: each non-ASCII character that is no word character
+    is first made a space (a few distinct ones: quotes, dashes, €, emoji), then the rest goes through
+    _BYTE_WORDS and a split. A clause that holds a NUL itself takes the per-clause regex path.
+    tests/test_finder_equivalence.py holds every path to the plain regex."""
     if folded.count("\x00") != len(clauses) - 1:
-        out, start = [], 0
+        out: list[str] = []
+        start = 0
         for clause in clauses:
-            out.append(_WORD.findall(folded, start, start + len(clause)))
+            if start:
+                out.append("\x00")
+            out += _WORD.findall(folded, start, start + len(clause))
             start += len(clause) + 1
         return out
     if not folded.isascii():
-        for ch in set(_NON_ASCII_CHAR.findall(folded)):  # a few distinct ones (quotes, dashes, €, emoji)
-            if ch.isalnum():
-                return [seg.split() for seg in " ".join(_WORD_OR_END.findall(folded)).split("\x00")]
-            folded = folded.replace(ch, " ")
-    return [seg.split() for seg in folded.translate(_ASCII_WORDS).replace(",", " , ").split("\x00")]
+        for ch in set(_NON_ASCII_CHAR.findall(folded)):
+            if not ch.isalnum():
+                folded = folded.replace(ch, " ")
+    text = folded.encode().translate(_BYTE_WORDS).decode() if not folded.isascii() else folded.translate(_ASCII_WORDS)
+    return text.replace(",", " , ").replace("\x00", " \x00 ").split()
+
+
+# The same table for str.translate, whose ASCII fast path an all-ASCII text takes.
+_ASCII_WORDS = {c: chr(b) for c, b in enumerate(_BYTE_WORDS[:128])}
+
+
+def _clause_words(folded: str, clauses: Sequence[str]) -> list[list[str]]:
+    """_message_words cut into one list a clause (what the equivalence tests compare with the regex)."""
+    out: list[list[str]] = [[]] if clauses else []
+    for word in _message_words(folded, clauses):
+        if word == "\x00":
+            out.append([])
+        else:
+            out[-1].append(word)
+    return out
 
 
 class _LemmaOf(dict[str, str]):
-    """A clause word's lemma for find: digit runs are "0", the "nt" split off "n't" is "not", any other word
-    its table lemma or itself. Filled as words are met, so a known word costs one C-level lookup."""
+    """A clause word's lemma for find, read through the speller first ("cancfel" -> "cancel"): digit runs are
+    "0", the "nt" split off "n't" is "not", any other word its table lemma or itself. Filled as words are met,
+    so a known word costs one C-level lookup for both steps."""
 
-    def __init__(self, lemmas: dict[str, str]) -> None:
-        super().__init__(lemmas)
-        for word in [w for w in self if w.isdigit()] + ["nt"]:
-            self[word] = self.lemma(word, lemmas)
+    def __init__(self, lemmas: dict[str, str], speller: Speller) -> None:
+        super().__init__()
         self._lemmas = lemmas
+        self._speller = speller
 
     @staticmethod
     def lemma(word: str, lemmas: dict[str, str]) -> str:
         return "0" if word.isdigit() else "not" if word == "nt" else lemmas.get(word, word)
 
     def __missing__(self, word: str) -> str:
-        lemma = self.lemma(word, self._lemmas)
+        lemma = self.lemma(self._speller[word], self._lemmas)
         if len(self) < MAX_LEMMA_CACHE:  # bounded, whatever text arrives
             self[word] = lemma
         return lemma
@@ -299,6 +328,25 @@ class _PhraseTrie:
         return found
 
 
+# The match labels whose phrases make a clause count (see find): the others only qualify these.
+ANCHORED = ("term", "strong", "retract", "idle", "meant")
+
+
+def _anchors(phrases: Iterable[tuple[str, ...]]) -> frozenset[str]:
+    """Words such that every one of `phrases` holds one: a clause whose lemmas hold none matches no phrase.
+
+    A one-word phrase is its own anchor; a longer phrase holding an anchor already needs no other, else it
+    adds its rarest word (the least frequent in _FREQUENT, then the longest: "send the two to" -> "two"), so
+    common words ("it", "my", "order") open few clauses for nothing."""
+    rank = {w: i for i, w in enumerate(" ".join(_FREQUENT).split())}
+    rarest = len(rank)
+    chosen: set[str] = set()
+    for phrase in sorted(set(phrases), key=lambda p: (len(p), p)):
+        if chosen.isdisjoint(phrase):
+            chosen.add(max(phrase, key=lambda w: (rank.get(w, rarest), len(w))))
+    return frozenset(chosen)
+
+
 @dataclass(frozen=True)
 class Hit:
     """What the finder saw for one intent: `kind` (request, mention or blocked) and the clause that says so."""
@@ -318,7 +366,7 @@ class RequestFinder:
         self.lemmas = lemmas
         # A typo of a key word ("cancfel") is read as the key before anything else looks at the words.
         self.speller = speller if speller is not None else Speller(k for lex in lexicons for k in lex.typo_keys)
-        self._lemma_of = _LemmaOf(lemmas)
+        self._lemma_of = _LemmaOf(lemmas, self.speller)
         self.intents: tuple[str, ...] = tuple(dict.fromkeys(i for lex in lexicons for i in lex.terms))
         # The match labels of each intent, made once: (term, strong, boost, obj).
         self._keys: dict[str, tuple[str, str, str, str]] = {
@@ -350,23 +398,8 @@ class RequestFinder:
         self.stops = {",", "0", *(w for p in OBJECT_STOPS for w in self.lemmatise(p))}
         self.order_words = self.stops - {","}
         self.gap = {w for lex in lexicons for p in lex.negation_gap for w in self.lemmatise(p)}
-        # Words too common to tell a clause apart: frames, gap words, negations and pronouns.
-        self.common = (
-            self.gap
-            | self.negations
-            | {w for lex in lexicons for p in lex.frames for w in self.lemmatise(p)}
-            | {w for p in _COMMON for w in self.lemmatise(p)}
-        )
-        # One word each term, strong phrase or retraction cannot match without: its longest uncommon word
-        # (long words are the rare ones). A clause with none of them cannot match any of these phrases.
-        self.anchors: frozenset[str] = frozenset(
-            max([x for x in p if x not in self.common] or p, key=len)
-            for key, phrases in groups.items()
-            if key.split(":")[0] in ("term", "strong", "retract", "idle", "meant")
-            for p in phrases
-        )
-        # The same as written: every word whose lemma is an anchor, so a clause is skipped before lemmatising.
-        self.surface_anchors: frozenset[str] = self.anchors | {w for w, lem in lemmas.items() if lem in self.anchors}
+        # The phrases a clause must hold for find to judge it: a clause with none of their anchors is skipped.
+        self.anchors = _anchors(p for key, phrases in groups.items() if key.split(":")[0] in ANCHORED for p in phrases)
         # The phrases of each match label, as lemma tuples (what the matcher finds; tests rebuild it from these).
         self.phrases: dict[str, frozenset[tuple[str, ...]]] = {k: frozenset(v) for k, v in groups.items()}
         self._trie = _PhraseTrie(self.phrases)
@@ -392,28 +425,33 @@ class RequestFinder:
         at: dict[int, int] = {}  # where each matched clause starts in `folded`
         retracted: int | None = None  # the last clause with a retraction, and where its last one ends
         retract_end = 0
-        surface, lemma_of, match = self.surface_anchors, self._lemma_of.__getitem__, self._match
-        spell = self.speller.__getitem__
+        anchors, match = self.anchors, self._match
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
         folded = clauses.folded if type(clauses) is Clauses else ""
         if len(folded) != sum(map(len, clauses)) + len(clauses) - 1:  # not made by classify, or changed since
             folded = fold("\x00".join(clauses))
-        folded = folded.replace("\u2019", "'").replace("n't", " nt")
+        if not folded.isascii():
+            folded = folded.replace("\u2019", "'").replace("\u2013", ",").replace("\u2014", ",")
         # A dash between words or a semicolon parts a sentence as a comma does (same lengths, clauses align).
-        folded = folded.replace(" - ", " , ").replace("\u2013", ",").replace("\u2014", ",").replace(";", ",")
+        folded = folded.replace("n't", " nt").replace(" - ", " , ").replace(";", ",")
         if "[" in folded:  # a redaction marker's words are ours, not the customer's ("[cvv removed]")
             folded = MARKER.sub(_blank, folded)
+        # Every word of the message read (spelled, lemmatised) at once; "\x00" between clauses is its own lemma.
+        lemmas = [*map(self._lemma_of.__getitem__, _message_words(folded, clauses))]
         start = 0
         starts: list[int] = []  # where each clause starts in `folded`
-        for i, raw in enumerate(_clause_words(folded, clauses)):
-            raw = [*map(spell, raw)]
+        first = 0  # where the clause's lemmas start in `lemmas`
+        last = len(clauses) - 1
+        for i, clause in enumerate(clauses):
+            end = lemmas.index("\x00", first) if i < last else len(lemmas)
+            lem = lemmas[first:end]
+            first = end + 1
             clause_start = start
             starts.append(start)
-            start += len(clauses[i]) + 1
-            # Most clauses hold no word a term or retraction needs: they are never lemmatised or matched.
-            if surface.isdisjoint(raw):
+            start += len(clause) + 1
+            # Most clauses hold no word a term or retraction needs: they are never matched.
+            if anchors.isdisjoint(lem):
                 continue
-            lem = [*map(lemma_of, raw)]
             keys = match(lem)
             if not keys:
                 continue
@@ -598,8 +636,10 @@ class RequestFinder:
 
         A negation inside a strong phrase covering the term is part of the request ("don't ship it",
         "noch keine Erstattung"), and "haven't received my refund" is not negated: "receive" is no gap word."""
-        inside = [(a, b) for a, b in strong if a <= s and e <= b] if strong else []
-        lo = min([s, *(a for a, _ in inside)]) if inside else s
+        lo, hi = s, e
+        for a, b in strong:
+            if a <= s and e <= b:
+                lo, hi = min(lo, a), max(hi, b)
         i = lo - 1
         while i >= bounds[0] and lo - i <= NEGATION_WINDOW:
             w = words[i]
@@ -608,7 +648,6 @@ class RequestFinder:
             if w not in self.gap:
                 break
             i -= 1
-        hi = max([e, *(b for _, b in inside)]) if inside else e
         j = hi
         while j < bounds[1] and j - hi < NEGATION_WINDOW:
             w = words[j]
