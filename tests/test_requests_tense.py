@@ -355,3 +355,31 @@ def test_look_alikes_without_a_request(finder: RequestFinder, text: str, intent:
 def test_an_order_placed_twice_on_purpose_is_no_duplicate(finder: RequestFinder, text: str) -> None:
     hit = read(finder, text).get("duplicate")
     assert hit is not None and hit.kind == BLOCKED and hit.why == "on purpose"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Please refund the corkscrew from order 21508. The stopper is fine, I'll keep it.", "refund"),
+        ("Merci de me rembourser le tire-bouchon. Le bouchon, je le garde.", "refund"),
+        ("Bitte erstatten Sie mir die Vase, den Teller behalte ich.", "refund"),
+        ("Cancelen las velas de lavanda, las de vainilla me las quedo.", "cancel"),
+    ],
+)
+def test_an_item_kept_leaves_another_clauses_request_standing(finder: RequestFinder, text: str, intent: str) -> None:
+    assert read(finder, text)[intent].kind == REQUEST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for calling back, I'll keep it.",
+        "Please cancel order 4410. Actually, I'll keep it.",
+        "Cancelen el pedido 3312. Pensándolo bien, me lo quedo.",
+        "Bitte die 5521 stornieren. Ach nein, ich behalte sie doch.",
+        "Annulez la commande 8810. Finalement, je la garde.",
+    ],
+)
+def test_an_item_kept_after_a_change_of_mind_takes_the_request_back(finder: RequestFinder, text: str) -> None:
+    hit = read(finder, text)["cancel"]
+    assert (hit.kind, hit.why) == (BLOCKED, "retraction")

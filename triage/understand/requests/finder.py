@@ -329,7 +329,7 @@ class _PhraseTrie:
 
 
 # The match labels whose phrases make a clause count (see find): the others only qualify these.
-ANCHORED = ("term", "strong", "retract", "idle", "meant")
+ANCHORED = ("term", "strong", "retract", "keep", "idle", "meant")
 
 
 def _anchors(phrases: Iterable[tuple[str, ...]]) -> frozenset[str]:
@@ -388,6 +388,7 @@ class RequestFinder:
                 add(f"obj:{intent}", lex.objects.get(intent, ()))
             add("frame", lex.frames)
             add("retract", lex.retractions)
+            add("keep", lex.keeps)
             add("policy", lex.policy)
             add("hypo", lex.hypothetical)
             add("book", lex.address_book)
@@ -396,6 +397,7 @@ class RequestFinder:
         self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
         self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
         self.stops = {",", "0", *(w for p in OBJECT_STOPS for w in self.lemmatise(p))}
+        self.minds = frozenset(w for lex in lexicons for p in lex.minds for w in self.lemmatise(p))
         self.order_words = self.stops - {","}
         self.gap = {w for lex in lexicons for p in lex.negation_gap for w in self.lemmatise(p)}
         # The phrases a clause must hold for find to judge it: a clause with none of their anchors is skipped.
@@ -418,13 +420,17 @@ class RequestFinder:
     def find(self, clauses: Sequence[str]) -> dict[str, Hit]:
         """Per intent, the strongest finding over the clauses: a request beats a block beats a mention.
 
-        A retraction anywhere ("ignore my last email", "I'll keep it") blocks cancel and refund everywhere:
-        it takes back what an earlier mail, or an earlier clause, asked."""
+        A retraction anywhere ("ignore my last email", "actually, I'll keep it") blocks cancel and refund
+        everywhere: it takes back what an earlier mail, or an earlier clause, asked. An item kept ("I'll keep
+        it", "je le garde") takes back its own clause's request and, when nothing is asked, an earlier mail's."""
         # Per matched clause: its lemmas and its matches (label -> spans, positions within the clause).
         per: dict[int, tuple[list[str], dict[str, list[tuple[int, int]]]]] = {}
         at: dict[int, int] = {}  # where each matched clause starts in `folded`
         retracted: int | None = None  # the last clause with a retraction, and where its last one ends
         retract_end = 0
+        kept: int | None = None  # the last clause saying an item is kept, and where that ends
+        kept_end = 0
+        prev_lem: list[str] = []  # the lemmas of the clause before
         anchors, match = self.anchors, self._match
         # One fold for the whole message; "n't" -> " nt" keeps every length, so clauses stay aligned.
         folded = clauses.folded if type(clauses) is Clauses else ""
@@ -451,14 +457,23 @@ class RequestFinder:
             start += len(clause) + 1
             # Most clauses hold no word a term or retraction needs: they are never matched.
             if anchors.isdisjoint(lem):
+                prev_lem = lem
                 continue
             keys = match(lem)
             if not keys:
+                prev_lem = lem
                 continue
             per[i] = (lem, keys)
             at[i] = clause_start
             if "retract" in keys:
                 retracted, retract_end = i, keys["retract"][-1][1]
+            if "keep" in keys:
+                kept, kept_end = i, keys["keep"][-1][1]
+                # After a change of mind ("actually", "finalement", "al final", in this clause or the one
+                # before) an item kept takes back what came before it, as a retraction does.
+                if not self.minds.isdisjoint(lem[: keys["keep"][-1][0]]) or not self.minds.isdisjoint(prev_lem):
+                    retracted, retract_end = i, kept_end
+            prev_lem = lem
         if not per:
             return {}
         found: dict[str, Hit] = {}
@@ -497,6 +512,15 @@ class RequestFinder:
                     )
                 ):
                     kind, why = BLOCKED, "retraction"
+                # "I'll keep it" takes back only what its own clause says: another clause's request is about
+                # another item ("refund the corkscrew; the stopper I keep").
+                if (
+                    c == kept
+                    and intent in RETRACTABLE
+                    and kind != BLOCKED
+                    and (kind != REQUEST or not self._after_break(intent, keys, words, kept_end))
+                ):
+                    kind, why = BLOCKED, "retraction"
                 if kind == BLOCKED and why in (NOT_AN_ORDER, POLICY):
                     not_orders.add(intent)
                 old = found.get(intent)
@@ -520,10 +544,12 @@ class RequestFinder:
         # "I ordered it twice on purpose, one is a gift": no duplicate, whatever else the message says.
         if DELIBERATE_INTENT in found and any("meant" in keys for _, keys in per.values()):
             found[DELIBERATE_INTENT] = Hit(DELIBERATE_INTENT, BLOCKED, found[DELIBERATE_INTENT].clause, "on purpose")
-        if retracted is not None:
+        # A retraction, or an item kept, with nothing asked: it takes back what an earlier mail asked.
+        said = retracted if retracted is not None else kept
+        if said is not None:
             for intent in RETRACTABLE:
                 if intent not in found or found[intent].kind == MENTION:
-                    found[intent] = Hit(intent, BLOCKED, clauses[retracted].strip(), "retraction")
+                    found[intent] = Hit(intent, BLOCKED, clauses[said].strip(), "retraction")
         return found
 
     def _match(self, lemmas: list[str]) -> dict[str, list[tuple[int, int]]]:

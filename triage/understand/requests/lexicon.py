@@ -20,6 +20,10 @@ class Lexicon:
     - `negations`: words that, right before a term (or `post_negations` right after it), take it back;
     - `negation_gap`: words allowed between a negation and its term ("don't *want to* cancel");
     - `retractions`: phrases that withdraw an earlier request for the whole message;
+    - `keeps`: an item kept ("I'll keep it"): withdraws its own clause's request, or an earlier mail's when the
+      message asks nothing; a request in another clause is about another item and stands;
+    - `minds`: words of a change of mind ("actually", "finalement"): an item kept after one, in its clause or
+      the clause before, takes back what came before it, as a retraction does;
     - `policy`: general policy or fee questions; `hypothetical`: threats and maybes;
     - `objects[intent]`: things that are not orders ("newsletter" blocks cancel, "e-mail address" address_fix);
     - `redirects[intent]`: terms that a request frame alone makes a request ("could you send order 5518 to",
@@ -50,10 +54,19 @@ class Lexicon:
     redirects: dict[str, tuple[str, ...]] = field(default_factory=dict)
     nothing_pending: tuple[str, ...] = field(default=())
     deliberate: tuple[str, ...] = field(default=())
+    keeps: tuple[str, ...] = field(default=())
+    minds: tuple[str, ...] = field(default=())
 
     def words(self) -> set[str]:
         """Every word any phrase uses: the lemma tables keep only the entries that lead to one of them."""
-        phrases: list[str] = [*self.frames, *self.negations, *self.negation_gap, *self.retractions]
+        phrases: list[str] = [
+            *self.frames,
+            *self.negations,
+            *self.negation_gap,
+            *self.retractions,
+            *self.keeps,
+            *self.minds,
+        ]
         phrases += [
             *self.policy,
             *self.hypothetical,

@@ -314,16 +314,26 @@ LEXICON = Lexicon(
     ),
     post_negations=("nicht",),
     retractions=(
+        # An item kept after a change of mind takes back what came before it.
+        "behalte sie doch",
+        "behalte es doch",
+        "behalte ihn doch",
+        "behalte die doch",
+        "behalte das doch",
+        "behalte alles doch",
+        "behalten sie doch",
+        "behalten es doch",
+        "behalten ihn doch",
+        "behalten die doch",
+        "behalten das doch",
+        "behalten alles doch",
+        "ich behalte doch",
+        "wir behalten doch",
         "bitte nicht stornieren",
         "doch nicht stornieren",
         "ignorieren sie meine",
         "vergessen sie meine",
         "meine letzte mail ignorieren",
-        "behalte sie",
-        "behalte es",
-        "behalte ihn",
-        "behalte die",
-        "ich behalte",
         "doch behalten",
         "hat sich erledigt",
         "hat sich erübrigt",
@@ -577,6 +587,16 @@ LEXICON = Lexicon(
         ),
     },
     # Nichts offen: keine Bestellung zum Stornieren, Ändern oder Erstatten, außer ein Satz nennt eine.
+    # An item kept: takes back its own clause's request (another clause's is about another item).
+    keeps=(
+        "behalte sie",
+        "behalte es",
+        "behalte ihn",
+        "behalte die",
+        "ich behalte",
+    ),
+    # A change of mind: an item kept after one takes back what came before it.
+    minds=("doch", "lieber", "nein"),
     nothing_pending=(
         "nichts bestellt",
         "nichts zurückgeschickt",
