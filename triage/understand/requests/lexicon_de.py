@@ -52,6 +52,10 @@ LEXICON = Lexicon(
             "nicht mehr losschicken",
         ),
         "refund": (
+            # 'und das Geld dafür zurück'
+            "geld dafür zurück",
+            "das geld dafür",
+            "betrag dafür zurück",
             # Money back in slang, or to an account.
             "wo bleibt meine kohle",
             "wo bleibt die kohle",
@@ -425,15 +429,13 @@ LEXICON = Lexicon(
     hypothetical=(
         # A verb-first condition: 'kommt sie bis Freitag nicht, storniere ich'.
         "kommt sie bis",
+        "kommt das nicht bis",
+        "kommt sie nicht bis",
+        "kommt es nicht bis",
+        "kommt er nicht bis",
         "kommt er bis",
         "kommt es bis",
         "kommt das bis",
-        "kommt sie nicht",
-        "kommt er nicht",
-        "kommt es nicht",
-        "kommt das nicht",
-        "kommt das paket nicht",
-        "kommt die lieferung nicht",
         "müsste ich",
         "muss ich wohl",
         "sonst werde ich",

@@ -453,6 +453,11 @@ LEXICON = Lexicon(
         "no hagan caso",
     ),
     policy=(
+        # A move told as a story, with when.
+        "nos cambiamos hace",
+        "me cambié hace",
+        "nos mudamos hace",
+        "me mudé hace",
         # A cancel or refund already confirmed or seen, money not wanted back, how long refunds take.
         "ya me confirmaron",
         "me confirmaron la anulación",
