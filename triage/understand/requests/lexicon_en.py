@@ -552,6 +552,20 @@ LEXICON = Lexicon(
         "so no need for",
     ),
     policy=(
+        # A document about a refund, the shop asking, a change asked about in general or not needed.
+        "dont change anything",
+        "don't change anything",
+        "do not change anything",
+        "refund receipt",
+        "credit note",
+        "asked if i wanted",
+        "ask if i wanted",
+        "asked whether i wanted",
+        "after ordering",
+        "be changed after",
+        "don't need to change",
+        "dont need to change",
+        "do not need to change",
         # Before buying, 'has it gone to the warehouse' (no redirect), thanks for a change made.
         "before i buy",
         "before buying",
@@ -736,6 +750,9 @@ LEXICON = Lexicon(
     ),
     objects={
         "cancel": (
+            # Messages are no orders.
+            "sms alerts",
+            "emails about",
             # Not orders: a repair, a booking, a class.
             "repair",
             "reservation",
