@@ -453,6 +453,11 @@ LEXICON = Lexicon(
         "no hagan caso",
     ),
     policy=(
+        # '¿me devuelven el dinero o sólo dan un vale?': how returns are paid.
+        "o sólo dan",
+        "o solo dan",
+        "o me dan un vale",
+        "o dan un vale",
         # A move told as a story, with when.
         "nos cambiamos hace",
         "me cambié hace",

@@ -6,6 +6,11 @@ LEXICON = Lexicon(
     lang="fr",
     terms={
         "cancel": (
+            # 'vous pouvez la stopper'
+            "la stopper",
+            "le stopper",
+            "stopper l'envoi",
+            "stopper la livraison",
             "retirer",
             "annuler",
             "annulation",
@@ -186,6 +191,15 @@ LEXICON = Lexicon(
             "adresse fausse",
         ),
         "duplicate": (
+            # Billed twice; the same thing ordered again.
+            "facturé 2x",
+            "facturée 2x",
+            "facturée deux fois",
+            "facturé 2 fois",
+            "facturée 2 fois",
+            "recommandé les mêmes",
+            "recommandé la même",
+            "recommandé le même",
             # Charged twice, typed fast.
             "débité 2x",
             "débitée 2x",
