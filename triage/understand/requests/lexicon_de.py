@@ -399,6 +399,14 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        # A cancel already made, told as the time since; what was only thought.
+        "seit meinem widerruf",
+        "seit meiner stornierung",
+        "nach der stornierung",
+        "nach meinem widerruf",
+        "als storniert",
+        "weil ich dachte",
+        "dachte ich",
         # Already have one at home: no duplicate order.
         "doppelt zu hause",
         "doppelt daheim",
@@ -544,6 +552,9 @@ LEXICON = Lexicon(
             "e-mails",
         ),
         "address_fix": (
+            # The invoice's address is no delivery's.
+            "auf der rechnung",
+            "rechnungsanschrift",
             "zukünftige bestellungen",
             "künftig",
             "zukünftig",

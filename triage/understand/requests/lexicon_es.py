@@ -453,6 +453,10 @@ LEXICON = Lexicon(
         "no hagan caso",
     ),
     policy=(
+        # How a refund is paid, asked in general.
+        "se hace a la misma",
+        "se hace a la tarjeta",
+        "a la misma tarjeta o",
         # '¿me devuelven el dinero o sólo dan un vale?': how returns are paid.
         "o sólo dan",
         "o solo dan",
@@ -461,8 +465,6 @@ LEXICON = Lexicon(
         # A move told as a story, with when.
         "nos cambiamos hace",
         "me cambié hace",
-        "nos mudamos hace",
-        "me mudé hace",
         # A cancel or refund already confirmed or seen, money not wanted back, how long refunds take.
         "ya me confirmaron",
         "me confirmaron la anulación",
@@ -494,8 +496,6 @@ LEXICON = Lexicon(
         "no hace falta cambiar",
         "me cambié a",
         "nos cambiamos a",
-        "me mudé a",
-        "nos mudamos a",
         # General questions about when refunds or cancels are possible ("in which cases can I ask for a refund?").
         "en qué casos",
         "en que casos",
@@ -621,6 +621,11 @@ LEXICON = Lexicon(
         ),
         "refund": ("en vez del reembolso", "en lugar del reembolso"),
         "duplicate": (
+            # Called or wrote twice: no order placed twice.
+            "he llamado",
+            "escribí",
+            "les escribí",
+            "le escribí",
             "gastos de envío",
             "llamado",
             "escrito",

@@ -383,6 +383,14 @@ LEXICON = Lexicon(
         "est à oublier",
     ),
     policy=(
+        # Refund or credit asked in general, delivery options, a cancel already confirmed.
+        "ou j'ai un avoir",
+        "ou un avoir",
+        "est-ce que vous livrez",
+        "vous livrez en",
+        "livrez-vous",
+        "m'avez confirmé l'annulation",
+        "confirmé l'annulation",
         # How refunds work, asked in general.
         "comment fonctionne",
         "comment ça marche",
@@ -501,7 +509,14 @@ LEXICON = Lexicon(
             "téléphone",
             "mon numéro",
         ),
-        "refund": ("bon d'achat plutôt", "avoir plutôt"),
+        # An exchange or a voucher instead of a refund.
+        "refund": (
+            "bon d'achat plutôt",
+            "avoir plutôt",
+            "plutôt qu'un remboursement",
+            "plutôt que le remboursement",
+            "échanger plutôt",
+        ),
         "duplicate": (
             "frais de port",
             "appelé",
