@@ -270,6 +270,19 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("Benutzerkennung lautet MM1980", ["mm1980"]),
     ("Carte 4111 1111 1111 1111;09;2027;737", ["4111111111111111", "2027", "737"]),
     ("Ihr Einmalcode per SMS: 482913", ["482913"]),
+    # issue 13, probe 3. A label word earlier in the sentence names no number: "envio" is "I send"
+    ("Olá, envio o meu cartão novo 5125 3982 7920 0171 para o reembolso.", ["5125398279200171"]),
+    ("envio os novos dados: cartão 2535 8003 4621 0100, validade 10/29", ["2535800346210100", "1029"]),
+    ("Envio em anexo os dados: 4478 6705 0255 5340, obrigado.", ["4478670502555340"]),
+    ("I send you my card 4111 1111 1111 1111", ["4111111111111111"]),
+    ("te envío mi tarjeta 4111 1111 1111 1111", ["4111111111111111"]),
+    ("je vous envoie 4111 1111 1111 1111", ["4111111111111111"]),
+    ("ich sende Ihnen 4111 1111 1111 1111", ["4111111111111111"]),
+    ("the order was refused, so here again: 4111 1111 1111 1111", ["4111111111111111"]),
+    ("Zur Bestellung: meine neue 4111 1111 1111 1111", ["4111111111111111"]),
+    ("sobre el pedido, aquí va de nuevo 4111 1111 1111 1111", ["4111111111111111"]),
+    ("pour la commande, voici encore 4111 1111 1111 1111", ["4111111111111111"]),
+    ("the invoice was paid with 4111 1111 1111 1111", ["4111111111111111"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -375,6 +388,14 @@ DECOYS: list[tuple[str, str]] = [
     ("Please don't send codes by text", "Please don't send codes by text"),
     ("the code 123 in the manual", "123"),
     ("Der Code 123 im Handbuch ist ein Fehlercode", "123"),
+    # issue 13, probe 3: a label that names the number keeps it
+    ("Nº de envio CTT: 4092308296633694", "4092308296633694"),
+    ("número de envío 4092308296633694", "4092308296633694"),
+    ("tracking number: 4092308296633694", "4092308296633694"),
+    ("invoice no. 6011603177628794", "6011603177628794"),
+    ("order number 5339092575262363", "5339092575262363"),
+    ("Bestellung Nr. 4111111111111111", "4111111111111111"),
+    ("Sendungsnummer DHL: 4111111111111111", "4111111111111111"),
 ]
 
 

@@ -30,7 +30,7 @@ CHUNK_RE = re.compile(rf"[0-9](?=[0-9{_SEP}]{{11}})(?:[{_SEP}]?[0-9]){{11,}}")
 _SPLIT_RE = re.compile(rf"[{_SEP}]")
 
 CARD_WORD_RE = re.compile(
-    r"\b(?:(?:credit|debit|kredit|bank|ec|gift)[\s-]?)?(?:cards?|karten?|cartes?|tarjetas?|carta|kaart)\b"
+    r"\b(?:(?:credit|debit|kredit|bank|ec|gift)[\s-]?)?(?:cards?|karten?|cartes?|tarjetas?|carta|kaart|cart[ãa]o|cart[õo]es)\b"
     r"|\b(?:kreditkarte\w*|kartennummer|visa|mastercard|master\s+card|amex|american\s+express|discover"
     r"|diners(?:\s+club)?|jcb|unionpay|maestro|uatp|airplus|cvv2?|cvc2?)\b",
     re.IGNORECASE,
@@ -39,7 +39,9 @@ _NOT_CARD_WORD_RE = re.compile(
     r"\b(?:orders?|bestell\w*|commande|pedido|ordine|tracking|sendung\w*|shipment|parcel|paket|awb"
     r"|invoice|rechnung|facture|factura|ref|reference|ean|gtin|upc|barcode|sku|isbn|article|artikel"
     r"|item|imei|serial|tel|phone|telefon|fax|mobile|handy|customer|kunden\w*|voucher|gutschein\w*|coupon"
-    r"|r[ée]f[ée]rence|referencia|suivi|seguimiento|colis|auftrag\w*|rastreo|env[íi]o|lieferung\w*)\b",
+    r"|r[ée]f[ée]rence|referencia|suivi|seguimiento|colis|auftrag\w*|rastreo|lieferung\w*"
+    # "envío"/"envio" is a shipment only as a label ("Nº de envio", "número de envío"); alone it is "I send".
+    r"|n\.?[º°]\s*(?:de\s+)?env[íi]o|(?:n[úu]mero|c[óo]digo|gu[íi]a)\s+de\s+env[íi]o|env[íi]o\s+n[º°.])\b",
     re.IGNORECASE,
 )
 # A digit, or a blank left by a number already removed: both separate a cue word from a number.
@@ -152,11 +154,24 @@ def _card_word_near(text: str, start: int, end: int) -> bool:
     return _card_word_adjacent(text, start, end) and not _not_card_word_before(text, start)
 
 
+# What may stand between a label and the number it names: "tracking number: ", "Nº de envio CTT: ", "invoice
+# no. ", "order #", "Bestellung Nr. ", "número de pedido es " (at most three such words, each a label's tail).
+_LABEL_TAIL_RE = re.compile(
+    r"(?:[\s:#=.,\-–—()\"'“”«»]|\ue000)*(?:(?:(?i:numbers?|nummer|no|nr|n[º°]|num|numéro|numero|número|id|code|c[óo]digo"
+    r"|ref|is|ist|lautet|est|es|é|was|war|de|du|des|der|die|das|the|your|my|votre|ihre|mi|su|tu|meu|minha|da|do)"
+    r"|[A-Z]{2,5})(?:[\s:#=.,\-–—()\"'“”«»]|\ue000)*){0,3}$"
+)
+
+
 def _not_card_word_before(text: str, start: int) -> bool:
-    """An order, tracking, EAN or phone word just before the number, on its line, with no card word after it."""
+    """An order, tracking, EAN or phone word naming the number right before it, on its line, with no card
+    word after it. It must name the number ("tracking number: 4111…"): a label word earlier in the sentence
+    ("I send you my card …", "envio o meu cartão …") says nothing about this number."""
     lo = max(0, start - 40, text.rfind("\n", 0, start) + 1)
     spans = _not_card_word_spans(text, lo, start)
     if not spans or _NUMBERISH_RE.search(text, spans[-1][1], start):
+        return False
+    if not _LABEL_TAIL_RE.match(text, spans[-1][1], start):
         return False
     return not card_word_in(text, spans[-1][1], start)
 
