@@ -12,7 +12,7 @@ import re
 # case-insensitive alternation). Order matters within a kind and between kinds:
 # one-time codes come before passwords so "one-time password" is an OTP cue.
 _GOT = ("sent", "got", "received")
-_BANKING = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", "tele", "")
+_BANKING = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", r"home[\s-]?", "tele", "")
 _BANK_LOGIN = (
     r"(?:user(?:\s?name|[\s-]?id)?|login(?:\s+(?:name|id))?|benutzer(?:name|kennung)?|anmelde(?:name|kennung)"
     r"|zugangsnummer|identifiant|usuario|id|pass(?:word|wort)?|pin)"
@@ -66,6 +66,13 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|code(?=\s{0,32}:|\s+(?:is|ist|lautet|est|es|was|war|[ée]tait)\b)",
     ),
     ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
+    # Italian, Dutch, Portuguese one-time codes
+    (
+        "otp",
+        r"codice\s+(?:di\s+(?:verifica|conferma|accesso)|otp|sms|ricevuto\s+(?:via|per)\s+sms)"
+        r"|verificatiecode|bevestigingscode|eenmalige\s+code|sms[\s-]?code"
+        r"|c[óo]digo\s+de\s+(?:confirma[çc][ãa]o|verifica[çc][ãa]o|ativa[çc][ãa]o)",
+    ),
     (
         "otp",
         r"code\s+(?:re[çc]u|envoy[ée])\s+par\s+(?:sms|texto|message)"
@@ -107,6 +114,15 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("sec", r"security\s+code|sicherheitscode|code\s+de\s+s[ée]curit[ée]|c[óo]digo\s+de\s+seguridad"),
     ("sec", r"codice\s+di\s+sicurezza"),
+    ("sec", r"beveiligingscode|veiligheidscode|controlecode|c[óo]digo\s+de\s+seguran[çc]a"),
+    # "le tre cifre sul retro", "de 3 cijfers achterop", "os 3 dígitos atrás do cartão", "the code from the back"
+    (
+        "cvv",
+        r"cifre\s+(?:sul|del|nel|dietro\s+(?:il|al))\s+(?:retro|dorso)(?:\s+della\s+carta)?"
+        r"|cijfers\s+(?:achterop|op\s+de\s+achterkant)(?:\s+van\s+(?:de|mijn)\s+(?:kaart|creditcard|pas))?"
+        r"|d[íi]gitos\s+(?:atr[áa]s|no\s+verso|nas\s+costas)(?:\s+do\s+(?:meu\s+)?cart[ãa]o)?"
+        r"|code\s+(?:on|at|from|off)\s+(?:the\s+)?back(?!\s+of\s+(?!(?:the|my|your)\s+card))",
+    ),
     ("expjson", r"exp(?:iry|iration)?_?(?:month|year|yr|mm|yy|yyyy|date)|expiry_?date|expiration_?date"),
     ("exp", r"mm\s*/\s*(?:yy(?:yy)?|jj(?:jj)?|aa(?:aa)?)|expire\s+(?:fin|le|en|à\s+la\s+fin\s+de)"),
     (
@@ -126,6 +142,12 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
     ("exp", r"expira(?:\s+(?:el|en))?|ablauf(?:\s+(?:am|im))?"),
+    # Dutch, Portuguese, Italian expiry labels ("vervalt in juni 2028", "validade 10/29", "scade il 08/27")
+    (
+        "exp",
+        r"vervaldatum|vervalt(?:\s+(?:in|op|eind))?|geldig\s+(?:tot|t/m)|validade|v[áa]lido\s+at[ée]|expira\s+em"
+        r"|scade(?:\s+(?:il|a|nel))?|valid[ao]\s+fino\s+a(?:l)?",
+    ),
     # a bare label with a colon: "Valid: 12/27", "Gültig: 12/27", "Válida: 12/27", "Valable : 12/27"
     ("exp", r"valid\s{0,32}:|g[üu]ltig\s{0,32}:|v[áa]lid[ao]\s{0,32}:|valable\s{0,32}:"),
     (
@@ -142,6 +164,11 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"transit(?:\s+(?:number|no\.?|\#))?|institution\s+number|blz|bankleitzahl|konto(?:nummer|\s*nr\.?|-nr\.?)?",
     ),
     ("bank", r"kto\.?(?:\s*-?nr\.?)?|num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|rekeningnummer|clabe|rib"),
+    (
+        "bank",
+        r"conto(?:\s+corrente)?(?=\s{0,32}(?:n[°º.]|no\.?|num|:|#))|numero\s+di\s+conto|nib"
+        r"|n[úu]mero\s+de\s+conta|conta(?=\s{0,32}(?:n[°º.]|:|#))|bankrekening(?:nummer)?",
+    ),
     ("bank", r"compte(?:\s+bancaire)?(?=\s{0,32}(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s{0,32}(?:n[°º]|no\.?|:|#))"),
     ("acct", r"account|acc\.?|compte|cuenta"),
     (
@@ -153,6 +180,7 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
     ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),
+    ("pw", r"parola\s+d['’]ordine|palavra[\s-](?:passe|chave)|mijn\s+ww|ww(?=\s{0,32}[:=])|p/w"),
     # A user name or login ID label: its value is removed (kind "login"); see secrets for what counts as one.
     (
         "login",
@@ -160,6 +188,14 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|nutzer(?:name|kennung|-?id)|anmelde(?:name|kennung)|zugangskennung|credentials|zugangsdaten"
         r"|identifiant(?:\s+(?:de\s+connexion|client|utilisateur))?|id\s+utilisateur|nom\s+d['’]utilisateur"
         r"|nombre\s+de\s+usuario|usuario|identificador(?:\s+de\s+usuario)?|id\s+de\s+usuario",
+    ),
+    (
+        "login",
+        r"codice\s+utente(?:\s+(?:(?:del|dell['’]|di)\s*)?(?:home|internet|online)[\s-]?banking)?"
+        r"|nome\s+utente(?:\s+(?:(?:del|dell['’]|di)\s*)?(?:home|internet|online)[\s-]?banking)?"
+        r"|gebruikersnaam(?:\s+(?:(?:voor|van)\s+)?(?:internet|online|mobiel)[\s-]?bankieren)?"
+        r"|nome\s+de\s+utilizador|utilizador(?:\s+(?:do\s+)?(?:home|net|internet|online)[\s-]?banking)?"
+        r"|nome\s+de\s+usu[áa]rio|usu[áa]rio(?:\s+(?:do\s+)?(?:home|net|internet)[\s-]?banking)?",
     ),
 )
 # What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).

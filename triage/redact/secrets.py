@@ -16,7 +16,7 @@ from triage.redact.spelled import spelled_value
 
 # "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
 _GAP = (
-    r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+"
+    r"(?:\s+(?:for|of|to|on|für|fürs|beim|zu|de|du|do|da|di|pour|para|del|per|voor|van)\s+"
     r"(?:[^\s\d:=\ue000\"“”«».,;!?()\[\]{}]+(?:\s+|(?=[ \t]*[:=]))){0,3}?"
     r"|\s+(?:that\s+|which\s+)?(?:i|we|you|ich|wir|je|yo|nous)\s+(?:always\s+|usually\s+|normally\s+)?"
     r"(?:use|used|have|had|chose|set|type|verwende|benutze|nutze|habe|utilise|uso|tengo)\s+(?:\w+\s+){0,2}?)?"
@@ -48,6 +48,7 @@ _DIGIT_CODE_RE = re.compile(
 _CVV_VALUE_RE = re.compile(
     r"[\"']?\s*(?:\([^)\n]{1,12}\)\s*)?(?:[\-–—]?\s*(?:code|number|no\.?|nr\.?|nummer|num[ée]ro|n[úu]mero)\s*)?"
     r"[:=#\-–—]?\s*[\"'*(]{0,2}\s*(?:(?:is|ist|lautet|est|es|was|are|were|sind|lauten|son|sont|read|say|it'?s|it’s"
+    r"|sono|è|zijn|são|é"
     r"|c'est)\s*:?\s*)?[\"'*(]{0,2}"
     r"(?<!\d)(\d{3,4}|\d(?:[ .\-]\d){2,3})(?!\w|[/.,:]\d)",
     re.IGNORECASE,
@@ -64,7 +65,7 @@ _EXP_VALUE_RE = re.compile(
 )
 _EXP_BARE_RE = re.compile(r"(?<![\d/.\-])(?:0?[1-9]|1[0-2])\s?/\s?(?:20)?\d{2}(?![\d/])")
 _BANK_VALUE_RE = re.compile(
-    r"\s*(?:\(\w{1,10}\)\s*)?[:#=]?\s*(?:(?:is|ist|lautet|est|es|n[°º]|no\.?|nr\.?)\s*:?\s*)?"
+    r"\s*(?:\(\w{1,10}\)\s*)?[:#=]?\s*(?:(?:is|ist|lautet|est|es|è|é|n[°º.]|no\.?|nr\.?)\s*:?\s*)?"
     r"(?<!\w)(\d(?:[ \-]?\d){4,33})(?!\d)",
     re.IGNORECASE,
 )
@@ -82,7 +83,9 @@ _LOGIN_PAIR_RE = re.compile(
 # "the voucher is valid thru 12/29": a voucher, coupon or offer in the sentence and no card: not a card's expiry.
 _NOT_CARD_EXP_RE = re.compile(
     r"(?i)\b(?:voucher|coupon|gutschein\w*|offer|angebot|promo\w*|discount|rabatt|bon\s+d'achat|cup[óo]n|oferta"
-    r"|offre|warranty|garantie|garant[íi]a|subscription|abo\w*|ticket|membership|mitgliedschaft)\b"
+    r"|offre|warranty|garantie|garant[íi]a|subscription|abo\w*|ticket|membership|mitgliedschaft"
+    r"|buono|offerta|garanzia|abbonamento|waardebon|tegoedbon|aanbieding|abonnement|vale|cup[ãa]o|cupom|oferta"
+    r"|promo[çc][ãa]o|garantia|assinatura|produto|prodotto|product)\b"
 )
 _JSON_VALUE_RE = re.compile(r"[\"']?\s*[:=]\s*[\"']?\s*(\d{1,4})(?!\d)")
 _CUSTOMER_BEFORE_RE = re.compile(
@@ -388,7 +391,10 @@ _LOGIN_NOT_VALUE_TEXT = """
 _LOGIN_NOT_VALUE = frozenset(_LOGIN_NOT_VALUE_TEXT.split())
 # Labels that name a login event or page as often as a user name ("login", "user"): after them a value
 # must look like an ID (digits, or letters with digits, dots or underscores), not a plain word.
-_EVENT_LABEL_RE = re.compile(r"(?i)log[\s-]?in|user|usuario|benutzer|identifiant")
+_EVENT_LABEL_RE = re.compile(
+    r"(?i)log[\s-]?in|user|usuario|benutzer|identifiant|gebruikersnaam|(?:codice|nome)\s+utente|utilizador"
+    r"|nome\s+de\s+utilizador|nome\s+de\s+usu[áa]rio|usu[áa]rio"
+)
 _WEAK_ID_RE = re.compile(r"[ \t]+([A-Za-z0-9][\w.\-]{2,63}?)(?=[.,;:!?)]*(?:\s|$))")
 _ID_LIKE_RE = re.compile(r"(?=[^\s]*[\d._])[^\s]*[A-Za-z][^\s]*|\d{6,}")
 _ORDER_GAP_RE = re.compile(r"(?i)order|commande|pedido|bestell|tracking|colis|paket|sendung|invoice|factur|rechnung")
