@@ -311,6 +311,31 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("NIB 0035 0651 00000211930 71", ["00350651000002119307"]),
     ("me: card 5138389784621584\nme: oh and code on back 903", ["903"]),
     ("P/W: Xy7-Qp2-Lm9", ["xy7qp2lm9"]),
+    # label and value apart: HTML elements, JSON keys, form attributes, the next sentence or chat line
+    ("<p>Password:</p>\n<p>GrüneWiese77</p>", ["grünewiese77"]),
+    ("<tr><td>Kennwort</td><td>Bodensee!19</td></tr>", ["bodensee19"]),
+    ("<div>CVV</div><div>842</div>", ["842"]),
+    ("<p>Vencimiento: <strong>08/28</strong></p>", ["0828"]),
+    ("<tr><th>PIN</th><td>4821</td></tr>", ["4821"]),
+    ('{"pan": "2221 3396 5574 2915", "expiry": "2028-03", "security_code": "604"}', ["202803", "604"]),
+    ('{"cvc": "604", "exp_date": "03/28"}', ["604", "0328"]),
+    ('{"password": "Zebra!55", "pin": "4821"}', ["zebra55", "4821"]),
+    ('Nom="Durand" MotDePasse="Chaton_Gris8"', ["chatongris8"]),
+    ("I tried to log in with my usual password. It is Herfst2020 by the way.", ["herfst2020"]),
+    ("Mi contraseña? Es Churros2025.", ["churros2025"]),
+    ("The PIN you asked about. It's 6120.", ["6120"]),
+    ("Prüfziffer? Die lautet 481.", ["481"]),
+    ("You asked for the code from the back. Here it is: 276.", ["276"]),
+    ("Le code PIN ? C'est 7301.", ["7301"]),
+    ("[14:01] agent: what's the 3 digits?\n[14:02] me: 624", ["624"]),
+    ("CVV: 3O7", ["3o7"]),
+    # expiry without a card number beside it
+    ("Regarding my credit card: expires 2029-12.", ["202912"]),
+    ("The card expires soon. Month 09, year 2028.", ["2028"]),
+    # cues of their own
+    ("passphrase: correct horse battery staple", ["correct horse battery staple"]),
+    ("G-285013 is your Google verification code", ["285013"]),
+    ("482913 is your verification code", ["482913"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -432,6 +457,15 @@ DECOYS: list[tuple[str, str]] = [
     ("il nome utente non funziona", "il nome utente non funziona"),
     ("mijn gebruikersnaam is vergeten", "vergeten"),
     ("a conta: 45,90 EUR", "45,90"),
+    ("<td>Password</td><td>forgotten</td>", "forgotten"),
+    ("<div>CVV</div><div>what is it?</div>", "what is it?"),
+    ("<p>Expiry:</p><p>unknown</p>", "unknown"),
+    ("My password doesn't work. It is 2024 and I still can't log in.", "2024"),
+    ("the last 3 digits are 789", "789"),
+    ("What is the PIN? It is printed on the letter.", "printed on the letter"),
+    ("I forgot my PIN. It was 3 weeks ago.", "3 weeks"),
+    ("Order 4471 is your order number", "4471"),
+    ("Month 09 was busy, year 2028 will be better", "year 2028"),
 ]
 
 

@@ -17,6 +17,14 @@ _BANK_LOGIN = (
     r"(?:user(?:\s?name|[\s-]?id)?|login(?:\s+(?:name|id))?|benutzer(?:name|kennung)?|anmelde(?:name|kennung)"
     r"|zugangsnummer|identifiant|usuario|id|pass(?:word|wort)?|pin)"
 )
+# What may follow "3 digits" in a CVV cue ("the 3 digits on the back", "os 3 dígitos atrás do cartão").
+_ON_BACK_EN = r"(?:\s+(?:on|at)\s+(?:the\s+)?(?:back|reverse|rear)(?:\s+of\s+(?:the|my)\s+card)?)?"
+_ON_BACK_DE = r"(?:\s+(?:auf|an)\s+der\s+r[üu]ckseite)?"
+_ON_BACK_ES_PT = (
+    r"(?:\s+(?:del|de\s+atr[áa]s|en\s+el|atr[áa]s|no\s+verso|nas\s+costas)"
+    r"(?:\s+(?:reverso|dorso|do\s+(?:meu\s+)?cart[ãa]o))?)?"
+)
+_ON_BACK_FR = r"(?:\s+(?:au|du|sur\s+le)\s+(?:dos|verso))?"
 _CUES: tuple[tuple[str, str], ...] = (
     ("banklogin", "|".join(f"{w}banking[\\s-]+{_BANK_LOGIN}" for w in _BANKING)),
     (
@@ -112,7 +120,7 @@ _CUES: tuple[tuple[str, str], ...] = (
         "cvv",
         r"c[óo]digo\s+de\s+(?:3|4|tres|cuatro)\s+d[íi]gitos|code\s+(?:à|a|de)\s+(?:3|4|trois|quatre)\s+chiffres|crypto",
     ),
-    ("sec", r"security\s+code|sicherheitscode|code\s+de\s+s[ée]curit[ée]|c[óo]digo\s+de\s+seguridad"),
+    ("sec", r"security[\s_]?code|sicherheitscode|code\s+de\s+s[ée]curit[ée]|c[óo]digo\s+de\s+seguridad"),
     ("sec", r"codice\s+di\s+sicurezza"),
     ("sec", r"beveiligingscode|veiligheidscode|controlecode|c[óo]digo\s+de\s+seguran[çc]a"),
     # "le tre cifre sul retro", "de 3 cijfers achterop", "os 3 dígitos atrás do cartão", "the code from the back"
@@ -121,7 +129,11 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"cifre\s+(?:sul|del|nel|dietro\s+(?:il|al))\s+(?:retro|dorso)(?:\s+della\s+carta)?"
         r"|cijfers\s+(?:achterop|op\s+de\s+achterkant)(?:\s+van\s+(?:de|mijn)\s+(?:kaart|creditcard|pas))?"
         r"|d[íi]gitos\s+(?:atr[áa]s|no\s+verso|nas\s+costas)(?:\s+do\s+(?:meu\s+)?cart[ãa]o)?"
-        r"|code\s+(?:on|at|from|off)\s+(?:the\s+)?back(?!\s+of\s+(?!(?:the|my|your)\s+card))",
+        r"|code\s+(?:on|at|from|off)\s+(?:the\s+)?back(?!\s+of\s+(?!(?:the|my|your)\s+card))"
+        # "what's the 3 digits?" (not "the last 3 digits": see secrets)
+        rf"|3\s+digits{_ON_BACK_EN}|three\s+digits{_ON_BACK_EN}|3\s+ziffern{_ON_BACK_DE}|drei\s+ziffern{_ON_BACK_DE}"
+        rf"|3\s+d[íi]gitos{_ON_BACK_ES_PT}|tres\s+d[íi]gitos{_ON_BACK_ES_PT}|3\s+chiffres{_ON_BACK_FR}"
+        rf"|trois\s+chiffres{_ON_BACK_FR}",
     ),
     ("expjson", r"exp(?:iry|iration)?_?(?:month|year|yr|mm|yy|yyyy|date)|expiry_?date|expiration_?date"),
     ("exp", r"mm\s*/\s*(?:yy(?:yy)?|jj(?:jj)?|aa(?:aa)?)|expire\s+(?:fin|le|en|à\s+la\s+fin\s+de)"),
@@ -142,6 +154,12 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
     ("exp", r"expira(?:\s+(?:el|en))?|ablauf(?:\s+(?:am|im))?"),
+    # "Month 09, year 2028", "Monat 09, Jahr 2028": month and year as labelled fields
+    (
+        "exp",
+        r"month(?=[ \t]{0,2}:?[ \t]{0,2}\d{1,2}[ \t]{0,2}[,/]?[ \t]{0,2}(?:year|yr)\b)"
+        r"|monat(?=[ \t]{0,2}:?[ \t]{0,2}\d{1,2}[ \t]{0,2}[,/]?[ \t]{0,2}jahr\b)",
+    ),
     # Dutch, Portuguese, Italian expiry labels ("vervalt in juni 2028", "validade 10/29", "scade il 08/27")
     (
         "exp",
@@ -177,7 +195,7 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|code\s+secret",
     ),
     ("pin", r"c[óo]digo\s+pin|n[úu]mero\s+secreto|code\s+confidentiel"),
-    ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
+    ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+(?:word|phrase)|kennwort|pwd|pw|mot\s+de\s+passe|mdp|motdepasse"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
     ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),
     ("pw", r"parola\s+d['’]ordine|palavra[\s-](?:passe|chave)|mijn\s+ww|ww(?=\s{0,32}[:=])|p/w"),
@@ -279,10 +297,11 @@ def cue_patterns() -> list[str]:
     return [p for _, p in _CUES]
 
 
-# Kinds whose value may also stand before the cue ("Sunshine99 is my password", "you sent me 482913 by
+# Kinds whose value may also stand before the cue ("Sunshine99 is my password", "G-285013 is your verification
+# code", "you sent me 482913 by
 # text"): such a cue at the very end of
 # a text still yields a value, so the prescan's trigger for their rows must fire there too.
-VALUE_BEFORE_KINDS = frozenset({"pw", "bytext"})
+VALUE_BEFORE_KINDS = frozenset({"pw", "bytext", "otp"})
 
 
 def cue_rows_ending_text() -> list[bool]:
