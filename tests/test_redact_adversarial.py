@@ -336,6 +336,9 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("passphrase: correct horse battery staple", ["correct horse battery staple"]),
     ("G-285013 is your Google verification code", ["285013"]),
     ("482913 is your verification code", ["482913"]),
+    ("ES-IBAN: 7445244693553346101039 (el país es ES)", ["7445244693553346101039"]),
+    ("IBAN (DE) 89 3704 0044 0532 0130 00", ["89370400440532013000"]),
+    ("IBAN: 89370400440532013000, Land ist DE", ["89370400440532013000"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -466,6 +469,8 @@ DECOYS: list[tuple[str, str]] = [
     ("I forgot my PIN. It was 3 weeks ago.", "3 weeks"),
     ("Order 4471 is your order number", "4471"),
     ("Month 09 was busy, year 2028 will be better", "year 2028"),
+    ("ES-IBAN: 7445244693553346101038 (el país es ES)", "7445244693553346101038"),
+    ("IBAN ref 1234567890123456 (country ES)", "1234567890123456"),
 ]
 
 

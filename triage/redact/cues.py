@@ -189,6 +189,8 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("bank", r"compte(?:\s+bancaire)?(?=\s{0,32}(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s{0,32}(?:n[°º]|no\.?|:|#))"),
     ("acct", r"account|acc\.?|compte|cuenta"),
+    # an IBAN cue, for an IBAN written without its country letters ("ES-IBAN: 7445…"): see iban
+    ("ibancc", r"iban"),
     (
         "pin",
         r"pin\s+de\s+la\s+tarjeta|pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin"

@@ -12,6 +12,7 @@ import re
 from triage.records import Finding
 from triage.redact.cards import card_word_in
 from triage.redact.cues import find_cues
+from triage.redact.iban import iban_without_country
 from triage.redact.spelled import spelled_value
 
 # "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
@@ -323,6 +324,9 @@ def find_cued(
             if span:
                 out.append(Finding("password", *span))
                 _login_before(text, cue_start, out)
+        elif kind == "ibancc":
+            if iban := iban_without_country(text, cue_start, pos):
+                out.append(iban)
         elif kind == "bankid":
             v = _BANK_ID_RE.match(text, pos)
             if v and _CUSTOMER_LABEL_RE.search(text, max(0, cue_start - 48), cue_start):
