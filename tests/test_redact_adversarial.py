@@ -339,6 +339,16 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("ES-IBAN: 7445244693553346101039 (el país es ES)", ["7445244693553346101039"]),
     ("IBAN (DE) 89 3704 0044 0532 0130 00", ["89370400440532013000"]),
     ("IBAN: 89370400440532013000, Land ist DE", ["89370400440532013000"]),
+    # card numbers typed off a photo, spaced, broken at a hyphen, split in words or oddly grouped
+    ("card no. 5l48 8142 O642 3614 (from the photo)", ["5l48 8142 o642 3614", "8142"]),
+    ("card no. 3778 l293O0 88714", ["3778 l293o0 88714", "88714"]),
+    ("kaart S162 3681 2320 2198", ["s162 3681 2320 2198", "3681"]),
+    ("Kartennummer 4III 1111 1111 1111", ["4iii 1111 1111 1111", "1111 1111"]),
+    ("Numéro 5 5 7 6 4 3 2 8 3 6 8 6 7 6 0 4", ["5576432836867604"]),
+    ("card number 656822-\n2397183774", ["6568222397183774", "2397183774"]),
+    ("first 8 are 47616532 and last 8 are 86360075", ["47616532", "86360075"]),
+    ("the number starts 5506 2662 and ends 8087 4905", ["55062662", "80874905"]),
+    ("it's 519 5786 2993 97263", ["5195786299397263"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -471,6 +481,13 @@ DECOYS: list[tuple[str, str]] = [
     ("Month 09 was busy, year 2028 will be better", "year 2028"),
     ("ES-IBAN: 7445244693553346101038 (el país es ES)", "7445244693553346101038"),
     ("IBAN ref 1234567890123456 (country ES)", "1234567890123456"),
+    ("SKU 5l48-B", "SKU 5l48-B"),
+    ("Room 1O1, Bold 12 pt", "Room 1O1, Bold 12 pt"),
+    ("card no. 5l48 is the SKU", "5l48"),
+    ("the first order 47616532 and the last order 86360075", "47616532"),
+    ("call 0 1 5 1 2 3 4 5 6 7 8 9", "0 1 5 1 2 3 4 5 6 7 8 9"),
+    ("UPS 1Z 999 AA1 0123 4567 84", "1Z 999 AA1 0123 4567 84"),
+    ("my weekend 4761 6532 ok", "4761 6532"),
 ]
 
 

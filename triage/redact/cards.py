@@ -75,7 +75,11 @@ def _card_like_layout(groups: list[str]) -> bool:
     nor 2-2-7-5 (a phone number before a postal code) or 8+4+4 (an order number before a card)."""
     if len(groups) == 1:
         return True
+    if len(groups) >= 13 and all(len(g) == 1 for g in groups):
+        return True  # every digit spaced ("5 5 7 6 4 3 2 8 …"), as read out or typed off a photo
     first, last = len(groups[0]), len(groups[-1])
+    if 3 <= len(groups) <= 5 and sum(map(len, groups)) == 16 and all(3 <= len(g) <= 5 for g in groups):
+        return True  # 16 digits in odd groups ("519 5786 2993 97263"): still a card's length
     if len(groups) == 2:
         return (first, last) in _TWO_PARTS or (first == 4 and last >= 8) or (first == 12 and 1 <= last <= 7)
     if first != 4:
@@ -293,6 +297,13 @@ def cards_in_chunk(
     else:
         groups = _SPLIT_RE.split(chunk)
         n = len(groups)
+        if n >= 13 and len(chunk) == 2 * n - 1:  # every digit spaced: a card only as a whole
+            digits = "".join(groups)
+            if _strong_card(text, start, start + len(chunk), digits, groups) and not overlaps(
+                start, start + len(chunk), blocked
+            ):
+                out.append(Finding("card_number", start, start + len(chunk)))
+            return
         # Where a strong window could start; none and no card word (a USPS run): nothing to look at. A window
         # from a later group is inside the run, so it needs a scheme's core range (see _Groups.strong_windows):
         # Maestro's broad 56-69 there ("9207 5931 4101 …") starts nothing.
@@ -699,6 +710,10 @@ FIRST_WORDS = (
     "primer",
     "Primer",
     "PRIMER",
+    "start",
+    "Start",
+    "begin",
+    "Begin",
 )
 LAST_WORDS = (
     "last",
@@ -716,10 +731,18 @@ LAST_WORDS = (
     "Ultim",
     "últim",
     "Últim",
+    "end",
+    "End",
 )
 _FIRST_RE = re.compile(rf"(?:{'|'.join(FIRST_WORDS)})\w{{0,2}}\b")
 _LAST_RE = re.compile(rf"(?:{'|'.join(LAST_WORDS)})\w{{0,2}}\b")
-_HALF_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{4,12}(?![0-9])")
+_HALF_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{4,12}(?:[ \-][0-9]{4}){0,2}(?![0-9])")
+_HALF_SEP_RE = re.compile(r"[ \-]")
+# "first 8 are …", "the number starts 5506 2662 and ends …": the words name the halves of one number, which may
+# then make a card with no card word by them.
+_HALF_NAMED_RE = re.compile(
+    r"\w{0,3}(?:[ \t]+(?:\d{1,2}|digits?|with|are|is|ist|sind|son|sont|sono|zijn|são)\b){0,3}[ \t:]*[0-9]"
+)
 
 
 def split_cards(
@@ -731,12 +754,14 @@ def split_cards(
     where the prescan found the words (sorted); None: look for them everywhere.
     """
     firsts: list[tuple[int, int]] = []
+    named: list[bool] = []  # per half: right after its word ("first 8 are 4761…", "starts 5506 …")
     for cue in _words(_FIRST_RE, text, first_at, 0):
         if cue.start() and text[cue.start() - 1].isalpha():
             continue
         d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
         if d is not None:
             firsts.append(d.span())
+            named.append(_HALF_NAMED_RE.match(text, cue.end()) is not None)
     if not firsts:
         return
     for cue in _words(_LAST_RE, text, last_at, firsts[0][1]):
@@ -745,15 +770,20 @@ def split_cards(
         d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
         if d is None:
             continue
-        for fs, fe in firsts[bisect.bisect_left(firsts, (d.start() - 200, 0)) :]:
+        close = _HALF_NAMED_RE.match(text, cue.end()) is not None
+        i0 = bisect.bisect_left(firsts, (d.start() - 200, 0))
+        for (fs, fe), first_named in zip(firsts[i0:], named[i0:], strict=True):
             if d.start() - fe > 160 or d.start() <= fe:
                 continue
-            digits = text[fs:fe] + d.group()
+            digits = _HALF_SEP_RE.sub("", text[fs:fe] + d.group())
             if (
                 12 <= len(digits) <= 19
                 and issuer_matches(digits)
                 and luhn_ok(digits)
-                and card_word_in(text, max(0, fs - 120), min(len(text), d.end() + 60))
+                and (
+                    (first_named and close and len(digits) >= 15 and d.start() - fe <= 40)
+                    or card_word_in(text, max(0, fs - 120), min(len(text), d.end() + 60))
+                )
             ):
                 out.append(Finding("card_number", fs, fe))
                 out.append(Finding("card_number", *d.span()))
@@ -769,3 +799,33 @@ def _words(pattern: re.Pattern[str], text: str, at: list[int] | None, pos: int) 
         if p >= end and (m := pattern.match(text, p)):
             yield m
             end = m.end()
+
+
+# A card number after its card word, read off a photo or a scan: letters typed for digits ("5l48 8142 O642 3614",
+# "S162 …"), or a hyphen where a line broke it ("656822-\n2397183774"). The digit scan above never sees these.
+_OCR_DIGITS = str.maketrans("OolISB", "001158")
+_AFTER_CARD_WORD_RE = re.compile(
+    r"[ \t]*(?:(?:no\.?|number|nr\.?|nummer|n[º°]|#|is|ist|est|es|é|:)[ \t]*){0,3}"
+    r"(?<![\w\-])((?=[0-9OolISB]{0,5}[0-9])[0-9OolISB]{1,13}(?:(?:[ \-]|-?[ \t]*\n[ \t]*)[0-9OolISB]{1,13}){1,5})"
+    r"(?![\w\-])"
+)
+_GROUP_SPLIT_RE = re.compile(r"-?[ \t]*\n[ \t]*|[ \-]")
+
+
+def card_after_word(text: str, pos: int) -> tuple[int, int] | None:
+    """The span of a card number typed with letters for digits, or broken by a hyphen at a line end, right
+    after a card word at `pos`: a known issuer's prefix and length, Luhn, a card-like grouping once read."""
+    m = _AFTER_CARD_WORD_RE.match(text, pos)
+    if m is None:
+        return None
+    raw = m.group(1)
+    if raw.isdigit() or not (any(c.isalpha() for c in raw) or "\n" in raw):
+        return None  # plain digits: the digit scan's
+    groups = _GROUP_SPLIT_RE.split(raw.translate(_OCR_DIGITS))
+    digits = "".join(groups)
+    letters = sum(c.isalpha() for c in raw)
+    if not digits.isdigit() or letters > 4 or len(digits) - letters < 9:
+        return None
+    if issuer_matches(digits) and luhn_ok(digits) and _card_like_layout(groups):
+        return m.span(1)
+    return None

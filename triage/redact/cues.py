@@ -191,6 +191,12 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("acct", r"account|acc\.?|compte|cuenta"),
     # an IBAN cue, for an IBAN written without its country letters ("ES-IBAN: 7445…"): see iban
     ("ibancc", r"iban"),
+    # a card word, for a number typed off a photo ("card no. 5l48 8142 O642 3614"): see cards.card_after_word
+    (
+        "cardno",
+        r"card(?:\s+(?:no\.?|number|nr\.?))?|kaart(?:nummer)?|kartennummer|karte|carte|tarjeta|cart[ãa]o|carta"
+        r"|credit\s*card|creditcard",
+    ),
     (
         "pin",
         r"pin\s+de\s+la\s+tarjeta|pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin"

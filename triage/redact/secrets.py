@@ -10,7 +10,7 @@ import bisect
 import re
 
 from triage.records import Finding
-from triage.redact.cards import card_word_in
+from triage.redact.cards import card_after_word, card_word_in
 from triage.redact.cues import find_cues
 from triage.redact.iban import iban_without_country
 from triage.redact.spelled import spelled_value
@@ -324,6 +324,9 @@ def find_cued(
             if span:
                 out.append(Finding("password", *span))
                 _login_before(text, cue_start, out)
+        elif kind == "cardno":
+            if typed := card_after_word(text, pos):
+                out.append(Finding("card_number", *typed))
         elif kind == "ibancc":
             if iban := iban_without_country(text, cue_start, pos):
                 out.append(iban)
