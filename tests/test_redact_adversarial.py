@@ -337,8 +337,8 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("G-285013 is your Google verification code", ["285013"]),
     ("482913 is your verification code", ["482913"]),
     ("ES-IBAN: 7445244693553346101039 (el país es ES)", ["7445244693553346101039"]),
-    ("IBAN (DE) 89 3704 0044 0532 0130 00", ["89370400440532013000"]),
-    ("IBAN: 89370400440532013000, Land ist DE", ["89370400440532013000"]),
+    ("DE IBAN: 89 3704 0044 0532 0130 00", ["89370400440532013000"]),
+    ("Meine DE-IBAN lautet 89370400440532013000", ["89370400440532013000"]),
     # card numbers typed off a photo, spaced, broken at a hyphen, split in words or oddly grouped
     ("card no. 5l48 8142 O642 3614 (from the photo)", ["5l48 8142 o642 3614", "8142"]),
     ("card no. 3778 l293O0 88714", ["3778 l293o0 88714", "88714"]),

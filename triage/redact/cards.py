@@ -710,10 +710,10 @@ FIRST_WORDS = (
     "primer",
     "Primer",
     "PRIMER",
-    "start",
-    "Start",
-    "begin",
-    "Begin",
+    "starts",
+    "Starts",
+    "begins",
+    "Begins",
 )
 LAST_WORDS = (
     "last",
@@ -731,8 +731,8 @@ LAST_WORDS = (
     "Ultim",
     "últim",
     "Últim",
-    "end",
-    "End",
+    "ends",
+    "Ends",
 )
 _FIRST_RE = re.compile(rf"(?:{'|'.join(FIRST_WORDS)})\w{{0,2}}\b")
 _LAST_RE = re.compile(rf"(?:{'|'.join(LAST_WORDS)})\w{{0,2}}\b")

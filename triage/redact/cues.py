@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from triage.redact.iban import IBAN_COUNTRIES
+
 # Cue words, lower case, each alternative starting with a literal letter so the
 # scanner below can be a first-letter trie (several times faster than one big
 # case-insensitive alternation). Order matters within a kind and between kinds:
@@ -189,13 +191,14 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("bank", r"compte(?:\s+bancaire)?(?=\s{0,32}(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s{0,32}(?:n[°º]|no\.?|:|#))"),
     ("acct", r"account|acc\.?|compte|cuenta"),
-    # an IBAN cue, for an IBAN written without its country letters ("ES-IBAN: 7445…"): see iban
-    ("ibancc", r"iban"),
+    # an IBAN cue naming its country, for an IBAN written without the country letters ("ES-IBAN: 7445…"): see iban
+    ("ibancc", "|".join(rf"{cc.lower()}[\s\-]?iban" for cc in sorted(IBAN_COUNTRIES))),
     # a card word, for a number typed off a photo ("card no. 5l48 8142 O642 3614"): see cards.card_after_word
     (
         "cardno",
-        r"card(?:\s+(?:no\.?|number|nr\.?))?|kaart(?:nummer)?|kartennummer|karte|carte|tarjeta|cart[ãa]o|carta"
-        r"|credit\s*card|creditcard",
+        r"card\s*(?:no\.?|number|nr\.?|\#|:)|kaart(?:nummer)?|kartennummer|karte\s*(?:nr\.?|nummer|:)"
+        r"|carte\s*(?:n[°º]|no\.?|num[ée]ro|:)|tarjeta\s*(?:n[°º]|no\.?|n[úu]mero|:)|cart[ãa]o\s*(?:n[°º]|n[úu]mero|:)"
+        r"|carta\s*(?:n[°º.]|numero|:)|credit\s*card\s*(?:no\.?|number|:)?|creditcard",
     ),
     (
         "pin",
