@@ -829,3 +829,33 @@ def card_after_word(text: str, pos: int) -> tuple[int, int] | None:
     if issuer_matches(digits) and luhn_ok(digits) and _card_like_layout(groups):
         return m.span(1)
     return None
+
+
+# A card typed over several chat messages, one part a line after its "[10:42] Kim:" prefix.
+_CHAT_PART_RE = re.compile(
+    r"^[ \t]*\[[^\]\n]{1,20}\][^\n:]{0,30}:[ \t]*([0-9](?:[ \-]?[0-9]){3,18})[ \t]*$", re.MULTILINE
+)
+_NOT_DIGIT_RE = re.compile(r"\D")
+
+
+def chat_split_cards(text: str) -> list[Finding]:
+    """A card whose parts stand alone on consecutive chat lines ("[10:42] Kim: 4060 6041\\n[10:43] Kim: 7544
+    8370"): together a known issuer's prefix and length and Luhn. One finding from the first part to the last,
+    so the marker keeps only the last four digits. (Only where a line starts with "[": chat transcripts.)"""
+    if "\n[" not in text and not text.startswith("["):
+        return []
+    lines = list(_CHAT_PART_RE.finditer(text))
+    out: list[Finding] = []
+    i = 0
+    while i < len(lines):
+        digits = _NOT_DIGIT_RE.sub("", lines[i].group(1))
+        j, found = i + 1, False
+        while j < len(lines) and lines[j].start() == lines[j - 1].end() + 1 and len(digits) < 19:
+            digits += _NOT_DIGIT_RE.sub("", lines[j].group(1))
+            if 13 <= len(digits) <= 19 and issuer_matches(digits) and luhn_ok(digits):
+                out.append(Finding("card_number", lines[i].start(1), lines[j].end(1)))
+                found = True
+                break
+            j += 1
+        i = j + 1 if found else i + 1
+    return out
