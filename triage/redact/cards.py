@@ -812,10 +812,19 @@ _AFTER_CARD_WORD_RE = re.compile(
 _GROUP_SPLIT_RE = re.compile(r"-?[ \t]*\n[ \t]*|[ \-]")
 
 
-def card_after_word(text: str, pos: int) -> tuple[int, int] | None:
+_CARD_WORD_LEAD_RE = re.compile(
+    r"(?i)creditcard|kartennummer|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta"
+)
+
+
+def card_after_word(text: str, cue_start: int) -> tuple[int, int] | None:
     """The span of a card number typed with letters for digits, or broken by a hyphen at a line end, right
-    after a card word at `pos`: a known issuer's prefix and length, Luhn, a card-like grouping once read."""
-    m = _AFTER_CARD_WORD_RE.match(text, pos)
+    after the card word at `cue_start`: a known issuer's prefix and length, Luhn, a card-like grouping once
+    read."""
+    word = _CARD_WORD_LEAD_RE.match(text, cue_start)
+    if word is None:
+        return None
+    m = _AFTER_CARD_WORD_RE.match(text, word.end())
     if m is None:
         return None
     raw = m.group(1)

@@ -27,6 +27,16 @@ _ON_BACK_ES_PT = (
     r"(?:\s+(?:reverso|dorso|do\s+(?:meu\s+)?cart[ãa]o))?)?"
 )
 _ON_BACK_FR = r"(?:\s+(?:au|du|sur\s+le)\s+(?:dos|verso))?"
+# "ES-IBAN", "de iban": one alternative per first letter of the registry's countries (a trie bucket holds one
+# more alternative, not one per country, which the cue scan would try at every candidate).
+_COUNTRY_IBAN = "|".join(
+    rf"{first}[{''.join(sorted(cc[1].lower() for cc in IBAN_COUNTRIES if cc[0].lower() == first))}][\s\-]?iban"
+    for first in sorted({cc[0].lower() for cc in IBAN_COUNTRIES})
+)
+# After a card word: its number label, then a number's first digits up to a letter typed for a digit ("5l48",
+# "33lO", "S162") or to a hyphen that ends the line ("656822-").
+_CARD_LABEL = r"[ \t]*(?:(?:no\.?|number|nr\.?|nummer|n[º°]|num[ée]ro|n[úu]mero|numero|\#|:)[ \t]*){0,2}"
+_OCR_LEAD = r"[ \t]*(?:[0-9][0-9 \-]{0,14}(?:[OoLlIiSsBb]+|-[ \t]*(?=\n))|[OoLlIiSsBb]{1,2}[0-9])"
 _CUES: tuple[tuple[str, str], ...] = (
     ("banklogin", "|".join(f"{w}banking[\\s-]+{_BANK_LOGIN}" for w in _BANKING)),
     (
@@ -159,8 +169,9 @@ _CUES: tuple[tuple[str, str], ...] = (
     # "Month 09, year 2028", "Monat 09, Jahr 2028": month and year as labelled fields
     (
         "exp",
-        r"month(?=[ \t]{0,2}:?[ \t]{0,2}\d{1,2}[ \t]{0,2}[,/]?[ \t]{0,2}(?:year|yr)\b)"
-        r"|monat(?=[ \t]{0,2}:?[ \t]{0,2}\d{1,2}[ \t]{0,2}[,/]?[ \t]{0,2}jahr\b)",
+        # (the month's digits are part of the cue, so its trigger fires on "month 09", not on every "month")
+        r"month[ \t]{0,2}:?[ \t]{0,2}[0-9]{1,2}[ \t]{0,2}[,/]?(?=[ \t]{0,2}(?:year|yr)\b)"
+        r"|monat[ \t]{0,2}:?[ \t]{0,2}[0-9]{1,2}[ \t]{0,2}[,/]?(?=[ \t]{0,2}jahr\b)",
     ),
     # Dutch, Portuguese, Italian expiry labels ("vervalt in juni 2028", "validade 10/29", "scade il 08/27")
     (
@@ -191,15 +202,6 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("bank", r"compte(?:\s+bancaire)?(?=\s{0,32}(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s{0,32}(?:n[°º]|no\.?|:|#))"),
     ("acct", r"account|acc\.?|compte|cuenta"),
-    # an IBAN cue naming its country, for an IBAN written without the country letters ("ES-IBAN: 7445…"): see iban
-    ("ibancc", "|".join(rf"{cc.lower()}[\s\-]?iban" for cc in sorted(IBAN_COUNTRIES))),
-    # a card word, for a number typed off a photo ("card no. 5l48 8142 O642 3614"): see cards.card_after_word
-    (
-        "cardno",
-        r"card\s*(?:no\.?|number|nr\.?|\#|:)|kaart(?:nummer)?|kartennummer|karte\s*(?:nr\.?|nummer|:)"
-        r"|carte\s*(?:n[°º]|no\.?|num[ée]ro|:)|tarjeta\s*(?:n[°º]|no\.?|n[úu]mero|:)|cart[ãa]o\s*(?:n[°º]|n[úu]mero|:)"
-        r"|carta\s*(?:n[°º.]|numero|:)|credit\s*card\s*(?:no\.?|number|:)?|creditcard",
-    ),
     (
         "pin",
         r"pin\s+de\s+la\s+tarjeta|pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin"
@@ -209,7 +211,7 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+(?:word|phrase)|kennwort|pwd|pw|mot\s+de\s+passe|mdp|motdepasse"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
     ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),
-    ("pw", r"parola\s+d['’]ordine|palavra[\s-](?:passe|chave)|mijn\s+ww|ww(?=\s{0,32}[:=])|p/w"),
+    ("pw", r"parola\s+d['’]ordine|palavra[\s-](?:passe|chave)|mijn\s+ww|p/w"),
     # A user name or login ID label: its value is removed (kind "login"); see secrets for what counts as one.
     (
         "login",
@@ -225,6 +227,17 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|gebruikersnaam(?:\s+(?:(?:voor|van)\s+)?(?:internet|online|mobiel)[\s-]?bankieren)?"
         r"|nome\s+de\s+utilizador|utilizador(?:\s+(?:do\s+)?(?:home|net|internet|online)[\s-]?banking)?"
         r"|nome\s+de\s+usu[áa]rio|usu[áa]rio(?:\s+(?:do\s+)?(?:home|net|internet)[\s-]?banking)?",
+    ),
+    # an IBAN cue naming its country, for an IBAN written without the country letters ("ES-IBAN: 7445…"): see iban
+    ("ibancc", _COUNTRY_IBAN),
+    # a card word, for a number typed off a photo ("card no. 5l48 8142 O642 3614") or broken by a hyphen at a line
+    # end: the cue runs on to the first letter typed for a digit (or to the hyphen), so its trigger fires only
+    # there, not at every card word; see cards.card_after_word
+    (
+        "cardno",
+        rf"card{_CARD_LABEL}{_OCR_LEAD}|kaart(?:nummer)?{_OCR_LEAD}|kartennummer{_OCR_LEAD}"
+        rf"|karte{_CARD_LABEL}{_OCR_LEAD}|carte{_CARD_LABEL}{_OCR_LEAD}|tarjeta{_CARD_LABEL}{_OCR_LEAD}"
+        rf"|cart[ãa]o{_CARD_LABEL}{_OCR_LEAD}|carta{_CARD_LABEL}{_OCR_LEAD}|creditcard{_OCR_LEAD}",
     ),
 )
 # What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).

@@ -63,8 +63,13 @@ _EXP_VALUE_RE = re.compile(
     r"(?P<v>(?<![\d/.\-])(?:20\d{2}\s?[/\-.]\s?(?:0?[1-9]|1[0-2])(?![\d/\-]|\.\d)"
     r"|(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}|(?:0[1-9]|1[0-2])(?:20)?\d{2}|(?:0[1-9]|1[0-2])[ \t](?:20)?\d{2}"
     rf"|(?:{_MONTHS})[a-zäéû]*\.?(?:\s+de)?(?:\s+|\s?[/\-]\s?)(?:20)?\d{{2}}"
-    r"|(?:0?[1-9]|1[0-2])[ \t]*[,/]?[ \t]*(?:year|yr|jahr)[ \t]*:?[ \t]*(?:20)?\d{2})(?![\d/]))",
+    r")(?![\d/]))",
     re.IGNORECASE,
+)
+# "Month 09, year 2028", "Monat 09, Jahr 2028": read from the start of the cue, which holds the month's digits.
+_MONTH_YEAR_RE = re.compile(
+    r"(?i)(?:month|monat)[ \t]{0,2}:?[ \t]{0,2}"
+    r"(?P<v>(?:0?[1-9]|1[0-2])[ \t]*[,/]?[ \t]*(?:year|yr|jahr)[ \t]*:?[ \t]*(?:20)?\d{2})(?![\d/])"
 )
 _EXP_BARE_RE = re.compile(r"(?<![\d/.\-])(?:0?[1-9]|1[0-2])\s?/\s?(?:20)?\d{2}(?![\d/])")
 _BANK_VALUE_RE = re.compile(
@@ -230,7 +235,7 @@ def find_cued(
             if span and span[1] - span[0] >= 5:
                 out.append(Finding("password", *span))
         elif kind == "exp":
-            v = _EXP_VALUE_RE.match(text, pos)
+            v = _EXP_VALUE_RE.match(text, pos) if text[cue_start] not in "mM" else _MONTH_YEAR_RE.match(text, cue_start)
             if not v:
                 continue
             s, e = v.span("v")
@@ -325,7 +330,7 @@ def find_cued(
                 out.append(Finding("password", *span))
                 _login_before(text, cue_start, out)
         elif kind == "cardno":
-            if typed := card_after_word(text, pos):
+            if typed := card_after_word(text, cue_start):
                 out.append(Finding("card_number", *typed))
         elif kind == "ibancc":
             if iban := iban_without_country(text, cue_start, pos):
