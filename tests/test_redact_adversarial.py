@@ -332,6 +332,8 @@ SECRETS: list[tuple[str, list[str]]] = [
     # expiry without a card number beside it
     ("Regarding my credit card: expires 2029-12.", ["202912"]),
     ("The card expires soon. Month 09, year 2028.", ["2028"]),
+    ("MM/YY: 12/27", ["1227"]),
+    ("Monat 09, Jahr 2028", ["2028"]),
     # cues of their own
     ("passphrase: correct horse battery staple", ["correct horse battery staple"]),
     ("G-285013 is your Google verification code", ["285013"]),

@@ -235,7 +235,8 @@ def find_cued(
             if span and span[1] - span[0] >= 5:
                 out.append(Finding("password", *span))
         elif kind == "exp":
-            v = _EXP_VALUE_RE.match(text, pos) if text[cue_start] not in "mM" else _MONTH_YEAR_RE.match(text, cue_start)
+            by_fields = text[cue_start : cue_start + 3].lower() == "mon"  # "Month 09, year 2028": the cue holds 09
+            v = _MONTH_YEAR_RE.match(text, cue_start) if by_fields else _EXP_VALUE_RE.match(text, pos)
             if not v:
                 continue
             s, e = v.span("v")
