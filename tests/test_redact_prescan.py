@@ -137,7 +137,8 @@ def test_streaming_redacts_the_same_both_ways() -> None:
             redact_stream(source.read, out.append, chunk=997)
         outs.append("".join(out))
     assert outs[0] == outs[1]
-    assert "4111" not in outs[0].replace("•••• 1111", "")
+    # (a masked number, first six and last four, is no secret and stays: see the adversarial table)
+    assert "4111" not in outs[0].replace("•••• 1111", "").replace("411111******1111", "")
 
 
 def test_every_cue_row_has_its_trigger() -> None:

@@ -30,7 +30,7 @@ CHUNK_RE = re.compile(rf"[0-9](?=[0-9{_SEP}]{{11}})(?:[{_SEP}]?[0-9]){{11,}}")
 _SPLIT_RE = re.compile(rf"[{_SEP}]")
 
 CARD_WORD_RE = re.compile(
-    r"\b(?:(?:credit|debit|kredit|bank|ec|gift)[\s-]?)?(?:cards?|karten?|cartes?|tarjetas?|carta|kaart)\b"
+    r"\b(?:(?:credit|debit|kredit|bank|ec|gift)[\s-]?)?(?:cards?|karten?|cartes?|tarjetas?|carta|kaart|cart[ãa]o|cart[õo]es)\b"
     r"|\b(?:kreditkarte\w*|kartennummer|visa|mastercard|master\s+card|amex|american\s+express|discover"
     r"|diners(?:\s+club)?|jcb|unionpay|maestro|uatp|airplus|cvv2?|cvc2?)\b",
     re.IGNORECASE,
@@ -39,7 +39,9 @@ _NOT_CARD_WORD_RE = re.compile(
     r"\b(?:orders?|bestell\w*|commande|pedido|ordine|tracking|sendung\w*|shipment|parcel|paket|awb"
     r"|invoice|rechnung|facture|factura|ref|reference|ean|gtin|upc|barcode|sku|isbn|article|artikel"
     r"|item|imei|serial|tel|phone|telefon|fax|mobile|handy|customer|kunden\w*|voucher|gutschein\w*|coupon"
-    r"|r[ée]f[ée]rence|referencia|suivi|seguimiento|colis|auftrag\w*|rastreo|env[íi]o|lieferung\w*)\b",
+    r"|r[ée]f[ée]rence|referencia|suivi|seguimiento|colis|auftrag\w*|rastreo|lieferung\w*"
+    # "envío"/"envio" is a shipment only as a label ("Nº de envio", "número de envío"); alone it is "I send".
+    r"|n\.?[º°]\s*(?:de\s+)?env[íi]o|(?:n[úu]mero|c[óo]digo|gu[íi]a)\s+de\s+env[íi]o|env[íi]o\s+n[º°.])\b",
     re.IGNORECASE,
 )
 # A digit, or a blank left by a number already removed: both separate a cue word from a number.
@@ -73,7 +75,11 @@ def _card_like_layout(groups: list[str]) -> bool:
     nor 2-2-7-5 (a phone number before a postal code) or 8+4+4 (an order number before a card)."""
     if len(groups) == 1:
         return True
+    if len(groups) >= 13 and all(len(g) == 1 for g in groups):
+        return True  # every digit spaced ("5 5 7 6 4 3 2 8 …"), as read out or typed off a photo
     first, last = len(groups[0]), len(groups[-1])
+    if 3 <= len(groups) <= 5 and sum(map(len, groups)) == 16 and all(3 <= len(g) <= 5 for g in groups):
+        return True  # 16 digits in odd groups ("519 5786 2993 97263"): still a card's length
     if len(groups) == 2:
         return (first, last) in _TWO_PARTS or (first == 4 and last >= 8) or (first == 12 and 1 <= last <= 7)
     if first != 4:
@@ -152,11 +158,24 @@ def _card_word_near(text: str, start: int, end: int) -> bool:
     return _card_word_adjacent(text, start, end) and not _not_card_word_before(text, start)
 
 
+# What may stand between a label and the number it names: "tracking number: ", "Nº de envio CTT: ", "invoice
+# no. ", "order #", "Bestellung Nr. ", "número de pedido es " (at most three such words, each a label's tail).
+_LABEL_TAIL_RE = re.compile(
+    r"(?:[\s:#=.,\-–—()\"'“”«»]|\ue000)*(?:(?:(?i:numbers?|nummer|no|nr|n[º°]|num|numéro|numero|número|id|code|c[óo]digo"
+    r"|ref|is|ist|lautet|est|es|é|was|war|de|du|des|der|die|das|the|your|my|votre|ihre|mi|su|tu|meu|minha|da|do)"
+    r"|[A-Z]{2,5})(?:[\s:#=.,\-–—()\"'“”«»]|\ue000)*){0,3}$"
+)
+
+
 def _not_card_word_before(text: str, start: int) -> bool:
-    """An order, tracking, EAN or phone word just before the number, on its line, with no card word after it."""
+    """An order, tracking, EAN or phone word naming the number right before it, on its line, with no card
+    word after it. It must name the number ("tracking number: 4111…"): a label word earlier in the sentence
+    ("I send you my card …", "envio o meu cartão …") says nothing about this number."""
     lo = max(0, start - 40, text.rfind("\n", 0, start) + 1)
     spans = _not_card_word_spans(text, lo, start)
     if not spans or _NUMBERISH_RE.search(text, spans[-1][1], start):
+        return False
+    if not _LABEL_TAIL_RE.match(text, spans[-1][1], start):
         return False
     return not card_word_in(text, spans[-1][1], start)
 
@@ -278,6 +297,13 @@ def cards_in_chunk(
     else:
         groups = _SPLIT_RE.split(chunk)
         n = len(groups)
+        if n >= 13 and len(chunk) == 2 * n - 1:  # every digit spaced: a card only as a whole
+            digits = "".join(groups)
+            if _strong_card(text, start, start + len(chunk), digits, groups) and not overlaps(
+                start, start + len(chunk), blocked
+            ):
+                out.append(Finding("card_number", start, start + len(chunk)))
+            return
         # Where a strong window could start; none and no card word (a USPS run): nothing to look at. A window
         # from a later group is inside the run, so it needs a scheme's core range (see _Groups.strong_windows):
         # Maestro's broad 56-69 there ("9207 5931 4101 …") starts nothing.
@@ -684,6 +710,10 @@ FIRST_WORDS = (
     "primer",
     "Primer",
     "PRIMER",
+    "starts",
+    "Starts",
+    "begins",
+    "Begins",
 )
 LAST_WORDS = (
     "last",
@@ -701,10 +731,18 @@ LAST_WORDS = (
     "Ultim",
     "últim",
     "Últim",
+    "ends",
+    "Ends",
 )
 _FIRST_RE = re.compile(rf"(?:{'|'.join(FIRST_WORDS)})\w{{0,2}}\b")
 _LAST_RE = re.compile(rf"(?:{'|'.join(LAST_WORDS)})\w{{0,2}}\b")
-_HALF_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{4,12}(?![0-9])")
+_HALF_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{4,12}(?:[ \-][0-9]{4}){0,2}(?![0-9])")
+_HALF_SEP_RE = re.compile(r"[ \-]")
+# "first 8 are …", "the number starts 5506 2662 and ends …": the words name the halves of one number, which may
+# then make a card with no card word by them.
+_HALF_NAMED_RE = re.compile(
+    r"\w{0,3}(?:[ \t]+(?:\d{1,2}|digits?|with|are|is|ist|sind|son|sont|sono|zijn|são)\b){0,3}[ \t:]*[0-9]"
+)
 
 
 def split_cards(
@@ -716,12 +754,14 @@ def split_cards(
     where the prescan found the words (sorted); None: look for them everywhere.
     """
     firsts: list[tuple[int, int]] = []
+    named: list[bool] = []  # per half: right after its word ("first 8 are 4761…", "starts 5506 …")
     for cue in _words(_FIRST_RE, text, first_at, 0):
         if cue.start() and text[cue.start() - 1].isalpha():
             continue
         d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
         if d is not None:
             firsts.append(d.span())
+            named.append(_HALF_NAMED_RE.match(text, cue.end()) is not None)
     if not firsts:
         return
     for cue in _words(_LAST_RE, text, last_at, firsts[0][1]):
@@ -730,15 +770,20 @@ def split_cards(
         d = _HALF_DIGITS_RE.search(text, cue.end(), min(len(text), cue.end() + 40))
         if d is None:
             continue
-        for fs, fe in firsts[bisect.bisect_left(firsts, (d.start() - 200, 0)) :]:
+        close = _HALF_NAMED_RE.match(text, cue.end()) is not None
+        i0 = bisect.bisect_left(firsts, (d.start() - 200, 0))
+        for (fs, fe), first_named in zip(firsts[i0:], named[i0:], strict=True):
             if d.start() - fe > 160 or d.start() <= fe:
                 continue
-            digits = text[fs:fe] + d.group()
+            digits = _HALF_SEP_RE.sub("", text[fs:fe] + d.group())
             if (
                 12 <= len(digits) <= 19
                 and issuer_matches(digits)
                 and luhn_ok(digits)
-                and card_word_in(text, max(0, fs - 120), min(len(text), d.end() + 60))
+                and (
+                    (first_named and close and len(digits) >= 15 and d.start() - fe <= 40)
+                    or card_word_in(text, max(0, fs - 120), min(len(text), d.end() + 60))
+                )
             ):
                 out.append(Finding("card_number", fs, fe))
                 out.append(Finding("card_number", *d.span()))
@@ -754,3 +799,72 @@ def _words(pattern: re.Pattern[str], text: str, at: list[int] | None, pos: int) 
         if p >= end and (m := pattern.match(text, p)):
             yield m
             end = m.end()
+
+
+# A card number after its card word, read off a photo or a scan: letters typed for digits ("5l48 8142 O642 3614",
+# "S162 …"), or a hyphen where a line broke it ("656822-\n2397183774"). The digit scan above never sees these.
+_OCR_DIGITS = str.maketrans("OolISB", "001158")
+_AFTER_CARD_WORD_RE = re.compile(
+    r"[ \t]*(?:(?:no\.?|number|nr\.?|nummer|n[º°]|#|is|ist|est|es|é|:)[ \t]*){0,3}"
+    r"(?<![\w\-])((?=[0-9OolISB]{0,5}[0-9])[0-9OolISB]{1,13}(?:(?:[ \-]|-?[ \t]*\n[ \t]*)[0-9OolISB]{1,13}){1,5})"
+    r"(?![\w\-])"
+)
+_GROUP_SPLIT_RE = re.compile(r"-?[ \t]*\n[ \t]*|[ \-]")
+
+
+_CARD_WORD_LEAD_RE = re.compile(
+    r"(?i)creditcard|kartennummer|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta"
+)
+
+
+def card_after_word(text: str, cue_start: int) -> tuple[int, int] | None:
+    """The span of a card number typed with letters for digits, or broken by a hyphen at a line end, right
+    after the card word at `cue_start`: a known issuer's prefix and length, Luhn, a card-like grouping once
+    read."""
+    word = _CARD_WORD_LEAD_RE.match(text, cue_start)
+    if word is None:
+        return None
+    m = _AFTER_CARD_WORD_RE.match(text, word.end())
+    if m is None:
+        return None
+    raw = m.group(1)
+    if raw.isdigit() or not (any(c.isalpha() for c in raw) or "\n" in raw):
+        return None  # plain digits: the digit scan's
+    groups = _GROUP_SPLIT_RE.split(raw.translate(_OCR_DIGITS))
+    digits = "".join(groups)
+    letters = sum(c.isalpha() for c in raw)
+    if not digits.isdigit() or letters > 4 or len(digits) - letters < 9:
+        return None
+    if issuer_matches(digits) and luhn_ok(digits) and _card_like_layout(groups):
+        return m.span(1)
+    return None
+
+
+# A card typed over several chat messages, one part a line after its "[10:42] Kim:" prefix.
+_CHAT_PART_RE = re.compile(
+    r"^[ \t]*\[[^\]\n]{1,20}\][^\n:]{0,30}:[ \t]*([0-9](?:[ \-]?[0-9]){3,18})[ \t]*$", re.MULTILINE
+)
+_NOT_DIGIT_RE = re.compile(r"\D")
+
+
+def chat_split_cards(text: str) -> list[Finding]:
+    """A card whose parts stand alone on consecutive chat lines ("[10:42] Kim: 4060 6041\\n[10:43] Kim: 7544
+    8370"): together a known issuer's prefix and length and Luhn. One finding from the first part to the last,
+    so the marker keeps only the last four digits. (Only where a line starts with "[": chat transcripts.)"""
+    if "\n[" not in text and not text.startswith("["):
+        return []
+    lines = list(_CHAT_PART_RE.finditer(text))
+    out: list[Finding] = []
+    i = 0
+    while i < len(lines):
+        digits = _NOT_DIGIT_RE.sub("", lines[i].group(1))
+        j, found = i + 1, False
+        while j < len(lines) and lines[j].start() == lines[j - 1].end() + 1 and len(digits) < 19:
+            digits += _NOT_DIGIT_RE.sub("", lines[j].group(1))
+            if 13 <= len(digits) <= 19 and issuer_matches(digits) and luhn_ok(digits):
+                out.append(Finding("card_number", lines[i].start(1), lines[j].end(1)))
+                found = True
+                break
+            j += 1
+        i = j + 1 if found else i + 1
+    return out

@@ -7,16 +7,36 @@ from __future__ import annotations
 
 import re
 
+from triage.redact.iban import IBAN_COUNTRIES
+
 # Cue words, lower case, each alternative starting with a literal letter so the
 # scanner below can be a first-letter trie (several times faster than one big
 # case-insensitive alternation). Order matters within a kind and between kinds:
 # one-time codes come before passwords so "one-time password" is an OTP cue.
 _GOT = ("sent", "got", "received")
-_BANKING = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", "tele", "")
+_BANKING = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", r"home[\s-]?", "tele", "")
 _BANK_LOGIN = (
     r"(?:user(?:\s?name|[\s-]?id)?|login(?:\s+(?:name|id))?|benutzer(?:name|kennung)?|anmelde(?:name|kennung)"
     r"|zugangsnummer|identifiant|usuario|id|pass(?:word|wort)?|pin)"
 )
+# What may follow "3 digits" in a CVV cue ("the 3 digits on the back", "os 3 dígitos atrás do cartão").
+_ON_BACK_EN = r"(?:\s+(?:on|at)\s+(?:the\s+)?(?:back|reverse|rear)(?:\s+of\s+(?:the|my)\s+card)?)?"
+_ON_BACK_DE = r"(?:\s+(?:auf|an)\s+der\s+r[üu]ckseite)?"
+_ON_BACK_ES_PT = (
+    r"(?:\s+(?:del|de\s+atr[áa]s|en\s+el|atr[áa]s|no\s+verso|nas\s+costas)"
+    r"(?:\s+(?:reverso|dorso|do\s+(?:meu\s+)?cart[ãa]o))?)?"
+)
+_ON_BACK_FR = r"(?:\s+(?:au|du|sur\s+le)\s+(?:dos|verso))?"
+# "ES-IBAN", "de iban": one alternative per first letter of the registry's countries (a trie bucket holds one
+# more alternative, not one per country, which the cue scan would try at every candidate).
+_COUNTRY_IBAN = "|".join(
+    rf"{first}[{''.join(sorted(cc[1].lower() for cc in IBAN_COUNTRIES if cc[0].lower() == first))}][\s\-]?iban"
+    for first in sorted({cc[0].lower() for cc in IBAN_COUNTRIES})
+)
+# After a card word: its number label, then a number's first digits up to a letter typed for a digit ("5l48",
+# "33lO", "S162") or to a hyphen that ends the line ("656822-").
+_CARD_LABEL = r"[ \t]*(?:(?:no\.?|number|nr\.?|nummer|n[º°]|num[ée]ro|n[úu]mero|numero|\#|:)[ \t]*){0,2}"
+_OCR_LEAD = r"[ \t]*(?:[0-9][0-9 \-]{0,14}(?:[OoLlIiSsBb]+|-[ \t]*(?=\n))|[OoLlIiSsBb]{1,2}[0-9])"
 _CUES: tuple[tuple[str, str], ...] = (
     ("banklogin", "|".join(f"{w}banking[\\s-]+{_BANK_LOGIN}" for w in _BANKING)),
     (
@@ -66,6 +86,13 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|code(?=\s{0,32}:|\s+(?:is|ist|lautet|est|es|was|war|[ée]tait)\b)",
     ),
     ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
+    # Italian, Dutch, Portuguese one-time codes
+    (
+        "otp",
+        r"codice\s+(?:di\s+(?:verifica|conferma|accesso)|otp|sms|ricevuto\s+(?:via|per)\s+sms)"
+        r"|verificatiecode|bevestigingscode|eenmalige\s+code|sms[\s-]?code"
+        r"|c[óo]digo\s+de\s+(?:confirma[çc][ãa]o|verifica[çc][ãa]o|ativa[çc][ãa]o)",
+    ),
     (
         "otp",
         r"code\s+(?:re[çc]u|envoy[ée])\s+par\s+(?:sms|texto|message)"
@@ -105,8 +132,21 @@ _CUES: tuple[tuple[str, str], ...] = (
         "cvv",
         r"c[óo]digo\s+de\s+(?:3|4|tres|cuatro)\s+d[íi]gitos|code\s+(?:à|a|de)\s+(?:3|4|trois|quatre)\s+chiffres|crypto",
     ),
-    ("sec", r"security\s+code|sicherheitscode|code\s+de\s+s[ée]curit[ée]|c[óo]digo\s+de\s+seguridad"),
+    ("sec", r"security[\s_]?code|sicherheitscode|code\s+de\s+s[ée]curit[ée]|c[óo]digo\s+de\s+seguridad"),
     ("sec", r"codice\s+di\s+sicurezza"),
+    ("sec", r"beveiligingscode|veiligheidscode|controlecode|c[óo]digo\s+de\s+seguran[çc]a"),
+    # "le tre cifre sul retro", "de 3 cijfers achterop", "os 3 dígitos atrás do cartão", "the code from the back"
+    (
+        "cvv",
+        r"cifre\s+(?:sul|del|nel|dietro\s+(?:il|al))\s+(?:retro|dorso)(?:\s+della\s+carta)?"
+        r"|cijfers\s+(?:achterop|op\s+de\s+achterkant)(?:\s+van\s+(?:de|mijn)\s+(?:kaart|creditcard|pas))?"
+        r"|d[íi]gitos\s+(?:atr[áa]s|no\s+verso|nas\s+costas)(?:\s+do\s+(?:meu\s+)?cart[ãa]o)?"
+        r"|code\s+(?:on|at|from|off)\s+(?:the\s+)?back(?!\s+of\s+(?!(?:the|my|your)\s+card))"
+        # "what's the 3 digits?" (not "the last 3 digits": see secrets)
+        rf"|3\s+digits{_ON_BACK_EN}|three\s+digits{_ON_BACK_EN}|3\s+ziffern{_ON_BACK_DE}|drei\s+ziffern{_ON_BACK_DE}"
+        rf"|3\s+d[íi]gitos{_ON_BACK_ES_PT}|tres\s+d[íi]gitos{_ON_BACK_ES_PT}|3\s+chiffres{_ON_BACK_FR}"
+        rf"|trois\s+chiffres{_ON_BACK_FR}",
+    ),
     ("expjson", r"exp(?:iry|iration)?_?(?:month|year|yr|mm|yy|yyyy|date)|expiry_?date|expiration_?date"),
     ("exp", r"mm\s*/\s*(?:yy(?:yy)?|jj(?:jj)?|aa(?:aa)?)|expire\s+(?:fin|le|en|à\s+la\s+fin\s+de)"),
     (
@@ -126,6 +166,19 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
     ("exp", r"expira(?:\s+(?:el|en))?|ablauf(?:\s+(?:am|im))?"),
+    # "Month 09, year 2028", "Monat 09, Jahr 2028": month and year as labelled fields
+    (
+        "exp",
+        # (the month's digits are part of the cue, so its trigger fires on "month 09", not on every "month")
+        r"month[ \t]{0,2}:?[ \t]{0,2}[0-9]{1,2}[ \t]{0,2}[,/]?(?=[ \t]{0,2}(?:year|yr)\b)"
+        r"|monat[ \t]{0,2}:?[ \t]{0,2}[0-9]{1,2}[ \t]{0,2}[,/]?(?=[ \t]{0,2}jahr\b)",
+    ),
+    # Dutch, Portuguese, Italian expiry labels ("vervalt in juni 2028", "validade 10/29", "scade il 08/27")
+    (
+        "exp",
+        r"vervaldatum|vervalt(?:\s+(?:in|op|eind))?|geldig\s+(?:tot|t/m)|validade|v[áa]lido\s+at[ée]|expira\s+em"
+        r"|scade(?:\s+(?:il|a|nel))?|valid[ao]\s+fino\s+a(?:l)?",
+    ),
     # a bare label with a colon: "Valid: 12/27", "Gültig: 12/27", "Válida: 12/27", "Valable : 12/27"
     ("exp", r"valid\s{0,32}:|g[üu]ltig\s{0,32}:|v[áa]lid[ao]\s{0,32}:|valable\s{0,32}:"),
     (
@@ -142,6 +195,11 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"transit(?:\s+(?:number|no\.?|\#))?|institution\s+number|blz|bankleitzahl|konto(?:nummer|\s*nr\.?|-nr\.?)?",
     ),
     ("bank", r"kto\.?(?:\s*-?nr\.?)?|num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|rekeningnummer|clabe|rib"),
+    (
+        "bank",
+        r"conto(?:\s+corrente)?(?=\s{0,32}(?:n[°º.]|no\.?|num|:|#))|numero\s+di\s+conto|nib"
+        r"|n[úu]mero\s+de\s+conta|conta(?=\s{0,32}(?:n[°º.]|:|#))|bankrekening(?:nummer)?",
+    ),
     ("bank", r"compte(?:\s+bancaire)?(?=\s{0,32}(?:n[°º]|no\.?|num[ée]ro|:|#))|cuenta(?=\s{0,32}(?:n[°º]|no\.?|:|#))"),
     ("acct", r"account|acc\.?|compte|cuenta"),
     (
@@ -150,9 +208,10 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|code\s+secret",
     ),
     ("pin", r"c[óo]digo\s+pin|n[úu]mero\s+secreto|code\s+confidentiel"),
-    ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+word|kennwort|pwd|pw|mot\s+de\s+passe|mdp"),
+    ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+(?:word|phrase)|kennwort|pwd|pw|mot\s+de\s+passe|mdp|motdepasse"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
     ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),
+    ("pw", r"parola\s+d['’]ordine|palavra[\s-](?:passe|chave)|mijn\s+ww|p/w"),
     # A user name or login ID label: its value is removed (kind "login"); see secrets for what counts as one.
     (
         "login",
@@ -160,6 +219,25 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|nutzer(?:name|kennung|-?id)|anmelde(?:name|kennung)|zugangskennung|credentials|zugangsdaten"
         r"|identifiant(?:\s+(?:de\s+connexion|client|utilisateur))?|id\s+utilisateur|nom\s+d['’]utilisateur"
         r"|nombre\s+de\s+usuario|usuario|identificador(?:\s+de\s+usuario)?|id\s+de\s+usuario",
+    ),
+    (
+        "login",
+        r"codice\s+utente(?:\s+(?:(?:del|dell['’]|di)\s*)?(?:home|internet|online)[\s-]?banking)?"
+        r"|nome\s+utente(?:\s+(?:(?:del|dell['’]|di)\s*)?(?:home|internet|online)[\s-]?banking)?"
+        r"|gebruikersnaam(?:\s+(?:(?:voor|van)\s+)?(?:internet|online|mobiel)[\s-]?bankieren)?"
+        r"|nome\s+de\s+utilizador|utilizador(?:\s+(?:do\s+)?(?:home|net|internet|online)[\s-]?banking)?"
+        r"|nome\s+de\s+usu[áa]rio|usu[áa]rio(?:\s+(?:do\s+)?(?:home|net|internet)[\s-]?banking)?",
+    ),
+    # an IBAN cue naming its country, for an IBAN written without the country letters ("ES-IBAN: 7445…"): see iban
+    ("ibancc", _COUNTRY_IBAN),
+    # a card word, for a number typed off a photo ("card no. 5l48 8142 O642 3614") or broken by a hyphen at a line
+    # end: the cue runs on to the first letter typed for a digit (or to the hyphen), so its trigger fires only
+    # there, not at every card word; see cards.card_after_word
+    (
+        "cardno",
+        rf"card{_CARD_LABEL}{_OCR_LEAD}|kaart(?:nummer)?{_OCR_LEAD}|kartennummer{_OCR_LEAD}"
+        rf"|karte{_CARD_LABEL}{_OCR_LEAD}|carte{_CARD_LABEL}{_OCR_LEAD}|tarjeta{_CARD_LABEL}{_OCR_LEAD}"
+        rf"|cart[ãa]o{_CARD_LABEL}{_OCR_LEAD}|carta{_CARD_LABEL}{_OCR_LEAD}|creditcard{_OCR_LEAD}",
     ),
 )
 # What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).
@@ -243,10 +321,11 @@ def cue_patterns() -> list[str]:
     return [p for _, p in _CUES]
 
 
-# Kinds whose value may also stand before the cue ("Sunshine99 is my password", "you sent me 482913 by
+# Kinds whose value may also stand before the cue ("Sunshine99 is my password", "G-285013 is your verification
+# code", "you sent me 482913 by
 # text"): such a cue at the very end of
 # a text still yields a value, so the prescan's trigger for their rows must fire there too.
-VALUE_BEFORE_KINDS = frozenset({"pw", "bytext"})
+VALUE_BEFORE_KINDS = frozenset({"pw", "bytext", "otp"})
 
 
 def cue_rows_ending_text() -> list[bool]:

@@ -177,3 +177,37 @@ def iban_trigger() -> str:
     a later pass; `triage.redact._find_all` drops the windows for the rare finding that ends in a letter
     right before another."""
     return r"(?:^|[^A-Za-z])[A-Za-z]{2}[ \-.]?[0-9]{2}(?:[ \-.\xa0]{0,2}[A-Za-z0-9]){10}"
+
+
+# "ES-IBAN: 7445 2446 …", "ES IBAN (ES) 7445…": an IBAN written without its country letters, the country named in
+# its cue (or in brackets after it, or "the country is ES" right after the number).
+_CC_IN_PARENS_RE = re.compile(r"[ \t]*\(([A-Z]{2})\)")
+_NO_CC_BODY_RE = re.compile(
+    r"[ \t]*(?:\([A-Z]{2}\))?[ \t]*[:#]?[ \t]*(?:(?:is|ist|lautet|es|est|é|è)[ \t]*:?[ \t]*)?"
+    r"(\d{2}(?:[ \-]?[0-9A-Za-z]){10,30})(?![0-9A-Za-z])"
+)
+_CC_NAMED_RE = re.compile(
+    r"(?i:pa[íi]s|country|land|pays|paese|land)[ \t]+(?:(?:is|ist|es|est|é|è)[ \t]+)?(?:(?:the|el|le|il|o)[ \t]+)?"
+    r"([A-Z]{2})\b"
+)
+
+
+def iban_without_country(text: str, cue_start: int, pos: int) -> Finding | None:
+    """The check digits and BBAN after a country's IBAN cue ("ES-IBAN"), valid once that country (or one named
+    in brackets after the cue, or "the country is ES" just after the number) is put before them."""
+    body = _NO_CC_BODY_RE.match(text, pos)
+    if body is None:
+        return None
+    s, e = body.span(1)
+    countries = []
+    if text[cue_start : cue_start + 2].isupper():  # the cue's own country ("ES-IBAN")
+        countries.append(text[cue_start : cue_start + 2])
+    if p := _CC_IN_PARENS_RE.match(text, pos):
+        countries.append(p.group(1))
+    if n := _CC_NAMED_RE.search(text, e, min(len(text), e + 40)):
+        countries.append(n.group(1))
+    compact = _IBAN_SEP_RE.sub("", text[s:e]).upper()
+    for country in countries:
+        if _iban_length(country) == len(compact) + 2 and _valid(country + compact):
+            return Finding("iban", s, e)
+    return None

@@ -10,13 +10,14 @@ import bisect
 import re
 
 from triage.records import Finding
-from triage.redact.cards import card_word_in
+from triage.redact.cards import card_after_word, card_word_in
 from triage.redact.cues import find_cues
+from triage.redact.iban import iban_without_country
 from triage.redact.spelled import spelled_value
 
 # "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
 _GAP = (
-    r"(?:\s+(?:for|of|to|on|für|zu|de|du|pour|para|del|per|voor)\s+"
+    r"(?:\s+(?:for|of|to|on|für|fürs|beim|zu|de|du|do|da|di|pour|para|del|per|voor|van)\s+"
     r"(?:[^\s\d:=\ue000\"“”«».,;!?()\[\]{}]+(?:\s+|(?=[ \t]*[:=]))){0,3}?"
     r"|\s+(?:that\s+|which\s+)?(?:i|we|you|ich|wir|je|yo|nous)\s+(?:always\s+|usually\s+|normally\s+)?"
     r"(?:use|used|have|had|chose|set|type|verwende|benutze|nutze|habe|utilise|uso|tengo)\s+(?:\w+\s+){0,2}?)?"
@@ -48,23 +49,31 @@ _DIGIT_CODE_RE = re.compile(
 _CVV_VALUE_RE = re.compile(
     r"[\"']?\s*(?:\([^)\n]{1,12}\)\s*)?(?:[\-–—]?\s*(?:code|number|no\.?|nr\.?|nummer|num[ée]ro|n[úu]mero)\s*)?"
     r"[:=#\-–—]?\s*[\"'*(]{0,2}\s*(?:(?:is|ist|lautet|est|es|was|are|were|sind|lauten|son|sont|read|say|it'?s|it’s"
+    r"|sono|è|zijn|são|é"
     r"|c'est)\s*:?\s*)?[\"'*(]{0,2}"
-    r"(?<!\d)(\d{3,4}|\d(?:[ .\-]\d){2,3})(?!\w|[/.,:]\d)",
+    # (a letter O or l read for a digit, in a code typed off a photo: "CVV: 3O7")
+    r"(?<!\d)(\d{3,4}|(?=[OoIl]*\d[OoIl]*\d)[\dOoIl]{3}(?![\dOoIl])|\d(?:[ .\-]\d){2,3})(?!\w|[/.,:]\d)",
     re.IGNORECASE,
 )
 _MONTHS = r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|ene|abr|ago|dic|d[ée]c|f[ée]v|avr|jui|ao[uû]"
 _EXP_VALUE_RE = re.compile(
-    r"[)\]]?\s*(?:(?:date|datum)\s*)?(?:\(\s*mm\s*/\s*yy(?:yy)?\s*\)\s*)?"
+    r"[)\]]?[\"']?\s*(?:(?:date|datum)\s*)?(?:\(\s*mm\s*/\s*yy(?:yy)?\s*\)\s*)?"
     r"(?:(?:der|die|of|de|la|du|your|my|the|meiner|ihrer|mi|ma|karte|card|tarjeta|carte)\b[ \t]*){0,3}"
-    r"[:=\-–]?\s*(?:(?:is|ist|on|am|le|el|en|im|in|at|is\s+on)\s*:?\s*)?(?:(?:the|le|la|el|dem|den)[ \t]+)?"
-    r"(?P<v>(?<![\d/.\-])(?:20\d{2}\s?[/\-.]\s?(?:0?[1-9]|1[0-2])(?![\d/.\-])"
+    r"[:=\-–]?\s*[\"']?(?:(?:is|ist|on|am|le|el|en|im|in|at|is\s+on)\s*:?\s*)?(?:(?:the|le|la|el|dem|den)[ \t]+)?"
+    r"(?P<v>(?<![\d/.\-])(?:20\d{2}\s?[/\-.]\s?(?:0?[1-9]|1[0-2])(?![\d/\-]|\.\d)"
     r"|(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}|(?:0[1-9]|1[0-2])(?:20)?\d{2}|(?:0[1-9]|1[0-2])[ \t](?:20)?\d{2}"
-    rf"|(?:{_MONTHS})[a-zäéû]*\.?(?:\s+de)?(?:\s+|\s?[/\-]\s?)(?:20)?\d{{2}})(?![\d/]))",
+    rf"|(?:{_MONTHS})[a-zäéû]*\.?(?:\s+de)?(?:\s+|\s?[/\-]\s?)(?:20)?\d{{2}}"
+    r")(?![\d/]))",
     re.IGNORECASE,
+)
+# "Month 09, year 2028", "Monat 09, Jahr 2028": read from the start of the cue, which holds the month's digits.
+_MONTH_YEAR_RE = re.compile(
+    r"(?i)(?:month|monat)[ \t]{0,2}:?[ \t]{0,2}"
+    r"(?P<v>(?:0?[1-9]|1[0-2])[ \t]*[,/]?[ \t]*(?:year|yr|jahr)[ \t]*:?[ \t]*(?:20)?\d{2})(?![\d/])"
 )
 _EXP_BARE_RE = re.compile(r"(?<![\d/.\-])(?:0?[1-9]|1[0-2])\s?/\s?(?:20)?\d{2}(?![\d/])")
 _BANK_VALUE_RE = re.compile(
-    r"\s*(?:\(\w{1,10}\)\s*)?[:#=]?\s*(?:(?:is|ist|lautet|est|es|n[°º]|no\.?|nr\.?)\s*:?\s*)?"
+    r"\s*(?:\(\w{1,10}\)\s*)?[:#=]?\s*(?:(?:is|ist|lautet|est|es|è|é|n[°º.]|no\.?|nr\.?)\s*:?\s*)?"
     r"(?<!\w)(\d(?:[ \-]?\d){4,33})(?!\d)",
     re.IGNORECASE,
 )
@@ -82,7 +91,9 @@ _LOGIN_PAIR_RE = re.compile(
 # "the voucher is valid thru 12/29": a voucher, coupon or offer in the sentence and no card: not a card's expiry.
 _NOT_CARD_EXP_RE = re.compile(
     r"(?i)\b(?:voucher|coupon|gutschein\w*|offer|angebot|promo\w*|discount|rabatt|bon\s+d'achat|cup[óo]n|oferta"
-    r"|offre|warranty|garantie|garant[íi]a|subscription|abo\w*|ticket|membership|mitgliedschaft)\b"
+    r"|offre|warranty|garantie|garant[íi]a|subscription|abo\w*|ticket|membership|mitgliedschaft"
+    r"|buono|offerta|garanzia|abbonamento|waardebon|tegoedbon|aanbieding|abonnement|vale|cup[ãa]o|cupom|oferta"
+    r"|promo[çc][ãa]o|garantia|assinatura|produto|prodotto|product)\b"
 )
 _JSON_VALUE_RE = re.compile(r"[\"']?\s*[:=]\s*[\"']?\s*(\d{1,4})(?!\d)")
 _CUSTOMER_BEFORE_RE = re.compile(
@@ -198,6 +209,14 @@ def find_cued(
     out: list[Finding] = []
     sentences = sentences or Sentences(text)
     for kind, cue_start, pos in find_cues(text, windows):
+        found = len(out)
+        # "<td>Kennwort</td><td>Bodensee!19</td>": the value in the element after the cue's own
+        tag = _TAG_GAP_RE.match(text, pos) if kind in _ELSEWHERE_KINDS and "<" in text[pos : pos + 8] else None
+        if tag is not None and (span := _value_in_tag(text, kind, tag.end())):
+            out.append(Finding(_ELSEWHERE_KINDS[kind], *span))
+            continue
+        if kind == "cvv" and _LAST_DIGITS_RE.search(text, max(0, cue_start - 12), cue_start):
+            continue  # "the last 3 digits": of a number shown anyway
         if kind == "cvv":
             v = _CVV_VALUE_RE.match(text, pos)
             if v:
@@ -216,7 +235,8 @@ def find_cued(
             if span and span[1] - span[0] >= 5:
                 out.append(Finding("password", *span))
         elif kind == "exp":
-            v = _EXP_VALUE_RE.match(text, pos)
+            by_fields = text[cue_start : cue_start + 3].lower() == "mon"  # "Month 09, year 2028": the cue holds 09
+            v = _MONTH_YEAR_RE.match(text, cue_start) if by_fields else _EXP_VALUE_RE.match(text, pos)
             if not v:
                 continue
             s, e = v.span("v")
@@ -265,6 +285,8 @@ def find_cued(
             if span is None:
                 if spelled := spelled_value(text, pos, 4, 8):  # "my PIN is four three two one"
                     out.append(Finding("password", *spelled))
+                elif kind != "code":
+                    _value_elsewhere(text, kind, cue_start, pos, out)
                 continue
             value = text[span[0] : span[1]]
             cue = text[cue_start:pos].lower().replace("-", " ")
@@ -295,7 +317,9 @@ def find_cued(
             c = _STRONG_RE.match(text, pos)
             if c is None and _CHANGED_BEFORE_RE.search(text, max(0, cue_start - 40), cue_start):
                 c = _TO_RE.match(text, pos)  # "I changed my password to Bluebird7"
-            if c:
+            if c and "phrase" in text[cue_start:pos].lower():
+                span = _phrase_value(text, c.end())  # "passphrase: correct horse battery staple"
+            elif c:
                 narr = c.groupdict().get("narr") is not None
                 span = _token_value(text, c.end(), need_mixed=False, narrative=narr)
             else:
@@ -306,6 +330,12 @@ def find_cued(
             if span:
                 out.append(Finding("password", *span))
                 _login_before(text, cue_start, out)
+        elif kind == "cardno":
+            if typed := card_after_word(text, cue_start):
+                out.append(Finding("card_number", *typed))
+        elif kind == "ibancc":
+            if iban := iban_without_country(text, cue_start, pos):
+                out.append(iban)
         elif kind == "bankid":
             v = _BANK_ID_RE.match(text, pos)
             if v and _CUSTOMER_LABEL_RE.search(text, max(0, cue_start - 48), cue_start):
@@ -329,6 +359,8 @@ def find_cued(
             span = _login_value(text, cue_start, pos)
             if span:
                 out.append(Finding("login", *span))
+        if len(out) == found and kind in _ELSEWHERE_KINDS:
+            _value_elsewhere(text, kind, cue_start, pos, out)
         if kind == "pw" and (before := _password_before(text, cue_start, pos)):
             out.append(Finding("password", *before))  # "Sunshine99 is my password"
     return out
@@ -388,7 +420,10 @@ _LOGIN_NOT_VALUE_TEXT = """
 _LOGIN_NOT_VALUE = frozenset(_LOGIN_NOT_VALUE_TEXT.split())
 # Labels that name a login event or page as often as a user name ("login", "user"): after them a value
 # must look like an ID (digits, or letters with digits, dots or underscores), not a plain word.
-_EVENT_LABEL_RE = re.compile(r"(?i)log[\s-]?in|user|usuario|benutzer|identifiant")
+_EVENT_LABEL_RE = re.compile(
+    r"(?i)log[\s-]?in|user|usuario|benutzer|identifiant|gebruikersnaam|(?:codice|nome)\s+utente|utilizador"
+    r"|nome\s+de\s+utilizador|nome\s+de\s+usu[áa]rio|usu[áa]rio"
+)
 _WEAK_ID_RE = re.compile(r"[ \t]+([A-Za-z0-9][\w.\-]{2,63}?)(?=[.,;:!?)]*(?:\s|$))")
 _ID_LIKE_RE = re.compile(r"(?=[^\s]*[\d._])[^\s]*[A-Za-z][^\s]*|\d{6,}")
 _ORDER_GAP_RE = re.compile(r"(?i)order|commande|pedido|bestell|tracking|colis|paket|sendung|invoice|factur|rechnung")
@@ -794,3 +829,119 @@ class Sentences:
         starts = self._load()
         j = bisect.bisect_left(starts, pos)
         return starts[j] if j < len(starts) else len(self.text)
+
+
+_LAST_DIGITS_RE = re.compile(r"(?i)\b(?:last|first|letzten|ersten|[úu]ltimos|primeros|derniers|premiers)\s+$")
+_PHRASE_RE = re.compile(r"[^\s\ue000][^\n.;,\ue000]{7,99}")
+
+
+def _phrase_value(text: str, pos: int) -> tuple[int, int] | None:
+    """A pass phrase: words to the end of its line or clause ("passphrase: correct horse battery staple")."""
+    m = _PHRASE_RE.match(text, pos)
+    if m is None:
+        return None
+    s, e = m.span()
+    while e > s and (text[e - 1].isspace() or text[e - 1] in _TRAIL_PUNCT):
+        e -= 1
+    return (s, e) if len(text[s:e].split()) >= 2 else _token_value(text, pos, need_mixed=False)
+
+
+# Kinds whose value may stand apart from its cue: in the next HTML cell or paragraph, in the next sentence
+# ("my usual password. It is Herfst2020"), or as the answer on the next chat line; and what they are.
+_ELSEWHERE_KINDS = {
+    "cvv": "card_cvv",
+    "sec": "card_cvv",
+    "pw": "password",
+    "pin": "password",
+    "otp": "password",
+    "exp": "card_expiry",
+    "login": "login",
+}
+# A cue closed by markup and the value in the next element: "Kennwort</td><td>", "Password:</p>\n<p>", ": <strong>".
+_TAG_GAP_RE = re.compile(r"[ \t]*:?[ \t]*(?:</?[A-Za-z][^<>\n]{0,80}>[ \t\n]*:?[ \t]*){1,6}")
+_TAG_VALUE_RE = re.compile(r"[^<>\n\ue000]{1,64}(?=<)")
+_CVV_ALONE_RE = re.compile(r"\d{3,4}")
+_CODE_ALONE_RE = re.compile(r"(?:[A-Z]{1,3}-)?\d{4,8}")
+
+
+def _value_alone(kind: str, value: str) -> bool:
+    """Whether `value`, all there is in its cell or line, is the value a `kind` cue names."""
+    if kind in ("cvv", "sec"):
+        return _CVV_ALONE_RE.fullmatch(value) is not None
+    if kind in ("pin", "otp"):
+        return _CODE_ALONE_RE.fullmatch(value) is not None
+    if kind == "exp":
+        m = _EXP_VALUE_RE.fullmatch(value)
+        return m is not None and m.start("v") == 0
+    if kind == "login":
+        return _ID_LIKE_RE.fullmatch(value) is not None
+    # a password: one token of letters with digits or symbols, or a capitalised odd word
+    return (
+        " " not in value
+        and len(value) >= 4
+        and value.lower() not in _STOPWORDS
+        and (not value.isalpha() or not value.islower())
+        and not value.isdigit()
+    )
+
+
+def _value_in_tag(text: str, kind: str, pos: int) -> tuple[int, int] | None:
+    """The value filling the element right after a cue's own element ("<div>CVV</div><div>842</div>")."""
+    m = _TAG_VALUE_RE.match(text, pos)
+    if m is None:
+        return None
+    s, e = m.span()
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if e > s and _value_alone(kind, text[s:e]) else None
+
+
+# The cue's sentence ends within a few words and the next one opens with "it is", "here it is:", "Es", "Die
+# lautet"...: the value follows ("The PIN you asked about. It's 6120.", "Prüfziffer? Die lautet 481.").
+_ANSWER_RE = re.compile(
+    r"[^\n.?!\ue000\d]{0,40}?[.?!]+[ \t]+(?:(?:so|well|ok|okay|and)[ \t,]+)?"
+    r"(?:here[ \t]+it[ \t]+is|it[ \t]+is|it['’]s|this[ \t]+is|that[ \t]+is|that['’]s|es|ist|die[ \t]+lautet"
+    r"|der[ \t]+lautet|sie[ \t]+lautet|lautet|c['’]est|è|é|het[ \t]+is|is[ \t]+het|sono|são)[ \t]*:?[ \t]+",
+    re.IGNORECASE,
+)
+# A question in a chat, the answer alone on the next line after its "[14:02] me:" prefix.
+_CHAT_ANSWER_RE = re.compile(
+    r"[^\n\ue000]{0,40}\?[ \t]*\n[ \t]*(?:\[[^\]\n]{1,16}\][ \t]*)?(?:[^\s:\[\]]{1,24}:[ \t]*)?"
+)
+_ANSWER_END_RE = re.compile(r"[ \t]*(?:[.!,;)]|\n|$)")
+# "G-285013 is your Google verification code": the code before its cue.
+_CODE_BEFORE_RE = re.compile(
+    r"(?<![\w\-])((?:[A-Z]{1,3}-)?\d{4,8})[ \t]+(?:is|ist|est|es|é|è)[ \t]+"
+    r"(?:your|ihr|dein|votre|ton|tu|su|uw|je|il[ \t]+tuo|o[ \t]+seu)[ \t]+(?:[A-Za-z]+[ \t]+){0,2}$"
+)
+
+
+def _value_elsewhere(text: str, kind: str, cue_start: int, pos: int, out: list[Finding]) -> None:
+    """A cue that found no value right behind it: the value in the next sentence or chat line, or a code
+    named before its cue."""
+    if kind == "otp" and (b := _CODE_BEFORE_RE.search(text, max(0, cue_start - 60), cue_start)):
+        out.append(Finding("password", *b.span(1)))
+        return
+    if kind in ("exp", "login"):
+        return
+    m = _ANSWER_RE.match(text, pos)
+    if m is not None:
+        p = m.end()
+        if kind == "pw":
+            span = _token_value(text, p, need_mixed=True)
+        else:
+            d = (_CVV_ALONE_RE if kind in ("cvv", "sec") else _CODE_ALONE_RE).match(text, p)
+            ok = d is not None and not text[d.end() : d.end() + 1].isalnum()
+            span = d.span() if d and ok and _ANSWER_END_RE.match(text, d.end()) else None
+        if span:
+            out.append(Finding(_ELSEWHERE_KINDS[kind], *span))
+        return
+    m = _CHAT_ANSWER_RE.match(text, pos)
+    if m is not None:
+        e = text.find("\n", m.end())
+        e = len(text) if e < 0 else e
+        value = text[m.end() : e].rstrip(" \t.!")
+        if value and _value_alone(kind, value):
+            out.append(Finding(_ELSEWHERE_KINDS[kind], m.end(), m.end() + len(value)))
