@@ -2,8 +2,8 @@
 
 The rules (issue 14): a clause the finder reads as a request affirms its intent when the model gives it at
 least a low `request` bar (0 for patterns strong enough alone); a mere mention needs the `affirm` bar; the
-model alone needs its normal threshold (and on a short text a clear lead over `other`). A clause that blocks
-an intent (negation, retraction, policy
+model alone needs its normal threshold (and on a short text a clear lead over `other`), and may add no cancel
+or refund beside a duplicate the finder read. A clause that blocks an intent (negation, retraction, policy
 question, hypothetical, an object that is not an order) vetoes it whatever the model says. `other` never
 vetoes anything: it is what is left when no request is found. Finder and model disagreeing marks the result
 low-confidence, so an agent looks.
