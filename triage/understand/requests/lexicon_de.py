@@ -6,6 +6,8 @@ LEXICON = Lexicon(
     lang="de",
     terms={
         "cancel": (
+            # 'Das Schloss brauche ich nicht mehr': no longer needed.
+            "brauchen wir nicht mehr",
             "wieder ab",
             "bestelle ab",
             "stornieren",
@@ -265,6 +267,11 @@ LEXICON = Lexicon(
             "adresse geändert",
         ),
         "duplicate": (
+            # Pressed twice, money taken twice.
+            "zweimal auf den knopf",
+            "zweimal das geld",
+            "zweimal genommen",
+            "zweimal abgezogen",
             # Two payments for one order.
             "zwei zahlungen",
             "zwei abbuchungen",

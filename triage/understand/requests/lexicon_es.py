@@ -246,6 +246,11 @@ LEXICON = Lexicon(
             "quiero mi dinero",
         ),
         "address_fix": (
+            # Something added to the delivery address.
+            "pongan en la dirección",
+            "añadan a la dirección",
+            "agreguen a la dirección",
+            "añadir a la dirección",
             "no a la dirección",
             "y no a la dirección",
             "cambiar la dirección",

@@ -563,6 +563,11 @@ LEXICON = Lexicon(
     ),
     redirects={
         "address_fix": (
+            # 'indiquer son appartement à la place du mien'.
+            "à la place du mien",
+            "à la place de la mienne",
+            "au lieu du mien",
+            "au lieu de chez moi",
             "gardienne",
             "gardien",
             "concierge",
