@@ -542,25 +542,29 @@ def _password_before(text: str, cue_start: int, pos: int) -> tuple[int, int] | N
 _BANK_ID_RE = re.compile(r"[ \t]+(\d{5,16})(?!\w|[/.,:]\d)")
 _CUSTOMER_LABEL_RE = re.compile(r"(?i)\b(?:customer|client|kunden|cliente)")
 
+# A one-time code as sent: six digits or so, maybe after a letter prefix ("G-482913"), or two groups of three.
+_PREFIXED_CODE = r"(?:[A-Z]{1,3}-)?\d{4,8}"
+_SENT_CODE = rf"({_PREFIXED_CODE}|\d{{3}}[ -]\d{{3}})"
+_CODE_END = r"(?!\w|[/.,:]\d)"  # no word or number goes on after it
 # After a cue that says a code came as a text message ("you texted me", "me mandaron por SMS el"): the code.
 _SENT_VALUE_RE = re.compile(
     r"[ \t]*[:=]?[ \t]*(?:(?:the|this|a|le|ce|el|este|den|die|diesen|un|une)[ \t]+)?"
     r"(?:(?:code|c[óo]digo|pin|tan|nummer|number|num[ée]ro)[ \t]*:?[ \t]*)?"
-    r"((?:[A-Z]{1,3}-)?\d{4,8}|\d{3}[ -]\d{3})(?!\w|[/.,:]\d)",
+    rf"{_SENT_CODE}{_CODE_END}",
     re.IGNORECASE,
 )
 # Around "by text" / "SMS": the code right before ("482913 by text", "482913 par SMS", the word before "SMS"
 # one for how it came), or right after ("por SMS el 482913", "par SMS le code 482913", "per SMS bekommen:
 # 482913"), with a word for sending it not far before the code.
 _BEFORE_BY_TEXT_RE = re.compile(
-    r"(?<![\w\-])((?:[A-Z]{1,3}-)?\d{4,8}|\d{3}[ -]\d{3})[ \t]+"
+    rf"(?<![\w\-]){_SENT_CODE}[ \t]+"
     r"(?:(?:by|via|per|als|par|por|en[ \t]+un|in[ \t]+an?)[ \t]+)?$",
     re.IGNORECASE,
 )
 _AFTER_BY_TEXT_RE = re.compile(
     r"(?:[ \t]+(?:bekommen|erhalten|geschickt|gesendet|zugeschickt)\w*)?[ \t]*[:=]?[ \t]*"
     r"(?:(?:el|este|le|ce|den|die|the|this)[ \t]+)?(?:(?:code|c[óo]digo|pin|tan)[ \t]*:?[ \t]*)?"
-    r"((?:[A-Z]{1,3}-)?\d{4,8}|\d{3}[ -]\d{3})(?!\w|[/.,:]\d)",
+    rf"{_SENT_CODE}{_CODE_END}",
     re.IGNORECASE,
 )
 _SMS_BEFORE_RE = re.compile(r"(?i)(?:by|via|per|als|par|por|en\s+un|in\s+an?)\s+$")
@@ -861,7 +865,7 @@ _ELSEWHERE_KINDS = {
 _TAG_GAP_RE = re.compile(r"[ \t]*:?[ \t]*(?:</?[A-Za-z][^<>\n]{0,80}>[ \t\n]*:?[ \t]*){1,6}")
 _TAG_VALUE_RE = re.compile(r"[^<>\n\ue000]{1,64}(?=<)")
 _CVV_ALONE_RE = re.compile(r"\d{3,4}")
-_CODE_ALONE_RE = re.compile(r"(?:[A-Z]{1,3}-)?\d{4,8}")
+_CODE_ALONE_RE = re.compile(_PREFIXED_CODE)
 
 
 def _value_alone(kind: str, value: str) -> bool:
@@ -913,7 +917,7 @@ _CHAT_ANSWER_RE = re.compile(
 _ANSWER_END_RE = re.compile(r"[ \t]*(?:[.!,;)]|\n|$)")
 # "G-285013 is your Google verification code": the code before its cue.
 _CODE_BEFORE_RE = re.compile(
-    r"(?<![\w\-])((?:[A-Z]{1,3}-)?\d{4,8})[ \t]+(?:is|ist|est|es|é|è)[ \t]+"
+    rf"(?<![\w\-])({_PREFIXED_CODE})[ \t]+(?:is|ist|est|es|é|è)[ \t]+"
     r"(?:your|ihr|dein|votre|ton|tu|su|uw|je|il[ \t]+tuo|o[ \t]+seu)[ \t]+(?:[A-Za-z]+[ \t]+){0,2}$"
 )
 
