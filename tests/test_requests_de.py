@@ -51,6 +51,14 @@ CASES = [
         {"refund": "nicht auf meinem konto"},
     ),
     ("", "Könnten Sie die Bestellung 30917 an meine Schwester schicken statt zu mir?", {"address_fix": "statt zu mir"}),
+    # Redirects, hypotheticals and money chases (issue 14, this stop's out-of-fold causes).
+    (
+        "",
+        "Das Paket zur Bestellung 55120 ist noch unterwegs, bitte umleiten an: Hauptstr. 4, 90402 Nürnberg.",
+        {"address_fix": "umleiten"},
+    ),
+    ("", "Angenommen, ich storniere morgen: bekomme ich dann alles zurück?", {}),
+    ("", "Die Uhr ist seit drei Wochen bei Ihnen zurück. Geld ist noch keines da.", {"refund": "geld ist noch keines"}),
 ]
 
 

@@ -43,6 +43,9 @@ CASES = [
         {"refund": "devolución del pago"},
     ),
     ("", "Perdón, me equivoqué: no era un pedido duplicado, eran dos pedidos distintos.", {}),
+    # Money chases and things done twice that are not orders (issue 14, this stop's out-of-fold causes).
+    ("", "¿Y mi dinero? Devolví las zapatillas del pedido 8812 hace un mes.", {"refund": "y mi dinero"}),
+    ("", "Le escribí a su chat dos veces y nadie me contesta, ¿qué pasa?", {}),
 ]
 
 

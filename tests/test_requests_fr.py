@@ -43,6 +43,15 @@ CASES = [
         "Bonjour, toujours pas remboursé pour la commande 3399, retournée il y a un mois.",
         {"refund": "toujours pas remboursé"},
     ),
+    # Withdrawal, money credited back, a courier's details (issue 14, this stop's out-of-fold causes).
+    ("", "Je me rétracte de la commande 81120, merci de me le confirmer.", {"cancel": "rétracte"}),
+    (
+        "",
+        "Vous avez débité 19,90 deux fois pour ma commande 4471, vous me recréditez la différence ?",
+        {"duplicate": "deux fois", "refund": "recréditez"},
+    ),
+    ("", "Commande 6203 : j'ai oublié de préciser le digicode, c'est 7781B, bâtiment C.", {"address_fix": "digicode"}),
+    ("", "Admettons que je renvoie le manteau, vous me remboursez sous combien de jours ?", {}),
 ]
 
 

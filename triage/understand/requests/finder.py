@@ -29,7 +29,9 @@ MAX_CLAUSE = 400
 # How far (in tokens) an object that is not an order may sit from the verb it blocks ("cancel my newsletter").
 OBJECT_WINDOW = 2
 # An address that is not an order's ("the address saved on my account") is told by the whole clause.
-OBJECT_WINDOWS = {"address_fix": 8}
+# Something done twice that is not ordering ("le escribí a su chat dos veces", "I called twice") sits a few
+# words before "twice".
+OBJECT_WINDOWS = {"address_fix": 8, "duplicate": 5}
 # An object after the verb blocks it anywhere in the verb's object phrase ("cancel my Crafty Club monthly
 # box"): up to this many tokens on (intents without their own OBJECT_WINDOWS), stopping at a comma, a number
 # or an order word (OBJECT_STOPS).

@@ -100,6 +100,17 @@ LEXICON = Lexicon(
             "wo bleibt mein geld",
         ),
         "address_fix": (
+            # Parts of a delivery address a courier needs
+            "türcode",
+            "stockwerk",
+            "etage",
+            "klingelschild",
+            "briefkasten",
+            "hinterhaus",
+            "aufgang",
+            # Redirecting the parcel is changing where it goes
+            "umleiten",
+            "umgeleitet",
             "an meine schwester",
             "an meinen bruder",
             "an meine tochter",
@@ -214,6 +225,13 @@ LEXICON = Lexicon(
             "storno bitte",
         ),
         "refund": (
+            # Chasing money not yet back
+            "geld ist noch keines",
+            "geld ist noch nicht da",
+            "geld ist noch nicht eingegangen",
+            "geld ist noch nicht angekommen",
+            "geld ist immer noch nicht",
+            "was ist mit meinem geld",
             # A second charge undone, money instead of a voucher, slang.
             "abbuchung rückgängig",
             "abbuchung wieder rückgängig",
@@ -240,6 +258,14 @@ LEXICON = Lexicon(
             "zurücküberweisen",
         ),
         "address_fix": (
+            # Redirecting the parcel
+            "lieferung umleiten",
+            "paket umleiten",
+            "sendung umleiten",
+            "bitte umleiten",
+            "dorthin umleiten",
+            "umleiten an",
+            "umleiten nach",
             # 'bei der 40231 stimmt die Adresse nicht': the negation is the report of a wrong address.
             "stimmt die adresse nicht",
             "adresse stimmt nicht",
@@ -406,6 +432,10 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        # A supposition frames the whole clause as a question about how things work
+        "angenommen",
+        "mal angenommen",
+        "rein hypothetisch",
         # A cancel already made, told as the time since; what was only thought.
         "seit meinem widerruf",
         "seit meiner stornierung",

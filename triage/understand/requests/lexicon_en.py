@@ -123,6 +123,12 @@ LEXICON = Lexicon(
             "reverse the payment",
         ),
         "address_fix": (
+            # Parts of a delivery address a courier needs
+            "gate code",
+            "door code",
+            "buzzer",
+            "entry code",
+            "unit number",
             "address",
             "postcode",
             "zip code",
@@ -224,6 +230,10 @@ LEXICON = Lexicon(
             "cancel the duplicate",
         ),
         "refund": (
+            # Chasing money not yet back
+            "what about my refund",
+            "what about my money",
+            "still haven't been refunded",
             "please refund",
             "refund me",
             "want a refund",
@@ -552,6 +562,8 @@ LEXICON = Lexicon(
         "so no need for",
     ),
     policy=(
+        # A supposition frames the whole clause as a question about how things work
+        "hypothetically",
         # A document about a refund, the shop asking, a change asked about in general or not needed.
         "dont change anything",
         "don't change anything",

@@ -82,6 +82,11 @@ LEXICON = Lexicon(
             "me la devuelven",
         ),
         "address_fix": (
+            # Parts of a delivery address a courier needs
+            "portería",
+            "número de piso",
+            "interfono",
+            "escalera",
             "punto de recogida",
             "en vez de a casa",
             "a dónde va",
@@ -190,6 +195,10 @@ LEXICON = Lexicon(
             "anularla",
         ),
         "refund": (
+            # Chasing money not yet back ('¿Y la plata?')
+            "y la plata",
+            "qué pasa con mi dinero",
+            "qué pasó con mi dinero",
             # Money asked back with a glued pronoun ('devolveme uno', 'reintégrenme el importe') or chased
             # ('¿alguna novedad de lo del reintegro?').
             "el importe de vuelta",
@@ -458,6 +467,11 @@ LEXICON = Lexicon(
         "no hagan caso",
     ),
     policy=(
+        # A supposition frames the whole clause as a question about how things work
+        "suponiendo que",
+        "supongamos que",
+        "en el supuesto de que",
+        "hipotéticamente",
         # How a refund is paid, asked in general.
         "se hace a la misma",
         "se hace a la tarjeta",

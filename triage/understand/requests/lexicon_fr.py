@@ -55,6 +55,13 @@ LEXICON = Lexicon(
             "récupérer mon argent",
         ),
         "address_fix": (
+            # Parts of a delivery address a courier needs
+            "digicode",
+            "code d'accès",
+            "étage",
+            "interphone",
+            "bâtiment",
+            "boîte aux lettres",
             "adresse",
             "code postal",
             "rue",
@@ -92,6 +99,11 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            # Withdrawing from the order under the right of withdrawal
+            "je me rétracte",
+            "me rétracter de la commande",
+            "exercer mon droit de rétractation",
+            "j'exerce mon droit de rétractation",
             "retirer de la commande",
             "annuler la commande",
             "annuler ma commande",
@@ -116,6 +128,17 @@ LEXICON = Lexicon(
             "ne l'envoyez plus",
         ),
         "refund": (
+            # Chasing money not yet back
+            "où est mon argent",
+            "où en est mon remboursement",
+            # Crediting back or giving back the money
+            "recréditez",
+            "me recréditer",
+            "recréditer le montant",
+            "rendez-moi mon argent",
+            "rendez moi mon argent",
+            "rendez-moi les",
+            "rendez moi les",
             # 'je veux qu'on me rende le deuxième paiement'.
             "me rendre le paiement",
             "me rendre le argent",
@@ -383,6 +406,12 @@ LEXICON = Lexicon(
         "est à oublier",
     ),
     policy=(
+        # A supposition frames the whole clause as a question about how things work
+        "supposons que",
+        "admettons que",
+        "imaginons que",
+        "en supposant que",
+        "hypothétiquement",
         # Refund or credit asked in general, delivery options, a cancel already confirmed.
         "ou j'ai un avoir",
         "ou un avoir",
