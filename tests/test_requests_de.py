@@ -59,6 +59,17 @@ CASES = [
     ),
     ("", "Angenommen, ich storniere morgen: bekomme ich dann alles zurück?", {}),
     ("", "Die Uhr ist seit drei Wochen bei Ihnen zurück. Geld ist noch keines da.", {"refund": "geld ist noch keines"}),
+    # Not home but elsewhere; a twice that was no purpose (issue 14, w14's train and dev rows).
+    (
+        "",
+        "Bitte die 7781 nicht zu mir nach Hause, sondern ins Büro schicken: Hafenweg 3, 20457 Hamburg.",
+        {"address_fix": "nicht zu mir nach hause"},
+    ),
+    (
+        "",
+        "Ich habe zweimal dasselbe Kissen bestellt, nicht mit Absicht. Bitte eine Bestellung stornieren.",
+        {"duplicate": "zweimal", "cancel": "stornieren"},
+    ),
 ]
 
 

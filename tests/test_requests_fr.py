@@ -52,6 +52,11 @@ CASES = [
     ),
     ("", "Commande 6203 : j'ai oublié de préciser le digicode, c'est 7781B, bâtiment C.", {"address_fix": "digicode"}),
     ("", "Admettons que je renvoie le manteau, vous me remboursez sous combien de jours ?", {}),
+    (
+        "",
+        "La commande 6610 doit être livrée à mon bureau et non à la maison : 8 rue Colbert, 37000 Tours.",
+        {"address_fix": "et non"},
+    ),
 ]
 
 

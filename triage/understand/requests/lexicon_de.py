@@ -100,6 +100,8 @@ LEXICON = Lexicon(
             "wo bleibt mein geld",
         ),
         "address_fix": (
+            # Austrian staircase number
+            "stiege",
             # Parts of a delivery address a courier needs
             "türcode",
             "stockwerk",
@@ -157,6 +159,11 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            # Not wanting the order any more
+            "nicht mehr haben",
+            "möchten wir nicht mehr",
+            "will ich nicht mehr",
+            "möchte ich nicht mehr",
             # 'Lasst die 90113 bitte einfach weg', 'eine davon bitte weg'.
             "lasst die 0 weg",
             "lasst die 0 bitte weg",
@@ -258,6 +265,11 @@ LEXICON = Lexicon(
             "zurücküberweisen",
         ),
         "address_fix": (
+            # Not home but elsewhere
+            "nicht zu mir nach hause",
+            "nicht nach hause sondern",
+            "nicht an mich sondern",
+            "nicht zu mir sondern",
             # Redirecting the parcel
             "lieferung umleiten",
             "paket umleiten",
@@ -432,6 +444,11 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
+        "wenn sie nicht der richtige adressat sind",
+        "falls sie nicht der richtige adressat sind",
+        "wenn sie diese e-mail irrtümlich",
+        "falls sie diese e-mail irrtümlich",
         # A supposition frames the whole clause as a question about how things work
         "angenommen",
         "mal angenommen",

@@ -310,6 +310,10 @@ LEXICON = Lexicon(
             "esperando",
         ),
         "address_fix": (
+            # 'puse portal 3 y es el portal 8'
+            "y es el",
+            "debe ser",
+            "tendría que ser",
             "en vez de",
             "en lugar de",
             "y no a",
@@ -467,6 +471,11 @@ LEXICON = Lexicon(
         "no hagan caso",
     ),
     policy=(
+        # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
+        "si usted no es el destinatario",
+        "si lo recibió por error",
+        "si ha recibido este mensaje por error",
+        "si recibió este correo por error",
         # A supposition frames the whole clause as a question about how things work
         "suponiendo que",
         "supongamos que",

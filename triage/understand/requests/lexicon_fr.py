@@ -86,6 +86,10 @@ LEXICON = Lexicon(
             "au bureau",
         ),
         "duplicate": (
+            # Two identical orders
+            "commandes pareilles",
+            "commandes identiques",
+            "deux fois la même commande",
             "0 fois",
             "deuxième fois",
             "deux fois",
@@ -254,6 +258,11 @@ LEXICON = Lexicon(
         "cancel": ("commande", "0", "svp", "encore"),
         "refund": ("0", "commande", "retour", "toujours", "encore", "quand", "toujours pas"),
         "address_fix": (
+            # 'livrée au cabinet et non à mon domicile', 'le code postal doit être'
+            "et non",
+            "non pas",
+            "doit être",
+            "devrait être",
             "plutôt",
             "au lieu",
             "changer",
@@ -406,6 +415,10 @@ LEXICON = Lexicon(
         "est à oublier",
     ),
     policy=(
+        # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
+        "si vous n'êtes pas le destinataire",
+        "si vous avez reçu ce message par erreur",
+        "si vous avez reçu ce courriel par erreur",
         # A supposition frames the whole clause as a question about how things work
         "supposons que",
         "admettons que",
