@@ -70,6 +70,8 @@ CASES = [
         "Ich habe zweimal dasselbe Kissen bestellt, nicht mit Absicht. Bitte eine Bestellung stornieren.",
         {"duplicate": "zweimal", "cancel": "stornieren"},
     ),
+    ("", "Kann ich die Jacke aus der 5521 gegen eine M tauschen? Bitte kein Geld zurück, nur die andere Größe.", {}),
+    ("", "Wie läuft die Rückerstattung ab, wenn ich etwas zurückschicke?", {}),
 ]
 
 

@@ -95,6 +95,7 @@ CASES = [
         "Order 5120 is going to my flat, but I'd like it delivered to my office instead: 4 Mill Lane, Derby DE1 3AF.",
         {"address_fix": "delivered to"},
     ),
+    ("", "Please cancel order 3310. No wait, forget it, my daughter wants it after all.", {}),
 ]
 
 

@@ -57,6 +57,9 @@ CASES = [
         "La commande 6610 doit être livrée à mon bureau et non à la maison : 8 rue Colbert, 37000 Tours.",
         {"address_fix": "et non"},
     ),
+    ("", "Annulez la commande 7710 s'il vous plaît… Non, oubliez, mon mari la veut finalement.", {}),
+    ("", "Encore un retard pour la 4410 : la prochaine fois, c'est moi qui annule.", {}),
+    ("", "Je ne demande aucun remboursement, je voulais juste vous signaler le défaut.", {}),
 ]
 
 

@@ -413,8 +413,13 @@ LEXICON = Lexicon(
         "ich",
         "wollen",
     ),
-    post_negations=("nicht",),
+    post_negations=("nicht", "nichts"),
     retractions=(
+        # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
+        "nee , vergessen sie",
+        "vergessen sie das",
+        "vergesst das",
+        "machen sie nichts",
         # An item kept after a change of mind takes back what came before it.
         "behalte sie doch",
         "behalte es doch",
@@ -444,6 +449,9 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        # How it works in general
+        "wie läuft",
+        "in welcher form",
         # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
         "wenn sie nicht der richtige adressat sind",
         "falls sie nicht der richtige adressat sind",
@@ -636,6 +644,12 @@ LEXICON = Lexicon(
             "will kein geld",
             "brauche kein geld",
             "lieber einen gutschein",
+            "kein geld zurück bitte",
+            "bitte kein geld zurück",
+            "kein geld zurück , sondern",
+            "kein geld zurück , nur",
+            "kein geld zurück sondern",
+            "kein geld zurück nur",
         ),
     },
     typo_keys=(

@@ -473,6 +473,11 @@ LEXICON = Lexicon(
         "just",
     ),
     retractions=(
+        # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
+        "no wait , forget it",
+        "forget it",
+        "don't do anything",
+        "do nothing",
         # An item kept after a change of mind takes back what came before it.
         "actually i'll keep",
         "actually i will keep",

@@ -384,6 +384,11 @@ LEXICON = Lexicon(
         "que",
     ),
     retractions=(
+        # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
+        "no , olvídenlo",
+        "olvídenlo",
+        "olvídalo",
+        "déjenlo así",
         # An item kept after a change of mind takes back what came before it.
         "al final me lo quedo",
         "al final me la quedo",
@@ -471,6 +476,8 @@ LEXICON = Lexicon(
         "no hagan caso",
     ),
     policy=(
+        # How it works in general
+        "de qué forma",
         # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
         "si usted no es el destinatario",
         "si lo recibió por error",

@@ -308,7 +308,7 @@ LEXICON = Lexicon(
         "trop tard",
     ),
     # No bare "n'": "pas"/"plus" after the verb catch "n'annulez pas", and an English "n" is "and".
-    negations=("ne", "pas", "jamais", "sans", "plus"),
+    negations=("ne", "pas", "jamais", "sans", "plus", "aucun", "aucune"),
     negation_gap=(
         "la",
         "le",
@@ -332,6 +332,12 @@ LEXICON = Lexicon(
     ),
     post_negations=("pas", "plus", "rien"),
     retractions=(
+        # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
+        "non , oubliez",
+        "non oubliez",
+        "oubliez ça",
+        "oubliez tout ça",
+        "ne faites rien",
         # An item kept after a change of mind takes back what came before it.
         "finalement je le garde",
         "finalement je la garde",
@@ -415,6 +421,9 @@ LEXICON = Lexicon(
         "est à oublier",
     ),
     policy=(
+        # How it works in general
+        "comment se passe",
+        "sous quelle forme",
         # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
         "si vous n'êtes pas le destinataire",
         "si vous avez reçu ce message par erreur",
