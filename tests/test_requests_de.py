@@ -72,6 +72,11 @@ CASES = [
     ),
     ("", "Kann ich die Jacke aus der 5521 gegen eine M tauschen? Bitte kein Geld zurück, nur die andere Größe.", {}),
     ("", "Wie läuft die Rückerstattung ab, wenn ich etwas zurückschicke?", {}),
+    (
+        "",
+        "Die zweite Bestellung 44190 ist versehentlich entstanden, bitte stornieren.",
+        {"duplicate": "versehentlich entstanden", "cancel": "stornieren"},
+    ),
 ]
 
 

@@ -96,6 +96,11 @@ CASES = [
         {"address_fix": "delivered to"},
     ),
     ("", "Please cancel order 3310. No wait, forget it, my daughter wants it after all.", {}),
+    (
+        "",
+        "Two payments of £18 went out for order 6610 and I only ordered once. Please give back the second payment.",
+        {"duplicate": "two payments", "refund": "give back the second payment"},
+    ),
 ]
 
 

@@ -58,6 +58,7 @@ CASES = [
         "Este mensaje es confidencial. Si usted no es el destinatario, por favor elimínelo.",
         {},
     ),
+    ("", "Le escribí a su chat dos veces por el pedido 5520 y nadie me contesta.", {}),
 ]
 
 

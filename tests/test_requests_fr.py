@@ -60,6 +60,11 @@ CASES = [
     ("", "Annulez la commande 7710 s'il vous plaît… Non, oubliez, mon mari la veut finalement.", {}),
     ("", "Encore un retard pour la 4410 : la prochaine fois, c'est moi qui annule.", {}),
     ("", "Je ne demande aucun remboursement, je voulais juste vous signaler le défaut.", {}),
+    (
+        "",
+        "Ma banque montre deux prélèvements de 35 € pour une seule commande, je voudrais récupérer le deuxième.",
+        {"duplicate": "deux prélèvements", "refund": "récupérer le deuxième"},
+    ),
 ]
 
 

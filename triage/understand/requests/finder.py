@@ -29,9 +29,10 @@ MAX_CLAUSE = 400
 # How far (in tokens) an object that is not an order may sit from the verb it blocks ("cancel my newsletter").
 OBJECT_WINDOW = 2
 # An address that is not an order's ("the address saved on my account") is told by the whole clause.
-# Something done twice that is not ordering ("le escribí a su chat dos veces", "I called twice") sits a few
-# words before "twice".
-OBJECT_WINDOWS = {"address_fix": 8, "duplicate": 5}
+OBJECT_WINDOWS = {"address_fix": 8}
+# Something done twice that is not ordering ("le escribí a su chat dos veces", "I called twice") may sit this
+# many words before "twice", whatever else the clause names.
+OBJECT_LEAD = {"duplicate": 5}
 # An object after the verb blocks it anywhere in the verb's object phrase ("cancel my Crafty Club monthly
 # box"): up to this many tokens on (intents without their own OBJECT_WINDOWS), stopping at a comma, a number
 # or an order word (OBJECT_STOPS).
@@ -638,6 +639,7 @@ class RequestFinder:
         window = OBJECT_WINDOWS.get(intent, OBJECT_WINDOW)
         if "0" in words[bounds[0] : bounds[1]]:  # a clause naming an order number is about that order
             window = OBJECT_WINDOW
+        lead = max(window, OBJECT_LEAD.get(intent, 0))
         # An address's object ("the new address I saved in my account") keeps its own window (OBJECT_WINDOWS).
         phrase = intent not in OBJECT_WINDOWS
         live = []
@@ -645,7 +647,7 @@ class RequestFinder:
             # An object next to the verb blocks it; across a comma it belongs to another clause of the
             # sentence ("ignore my last email, please cancel order 5512"), except for an address's object.
             if objects and any(
-                os - window <= e and oe >= s - window and not (phrase and oe <= s and "," in words[oe:s])
+                os - window <= e and oe >= s - lead and not (phrase and oe <= s and "," in words[oe:s])
                 for os, oe in objects
             ):
                 continue

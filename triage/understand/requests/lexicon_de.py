@@ -232,6 +232,13 @@ LEXICON = Lexicon(
             "storno bitte",
         ),
         "refund": (
+            # The extra of a double charge given back ("Rückbuchung des doppelt abgebuchten Betrags").
+            *combine(
+                ("rückbuchung", "erstattung", "rückzahlung", "rückerstattung"),
+                ("des doppelt", "der doppelten", "der zweiten", "des zweiten", "des doppelten"),
+            ),
+            "geld will ich zurück",
+            "will ich sofort zurück",
             # Chasing money not yet back
             "geld ist noch keines",
             "geld ist noch nicht da",
@@ -305,6 +312,11 @@ LEXICON = Lexicon(
             "adresse geändert",
         ),
         "duplicate": (
+            # An order that came about by mistake
+            "versehentlich entstanden",
+            "aus versehen entstanden",
+            "versehentlich doppelt",
+            "aus versehen doppelt",
             # Pressed twice, money taken twice.
             "zweimal auf den knopf",
             "zweimal das geld",

@@ -250,6 +250,14 @@ LEXICON = Lexicon(
             "cancel the duplicate",
         ),
         "refund": (
+            # The extra of a double charge given back ("please give back the second payment").
+            *combine(
+                ("give back", "return me", "reverse", "refund", "pay back", "send back"),
+                ("the second", "one of the", "the duplicate", "the extra", "the double"),
+                ("payment", "payments", "charge", "charges"),
+            ),
+            "payment reversed",
+            "charge reversed",
             # Chasing money not yet back
             "what about my refund",
             "what about my money",

@@ -195,6 +195,12 @@ LEXICON = Lexicon(
             "anularla",
         ),
         "refund": (
+            # The extra of a double charge given back ("solicito la reversión de uno de los cargos").
+            *combine(
+                ("reversión", "devolución", "reembolso", "anulación", "revertir", "devolver"),
+                ("de uno de los", "del segundo", "uno de los", "el segundo", "del", "el"),
+                ("cargos", "cargo", "cobros", "cobro", "cargo duplicado", "cobro duplicado"),
+            ),
             # Chasing money not yet back ('¿Y la plata?')
             "y la plata",
             "qué pasa con mi dinero",

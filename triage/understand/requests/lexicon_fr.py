@@ -132,6 +132,18 @@ LEXICON = Lexicon(
             "ne l'envoyez plus",
         ),
         "refund": (
+            # The extra of a double charge given back ("je voudrais récupérer le deuxième").
+            *combine(
+                ("récupérer", "rembourser", "me rendre", "recréditer"),
+                (
+                    "le deuxième",
+                    "le second",
+                    "la deuxième",
+                    "la seconde",
+                    "le paiement en double",
+                    "le débit en double",
+                ),
+            ),
             # Chasing money not yet back
             "où est mon argent",
             "où en est mon remboursement",
