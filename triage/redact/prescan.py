@@ -75,6 +75,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib
 import os
 import platform
 import re
@@ -93,9 +94,11 @@ from triage.redact.normalize import ENTITY, PERCENT, RELEVANT
 from triage.redact.spelled import DIGIT_WORDS
 from triage.redact.spelled import SEPARATORS as SPELL_SEPARATORS
 
+# Imported by name so that a build without hyperscan installed (mypyc's, in pip's isolated build
+# environment) type-checks the same as one with it.
 hyperscan: ModuleType | None
 try:  # a native wheel (x86_64 Linux, macOS); elsewhere the whole-text scans run instead
-    import hyperscan
+    hyperscan = importlib.import_module("hyperscan")
 except ImportError:  # pragma: no cover - exercised by forcing the fallback in the tests
     hyperscan = None
 
