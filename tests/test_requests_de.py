@@ -77,6 +77,8 @@ CASES = [
         "Die zweite Bestellung 44190 ist versehentlich entstanden, bitte stornieren.",
         {"duplicate": "versehentlich entstanden", "cancel": "stornieren"},
     ),
+    ("", "Ich möchte meine Kochbox ab März abbestellen, die nächste Lieferung kann noch kommen.", {}),
+    ("", "Die Stühle bitte aus dem Auftrag raus, den Tisch brauchen wir aber.", {"cancel": "aus dem auftrag raus"}),
 ]
 
 

@@ -101,6 +101,8 @@ CASES = [
         "Two payments of £18 went out for order 6610 and I only ordered once. Please give back the second payment.",
         {"duplicate": "two payments", "refund": "give back the second payment"},
     ),
+    ("", "Two parcels came for order 7710, one with the lamp and one with the bulbs. Not charged twice, I hope?", {}),
+    ("", "Got two boxes for order 5512 today. Just checking I'm not charged twice?", {}),
 ]
 
 

@@ -59,6 +59,8 @@ CASES = [
         {},
     ),
     ("", "Le escribí a su chat dos veces por el pedido 5520 y nadie me contesta.", {}),
+    ("", "Quería cancelar el pedido 3381… bueno, no, mejor no. Déjenlo como está.", {}),
+    ("", "Hace tres semanas cancelé el pedido 5510 y el reembolso todavía no llega.", {"refund": "reembolso"}),
 ]
 
 

@@ -65,6 +65,12 @@ CASES = [
         "Ma banque montre deux prélèvements de 35 € pour une seule commande, je voudrais récupérer le deuxième.",
         {"duplicate": "deux prélèvements", "refund": "récupérer le deuxième"},
     ),
+    ("", "Stoppez la commande 5521 s'il vous plaît, je l'ai trouvée moins chère ailleurs.", {"cancel": "stoppez"}),
+    (
+        "",
+        "Bonjour, les 30 € de la commande que vous avez annulée, ils reviennent quand ?",
+        {"refund": "reviennent quand"},
+    ),
 ]
 
 

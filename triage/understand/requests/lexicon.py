@@ -30,8 +30,9 @@ class Lexicon:
       "kann die Bestellung … ins Büro"): sending an order somewhere is asking for it;
     - `nothing_pending`: the writer has nothing on order or returned ("I don't have anything on order"): no
       request in a clause that names no order stands in that message;
-    - `deliberate`: an order placed twice on purpose ("c'est voulu, une pour ma sœur"): no duplicate in the
-      message;
+    - `deliberate`: an order placed twice on purpose ("c'est voulu, une pour ma sœur"), or one order come in
+      two parcels with different contents ("one with the plates, the other with the bowls"): no duplicate in
+      the message;
     - `address_book`: adding, saving or setting up an address ("add a new delivery address"): the account's
       or the checkout's, so no order's address to fix unless the clause names an order;
     - `typo_keys`: the words a typo is read as ("cancfel" -> "cancel"; see triage.understand.spelling).

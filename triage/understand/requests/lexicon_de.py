@@ -159,6 +159,18 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            # Not needed after all; taken out of the order
+            "benötigen wir nicht mehr",
+            "benötige ich nicht mehr",
+            "brauchen wir nicht mehr",
+            "brauch die doch nicht",
+            "brauche die doch nicht",
+            "brauch ich doch nicht",
+            "nicht schicken",
+            "aus dem auftrag raus",
+            "aus der bestellung raus",
+            "aus dem auftrag nehmen",
+            "aus der bestellung nehmen",
             # Not wanting the order any more
             "nicht mehr haben",
             "möchten wir nicht mehr",
@@ -427,6 +439,10 @@ LEXICON = Lexicon(
     ),
     post_negations=("nicht", "nichts"),
     retractions=(
+        # Dropped in the same mail
+        "lassen sie alles wie es ist",
+        "lasst alles wie es ist",
+        "lassen sie die bestellung wie sie ist",
         # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
         "nee , vergessen sie",
         "vergessen sie das",
@@ -461,6 +477,11 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        # A worry checked, not a request ('just checking I'm not charged twice')
+        "will nur sichergehen",
+        "ich will nur nicht",
+        "nur zur sicherheit",
+        "will nur nicht",
         # How it works in general
         "wie läuft",
         "in welcher form",
@@ -602,6 +623,12 @@ LEXICON = Lexicon(
             "bewusst",
         ),
         "cancel": (
+            # A box or plan that comes every month is a subscription, not an order
+            "kochbox",
+            "monatsbox",
+            "ab januar",
+            "ab februar",
+            "jeden monat",
             # Not orders: a repair, an appointment, a booking, a course.
             "reparaturauftrag",
             "reparatur",
@@ -746,6 +773,10 @@ LEXICON = Lexicon(
     # A change of mind: an item kept after one takes back what came before it.
     minds=("doch", "lieber", "nein"),
     nothing_pending=(
+        # Nothing on order or on its way back
+        "keine retoure offen",
+        "keine rücksendung offen",
+        "nichts unterwegs",
         "nichts bestellt",
         "nichts zurückgeschickt",
         "keine offenen bestellungen",
@@ -758,6 +789,13 @@ LEXICON = Lexicon(
     ),
     # Absichtlich doppelt bestellt: kein Duplikat in der ganzen Nachricht.
     deliberate=(
+        # Two parcels with different contents ('one with the lamp, the other with the bulbs'): one order sent in parts
+        "im einen",
+        "im anderen",
+        "eins mit",
+        "das andere mit",
+        "einer mit",
+        "der andere mit",
         "absichtlich",
         "absicht",
         "bewusst zweimal",

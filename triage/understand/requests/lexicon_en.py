@@ -481,6 +481,10 @@ LEXICON = Lexicon(
         "just",
     ),
     retractions=(
+        # Dropped in the same mail
+        "leave it as it is",
+        "leave the order as it is",
+        "leave it as is",
         # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
         "no wait , forget it",
         "forget it",
@@ -598,6 +602,11 @@ LEXICON = Lexicon(
         "so no need for",
     ),
     policy=(
+        # A worry checked, not a request ('just checking I'm not charged twice')
+        "just checking",
+        "just making sure",
+        "just want to make sure",
+        "just wanted to make sure",
         # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
         "if you are not the intended recipient",
         "if you have received this in error",
@@ -1028,6 +1037,10 @@ LEXICON = Lexicon(
     # A change of mind: an item kept after one takes back what came before it.
     minds=("actually", "nevermind", "nvm", "thought"),
     nothing_pending=(
+        # Nothing on order or on its way back
+        "no return in progress",
+        "no returns in progress",
+        "nothing on its way",
         "nothing on order",
         "nothing is on order",
         "don't have anything on order",
@@ -1045,6 +1058,11 @@ LEXICON = Lexicon(
     ),
     # Ordered twice on purpose: no duplicate anywhere in the message.
     deliberate=(
+        # Two parcels with different contents ('one with the lamp, the other with the bulbs'): one order sent in parts
+        "one with the",
+        "the other with the",
+        "one had the",
+        "the other had the",
         "on purpose",
         "deliberately",
         "intentionally",

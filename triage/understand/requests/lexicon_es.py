@@ -390,6 +390,11 @@ LEXICON = Lexicon(
         "que",
     ),
     retractions=(
+        # Dropped in the same mail
+        "bueno , no , mejor no",
+        "déjenlo como está",
+        "dejen el pedido como está",
+        "déjelo como está",
         # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
         "no , olvídenlo",
         "olvídenlo",
@@ -482,6 +487,11 @@ LEXICON = Lexicon(
         "no hagan caso",
     ),
     policy=(
+        # A worry checked, not a request ('just checking I'm not charged twice')
+        "espero que no",
+        "solo para asegurarme",
+        "solo quería confirmar",
+        "solo para confirmar",
         # How it works in general
         "de qué forma",
         # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
@@ -624,6 +634,11 @@ LEXICON = Lexicon(
     objects={
         # "fue anulado por ustedes" is the shop's cancellation, not a request.
         "cancel": (
+            # A box or plan that comes every month is a subscription, not an order
+            "cada mes",
+            "desuscribo",
+            "desuscribirme",
+            "darme de baja de la suscripción",
             # Not orders: a repair, a booking, a class.
             "reparación",
             "reserva",
@@ -853,6 +868,10 @@ LEXICON = Lexicon(
     # A change of mind: an item kept after one takes back what came before it.
     minds=("final", "finalmente", "pensándolo", "pensandolo"),
     nothing_pending=(
+        # Nothing on order or on its way back
+        "ninguna devolución en curso",
+        "ningún pedido en curso",
+        "no tengo nada pedido",
         "todavía no he comprado",
         "aún no he comprado",
         "aún no lo he enviado",
@@ -865,6 +884,11 @@ LEXICON = Lexicon(
     ),
     # Pedido dos veces a propósito: ningún duplicado en todo el mensaje.
     deliberate=(
+        # Two parcels with different contents ('one with the lamp, the other with the bulbs'): one order sent in parts
+        "una con los",
+        "otra con los",
+        "una con las",
+        "otra con las",
         "a propósito",
         "adrede",
         "no es un error",

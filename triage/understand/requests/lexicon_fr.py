@@ -6,6 +6,9 @@ LEXICON = Lexicon(
     lang="fr",
     terms={
         "cancel": (
+            # 'stoppez la 40718'
+            "stoppez",
+            "stopper",
             # 'vous pouvez la stopper'
             "la stopper",
             "le stopper",
@@ -132,6 +135,11 @@ LEXICON = Lexicon(
             "ne l'envoyez plus",
         ),
         "refund": (
+            # 'les 45 €, ils reviennent quand ?'
+            "reviennent quand",
+            "revient quand",
+            "quand est-ce qu'ils reviennent",
+            "quand vais-je être remboursé",
             # The extra of a double charge given back ("je voudrais récupérer le deuxième").
             *combine(
                 ("récupérer", "rembourser", "me rendre", "recréditer"),
@@ -344,6 +352,11 @@ LEXICON = Lexicon(
     ),
     post_negations=("pas", "plus", "rien"),
     retractions=(
+        # Dropped in the same mail
+        "laissez-la telle quelle",
+        "laissez la commande telle quelle",
+        "laissez-le tel quel",
+        "laissez comme c'est",
         # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
         "non , oubliez",
         "non oubliez",
@@ -433,6 +446,11 @@ LEXICON = Lexicon(
         "est à oublier",
     ),
     policy=(
+        # A worry checked, not a request ('just checking I'm not charged twice')
+        "j'espère ne pas",
+        "juste pour être sûr",
+        "juste pour être sûre",
+        "juste pour vérifier",
         # How it works in general
         "comment se passe",
         "sous quelle forme",
@@ -539,6 +557,11 @@ LEXICON = Lexicon(
     ),
     objects={
         "cancel": (
+            # A box or plan that comes every month is a subscription, not an order
+            "chaque mois",
+            "box mensuelle",
+            "me désabonner",
+            "désabonner",
             # Not orders: a booking, a workshop, a repair, a course.
             "réservation",
             "atelier",
@@ -663,6 +686,10 @@ LEXICON = Lexicon(
     # A change of mind: an item kept after one takes back what came before it.
     minds=("finalement", "réflexion", "avis"),
     nothing_pending=(
+        # Nothing on order or on its way back
+        "aucun retour en cours",
+        "pas de retour en cours",
+        "aucune commande en ce moment",
         "je n'ai rien en cours",
         "rien en cours",
         "aucune commande en cours",
@@ -673,6 +700,13 @@ LEXICON = Lexicon(
     ),
     # Commandé deux fois exprès : aucun doublon dans tout le message.
     deliberate=(
+        # Two parcels with different contents ('one with the lamp, the other with the bulbs'): one order sent in parts
+        "l'un avec",
+        "l'autre avec",
+        "l'un contenait",
+        "l'autre contenait",
+        "l'une avec",
+        "l'autre les",
         "volontairement",
         "c'est voulu",
         "exprès",

@@ -31,6 +31,9 @@ _DONE = (
     r"|\b(?:wurde|wurden|worden|ist|sind|war|waren|habe|hatte|haben|hatten)\b[^.?!\n]{0,50}\bstorniert\b"
     r"|\b(?:se\s+(?:anulo|cancelo)|(?:fue|fueron|ha sido|han sido|esta|estaba)\s+(?:anulad|cancelad)[oa]s?)\b"
     r"|\b(?:ai|a|avons|avez|ont|ete|est|sont|etait|etaient)\s+(?:bien\s+|deja\s+)?annulee?s?\b"
+    r"|\b(?:commande|precommande)s?\s+annulee?s?\b|\bhace\s+(?:\w+\s+){1,3}(?:cancele|anule)\b"
+    r"|\bstornierung\b[^.?!\n]{0,50}\b(?:durch|erledigt)\s+(?:ist|sei|war)\b"
+    r"|\bstornierung\b[^.?!\n]{0,50}\b(?:ist|sei|war)\s+(?:schon\s+|bereits\s+)?(?:durch|erledigt)\b"
 )
 # A first-person cancel under a condition, or a hypothetical one ("next time I'm the one cancelling" too):
 # "if it isn't here tomorrow I'm cancelling",
@@ -71,6 +74,9 @@ _PAST = (
     "annule",
     "aron",
     "stornierung durch",
+    "cancele",
+    "anule",
+    "stornierung",
 )
 _MEANT = ("going to", "about to", "set to", "ready to", "iba", "allais")
 _CONDITION = (
