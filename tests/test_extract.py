@@ -732,3 +732,64 @@ def test_bare_numbers_read_the_redacted_new_text_only() -> None:
     assert counts.get("card_number") == 1 and counts.get("iban") == 1
     ex = extract(parsed, ("cancel", "refund"), ExtractSettings(), NOW)
     assert ex.candidate_numbers == ("2291",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Any request to send, deliver or redirect, or to change the address, then a block or an inline address.
+        (
+            "Hello, can the parcel for #3302 go to my office instead?\n\nUnit 4, 18 Harbour Way\nCardiff CF10 4PA\n\n"
+            "Cheers, Tom",
+            "Unit 4, 18 Harbour Way\nCardiff CF10 4PA",
+        ),
+        (
+            "Could you please update the shipping address for my order to:\n\nMia Lang\n41 Ash Road\nLeeds LS6 2QP",
+            "Mia Lang\n41 Ash Road\nLeeds LS6 2QP",
+        ),
+        ("Would you deliver #3302 to 14 Quarry Lane, Sheffield S11 9EH please", "14 Quarry Lane, Sheffield S11 9EH"),
+        (
+            "Könnten Sie das Paket bitte zu meinem Nachbarn liefern lassen?\n\nJonas Krüger\nAmselweg 3\n"
+            "04109 Leipzig\n\nViele Grüße",
+            "Jonas Krüger\nAmselweg 3\n04109 Leipzig",
+        ),
+        (
+            "Bitte ändern Sie die Lieferadresse von Bestellung 3302 auf:\nKastanienallee 8\n10435 Berlin",
+            "Kastanienallee 8\n10435 Berlin",
+        ),
+        (
+            "¿Podrían mandarlo a casa de mis padres?\n\nAvenida del Puerto 12\n03001 Alicante\n\nUn saludo",
+            "Avenida del Puerto 12\n03001 Alicante",
+        ),
+        (
+            "Quiero modificar la dirección del pedido 3302 por esta:\nCalle Real 9\n15003 A Coruña",
+            "Calle Real 9\n15003 A Coruña",
+        ),
+        (
+            "Pourriez-vous livrer le colis chez mon voisin ?\n\n5 avenue Jean Jaurès\n31000 Toulouse\n\nBonne journée",
+            "5 avenue Jean Jaurès\n31000 Toulouse",
+        ),
+        ("Merci de corriger l'adresse en 9 rue Nationale, 59000 Lille", "9 rue Nationale, 59000 Lille"),
+    ],
+)
+def test_address_after_any_request_to_send_or_change(text: str, expected: str) -> None:
+    assert find_address(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A signature that ends the mail, without a sign-off: not a corrected address.
+        "Can you send me the invoice for #3302?\n\nJane Doe\n12 Elm Street\nLeeds LS1 4AB",
+        # A block under a sign-off is a signature.
+        "Please change the address on my order.\n\nBest regards,\nJane Doe\n12 Elm Street\nLeeds LS1 4AB",
+        # The shop's address or the old one, named after the request.
+        "I will send it back to your warehouse:\n\nShop Ltd\n1 Depot Road\nLeeds LS2 9JT\n\nThanks",
+        "Sie haben es an meine alte Adresse geschickt:\nRosenweg 4\n80331 München\n\nDanke",
+        "Lo enviaron a mi dirección antigua:\nCalle Mayor 1\n28013 Madrid\n\nGracias",
+        "Vous l'avez envoyé à mon ancienne adresse :\n2 rue Haute\n75004 Paris\n\nMerci",
+        "Please change the address, I will send the new one tomorrow.",
+    ],
+)
+def test_no_address_from_signatures_or_old_places(text: str) -> None:
+    assert find_address(text) is None
