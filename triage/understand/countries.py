@@ -274,12 +274,10 @@ _TAIL = re.compile(r"[^\d.!?:]{0,60}[.!?:]?\s*")
 
 
 def _looks_postal(block: list[str]) -> bool:
-    """A block of lines holds an address: a postcode line, and a street or a postcode (signatures hold a name)."""
+    """Whether lines hold an address: two or more with a postcode among them, or a street, number and town on one."""
     folded = [fold(line) for line in block]
-    return (
-        any(_ADDRESS_LINE.search(f) for f in folded)
-        and len(block) >= 2
-        or any(_INLINE_ADDRESS.search(line) for line in block)
+    return (any(_ADDRESS_LINE.search(f) for f in folded) and len(block) >= 2) or any(
+        _INLINE_ADDRESS.search(line) for line in block
     )
 
 
