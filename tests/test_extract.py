@@ -793,3 +793,63 @@ def test_address_after_any_request_to_send_or_change(text: str, expected: str) -
 )
 def test_no_address_from_signatures_or_old_places(text: str) -> None:
     assert find_address(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # found elsewhere or cheaper
+        (
+            "Please cancel #3302 - we picked one up at the market for less, found it in a local store.",
+            "found it in a local store",
+        ),
+        ("Bitte stornieren, ich habe das Set anderswo bekommen.", "ich habe das Set anderswo bekommen"),
+        ("Cancelen el pedido: lo vi en otra tienda.", "lo vi en otra tienda"),
+        ("Merci d'annuler, je l'ai eu ailleurs.", "je l'ai eu ailleurs"),
+        # someone already bought it
+        ("Cancel it please. My flatmate already ordered one for us.", "My flatmate already ordered one for us"),
+        (
+            "Bitte stornieren – mein Bruder hat mir die Kanne bereits geschenkt.",
+            "mein Bruder hat mir die Kanne bereits geschenkt",
+        ),
+        ("Anulen el pedido, mi cuñada ya nos compró uno.", "mi cuñada ya nos compró uno"),
+        ("Annulez la commande : mon fils l'a déjà acheté.", "mon fils l'a déjà acheté"),
+        # ordered twice, too late, changed plans, wrong colour
+        ("Please cancel #3302 - I pressed buy two times.", "I pressed buy two times"),
+        ("Stornieren Sie bitte, das kommt zu spät für die Feier.", "das kommt zu spät für die Feier"),
+        ("Cancelen el pedido, ya es demasiado tarde para el viaje.", "ya es demasiado tarde para el viaje"),
+        ("Annulez svp, j'ai choisi la mauvaise couleur.", "j'ai choisi la mauvaise couleur"),
+        # any explanatory clause beside the cancel
+        ("Como nos mudamos el mes que viene, cancelen el pedido.", "nos mudamos el mes que viene"),
+        ("Annulez-la, vu que le cadeau n'est plus d'actualité.", "le cadeau n'est plus d'actualité"),
+        ("Please cancel order 3302, thanks.", None),
+        ("Cancel my order please, I'd appreciate a confirmation.", None),
+    ],
+)
+def test_cancel_reason_shapes(text: str, expected: str | None) -> None:
+    assert find_reason(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry for the confusion: keep 3302 and cancel 3303 please.",
+        "Die 3303 bitte stornieren, die 3302 möchte ich behalten.",
+        "Mantengan el 3302 y cancelen el 3303.",
+        "Conservez la 3302 et supprimez la 3303, merci.",
+    ],
+)
+def test_keep_and_cancel_pair_in_a_cancel_message(text: str) -> None:
+    ex = extract(message(text), ("cancel",), ExtractSettings(order_patterns=(r"#?(\d{4})",)), NOW)
+    assert ex.keep_order == "3302"
+
+
+def test_a_plain_cancel_of_one_of_two_numbers_names_no_kept_order() -> None:
+    ex = extract(message("Please cancel 3303. Order 3302 arrived fine."), ("cancel",), ExtractSettings(), NOW)
+    assert ex.keep_order is None
+
+
+def test_a_duplicate_is_the_reason_for_its_cancel() -> None:
+    ex = Extraction(order_numbers=("1042", "1043"), keep_order="1042")
+    assert "reason" not in missing_details(["cancel", "duplicate"], ex, _NONE)
+    assert "reason" in missing_details(["cancel"], ex, _NONE)
