@@ -853,3 +853,15 @@ def test_a_duplicate_is_the_reason_for_its_cancel() -> None:
     ex = Extraction(order_numbers=("1042", "1043"), keep_order="1042")
     assert "reason" not in missing_details(["cancel", "duplicate"], ex, _NONE)
     assert "reason" in missing_details(["cancel"], ex, _NONE)
+
+
+def test_address_block_after_a_request_when_parse_cut_the_sign_off() -> None:
+    """Parse moves "Thanks!\\nLucy" to the signature: the block that starts with the street still counts."""
+    raw = (
+        b"From: Ida Berg <ida@example.com>\r\nTo: support@shop.example.com\r\nSubject: new flat\r\n"
+        b"Message-ID: <ida1@example.com>\r\n\r\n"
+        b"Hello,\r\n\r\nCan you ship #3302 to my new place?\r\n\r\n"
+        b"9 Mill Lane\r\nYork YO1 7HH\r\n\r\nThanks!\r\nIda\r\n"
+    )
+    msg = parse_message(raw, ())
+    assert extract(msg, ("address_fix",), ExtractSettings(), NOW).address == "9 Mill Lane\nYork YO1 7HH"

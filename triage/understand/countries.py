@@ -324,7 +324,8 @@ def _requested_block(rest: str, following: list[str]) -> list[str]:
 
     Inline ("send order #1 to 5 Kingfisher Close, Norwich NR4 7TJ"), or a block on the next lines after a
     colon or after the sentence ends ("… to my new flat please?"); a block must look postal, and one after a
-    sentence (not a colon) must be followed by more text, so a signature that ends the mail is not taken.
+    sentence (not a colon) that starts with a name must be followed by more text, so a signature that ends
+    the mail is not taken.
     """
     if rest and (inline := _inline_address(rest)):
         return [inline]
@@ -333,7 +334,9 @@ def _requested_block(rest: str, following: list[str]) -> list[str]:
     block = _address_block(following)
     if not block or not _looks_postal(block):
         return []
-    if not rest.endswith(":"):
+    if not rest.endswith(":") and not any(c.isdigit() for c in block[0]):
+        # A block that starts with a name and ends the mail is how a signature looks (parse may have cut
+        # the sign-off above it); one that starts with the street, or has text after it, is the address.
         after = following[[ln.strip() for ln in following].index(block[-1]) + 1 :]
         if not any(ln.strip() for ln in after):
             return []
