@@ -46,6 +46,10 @@ def test_a_short_thanks_or_confirmation_closes(text: str) -> None:
         "Merci, mais le colis n'est toujours pas arrivé.",
         "Merci ! Pourriez-vous m'envoyer la facture",
         "I ordered a blue throw last week and would like to know more about the wool.",
+        # a request in words no lexicon knows, with a thanks: only a thanks and courtesy words close alone
+        "Kindly scrap order 5120, thanks.",
+        "Danke, Bestellung 5120 stornieren geht auch per Telefon?",
+        "Merci d'avance pour le geste commercial.",
     ],
 )
 def test_a_thanks_with_a_question_request_or_problem_does_not_close(text: str) -> None:

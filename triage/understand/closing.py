@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from triage.text import SIGNOFF, fold
+from triage.text import SIGNOFF, fold, wordset
 
 _THANKS = re.compile(
     r"\b(?:thanks?|thank you|thx|ty|cheers|much appreciated|appreciate it|danke\w*|vielen dank|besten dank"
@@ -42,6 +42,16 @@ _BLOCKERS = re.compile(
     r"|s'il vous plait|svp|pouvez|pourriez|je voudrais|je veux|j'ai besoin|quand|ou est|comment|pourquoi)\b"
 )
 _MAX_WORDS = 40
+# Without a word that the matter is settled, a thanks closes only when it is nothing but a thanks: every
+# word is a greeting, a thank or a courtesy ("Thank you so much for your help!"), not "Kindly zap order 12, thanks".
+_THANKS_ONLY = wordset(
+    """hi hello hey dear team all again thanks thank you thx ty cheers so much very many a lot lots for your the
+    help quick reply answer response support everything much appreciated appreciate it and sorry trouble
+    hallo liebes guten tag danke dankeschon schon vielen vielmals herzlichen besten dank sehr nochmals fur ihre
+    eure hilfe antwort alles entschuldigung hola buenas buenos dias muchas mil gracias por su tu ayuda respuesta
+    todo y perdon las molestias de nuevo otra vez bonjour madame monsieur merci beaucoup encore pour votre
+    aide reponse tout et desole pardon du derangement"""
+)
 
 
 def _body(text: str) -> str:
@@ -66,4 +76,6 @@ def closes_thread(new_text: str) -> bool:
     if not (_THANKS.search(folded) or _SETTLED.search(folded)):
         return False
     body = _SETTLED_PHRASES.sub(" ", fold(_body(new_text)))
-    return _BLOCKERS.search(body) is None
+    if _BLOCKERS.search(body) is not None:
+        return False
+    return _SETTLED.search(body) is not None or all(w in _THANKS_ONLY for w in re.findall(r"[a-z]+", body))
