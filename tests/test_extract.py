@@ -789,6 +789,8 @@ def test_address_after_any_request_to_send_or_change(text: str, expected: str) -
         "Lo enviaron a mi dirección antigua:\nCalle Mayor 1\n28013 Madrid\n\nGracias",
         "Vous l'avez envoyé à mon ancienne adresse :\n2 rue Haute\n75004 Paris\n\nMerci",
         "Please change the address, I will send the new one tomorrow.",
+        # What the order says now, reported, is not where the customer asks it to go.
+        "Your confirmation says it will go to:\n\n1 Old Road\nLeeds LS1 1AA\n\nThat is wrong, sorry.",
     ],
 )
 def test_no_address_from_signatures_or_old_places(text: str) -> None:
@@ -823,6 +825,8 @@ def test_no_address_from_signatures_or_old_places(text: str) -> None:
         ("Como nos mudamos el mes que viene, cancelen el pedido.", "nos mudamos el mes que viene"),
         ("Annulez-la, vu que le cadeau n'est plus d'actualité.", "le cadeau n'est plus d'actualité"),
         ("Please cancel order 3302, thanks.", None),
+        ("Please cancel #3302. I also have a question about delivery times.", None),
+        ("Cancel 3302 please, I got an email from the shop with the wrong date", None),
         ("Cancel my order please, I'd appreciate a confirmation.", None),
     ],
 )
@@ -853,6 +857,14 @@ def test_a_duplicate_is_the_reason_for_its_cancel() -> None:
     ex = Extraction(order_numbers=("1042", "1043"), keep_order="1042")
     assert "reason" not in missing_details(["cancel", "duplicate"], ex, _NONE)
     assert "reason" in missing_details(["cancel"], ex, _NONE)
+
+
+def test_a_named_new_address_wins_over_an_earlier_request() -> None:
+    text = (
+        "It would normally go to:\n\n1 Old Road\nLeeds LS1 1AA\n\nbut we moved.\n\n"
+        "New address:\n4 Rye Lane\nLeeds LS2 3BB"
+    )
+    assert find_address(text) == "4 Rye Lane\nLeeds LS2 3BB"
 
 
 def test_address_block_after_a_request_when_parse_cut_the_sign_off() -> None:

@@ -269,6 +269,18 @@ _NOT_NEW = re.compile(
     r"\s*(?:back\s+)?(?:\S+\s+){0,2}?(?:your|yours|ihre|eure|euer|vuestr\w*|votre|vos|old|previous|current|former|alte\w*"
     r"|bisherige\w*|vorherige\w*|antigu\w*|anterior|actual|ancien\w*|actuel\w*|precedent\w*)\b"
 )
+# What the order or the shop says now is not a request: "your email says it will go to:", "laut Bestätigung".
+_REPORTED = re.compile(
+    r"\b(?:says?|said|shows?|listed|currently|at the moment|confirmation|laut|steht|zurzeit|derzeit|dice|pone"
+    r"|figura|actualmente|indique|affiche|actuellement)\b"
+)
+
+
+def _sentence_start(folded: str, at: int) -> int:
+    """Where the sentence holding position `at` starts (after the last . ! ? or blank line before it)."""
+    return max(max(folded.rfind(c, 0, at) for c in ".!?") + 1, folded.rfind("\n\n", 0, at) + 1, 0)
+
+
 # After a request, the text before the block on the same line ends the sentence: "… to my new flat please?"
 _TAIL = re.compile(r"[^\d.!?:]{0,60}[.!?:]?\s*")
 
@@ -355,12 +367,14 @@ def find_address(text: str | TextForms) -> str | None:
     text, folded = view.text, view.folded
     cues = [(m, "strong") for m in _ADDRESS_CUE.finditer(folded)]
     cues += [(m, "weak") for m in _ADDRESS_WEAK_CUE.finditer(folded)]
-    cues += [
+    requests = [
         (m, "request")
         for m in _REQUEST_CUE.finditer(folded)
         if not _NOT_NEW.match(folded, m.end("dest") if m.group("dest") else m.end())
+        and not _REPORTED.search(folded, _sentence_start(folded, m.start()), m.start())
     ]
-    for m, kind in sorted(cues, key=lambda c: c[0].start()):
+    # A cue that names the new address wins wherever it stands; a request only when none does.
+    for m, kind in [*sorted(cues, key=lambda c: c[0].start()), *requests]:
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
         rest = text[m.end() : line_end].strip()

@@ -333,15 +333,16 @@ _SINCE_TIME = re.compile(
 _REASON_PHRASES = re.compile(
     # found elsewhere / cheaper
     r"\b(?:found|got|bought|seen|saw|spotted)\b[^.!?\n]{0,40}?\b(?:elsewhere|somewhere else|cheaper|locally|near me"
-    r"|(?:in|at|from|on)\s+(?:a|an|another|the|my local)\s+(?:\w+\s+)?(?:shop|store|site|seller|market|website))"
+    r"|(?:in|at|from|on)\s+(?:a|an|another|my local)\s+(?:\w+\s+)?(?:shop|store|site|seller|market|website))"
     r"|cheaper|better (?:price|deal)|woanders|anderswo|anderweitig|gunstiger|billiger"
     r"|in einem (?:anderen )?(?:laden|geschaft)"
     r"|en otr[oa] (?:sitio|tienda|lado|parte|web)|mas barat|mejor precio|ailleurs|moins cher|meilleur prix"
     r"|dans un (?:autre )?magasin|sur un autre site"
     # someone (or I) already has it
-    r"|\b(?:already|also)\s+(?:\w+\s+)?(?:bought|got|ordered|purchased|received|gave|gifted|have|has|had|own)\b"
-    r"|\b(?:schon|bereits)\s+(?:\w+\s+){0,3}(?:gekauft|bestellt|geschenkt|bekommen|besorgt|habe|hat|haben)\b"
-    r"|\bya\s+(?:\w+\s+){0,2}(?:compr|regal|ten|pidi|recib|encarg)\w*|\bdeja\s+(?:\w+\s+){0,2}(?:achet|command|offert|recu)\w*"
+    r"|\balready\s+(?:\w+\s+)?(?:bought|got|ordered|purchased|received|gave|gifted|owns?"
+    r"|ha(?:ve|s|d)\s+(?:one|it|this|that|the same|them))\b"
+    r"|\b(?:schon|bereits)\s+(?:\w+\s+){0,3}(?:gekauft|bestellt|geschenkt|bekommen|besorgt)\b"
+    r"|\bya\s+(?:\w+\s+){0,2}(?:compr|regal|ten|recib|encarg)\w*|\bdeja\s+(?:\w+\s+){0,2}(?:achet|command|offert|recu)\w*"
     # no longer needed or wanted
     r"|no longer (?:need|want)|(?:don't|do not|dont|won't|will not) (?:need|want)|not need\w* (?:it )?any ?more"
     r"|nicht mehr|brauche\w* (?:\w+ )?nicht|kein(?:en)? bedarf|ya no|no (?:lo |la |los |las )?necesit"
