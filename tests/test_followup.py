@@ -21,6 +21,15 @@ from triage.understand.followup import follow_up_kind, is_nudge, withdrawn_inten
         "Hallo?? Ist da jemand? Bitte melden Sie sich.",
         "¿Hola?? ¿Hay alguien? Por favor respondan.",
         "Allô ?? Il y a quelqu'un ? Merci de me répondre.",
+        # Asking for news, and re-sending one's own mail (the thread probe's shapes, other words).
+        "Is there any progress with my order?",
+        "Sending this again as I think it got lost.",
+        "Gibt es inzwischen etwas Neues zu meiner Bestellung?",
+        "Ich sende Ihnen die Mail erneut, falls sie untergegangen ist.",
+        "Buenas, ¿hay novedades sobre lo que les pedí?",
+        "Les reenvío mi correo por si no les llegó.",
+        "Bonjour, des nouvelles de ma commande ?",
+        "Je vous renvoie mon message, au cas où il se serait perdu.",
     ],
 )
 def test_nudges(text: str) -> None:
@@ -36,6 +45,8 @@ def test_nudges(text: str) -> None:
         "Hello, what size is the blue jumper?",
         "Please reply with the tracking link when it ships.",
         "I was waiting for the sale but bought it anyway. " * 8 + "Did you get my email?",
+        "J'ai commandé des nouvelles chaises pour la terrasse.",
+        "Ich habe neue Schuhe bestellt, gibt es die auch in Braun?",
     ],
 )
 def test_not_nudges(text: str) -> None:
@@ -60,6 +71,12 @@ def test_not_nudges(text: str) -> None:
         ("N'annulez pas ma commande finalement, je la garde.", ("cancel", "refund")),
         ("Ignorez mon dernier mail, merci.", ("*",)),
         ("I don't need a refund any more, thanks.", ("refund",)),
+        ("Disregard the refund request, the parcel was at my neighbour's.", ("refund",)),
+        ("Please do not refund me after all, it turned up.", ("refund",)),
+        ("Die Erstattung ist doch nicht nötig, das Paket ist da.", ("refund",)),
+        ("Olviden la solicitud de reembolso, ya apareció el paquete.", ("refund",)),
+        ("Pas la peine de me rembourser, le colis est arrivé.", ("refund",)),
+        ("Annulez ma demande de remboursement, tout est rentré dans l'ordre.", ("refund",)),
         ("Please cancel order #1047.", ()),
         ("Did you get my email?", ()),
         ("Please keep me posted about the delivery.", ()),

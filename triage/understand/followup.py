@@ -32,6 +32,24 @@ _NUDGE = re.compile(
     | (please|pls|plz)\s+(answer|reply|respond|get\s+back\s+to\s+me)(\s+(me|asap|soon|now))?\s*([.!?]|$)
     | bitte\s+(antworten\s+sie|melden\s+sie\s+sich) | por\s+favor\s+(respondan|contesten|responda)
     | (merci\s+de\s+me\s+r[ée]pondre|r[ée]pondez(-moi)?\s+(svp|s'il\s+vous\s+pla[iî]t))
+    | any\s+progress | still\s+(nothing|no\s+(news|word)) | what'?s\s+(happening|going\s+on)\s+with
+    | (forwarding|resending|sending)\s+(this|it|my\s+(e-?mail|message|mail))\s+again | in\s+case\s+it\s+got\s+lost
+    | gibt\s+es\s+(schon\s+|denn\s+|inzwischen\s+)?(etwas\s+|was\s+)?neu(igkeiten|es)
+    | (schon|inzwischen)\s+(etwas|was)\s+neues
+    | wie\s+ist\s+der\s+(aktuelle\s+)?stand | immer\s+noch\s+nichts
+    | noch\s+nichts\s+(von\s+ihnen\s+|von\s+euch\s+)?gehört
+    | (schicke|sende)\s+(ihnen\s+|euch\s+)?(das|es|(die|meine)\s+(e-?mail|mail|nachricht))
+      \s+(noch\s*mal|erneut)
+    | falls\s+(es|sie|meine\s+(e-?mail|mail|nachricht))\s+untergegangen | nachhaken | hake\s+(noch\s*mal\s+)?nach
+    | alguna\s+novedad | hay\s+novedades | (alguna|hay)\s+noticias?
+    | (sigo|todav[ií]a|a[uú]n)\s+sin\s+(noticias|respuesta|saber)
+    | (les\s+|te\s+)?reenv[ií]o\s+(mi|el|este)\s+(correo|mensaje|e-?mail) | vuelvo\s+a\s+escribir
+    | por\s+si\s+no\s+(les\s+|te\s+)?(lleg[oó]|recibieron) | me\s+(pueden\s+|podr[ií]an\s+)?dec(ir|ian|ían)\s+algo
+    | me\s+dicen\s+algo
+    | toujours\s+rien | des\s+nouvelles\s*(\?|$|(de|du|concernant|pour|sur)\s)
+    | (pas|aucune|quelles)\s+(de\s+)?nouvelles | du\s+nouveau | o[uù]\s+en\s+(est|sommes)-?(on|nous)?
+    | je\s+vous\s+(renvoie|retransmets|r[ée]exp[ée]die)\s+(mon|ce|le)\s+(message|mail|e-?mail|courriel)
+    | au\s+cas\s+o[uù]\s+(il|mon\s+(message|mail|e-?mail|courriel))\s+(se\s+serait|soit|aurait\s+[ée]t[ée])\s+perdu
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -75,8 +93,23 @@ _KEEP = re.compile(
     re.X,
 )
 _AFTER_ALL = re.compile(r"\bafter\s+all\b|\bdoch\s+nicht\b|\bal\s+final\b|\bfinalement\b|\bsi\s+la\s+quiero\b")
+# A refund request taken back: not needed, not wanted, or the request itself ignored, withdrawn or cancelled.
 _NO_REFUND = re.compile(
-    r"\b(don'?t|do\s+not)\s+(need|want)\s+(a\s+)?refund|\bkeine\s+erstattung|\bno\s+(necesito|quiero)\s+(el\s+)?reembolso|\bpas\s+besoin\s+(de|d'un)\s+rembourse"
+    r"""
+    \b(don'?t|do\s+not)\s+(need|want)\s+(a\s+|the\s+)?refund | \b(please\s+)?(don'?t|do\s+not|no\s+need\s+to)\s+refund
+    | \b(ignore|disregard|forget|withdraw|cancel|drop)\s+(about\s+)?(my|the)\s+refund(\s+request)?
+    | \bno\s+need\s+for\s+a\s+refund | \bno\s+refund\s+(is\s+)?(needed|necessary|required)\b
+    | \bkeine\s+(ruck)?erstattung
+    | \b(ruck)?erstattung\s+(ist\s+)?(doch\s+)?nicht\s+(mehr\s+)?(notig|notwendig|erforderlich)
+    | \b(ignorieren|vergessen)\s+sie\s+(bitte\s+)?(meine|die)\s+(ruck)?erstattung
+    | \bziehe\s+(meine|die)\s+(ruck)?erstattung\w*\s+zuruck
+    | \bno\s+(necesito|quiero)\s+(el\s+|un\s+|ningun\s+)?reembolso | \bno\s+hace\s+falta\s+(el\s+|ningun\s+)?reembolso
+    | \b(olvide[ns]?|ignore[ns]?|retiro|anulen?)\s+(mi\s+|el\s+|la\s+)?(solicitud\s+de\s+|pedido\s+de\s+)?reembolso
+    | \bno\s+me\s+(devuelvan|reembolsen)\b
+    | \bpas\s+besoin\s+(de|d'un)\s+rembourse | \bpas\s+la\s+peine\s+de\s+(me\s+)?rembourser
+    | \b(oubliez|ignorez|annulez|je\s+retire)\s+(ma|la)\s+demande\s+de\s+remboursement
+    """,
+    re.X,
 )
 
 
