@@ -39,7 +39,13 @@ _BLOCKERS = re.compile(
     r"|pero|sin embargo|todavia|aun|nada|nunca|mal|roto|rota|danad\w*|falta\w*|reembols\w*|cancel\w*"
     r"|por favor|pueden|podrian|podria|quiero|quisiera|necesito|cuando|donde|como|por que"
     r"|mais|cependant|toujours|pas|rien|jamais|ne|n'|abime\w*|casse\w*|manque\w*|rembours\w*|annul\w*"
-    r"|s'il vous plait|svp|pouvez|pourriez|je voudrais|je veux|j'ai besoin|quand|ou est|comment|pourquoi)\b"
+    r"|s'il vous plait|svp|pouvez|pourriez|je voudrais|je veux|j'ai besoin|quand|ou est|comment|pourquoi"
+    # a complaint, a wait or a wish beside the thanks
+    r"|though|although|unfortunately|leider|lamentablemente|desafortunadamente|malheureusement|nobody|no one"
+    r"|nadie|niemand|personne|waiting|wait|warte\w*|esperando|espero|sigo|attends|attente|brauche\w*|benotige\w*"
+    r"|mochte|moechte|nachfragen|wissen|ob|invoice|rechnung|factura|facture|receipt|mala|malo|quality|qualitat"
+    r"|calidad|qualite|complain\w*|beschwer\w*|reclam\w*|if i|wenn|tell me|let me know|sagen sie|dites-moi"
+    r"|tenez-moi|diganme|avisenme)\b|n't\b|\bdont\b"
 )
 _MAX_WORDS = 40
 # Without a word that the matter is settled, a thanks closes only when it is nothing but a thanks: every
