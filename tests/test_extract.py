@@ -826,6 +826,11 @@ def test_no_address_from_signatures_or_old_places(text: str) -> None:
         ("Annulez-la, vu que le cadeau n'est plus d'actualité.", "le cadeau n'est plus d'actualité"),
         ("Please cancel order 3302, thanks.", None),
         ("Please cancel #3302. I also have a question about delivery times.", None),
+        # a question is no reason; the reason beside it is
+        ("Is it too late to cancel #3302?", None),
+        ("Ist es schon zu spät, um 3302 zu stornieren?", None),
+        ("Bought #3302 twice by accident - can it still be cancelled?", "Bought #3302 twice by accident"),
+        ("Cancelen el 3302: lo quiero como lo tenía antes.", None),  # "como" comparing, mid-sentence
         ("Cancel 3302 please, I got an email from the shop with the wrong date", None),
         ("Cancel my order please, I'd appreciate a confirmation.", None),
     ],
@@ -857,6 +862,28 @@ def test_a_duplicate_is_the_reason_for_its_cancel() -> None:
     ex = Extraction(order_numbers=("1042", "1043"), keep_order="1042")
     assert "reason" not in missing_details(["cancel", "duplicate"], ex, _NONE)
     assert "reason" in missing_details(["cancel"], ex, _NONE)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an inline address ends at a conjunction or an "attention of", and keeps a flat number before it
+        (
+            "Please send #3302 to 9 Elm Road, Leeds LS2 7QT, and refund the express fee.",
+            "9 Elm Road, Leeds LS2 7QT",
+        ),
+        ("Bitte an Werkstr. 4, 01067 Dresden, z. Hd. Herrn Vogt schicken:", None),
+        ("Bitte schicken Sie es an Werkstr. 4, 01067 Dresden, z. Hd. Herrn Vogt.", "Werkstr. 4, 01067 Dresden"),
+        (
+            "Pouvez-vous la livrer au 7 rue Haute, 67000 Strasbourg, au lieu de chez moi ?",
+            "7 rue Haute, 67000 Strasbourg",
+        ),
+        ("Please ship it to 3, 18 Quay Street, Cork T12 X2P3 instead.", "3, 18 Quay Street, Cork T12 X2P3"),
+        ("Envoyez-la pas au 12 mais au 21 rue Basse, 59800 Lille, merci", "21 rue Basse, 59800 Lille"),
+    ],
+)
+def test_inline_address_ends_where_the_address_does(text: str, expected: str | None) -> None:
+    assert find_address(text) == expected
 
 
 def test_a_named_new_address_wins_over_an_earlier_request() -> None:

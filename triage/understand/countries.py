@@ -301,14 +301,22 @@ _STREET = (
     r"|chemin|impasse|allée|place|quai|cours)\.?"
 )
 _STREET_FIRST = r"(?:calle|avenida|avda|plaza|paseo|carrer|camino|rue|avenue|via|viale|piazza)"
+# A conjunction or a "for the attention of" ends an inline address: "… 14 Elm Street and refund the fee",
+# "…, 70565 Stuttgart, z. Hd. Frau Berger", "…, 1000 Bruxelles, au lieu de mon domicile".
+_JOIN = (
+    r"(?:,?\s+|,\s*)(?i:and|und|but|aber|pero|mais|since|because|weil|porque|car|puisque|au lieu|en lugar|anstatt"
+    r"|statt|z\.\s?hd|c/o|attn)\b|,\s*(?i:et|y|e)\s"
+)
 _INLINE_ADDRESS = re.compile(
     # "12 Elm Street" / "8 rue Victor Hugo" · "Gartenweg 12" / "Hauptstr. 7" · "Calle Sol 4"
-    rf"(?:\d{{1,5}}[a-zA-Z]?,?\s+(?:[\w'’.-]+\s+){{0,3}}(?i:{_STREET})"
+    rf"(?:\d{{1,5}}[a-zA-Z]?(?:,\s*\d{{1,5}}[a-zA-Z]?)?,?\s+(?:[^\W\d][\w'’.-]*\s+|\d{{1,5}}[a-zA-Z]?,\s+|\d+(?:st|nd|rd|th)\s+){{0,3}}"
+    rf"(?i:{_STREET})"
     rf"|[A-ZÄÖÜ][\w'’-]*?(?i:{_STREET})\s+\d{{1,5}}[a-z]?"
     rf"|(?i:{_STREET_FIRST})\s+(?:[\w'’.-]+\s+){{1,4}}\d{{1,5}}[a-z]?)"
-    r"\b[^.!?\n]{0,80}?,\s*[^.!?\n]{2,60}?(?=\s+(?i:instead|please|bitte|por favor|s'il vous pla[iî]t|merci|thanks?|"
+    rf"\b(?:(?!{_JOIN})[^.!?\n]){{0,80}}?,\s*(?:(?!{_JOIN})[^.!?\n]){{2,60}}?"
+    r"(?=\s+(?i:instead|please|bitte|por favor|s'il vous pla[iî]t|merci|thanks?|"
     r"danke|gracias|en su lugar|stattdessen|à la place|plut[oô]t)\b|\s*[,;]\s*(?i:danke|thanks|merci|gracias)\b"
-    r"|[.!?]?\s*$|\s*[.!?](?:\s|$))"
+    rf"|{_JOIN}|[.!?]?\s*$|\s*[.!?](?:\s|$))"
 )
 
 

@@ -317,7 +317,7 @@ def find_keep_order(text: str | TextForms, numbers: Sequence[str], patterns: Seq
 _CAUSE = re.compile(
     r"\b(?:because(?:\s+of)?|since|weil|wegen|porque|ya que|puesto que|debido a"
     r"|parce que|parce qu'|puisque|a cause (?:de|du|des)|vu que|etant donne que|dado que|now that|nachdem"
-    r"|como(?= (?:ya|no|me|lo|la|he|ha|tengo|mi|el|nos)\b)"
+    r"|(?:(?<![^\n.!?¡¿])|(?<=[\n.!?¡¿] ))como(?= (?:ya|no|me|lo|la|he|ha|tengo|mi|el|nos)\b)"
     r"|(?<!soon )(?<!such )(?<!same )(?<!well )(?<!just )(?<!long )(?<!far )"
     r"as(?= (?:i|we|my|it|the|our|i've|i'm|this|that)\b)"
     r"|(?:da|denn)(?= (?:ich|wir|mir|es|die|der|das|meine?)\b)"
@@ -356,10 +356,12 @@ _REASON_PHRASES = re.compile(
     r"|por error|por equivocacion|me equivoque|(?:talla|color|tamano|modelo) (?:equivocad|incorrect)\w*"
     r"|par erreur|(?:mauvaise?|erreur de) (?:taille|couleur|article|modele)|me suis trompe"
     # too late or too slow
-    r"|too late|takes too long|too long"
+    # ("is it too late?" asks, with or without its question mark)
+    r"|(?<!is it )(?<!is it already )too late|takes too long|too long"
     r"|(?:won't|will not|wouldn't|not) (?:\w+ ){0,2}(?:arrive|make it|be here|come) in time"
-    r"|zu spat|zu lange|nicht rechtzeitig|demasiado tarde|tarda\w* demasiado|no llega\w* a tiempo"
-    r"|trop tard|trop long|n'arrivera pas a temps"
+    r"|(?<!ist es )(?<!ist es schon )(?<!ist es bereits )zu spat|zu lange|nicht rechtzeitig|demasiado tarde"
+    r"|tarda\w* demasiado|no llega\w* a tiempo|(?<!est-il )(?<!est-ce )trop tard|trop long"
+    r"|n'arrivera pas a temps"
     # a changed mind or plans
     r"|changed my mind|change of (?:mind|plans?)|second thoughts|too expensive|anders uberlegt|umentschieden"
     r"|cambi\w* de (?:opinion|idea|planes)|pensado mejor|change d'avis|change d'idee|trop cher"
@@ -396,8 +398,22 @@ def find_reason(text: str | TextForms) -> str | None:
         clause = _clause(masked, m.end(), m.end(), whole=False)
         if len(clause) >= 3:
             return clause
-    p = _REASON_PHRASES.search(folded)
-    return _clause(masked, p.start(), p.end()) if p else None
+    for p in _REASON_PHRASES.finditer(folded):
+        if _in_question(folded, p.start(), p.end()):
+            continue  # "is it too late to cancel?" asks; it gives no reason
+        return _clause(masked, p.start(), p.end())
+    return None
+
+
+def _in_question(folded: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands in a clause that ends with "?" or opens with "¿" (a clause ends at
+    . ! ? ; : , a line break or a spaced dash: "by mistake - can I still cancel?" gives its reason)."""
+    after = _QUESTION_END.search(folded, end)
+    begin = max(folded.rfind(c, 0, start) for c in ".!?;:,\n")
+    return bool(after and after.group() == "?") or "¿" in folded[begin + 1 : start]
+
+
+_QUESTION_END = re.compile(r"[.!?;:,\n]|\s[-–—]\s")
 
 
 # ---------------------------------------------------------------- the stage
