@@ -113,3 +113,24 @@ def test_date_off() -> None:
     assert date_off(T0 - timedelta(days=3), T0)
     assert not date_off(T0 - timedelta(hours=47), T0)
     assert not date_off(None, T0)
+
+
+def test_the_sla_runs_from_the_message_that_raised_the_standing_request() -> None:
+    later = T0 + timedelta(days=21)
+    # A question weeks ago, a new request now: the request's age is days, not weeks.
+    state = fold([facts("1", ("other",)), facts("2", ("address_fix",), at=later)])
+    assert state.first_at == T0 and state.raised_at == later
+    # A chaser keeps the original request's age.
+    chased = fold([facts("1", ("cancel",)), facts("2", ("other",), kind="chaser", at=later)])
+    assert chased.raised_at == T0
+    # Withdrawn and asked for again: from the message that asked again.
+    again = fold(
+        [
+            facts("1", ("cancel",)),
+            facts("2", ("other",), kind="retraction", withdraws=("cancel",), at=T0 + timedelta(days=1)),
+            facts("3", ("cancel",), at=later),
+        ]
+    )
+    assert again.raised_at == later
+    # Nothing standing: the first arrival, as before.
+    assert fold([facts("1", ("other",)), facts("2", ("other",), at=later)]).raised_at == T0

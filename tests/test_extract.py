@@ -732,3 +732,175 @@ def test_bare_numbers_read_the_redacted_new_text_only() -> None:
     assert counts.get("card_number") == 1 and counts.get("iban") == 1
     ex = extract(parsed, ("cancel", "refund"), ExtractSettings(), NOW)
     assert ex.candidate_numbers == ("2291",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Any request to send, deliver or redirect, or to change the address, then a block or an inline address.
+        (
+            "Hello, can the parcel for #3302 go to my office instead?\n\nUnit 4, 18 Harbour Way\nCardiff CF10 4PA\n\n"
+            "Cheers, Tom",
+            "Unit 4, 18 Harbour Way\nCardiff CF10 4PA",
+        ),
+        (
+            "Could you please update the shipping address for my order to:\n\nMia Lang\n41 Ash Road\nLeeds LS6 2QP",
+            "Mia Lang\n41 Ash Road\nLeeds LS6 2QP",
+        ),
+        ("Would you deliver #3302 to 14 Quarry Lane, Sheffield S11 9EH please", "14 Quarry Lane, Sheffield S11 9EH"),
+        (
+            "Könnten Sie das Paket bitte zu meinem Nachbarn liefern lassen?\n\nJonas Krüger\nAmselweg 3\n"
+            "04109 Leipzig\n\nViele Grüße",
+            "Jonas Krüger\nAmselweg 3\n04109 Leipzig",
+        ),
+        (
+            "Bitte ändern Sie die Lieferadresse von Bestellung 3302 auf:\nKastanienallee 8\n10435 Berlin",
+            "Kastanienallee 8\n10435 Berlin",
+        ),
+        (
+            "¿Podrían mandarlo a casa de mis padres?\n\nAvenida del Puerto 12\n03001 Alicante\n\nUn saludo",
+            "Avenida del Puerto 12\n03001 Alicante",
+        ),
+        (
+            "Quiero modificar la dirección del pedido 3302 por esta:\nCalle Real 9\n15003 A Coruña",
+            "Calle Real 9\n15003 A Coruña",
+        ),
+        (
+            "Pourriez-vous livrer le colis chez mon voisin ?\n\n5 avenue Jean Jaurès\n31000 Toulouse\n\nBonne journée",
+            "5 avenue Jean Jaurès\n31000 Toulouse",
+        ),
+        ("Merci de corriger l'adresse en 9 rue Nationale, 59000 Lille", "9 rue Nationale, 59000 Lille"),
+    ],
+)
+def test_address_after_any_request_to_send_or_change(text: str, expected: str) -> None:
+    assert find_address(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A signature that ends the mail, without a sign-off: not a corrected address.
+        "Can you send me the invoice for #3302?\n\nJane Doe\n12 Elm Street\nLeeds LS1 4AB",
+        # A block under a sign-off is a signature.
+        "Please change the address on my order.\n\nBest regards,\nJane Doe\n12 Elm Street\nLeeds LS1 4AB",
+        # The shop's address or the old one, named after the request.
+        "I will send it back to your warehouse:\n\nShop Ltd\n1 Depot Road\nLeeds LS2 9JT\n\nThanks",
+        "Sie haben es an meine alte Adresse geschickt:\nRosenweg 4\n80331 München\n\nDanke",
+        "Lo enviaron a mi dirección antigua:\nCalle Mayor 1\n28013 Madrid\n\nGracias",
+        "Vous l'avez envoyé à mon ancienne adresse :\n2 rue Haute\n75004 Paris\n\nMerci",
+        "Please change the address, I will send the new one tomorrow.",
+        # What the order says now, reported, is not where the customer asks it to go.
+        "Your confirmation says it will go to:\n\n1 Old Road\nLeeds LS1 1AA\n\nThat is wrong, sorry.",
+    ],
+)
+def test_no_address_from_signatures_or_old_places(text: str) -> None:
+    assert find_address(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # found elsewhere or cheaper
+        (
+            "Please cancel #3302 - we picked one up at the market for less, found it in a local store.",
+            "found it in a local store",
+        ),
+        ("Bitte stornieren, ich habe das Set anderswo bekommen.", "ich habe das Set anderswo bekommen"),
+        ("Cancelen el pedido: lo vi en otra tienda.", "lo vi en otra tienda"),
+        ("Merci d'annuler, je l'ai eu ailleurs.", "je l'ai eu ailleurs"),
+        # someone already bought it
+        ("Cancel it please. My flatmate already ordered one for us.", "My flatmate already ordered one for us"),
+        (
+            "Bitte stornieren – mein Bruder hat mir die Kanne bereits geschenkt.",
+            "mein Bruder hat mir die Kanne bereits geschenkt",
+        ),
+        ("Anulen el pedido, mi cuñada ya nos compró uno.", "mi cuñada ya nos compró uno"),
+        ("Annulez la commande : mon fils l'a déjà acheté.", "mon fils l'a déjà acheté"),
+        # ordered twice, too late, changed plans, wrong colour
+        ("Please cancel #3302 - I pressed buy two times.", "I pressed buy two times"),
+        ("Stornieren Sie bitte, das kommt zu spät für die Feier.", "das kommt zu spät für die Feier"),
+        ("Cancelen el pedido, ya es demasiado tarde para el viaje.", "ya es demasiado tarde para el viaje"),
+        ("Annulez svp, j'ai choisi la mauvaise couleur.", "j'ai choisi la mauvaise couleur"),
+        # any explanatory clause beside the cancel
+        ("Como nos mudamos el mes que viene, cancelen el pedido.", "nos mudamos el mes que viene"),
+        ("Annulez-la, vu que le cadeau n'est plus d'actualité.", "le cadeau n'est plus d'actualité"),
+        ("Please cancel order 3302, thanks.", None),
+        ("Please cancel #3302. I also have a question about delivery times.", None),
+        # a question is no reason; the reason beside it is
+        ("Is it too late to cancel #3302?", None),
+        ("Ist es schon zu spät, um 3302 zu stornieren?", None),
+        ("Bought #3302 twice by accident - can it still be cancelled?", "Bought #3302 twice by accident"),
+        ("Cancelen el 3302: lo quiero como lo tenía antes.", None),  # "como" comparing, mid-sentence
+        ("Cancel 3302 please, I got an email from the shop with the wrong date", None),
+        ("Cancel my order please, I'd appreciate a confirmation.", None),
+    ],
+)
+def test_cancel_reason_shapes(text: str, expected: str | None) -> None:
+    assert find_reason(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry for the confusion: keep 3302 and cancel 3303 please.",
+        "Die 3303 bitte stornieren, die 3302 möchte ich behalten.",
+        "Mantengan el 3302 y cancelen el 3303.",
+        "Conservez la 3302 et supprimez la 3303, merci.",
+    ],
+)
+def test_keep_and_cancel_pair_in_a_cancel_message(text: str) -> None:
+    ex = extract(message(text), ("cancel",), ExtractSettings(order_patterns=(r"#?(\d{4})",)), NOW)
+    assert ex.keep_order == "3302"
+
+
+def test_a_plain_cancel_of_one_of_two_numbers_names_no_kept_order() -> None:
+    ex = extract(message("Please cancel 3303. Order 3302 arrived fine."), ("cancel",), ExtractSettings(), NOW)
+    assert ex.keep_order is None
+
+
+def test_a_duplicate_is_the_reason_for_its_cancel() -> None:
+    ex = Extraction(order_numbers=("1042", "1043"), keep_order="1042")
+    assert "reason" not in missing_details(["cancel", "duplicate"], ex, _NONE)
+    assert "reason" in missing_details(["cancel"], ex, _NONE)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an inline address ends at a conjunction or an "attention of", and keeps a flat number before it
+        (
+            "Please send #3302 to 9 Elm Road, Leeds LS2 7QT, and refund the express fee.",
+            "9 Elm Road, Leeds LS2 7QT",
+        ),
+        ("Bitte an Werkstr. 4, 01067 Dresden, z. Hd. Herrn Vogt schicken:", None),
+        ("Bitte schicken Sie es an Werkstr. 4, 01067 Dresden, z. Hd. Herrn Vogt.", "Werkstr. 4, 01067 Dresden"),
+        (
+            "Pouvez-vous la livrer au 7 rue Haute, 67000 Strasbourg, au lieu de chez moi ?",
+            "7 rue Haute, 67000 Strasbourg",
+        ),
+        ("Please ship it to 3, 18 Quay Street, Cork T12 X2P3 instead.", "3, 18 Quay Street, Cork T12 X2P3"),
+        ("Envoyez-la pas au 12 mais au 21 rue Basse, 59800 Lille, merci", "21 rue Basse, 59800 Lille"),
+    ],
+)
+def test_inline_address_ends_where_the_address_does(text: str, expected: str | None) -> None:
+    assert find_address(text) == expected
+
+
+def test_a_named_new_address_wins_over_an_earlier_request() -> None:
+    text = (
+        "It would normally go to:\n\n1 Old Road\nLeeds LS1 1AA\n\nbut we moved.\n\n"
+        "New address:\n4 Rye Lane\nLeeds LS2 3BB"
+    )
+    assert find_address(text) == "4 Rye Lane\nLeeds LS2 3BB"
+
+
+def test_address_block_after_a_request_when_parse_cut_the_sign_off() -> None:
+    """Parse moves "Thanks!\\nLucy" to the signature: the block that starts with the street still counts."""
+    raw = (
+        b"From: Ida Berg <ida@example.com>\r\nTo: support@shop.example.com\r\nSubject: new flat\r\n"
+        b"Message-ID: <ida1@example.com>\r\n\r\n"
+        b"Hello,\r\n\r\nCan you ship #3302 to my new place?\r\n\r\n"
+        b"9 Mill Lane\r\nYork YO1 7HH\r\n\r\nThanks!\r\nIda\r\n"
+    )
+    msg = parse_message(raw, ())
+    assert extract(msg, ("address_fix",), ExtractSettings(), NOW).address == "9 Mill Lane\nYork YO1 7HH"

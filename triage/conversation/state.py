@@ -29,6 +29,7 @@ class ConversationState:
     follow_ups: int
     first_at: datetime
     last_at: datetime
+    raised_at: datetime  # when the oldest standing request was raised (the first arrival when none stands)
     redactions: dict[str, int]
     low_confidence: bool
     date_off: bool
@@ -53,6 +54,7 @@ def fold(facts: Sequence[MessageFacts]) -> ConversationState:
     details = Extraction()
     chasers = 0
     redactions: dict[str, int] = {}
+    raised: dict[str, datetime] = {}  # each standing request's arrival: the SLA runs from there, not the thread
     for f in facts:
         own = [i for i in f.intents if i != "other"]
         details = merge_details(details, f.details)
@@ -72,6 +74,7 @@ def fold(facts: Sequence[MessageFacts]) -> ConversationState:
         for i in own:
             if i not in standing:
                 standing.append(i)
+                raised[i] = f.received_at
                 withdrawn = [w for w in withdrawn if w.intent != i]  # asked for again: it stands again
     return ConversationState(
         intents=tuple(standing) or ("other",),
@@ -81,6 +84,7 @@ def fold(facts: Sequence[MessageFacts]) -> ConversationState:
         follow_ups=max(0, len(facts) - 1),
         first_at=min(f.received_at for f in facts),
         last_at=max(f.received_at for f in facts),
+        raised_at=min((raised[i] for i in standing), default=min(f.received_at for f in facts)),
         redactions=redactions,
         low_confidence=any(f.low_confidence for f in facts if [i for i in f.intents if i != "other"]),
         date_off=any(f.date_off for f in facts),
@@ -112,10 +116,11 @@ def settle(
     now: datetime,
     settings: StageSettings,
 ) -> Settled:
-    """Rank the conversation: its standing requests on its order, its age from the first arrival, chasers."""
+    """Rank the conversation: its standing requests on its order, its age from the arrival of the message that
+    raised the oldest standing request (a reply weeks later with a new request is not weeks over SLA), chasers."""
     intent = IntentResult(state.intents, dict(scores), state.low_confidence)
     match = match_order(state.details, customer, orders_by_number, orders_by_email, now)
-    urgency = rank(intent, match, state.first_at, now, state.redactions, state.chasers, settings.orders, settings.rank)
+    urgency = rank(intent, match, state.raised_at, now, state.redactions, state.chasers, settings.orders, settings.rank)
     if state.withdrawn:
         gone = ", ".join(sorted({w.intent for w in state.withdrawn}))
         urgency = replace(urgency, reasons=(*urgency.reasons, f"withdrawn by the customer: {gone}"))

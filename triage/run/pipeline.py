@@ -37,8 +37,10 @@ from triage.records import (
 from triage.redact import redact_message
 from triage.reply.draft import ThreadContext, make_draft
 from triage.run.guard import WorkTimeout, time_limit
+from triage.store.conversations import CLOSED_WITH_THANKS
 from triage.text import thread_subject
 from triage.understand.classify import IntentModel
+from triage.understand.closing import closes_thread
 from triage.understand.extract import extract
 from triage.understand.followup import follow_up_kind
 
@@ -234,6 +236,22 @@ class Pipeline:
             urgency = replace(
                 urgency, reasons=("reopened: the customer wrote again after it was closed", *urgency.reasons)
             )
+        closing = (
+            not keys.automated
+            and not parsed.sender_unverified
+            and kind != "chaser"
+            and state.intents == ("other",)
+            and not state.withdrawn
+            and set(intent.intents) <= {"other"}
+            and closes_thread(parsed.new_text)
+        )
+        if closing:
+            # Nothing standing, nothing withdrawn to confirm, and the customer's latest word is a thanks or
+            # "it arrived": closed (audited), no new draft; the next customer mail reopens it.
+            conv_state = "done"
+            conv_flags = [f for f in conv_flags if f != "reopened"]
+            conv_flags.append(CLOSED_WITH_THANKS)
+            urgency = Urgency(score=0, reasons=("the customer closed it with thanks: nothing is asked",))
         twin = self.orders.twins.get(match.order.number) if match.order else None
         if twin is not None and match.order is not None and "duplicate" not in state.intents:
             # The customer did not say so, but the orders do: same items, placed minutes apart.
@@ -271,8 +289,12 @@ class Pipeline:
             follow_up=conv.how != "new",
         )
         try:
-            draft = make_draft(
-                parsed, settled.intent, state.details, match, missing, state.redactions, s.reply, thread_words
+            draft = (
+                None
+                if closing
+                else make_draft(
+                    parsed, settled.intent, state.details, match, missing, state.redactions, s.reply, thread_words
+                )
             )
         except TemplateError as exc:  # a broken template must not cost the message its triage
             log.warning("no draft for %s uid %s: %s", p.raw.mailbox, p.raw.uid, exc)

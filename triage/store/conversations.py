@@ -27,6 +27,9 @@ from triage.store.conversation_rows import (
 from triage.text import body_hash
 
 AGENT_DRAFT_FLAG = "customer_wrote_after_draft"
+# The customer's latest message only thanked or confirmed, with nothing standing: triage closes the
+# conversation (audited) unless an agent's draft waits in it; the next customer mail reopens it.
+CLOSED_WITH_THANKS = "closed_with_thanks"
 # Flags that stay on a conversation until an agent acts, whatever later messages bring.
 _STICKY = (AGENT_DRAFT_FLAG,)
 _ORDER = "(c.status = 'error') DESC, coalesce(c.urgency, 0) DESC, c.opened_at ASC, c.id ASC"
@@ -151,9 +154,12 @@ class ConversationQueries(Connection):
             redactions[kind] = redactions.get(kind, 0) + n
         flags = list(t.conversation_flags)
         flags += [f for f in old_flags if f in _STICKY and f not in flags]
+        closing = t.status == "ok" and CLOSED_WITH_THANKS in flags
         if t.status == "ok" and not p.no_reply:
             flags += self._write_draft(row_id, conv_id, key, t, now)
         state = ("done" if p.no_reply else t.state) if t.status == "ok" else "open"
+        if closing and AGENT_DRAFT_FLAG in flags:
+            state = "open"  # an agent's draft waits in it: the agent decides, at the bottom of the queue
         order = t.match.order
         execute(
             """UPDATE conversations SET state = ?, status = ?, error = ?, last_at = max(coalesce(last_at, ''), ?),
@@ -183,6 +189,15 @@ class ConversationQueries(Connection):
         )
         if old_state == "done" and state == "open":
             self._event(row_id, "triage", "reopened", "the customer wrote again after it was closed", conv_id)
+        if closing and state == "done":
+            execute(
+                """UPDATE messages SET state = 'done' WHERE conversation = ? AND status != 'duplicate'
+                   AND (no_reply IS NULL OR status = 'error')""",
+                [conv_id],
+            )
+            execute("UPDATE messages SET state = 'done' WHERE id = ?", [row_id])
+            if old_state != "done":
+                self._event(row_id, "triage", "done", "the customer closed it with thanks", conv_id)
         return conv_id
 
     def _write_draft(self, row_id: int, conv_id: int, key: str, t: Triaged, now: str) -> list[str]:
@@ -195,6 +210,14 @@ class ConversationQueries(Connection):
             self._event(row_id, "triage", "draft_kept", "the agent's draft was left as it is", conv_id)
             return [AGENT_DRAFT_FLAG]
         d = t.draft
+        if d is None and existing is not None and CLOSED_WITH_THANKS in t.conversation_flags:
+            # triage's own draft answers what the customer has now closed; one already saved to a Drafts
+            # folder stays there (the mailbox's copy is the agents'), one only in the store is withdrawn
+            synced = execute("SELECT message_id_header FROM drafts WHERE id = ?", [existing[0]]).fetchone()
+            if synced is None or not synced[0]:
+                execute("DELETE FROM drafts WHERE id = ?", [existing[0]])
+                self._event(row_id, "triage", "draft_withdrawn", "the customer closed it with thanks", conv_id)
+            return []
         if d is None:
             return []
         values = [d.to, d.subject, d.body, d.in_reply_to, encode(d.references), d.language, now, body_hash(d.body)]

@@ -241,6 +241,57 @@ _ADDRESS_WEAK_CUE = re.compile(
     r"|(?:envien|enviar|mandar)(?:lo)?\s+a|(?:envoyer|livrer)\s+(?:le|la)?\s*a)\b"
 )
 
+# A request to send the parcel somewhere or to change its address, in any wording: a send/deliver/redirect
+# verb, or a change verb with the word "address", then (in the same sentence, across hard wraps) where it
+# goes: "to", "an", "a", "à", "chez", or a colon. German may put the verb last ("an meine Mutter schicken:").
+# What follows is read like after a weak cue, but only a block or inline text shaped like an address counts.
+_GAP = r"(?:[^.!?:\n]|\.(?=\s*[#\d])|\n(?![ \t]*\n))"
+_TO = r"(?:\b(?:to|at|an|nach|auf|zu|a|al|hacia|chez|au|aux|vers|en|para)\b|(?=\s*:))"
+_REQUEST_CUE = re.compile(
+    # EN, ES, FR: verb first
+    rf"\b(?:(?:send|ship|deliver|post|mail|forward|redirect|re-?route|dispatch)(?:ing)?"
+    r"|(?:should|must|needs?\s+to|has\s+to|can|could|will|would)\s+(?:[\w#]+\s+){0,4}?(?:go|be\s+(?:sent|shipped"
+    r"|delivered|posted|redirected|forwarded))"
+    r"|(?:envi|envie|mand|remit|entreg|redirig|reenvi)[a-z]*|(?:vaya|llegue|vayan|lleguen)"
+    r"|(?:envoy|envoi|livr|expedi|redirig|achemin|reexpedi)[a-z]*(?:-(?:la|le|les|moi))?"
+    rf"|(?:schick|send|liefer|versend|stell|leit)[a-z]*\s+sie)\b{_GAP}{{0,70}}?{_TO}"
+    # a change of the address, any language: "change the delivery address on order #1 to:"
+    rf"|\b(?:change|update|correct|amend|modify|fix|cambi|modific|correg|corrij|actualic|actualiz|modifi|chang"
+    rf"|corrig|mett[a-z]*\s+a\s+jour|ander|korrigier|aktualisier|anpass)[a-z]*\b{_GAP}{{0,50}}?"
+    rf"(?:address|[a-z]*adresse|direccion|domicilio){_GAP}{{0,50}}?{_TO}"
+    # German verb last: "an meine Mutter schicken:", "die Adresse der Bestellung 12 bitte ändern:"
+    rf"|\b(?P<dest>an|nach|zu)\b{_GAP}{{0,60}}?\b(?:(?:schicken|senden|liefern|zustellen|versenden|verschicken"
+    r"|umleiten|gehen)(?:\s+(?:lassen|kann|konnen))?|(?:geschickt|geliefert|gesendet|versandt|verschickt|zugestellt)\s+werden)\b"
+    rf"|\b[a-z]*adresse\b{_GAP}{{0,60}}?\b(?:andern|korrigieren|aktualisieren|anpassen)\b(?:\s+(?:lassen|werden))?"
+)
+# The place named after "to" is the shop's or the old one: "send it back to your warehouse", "went to my old address".
+_NOT_NEW = re.compile(
+    r"\s*(?:back\s+)?(?:\S+\s+){0,2}?(?:your|yours|ihre|eure|euer|vuestr\w*|votre|vos|old|previous|current|former|alte\w*"
+    r"|bisherige\w*|vorherige\w*|antigu\w*|anterior|actual|ancien\w*|actuel\w*|precedent\w*)\b"
+)
+# What the order or the shop says now is not a request: "your email says it will go to:", "laut Bestätigung".
+_REPORTED = re.compile(
+    r"\b(?:says?|said|shows?|listed|currently|at the moment|confirmation|laut|steht|zurzeit|derzeit|dice|pone"
+    r"|figura|actualmente|indique|affiche|actuellement)\b"
+)
+
+
+def _sentence_start(folded: str, at: int) -> int:
+    """Where the sentence holding position `at` starts (after the last . ! ? or blank line before it)."""
+    return max(max(folded.rfind(c, 0, at) for c in ".!?") + 1, folded.rfind("\n\n", 0, at) + 1, 0)
+
+
+# After a request, the text before the block on the same line ends the sentence: "… to my new flat please?"
+_TAIL = re.compile(r"[^\d.!?:]{0,60}[.!?:]?\s*")
+
+
+def _looks_postal(block: list[str]) -> bool:
+    """Whether lines hold an address: two or more with a postcode among them, or a street, number and town on one."""
+    folded = [fold(line) for line in block]
+    return (any(_ADDRESS_LINE.search(f) for f in folded) and len(block) >= 2) or any(
+        _INLINE_ADDRESS.search(line) for line in block
+    )
+
 
 # After a weak cue on the same line, an address is a house number and a street word, or a street and a
 # house number ("Hauptstr. 7"), with a postcode or a town after a comma: "12 Elm Street, Leeds LS1 4AB".
@@ -250,14 +301,22 @@ _STREET = (
     r"|chemin|impasse|allée|place|quai|cours)\.?"
 )
 _STREET_FIRST = r"(?:calle|avenida|avda|plaza|paseo|carrer|camino|rue|avenue|via|viale|piazza)"
+# A conjunction or a "for the attention of" ends an inline address: "… 14 Elm Street and refund the fee",
+# "…, 70565 Stuttgart, z. Hd. Frau Berger", "…, 1000 Bruxelles, au lieu de mon domicile".
+_JOIN = (
+    r"(?:,?\s+|,\s*)(?i:and|und|but|aber|pero|mais|since|because|weil|porque|car|puisque|au lieu|en lugar|anstatt"
+    r"|statt|z\.\s?hd|c/o|attn)\b|,\s*(?i:et|y|e)\s"
+)
 _INLINE_ADDRESS = re.compile(
     # "12 Elm Street" / "8 rue Victor Hugo" · "Gartenweg 12" / "Hauptstr. 7" · "Calle Sol 4"
-    rf"(?:\d{{1,5}}[a-zA-Z]?,?\s+(?:[\w'’.-]+\s+){{0,3}}(?i:{_STREET})"
+    rf"(?:\d{{1,5}}[a-zA-Z]?(?:,\s*\d{{1,5}}[a-zA-Z]?)?,?\s+(?:[^\W\d][\w'’.-]*\s+|\d{{1,5}}[a-zA-Z]?,\s+|\d+(?:st|nd|rd|th)\s+){{0,3}}"
+    rf"(?i:{_STREET})"
     rf"|[A-ZÄÖÜ][\w'’-]*?(?i:{_STREET})\s+\d{{1,5}}[a-z]?"
     rf"|(?i:{_STREET_FIRST})\s+(?:[\w'’.-]+\s+){{1,4}}\d{{1,5}}[a-z]?)"
-    r"\b[^.!?\n]{0,80}?,\s*[^.!?\n]{2,60}?(?=\s+(?i:instead|please|bitte|por favor|s'il vous pla[iî]t|merci|thanks?|"
+    rf"\b(?:(?!{_JOIN})[^.!?\n]){{0,80}}?,\s*(?:(?!{_JOIN})[^.!?\n]){{2,60}}?"
+    r"(?=\s+(?i:instead|please|bitte|por favor|s'il vous pla[iî]t|merci|thanks?|"
     r"danke|gracias|en su lugar|stattdessen|à la place|plut[oô]t)\b|\s*[,;]\s*(?i:danke|thanks|merci|gracias)\b"
-    r"|[.!?]?\s*$|\s*[.!?](?:\s|$))"
+    rf"|{_JOIN}|[.!?]?\s*$|\s*[.!?](?:\s|$))"
 )
 
 
@@ -280,6 +339,30 @@ def _address_block(lines: list[str]) -> list[str]:
     return block
 
 
+def _requested_block(rest: str, following: list[str]) -> list[str]:
+    """The address after a request to send or change (`rest` is the rest of its line), or nothing.
+
+    Inline ("send order #1 to 5 Kingfisher Close, Norwich NR4 7TJ"), or a block on the next lines after a
+    colon or after the sentence ends ("… to my new flat please?"); a block must look postal, and one after a
+    sentence (not a colon) that starts with a name must be followed by more text, so a signature that ends
+    the mail is not taken.
+    """
+    if rest and (inline := _inline_address(rest)):
+        return [inline]
+    if rest and not _TAIL.fullmatch(rest):
+        return []
+    block = _address_block(following)
+    if not block or not _looks_postal(block):
+        return []
+    if not rest.endswith(":") and not any(c.isdigit() for c in block[0]):
+        # A block that starts with a name and ends the mail is how a signature looks (parse may have cut
+        # the sign-off above it); one that starts with the street, or has text after it, is the address.
+        after = following[[ln.strip() for ln in following].index(block[-1]) + 1 :]
+        if not any(ln.strip() for ln in after):
+            return []
+    return block
+
+
 def find_address(text: str | TextForms) -> str | None:
     """The corrected address block: what follows "new address:" and the like, up to a blank line.
 
@@ -290,17 +373,27 @@ def find_address(text: str | TextForms) -> str | None:
     """
     view = forms(text)
     text, folded = view.text, view.folded
-    cues = [(m, True) for m in _ADDRESS_CUE.finditer(folded)] + [(m, False) for m in _ADDRESS_WEAK_CUE.finditer(folded)]
-    for m, strong in sorted(cues, key=lambda c: c[0].start()):
+    cues = [(m, "strong") for m in _ADDRESS_CUE.finditer(folded)]
+    cues += [(m, "weak") for m in _ADDRESS_WEAK_CUE.finditer(folded)]
+    requests = [
+        (m, "request")
+        for m in _REQUEST_CUE.finditer(folded)
+        if not _NOT_NEW.match(folded, m.end("dest") if m.group("dest") else m.end())
+        and not _REPORTED.search(folded, _sentence_start(folded, m.start()), m.start())
+    ]
+    # A cue that names the new address wins wherever it stands; a request only when none does.
+    for m, kind in [*sorted(cues, key=lambda c: c[0].start()), *requests]:
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
         rest = text[m.end() : line_end].strip()
         following = text[line_end + 1 :].splitlines()
-        if not rest or rest.endswith(":"):
+        if kind == "request":
+            block = _requested_block(rest, following)
+        elif not rest or rest.endswith(":"):
             if rest.endswith(":") and len(rest) > 40:
                 continue  # a sentence that happens to end in a colon
             block = _address_block(following)
-        elif strong:
+        elif kind == "strong":
             rest = rest.lstrip(":-– \t")
             block = [rest, *_address_block(following)] if rest.endswith(",") else [rest]
         elif inline := _inline_address(rest):

@@ -228,9 +228,14 @@ def find_name(msg: ParsedMessage) -> str | None:
 
 # ---------------------------------------------------------------- keep, reason
 
-_KEEP = re.compile(r"\b(?:keep|behalten|mantener|quedarme con|quedo con|garder|conserver)\b")
-_CANCEL = re.compile(r"\b(?:cancel\w*|delete|remove|storn\w*|loschen|elimin\w*|annul\w*|supprim\w*)\b")
-_VERB_LAST = re.compile(r"behalten|storn\w*|loschen")  # German puts the verb after the number
+_KEEP = re.compile(
+    r"\b(?:keep|hold on to|behalten|behalte|mantener|mantengan|qued\w* con|guard(?:ar|en|ad)|conserv\w*|gard(?:er|ez|e)"
+    r"|retain)\b"
+)
+_CANCEL = re.compile(
+    r"\b(?:cancel\w*|delete|remove|storn\w*|loschen|zuruckziehen|elimin\w*|anul\w*|annul\w*|supprim\w*)\b"
+)
+_VERB_LAST = re.compile(r"behalten|behalte|storn\w*|loschen|zuruckziehen")  # German puts the verb after the number
 _BOTH = re.compile(r"\b(?:both|beide|los dos|ambos|les deux)\b")
 _FIRST = re.compile(r"\b(?:first|older|earlier|original|erste\w*|altere\w*|primer\w*|anterior|premier\w*|ancien\w*)\b")
 _SECOND = re.compile(
@@ -259,6 +264,18 @@ def _ordinal(text: str) -> str | None:
     if first and (not second or first.start() < second.start()):
         return "first"
     return "second" if second else None
+
+
+def find_kept_in_pair(text: str | TextForms, numbers: Sequence[str], patterns: Sequence[str]) -> str | None:
+    """The order kept where one sentence keeps one number and cancels another ("keep #1 and cancel #2",
+    "behalten Sie die 1, stornieren Sie die 2"): read from a message that is only a cancel by its words."""
+    folded = forms(text).masked_folded
+    for sentence in SENTENCES.split(folded):
+        if _KEEP.search(sentence) and _CANCEL.search(sentence):
+            kept = find_keep_order(sentence, numbers, patterns)
+            if kept and kept not in ("first", "second", "both"):
+                return kept
+    return None
 
 
 def find_keep_order(text: str | TextForms, numbers: Sequence[str], patterns: Sequence[str]) -> str | None:
@@ -299,7 +316,8 @@ def find_keep_order(text: str | TextForms, numbers: Sequence[str], patterns: Seq
 
 _CAUSE = re.compile(
     r"\b(?:because(?:\s+of)?|since|weil|wegen|porque|ya que|puesto que|debido a"
-    r"|parce que|parce qu'|puisque|a cause (?:de|du|des)"
+    r"|parce que|parce qu'|puisque|a cause (?:de|du|des)|vu que|etant donne que|dado que|now that|nachdem"
+    r"|(?:(?<![^\n.!?¡¿])|(?<=[\n.!?¡¿] ))como(?= (?:ya|no|me|lo|la|he|ha|tengo|mi|el|nos)\b)"
     r"|(?<!soon )(?<!such )(?<!same )(?<!well )(?<!just )(?<!long )(?<!far )"
     r"as(?= (?:i|we|my|it|the|our|i've|i'm|this|that)\b)"
     r"|(?:da|denn)(?= (?:ich|wir|mir|es|die|der|das|meine?)\b)"
@@ -310,16 +328,47 @@ _SINCE_TIME = re.compile(
     r"(?:\d|yesterday|today|last|this|monday|tuesday|wednesday|thursday|friday|saturday|sunday|then|a |an |two"
     r"|three|several|days|weeks|ages|hours)"
 )
+# Reasons as shapes, in EN/DE/ES/FR: found elsewhere or cheaper, someone already bought it, no longer
+# needed, ordered twice, the wrong size or colour, too late, a changed mind.
 _REASON_PHRASES = re.compile(
-    r"changed my mind|change of mind|found it cheaper|cheaper elsewhere|by mistake|by accident|accidentally"
-    r"|ordered the wrong|wrong size|wrong colou?r|no longer need|(?:don't|do not|dont) need|too expensive"
-    r"|takes too long|too long|anders uberlegt|nicht mehr|versehentlich|aus versehen|falsche grosse"
-    r"|por error|por equivocacion|me equivoque|cambie de opinion|ya no|mas barato|par erreur|change d'avis"
-    r"|moins cher|plus besoin"
+    # found elsewhere / cheaper
+    r"\b(?:found|got|bought|seen|saw|spotted)\b[^.!?\n]{0,40}?\b(?:elsewhere|somewhere else|cheaper|locally|near me"
+    r"|(?:in|at|from|on)\s+(?:a|an|another|my local)\s+(?:\w+\s+)?(?:shop|store|site|seller|market|website))"
+    r"|cheaper|better (?:price|deal)|woanders|anderswo|anderweitig|gunstiger|billiger"
+    r"|in einem (?:anderen )?(?:laden|geschaft)"
+    r"|en otr[oa] (?:sitio|tienda|lado|parte|web)|mas barat|mejor precio|ailleurs|moins cher|meilleur prix"
+    r"|dans un (?:autre )?magasin|sur un autre site"
+    # someone (or I) already has it
+    r"|\balready\s+(?:\w+\s+)?(?:bought|got|ordered|purchased|received|gave|gifted|owns?"
+    r"|ha(?:ve|s|d)\s+(?:one|it|this|that|the same|them))\b"
+    r"|\b(?:schon|bereits)\s+(?:\w+\s+){0,3}(?:gekauft|bestellt|geschenkt|bekommen|besorgt)\b"
+    r"|\bya\s+(?:\w+\s+){0,2}(?:compr|regal|ten|recib|encarg)\w*|\bdeja\s+(?:\w+\s+){0,2}(?:achet|command|offert|recu)\w*"
+    # no longer needed or wanted
+    r"|no longer (?:need|want)|(?:don't|do not|dont|won't|will not) (?:need|want)|not need\w* (?:it )?any ?more"
+    r"|nicht mehr|brauche\w* (?:\w+ )?nicht|kein(?:en)? bedarf|ya no|no (?:lo |la |los |las )?necesit"
+    r"|plus besoin|n'en (?:ai|avons) (?:plus|pas) besoin|n'en veux plus"
+    # ordered twice
+    r"|twice|two times|double[ -]?(?:order|ordered|booked|paid)|duplicate|doppelt|zweimal|zwei mal"
+    r"|dos veces|duplicad|repetid|deux fois|en double|doublon"
+    # wrong item, size or colour; a mistake
+    r"|by mistake|by accident|accidentally|ordered the wrong|wrong (?:size|colou?r|item|model|product|one)"
+    r"|versehentlich|aus versehen|falsche\w* (?:gro(?:ss|ß)e|farbe|artikel|modell)|vertan"
+    r"|por error|por equivocacion|me equivoque|(?:talla|color|tamano|modelo) (?:equivocad|incorrect)\w*"
+    r"|par erreur|(?:mauvaise?|erreur de) (?:taille|couleur|article|modele)|me suis trompe"
+    # too late or too slow
+    # ("is it too late?" asks, with or without its question mark)
+    r"|(?<!is it )(?<!is it already )too late|takes too long|too long"
+    r"|(?:won't|will not|wouldn't|not) (?:\w+ ){0,2}(?:arrive|make it|be here|come) in time"
+    r"|(?<!ist es )(?<!ist es schon )(?<!ist es bereits )zu spat|zu lange|nicht rechtzeitig|demasiado tarde"
+    r"|tarda\w* demasiado|no llega\w* a tiempo|(?<!est-il )(?<!est-ce )trop tard|trop long"
+    r"|n'arrivera pas a temps"
+    # a changed mind or plans
+    r"|changed my mind|change of (?:mind|plans?)|second thoughts|too expensive|anders uberlegt|umentschieden"
+    r"|cambi\w* de (?:opinion|idea|planes)|pensado mejor|change d'avis|change d'idee|trop cher"
 )
 
 
-_CLAUSE_END = re.compile(r"[.!?;,(]|\n\s*\n|$")
+_CLAUSE_END = re.compile(r"[.!?;,(]|\s[-–—]\s|\n\s*\n|$")
 
 
 def _clause(text: str, start: int, end: int, *, whole: bool = True) -> str:
@@ -328,7 +377,12 @@ def _clause(text: str, start: int, end: int, *, whole: bool = True) -> str:
     begin = start
     if whole:
         blank = text.rfind("\n\n", 0, start)
-        begin = max(max(text.rfind(c, 0, start) for c in ".!?;,(") + 1, blank + 2 if blank >= 0 else 0)
+        dash = max(text.rfind(f" {c} ", 0, start) for c in "-–—")
+        begin = max(
+            max(text.rfind(c, 0, start) for c in ".!?;:,(") + 1,
+            dash + 3 if dash >= 0 else 0,
+            blank + 2 if blank >= 0 else 0,
+        )
     stop = _CLAUSE_END.search(text, end)
     return " ".join(text[begin : stop.start() if stop else len(text)].split())[:120]
 
@@ -344,8 +398,22 @@ def find_reason(text: str | TextForms) -> str | None:
         clause = _clause(masked, m.end(), m.end(), whole=False)
         if len(clause) >= 3:
             return clause
-    p = _REASON_PHRASES.search(folded)
-    return _clause(masked, p.start(), p.end()) if p else None
+    for p in _REASON_PHRASES.finditer(folded):
+        if _in_question(folded, p.start(), p.end()):
+            continue  # "is it too late to cancel?" asks; it gives no reason
+        return _clause(masked, p.start(), p.end())
+    return None
+
+
+def _in_question(folded: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands in a clause that ends with "?" or opens with "¿" (a clause ends at
+    . ! ? ; : , a line break or a spaced dash: "by mistake - can I still cancel?" gives its reason)."""
+    after = _QUESTION_END.search(folded, end)
+    begin = max(folded.rfind(c, 0, start) for c in ".!?;:,\n")
+    return bool(after and after.group() == "?") or "¿" in folded[begin + 1 : start]
+
+
+_QUESTION_END = re.compile(r"[.!?;:,\n]|\s[-–—]\s")
 
 
 # ---------------------------------------------------------------- the stage
@@ -374,6 +442,8 @@ def extract(msg: ParsedMessage, intents: Sequence[str], settings: ExtractSetting
         address=address,
         keep_order=find_keep_order(text, [*numbers, *candidates], settings.order_patterns)
         if "duplicate" in intents
+        else find_kept_in_pair(text, [*numbers, *candidates], settings.order_patterns)
+        if "cancel" in intents
         else None,
         reason=find_reason(text) if {"cancel", "refund"} & set(intents) else None,
     )
@@ -418,6 +488,8 @@ def missing_details(
     out: list[str] = []
     for intent in intents:
         for detail in required.get(intent, ()):
+            if detail == "reason" and "duplicate" in intents:
+                continue  # an order placed twice is the reason for cancelling one of them
             if detail not in out and not _has(detail, extraction, match):
                 out.append(detail)
     return tuple(out)
