@@ -20,7 +20,6 @@ from triage.understand.closing import closes_thread
     [
         "Hi,\n\nthe package turned up this afternoon. Thanks a lot!\n\nRob",
         "Parcel is here now, much appreciated.",
-        "Thank you so much!\n\nKind regards,\nEva Long",
         "Paket ist heute eingetroffen, vielen Dank!\n\nGruß\nUte",
         "Alles klar, danke schön.",
         "Ya lo he recibido, mil gracias.\n\nSaludos,\nPilar",
@@ -46,7 +45,10 @@ def test_a_short_thanks_or_confirmation_closes(text: str) -> None:
         "Merci, mais le colis n'est toujours pas arrivé.",
         "Merci ! Pourriez-vous m'envoyer la facture",
         "I ordered a blue throw last week and would like to know more about the wool.",
-        # a request in words no lexicon knows, with a thanks: only a thanks and courtesy words close alone
+        # a bare thanks may be for an answer still owed: only a word that the matter is settled closes
+        "Thank you so much!\n\nKind regards,\nEva Long",
+        "Vielen Dank für Ihre schnelle Hilfe!",
+        # a request in words no lexicon knows, with a thanks
         "Kindly scrap order 5120, thanks.",
         "Danke, Bestellung 5120 stornieren geht auch per Telefon?",
         "Merci d'avance pour le geste commercial.",

@@ -1,7 +1,7 @@
 """A message that closes its thread: a short thanks or confirmation that asks nothing ("arrived, thanks!").
 
-Read on the redacted new text alone, in EN/DE/ES/FR. The message must carry a thanks or a word that the
-matter is settled (arrived, received, all good, sorted, erledigt, todo bien, c'est bon), be short, and hold
+Read on the redacted new text alone, in EN/DE/ES/FR. The message must carry a word that the matter is
+settled (arrived, received, all good, sorted, erledigt, todo bien, c'est bon), be short, and hold
 nothing that asks or complains: no question mark, no request ("please", "could you", "bitte", "pourriez"),
 no "but" or "still", no negation outside a settled phrase ("never mind", "no worries"), no problem word.
 Whether the conversation still owes an answer (a standing or withdrawn request) is the caller's to check.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from triage.text import SIGNOFF, fold, wordset
+from triage.text import SIGNOFF, fold
 
 _THANKS = re.compile(
     r"\b(?:thanks?|thank you|thx|ty|cheers|much appreciated|appreciate it|danke\w*|vielen dank|besten dank"
@@ -48,16 +48,6 @@ _BLOCKERS = re.compile(
     r"|tenez-moi|diganme|avisenme)\b|n't\b|\bdont\b"
 )
 _MAX_WORDS = 40
-# Without a word that the matter is settled, a thanks closes only when it is nothing but a thanks: every
-# word is a greeting, a thank or a courtesy ("Thank you so much for your help!"), not "Kindly zap order 12, thanks".
-_THANKS_ONLY = wordset(
-    """hi hello hey dear team all again thanks thank you thx ty cheers so much very many a lot lots for your the
-    help quick reply answer response support everything much appreciated appreciate it and sorry trouble
-    hallo liebes guten tag danke dankeschon schon vielen vielmals herzlichen besten dank sehr nochmals fur ihre
-    eure hilfe antwort alles entschuldigung hola buenas buenos dias muchas mil gracias por su tu ayuda respuesta
-    todo y perdon las molestias de nuevo otra vez bonjour madame monsieur merci beaucoup encore pour votre
-    aide reponse tout et desole pardon du derangement"""
-)
 
 
 def _body(text: str) -> str:
@@ -84,4 +74,6 @@ def closes_thread(new_text: str) -> bool:
     body = _SETTLED_PHRASES.sub(" ", fold(_body(new_text)))
     if _BLOCKERS.search(body) is not None:
         return False
-    return _SETTLED.search(body) is not None or all(w in _THANKS_ONLY for w in re.findall(r"[a-z]+", body))
+    # A bare thanks ("Thank you so much!") may thank for an answer still owed: only a word that the matter is
+    # settled closes.
+    return _SETTLED.search(body) is not None
