@@ -813,7 +813,7 @@ _GROUP_SPLIT_RE = re.compile(r"-?[ \t]*\n[ \t]*|[ \-]")
 
 
 _CARD_WORD_LEAD_RE = re.compile(
-    r"(?i)creditcard|kartennummer|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta"
+    r"(?i)creditcard|kartennummer|kartennr\.?|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta"
 )
 
 
@@ -833,7 +833,7 @@ def card_after_word(text: str, cue_start: int) -> tuple[int, int] | None:
     groups = _GROUP_SPLIT_RE.split(raw.translate(_OCR_DIGITS))
     digits = "".join(groups)
     letters = sum(c.isalpha() for c in raw)
-    if not digits.isdigit() or letters > 4 or len(digits) - letters < 9:
+    if not digits.isdigit() or letters > 6 or len(digits) - letters < 9:
         return None
     if issuer_matches(digits) and luhn_ok(digits) and _card_like_layout(groups):
         return m.span(1)

@@ -12,6 +12,7 @@ import re
 from triage.records import Finding
 from triage.redact.cards import card_after_word, card_word_in
 from triage.redact.cues import find_cues
+from triage.redact.gaps import APART_KINDS, clause_value, value_before, value_next_line
 from triage.redact.iban import iban_without_country
 from triage.redact.spelled import spelled_value
 
@@ -26,7 +27,7 @@ _SP = r"[ \t]*(?:\n[ \t]*(?:\n[ \t]*)?)?"  # after a colon the value may sit on 
 _STRONG_RE = re.compile(
     _GAP + r"""(?:[ \t]*\([^()\n\ue000]{1,24}\))?(?:["'”’»)\]*]{1,2})?[ \t]*(?:"""
     r"[:=]" + _SP + r"(?:(?:is|ist|est|es)[ \t]+)?"
-    r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn)[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
+    r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn|är|to|jest|er)[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
     r"(?:(?:now|still|currently|actually|just|jetzt|nun|noch|maintenant|ahora|ora)[ \t]+)?)"
     r"|(?:changed|set|reset|updated|geändert|gesetzt|changé|cambiad[oa]|cambiata)[ \t]+(?:to|zu|auf|en|à|a)[ \t]+"
     # "the password, it's Blue$ky77", "la contraseña, es Sol#2020", "password -> Zebra!55", "PIN — it's 4321"
@@ -217,6 +218,9 @@ def find_cued(
             continue
         if kind == "cvv" and _LAST_DIGITS_RE.search(text, max(0, cue_start - 12), cue_start):
             continue  # "the last 3 digits": of a number shown anyway
+        if kind in APART_KINDS and (span := _apart(text, kind, pos, sentences, cards)):
+            out.append(Finding(APART_KINDS[kind], *span))  # "my CVV, as requested, is 123"
+            continue
         if kind == "cvv":
             v = _CVV_VALUE_RE.match(text, pos)
             if v:
@@ -238,6 +242,7 @@ def find_cued(
             by_fields = text[cue_start : cue_start + 3].lower() == "mon"  # "Month 09, year 2028": the cue holds 09
             v = _MONTH_YEAR_RE.match(text, cue_start) if by_fields else _EXP_VALUE_RE.match(text, pos)
             if not v:
+                _before(text, kind, cue_start, pos, out, sentences, cards)  # "12/28 is the expiry"
                 continue
             s, e = v.span("v")
             card = _card_context(text, s, e, cards, sentences)
@@ -285,7 +290,7 @@ def find_cued(
             if span is None:
                 if spelled := spelled_value(text, pos, 4, 8):  # "my PIN is four three two one"
                     out.append(Finding("password", *spelled))
-                elif kind != "code":
+                elif kind != "code" and not _before(text, kind, cue_start, pos, out, sentences, cards):
                     _value_elsewhere(text, kind, cue_start, pos, out)
                 continue
             value = text[span[0] : span[1]]
@@ -359,11 +364,48 @@ def find_cued(
             span = _login_value(text, cue_start, pos)
             if span:
                 out.append(Finding("login", *span))
-        if len(out) == found and kind in _ELSEWHERE_KINDS:
+        if len(out) == found and kind in _ELSEWHERE_KINDS and not _before(text, kind, cue_start, pos, out, sentences, cards):
             _value_elsewhere(text, kind, cue_start, pos, out)
         if kind == "pw" and (before := _password_before(text, cue_start, pos)):
             out.append(Finding("password", *before))  # "Sunshine99 is my password"
     return out
+
+
+def _apart(
+    text: str, kind: str, pos: int, sentences: Sentences, cards: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """A value behind a clause after its cue (see gaps.clause_value); an expiry not a voucher's."""
+    span = clause_value(text, kind, pos)
+    if span and kind == "exp" and _not_card_expiry(text, span, sentences, cards):
+        return None
+    return span
+
+
+def _before(
+    text: str,
+    kind: str,
+    cue_start: int,
+    pos: int,
+    out: list[Finding],
+    sentences: Sentences,
+    cards: list[tuple[int, int]],
+) -> bool:
+    """A value named before its cue ("419 es el código de seguridad") or alone on the line after it, into `out`;
+    whether there was one."""
+    span = value_before(text, kind, cue_start) if kind in APART_KINDS else None
+    if span is None and kind in APART_KINDS:
+        span = value_next_line(text, kind, cue_start, pos)  # "PIN\n7301"
+    if span is None or (kind == "exp" and _not_card_expiry(text, span, sentences, cards)):
+        return False
+    out.append(Finding(APART_KINDS[kind], *span))
+    return True
+
+
+def _not_card_expiry(text: str, span: tuple[int, int], sentences: Sentences, cards: list[tuple[int, int]]) -> bool:
+    """A voucher's or an offer's date, with no card in its sentence."""
+    return not _card_context(text, *span, cards, sentences) and bool(
+        _NOT_CARD_EXP_RE.search(text, sentences.start(span[0]), sentences.end(span[1]))
+    )
 
 
 # "my password doesn't work", "passcode won't", "password isn't accepted": English contractions are words.
