@@ -147,3 +147,121 @@ def value_next_line(text: str, kind: str, cue_start: int, pos: int) -> tuple[int
     rest_end = text.find("\n", v.end())
     rest = text[v.end() : rest_end if rest_end >= 0 else len(text)]
     return v.span() if not rest.strip(" \t.") else None
+
+
+# An expiry in words after its cue: "caduca en diciembre del 29", "scade a settembre 2028", "verloopt in januari
+# 2029", "Verfällt: 31. Juli 2029", "expiring Feb '28", "expire fin 2028" (a year alone after an end word), or a
+# month and year in brackets later in the clause ("Expiry: end of June next year (06/27)").
+_MONTH_NAMES = (
+    r"(?:jan|feb|f[ée]v|m[äa]r|maa|apr|avr|abr|ma[iy]|mei|mag|jun|jui|giu|jul|lug|aug|ago|ao[uû]|sep|set|o[ck]t"
+    r"|ott|out|nov|de[cz]|d[ée]c|dic|ene|gen)[a-zäéèûôíç]*\.?"
+)
+_EXP_WORDS_RE = re.compile(
+    r"(?i)[ \t]*[:=\-–]?[ \t]*(?:(?:is|ist|on|am|le|el|en|in|im|a|at|nel|op|em|the|la|der|zum|au|à|de|of)[ \t]+){0,3}"
+    r"(?:(?P<end>end|ende|fin|fine|einde|final|finales)[ \t]+(?:(?:of|de|del|des|von|van)[ \t]+)?)?"
+    rf"(?P<v>(?:\d{{1,2}}\.?[ \t]+(?:de[ \t]+)?)?{_MONTH_NAMES}[ \t]+(?:(?:de|del|of|des)[ \t]+)?['’]?(?:20)?\d{{2}}"
+    r"(?![\d/])|20\d{2}(?![\d/.,]\d|\d))"
+)
+_EXP_IN_BRACKETS_RE = re.compile(
+    r"[^\n.!?\ue000\d]{0,60}?\([ \t]*(?P<v>(?:0?[1-9]|1[0-2])[ \t]?/[ \t]?(?:20)?\d{2})[ \t]*\)"
+)
+_END_CUE_RE = re.compile(r"(?i)(?:fin|end|ende|fine|einde|final)$")
+
+
+def expiry_in_words(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
+    """An expiry written with a month's name (or a year alone after "end of"/"fin"), or in brackets after its cue."""
+    m = _EXP_WORDS_RE.match(text, pos)
+    if m is not None:
+        s, e = m.span("v")
+        year_alone = text[s].isdigit() and e - s == 4 and text[s : s + 2] == "20"
+        if not year_alone or m.group("end") or _END_CUE_RE.search(text, cue_start, pos):
+            return s, e
+    b = _EXP_IN_BRACKETS_RE.match(text, pos)
+    return b.span("v") if b else None
+
+
+# Label and value in cells: "| CVV | 664 |", "card[cvc]=117" (a percent-encoded key, decoded by normalize), a
+# header row whose value stands in the next row ("| card | exp | cvv |" over "| `4057…` | `11/27` | `203` |"), a
+# CSV header ("username,password" over "mike.b,Kn1ght Rider 82").
+_CELL_AFTER_RE = re.compile(r"[ \t]*[`*]*[ \t]*\|[ \t]*[`*\"']*[ \t]*")
+_KEY_AFTER_RE = re.compile(r"[\]\"'`]{1,3}[ \t]*[:=][ \t]*[\"'`]?")
+_RULE_LINE_RE = re.compile(r"[ \t]*\|?[ \t:\-|]+\|?[ \t]*")
+_CELL_STRIP = " \t`*\"'"
+
+
+def _shaped(text: str, kind: str, s: int, e: int) -> tuple[int, int] | None:
+    """[s, e) without its blanks and quotes, when it holds a value of `kind`'s shape and nothing else."""
+    while s < e and text[s] in _CELL_STRIP:
+        s += 1
+    while e > s and text[e - 1] in _CELL_STRIP:
+        e -= 1
+    if e <= s or e - s > 64:
+        return None
+    if kind == "pw":
+        return (s, e) if any(c.isalnum() for c in text[s:e]) else None
+    m = _VALUE_RES[kind].fullmatch(text, s, e)
+    return (s, e) if m else None
+
+
+def _cells(text: str, lo: int, hi: int, sep: str) -> list[tuple[int, int]]:
+    """The cells of the line text[lo:hi] split at `sep` (a table's outer bars give no empty first/last cell)."""
+    out: list[tuple[int, int]] = []
+    start = lo
+    for i in range(lo, hi):
+        if text[i] == sep:
+            out.append((start, i))
+            start = i + 1
+    out.append((start, hi))
+    if sep == "|":
+        if out and not text[out[0][0] : out[0][1]].strip():
+            out = out[1:]
+        if out and not text[out[-1][0] : out[-1][1]].strip():
+            out = out[:-1]
+    return out
+
+
+def _line(text: str, pos: int) -> tuple[int, int]:
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    return lo, len(text) if hi < 0 else hi
+
+
+def value_in_cells(text: str, kind: str, cue_start: int, pos: int) -> tuple[int, int] | None:
+    """A value in the cell after its label's, after a bracketed key, or under its label in a header row."""
+    if kind not in _VALUE_RES:
+        return None
+    m = _CELL_AFTER_RE.match(text, pos) or _KEY_AFTER_RE.match(text, pos)
+    if m is not None:
+        end = text.find("|", m.end()) if "|" in text[pos : m.end()] else -1
+        lo, hi = _line(text, m.end())
+        if end < 0 or end > hi:
+            end = m.end()
+            while end < hi and not text[end].isspace() and text[end] not in "&|":
+                end += 1
+        if span := _shaped(text, kind, m.end(), end):
+            return span
+    lo, hi = _line(text, cue_start)
+    sep = "|" if "|" in text[lo:hi] else "," if "," in text[lo:hi] else ";" if ";" in text[lo:hi] else ""
+    if not sep:
+        return None
+    head = _cells(text, lo, hi, sep)
+    idx = next((k for k, (s, e) in enumerate(head) if s <= cue_start and pos <= e), -1)
+    if idx < 0 or text[head[idx][0] : head[idx][1]].strip(_CELL_STRIP + ":").lower() != text[cue_start:pos].lower():
+        return None  # the label is not a cell of its own
+    if any(any(c.isdigit() for c in text[s:e]) or len(text[s:e].split()) > 2 for s, e in head) or len(head) < 2:
+        return None  # a header holds short labels only ("Password, username and email" is a sentence)
+    nxt = hi + 1
+    while nxt < len(text):
+        nlo, nhi = _line(text, nxt)
+        if not _RULE_LINE_RE.fullmatch(text, nlo, nhi):
+            break
+        nxt = nhi + 1
+    if nxt >= len(text):
+        return None
+    nlo, nhi = _line(text, nxt)
+    row = _cells(text, nlo, nhi, sep)
+    if len(row) > len(head) and sep != "|":  # a CSV value may hold the separator: the last column takes the rest
+        row = row[: len(head) - 1] + [(row[len(head) - 1][0], nhi)]
+    if len(row) != len(head):
+        return None
+    return _shaped(text, kind, *row[idx])

@@ -12,7 +12,14 @@ import re
 from triage.records import Finding
 from triage.redact.cards import card_after_word, card_word_in
 from triage.redact.cues import find_cues
-from triage.redact.gaps import APART_KINDS, clause_value, value_before, value_next_line
+from triage.redact.gaps import (
+    APART_KINDS,
+    clause_value,
+    expiry_in_words,
+    value_before,
+    value_in_cells,
+    value_next_line,
+)
 from triage.redact.iban import iban_without_country
 from triage.redact.spelled import spelled_value
 
@@ -218,7 +225,7 @@ def find_cued(
             continue
         if kind == "cvv" and _LAST_DIGITS_RE.search(text, max(0, cue_start - 12), cue_start):
             continue  # "the last 3 digits": of a number shown anyway
-        if kind in APART_KINDS and (span := _apart(text, kind, pos, sentences, cards)):
+        if kind in APART_KINDS and (span := _apart(text, kind, cue_start, pos, sentences, cards)):
             out.append(Finding(APART_KINDS[kind], *span))  # "my CVV, as requested, is 123"
             continue
         if kind == "cvv":
@@ -242,7 +249,11 @@ def find_cued(
             by_fields = text[cue_start : cue_start + 3].lower() == "mon"  # "Month 09, year 2028": the cue holds 09
             v = _MONTH_YEAR_RE.match(text, cue_start) if by_fields else _EXP_VALUE_RE.match(text, pos)
             if not v:
-                _before(text, kind, cue_start, pos, out, sentences, cards)  # "12/28 is the expiry"
+                words = expiry_in_words(text, cue_start, pos)  # "caduca en diciembre del 29"
+                if words and not _not_card_expiry(text, words, sentences, cards):
+                    out.append(Finding("card_expiry", *words))
+                else:
+                    _before(text, kind, cue_start, pos, out, sentences, cards)  # "12/28 is the expiry"
                 continue
             s, e = v.span("v")
             card = _card_context(text, s, e, cards, sentences)
@@ -372,10 +383,11 @@ def find_cued(
 
 
 def _apart(
-    text: str, kind: str, pos: int, sentences: Sentences, cards: list[tuple[int, int]]
+    text: str, kind: str, cue_start: int, pos: int, sentences: Sentences, cards: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
-    """A value behind a clause after its cue (see gaps.clause_value); an expiry not a voucher's."""
-    span = clause_value(text, kind, pos)
+    """A value behind a clause after its cue, or in the cell after or under it (see gaps); an expiry not a
+    voucher's."""
+    span = clause_value(text, kind, pos) or value_in_cells(text, kind, cue_start, pos)
     if span and kind == "exp" and _not_card_expiry(text, span, sentences, cards):
         return None
     return span
