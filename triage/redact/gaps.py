@@ -265,3 +265,34 @@ def value_in_cells(text: str, kind: str, cue_start: int, pos: int) -> tuple[int,
     if len(row) != len(head):
         return None
     return _shaped(text, kind, *row[idx])
+
+
+# A password with blanks in it ("pw: hunter2 hunter2", "la mia password è Pizza Margherita 9", "login: … / Pa55
+# word!"): the rest of its clause joins the first token when it is at most three more words, none of them a common
+# word, each with a digit, a capital or a symbol, or the last word of its line.
+_CLAUSE_REST_RE = re.compile(r"(?:[^\n.!?(),;\ue000]|[.!?](?=\S))*")
+_MORE_WORDS = 3
+
+
+def password_phrase(text: str, span: tuple[int, int], common: frozenset[str]) -> tuple[int, int]:
+    """`span` (a password's first token) run on over the rest of its clause when that reads as part of it."""
+    s, e = span
+    rest = _CLAUSE_REST_RE.match(text, e)
+    if rest is None or rest.end() == e or not text[e : e + 1].isspace():
+        return span
+    words = text[e : rest.end()].split()
+    if not words or len(words) > _MORE_WORDS:
+        return span
+    line_end = text.find("\n", e)
+    last_on_line = not text[rest.end() : line_end if line_end >= 0 else len(text)].strip(" \t.!?")
+    for k, w in enumerate(words):
+        core = w.strip(".!?\"'»”")
+        if not core or core.lower() in common:
+            return span
+        marked = any(c.isdigit() for c in core) or core[0].isupper() or not core.isalpha()
+        if not marked and not (last_on_line and k == len(words) - 1):
+            return span
+    end = rest.end()
+    while end > e and (text[end - 1].isspace() or text[end - 1] in ".!?\"'»”"):
+        end -= 1
+    return s, end

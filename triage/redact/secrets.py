@@ -16,6 +16,7 @@ from triage.redact.gaps import (
     APART_KINDS,
     clause_value,
     expiry_in_words,
+    password_phrase,
     value_before,
     value_in_cells,
     value_next_line,
@@ -343,6 +344,8 @@ def find_cued(
                 span = _weak_password(text, w.end()) if w and w.end() > pos else None
             if span is None:
                 span = _value_on_next_line(text, cue_start, pos)
+            elif not (c and "phrase" in text[cue_start:pos].lower()):
+                span = password_phrase(text, span, _STOPWORDS | _WEAK_WORDS)  # "pw: hunter2 hunter2"
             if span:
                 out.append(Finding("password", *span))
                 _login_before(text, cue_start, out)
@@ -371,7 +374,7 @@ def find_cued(
                 while e > s and text[e - 1] in _TRAIL_PUNCT:
                     e -= 1
                 if e > s and text[s:e].lower() not in _STOPWORDS:
-                    out.append(Finding("password", s, e))
+                    out.append(Finding("password", *password_phrase(text, (s, e), _STOPWORDS | _WEAK_WORDS)))
             span = _login_value(text, cue_start, pos)
             if span:
                 out.append(Finding("login", *span))
