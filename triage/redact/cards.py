@@ -920,9 +920,9 @@ def described_cards(
             continue
         pieces: list[tuple[int, int, bool]] = []
         named = _PIECE_NAMED_RE.match(text, ce) is not None
-        if is_last and (head := _last_match(_MASKED_HEAD_RE, text, max(0, cs - 80), cs)):
-            if not _PIECE_BREAK_RE.search(text, head.end(), cs):
-                pieces.append((head.start(), head.end(), False))
+        head = _last_match(_MASKED_HEAD_RE, text, max(0, cs - 80), cs) if is_last else None
+        if head is not None and not _PIECE_BREAK_RE.search(text, head.end(), cs):
+            pieces.append((head.start(), head.end(), False))
         pos, last, later = ce, is_last, k + 1
         while len(pieces) < 6:
             p = _PIECE_RE.search(text, pos, min(len(text), pos + 60))
@@ -951,7 +951,7 @@ def described_cards(
 
 
 def _last_match(rx: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
-    m = None
-    for m in rx.finditer(text, lo, hi):
+    found = None
+    for found in rx.finditer(text, lo, hi):  # noqa: B007 - the last one is wanted
         pass
-    return m
+    return found

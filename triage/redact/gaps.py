@@ -236,7 +236,7 @@ def value_in_cells(text: str, kind: str, cue_start: int, pos: int) -> tuple[int,
         lo, hi = _line(text, m.end())
         if end < 0 or end > hi:
             end = m.end()
-            while end < hi and not text[end].isspace() and text[end] not in "&|":
+            while end < hi and not text[end].isspace() and text[end] not in "&|\"'`,;}])":
                 end += 1
         if span := _shaped(text, kind, m.end(), end):
             return span
@@ -261,7 +261,7 @@ def value_in_cells(text: str, kind: str, cue_start: int, pos: int) -> tuple[int,
     nlo, nhi = _line(text, nxt)
     row = _cells(text, nlo, nhi, sep)
     if len(row) > len(head) and sep != "|":  # a CSV value may hold the separator: the last column takes the rest
-        row = row[: len(head) - 1] + [(row[len(head) - 1][0], nhi)]
+        row = [*row[: len(head) - 1], (row[len(head) - 1][0], nhi)]
     if len(row) != len(head):
         return None
     return _shaped(text, kind, *row[idx])

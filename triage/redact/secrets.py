@@ -378,7 +378,11 @@ def find_cued(
             span = _login_value(text, cue_start, pos)
             if span:
                 out.append(Finding("login", *span))
-        if len(out) == found and kind in _ELSEWHERE_KINDS and not _before(text, kind, cue_start, pos, out, sentences, cards):
+        if (
+            len(out) == found
+            and kind in _ELSEWHERE_KINDS
+            and not _before(text, kind, cue_start, pos, out, sentences, cards)
+        ):
             _value_elsewhere(text, kind, cue_start, pos, out)
         if kind == "pw" and (before := _password_before(text, cue_start, pos)):
             out.append(Finding("password", *before))  # "Sunshine99 is my password"
