@@ -123,7 +123,15 @@ def value_before(text: str, kind: str, cue_start: int) -> tuple[int, int] | None
     if rx is None or cue_start == 0 or text[cue_start - 1] not in " \t":
         return None
     m = rx.search(text, max(0, cue_start - 60), cue_start)
-    return m.span(1) if m else None
+    if m is None or _TIME_WORD_RE.search(text, max(0, m.start(1) - 12), m.start(1)):
+        return None  # "Seit 2024 ist die PIN gesperrt": a year, not the PIN
+    return m.span(1)
+
+
+_TIME_WORD_RE = re.compile(
+    r"(?i)(?:^|\W)(?:seit|since|in|im|bis|until|till|desde|depuis|en|from|von|ab|um|at|vor|before|after|nach|year"
+    r"|jahr|año|an|order|bestellung|pedido|commande|nr\.?|no\.?|n[º°]|\#)[ \t]*$"
+)
 
 
 # A label alone on its line ("PIN", "CVV:"), the value alone on the next non-blank one.
@@ -168,16 +176,17 @@ _EXP_IN_BRACKETS_RE = re.compile(
 _END_CUE_RE = re.compile(r"(?i)(?:fin|end|ende|fine|einde|final)$")
 
 
-def expiry_in_words(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
-    """An expiry written with a month's name (or a year alone after "end of"/"fin"), or in brackets after its cue."""
+def expiry_in_words(text: str, cue_start: int, pos: int) -> tuple[int, int, bool] | None:
+    """An expiry written with a month's name (or a year alone after "end of"/"fin"), or in brackets after its cue;
+    and whether it is in words (the caller wants a card by those: "my passport expires in March 2027" stays)."""
     m = _EXP_WORDS_RE.match(text, pos)
     if m is not None:
         s, e = m.span("v")
         year_alone = text[s].isdigit() and e - s == 4 and text[s : s + 2] == "20"
         if not year_alone or m.group("end") or _END_CUE_RE.search(text, cue_start, pos):
-            return s, e
+            return s, e, True
     b = _EXP_IN_BRACKETS_RE.match(text, pos)
-    return b.span("v") if b else None
+    return (*b.span("v"), False) if b else None
 
 
 # Label and value in cells: "| CVV | 664 |", "card[cvc]=117" (a percent-encoded key, decoded by normalize), a

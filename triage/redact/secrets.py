@@ -251,8 +251,11 @@ def find_cued(
             v = _MONTH_YEAR_RE.match(text, cue_start) if by_fields else _EXP_VALUE_RE.match(text, pos)
             if not v:
                 words = expiry_in_words(text, cue_start, pos)  # "caduca en diciembre del 29"
-                if words and not _not_card_expiry(text, words, sentences, cards):
-                    out.append(Finding("card_expiry", *words))
+                if words and (
+                    _card_context(text, words[0], words[1], cards, sentences)
+                    or not (words[2] or _not_card_expiry(text, words[:2], sentences, cards))
+                ):
+                    out.append(Finding("card_expiry", words[0], words[1]))
                 else:
                     _before(text, kind, cue_start, pos, out, sentences, cards)  # "12/28 is the expiry"
                 continue
