@@ -443,6 +443,7 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("numer konta 61 1090 1014 0000 0712 1981 2874", ["61109010140000071219812874"]),
     ("número de tarjeta 4l1l 1111 1lll 1111", ["4111111111111111"]),
     ("Kartennr. 4lll 1111 1111 111l", ["4111111111111111"]),
+    ("identifiant banque en ligne : 0698765432 et code 550173", ["0698765432", "550173"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [
@@ -611,6 +612,7 @@ DECOYS: list[tuple[str, str]] = [
     ("Şifremi unuttum, bağlantı gönderir misiniz?", "unuttum"),
     ("Jag har glömt mitt lösenord.", "glömt"),
     ("Masked on my receipt: 4111 11•• •••• 1111", "4111 11•• •••• 1111"),
+    ("login: anna and the code is fine", "and the code is fine"),
 ]
 
 

@@ -891,6 +891,7 @@ def chat_split_cards(text: str) -> list[Finding]:
 # put in order (the first ones, then the last ones) make a known issuer's number that passes Luhn. One finding
 # from the first piece to the last, words between included, so no marker shows a middle piece's digits.
 _PIECE_RE = re.compile(r"(?<![0-9])[0-9]{3,12}(?:[ \-][0-9]{3,6}){0,4}(?![0-9])")
+_ANY_DIGIT_RE = re.compile(r"[0-9]")
 _PIECE_BREAK_RE = re.compile(r"[.!?](?:\s|$)|\n[ \t]*\n|\ue000")
 _MASKED_HEAD_RE = re.compile(r"(?<![0-9])[0-9](?:[ \-]?[0-9]){7,14}[ \-]?(?:[xX•*#]{1,7}[ \-]?){1,4}")
 _NUMBER_WORDS = (
@@ -916,8 +917,8 @@ def described_cards(
     cues = [c for c in cues if not (c[0] and text[c[0] - 1].isalpha())]
     done = 0
     for k, (cs, ce, is_last) in enumerate(cues):
-        if cs < done:
-            continue
+        if cs < done or not _ANY_DIGIT_RE.search(text, ce, ce + 60):
+            continue  # (cheap) no piece follows: most "first" and "last" words
         pieces: list[tuple[int, int, bool]] = []
         named = _PIECE_NAMED_RE.match(text, ce) is not None
         head = _last_match(_MASKED_HEAD_RE, text, max(0, cs - 80), cs) if is_last else None

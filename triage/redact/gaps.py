@@ -196,6 +196,8 @@ _CELL_AFTER_RE = re.compile(r"[ \t]*[`*]*[ \t]*\|[ \t]*[`*\"']*[ \t]*")
 _KEY_AFTER_RE = re.compile(r"[\]\"'`]{1,3}[ \t]*[:=][ \t]*[\"'`]?")
 _RULE_LINE_RE = re.compile(r"[ \t]*\|?[ \t:\-|]+\|?[ \t]*")
 _CELL_STRIP = " \t`*\"'"
+_CELL_ENDS = frozenset(["|", "]", '"', "'", ",", ";", "\n", ""])  # what may follow a key or label ("" the end)
+_ROW_ENDS = frozenset(["|", ",", ";", ":", "\n", ""])
 
 
 def _shaped(text: str, kind: str, s: int, e: int) -> tuple[int, int] | None:
@@ -239,6 +241,10 @@ def value_in_cells(text: str, kind: str, cue_start: int, pos: int) -> tuple[int,
     """A value in the cell after its label's, after a bracketed key, or under its label in a header row."""
     if kind not in _VALUE_RES:
         return None
+    after = text[pos : pos + 4].lstrip(" \t`*")
+    before = text[max(0, cue_start - 4) : cue_start].rstrip(" \t`*")
+    if not (after[:1] in _CELL_ENDS or (before[-1:] in _CELL_ENDS and after[:1] in _ROW_ENDS)):
+        return None  # (cheap) neither a cell, a key nor a label of its own: most cues
     m = _CELL_AFTER_RE.match(text, pos) or _KEY_AFTER_RE.match(text, pos)
     if m is not None:
         end = text.find("|", m.end()) if "|" in text[pos : m.end()] else -1
@@ -305,3 +311,17 @@ def password_phrase(text: str, span: tuple[int, int], common: frozenset[str]) ->
     while end > e and (text[end - 1].isspace() or text[end - 1] in ".!?\"'»”"):
         end -= 1
     return s, end
+
+
+# "identifiant banque en ligne : 0612345678 et code 482911": the code or password joined to a login by "and".
+_AND_SECRET_RE = re.compile(
+    r"(?i)[ \t]*[,/]?[ \t]*(?:et|and|und|y|e|en)[ \t]+(?:(?:le|the|der|das|el|mon|my|mein|mi|il|o|a)[ \t]+)?"
+    r"(?:code|pin|passcode|mot[ \t]+de[ \t]+passe|password|passwort|kennwort|c[óo]digo|clave|contrase[ñn]a|senha)"
+    r"[ \t]*:?[ \t]*((?=[^\s\ue000]*\d)[^\s\ue000]{4,64}?)(?=[.,;!?)]*(?:\s|$))"
+)
+
+
+def secret_after_login(text: str, end: int) -> tuple[int, int] | None:
+    """The code or password right after a login value, joined by "and"/"et"/"und" ("… et code 482911")."""
+    m = _AND_SECRET_RE.match(text, end)
+    return m.span(1) if m else None

@@ -17,6 +17,7 @@ from triage.redact.gaps import (
     clause_value,
     expiry_in_words,
     password_phrase,
+    secret_after_login,
     value_before,
     value_in_cells,
     value_next_line,
@@ -297,6 +298,8 @@ def find_cued(
             if span:
                 cue = text[cue_start:pos].lower()
                 out.append(Finding("password" if cue.endswith(_SECRET_CUE_ENDS) else "login", *span))
+                if more := secret_after_login(text, span[1]):  # "… : 0612345678 et code 482911"
+                    out.append(Finding("password", *more))
         elif kind == "code" and not _bare_code_ok(text, cue_start, pos):
             continue  # "zip code: 10115", "error code: 404": a bare "code:" after another word is that word's
         elif kind in ("pin", "otp", "code"):
@@ -381,6 +384,8 @@ def find_cued(
             span = _login_value(text, cue_start, pos)
             if span:
                 out.append(Finding("login", *span))
+                if more := secret_after_login(text, span[1]):
+                    out.append(Finding("password", *more))
         if (
             len(out) == found
             and kind in _ELSEWHERE_KINDS
