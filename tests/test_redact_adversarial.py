@@ -444,6 +444,7 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("número de tarjeta 4l1l 1111 1lll 1111", ["4111111111111111"]),
     ("Kartennr. 4lll 1111 1111 111l", ["4111111111111111"]),
     ("identifiant banque en ligne : 0698765432 et code 550173", ["0698765432", "550173"]),
+    ("RIB : banque 30004 guichet 00823 compte 0001234K567 clé 42", ["0001234K567", "1234K567"]),
 ]
 
 DECOYS: list[tuple[str, str]] = [

@@ -325,3 +325,12 @@ def secret_after_login(text: str, end: int) -> tuple[int, int] | None:
     """The code or password right after a login value, joined by "and"/"et"/"und" ("… et code 482911")."""
     m = _AND_SECRET_RE.match(text, end)
     return m.span(1) if m else None
+
+
+def whole_token(text: str, s: int, e: int) -> tuple[int, int]:
+    """An account number's span run on over letters and digits glued to its end (a French RIB account
+    "0500013M026" holds a letter), up to an IBAN's 34 characters."""
+    end = e
+    while end < len(text) and end - s < 34 and text[end].isascii() and text[end].isalnum():
+        end += 1
+    return (s, end) if end - s <= 34 and (end == len(text) or not text[end].isalnum()) else (s, e)

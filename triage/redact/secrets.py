@@ -18,6 +18,7 @@ from triage.redact.gaps import (
     expiry_in_words,
     password_phrase,
     secret_after_login,
+    whole_token,
     value_before,
     value_in_cells,
     value_next_line,
@@ -276,7 +277,7 @@ def find_cued(
                 continue  # "customer account #58213": the shop's own reference
             v = _BANK_VALUE_RE.match(text, pos)
             if v:
-                out.append(Finding("bank_account", *v.span(1)))
+                out.append(Finding("bank_account", *whole_token(text, *v.span(1))))
         elif kind == "acct":
             # A bare "account 12345678" is a bank account beside a routing number, sort code, BSB, "bank"...
             if _CUSTOMER_BEFORE_RE.search(text, max(0, cue_start - 24), cue_start):
@@ -284,7 +285,7 @@ def find_cued(
             v = _ACCT_VALUE_RE.match(text, pos)
             short = text[cue_start:pos].lower().startswith("acc") and len(text[cue_start:pos]) <= 4
             if v and (short or _BANK_CONTEXT_RE.search(text, max(0, cue_start - 120), min(len(text), v.end() + 60))):
-                out.append(Finding("bank_account", *v.span(1)))
+                out.append(Finding("bank_account", *whole_token(text, *v.span(1))))
         elif kind == "banklogin":
             # An online-banking user name or login is half of a bank login: removed like a password.
             c = _STRONG_RE.match(text, pos)
