@@ -18,10 +18,10 @@ from triage.redact.gaps import (
     expiry_in_words,
     password_phrase,
     secret_after_login,
-    whole_token,
     value_before,
     value_in_cells,
     value_next_line,
+    whole_token,
 )
 from triage.redact.iban import iban_without_country
 from triage.redact.spelled import spelled_value
