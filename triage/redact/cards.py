@@ -910,6 +910,11 @@ def described_cards(
     the prescan found the words (None: look everywhere). A card word near, three pieces or more, or a word that
     names a piece ("the last four are", "die ersten zwölf Ziffern sind") must be there too: "the first order
     47616532 and the last order 86360075" stays."""
+    if first_at is not None and last_at is not None:  # (cheap) only words with a digit not far after them
+        first_at = [p for p in first_at if _ANY_DIGIT_RE.search(text, p, p + 72)]
+        last_at = [p for p in last_at if _ANY_DIGIT_RE.search(text, p, p + 72)]
+        if not first_at and not last_at:
+            return
     cues = sorted(
         [(m.start(), m.end(), False) for m in _words(_FIRST_RE, text, first_at, 0)]
         + [(m.start(), m.end(), True) for m in _words(_LAST_RE, text, last_at, 0)]
