@@ -232,6 +232,13 @@ def _typical_texts(quick: bool, *, secret_free: bool = False) -> list[str]:
     return texts + (["\n\n".join(cur)] if cur else [])
 
 
+def _compiled() -> bool:
+    """Whether triage.redact runs compiled (a wheel built by setup.py), not from its .py files (an editable install)."""
+    import triage.redact
+
+    return not str(triage.redact.__file__).endswith(".py")
+
+
 def _whole_text_redact(text: str) -> str:
     with prescan.disabled():
         return redact(text).text
@@ -351,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     typical = typical_mail(args.quick)
     print(
         f"typical mail ({typical['mb']:.2f} MB, mean {typical['mean_kb']:.1f} KB a mail): triage.redact"
-        f" {typical['ours']:.1f} MB/s (hyperscan prescan: {'on' if prescan.available() else 'NOT INSTALLED'});"
+        f" {typical['ours']:.1f} MB/s (hyperscan prescan: {'on' if prescan.available() else 'NOT INSTALLED'};"
+        f" {'mypyc-compiled' if _compiled() else 'pure Python: bench/redact_designs.py times the compiled wheel'});"
         f" whole-text scans (no prescan) {typical['whole_text']:.1f} MB/s;"
         f" one-regex card scan {typical['baseline']:.1f} MB/s (same texts, same run);"
         f" ratio {typical['ours'] / typical['baseline']:.3f}, without the prescan"

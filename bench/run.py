@@ -258,7 +258,7 @@ def _save(mode: str, body: str) -> None:
     sections: dict[str, str] = {}
     if RESULTS.exists():
         text = RESULTS.read_text(encoding="utf-8")
-        for name in ("full", "quick"):
+        for name in ("full", "quick", *_KEPT):
             start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
             if start in text and end in text:
                 sections[name] = text.split(start, 1)[1].split(end, 1)[0].strip("\n")
@@ -269,10 +269,14 @@ def _save(mode: str, body: str) -> None:
         "Reproduce with `.venv/bin/python bench/run.py` (full) or `.venv/bin/python bench/run.py --quick`.",
         "Throughput ratios read as cost (× the baseline's time per message) unless marked % of raw or × faster.",
     ]
-    for name in ("full", "quick"):
+    for name in ("full", "quick", *_KEPT):
         if name in sections:
             parts += ["", f"<!-- {name} -->", sections[name], f"<!-- /{name} -->"]
     RESULTS.write_text("\n".join(parts) + "\n", encoding="utf-8")
+
+
+# Sections of results.md written by hand from other benchmarks (bench/redact_designs.py): kept as they are.
+_KEPT = ("redact-designs",)
 
 
 def main(argv: list[str] | None = None) -> int:

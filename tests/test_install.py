@@ -32,7 +32,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("install")
     src = tmp / "src"  # a copy, so building leaves no build/ or egg-info in the repository
     src.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(ROOT / name, src / name)
     for name in ("triage", "templates", "demo"):
         shutil.copytree(ROOT / name, src / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
@@ -109,6 +109,30 @@ def test_the_wheel_carries_model_templates_and_demo(installed: Path, tmp_path: P
     shipped = model.parent
     assert (shipped / DEFAULT_CONFIG.name).is_file() and not (shipped / DEFAULT_CONFIG.name).is_symlink()
     assert (model / DEFAULT_LEMMAS.name / "not_typos.json").is_file() and (model / "lemmas" / "de.json").is_file()
+
+
+def test_the_wheel_redacts_as_the_source_does(installed: Path, tmp_path: Path) -> None:
+    """setup.py compiles triage.redact with mypyc for the wheel (pure Python when no C compiler is found): the
+    installed package must redact every adversarial case and decoy exactly as the source tree does."""
+    from tests.test_redact_adversarial import DECOYS, SECRETS
+    from triage.redact import redact
+
+    texts = [t for t, _ in SECRETS] + [t for t, _ in DECOYS]
+    code = (
+        "import json, sys, triage.redact as R; texts = json.load(sys.stdin)\n"
+        "print(json.dumps([R.__file__, [[R.redact(t).text, [[f.kind, f.start, f.end] for f in R.redact(t).findings]]"
+        " for t in texts]]))"
+    )
+    out = subprocess.run(
+        [installed / "python", "-c", code], input=json.dumps(texts), cwd=tmp_path, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    module, got = json.loads(out.stdout)
+    assert str(installed.parent) in module
+    if shutil.which(os.environ.get("CC", "gcc")):
+        assert module.endswith(".so"), module  # compiled
+    want = [[redact(t).text, [[f.kind, f.start, f.end] for f in redact(t).findings]] for t in texts]
+    assert got == want
 
 
 def test_demo_runs_from_anywhere(installed: Path, tmp_path: Path) -> None:

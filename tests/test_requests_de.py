@@ -59,6 +59,24 @@ CASES = [
     ),
     ("", "Angenommen, ich storniere morgen: bekomme ich dann alles zurück?", {}),
     ("", "Die Uhr ist seit drei Wochen bei Ihnen zurück. Geld ist noch keines da.", {"refund": "geld ist noch keines"}),
+    # Not home but elsewhere; a twice that was no purpose (issue 14, w14's train and dev rows).
+    (
+        "",
+        "Bitte die 7781 nicht zu mir nach Hause, sondern ins Büro schicken: Hafenweg 3, 20457 Hamburg.",
+        {"address_fix": "nicht zu mir nach hause"},
+    ),
+    (
+        "",
+        "Ich habe zweimal dasselbe Kissen bestellt, nicht mit Absicht. Bitte eine Bestellung stornieren.",
+        {"duplicate": "zweimal", "cancel": "stornieren"},
+    ),
+    ("", "Kann ich die Jacke aus der 5521 gegen eine M tauschen? Bitte kein Geld zurück, nur die andere Größe.", {}),
+    ("", "Wie läuft die Rückerstattung ab, wenn ich etwas zurückschicke?", {}),
+    (
+        "",
+        "Die zweite Bestellung 44190 ist versehentlich entstanden, bitte stornieren.",
+        {"duplicate": "versehentlich entstanden", "cancel": "stornieren"},
+    ),
 ]
 
 

@@ -84,6 +84,23 @@ CASES = [
     # r8: a term opening a subject or a heading-like line is a topic, not an imperative; in the body it asks.
     ("Refund", "Hi, I love the mug, thanks!", {}),
     ("Hello", "Refund order 3310 please, it arrived broken.", {"refund": "refund order 3310"}),
+    # Slang cancels, deliveries asked elsewhere (issue 14, w14's train and dev rows).
+    (
+        "",
+        "ordered the kettle twice (3310 and 3314), can you kill 3314 please?",
+        {"duplicate": "twice", "cancel": "kill"},
+    ),
+    (
+        "",
+        "Order 5120 is going to my flat, but I'd like it delivered to my office instead: 4 Mill Lane, Derby DE1 3AF.",
+        {"address_fix": "delivered to"},
+    ),
+    ("", "Please cancel order 3310. No wait, forget it, my daughter wants it after all.", {}),
+    (
+        "",
+        "Two payments of £18 went out for order 6610 and I only ordered once. Please give back the second payment.",
+        {"duplicate": "two payments", "refund": "give back the second payment"},
+    ),
 ]
 
 

@@ -46,6 +46,19 @@ CASES = [
     # Money chases and things done twice that are not orders (issue 14, this stop's out-of-fold causes).
     ("", "¿Y mi dinero? Devolví las zapatillas del pedido 8812 hace un mes.", {"refund": "y mi dinero"}),
     ("", "Le escribí a su chat dos veces y nadie me contesta, ¿qué pasa?", {}),
+    # Pronouns glued to the verb; a signature's confidentiality notice (issue 14, w14's train and dev rows).
+    (
+        "",
+        "Compré dos veces el mismo cargador, el 4410 y el 4412. El segundo anúlenmelo, por favor.",
+        {"duplicate": "dos veces", "cancel": "anúlenmelo"},
+    ),
+    (
+        "",
+        "¿Me pueden mandar la factura del pedido 3390?\n\nSaludos,\nLuis\n"
+        "Este mensaje es confidencial. Si usted no es el destinatario, por favor elimínelo.",
+        {},
+    ),
+    ("", "Le escribí a su chat dos veces por el pedido 5520 y nadie me contesta.", {}),
 ]
 
 

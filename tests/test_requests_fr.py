@@ -52,6 +52,19 @@ CASES = [
     ),
     ("", "Commande 6203 : j'ai oublié de préciser le digicode, c'est 7781B, bâtiment C.", {"address_fix": "digicode"}),
     ("", "Admettons que je renvoie le manteau, vous me remboursez sous combien de jours ?", {}),
+    (
+        "",
+        "La commande 6610 doit être livrée à mon bureau et non à la maison : 8 rue Colbert, 37000 Tours.",
+        {"address_fix": "et non"},
+    ),
+    ("", "Annulez la commande 7710 s'il vous plaît… Non, oubliez, mon mari la veut finalement.", {}),
+    ("", "Encore un retard pour la 4410 : la prochaine fois, c'est moi qui annule.", {}),
+    ("", "Je ne demande aucun remboursement, je voulais juste vous signaler le défaut.", {}),
+    (
+        "",
+        "Ma banque montre deux prélèvements de 35 € pour une seule commande, je voudrais récupérer le deuxième.",
+        {"duplicate": "deux prélèvements", "refund": "récupérer le deuxième"},
+    ),
 ]
 
 

@@ -43,6 +43,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from itertools import chain
+from typing import Final
 
 from triage.records import Attachment, Finding, ParsedMessage, Redaction
 from triage.redact import prescan
@@ -67,7 +68,7 @@ from triage.redact.spelled import spelled_cards
 __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 
 # Overlaps are settled by this order: the more specific, checksum-backed kind wins.
-_PRIORITY = {
+_PRIORITY: Final = {
     "iban": 0,
     "card_number": 1,
     "bank_account": 2,
@@ -76,15 +77,15 @@ _PRIORITY = {
     "card_expiry": 4,
     "card_cvv": 5,
 }
-_NEAR_DIGIT_RE = re.compile(r"[0-9]")
-_LONGEST_CARD = 19  # cards_in_chunk finds nothing in one unbroken run of more digits
+_NEAR_DIGIT_RE: Final = re.compile(r"[0-9]")
+_LONGEST_CARD: Final = 19  # cards_in_chunk finds nothing in one unbroken run of more digits
 
 # One pass over the digits finds both: a long run of digit groups with any separators (WIDE_RE; the
 # chunks CHUNK_RE takes lie inside these runs and are read from each run alone), or the check digits of a
 # possible IBAN. (No capture group: it would cost the engine its fast skip to the next digit. The length
 # tells them apart: check digits are 2 characters, a run at least 12.) A scan over the digits of a mail
 # costs as much as all the work on what it finds, so there is one, not one per detector.
-_NUMBER_RE = re.compile(rf"{WIDE_RE.pattern}|{IBAN_CHECK_DIGITS}")
+_NUMBER_RE: Final = re.compile(rf"{WIDE_RE.pattern}|{IBAN_CHECK_DIGITS}")
 
 
 # _NUMBER_RE's matches, found faster: WIDE_RE spends about 100 ns a character on its per-digit alternation of
@@ -94,8 +95,8 @@ _NUMBER_RE = re.compile(rf"{WIDE_RE.pattern}|{IBAN_CHECK_DIGITS}")
 # only asks for 11 run characters, which such a chain has). A shorter chain is no WIDE_RE match from any
 # of its digits (each would read a part of it), so there only the check digits of an IBAN can match, tried
 # at each digit in turn as the scan would: tests/test_redact_prescan.py compares both on random text.
-_CHAIN_RE = re.compile(rf"[0-9]+(?:{_WIDE_SEP}[0-9]+)*")
-_DROP_SEPARATORS = str.maketrans(dict.fromkeys(WIDE_CHARS))
+_CHAIN_RE: Final = re.compile(rf"[0-9]+(?:{_WIDE_SEP}[0-9]+)*")
+_DROP_SEPARATORS: Final = str.maketrans(dict.fromkeys(WIDE_CHARS))
 
 
 def number_spans(text: str, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int]]:

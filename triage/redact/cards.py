@@ -13,29 +13,30 @@ import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate
+from typing import Final
 
 from triage.records import Finding
 from triage.redact.issuers import lengths_by_prefix4
 from triage.redact.markers import overlaps
 
-_LENGTHS_BY_PREFIX4 = lengths_by_prefix4()
-_CORE_LENGTHS_BY_PREFIX4 = lengths_by_prefix4(core=True)
+_LENGTHS_BY_PREFIX4: Final = lengths_by_prefix4()
+_CORE_LENGTHS_BY_PREFIX4: Final = lengths_by_prefix4(core=True)
 
-_SEP = " \\-.\u00a0\u2009\u202f"
+_SEP: Final = " \\-.\u00a0\u2009\u202f"
 # At least 12 ASCII digits with single separators between groups. No look-behind is needed for the
 # digit-run boundary: the match is greedy and scanning is left to right, so a match never starts
 # right after a digit (and the pattern stays eligible for the engine's fast first-character skip).
 # The look-ahead (a plain character-class run) rejects short numbers before the real pattern runs.
-CHUNK_RE = re.compile(rf"[0-9](?=[0-9{_SEP}]{{11}})(?:[{_SEP}]?[0-9]){{11,}}")
-_SPLIT_RE = re.compile(rf"[{_SEP}]")
+CHUNK_RE: Final = re.compile(rf"[0-9](?=[0-9{_SEP}]{{11}})(?:[{_SEP}]?[0-9]){{11,}}")
+_SPLIT_RE: Final = re.compile(rf"[{_SEP}]")
 
-CARD_WORD_RE = re.compile(
+CARD_WORD_RE: Final = re.compile(
     r"\b(?:(?:credit|debit|kredit|bank|ec|gift)[\s-]?)?(?:cards?|karten?|cartes?|tarjetas?|carta|kaart|cart[ãa]o|cart[õo]es)\b"
     r"|\b(?:kreditkarte\w*|kartennummer|visa|mastercard|master\s+card|amex|american\s+express|discover"
     r"|diners(?:\s+club)?|jcb|unionpay|maestro|uatp|airplus|cvv2?|cvc2?)\b",
     re.IGNORECASE,
 )
-_NOT_CARD_WORD_RE = re.compile(
+_NOT_CARD_WORD_RE: Final = re.compile(
     r"\b(?:orders?|bestell\w*|commande|pedido|ordine|tracking|sendung\w*|shipment|parcel|paket|awb"
     r"|invoice|rechnung|facture|factura|ref|reference|ean|gtin|upc|barcode|sku|isbn|article|artikel"
     r"|item|imei|serial|tel|phone|telefon|fax|mobile|handy|customer|kunden\w*|voucher|gutschein\w*|coupon"
@@ -45,11 +46,11 @@ _NOT_CARD_WORD_RE = re.compile(
     re.IGNORECASE,
 )
 # A digit, or a blank left by a number already removed: both separate a cue word from a number.
-_NUMBERISH_RE = re.compile(r"[\d\ue000]")
-_DATE_TAIL_RE = re.compile(r"[/.]\d")
+_NUMBERISH_RE: Final = re.compile(r"[\d\ue000]")
+_DATE_TAIL_RE: Final = re.compile(r"[/.]\d")
 
 
-_LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")  # each digit doubled, digits of the result summed
+_LUHN_DOUBLED: Final = str.maketrans("0123456789", "0246813579")  # each digit doubled, digits of the result summed
 
 
 def luhn_ok(digits: str) -> bool:
@@ -87,14 +88,14 @@ def _card_like_layout(groups: list[str]) -> bool:
     return all(len(g) in (4, 6) for g in groups[1:-1]) and 1 <= last <= 6
 
 
-_TWO_PARTS = frozenset({(8, 8), (8, 7), (8, 11), (6, 10), (6, 12), (6, 13), (10, 6), (10, 9)})
+_TWO_PARTS: Final = frozenset({(8, 8), (8, 7), (8, 11), (6, 10), (6, 12), (6, 13), (10, 6), (10, 9)})
 
 
 # The card-word patterns are written in lower case. On an ASCII piece of text, matching them case-sensitively on
 # the lower-cased piece finds exactly what IGNORECASE finds on the text (the case folds that differ, "ı", "ſ",
 # "İ", the Kelvin sign, are not ASCII), about three times faster; these run on every card candidate.
-_CARD_WORD_LOWER_RE = re.compile(CARD_WORD_RE.pattern)
-_NOT_CARD_WORD_LOWER_RE = re.compile(_NOT_CARD_WORD_RE.pattern)
+_CARD_WORD_LOWER_RE: Final = re.compile(CARD_WORD_RE.pattern)
+_NOT_CARD_WORD_LOWER_RE: Final = re.compile(_NOT_CARD_WORD_RE.pattern)
 
 
 def _word_spans(rx: re.Pattern[str], lower_rx: re.Pattern[str], text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -131,9 +132,9 @@ def _words_then_nothing(segment: str) -> bool:
 
 
 # Every card word contains one of these; a substring test on a short window is far cheaper than the regex.
-_CARD_STEMS = ("card", "kart", "cart", "tarj", "kaart", "visa", "master", "amex", "american", "discover")
-_CARD_STEMS_2 = ("diners", "jcb", "unionpay", "maestro", "uatp", "airplus", "cvv", "cvc")
-_CARD_STEMS_RE = re.compile("|".join(_CARD_STEMS + _CARD_STEMS_2))  # one C call on the lower-cased window
+_CARD_STEMS: Final = ("card", "kart", "cart", "tarj", "kaart", "visa", "master", "amex", "american", "discover")
+_CARD_STEMS_2: Final = ("diners", "jcb", "unionpay", "maestro", "uatp", "airplus", "cvv", "cvc")
+_CARD_STEMS_RE: Final = re.compile("|".join(_CARD_STEMS + _CARD_STEMS_2))  # one C call on the lower-cased window
 
 
 def _card_stem_near(text: str, start: int, end: int) -> bool:
@@ -160,7 +161,7 @@ def _card_word_near(text: str, start: int, end: int) -> bool:
 
 # What may stand between a label and the number it names: "tracking number: ", "Nº de envio CTT: ", "invoice
 # no. ", "order #", "Bestellung Nr. ", "número de pedido es " (at most three such words, each a label's tail).
-_LABEL_TAIL_RE = re.compile(
+_LABEL_TAIL_RE: Final = re.compile(
     r"(?:[\s:#=.,\-–—()\"'“”«»]|\ue000)*(?:(?:(?i:numbers?|nummer|no|nr|n[º°]|num|numéro|numero|número|id|code|c[óo]digo"
     r"|ref|is|ist|lautet|est|es|é|was|war|de|du|des|der|die|das|the|your|my|votre|ihre|mi|su|tu|meu|minha|da|do)"
     r"|[A-Z]{2,5})(?:[\s:#=.,\-–—()\"'“”«»]|\ue000)*){0,3}$"
@@ -195,7 +196,7 @@ def _alnum(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
-_GLUED_CUE_RE = re.compile(
+_GLUED_CUE_RE: Final = re.compile(
     r"(?i)(?:exp(?:iry|ires?|iration)?|cvv2?|cvc2?|cid|csc|valid|g[üu]ltig|vence|mm)(?=[:=/]?\d)"
 )
 
@@ -554,16 +555,16 @@ class _Groups:
 # Digit groups with any separator a customer or a copy-paste puts between them: "/", "_", ",", "+",
 # en dash, minus sign, a double space, " - ", mixed. (Tabs and odd spaces are plain spaces by now,
 # see triage.redact.normalize.) The single-separator runs CHUNK_RE takes are left to it.
-_WIDE_SEP = r"(?:[ ]?[/_,.+\-\u2013\u2014\u2212=|\\:*][ ]?|[ ]?[)\]][ ]?[(\[][ ]?|[ ]{1,3})"
+_WIDE_SEP: Final = r"(?:[ ]?[/_,.+\-\u2013\u2014\u2212=|\\:*][ ]?|[ ]?[)\]][ ]?[(\[][ ]?|[ ]{1,3})"
 # Every character a run of digit groups may hold besides digits (WIDE_RE's and CHUNK_RE's separators).
-WIDE_CHARS = " /_,.+-=\u2013\u2014\u2212|\\:*()[]" + _SEP.replace("\\", "")
-WIDE_RE = re.compile(rf"[0-9](?=[0-9 /_,.+\-\u2013\u2014\u2212=|\\:*()\[\]]{{11}})(?:{_WIDE_SEP}?[0-9]){{11,}}")
-_WIDE_SEP_RE = re.compile(rf"(?<=[0-9]){_WIDE_SEP}(?=[0-9])")
-_EXOTIC_SEP_RE = re.compile(r"[/_,+=\u2013\u2014\u2212|\\:*()\[\]]|  ")
-_CONTEXT = 64
+WIDE_CHARS: Final = " /_,.+-=\u2013\u2014\u2212|\\:*()[]" + _SEP.replace("\\", "")
+WIDE_RE: Final = re.compile(rf"[0-9](?=[0-9 /_,.+\-\u2013\u2014\u2212=|\\:*()\[\]]{{11}})(?:{_WIDE_SEP}?[0-9]){{11,}}")
+_WIDE_SEP_RE: Final = re.compile(rf"(?<=[0-9]){_WIDE_SEP}(?=[0-9])")
+_EXOTIC_SEP_RE: Final = re.compile(r"[/_,+=\u2013\u2014\u2212|\\:*()\[\]]|  ")
+_CONTEXT: Final = 64
 
 
-_LIST_COMMA_RE = re.compile(r"[ ]?,[ ]")
+_LIST_COMMA_RE: Final = re.compile(r"[ ]?,[ ]")
 
 
 def _list_items(run: str) -> list[tuple[int, int]]:
@@ -645,7 +646,7 @@ def cards_in_wide_run(
         out.append(Finding(f.kind, start + where[s], start + where[e - 1] + 1))
 
 
-_SKIP_COVERED = True  # tests turn it off to compare with the folded read done every time
+_SKIP_COVERED: Final = True  # tests turn it off to compare with the folded read done every time
 
 
 def _adds_nothing(view: str, at: int, chunk: str, run: str, covered: int) -> bool:
@@ -695,7 +696,7 @@ def _adds_nothing(view: str, at: int, chunk: str, run: str, covered: int) -> boo
 
 # Literal spellings (no case folding, no leading \b), so the engine skips ahead on their first letters;
 # the word boundary before is checked by hand. The prescan's trigger is made of the same words.
-FIRST_WORDS = (
+FIRST_WORDS: Final = (
     "first",
     "First",
     "FIRST",
@@ -723,7 +724,7 @@ FIRST_WORDS = (
     "eerste",
     "Eerste",
 )
-LAST_WORDS = (
+LAST_WORDS: Final = (
     "last",
     "Last",
     "LAST",
@@ -749,13 +750,13 @@ LAST_WORDS = (
     "faltan",
     "manquant",
 )
-_FIRST_RE = re.compile(rf"(?:{'|'.join(FIRST_WORDS)})\w{{0,2}}\b")
-_LAST_RE = re.compile(rf"(?:{'|'.join(LAST_WORDS)})\w{{0,2}}\b")
-_HALF_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{4,12}(?:[ \-][0-9]{4}){0,2}(?![0-9])")
-_HALF_SEP_RE = re.compile(r"[ \-]")
+_FIRST_RE: Final = re.compile(rf"(?:{'|'.join(FIRST_WORDS)})\w{{0,2}}\b")
+_LAST_RE: Final = re.compile(rf"(?:{'|'.join(LAST_WORDS)})\w{{0,2}}\b")
+_HALF_DIGITS_RE: Final = re.compile(r"(?<![0-9])[0-9]{4,12}(?:[ \-][0-9]{4}){0,2}(?![0-9])")
+_HALF_SEP_RE: Final = re.compile(r"[ \-]")
 # "first 8 are …", "the number starts 5506 2662 and ends …": the words name the halves of one number, which may
 # then make a card with no card word by them.
-_HALF_NAMED_RE = re.compile(
+_HALF_NAMED_RE: Final = re.compile(
     r"\w{0,3}(?:[ \t]+(?:\d{1,2}|digits?|with|are|is|ist|sind|son|sont|sono|zijn|são)\b){0,3}[ \t:]*[0-9]"
 )
 
@@ -818,16 +819,16 @@ def _words(pattern: re.Pattern[str], text: str, at: list[int] | None, pos: int) 
 
 # A card number after its card word, read off a photo or a scan: letters typed for digits ("5l48 8142 O642 3614",
 # "S162 …"), or a hyphen where a line broke it ("656822-\n2397183774"). The digit scan above never sees these.
-_OCR_DIGITS = str.maketrans("OolISB", "001158")
-_AFTER_CARD_WORD_RE = re.compile(
+_OCR_DIGITS: Final = str.maketrans("OolISB", "001158")
+_AFTER_CARD_WORD_RE: Final = re.compile(
     r"[ \t]*(?:(?:no\.?|number|nr\.?|nummer|n[º°]|#|is|ist|est|es|é|:)[ \t]*){0,3}"
     r"(?<![\w\-])((?=[0-9OolISB]{0,5}[0-9])[0-9OolISB]{1,13}(?:(?:[ \-]|-?[ \t]*\n[ \t]*)[0-9OolISB]{1,13}){1,5})"
     r"(?![\w\-])"
 )
-_GROUP_SPLIT_RE = re.compile(r"-?[ \t]*\n[ \t]*|[ \-]")
+_GROUP_SPLIT_RE: Final = re.compile(r"-?[ \t]*\n[ \t]*|[ \-]")
 
 
-_CARD_WORD_LEAD_RE = re.compile(
+_CARD_WORD_LEAD_RE: Final = re.compile(
     r"(?i)creditcard|kartennummer|kartennr\.?|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta"
 )
 
@@ -856,10 +857,10 @@ def card_after_word(text: str, cue_start: int) -> tuple[int, int] | None:
 
 
 # A card typed over several chat messages, one part a line after its "[10:42] Kim:" prefix.
-_CHAT_PART_RE = re.compile(
+_CHAT_PART_RE: Final = re.compile(
     r"^[ \t]*\[[^\]\n]{1,20}\][^\n:]{0,30}:[ \t]*([0-9](?:[ \-]?[0-9]){3,18})[ \t]*$", re.MULTILINE
 )
-_NOT_DIGIT_RE = re.compile(r"\D")
+_NOT_DIGIT_RE: Final = re.compile(r"\D")
 
 
 def chat_split_cards(text: str) -> list[Finding]:
@@ -890,17 +891,17 @@ def chat_split_cards(text: str) -> list[Finding]:
 # "4856 2657 4670 xxxx — sorry the last four are 6767"): the pieces after a "first"/"last" word, in one sentence,
 # put in order (the first ones, then the last ones) make a known issuer's number that passes Luhn. One finding
 # from the first piece to the last, words between included, so no marker shows a middle piece's digits.
-_PIECE_RE = re.compile(r"(?<![0-9])[0-9]{3,12}(?:[ \-][0-9]{3,6}){0,4}(?![0-9])")
-_ANY_DIGIT_RE = re.compile(r"[0-9]")
-_PIECE_BREAK_RE = re.compile(r"[.!?](?:\s|$)|\n[ \t]*\n|\ue000")
-_MASKED_HEAD_RE = re.compile(r"(?<![0-9])[0-9](?:[ \-]?[0-9]){7,14}[ \-]?(?:[xX•*#]{1,7}[ \-]?){1,4}")
-_NUMBER_WORDS = (
+_PIECE_RE: Final = re.compile(r"(?<![0-9])[0-9]{3,12}(?:[ \-][0-9]{3,6}){0,4}(?![0-9])")
+_ANY_DIGIT_RE: Final = re.compile(r"[0-9]")
+_PIECE_BREAK_RE: Final = re.compile(r"[.!?](?:\s|$)|\n[ \t]*\n|\ue000")
+_MASKED_HEAD_RE: Final = re.compile(r"(?<![0-9])[0-9](?:[ \-]?[0-9]){7,14}[ \-]?(?:[xX•*#]{1,7}[ \-]?){1,4}")
+_NUMBER_WORDS: Final = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|vier|sechs|acht|zehn|zwölf|cuatro|seis|ocho"
     r"|doce|quatre|six|huit|douze|quattro|sei|otto|dodici|zes|twaalf|quatro|oito|doze|digits?|numbers?|ziffern"
     r"|zahlen|d[íi]gitos|n[úu]meros|chiffres|cifre|cijfers|block|bit|part|teil|are|is|ist|sind|son|sont|sono"
     r"|zijn|são|with|mit|con|avec|met|com|ones"
 )
-_PIECE_NAMED_RE = re.compile(rf"(?i)\w{{0,3}}(?:[ \t]+(?:\d{{1,2}}|{_NUMBER_WORDS})\b){{1,3}}[ \t:]*[0-9]")
+_PIECE_NAMED_RE: Final = re.compile(rf"(?i)\w{{0,3}}(?:[ \t]+(?:\d{{1,2}}|{_NUMBER_WORDS})\b){{1,3}}[ \t:]*[0-9]")
 
 
 def described_cards(

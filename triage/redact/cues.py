@@ -6,6 +6,7 @@ One first-letter trie over every cue, built once from the table below, scans a m
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from triage.redact.iban import IBAN_COUNTRIES
 
@@ -13,30 +14,30 @@ from triage.redact.iban import IBAN_COUNTRIES
 # scanner below can be a first-letter trie (several times faster than one big
 # case-insensitive alternation). Order matters within a kind and between kinds:
 # one-time codes come before passwords so "one-time password" is an OTP cue.
-_GOT = ("sent", "got", "received")
-_BANKING = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", r"home[\s-]?", "tele", "")
-_BANK_LOGIN = (
+_GOT: Final = ("sent", "got", "received")
+_BANKING: Final = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", r"home[\s-]?", "tele", "")
+_BANK_LOGIN: Final = (
     r"(?:user(?:\s?name|[\s-]?id)?|login(?:\s+(?:name|id))?|benutzer(?:name|kennung)?|anmelde(?:name|kennung)"
     r"|zugangsnummer|identifiant|usuario|id|pass(?:word|wort)?|pin)"
 )
 # What may follow "3 digits" in a CVV cue ("the 3 digits on the back", "os 3 dígitos atrás do cartão").
-_ON_BACK_EN = r"(?:\s+(?:on|at)\s+(?:the\s+)?(?:back|reverse|rear)(?:\s+of\s+(?:the|my)\s+card)?)?"
-_ON_BACK_DE = r"(?:\s+(?:auf|an)\s+der\s+r[üu]ckseite)?"
-_ON_BACK_ES_PT = (
+_ON_BACK_EN: Final = r"(?:\s+(?:on|at)\s+(?:the\s+)?(?:back|reverse|rear)(?:\s+of\s+(?:the|my)\s+card)?)?"
+_ON_BACK_DE: Final = r"(?:\s+(?:auf|an)\s+der\s+r[üu]ckseite)?"
+_ON_BACK_ES_PT: Final = (
     r"(?:\s+(?:del|de\s+atr[áa]s|en\s+el|atr[áa]s|no\s+verso|nas\s+costas)"
     r"(?:\s+(?:reverso|dorso|do\s+(?:meu\s+)?cart[ãa]o))?)?"
 )
-_ON_BACK_FR = r"(?:\s+(?:au|du|sur\s+le)\s+(?:dos|verso))?"
+_ON_BACK_FR: Final = r"(?:\s+(?:au|du|sur\s+le)\s+(?:dos|verso))?"
 # "ES-IBAN", "de iban": one alternative per first letter of the registry's countries (a trie bucket holds one
 # more alternative, not one per country, which the cue scan would try at every candidate).
-_COUNTRY_IBAN = "|".join(
+_COUNTRY_IBAN: Final = "|".join(
     rf"{first}[{''.join(sorted(cc[1].lower() for cc in IBAN_COUNTRIES if cc[0].lower() == first))}][\s\-]?iban"
     for first in sorted({cc[0].lower() for cc in IBAN_COUNTRIES})
 )
 # After a card word: its number label, then a number's first digits up to a letter typed for a digit ("5l48",
 # "33lO", "S162") or to a hyphen that ends the line ("656822-").
-_CARD_LABEL = r"[ \t]*(?:(?:no\.?|number|nr\.?|nummer|n[º°]|num[ée]ro|n[úu]mero|numero|\#|:)[ \t]*){0,2}"
-_OCR_LEAD = r"[ \t]*(?:[0-9][0-9 \-]{0,14}(?:[OoLlIiSsBb]+|-[ \t]*(?=\n))|[OoLlIiSsBb]{1,2}[0-9])"
+_CARD_LABEL: Final = r"[ \t]*(?:(?:no\.?|number|nr\.?|nummer|n[º°]|num[ée]ro|n[úu]mero|numero|\#|:)[ \t]*){0,2}"
+_OCR_LEAD: Final = r"[ \t]*(?:[0-9][0-9 \-]{0,14}(?:[OoLlIiSsBb]+|-[ \t]*(?=\n))|[OoLlIiSsBb]{1,2}[0-9])"
 _CUES: tuple[tuple[str, str], ...] = (
     ("banklogin", "|".join(f"{w}banking[\\s-]+{_BANK_LOGIN}" for w in _BANKING)),
     (
@@ -277,9 +278,9 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
 )
 # What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).
-_CUE_BEFORE = r"""[\s!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~\ue000«»“”„‚‘’¿¡–—…·•]"""
+_CUE_BEFORE: Final = r"""[\s!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~\ue000«»“”„‚‘’¿¡–—…·•]"""
 # A cue ends where a letter cannot follow; a digit may ("CVV123", "account #12345678").
-_CUE_END = r"(?![^\W\d_])"
+_CUE_END: Final = r"(?![^\W\d_])"
 
 
 def _split_alternatives(pattern: str) -> list[str]:
@@ -321,9 +322,12 @@ def _build_cue_scanner() -> tuple[re.Pattern[str], re.Pattern[str], tuple[tuple[
     return scan, at_start, classify
 
 
-_CUE_SCAN_RE, _CUE_AT_START_RE, _CUE_KINDS = _build_cue_scanner()
-_CUE_SCAN_I_RE = re.compile(_CUE_SCAN_RE.pattern, re.IGNORECASE)
-_CUE_AT_START_I_RE = re.compile(_CUE_AT_START_RE.pattern, re.IGNORECASE)
+_CUE_SCANNER: Final = _build_cue_scanner()
+_CUE_SCAN_RE: Final = _CUE_SCANNER[0]
+_CUE_AT_START_RE: Final = _CUE_SCANNER[1]
+_CUE_KINDS: Final = _CUE_SCANNER[2]
+_CUE_SCAN_I_RE: Final = re.compile(_CUE_SCAN_RE.pattern, re.IGNORECASE)
+_CUE_AT_START_I_RE: Final = re.compile(_CUE_AT_START_RE.pattern, re.IGNORECASE)
 
 
 def _kinds_by_first() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
@@ -338,7 +342,7 @@ def _kinds_by_first() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
     return {c: tuple((k, rx) for k, rx in _CUE_KINDS if starts[k].match(c)) for c in map(chr, range(128))}
 
 
-_KINDS_BY_FIRST = _kinds_by_first()
+_KINDS_BY_FIRST: Final = _kinds_by_first()
 
 # Every kind's pattern in one alternation, a named group per kind, in table order. Matched at a cue's start,
 # it gives the first kind whose pattern matches there at all, with that pattern's own preferred match (nothing
@@ -346,8 +350,8 @@ _KINDS_BY_FIRST = _kinds_by_first()
 # `_KINDS_BY_FIRST` would try with success, when that match ends where the cue does. (Kinds that loop skips for
 # the first character cannot match there: each of their alternatives starts with another literal letter.) When
 # it ends elsewhere, the loop goes on from the next kind, as it did. One C call instead of up to 13.
-_CUE_KIND_RE = re.compile("|".join(f"(?P<{k}>{rx.pattern})" for k, rx in _CUE_KINDS), re.IGNORECASE)
-_KIND_INDEX = {k: i for i, (k, _) in enumerate(_CUE_KINDS)}
+_CUE_KIND_RE: Final = re.compile("|".join(f"(?P<{k}>{rx.pattern})" for k, rx in _CUE_KINDS), re.IGNORECASE)
+_KIND_INDEX: Final = {k: i for i, (k, _) in enumerate(_CUE_KINDS)}
 if _CUE_KIND_RE.groups != len(_CUE_KINDS):
     raise ValueError("a cue pattern must not capture: the kind is read from the last group matched")
 
@@ -361,7 +365,7 @@ def cue_patterns() -> list[str]:
 # code", "you sent me 482913 by
 # text"): such a cue at the very end of
 # a text still yields a value, so the prescan's trigger for their rows must fire there too.
-VALUE_BEFORE_KINDS = frozenset({"pw", "bytext", "otp"})
+VALUE_BEFORE_KINDS: Final = frozenset({"pw", "bytext", "otp"})
 
 
 def cue_rows_ending_text() -> list[bool]:
@@ -415,7 +419,7 @@ def _cues_in_windows(text: str, windows: list[tuple[int, int]]) -> list[tuple[st
     return out
 
 
-_LONGER_LOWER = "\u0130"
+_LONGER_LOWER: Final = "\u0130"
 
 
 def _classified(text: str, hay: str, spans: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
@@ -440,4 +444,4 @@ def _classified(text: str, hay: str, spans: list[tuple[int, int]]) -> list[tuple
     return out
 
 
-CUE_MARGIN = 64  # more than the 48 characters the farthest look-ahead in the table reads past a cue
+CUE_MARGIN: Final = 64  # more than the 48 characters the farthest look-ahead in the table reads past a cue

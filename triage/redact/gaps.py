@@ -11,9 +11,10 @@ sentence about a CVV ("asked for my CVV twice, is that normal?") keeps every wor
 from __future__ import annotations
 
 import re
+from typing import Final
 
 # Which finding a cue kind's value makes.
-APART_KINDS = {
+APART_KINDS: Final = {
     "cvv": "card_cvv",
     "sec": "card_cvv",
     "pin": "password",
@@ -24,32 +25,32 @@ APART_KINDS = {
 
 # The stretch a clause may fill: no digit, no sentence end, no colon (a colon right after a cue is the
 # ordinary "CVV: 123", read by `secrets`).
-_STRETCH_RE = re.compile(r"[^\n.!?;:\d\ue000]{1,120}")
+_STRETCH_RE: Final = re.compile(r"[^\n.!?;:\d\ue000]{1,120}")
 # A clause opens with a comma, dash or bracket, or with a relative word ("La contraseña que uso …").
-_MARK_RE = re.compile(r"[,(–—]|\s-\s")
+_MARK_RE: Final = re.compile(r"[,(–—]|\s-\s")
 # (or with whose it is: "Die Geheimzahl meiner EC-Karte ist 9034")
-_OPENER_RE = re.compile(
+_OPENER_RE: Final = re.compile(
     r"(?i)\s+(?:que|qui|that|which|i|ich|je|yo|io|ik|eu|jag|som|das|die|der|den|dat|che|który|która|które"
     r"|meiner|meines|unserer|of|for|für|on|auf|de|del|di|van|von|do|da)\s"
 )
-_COPULA_RE = re.compile(
+_COPULA_RE: Final = re.compile(
     r"(?i)(?:(?<![^\s,)–—\-])(?:is|ist|es|est|lautet|è|é|to|är|er|jest|was|war|era|sono|são|zijn|heißt"
     r"|c['’]est|it['’]s|it\s+is|that['’]s|this\s+is)(?:[ \t]+(?:el|la|le|the|die|der|de|o|a|il|het))?"
     r"(?:[ \t]*:[ \t]*|[ \t]+)|:[ \t]*|,[ \t]*(?=\d))"
 )
 # "mot de passe (c'est « Lune&Soleil9 »)": the value inside a bracket that opens with a copula.
-_PAREN_COPULA_RE = re.compile(
+_PAREN_COPULA_RE: Final = re.compile(
     r"(?i)[ \t]*\([ \t]*(?:c['’]est|it['’]s|it\s+is|es|ist|è|é|is|das\s+ist)[ \t]+"
     r"(?:«[ \t]?([^»\n\ue000]{3,64}?)[ \t]?»|\"([^\"\n\ue000]{3,64})\"|“([^”\n\ue000]{3,64})”|'([^'\n\ue000]{3,64})'"
     r"|([^\s()\ue000]{4,64}))"
 )
 # "Ich hab das PW auf Pusteblume88 geändert": the new value, then the verb at the end.
-_CHANGED_TO_RE = re.compile(
+_CHANGED_TO_RE: Final = re.compile(
     r"(?i)[ \t]+(?:auf|zu|in|to|en|à)[ \t]+((?=[^\s\ue000]*\d)[^\s\ue000]{4,64}?)[ \t]+"
     r"(?:ge[äa]ndert|gesetzt|umgestellt|gewechselt|ändern|changed|modifié|cambiado)"
 )
-_TRAIL = ".,;:!?)]}>\"'»”"
-_VALUE_RES = {
+_TRAIL: Final = ".,;:!?)]}>\"'»”"
+_VALUE_RES: Final = {
     "cvv": re.compile(r"(?<!\d)\d{3,4}(?!\w|[/.,:]\d)"),
     "sec": re.compile(r"(?<!\d)\d{3,4}(?!\w|[/.,:]\d)"),
     "pin": re.compile(r"(?<!\d)\d{4,8}(?!\w|[/.,:]\d)"),
@@ -101,11 +102,11 @@ def clause_value(text: str, kind: str, pos: int) -> tuple[int, int] | None:
 
 # The value, then a copula and a few words, right before the cue: "419 es el", "123 ist die", "775 : c'est le",
 # "12/28 is the", "Marmalade_Sky7 — that's the", "5561 ist meine".
-_BEFORE_TAIL = (
+_BEFORE_TAIL: Final = (
     r"[ \t]*(?:[:—–\-][ \t]*)?(?:is|ist|es|est|c['’]est|that['’]s|this\s+is|era|è|é|är|to|was|war|sind|son|sont)"
     r"[ \t]+(?:(?:el|la|le|the|die|der|das|mein|meine|my|your|mi|su|mon|ma|il|o|a|de|min|mitt|moje|mój)[ \t]+){0,2}$"
 )
-_BEFORE_RES = {
+_BEFORE_RES: Final = {
     "cvv": re.compile(r"(?<![\w/.,\-])(\d{3,4})" + _BEFORE_TAIL, re.IGNORECASE),
     "sec": re.compile(r"(?<![\w/.,\-])(\d{3,4})" + _BEFORE_TAIL, re.IGNORECASE),
     "pin": re.compile(r"(?<![\w/.,\-])(\d{4,8})" + _BEFORE_TAIL, re.IGNORECASE),
@@ -128,15 +129,15 @@ def value_before(text: str, kind: str, cue_start: int) -> tuple[int, int] | None
     return m.span(1)
 
 
-_TIME_WORD_RE = re.compile(
+_TIME_WORD_RE: Final = re.compile(
     r"(?i)(?:^|\W)(?:seit|since|in|im|bis|until|till|desde|depuis|en|from|von|ab|um|at|vor|before|after|nach|year"
     r"|jahr|año|an|order|bestellung|pedido|commande|nr\.?|no\.?|n[º°]|\#)[ \t]*$"
 )
 
 
 # A label alone on its line ("PIN", "CVV:"), the value alone on the next non-blank one.
-_NEXT_LINE_RE = re.compile(r"[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*")
-_LINE_START_RE = re.compile(r"[ \t*\-•|>]*")
+_NEXT_LINE_RE: Final = re.compile(r"[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*")
+_LINE_START_RE: Final = re.compile(r"[ \t*\-•|>]*")
 
 
 def value_next_line(text: str, kind: str, cue_start: int, pos: int) -> tuple[int, int] | None:
@@ -160,20 +161,20 @@ def value_next_line(text: str, kind: str, cue_start: int, pos: int) -> tuple[int
 # An expiry in words after its cue: "caduca en diciembre del 29", "scade a settembre 2028", "verloopt in januari
 # 2029", "Verfällt: 31. Juli 2029", "expiring Feb '28", "expire fin 2028" (a year alone after an end word), or a
 # month and year in brackets later in the clause ("Expiry: end of June next year (06/27)").
-_MONTH_NAMES = (
+_MONTH_NAMES: Final = (
     r"(?:jan|feb|f[ée]v|m[äa]r|maa|apr|avr|abr|ma[iy]|mei|mag|jun|jui|giu|jul|lug|aug|ago|ao[uû]|sep|set|o[ck]t"
     r"|ott|out|nov|de[cz]|d[ée]c|dic|ene|gen)[a-zäéèûôíç]*\.?"
 )
-_EXP_WORDS_RE = re.compile(
+_EXP_WORDS_RE: Final = re.compile(
     r"(?i)[ \t]*[:=\-–]?[ \t]*(?:(?:is|ist|on|am|le|el|en|in|im|a|at|nel|op|em|the|la|der|zum|au|à|de|of)[ \t]+){0,3}"
     r"(?:(?P<end>end|ende|fin|fine|einde|final|finales)[ \t]+(?:(?:of|de|del|des|von|van)[ \t]+)?)?"
     rf"(?P<v>(?:\d{{1,2}}\.?[ \t]+(?:de[ \t]+)?)?{_MONTH_NAMES}[ \t]+(?:(?:de|del|of|des)[ \t]+)?['’]?(?:20)?\d{{2}}"
     r"(?![\d/])|20\d{2}(?![\d/.,]\d|\d))"
 )
-_EXP_IN_BRACKETS_RE = re.compile(
+_EXP_IN_BRACKETS_RE: Final = re.compile(
     r"[^\n.!?\ue000\d]{0,60}?\([ \t]*(?P<v>(?:0?[1-9]|1[0-2])[ \t]?/[ \t]?(?:20)?\d{2})[ \t]*\)"
 )
-_END_CUE_RE = re.compile(r"(?i)(?:fin|end|ende|fine|einde|final)$")
+_END_CUE_RE: Final = re.compile(r"(?i)(?:fin|end|ende|fine|einde|final)$")
 
 
 def expiry_in_words(text: str, cue_start: int, pos: int) -> tuple[int, int, bool] | None:
@@ -192,12 +193,12 @@ def expiry_in_words(text: str, cue_start: int, pos: int) -> tuple[int, int, bool
 # Label and value in cells: "| CVV | 664 |", "card[cvc]=117" (a percent-encoded key, decoded by normalize), a
 # header row whose value stands in the next row ("| card | exp | cvv |" over "| `4057…` | `11/27` | `203` |"), a
 # CSV header ("username,password" over "mike.b,Kn1ght Rider 82").
-_CELL_AFTER_RE = re.compile(r"[ \t]*[`*]*[ \t]*\|[ \t]*[`*\"']*[ \t]*")
-_KEY_AFTER_RE = re.compile(r"[\]\"'`]{1,3}[ \t]*[:=][ \t]*[\"'`]?")
-_RULE_LINE_RE = re.compile(r"[ \t]*\|?[ \t:\-|]+\|?[ \t]*")
-_CELL_STRIP = " \t`*\"'"
-_CELL_ENDS = frozenset(["|", "]", '"', "'", ",", ";", "\n", ""])  # what may follow a key or label ("" the end)
-_ROW_ENDS = frozenset(["|", ",", ";", ":", "\n", ""])
+_CELL_AFTER_RE: Final = re.compile(r"[ \t]*[`*]*[ \t]*\|[ \t]*[`*\"']*[ \t]*")
+_KEY_AFTER_RE: Final = re.compile(r"[\]\"'`]{1,3}[ \t]*[:=][ \t]*[\"'`]?")
+_RULE_LINE_RE: Final = re.compile(r"[ \t]*\|?[ \t:\-|]+\|?[ \t]*")
+_CELL_STRIP: Final = " \t`*\"'"
+_CELL_ENDS: Final = frozenset(["|", "]", '"', "'", ",", ";", "\n", ""])  # what may follow a key or label ("" the end)
+_ROW_ENDS: Final = frozenset(["|", ",", ";", ":", "\n", ""])
 
 
 def _shaped(text: str, kind: str, s: int, e: int) -> tuple[int, int] | None:
@@ -285,8 +286,8 @@ def value_in_cells(text: str, kind: str, cue_start: int, pos: int) -> tuple[int,
 # A password with blanks in it ("pw: hunter2 hunter2", "la mia password è Pizza Margherita 9", "login: … / Pa55
 # word!"): the rest of its clause joins the first token when it is at most three more words, none of them a common
 # word, each with a digit, a capital or a symbol, or the last word of its line.
-_CLAUSE_REST_RE = re.compile(r"(?:[^\n.!?(),;\ue000]|[.!?](?=\S))*")
-_MORE_WORDS = 3
+_CLAUSE_REST_RE: Final = re.compile(r"(?:[^\n.!?(),;\ue000]|[.!?](?=\S))*")
+_MORE_WORDS: Final = 3
 
 
 def password_phrase(text: str, span: tuple[int, int], common: frozenset[str]) -> tuple[int, int]:
@@ -314,7 +315,7 @@ def password_phrase(text: str, span: tuple[int, int], common: frozenset[str]) ->
 
 
 # "identifiant banque en ligne : 0612345678 et code 482911": the code or password joined to a login by "and".
-_AND_SECRET_RE = re.compile(
+_AND_SECRET_RE: Final = re.compile(
     r"(?i)[ \t]*[,/]?[ \t]*(?:et|and|und|y|e|en)[ \t]+(?:(?:le|the|der|das|el|mon|my|mein|mi|il|o|a)[ \t]+)?"
     r"(?:code|pin|passcode|mot[ \t]+de[ \t]+passe|password|passwort|kennwort|c[óo]digo|clave|contrase[ñn]a|senha)"
     r"[ \t]*:?[ \t]*((?=[^\s\ue000]*\d)[^\s\ue000]{4,64}?)(?=[.,;!?)]*(?:\s|$))"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import string
 from functools import lru_cache
+from typing import Final
 
 from stdnum import numdb as _stdnum_numdb
 
@@ -12,20 +13,20 @@ from triage.records import Finding
 
 # Anchored on the two check digits (digits are rarer than letters, so the engine skips ahead
 # fast), with the country code checked by look-behind: "DE89", "DE 89", "de-89".
-_CC = r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z]"
-IBAN_CHECK_DIGITS = (
+_CC: Final = r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z]"
+IBAN_CHECK_DIGITS: Final = (
     rf"[0-9][0-9](?:(?<={_CC}[0-9][0-9])|(?<={_CC}[ \-.][0-9][0-9]))"
     r"(?=(?:[ \-.\u00a0]{0,2}[A-Za-z0-9]){10})"  # the shortest IBAN (Norway) has 11 more
 )
-IBAN_CHECK_RE = re.compile(IBAN_CHECK_DIGITS)
+IBAN_CHECK_RE: Final = re.compile(IBAN_CHECK_DIGITS)
 
 # A lower-case country code ("de89 …") only counts after a word like this.
-_IBAN_WORD_RE = re.compile(r"\b(?:iban|bankverbindung|bank|account|konto|compte|cuenta|rib)\b", re.IGNORECASE)
-_IBAN_DB = _stdnum_numdb.get("iban")
-_STRUCT_RE = re.compile(r"(\d+)!")
+_IBAN_WORD_RE: Final = re.compile(r"\b(?:iban|bankverbindung|bank|account|konto|compte|cuenta|rib)\b", re.IGNORECASE)
+_IBAN_DB: Final = _stdnum_numdb.get("iban")
+_STRUCT_RE: Final = re.compile(r"(\d+)!")
 
 
-_IBAN_SEP_RE = re.compile(r"[ \-.\u00a0]")
+_IBAN_SEP_RE: Final = re.compile(r"[ \-.\u00a0]")
 
 
 @lru_cache(maxsize=64)
@@ -83,7 +84,7 @@ def iban_at(text: str, cd: int) -> Finding | None:
     return None
 
 
-_MOD97_DIGITS = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+_MOD97_DIGITS: Final = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
 
 
 def _valid(compact: str) -> bool:
@@ -95,8 +96,8 @@ def _valid(compact: str) -> bool:
     return struct is not None and struct.fullmatch(compact, 4) is not None
 
 
-_BBAN_PART_RE = re.compile(r"([1-9][0-9]*)!([nac])")
-_BBAN_CHARS = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Za-z0-9]"}
+_BBAN_PART_RE: Final = re.compile(r"([1-9][0-9]*)!([nac])")
+_BBAN_CHARS: Final = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Za-z0-9]"}
 
 
 @lru_cache(maxsize=256)
@@ -109,7 +110,7 @@ def _bban_re(country: str) -> re.Pattern[str] | None:
     return re.compile(_BBAN_PART_RE.sub(lambda m: f"{_BBAN_CHARS[m.group(2)]}{{{m.group(1)}}}", bban))
 
 
-_IBAN_PREFIX_RE = re.compile(r"(?:[ \-.\u00a0]{0,2}[A-Za-z0-9])+")
+_IBAN_PREFIX_RE: Final = re.compile(r"(?:[ \-.\u00a0]{0,2}[A-Za-z0-9])+")
 
 
 def iban_shape(text: str, cd: int) -> tuple[int, int] | None:
@@ -132,7 +133,7 @@ def iban_shape(text: str, cd: int) -> tuple[int, int] | None:
 
 # Every country with an IBAN in the registry: check digits after other letters are never one (`iban_at` and
 # `iban_shape` find no length for them), so the prescan drops those windows and no finding changes.
-IBAN_COUNTRIES = frozenset(
+IBAN_COUNTRIES: Final = frozenset(
     a + b for a in string.ascii_uppercase for b in string.ascii_uppercase if _iban_length(a + b) is not None
 )
 
@@ -181,13 +182,15 @@ def iban_trigger() -> str:
 
 # "ES-IBAN: 7445 2446 …", "ES IBAN (ES) 7445…": an IBAN written without its country letters, the country named in
 # its cue (or in brackets after it, or "the country is ES" right after the number).
-_CC_IN_PARENS_RE = re.compile(r"[ \t]*\(([A-Z]{2})\)")
-_CC_LEFT_OUT_RE = re.compile(r"(?i)\((?:ohne|without|minus|sin|sans|senza|zonder|sem|bez|utan)[ \t]+([a-z]{2})\)")
-_NO_CC_BODY_RE = re.compile(
+_CC_IN_PARENS_RE: Final = re.compile(r"[ \t]*\(([A-Z]{2})\)")
+_CC_LEFT_OUT_RE: Final = re.compile(
+    r"(?i)\((?:ohne|without|minus|sin|sans|senza|zonder|sem|bez|utan)[ \t]+([a-z]{2})\)"
+)
+_NO_CC_BODY_RE: Final = re.compile(
     r"[ \t]*(?:\([A-Z]{2}\))?[ \t]*[:#]?[ \t]*(?:(?:is|ist|lautet|es|est|é|è)[ \t]*:?[ \t]*)?"
     r"(\d{2}(?:[ \-]?[0-9A-Za-z]){10,30})(?![0-9A-Za-z])"
 )
-_CC_NAMED_RE = re.compile(
+_CC_NAMED_RE: Final = re.compile(
     r"(?i:pa[íi]s|country|land|pays|paese|land)[ \t]+(?:(?:is|ist|es|est|é|è)[ \t]+)?(?:(?:the|el|le|il|o)[ \t]+)?"
     r"([A-Z]{2})\b"
 )

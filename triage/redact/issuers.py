@@ -10,7 +10,7 @@ accept, a redacted look-alike the one we do.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 
 class Issuer(NamedTuple):
@@ -98,8 +98,8 @@ ISSUERS: tuple[Issuer, ...] = (
 )
 
 BRANDS: tuple[str, ...] = tuple(dict.fromkeys(i.brand for i in ISSUERS))
-MIN_LENGTH = min(min(i.lengths) for i in ISSUERS)
-MAX_LENGTH = max(max(i.lengths) for i in ISSUERS)
+MIN_LENGTH: Final = min(min(i.lengths) for i in ISSUERS)
+MAX_LENGTH: Final = max(max(i.lengths) for i in ISSUERS)
 
 
 def lengths_by_prefix4(*, core: bool = False) -> dict[str, frozenset[int]]:

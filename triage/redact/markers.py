@@ -7,13 +7,14 @@ module owns the texts redaction writes, so it can tell its own markers from look
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
 from triage.records import Finding
 from triage.text import MARKER, blank
 
 KINDS: tuple[str, ...] = ("card_number", "card_cvv", "card_expiry", "iban", "bank_account", "password", "login")
 
-_MARK = {
+_MARK: Final = {
     "card_cvv": "[cvv removed]",
     "card_expiry": "[expiry removed]",
     "iban": "[iban removed]",
@@ -21,9 +22,9 @@ _MARK = {
     "password": "[password removed]",
     "login": "[login removed]",
 }
-_CARD = "[card •••• "  # then the last four digits and "]"
-_OWN = frozenset(_MARK.values())
-MASK = "\ue000"  # private-use: not a word char, digit or space, so no pattern can match across it
+_CARD: Final = "[card •••• "  # then the last four digits and "]"
+_OWN: Final = frozenset(_MARK.values())
+MASK: Final = "\ue000"  # private-use: not a word char, digit or space, so no pattern can match across it
 
 
 def overlaps(s: int, e: int, spans: Iterable[tuple[int, int]]) -> bool:

@@ -16,16 +16,17 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Final
 
 # Unicode format characters (category Cf) as of Python 3.11's Unicode 14; tests/test_redact_normalize.py
 # compares this with unicodedata, so a newer Python that adds some fails loudly instead of letting them by.
-FORMAT_CHARS = (
+FORMAT_CHARS: Final = (
     "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
 # Non-ASCII decimal digits (Nd, each block 0-9 in order, so unicodedata.decimal maps them), same Unicode.
-FOREIGN_DIGITS = (
+FOREIGN_DIGITS: Final = (
     "\u0660-\u0669\u06f0-\u06f9\u07c0-\u07c9\u0966-\u096f\u09e6-\u09ef\u0a66-\u0a6f\u0ae6-\u0aef"
     "\u0b66-\u0b6f\u0be6-\u0bef\u0c66-\u0c6f\u0ce6-\u0cef\u0d66-\u0d6f\u0de6-\u0def\u0e50-\u0e59"
     "\u0ed0-\u0ed9\u0f20-\u0f29\u1040-\u1049\u1090-\u1099\u17e0-\u17e9\u1810-\u1819\u1946-\u194f"
@@ -40,22 +41,24 @@ FOREIGN_DIGITS = (
     "\U0001e950-\U0001e959\U0001fbf0-\U0001fbf9"
 )
 # Unicode spaces (Zs) other than the plain one, and the tab.
-SPACES = "\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_FOREIGN_SPACE = frozenset(map(chr, (0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)))
-ENTITY = r"#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|(?:shy|zwj|zwnj|nbsp|NoBreak|ZeroWidthSpace|thinsp|ensp|emsp|lrm|rlm);"
+SPACES: Final = "\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_FOREIGN_SPACE: Final = frozenset(map(chr, (0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)))
+ENTITY: Final = (
+    r"#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|(?:shy|zwj|zwnj|nbsp|NoBreak|ZeroWidthSpace|thinsp|ensp|emsp|lrm|rlm);"
+)
 # Percent-encoded punctuation only ("pan%3D4111…"): encoded letters and digits are not a disguise we meet.
-PERCENT = r"2[0-9A-Fa-f]|3[A-Fa-f]|5[BbDdFf]|7[B-Eb-e]"
+PERCENT: Final = r"2[0-9A-Fa-f]|3[A-Fa-f]|5[BbDdFf]|7[B-Eb-e]"
 # A line break (maybe with a "> " quote prefix or a list bullet) before a digit; the digit before it is
 # checked in _rewrite.
-BULLETS = "•◦▪‣∙·⁃"
-_BREAK = rf"(?:[ \t]*[>{BULLETS}])*[ \t]*(?=\d)"
+BULLETS: Final = "•◦▪‣∙·⁃"
+_BREAK: Final = rf"(?:[ \t]*[>{BULLETS}])*[ \t]*(?=\d)"
 # One pattern whose first character is one plain class, so the regex engine skips ahead at C speed: the
 # ASCII characters that may start a rewrite, and the non-ASCII blocks that hold a digit, format character
 # or space, less the Latin letters, typographic punctuation and currency signs mail is full of (a class
 # of many ranges is several times slower to scan); which characters of those matter is a set lookup.
 # Markup between two digits ("4111</td><td>1111", "4111<br>\n1111") when `redact` reads raw HTML.
-_TAGS = r"/?[A-Za-z][^<>]{0,200}>(?:\s*<[^<>]{1,200}>)*\s*(?=\d)"
-_REWRITE_RE = re.compile(
+_TAGS: Final = r"/?[A-Za-z][^<>]{0,200}>(?:\s*<[^<>]{1,200}>)*\s*(?=\d)"
+_REWRITE_RE: Final = re.compile(
     r"[&%<\r\n\t~\x80-\xbf\u0250-\u200f\u2022\u2023\u2043\u202a-\u202f\u205f-\u209f\u20d0-\U0010ffff]"
     rf"(?:(?<=&)(?:{ENTITY})|(?<=%)(?:{PERCENT})|(?<=\r)\n{_BREAK}|(?<=\n){_BREAK}|(?<=<){_TAGS}"
     r"|(?<=[^&%<\r\n]))"
@@ -70,7 +73,7 @@ def _chars(ranges: str) -> frozenset[str]:
     return frozenset(out)
 
 
-RELEVANT = _chars(FOREIGN_DIGITS + FORMAT_CHARS + SPACES)
+RELEVANT: Final = _chars(FOREIGN_DIGITS + FORMAT_CHARS + SPACES)
 
 
 def _rewrite(piece: str) -> str:
@@ -132,8 +135,8 @@ class Normalised:
         return last - self.clean_ends[i] + self.orig_ends[i] + 1
 
 
-_CARD_MAX = 19  # the most digits a card number has
-_RUN_SEPARATORS = frozenset(" -.")
+_CARD_MAX: Final = 19  # the most digits a card number has
+_RUN_SEPARATORS: Final = frozenset(" -.")
 
 
 def _digits_before(text: str, k: int) -> int:
@@ -170,10 +173,10 @@ def _digits_after(text: str, k: int) -> int:
 # Symbols, emoji and bullets put between digit groups ("4698👉3792", "5269 • 3567", "4378 ~ 3299"): read as one
 # space when at most three of them (with a blank on either side) stand between two digits. Not the dashes and
 # signs the digit scans already read as separators or that join numbers in prices and sizes.
-_SYMBOL_CATEGORIES = frozenset({"So", "Sm", "Po", "Sk"})
-_NOT_SYMBOL = frozenset("–—−×÷±°%‰′″")
-_JOINERS = frozenset("\ufe0e\ufe0f\u20e3\u200d")
-SYMBOL_RUN = 3
+_SYMBOL_CATEGORIES: Final = frozenset({"So", "Sm", "Po", "Sk"})
+_NOT_SYMBOL: Final = frozenset("–—−×÷±°%‰′″")
+_JOINERS: Final = frozenset("\ufe0e\ufe0f\u20e3\u200d")
+SYMBOL_RUN: Final = 3
 
 
 def symbolish(c: str) -> bool:

@@ -75,6 +75,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib
 import os
 import platform
 import re
@@ -84,6 +85,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Final
 
 from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
 from triage.redact.cues import CUE_MARGIN, cue_patterns, cue_rows_ending_text
@@ -92,14 +94,16 @@ from triage.redact.normalize import BULLETS, ENTITY, PERCENT, RELEVANT, SYMBOL_R
 from triage.redact.spelled import DIGIT_WORDS
 from triage.redact.spelled import SEPARATORS as SPELL_SEPARATORS
 
+# Imported by name so that a build without hyperscan installed (mypyc's, in pip's isolated build
+# environment) type-checks the same as one with it.
 hyperscan: ModuleType | None
 try:  # a native wheel (x86_64 Linux, macOS); elsewhere the whole-text scans run instead
-    import hyperscan
+    hyperscan = importlib.import_module("hyperscan")
 except ImportError:  # pragma: no cover - exercised by forcing the fallback in the tests
     hyperscan = None
 
 
-_LOOKAROUND_RE = re.compile(r"\(\?<?[=!]")
+_LOOKAROUND_RE: Final = re.compile(r"\(\?<?[=!]")
 
 
 def strip_lookarounds(pattern: str) -> str:
@@ -132,7 +136,7 @@ def strip_lookarounds(pattern: str) -> str:
 # characters stand for themselves; every other character is "?" (the encoder's own replacement, at C
 # speed), which the triggers accept wherever such a character could stand in the Python pattern (a
 # non-ASCII digit, a Kelvin sign read as "k"). A real "?" there only widens a window.
-SUB = "?"
+SUB: Final = "?"
 
 
 def shadow(text: str) -> bytes:
@@ -150,7 +154,7 @@ def _bytes_class(chars: Iterable[str]) -> str:
 
 
 # Python's `\\s` on str (str.isspace); characters that are whitespace have no case.
-_PY_SPACE = {chr(c) for c in range(0x3001) if chr(c).isspace()}
+_PY_SPACE: Final = {chr(c) for c in range(0x3001) if chr(c).isspace()}
 # Every character that lower() turns into a given one (what a lower-case pattern letter reads in text.lower()).
 
 
@@ -229,10 +233,21 @@ def shadow_pattern(pattern: str, *, fold: bool) -> str:
 
 
 # Trigger kinds; the ids of "first" words start at _FIRST, of "last" words at _LAST, of cue patterns at _CUE.
-_NUMBER, _IBAN, _BREAK, _ENTITY, _PERCENT, _TAG, _CHAR, _SPELL = range(8)
-_SYM = 8  # a run of symbols between digit groups (normalize.symbol_separator)
-_FIRST, _LAST, _CUE = 100, 200, 1000
-_WORD_LEN = {_FIRST + k: len(w) for k, w in enumerate(FIRST_WORDS)} | {
+
+# (One Final constant each: compiled by mypyc, a Final int is inlined, a plain global is a dict look-up.)
+_NUMBER: Final = 0
+_IBAN: Final = 1
+_BREAK: Final = 2
+_ENTITY: Final = 3
+_PERCENT: Final = 4
+_TAG: Final = 5
+_CHAR: Final = 6
+_SPELL: Final = 7
+_FIRST: Final = 100
+_LAST: Final = 200
+_CUE: Final = 1000
+_SYM: Final = 8  # a run of symbols between digit groups (normalize.symbol_separator)
+_WORD_LEN: Final = {_FIRST + k: len(w) for k, w in enumerate(FIRST_WORDS)} | {
     _LAST + k: len(w) for k, w in enumerate(LAST_WORDS)
 }
 
@@ -277,7 +292,7 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
     return rewrites, detectors
 
 
-_SPELL_SEP = _bytes_class(SPELL_SEPARATORS)
+_SPELL_SEP: Final = _bytes_class(SPELL_SEPARATORS)
 
 
 def _spelled_words() -> str:
@@ -297,7 +312,7 @@ def _symbol_or_sub(c: str) -> bool:
     return c == SUB or symbolish(c)
 
 
-_LETTER_RE = re.compile(r"[^\W\d_]")  # what CUE_END forbids right after a cue
+_LETTER_RE: Final = re.compile(r"[^\W\d_]")  # what CUE_END forbids right after a cue
 
 
 @functools.cache
@@ -357,8 +372,8 @@ def disabled() -> Iterator[None]:
 # Both databases, built on first use (`_databases`): a process that never redacts (`triage queue`, the web
 # server until mail arrives) pays nothing, and one that does reads them from a cache file.
 _DBS: tuple[object, object] | None = None
-_DBS_LOCK = threading.Lock()
-_CACHE_MAGIC = b"triage-prescan-1\n"
+_DBS_LOCK: Final = threading.Lock()
+_CACHE_MAGIC: Final = b"triage-prescan-1\n"
 
 
 def _databases() -> tuple[object, object]:
@@ -444,8 +459,8 @@ class Hits:
     spells: list[int] = field(default_factory=list)  # where a digit meets a digit word (in it, or just after)
 
 
-_RUN_CHARS = frozenset("0123456789" + WIDE_CHARS)
-_RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
+_RUN_CHARS: Final = frozenset("0123456789" + WIDE_CHARS)
+_RUN_RE: Final = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
 
 
 # _LONG_RUNS: a stretch of 20 to 128 digits and nothing else, but separators at either end ("Tracking
@@ -455,9 +470,9 @@ _RUN_RE = re.compile(f"[{re.escape(''.join(sorted(_RUN_CHARS)))}]*")
 # nowhere). A later, masked pass could see a part of it as a shorter run only if a finding cut the run;
 # every value pattern takes a digit run whole or not at all, but a token (capped at 128 characters) can end
 # inside one, and then `triage.redact._find_all` reads the whole text on the later passes (see `_glued`).
-_LONGEST_CARD = 19
-_TOKEN_CAP = 128
-_SEPARATORS = "".join(sorted(set(WIDE_CHARS)))
+_LONGEST_CARD: Final = 19
+_TOKEN_CAP: Final = 128
+_SEPARATORS: Final = "".join(sorted(set(WIDE_CHARS)))
 
 _THREAD = threading.local()
 
@@ -547,7 +562,7 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
     return Hits(_merge(numbers, 0), _merge(cues, CUE_MARGIN), firsts, lasts, sorted(set(spells)))
 
 
-_RUN_STR = "".join(sorted(_RUN_CHARS))
+_RUN_STR: Final = "".join(sorted(_RUN_CHARS))
 
 
 def _run_start(text: str, end: int) -> int:

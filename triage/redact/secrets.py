@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Final
 
 from triage.records import Finding
 from triage.redact.cards import card_after_word, card_word_in
@@ -27,14 +28,14 @@ from triage.redact.iban import iban_without_country
 from triage.redact.spelled import spelled_value
 
 # "password for my account is", "Passwort: ", "mot de passe : ", "PIN is now"
-_GAP = (
+_GAP: Final = (
     r"(?:\s+(?:for|of|to|on|für|fürs|beim|zu|de|du|do|da|di|pour|para|del|per|voor|van)\s+"
     r"(?:[^\s\d:=\ue000\"“”«».,;!?()\[\]{}]+(?:\s+|(?=[ \t]*[:=]))){0,3}?"
     r"|\s+(?:that\s+|which\s+)?(?:i|we|you|ich|wir|je|yo|nous)\s+(?:always\s+|usually\s+|normally\s+)?"
     r"(?:use|used|have|had|chose|set|type|verwende|benutze|nutze|habe|utilise|uso|tengo)\s+(?:\w+\s+){0,2}?)?"
 )
-_SP = r"[ \t]*(?:\n[ \t]*(?:\n[ \t]*)?)?"  # after a colon the value may sit on the next line or paragraph
-_STRONG_RE = re.compile(
+_SP: Final = r"[ \t]*(?:\n[ \t]*(?:\n[ \t]*)?)?"  # after a colon the value may sit on the next line or paragraph
+_STRONG_RE: Final = re.compile(
     _GAP + r"""(?:[ \t]*\([^()\n\ue000]{1,24}\))?(?:["'”’»)\]*]{1,2})?[ \t]*(?:"""
     r"[:=]" + _SP + r"(?:(?:is|ist|est|es)[ \t]+)?"
     r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn|är|to|jest|er)[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
@@ -46,18 +47,18 @@ _STRONG_RE = re.compile(
     r")",
     re.IGNORECASE,
 )
-_WEAK_RE = re.compile(r"[ \t]*(?:[\-–][ \t]*)?(?:(?:number|nummer|no\.?|nr\.?)[ \t]*:?[ \t]*)?", re.IGNORECASE)
-_QUOTED_RE = re.compile(
+_WEAK_RE: Final = re.compile(r"[ \t]*(?:[\-–][ \t]*)?(?:(?:number|nummer|no\.?|nr\.?)[ \t]*:?[ \t]*)?", re.IGNORECASE)
+_QUOTED_RE: Final = re.compile(
     r"\"([^\"\n\ue000]{1,64})\"|'([^'\n\ue000]{1,64})'|“([^”\n\ue000]{1,64})”"
     r"|«\s?([^»\n\ue000]{1,64}?)\s?»|„([^“\n\ue000]{1,64})“"
 )
-_TOKEN_RE = re.compile(r"[^\s\ue000]{1,128}")
-_LIST_MARK_RE = re.compile(r"\d{1,2}[.)]")
-_TRAIL_PUNCT = ".,;:!?)]}>\"'»”"
-_DIGIT_CODE_RE = re.compile(
+_TOKEN_RE: Final = re.compile(r"[^\s\ue000]{1,128}")
+_LIST_MARK_RE: Final = re.compile(r"\d{1,2}[.)]")
+_TRAIL_PUNCT: Final = ".,;:!?)]}>\"'»”"
+_DIGIT_CODE_RE: Final = re.compile(
     r"(?<!\d)(\d{3}[ -]\d{3}|\d(?: \d){3,7}(?![ ]?\d)|\d{3,8})(?!\w|[/.,:]\d)"
 )  # "123 456", "1 2 3 4"
-_CVV_VALUE_RE = re.compile(
+_CVV_VALUE_RE: Final = re.compile(
     r"[\"']?\s*(?:\([^)\n]{1,12}\)\s*)?(?:[\-–—]?\s*(?:code|number|no\.?|nr\.?|nummer|num[ée]ro|n[úu]mero)\s*)?"
     r"[:=#\-–—]?\s*[\"'*(]{0,2}\s*(?:(?:is|ist|lautet|est|es|was|are|were|sind|lauten|son|sont|read|say|it'?s|it’s"
     r"|sono|è|zijn|são|é"
@@ -66,8 +67,10 @@ _CVV_VALUE_RE = re.compile(
     r"(?<!\d)(\d{3,4}|(?=[OoIl]*\d[OoIl]*\d)[\dOoIl]{3}(?![\dOoIl])|\d(?:[ .\-]\d){2,3})(?!\w|[/.,:]\d)",
     re.IGNORECASE,
 )
-_MONTHS = r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|ene|abr|ago|dic|d[ée]c|f[ée]v|avr|jui|ao[uû]"
-_EXP_VALUE_RE = re.compile(
+_MONTHS: Final = (
+    r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|ene|abr|ago|dic|d[ée]c|f[ée]v|avr|jui|ao[uû]"
+)
+_EXP_VALUE_RE: Final = re.compile(
     r"[)\]]?[\"']?\s*(?:(?:date|datum)\s*)?(?:\(\s*mm\s*/\s*yy(?:yy)?\s*\)\s*)?"
     r"(?:(?:der|die|of|de|la|du|your|my|the|meiner|ihrer|mi|ma|karte|card|tarjeta|carte)\b[ \t]*){0,3}"
     r"[:=\-–]?\s*[\"']?(?:(?:is|ist|on|am|le|el|en|im|in|at|is\s+on)\s*:?\s*)?(?:(?:the|le|la|el|dem|den)[ \t]+)?"
@@ -78,63 +81,63 @@ _EXP_VALUE_RE = re.compile(
     re.IGNORECASE,
 )
 # "Month 09, year 2028", "Monat 09, Jahr 2028": read from the start of the cue, which holds the month's digits.
-_MONTH_YEAR_RE = re.compile(
+_MONTH_YEAR_RE: Final = re.compile(
     r"(?i)(?:month|monat)[ \t]{0,2}:?[ \t]{0,2}"
     r"(?P<v>(?:0?[1-9]|1[0-2])[ \t]*[,/]?[ \t]*(?:year|yr|jahr)[ \t]*:?[ \t]*(?:20)?\d{2})(?![\d/])"
 )
-_EXP_BARE_RE = re.compile(r"(?<![\d/.\-])(?:0?[1-9]|1[0-2])\s?/\s?(?:20)?\d{2}(?![\d/])")
-_BANK_VALUE_RE = re.compile(
+_EXP_BARE_RE: Final = re.compile(r"(?<![\d/.\-])(?:0?[1-9]|1[0-2])\s?/\s?(?:20)?\d{2}(?![\d/])")
+_BANK_VALUE_RE: Final = re.compile(
     r"\s*(?:\(\w{1,10}\)\s*)?[:#=]?\s*(?:(?:is|ist|lautet|est|es|è|é|n[°º.]|no\.?|nr\.?)\s*:?\s*)?"
     r"(?<!\w)(\d(?:[ \-]?\d){4,33})(?!\d)",
     re.IGNORECASE,
 )
-_SEED_VALUE_RE = re.compile(
+_SEED_VALUE_RE: Final = re.compile(
     r"(?:\d{1,2}[.):]\s*)?[A-Za-z]{3,8}(?:[ \t,;\n]+(?:\d{1,2}[.):]\s*)?[A-Za-z]{3,8}){11,23}(?![A-Za-z])"
 )
-_CODES_VALUE_RE = re.compile(
+_CODES_VALUE_RE: Final = re.compile(
     r"(?=[A-Za-z-]*\d)[A-Za-z0-9-]{4,24}(?:[\s,;]+(?=[A-Za-z-]*\d)[A-Za-z0-9-]{4,24}){0,15}(?![A-Za-z0-9-])"
 )
-_LOGIN_PAIR_RE = re.compile(
+_LOGIN_PAIR_RE: Final = re.compile(
     r"\s*[:=]\s*[^\s/|\ue000]{1,64}\s*[/|]\s*"
     r"(?!(?:pw|pwd|pass|password|passwort|kennwort|pin)\b)([^\s\ue000]{1,128})",
     re.IGNORECASE,
 )
 # "the voucher is valid thru 12/29": a voucher, coupon or offer in the sentence and no card: not a card's expiry.
-_NOT_CARD_EXP_RE = re.compile(
+_NOT_CARD_EXP_RE: Final = re.compile(
     r"(?i)\b(?:voucher|coupon|gutschein\w*|offer|angebot|promo\w*|discount|rabatt|bon\s+d'achat|cup[óo]n|oferta"
     r"|offre|warranty|garantie|garant[íi]a|subscription|abo\w*|ticket|membership|mitgliedschaft"
     r"|buono|offerta|garanzia|abbonamento|waardebon|tegoedbon|aanbieding|abonnement|vale|cup[ãa]o|cupom|oferta"
     r"|promo[çc][ãa]o|garantia|assinatura|produto|prodotto|product)\b"
 )
-_JSON_VALUE_RE = re.compile(r"[\"']?\s*[:=]\s*[\"']?\s*(\d{1,4})(?!\d)")
-_CUSTOMER_BEFORE_RE = re.compile(
+_JSON_VALUE_RE: Final = re.compile(r"[\"']?\s*[:=]\s*[\"']?\s*(\d{1,4})(?!\d)")
+_CUSTOMER_BEFORE_RE: Final = re.compile(
     r"(?i)\b(?:customer|client|kunden|member|loyalty|mitglieds|shop|store|user|benutzer|cliente|fidélité)\s*$"
 )
-_BANK_CONTEXT_RE = re.compile(
+_BANK_CONTEXT_RE: Final = re.compile(
     r"(?i)\b(?:sort\s*code|routing|aba|bsb|transit|institution|bank\w*|iban|bic|swift|blz|wire|transfer"
     r"|überweisung|virement|transferencia|rib|clabe|acc(?:ount)?\s+holder|kontoinhaber)\b"
 )
-_ACCT_VALUE_RE = re.compile(
+_ACCT_VALUE_RE: Final = re.compile(
     r"\s*(?:(?:number|no\.?|nr\.?|n[°º]|#)\s*)?[:#=]?\s*(?:(?:is|ist|est"
     r"|es)\s*:?\s*)?(?<!\w)(\d(?:[ \-]?\d){5,33})(?!\d)",
     re.IGNORECASE,
 )
-_CHANGED_BEFORE_RE = re.compile(
+_CHANGED_BEFORE_RE: Final = re.compile(
     r"(?i)\b(?:changed|set|reset|updated|made|ge[äa]ndert|gesetzt|chang[ée]|modifi[ée]|cambi[ée]|cambiado|puesto)"
     r"\s+(?:\w+\s+){0,2}$"
 )
-_TO_RE = re.compile(r"[ \t]+(?:to|zu|auf|en|à|a|in)[ \t]+:?[ \t]*", re.IGNORECASE)
-_WEAK_WORDS_TEXT = """
+_TO_RE: Final = re.compile(r"[ \t]+(?:to|zu|auf|en|à|a|in)[ \t]+:?[ \t]*", re.IGNORECASE)
+_WEAK_WORDS_TEXT: Final = """
     reset manager change recovery help please field page link email policy requirements hint protected strength
     protection forgot forgotten expired expiry expires rules settings vault generator manager reuse security
     login sign update updates button box prompt request requested
 """
-_WEAK_WORDS = frozenset(_WEAK_WORDS_TEXT.split())
-_POSTAL_PIN_RE = re.compile(r"[1-9]\d{5}")
-_NARRATIVE_RE = re.compile(r"\b(?:is|was|ist|lautet|est|es|my|mein|meine|mon|ma|mi)\b", re.IGNORECASE)
+_WEAK_WORDS: Final = frozenset(_WEAK_WORDS_TEXT.split())
+_POSTAL_PIN_RE: Final = re.compile(r"[1-9]\d{5}")
+_NARRATIVE_RE: Final = re.compile(r"\b(?:is|was|ist|lautet|est|es|my|mein|meine|mon|ma|mi)\b", re.IGNORECASE)
 
 # Words that follow "password is" in ordinary sentences about passwords, never a password itself.
-_STOPWORDS_TEXT = """
+_STOPWORDS_TEXT: Final = """
     a an the my your our his her its their this that these those it is was be been being not no none
     wrong incorrect invalid correct right ok okay fine same different new old too also still now
     just only probably definitely somehow either neither expired changed reset working broken blocked
@@ -146,7 +149,7 @@ _STOPWORDS_TEXT = """
     vergessen ungültig und oder zu pas le la les un une mon ma mes faux oublié bloqué expiré et ou
     el mi incorrecta olvidé bloqueada y o
 """
-_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+_STOPWORDS: Final = frozenset(_STOPWORDS_TEXT.split())
 
 
 def _token_value(text: str, pos: int, *, need_mixed: bool, narrative: bool = False) -> tuple[int, int] | None:
@@ -437,7 +440,7 @@ def _not_card_expiry(text: str, span: tuple[int, int], sentences: Sentences, car
 
 
 # "my password doesn't work", "passcode won't", "password isn't accepted": English contractions are words.
-_CONTRACTION_RE = re.compile(r"(?i)[a-z]+(?:n['’]t|['’](?:s|re|ll|ve|d|m))")
+_CONTRACTION_RE: Final = re.compile(r"(?i)[a-z]+(?:n['’]t|['’](?:s|re|ll|ve|d|m))")
 
 
 def _weak_password(text: str, pos: int) -> tuple[int, int] | None:
@@ -454,7 +457,7 @@ def _weak_password(text: str, pos: int) -> tuple[int, int] | None:
     return span if (word[0].isupper() and word[1:].islower()) or not word.isalpha() or not word.islower() else None
 
 
-_LOGIN_LABEL_RE = re.compile(
+_LOGIN_LABEL_RE: Final = re.compile(
     r"(?i)\b(?:user(?:\s?name|[\s-]?id)?|login(?:\s+id)?|benutzer(?:name|kennung)?|nutzer(?:name|kennung)?"
     r"|anmeldename|username|identifiant|nom\s+d'utilisateur|(?:nombre\s+de\s+)?usuario|e-?mail)\s*[:=]?\s*"
     r"([^\s\ue000:=,;]{2,64})\s*[,;/|]?\s*(?:and\s+|und\s+|et\s+|y\s+)?$"
@@ -462,7 +465,7 @@ _LOGIN_LABEL_RE = re.compile(
 
 
 # A word each alternative of _LOGIN_LABEL_RE's label contains (benutzer: nutzer, nom d'utilisateur: utilisateur).
-_LOGIN_LABEL_WORDS = ("user", "login", "nutzer", "anmeldename", "identifiant", "utilisateur", "usuario", "mail")
+_LOGIN_LABEL_WORDS: Final = ("user", "login", "nutzer", "anmeldename", "identifiant", "utilisateur", "usuario", "mail")
 
 
 def _login_before(text: str, cue_start: int, out: list[Finding]) -> None:
@@ -481,24 +484,26 @@ def _login_before(text: str, cue_start: int, out: list[Finding]) -> None:
 
 # What a user name label reads as the start of its sentence's subject, never a value ("Login page doesn't
 # load", "user name: same as my e-mail"), beside the password stopwords and weak words.
-_LOGIN_NOT_VALUE_TEXT = """
+_LOGIN_NOT_VALUE_TEXT: Final = """
     same taken unique visible shown displayed private public available unavailable valid active inactive
     disabled enabled deleted greyed problem problems issue issues error screen form details data attempt
     attempts failed fails failing works worked working process name names id ids via with mit avec con
     information info field credentials
 """
-_LOGIN_NOT_VALUE = frozenset(_LOGIN_NOT_VALUE_TEXT.split())
+_LOGIN_NOT_VALUE: Final = frozenset(_LOGIN_NOT_VALUE_TEXT.split())
 # Labels that name a login event or page as often as a user name ("login", "user"): after them a value
 # must look like an ID (digits, or letters with digits, dots or underscores), not a plain word.
-_EVENT_LABEL_RE = re.compile(
+_EVENT_LABEL_RE: Final = re.compile(
     r"(?i)log[\s-]?in|user|usuario|benutzer|identifiant|gebruikersnaam|(?:codice|nome)\s+utente|utilizador"
     r"|nome\s+de\s+utilizador|nome\s+de\s+usu[áa]rio|usu[áa]rio"
 )
-_WEAK_ID_RE = re.compile(r"[ \t]+([A-Za-z0-9][\w.\-]{2,63}?)(?=[.,;:!?)]*(?:\s|$))")
-_ID_LIKE_RE = re.compile(r"(?=[^\s]*[\d._])[^\s]*[A-Za-z][^\s]*|\d{6,}")
-_ORDER_GAP_RE = re.compile(r"(?i)order|commande|pedido|bestell|tracking|colis|paket|sendung|invoice|factur|rechnung")
-_SECRET_CUE_ENDS = ("pass", "password", "passwort", "pin")
-_NOT_ID_END = ("ed", "ing", "ly")
+_WEAK_ID_RE: Final = re.compile(r"[ \t]+([A-Za-z0-9][\w.\-]{2,63}?)(?=[.,;:!?)]*(?:\s|$))")
+_ID_LIKE_RE: Final = re.compile(r"(?=[^\s]*[\d._])[^\s]*[A-Za-z][^\s]*|\d{6,}")
+_ORDER_GAP_RE: Final = re.compile(
+    r"(?i)order|commande|pedido|bestell|tracking|colis|paket|sendung|invoice|factur|rechnung"
+)
+_SECRET_CUE_ENDS: Final = ("pass", "password", "passwort", "pin")
+_NOT_ID_END: Final = ("ed", "ing", "ly")
 
 
 def _bank_named(text: str, lo: int, hi: int) -> bool:
@@ -556,7 +561,7 @@ def _login_value(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
 
 # "Sunshine99 is my password", "I tried logging in with Sunshine99 as my password", "Geheim123! ist mein
 # Passwort", "Sol#2020 es mi contraseña", "Lune!77 c'est mon mot de passe": the value named before its cue.
-_PW_BEFORE_RE = re.compile(
+_PW_BEFORE_RE: Final = re.compile(
     r"(?i)(?<![^\s(\"'“«„])([^\s\ue000]{4,64}?)[\"'”»“)]?[ \t,]*[ \t]"
     r"(?:as|is|was|=|ist|war|als|es|era|fue|como|est|était|c['’]est|comme)[ \t]+"
     r"(?:(?:my|the|our|a|mein|meine|das|unser|mi|la|su|mon|ma|le|notre|votre)[ \t]+)?"
@@ -564,13 +569,13 @@ _PW_BEFORE_RE = re.compile(
 )
 
 
-_PW_LINKS = frozenset(
+_PW_LINKS: Final = frozenset(
     ["as", "is", "was", "=", "ist", "war", "als", "es", "era", "fue", "como", "est", "était", "c'est", "c’est", "comme"]
 )
-_PW_DETS = frozenset(
+_PW_DETS: Final = frozenset(
     ["my", "the", "our", "a", "mein", "meine", "das", "unser", "mi", "la", "su", "mon", "ma", "le", "notre", "votre"]
 )
-_PW_ADJS = frozenset(["new", "old", "current", "neues", "altes", "nueva", "nuevo", "nouveau", "nouvel"])
+_PW_ADJS: Final = frozenset(["new", "old", "current", "neues", "altes", "nueva", "nuevo", "nouveau", "nouvel"])
 
 
 def _linked_before(text: str, cue_start: int) -> bool:
@@ -609,15 +614,15 @@ def _password_before(text: str, cue_start: int, pos: int) -> tuple[int, int] | N
 
 
 # "customer number for online banking 12345678": a customer number named before the banking words.
-_BANK_ID_RE = re.compile(r"[ \t]+(\d{5,16})(?!\w|[/.,:]\d)")
-_CUSTOMER_LABEL_RE = re.compile(r"(?i)\b(?:customer|client|kunden|cliente)")
+_BANK_ID_RE: Final = re.compile(r"[ \t]+(\d{5,16})(?!\w|[/.,:]\d)")
+_CUSTOMER_LABEL_RE: Final = re.compile(r"(?i)\b(?:customer|client|kunden|cliente)")
 
 # A one-time code as sent: six digits or so, maybe after a letter prefix ("G-482913"), or two groups of three.
-_PREFIXED_CODE = r"(?:[A-Z]{1,3}-)?\d{4,8}"
-_SENT_CODE = rf"({_PREFIXED_CODE}|\d{{3}}[ -]\d{{3}})"
-_CODE_END = r"(?!\w|[/.,:]\d)"  # no word or number goes on after it
+_PREFIXED_CODE: Final = r"(?:[A-Z]{1,3}-)?\d{4,8}"
+_SENT_CODE: Final = rf"({_PREFIXED_CODE}|\d{{3}}[ -]\d{{3}})"
+_CODE_END: Final = r"(?!\w|[/.,:]\d)"  # no word or number goes on after it
 # After a cue that says a code came as a text message ("you texted me", "me mandaron por SMS el"): the code.
-_SENT_VALUE_RE = re.compile(
+_SENT_VALUE_RE: Final = re.compile(
     r"[ \t]*[:=]?[ \t]*(?:(?:the|this|a|le|ce|el|este|den|die|diesen|un|une)[ \t]+)?"
     r"(?:(?:code|c[óo]digo|pin|tan|nummer|number|num[ée]ro)[ \t]*:?[ \t]*)?"
     rf"{_SENT_CODE}{_CODE_END}",
@@ -626,19 +631,19 @@ _SENT_VALUE_RE = re.compile(
 # Around "by text" / "SMS": the code right before ("482913 by text", "482913 par SMS", the word before "SMS"
 # one for how it came), or right after ("por SMS el 482913", "par SMS le code 482913", "per SMS bekommen:
 # 482913"), with a word for sending it not far before the code.
-_BEFORE_BY_TEXT_RE = re.compile(
+_BEFORE_BY_TEXT_RE: Final = re.compile(
     rf"(?<![\w\-]){_SENT_CODE}[ \t]+"
     r"(?:(?:by|via|per|als|par|por|en[ \t]+un|in[ \t]+an?)[ \t]+)?$",
     re.IGNORECASE,
 )
-_AFTER_BY_TEXT_RE = re.compile(
+_AFTER_BY_TEXT_RE: Final = re.compile(
     r"(?:[ \t]+(?:bekommen|erhalten|geschickt|gesendet|zugeschickt)\w*)?[ \t]*[:=]?[ \t]*"
     r"(?:(?:el|este|le|ce|den|die|the|this)[ \t]+)?(?:(?:code|c[óo]digo|pin|tan)[ \t]*:?[ \t]*)?"
     rf"{_SENT_CODE}{_CODE_END}",
     re.IGNORECASE,
 )
-_SMS_BEFORE_RE = re.compile(r"(?i)(?:by|via|per|als|par|por|en\s+un|in\s+an?)\s+$")
-_SENDING_RE = re.compile(
+_SMS_BEFORE_RE: Final = re.compile(r"(?i)(?:by|via|per|als|par|por|en\s+un|in\s+an?)\s+$")
+_SENDING_RE: Final = re.compile(
     r"(?i)\b(?:sent|send|texted|got|received|mandaron|enviaron|mandasteis|enviasteis|mandaste|enviaste|mand[óo]"
     r"|envi[óo]|lleg[óo]|mandado|enviado|envoy[ée]|re[çc]u|geschickt|gesendet|schickten|haben\s+mir|habt\s+mir"
     r"|bekommen|erhalten)\b"
@@ -669,13 +674,13 @@ def _code_by_text(text: str, cue_start: int, pos: int) -> tuple[int, int] | None
 
 # A bare "code:" is a code's label at the start of its line or sentence, or after a possessive ("your
 # code:"); after any other word it belongs to that word ("zip code: 10115", "error code: 404").
-_CODE_OWNER_RE = re.compile(
+_CODE_OWNER_RE: Final = re.compile(
     r"(?i)(?:^|[\n.!?;,(\ue000>–—]|\b(?:your|my|the|this|that|dein|mein|ihr|der|le|ton|votre|mon|el|tu|su|mi|sms|text"
     r"|verification|login))[ \t]*$"
 )
 
 
-_BARE_CODE_RE = re.compile(r"(?i)code|c[óo]digo")
+_BARE_CODE_RE: Final = re.compile(r"(?i)code|c[óo]digo")
 
 
 def _bare_code_ok(text: str, cue_start: int, pos: int) -> bool:
@@ -686,7 +691,7 @@ def _bare_code_ok(text: str, cue_start: int, pos: int) -> bool:
 
 
 # A label alone on its line ("Password" / "Passwort:"), its value alone on the next non-blank one.
-_LABEL_LINE_RE = re.compile(r"[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*(?=\S)")
+_LABEL_LINE_RE: Final = re.compile(r"[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*(?=\S)")
 
 
 def _value_on_next_line(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
@@ -712,7 +717,7 @@ def _weak_min(text: str, kind: str, cue_start: int) -> int:
     return 4 if kind == "code" and _ARTICLE_CODE_RE.match(text, cue_start) else 0
 
 
-_ARTICLE_CODE_RE = re.compile(r"(?i)(?:the|der|le|el)\s")
+_ARTICLE_CODE_RE: Final = re.compile(r"(?i)(?:the|der|le|el)\s")
 
 
 def _code_value(text: str, pos: int, *, allow_token: bool = False, weak_min: int = 0) -> tuple[int, int] | None:
@@ -736,24 +741,28 @@ def _code_value(text: str, pos: int, *, allow_token: bool = False, weak_min: int
     return d.span()
 
 
-_PREFIXED_CODE_RE = re.compile(r"[A-Z]{1,3}-\d{4,8}(?!\w|[/.,:]\d)")  # "G-482913": a letter prefix, then the code
+_PREFIXED_CODE_RE: Final = re.compile(
+    r"[A-Z]{1,3}-\d{4,8}(?!\w|[/.,:]\d)"
+)  # "G-482913": a letter prefix, then the code
 
 
 # ("sec", "sec code", "sc": the short labels of a card form; the value may sit on the label's next line)
-_CODE_AFTER_RE = re.compile(
+_CODE_AFTER_RE: Final = re.compile(
     r"\b(?:code|c[óo]digo|zahlencode|nummer\s+hinten|pr[üu]fcode|sec(?:urity)?(?:[ \t]*code)?|sc)\b[ \t]*"
     r"(?:is|ist|es|est|lautet|was|:|=)?[ \t]*:?[ \t]*(?:\n[ \t]*)?"
     r"(?<!\d)(\d{3,4})(?!\d|[/.,:]\d)",
     re.IGNORECASE,
 )
 # Right after an expiry: "exp 12/2027, sec 123", "Expiry\n09/26\nCode\n737".
-_CODE_AFTER_EXP_RE = re.compile(r"[ \t]*[,;/|)\]]?[ \t]*(?:\n[ \t]*)?(?:and[ \t]+|und[ \t]+|et[ \t]+|y[ \t]+)?")
+_CODE_AFTER_EXP_RE: Final = re.compile(r"[ \t]*[,;/|)\]]?[ \t]*(?:\n[ \t]*)?(?:and[ \t]+|und[ \t]+|et[ \t]+|y[ \t]+)?")
 # "4111…|12|2027|123": month and year as two fields, with the separator the fields use.
-_EXP_FIELDS_RE = re.compile(r"(?:0?[1-9]|1[0-2])(?:[ \t]*([|,;])[ \t]*|([ \t]))(?:20)?\d{2}(?![\d/.\-])")
-_CHAIN_GAP_RE = re.compile(r"[ \t,;|/\-()]{1,3}|\s*\n\s*")
-_BARE_CVV_RE = re.compile(r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)")  # a lone group, not the head of another number
+_EXP_FIELDS_RE: Final = re.compile(r"(?:0?[1-9]|1[0-2])(?:[ \t]*([|,;])[ \t]*|([ \t]))(?:20)?\d{2}(?![\d/.\-])")
+_CHAIN_GAP_RE: Final = re.compile(r"[ \t,;|/\-()]{1,3}|\s*\n\s*")
+_BARE_CVV_RE: Final = re.compile(
+    r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)"
+)  # a lone group, not the head of another number
 # "4111 … / 1229 / 123": a compact MMYY (or MMYYYY) group right after a card, when a code group follows it.
-_EXP_COMPACT_RE = re.compile(r"(?:0[1-9]|1[0-2])(?:20)?\d{2}(?!\w)")
+_EXP_COMPACT_RE: Final = re.compile(r"(?:0[1-9]|1[0-2])(?:20)?\d{2}(?!\w)")
 
 
 def _fields_follow(text: str, pos: int, p: int, f: re.Match[str]) -> bool:
@@ -830,7 +839,7 @@ def chained_after_cards(text: str, cards: list[tuple[int, int]], sentences: Sent
 # `[.!?](?=\s+[A-ZÀ-ÝÄÖÜ"'(]|\s*$)|\n[ \t]*\n`, written with one character class first (the consumed
 # character, told apart by a look-behind) so the engine skips to the next candidate in C: an alternation whose
 # first branch opens with a class gets no such skip. Same spans (tests/test_redact_equivalence.py); ~1.6x faster.
-_SENTENCE_END_RE = re.compile(r"[.!?\n](?:(?<=\n)[ \t]*\n|(?<!\n)(?=\s+[A-ZÀ-ÝÄÖÜ\"'(]|\s*$))")
+_SENTENCE_END_RE: Final = re.compile(r"[.!?\n](?:(?<=\n)[ \t]*\n|(?<!\n)(?=\s+[A-ZÀ-ÝÄÖÜ\"'(]|\s*$))")
 
 
 class Sentences:
@@ -905,8 +914,8 @@ class Sentences:
         return starts[j] if j < len(starts) else len(self.text)
 
 
-_LAST_DIGITS_RE = re.compile(r"(?i)\b(?:last|first|letzten|ersten|[úu]ltimos|primeros|derniers|premiers)\s+$")
-_PHRASE_RE = re.compile(r"[^\s\ue000][^\n.;,\ue000]{7,99}")
+_LAST_DIGITS_RE: Final = re.compile(r"(?i)\b(?:last|first|letzten|ersten|[úu]ltimos|primeros|derniers|premiers)\s+$")
+_PHRASE_RE: Final = re.compile(r"[^\s\ue000][^\n.;,\ue000]{7,99}")
 
 
 def _phrase_value(text: str, pos: int) -> tuple[int, int] | None:
@@ -922,7 +931,7 @@ def _phrase_value(text: str, pos: int) -> tuple[int, int] | None:
 
 # Kinds whose value may stand apart from its cue: in the next HTML cell or paragraph, in the next sentence
 # ("my usual password. It is Herfst2020"), or as the answer on the next chat line; and what they are.
-_ELSEWHERE_KINDS = {
+_ELSEWHERE_KINDS: Final = {
     "cvv": "card_cvv",
     "sec": "card_cvv",
     "pw": "password",
@@ -932,10 +941,10 @@ _ELSEWHERE_KINDS = {
     "login": "login",
 }
 # A cue closed by markup and the value in the next element: "Kennwort</td><td>", "Password:</p>\n<p>", ": <strong>".
-_TAG_GAP_RE = re.compile(r"[ \t]*:?[ \t]*(?:</?[A-Za-z][^<>\n]{0,80}>[ \t\n]*:?[ \t]*){1,6}")
-_TAG_VALUE_RE = re.compile(r"[^<>\n\ue000]{1,64}(?=<)")
-_CVV_ALONE_RE = re.compile(r"\d{3,4}")
-_CODE_ALONE_RE = re.compile(_PREFIXED_CODE)
+_TAG_GAP_RE: Final = re.compile(r"[ \t]*:?[ \t]*(?:</?[A-Za-z][^<>\n]{0,80}>[ \t\n]*:?[ \t]*){1,6}")
+_TAG_VALUE_RE: Final = re.compile(r"[^<>\n\ue000]{1,64}(?=<)")
+_CVV_ALONE_RE: Final = re.compile(r"\d{3,4}")
+_CODE_ALONE_RE: Final = re.compile(_PREFIXED_CODE)
 
 
 def _value_alone(kind: str, value: str) -> bool:
@@ -974,19 +983,19 @@ def _value_in_tag(text: str, kind: str, pos: int) -> tuple[int, int] | None:
 
 # The cue's sentence ends within a few words and the next one opens with "it is", "here it is:", "Es", "Die
 # lautet"...: the value follows ("The PIN you asked about. It's 6120.", "Prüfziffer? Die lautet 481.").
-_ANSWER_RE = re.compile(
+_ANSWER_RE: Final = re.compile(
     r"[^\n.?!\ue000\d]{0,40}?[.?!]+[ \t]+(?:(?:so|well|ok|okay|and)[ \t,]+)?"
     r"(?:here[ \t]+it[ \t]+is|it[ \t]+is|it['’]s|this[ \t]+is|that[ \t]+is|that['’]s|es|ist|die[ \t]+lautet"
     r"|der[ \t]+lautet|sie[ \t]+lautet|lautet|c['’]est|è|é|het[ \t]+is|is[ \t]+het|sono|são)[ \t]*:?[ \t]+",
     re.IGNORECASE,
 )
 # A question in a chat, the answer alone on the next line after its "[14:02] me:" prefix.
-_CHAT_ANSWER_RE = re.compile(
+_CHAT_ANSWER_RE: Final = re.compile(
     r"[^\n\ue000]{0,40}\?[ \t]*\n[ \t]*(?:\[[^\]\n]{1,16}\][ \t]*)?(?:[^\s:\[\]]{1,24}:[ \t]*)?"
 )
-_ANSWER_END_RE = re.compile(r"[ \t]*(?:[.!,;)]|\n|$)")
+_ANSWER_END_RE: Final = re.compile(r"[ \t]*(?:[.!,;)]|\n|$)")
 # "G-285013 is your Google verification code": the code before its cue.
-_CODE_BEFORE_RE = re.compile(
+_CODE_BEFORE_RE: Final = re.compile(
     rf"(?<![\w\-])({_PREFIXED_CODE})[ \t]+(?:is|ist|est|es|é|è)[ \t]+"
     r"(?:your|ihr|dein|votre|ton|tu|su|uw|je|il[ \t]+tuo|o[ \t]+seu)[ \t]+(?:[A-Za-z]+[ \t]+){0,2}$"
 )

@@ -16,6 +16,7 @@ measurable for this pass.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from triage.records import Finding
 from triage.redact.cards import card_word_in, issuer_matches, luhn_ok
@@ -42,22 +43,22 @@ def _any_case(word: str) -> str:
 
 
 # Longest first, so "eins" is not read as "ein" + "s".
-_WORD = "|".join(_any_case(w) for w in sorted(DIGIT_WORDS, key=len, reverse=True))
+_WORD: Final = "|".join(_any_case(w) for w in sorted(DIGIT_WORDS, key=len, reverse=True))
 # One token: digits and digit words glued ("11one1"); tokens are parted by blanks, dashes, dots or commas.
-_TOKEN = rf"(?:[0-9]|{_WORD})+"
-SEPARATORS = " \t-./,"  # what may part the tokens of a run (the prescan's _SPELL triggers read the same)
-_SEP = rf"[{re.escape(SEPARATORS)}]{{1,3}}"
-_RUN_RE = re.compile(rf"(?<![^\W_]){_TOKEN}(?:{_SEP}{_TOKEN})*(?![^\W_])")
+_TOKEN: Final = rf"(?:[0-9]|{_WORD})+"
+SEPARATORS: Final = " \t-./,"  # what may part the tokens of a run (the prescan's _SPELL triggers read the same)
+_SEP: Final = rf"[{re.escape(SEPARATORS)}]{{1,3}}"
+_RUN_RE: Final = re.compile(rf"(?<![^\W_]){_TOKEN}(?:{_SEP}{_TOKEN})*(?![^\W_])")
 # Where a run can hold both: a written digit next to a digit word, either way round. The pattern starts with
 # a digit and reads one letter class after it, so it costs little per digit (a set lookup says whether the
 # word is a digit word); a word before a digit is found the same way in the reversed text. The prescan's
 # _SPELL triggers find a superset of these places in one hyperscan pass (see `meets`).
-_NEXT_WORD_RE = re.compile(rf"[0-9](?:{_SEP})?([^\W\d_]{{2,6}})(?![^\W\d_])")
-_FORWARD = frozenset(DIGIT_WORDS)
-_BACKWARD = frozenset(w[::-1] for w in DIGIT_WORDS)
-_PIECE_RE = re.compile(rf"[0-9]|{_WORD}")
+_NEXT_WORD_RE: Final = re.compile(rf"[0-9](?:{_SEP})?([^\W\d_]{{2,6}})(?![^\W\d_])")
+_FORWARD: Final = frozenset(DIGIT_WORDS)
+_BACKWARD: Final = frozenset(w[::-1] for w in DIGIT_WORDS)
+_PIECE_RE: Final = re.compile(rf"[0-9]|{_WORD}")
 # How far back a run may start from where the two meet: the longest run of words of a 19-digit card.
-_REACH = 19 * 10
+_REACH: Final = 19 * 10
 
 
 def meets(text: str) -> list[int]:
@@ -112,7 +113,7 @@ def spelled_cards(text: str, places: list[int] | None = None) -> list[Finding]:
 
 # A code spelled out after its cue ("cvv is one two three", "meine PIN lautet vier drei zwei eins"): the cue's
 # own filler, then three to eight digit words.
-_SPELLED_VALUE_RE = re.compile(
+_SPELLED_VALUE_RE: Final = re.compile(
     r"\s*(?:[:=#]\s*)?(?:(?:is|ist|lautet|est|es|son|sind|c'est|would\s+be)\s*:?\s*)?"
     rf"((?:{_WORD})(?:[ \t,\-]+(?:{_WORD})){{2,7}})(?![^\W_])"
 )

@@ -29,9 +29,10 @@ MAX_CLAUSE = 400
 # How far (in tokens) an object that is not an order may sit from the verb it blocks ("cancel my newsletter").
 OBJECT_WINDOW = 2
 # An address that is not an order's ("the address saved on my account") is told by the whole clause.
-# Something done twice that is not ordering ("le escribí a su chat dos veces", "I called twice") sits a few
-# words before "twice".
-OBJECT_WINDOWS = {"address_fix": 8, "duplicate": 5}
+OBJECT_WINDOWS = {"address_fix": 8}
+# Something done twice that is not ordering ("le escribí a su chat dos veces", "I called twice") may sit this
+# many words before "twice", whatever else the clause names.
+OBJECT_LEAD = {"duplicate": 5}
 # An object after the verb blocks it anywhere in the verb's object phrase ("cancel my Crafty Club monthly
 # box"): up to this many tokens on (intents without their own OBJECT_WINDOWS), stopping at a comma, a number
 # or an order word (OBJECT_STOPS).
@@ -235,6 +236,41 @@ def _clause_words(folded: str, clauses: Sequence[str]) -> list[list[str]]:
     return out
 
 
+# Spanish glues object pronouns to imperatives and infinitives ("anúlenla", "devuélvanme", "cancelármelo"):
+# longest first, so "melo" is tried before "lo".
+_CLITICS = (
+    "selos",
+    "selas",
+    "melos",
+    "melas",
+    "selo",
+    "sela",
+    "melo",
+    "mela",
+    "noslo",
+    "nosla",
+    "nos",
+    "les",
+    "las",
+    "los",
+    "me",
+    "te",
+    "le",
+    "la",
+    "lo",
+    "se",
+)
+
+
+def _clitic_stem(word: str, lemmas: dict[str, str]) -> str | None:
+    """The verb form under a Spanish imperative or infinitive with pronouns glued on, when the table knows it
+    ("anulenla" -> "anulen"); None for any other word."""
+    for clitic in _CLITICS:
+        if word.endswith(clitic) and len(word) - len(clitic) >= 4 and (stem := word[: -len(clitic)]) in lemmas:
+            return stem
+    return None
+
+
 class _LemmaOf(dict[str, str]):
     """A clause word's lemma for find, read through the speller first ("cancfel" -> "cancel"): digit runs are
     "0", the "nt" split off "n't" is "not", any other word its table lemma or itself. Filled as words are met,
@@ -250,7 +286,10 @@ class _LemmaOf(dict[str, str]):
         return "0" if word.isdigit() else "not" if word == "nt" else lemmas.get(word, word)
 
     def __missing__(self, word: str) -> str:
-        lemma = self.lemma(self._speller[word], self._lemmas)
+        spelled = self._speller[word]
+        lemma = self.lemma(spelled, self._lemmas)
+        if spelled not in self._lemmas and (stem := _clitic_stem(spelled, self._lemmas)):
+            lemma = self._lemmas[stem]
         if len(self) < MAX_LEMMA_CACHE:  # bounded, whatever text arrives
             self[word] = lemma
         return lemma
@@ -416,8 +455,11 @@ class RequestFinder:
 
     def lemmatise(self, text: str) -> list[str]:
         """The lemmas of a text's words (see words_of); a word the tables do not know is its own lemma."""
-        get = self.lemmas.get
-        return [get(w, w) for w in words_of(text)]
+        lemmas = self.lemmas
+        return [
+            lemmas[w] if w in lemmas else lemmas[stem] if (stem := _clitic_stem(w, lemmas)) else w
+            for w in words_of(text)
+        ]
 
     def find(self, clauses: Sequence[str]) -> dict[str, Hit]:
         """Per intent, the strongest finding over the clauses: a request beats a block beats a mention.
@@ -544,7 +586,8 @@ class RequestFinder:
                 if best.kind == REQUEST and intent in RETRACTABLE and no_order[intent]:
                     found[intent] = Hit(intent, MENTION, best.clause)
         # "I ordered it twice on purpose, one is a gift": no duplicate, whatever else the message says.
-        if DELIBERATE_INTENT in found and any("meant" in keys for _, keys in per.values()):
+        # "nicht mit Absicht", "not on purpose": a negated purpose is an accident, no block.
+        if DELIBERATE_INTENT in found and any(self._on_purpose(words, keys) for words, keys in per.values()):
             found[DELIBERATE_INTENT] = Hit(DELIBERATE_INTENT, BLOCKED, found[DELIBERATE_INTENT].clause, "on purpose")
         # A retraction, or an item kept, with nothing asked: it takes back what an earlier mail asked.
         said = retracted if retracted is not None else kept
@@ -596,6 +639,7 @@ class RequestFinder:
         window = OBJECT_WINDOWS.get(intent, OBJECT_WINDOW)
         if "0" in words[bounds[0] : bounds[1]]:  # a clause naming an order number is about that order
             window = OBJECT_WINDOW
+        lead = max(window, OBJECT_LEAD.get(intent, 0))
         # An address's object ("the new address I saved in my account") keeps its own window (OBJECT_WINDOWS).
         phrase = intent not in OBJECT_WINDOWS
         live = []
@@ -603,7 +647,7 @@ class RequestFinder:
             # An object next to the verb blocks it; across a comma it belongs to another clause of the
             # sentence ("ignore my last email, please cancel order 5512"), except for an address's object.
             if objects and any(
-                os - window <= e and oe >= s - window and not (phrase and oe <= s and "," in words[oe:s])
+                os - window <= e and oe >= s - lead and not (phrase and oe <= s and "," in words[oe:s])
                 for os, oe in objects
             ):
                 continue
@@ -656,6 +700,13 @@ class RequestFinder:
     def _first(intent: str, keys: dict[str, list[tuple[int, int]]]) -> int:
         """Where the intent's first term or strong phrase starts in a clause."""
         return min(s for k in (f"term:{intent}", f"strong:{intent}") for s, _ in keys.get(k, []))
+
+    def _on_purpose(self, words: list[str], keys: dict[str, list[tuple[int, int]]]) -> bool:
+        """Whether a clause says an order was placed twice on purpose: a "meant" phrase that no negation
+        takes back, itself or a longer phrase around it ("nicht *mit Absicht*" also covers "Absicht")."""
+        spans = keys.get("meant", [])
+        negated = [(s, e) for s, e in spans if self._negated(s, e, [], words, (0, len(words)))]
+        return any(not any(a <= s and e <= b for a, b in negated) for s, e in spans)
 
     def _negated(
         self, s: int, e: int, strong: list[tuple[int, int]], words: list[str], bounds: tuple[int, int]

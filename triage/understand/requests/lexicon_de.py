@@ -100,6 +100,8 @@ LEXICON = Lexicon(
             "wo bleibt mein geld",
         ),
         "address_fix": (
+            # Austrian staircase number
+            "stiege",
             # Parts of a delivery address a courier needs
             "türcode",
             "stockwerk",
@@ -157,6 +159,11 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            # Not wanting the order any more
+            "nicht mehr haben",
+            "möchten wir nicht mehr",
+            "will ich nicht mehr",
+            "möchte ich nicht mehr",
             # 'Lasst die 90113 bitte einfach weg', 'eine davon bitte weg'.
             "lasst die 0 weg",
             "lasst die 0 bitte weg",
@@ -225,6 +232,13 @@ LEXICON = Lexicon(
             "storno bitte",
         ),
         "refund": (
+            # The extra of a double charge given back ("Rückbuchung des doppelt abgebuchten Betrags").
+            *combine(
+                ("rückbuchung", "erstattung", "rückzahlung", "rückerstattung"),
+                ("des doppelt", "der doppelten", "der zweiten", "des zweiten", "des doppelten"),
+            ),
+            "geld will ich zurück",
+            "will ich sofort zurück",
             # Chasing money not yet back
             "geld ist noch keines",
             "geld ist noch nicht da",
@@ -258,6 +272,11 @@ LEXICON = Lexicon(
             "zurücküberweisen",
         ),
         "address_fix": (
+            # Not home but elsewhere
+            "nicht zu mir nach hause",
+            "nicht nach hause sondern",
+            "nicht an mich sondern",
+            "nicht zu mir sondern",
             # Redirecting the parcel
             "lieferung umleiten",
             "paket umleiten",
@@ -293,6 +312,11 @@ LEXICON = Lexicon(
             "adresse geändert",
         ),
         "duplicate": (
+            # An order that came about by mistake
+            "versehentlich entstanden",
+            "aus versehen entstanden",
+            "versehentlich doppelt",
+            "aus versehen doppelt",
             # Pressed twice, money taken twice.
             "zweimal auf den knopf",
             "zweimal das geld",
@@ -401,8 +425,13 @@ LEXICON = Lexicon(
         "ich",
         "wollen",
     ),
-    post_negations=("nicht",),
+    post_negations=("nicht", "nichts"),
     retractions=(
+        # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
+        "nee , vergessen sie",
+        "vergessen sie das",
+        "vergesst das",
+        "machen sie nichts",
         # An item kept after a change of mind takes back what came before it.
         "behalte sie doch",
         "behalte es doch",
@@ -432,6 +461,14 @@ LEXICON = Lexicon(
         "vergessen sie bitte meine",
     ),
     policy=(
+        # How it works in general
+        "wie läuft",
+        "in welcher form",
+        # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
+        "wenn sie nicht der richtige adressat sind",
+        "falls sie nicht der richtige adressat sind",
+        "wenn sie diese e-mail irrtümlich",
+        "falls sie diese e-mail irrtümlich",
         # A supposition frames the whole clause as a question about how things work
         "angenommen",
         "mal angenommen",
@@ -619,6 +656,12 @@ LEXICON = Lexicon(
             "will kein geld",
             "brauche kein geld",
             "lieber einen gutschein",
+            "kein geld zurück bitte",
+            "bitte kein geld zurück",
+            "kein geld zurück , sondern",
+            "kein geld zurück , nur",
+            "kein geld zurück sondern",
+            "kein geld zurück nur",
         ),
     },
     typo_keys=(

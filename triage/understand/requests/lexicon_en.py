@@ -6,6 +6,8 @@ LEXICON = Lexicon(
     lang="en",
     terms={
         "cancel": (
+            # Slang for cancelling ('can you kill 88104')
+            "kill",
             # 'might I ask you to halt order 55390 before it is dispatched?'.
             "halt order",
             "halt the order",
@@ -123,6 +125,11 @@ LEXICON = Lexicon(
             "reverse the payment",
         ),
         "address_fix": (
+            # Asking where it is delivered ('like it delivered to the clinic instead')
+            "it delivered to",
+            "have it delivered to",
+            # Where it is delivered
+            "deliver it there",
             # Parts of a delivery address a courier needs
             "gate code",
             "door code",
@@ -199,6 +206,19 @@ LEXICON = Lexicon(
     },
     strong={
         "cancel": (
+            # Slang for cancelling one of two orders
+            "bin the second",
+            "bin the other",
+            "bin one of",
+            "scrap the second",
+            "scrap the other",
+            "scrap one of",
+            "ditch the second",
+            "ditch the other",
+            "ditch one of",
+            "kill one of",
+            "kill the second",
+            "kill the other",
             "please cancel",
             "cancel my order",
             "cancel the order",
@@ -230,6 +250,14 @@ LEXICON = Lexicon(
             "cancel the duplicate",
         ),
         "refund": (
+            # The extra of a double charge given back ("please give back the second payment").
+            *combine(
+                ("give back", "return me", "reverse", "refund", "pay back", "send back"),
+                ("the second", "one of the", "the duplicate", "the extra", "the double"),
+                ("payment", "payments", "charge", "charges"),
+            ),
+            "payment reversed",
+            "charge reversed",
             # Chasing money not yet back
             "what about my refund",
             "what about my money",
@@ -343,6 +371,9 @@ LEXICON = Lexicon(
         "cancel": ("order", "0", "it", "purchase", "item", "one", "whole", "entire", "still"),
         "refund": ("0", "order", "return", "returned", "still", "yet", "owe", "charge", "back"),
         "address_fix": (
+            # 'the address should be 17 Hawthorn Close, not 71'
+            "should be",
+            "should have been",
             "change",
             "wrong",
             "update",
@@ -450,6 +481,11 @@ LEXICON = Lexicon(
         "just",
     ),
     retractions=(
+        # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
+        "no wait , forget it",
+        "forget it",
+        "don't do anything",
+        "do nothing",
         # An item kept after a change of mind takes back what came before it.
         "actually i'll keep",
         "actually i will keep",
@@ -562,6 +598,11 @@ LEXICON = Lexicon(
         "so no need for",
     ),
     policy=(
+        # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
+        "if you are not the intended recipient",
+        "if you have received this in error",
+        "if you received this in error",
+        "if you have received this email in error",
         # A supposition frames the whole clause as a question about how things work
         "hypothetically",
         # A document about a refund, the shop asking, a change asked about in general or not needed.

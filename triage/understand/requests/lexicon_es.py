@@ -195,6 +195,12 @@ LEXICON = Lexicon(
             "anularla",
         ),
         "refund": (
+            # The extra of a double charge given back ("solicito la reversión de uno de los cargos").
+            *combine(
+                ("reversión", "devolución", "reembolso", "anulación", "revertir", "devolver"),
+                ("de uno de los", "del segundo", "uno de los", "el segundo", "del", "el"),
+                ("cargos", "cargo", "cobros", "cobro", "cargo duplicado", "cobro duplicado"),
+            ),
             # Chasing money not yet back ('¿Y la plata?')
             "y la plata",
             "qué pasa con mi dinero",
@@ -310,6 +316,10 @@ LEXICON = Lexicon(
             "esperando",
         ),
         "address_fix": (
+            # 'puse portal 3 y es el portal 8'
+            "y es el",
+            "debe ser",
+            "tendría que ser",
             "en vez de",
             "en lugar de",
             "y no a",
@@ -380,6 +390,11 @@ LEXICON = Lexicon(
         "que",
     ),
     retractions=(
+        # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
+        "no , olvídenlo",
+        "olvídenlo",
+        "olvídalo",
+        "déjenlo así",
         # An item kept after a change of mind takes back what came before it.
         "al final me lo quedo",
         "al final me la quedo",
@@ -467,6 +482,13 @@ LEXICON = Lexicon(
         "no hagan caso",
     ),
     policy=(
+        # How it works in general
+        "de qué forma",
+        # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
+        "si usted no es el destinatario",
+        "si lo recibió por error",
+        "si ha recibido este mensaje por error",
+        "si recibió este correo por error",
         # A supposition frames the whole clause as a question about how things work
         "suponiendo que",
         "supongamos que",

@@ -86,6 +86,10 @@ LEXICON = Lexicon(
             "au bureau",
         ),
         "duplicate": (
+            # Two identical orders
+            "commandes pareilles",
+            "commandes identiques",
+            "deux fois la même commande",
             "0 fois",
             "deuxième fois",
             "deux fois",
@@ -128,6 +132,18 @@ LEXICON = Lexicon(
             "ne l'envoyez plus",
         ),
         "refund": (
+            # The extra of a double charge given back ("je voudrais récupérer le deuxième").
+            *combine(
+                ("récupérer", "rembourser", "me rendre", "recréditer"),
+                (
+                    "le deuxième",
+                    "le second",
+                    "la deuxième",
+                    "la seconde",
+                    "le paiement en double",
+                    "le débit en double",
+                ),
+            ),
             # Chasing money not yet back
             "où est mon argent",
             "où en est mon remboursement",
@@ -254,6 +270,11 @@ LEXICON = Lexicon(
         "cancel": ("commande", "0", "svp", "encore"),
         "refund": ("0", "commande", "retour", "toujours", "encore", "quand", "toujours pas"),
         "address_fix": (
+            # 'livrée au cabinet et non à mon domicile', 'le code postal doit être'
+            "et non",
+            "non pas",
+            "doit être",
+            "devrait être",
             "plutôt",
             "au lieu",
             "changer",
@@ -299,7 +320,7 @@ LEXICON = Lexicon(
         "trop tard",
     ),
     # No bare "n'": "pas"/"plus" after the verb catch "n'annulez pas", and an English "n" is "and".
-    negations=("ne", "pas", "jamais", "sans", "plus"),
+    negations=("ne", "pas", "jamais", "sans", "plus", "aucun", "aucune"),
     negation_gap=(
         "la",
         "le",
@@ -323,6 +344,12 @@ LEXICON = Lexicon(
     ),
     post_negations=("pas", "plus", "rien"),
     retractions=(
+        # Told to drop what was just asked ('Non, oubliez', 'ne faites rien')
+        "non , oubliez",
+        "non oubliez",
+        "oubliez ça",
+        "oubliez tout ça",
+        "ne faites rien",
         # An item kept after a change of mind takes back what came before it.
         "finalement je le garde",
         "finalement je la garde",
@@ -406,6 +433,13 @@ LEXICON = Lexicon(
         "est à oublier",
     ),
     policy=(
+        # How it works in general
+        "comment se passe",
+        "sous quelle forme",
+        # A signature's confidentiality notice ('if you received this in error, delete it') asks nothing of us
+        "si vous n'êtes pas le destinataire",
+        "si vous avez reçu ce message par erreur",
+        "si vous avez reçu ce courriel par erreur",
         # A supposition frames the whole clause as a question about how things work
         "supposons que",
         "admettons que",

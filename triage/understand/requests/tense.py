@@ -32,7 +32,8 @@ _DONE = (
     r"|\b(?:se\s+(?:anulo|cancelo)|(?:fue|fueron|ha sido|han sido|esta|estaba)\s+(?:anulad|cancelad)[oa]s?)\b"
     r"|\b(?:ai|a|avons|avez|ont|ete|est|sont|etait|etaient)\s+(?:bien\s+|deja\s+)?annulee?s?\b"
 )
-# A first-person cancel under a condition, or a hypothetical one: "if it isn't here tomorrow I'm cancelling",
+# A first-person cancel under a condition, or a hypothetical one ("next time I'm the one cancelling" too):
+# "if it isn't here tomorrow I'm cancelling",
 # "wenn … trete ich vom Kauf zurück", "si no llega el lunes, lo cancelo", "si j'annulais ma commande",
 # "si elle n'arrive pas, je l'annule". A
 # conditional *request* ("if you can't change the address, just cancel it") has no first-person verb.
@@ -44,6 +45,7 @@ _THREAT = (
     r"|\bsi\b.{0,80}?\b(?:(?:lo|la|los|las) )?(?:cancelo|anulo|cancelare|anulare)\b"
     r"|\bsi\b.{0,80}?\bj'?(?:annule|annulerai|annulais|annulerais)\b"
     r"|\bsi\b.{0,80}?\bje\s+(?:l'|la\s+|le\s+|les\s+)(?:annule|annulerai|annulerais)\b"
+    r"|\b(?:next time|la prochaine fois|nachsten mal|la proxima vez)\b.{0,60}?\b(?:cancel|annul|storn|anul)\w*"
 )
 # A cancel the customer meant to ask for and did not: "I was going to cancel it, but …", "iba a cancelarlo",
 # "j'allais annuler". (German "wollte … stornieren" is also the polite "I wanted to ask to cancel": left out.)
@@ -71,9 +73,25 @@ _PAST = (
     "stornierung durch",
 )
 _MEANT = ("going to", "about to", "set to", "ready to", "iba", "allais")
-_CONDITION = ("if", "unless", "until", "otherwise", "else", "then", "wenn", "falls", "sonst", "dann", "si")
+_CONDITION = (
+    "if",
+    "unless",
+    "until",
+    "otherwise",
+    "else",
+    "then",
+    "wenn",
+    "falls",
+    "sonst",
+    "dann",
+    "si",
+    "next time",
+    "prochaine fois",
+    "nachsten mal",
+    "proxima vez",
+)
 # ... and a threat a first-person verb or pronoun ("i", "we", "ich", "lo cancelo", "j'annule").
-_FIRST_PERSON = ("i ", "i'", "im ", "ill ", "we", "ich", "cancelo", "anulo", "cancelare", "anulare", "annul")
+_FIRST_PERSON = ("i ", "i'", "im ", "ill ", "we", "ich", "cancelo", "anulo", "cancelare", "anulare", "annul", "moi")
 
 
 def cancel_not_asked(folded: str, start: int, end: int, before: int | None = None) -> str | None:
