@@ -614,6 +614,8 @@ DECOYS: list[tuple[str, str]] = [
     ("Jag har glömt mitt lösenord.", "glömt"),
     ("Masked on my receipt: 4111 11•• •••• 1111", "4111 11•• •••• 1111"),
     ("login: anna and the code is fine", "and the code is fine"),
+    ("the password to log in does not work", "to log in does not work"),
+    ("my password er hunter", "er hunter"),
 ]
 
 
