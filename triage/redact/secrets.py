@@ -38,7 +38,9 @@ _SP: Final = r"[ \t]*(?:\n[ \t]*(?:\n[ \t]*)?)?"  # after a colon the value may 
 _STRONG_RE: Final = re.compile(
     _GAP + r"""(?:[ \t]*\([^()\n\ue000]{1,24}\))?(?:["'”’»)\]*]{1,2})?[ \t]*(?:"""
     r"[:=]" + _SP + r"(?:(?:is|ist|est|es)[ \t]+)?"
-    r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn|är|jest|(?<=[łl]o[ \t])to)[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
+    # ("to" only after Polish "hasło": "moje hasło to …"; "the password to log in" has no value)
+    r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn|är|jest|(?<=[łl]o[ \t])to)"
+    r"[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
     r"(?:(?:now|still|currently|actually|just|jetzt|nun|noch|maintenant|ahora|ora)[ \t]+)?)"
     r"|(?:changed|set|reset|updated|geändert|gesetzt|changé|cambiad[oa]|cambiata)[ \t]+(?:to|zu|auf|en|à|a)[ \t]+"
     # "the password, it's Blue$ky77", "la contraseña, es Sol#2020", "password -> Zebra!55", "PIN — it's 4321"
