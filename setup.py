@@ -22,6 +22,7 @@ COMPILED = [
     "triage/redact/__init__.py",
     "triage/redact/cards.py",
     "triage/redact/cues.py",
+    "triage/redact/gaps.py",
     "triage/redact/iban.py",
     "triage/redact/issuers.py",
     "triage/redact/markers.py",

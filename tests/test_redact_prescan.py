@@ -110,6 +110,32 @@ def test_values_before_their_cue_redact_the_same_both_ways(
     both_ways(head + value + link + cue + tail)
 
 
+# Probe 4: symbols, emoji and bullets between a card's groups (normalize.symbol_separator, the _SYM trigger),
+# runs too long or of characters that are no such symbol included, in any digit script.
+SYMBOL_RUN = st.text(alphabet="•·▪◦⋅~👉✨🔹\ufe0f×–€a?", min_size=1, max_size=5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    digits=issuer_cards(),
+    run=SYMBOL_RUN,
+    left=st.sampled_from(["", " ", "  "]),
+    right=st.sampled_from(["", " ", "\n• "]),
+    script=st.sampled_from(list(SCRIPTS)),
+    head=st.sampled_from(["", "card ", "Karte: ", "order 1042 "]),
+)
+def test_symbols_between_groups_redact_the_same_both_ways(
+    digits: str, run: str, left: str, right: str, script: str, head: str
+) -> None:
+    text = head + in_script((left + run + right).join(groups_of(digits)), script)
+    both_ways(text)
+    if len(run) <= 3 and all(c in "•·▪◦⋅~👉✨🔹" for c in run) and len(left) <= 1 and right in ("", " "):
+        # a short run of such symbols reads as one space: the card is found as with a plain space between
+        plain = head + in_script(" ".join(groups_of(digits)), script)
+        cards = [f.kind for f in redact(text).findings if f.kind == "card_number"]
+        assert cards == [f.kind for f in redact(plain).findings if f.kind == "card_number"], text
+
+
 @pytest.mark.parametrize("text", [t for t, _ in SECRETS] + [t for t, _ in DECOYS])
 def test_the_adversarial_table_redacts_the_same_both_ways(text: str) -> None:
     both_ways(text)

@@ -55,6 +55,7 @@ from triage.redact.cards import (
     cards_in_chunk,
     cards_in_wide_run,
     chat_split_cards,
+    described_cards,
     split_cards,
 )
 from triage.redact.iban import IBAN_CHECK_DIGITS, IBAN_CHECK_RE, iban_at, iban_shape
@@ -166,8 +167,11 @@ def _find_numbers(text: str, hits: Hits | None = None) -> list[Finding]:
         cards_in_wide_run(text, start, run, blocked, out, covered)
     if hits is None:
         split_cards(text, out)
+        described_cards(text, out)
     elif hits.firsts and hits.lasts:
         split_cards(text, out, hits.firsts, hits.lasts)
+    if hits is not None and (hits.firsts or hits.lasts):
+        described_cards(text, out, hits.firsts, hits.lasts)
     return out
 
 

@@ -715,6 +715,14 @@ FIRST_WORDS: Final = (
     "Starts",
     "begins",
     "Begins",
+    # (probe 4: Italian, Dutch, Portuguese halves)
+    "prime",
+    "Prime",
+    "primi",
+    "primeir",
+    "Primeir",
+    "eerste",
+    "Eerste",
 )
 LAST_WORDS: Final = (
     "last",
@@ -734,6 +742,13 @@ LAST_WORDS: Final = (
     "Últim",
     "ends",
     "Ends",
+    # (probe 4: Dutch; the digits a masked number left out: "446020131645•••• — the missing ones are 6366")
+    "laatste",
+    "Laatste",
+    "missing",
+    "fehlend",
+    "faltan",
+    "manquant",
 )
 _FIRST_RE: Final = re.compile(rf"(?:{'|'.join(FIRST_WORDS)})\w{{0,2}}\b")
 _LAST_RE: Final = re.compile(rf"(?:{'|'.join(LAST_WORDS)})\w{{0,2}}\b")
@@ -814,7 +829,7 @@ _GROUP_SPLIT_RE: Final = re.compile(r"-?[ \t]*\n[ \t]*|[ \-]")
 
 
 _CARD_WORD_LEAD_RE: Final = re.compile(
-    r"(?i)creditcard|kartennummer|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta"
+    r"(?i)creditcard|kartennummer|kartennr\.?|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta"
 )
 
 
@@ -834,7 +849,7 @@ def card_after_word(text: str, cue_start: int) -> tuple[int, int] | None:
     groups = _GROUP_SPLIT_RE.split(raw.translate(_OCR_DIGITS))
     digits = "".join(groups)
     letters = sum(c.isalpha() for c in raw)
-    if not digits.isdigit() or letters > 4 or len(digits) - letters < 9:
+    if not digits.isdigit() or letters > 6 or len(digits) - letters < 9:
         return None
     if issuer_matches(digits) and luhn_ok(digits) and _card_like_layout(groups):
         return m.span(1)
@@ -869,3 +884,81 @@ def chat_split_cards(text: str) -> list[Finding]:
             j += 1
         i = j + 1 if found else i + 1
     return out
+
+
+# A card told in pieces ("the last four are 5950, the first twelve 4356 0817 8866", "Los primeros cuatro son 4449,
+# luego 4594, luego 9522 y los últimos cuatro 3660", "first block 3759, second block 842666, third block 07987",
+# "4856 2657 4670 xxxx — sorry the last four are 6767"): the pieces after a "first"/"last" word, in one sentence,
+# put in order (the first ones, then the last ones) make a known issuer's number that passes Luhn. One finding
+# from the first piece to the last, words between included, so no marker shows a middle piece's digits.
+_PIECE_RE: Final = re.compile(r"(?<![0-9])[0-9]{3,12}(?:[ \-][0-9]{3,6}){0,4}(?![0-9])")
+_ANY_DIGIT_RE: Final = re.compile(r"[0-9]")
+_PIECE_BREAK_RE: Final = re.compile(r"[.!?](?:\s|$)|\n[ \t]*\n|\ue000")
+_MASKED_HEAD_RE: Final = re.compile(r"(?<![0-9])[0-9](?:[ \-]?[0-9]){7,14}[ \-]?(?:[xX•*#]{1,7}[ \-]?){1,4}")
+_NUMBER_WORDS: Final = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|vier|sechs|acht|zehn|zwölf|cuatro|seis|ocho"
+    r"|doce|quatre|six|huit|douze|quattro|sei|otto|dodici|zes|twaalf|quatro|oito|doze|digits?|numbers?|ziffern"
+    r"|zahlen|d[íi]gitos|n[úu]meros|chiffres|cifre|cijfers|block|bit|part|teil|are|is|ist|sind|son|sont|sono"
+    r"|zijn|são|with|mit|con|avec|met|com|ones"
+)
+_PIECE_NAMED_RE: Final = re.compile(rf"(?i)\w{{0,3}}(?:[ \t]+(?:\d{{1,2}}|{_NUMBER_WORDS})\b){{1,3}}[ \t:]*[0-9]")
+
+
+def described_cards(
+    text: str, out: list[Finding], first_at: list[int] | None = None, last_at: list[int] | None = None
+) -> None:
+    """Cards told in pieces after "first"/"last" words (see above); every piece goes. `first_at`, `last_at`: where
+    the prescan found the words (None: look everywhere). A card word near, three pieces or more, or a word that
+    names a piece ("the last four are", "die ersten zwölf Ziffern sind") must be there too: "the first order
+    47616532 and the last order 86360075" stays."""
+    if first_at is not None and last_at is not None:  # (cheap) only words with a digit not far after them
+        first_at = [p for p in first_at if _ANY_DIGIT_RE.search(text, p, p + 72)]
+        last_at = [p for p in last_at if _ANY_DIGIT_RE.search(text, p, p + 72)]
+        if not first_at and not last_at:
+            return
+    cues = sorted(
+        [(m.start(), m.end(), False) for m in _words(_FIRST_RE, text, first_at, 0)]
+        + [(m.start(), m.end(), True) for m in _words(_LAST_RE, text, last_at, 0)]
+    )
+    cues = [c for c in cues if not (c[0] and text[c[0] - 1].isalpha())]
+    done = 0
+    for k, (cs, ce, is_last) in enumerate(cues):
+        if cs < done or not _ANY_DIGIT_RE.search(text, ce, ce + 60):
+            continue  # (cheap) no piece follows: most "first" and "last" words
+        pieces: list[tuple[int, int, bool]] = []
+        named = _PIECE_NAMED_RE.match(text, ce) is not None
+        head = _last_match(_MASKED_HEAD_RE, text, max(0, cs - 80), cs) if is_last else None
+        if head is not None and not _PIECE_BREAK_RE.search(text, head.end(), cs):
+            pieces.append((head.start(), head.end(), False))
+        pos, last, later = ce, is_last, k + 1
+        while len(pieces) < 6:
+            p = _PIECE_RE.search(text, pos, min(len(text), pos + 60))
+            if p is None or _PIECE_BREAK_RE.search(text, pos, p.start()):
+                break
+            while later < len(cues) and cues[later][1] <= p.start():  # a "first"/"last" word before this piece
+                last = cues[later][2]
+                named = named or _PIECE_NAMED_RE.match(text, cues[later][1]) is not None
+                later += 1
+            pieces.append((p.start(), p.end(), last))
+            pos = p.end()
+        if len(pieces) < 2:
+            continue
+        for n in range(len(pieces), 1, -1):
+            use = pieces[:n]
+            firsts = "".join(_NOT_DIGIT_RE.sub("", text[s:e]) for s, e, lst in use if not lst)
+            lasts = "".join(_NOT_DIGIT_RE.sub("", text[s:e]) for s, e, lst in use if lst)
+            digits = firsts + lasts
+            if not (13 <= len(digits) <= 19 and issuer_matches(digits) and luhn_ok(digits)):
+                continue
+            lo, hi = use[0][0], use[-1][1]
+            if named or n >= 3 or card_word_in(text, max(0, min(cs, lo) - 120), min(len(text), hi + 60)):
+                out.append(Finding("card_number", lo, hi))  # one marker: no piece's digits shown on their own
+                done = hi
+            break
+
+
+def _last_match(rx: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
+    found = None
+    for found in rx.finditer(text, lo, hi):  # noqa: B007 - the last one is wanted
+        pass
+    return found

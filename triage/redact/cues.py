@@ -42,7 +42,10 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("banklogin", "|".join(f"{w}banking[\\s-]+{_BANK_LOGIN}" for w in _BANKING)),
     (
         "banklogin",
-        r"anmeldename|legitimations[\s-]?id|verf[üu]gernummer|zugangsnummer|vertragsnummer\s+online[\s-]?banking",
+        r"anmeldename|legitimations[\s-]?id|verf[üu]gernummer|zugangsnummer|vertragsnummer\s+online[\s-]?banking"
+        # "VR-NetKey 12345678901", "Customer ID for the bank app: 20384756"
+        r"|vr[\s-]?netkey|netkey|customer\s+(?:id|number|no\.?)\s+(?:for|of)\s+(?:the\s+|my\s+)?bank(?:ing)?"
+        r"(?:\s+app)?|client\s+(?:id|number|no\.?)\s+(?:for|of)\s+(?:the\s+|my\s+)?bank(?:ing)?(?:\s+app)?",
     ),
     # "customer number for online banking 12345678", "Kundennummer für das Online-Banking 12345678": the
     # banking words are the cue (rarer than "customer"), the label before them is checked in secrets.
@@ -87,6 +90,14 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|code(?=\s{0,32}:|\s+(?:is|ist|lautet|est|es|was|war|[ée]tait)\b)",
     ),
     ("otp", r"code\s+de\s+v[ée]rification|c[óo]digo\s+de\s+(?:verificaci[óo]n|acceso)"),
+    # one-time codes in pl/sv/tr/pt/fr, and "code de validation 3D Secure" (probe 4)
+    (
+        "otp",
+        r"kod\s+(?:sms|weryfikacyjny|jednorazowy|potwierdzaj[ąa]cy|autoryzacyjny)|engångskod(?:en)?"
+        r"|verifieringskod(?:en)?|sms[\s-]?kod(?:en|u)?|do[ğg]rulama\s+kod(?:u|unu)|onay\s+kod(?:u|unu)"
+        r"|tek\s+kullan[ıi]ml[ıi]k\s+(?:kod|[şs]ifre)|c[óo]digo\s+que\s+recebi(?:\s+por\s+(?:sms|mensagem))?"
+        r"|code\s+de\s+validation(?:\s+3d[\s-]?secure)?|code\s+3d[\s-]?secure",
+    ),
     # Italian, Dutch, Portuguese one-time codes
     (
         "otp",
@@ -98,6 +109,12 @@ _CUES: tuple[tuple[str, str], ...] = (
         "otp",
         r"code\s+(?:re[çc]u|envoy[ée])\s+par\s+(?:sms|texto|message)"
         r"|c[óo]digo\s+que\s+me\s+(?:lleg[óo]|enviaron|mandaron)(?:\s+(?:por|al|en\s+el)\s+(?:sms|mensaje|m[óo]vil|celular))?",
+    ),
+    # "I got a text with 730 551", "The bank sent me a code, 991204": the code follows (see secrets._sent_code)
+    (
+        "sent",
+        r"text(?:\s+message)?\s+with(?:\s+(?:the|a)\s+code)?"
+        r"|sent\s+me\s+(?:a|the|this)\s+(?:code|pin|one[\s-]time\s+code)\s*,?",
     ),
     ("seed", r"secret\s+(?:recovery|seed|backup|mnemonic|wallet)\s+(?:phrase|words)"),
     ("seed", r"recovery\s+(?:phrase|words)|seed\s+(?:phrase|words)|backup\s+(?:phrase|words)"),
@@ -135,6 +152,12 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("sec", r"security[\s_]?code|sicherheitscode|code\s+de\s+s[ée]curit[ée]|c[óo]digo\s+de\s+seguridad"),
     ("sec", r"codice\s+di\s+sicurezza"),
+    # Polish, Swedish, Turkish security codes; a code "au dos" (probe 4)
+    (
+        "sec",
+        r"s[äa]kerhetskod(?:en)?|kontrollsiffr(?:a|or|orna)|g[üu]venlik\s+kod(?:u|unu)|kod\s+(?:zabezpieczaj[ąa]cy"
+        r"|bezpiecze[ńn]stwa|cvv|cvc)|cvv[\s-]?kod(?:en|u)?|code\s+(?:au|du)\s+(?:dos|verso)",
+    ),
     ("sec", r"beveiligingscode|veiligheidscode|controlecode|c[óo]digo\s+de\s+seguran[çc]a"),
     # "le tre cifre sul retro", "de 3 cijfers achterop", "os 3 dígitos atrás do cartão", "the code from the back"
     (
@@ -166,6 +189,7 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("exp", r"vencimiento|vence(?:\s+(?:el|en))?|caduca(?:\s+(?:el|en))?|v[áa]lida\s+hasta|scadenza"),
     ("exp", r"fecha\s+de\s+(?:vencimiento|caducidad)"),
+    ("exp", r"expiring|verf[äa]llt|verloopt(?:\s+(?:in|op|eind))?|scadr[àa]|expire[sd]?\s+(?:at\s+the\s+)?end\s+of"),
     ("exp", r"expira(?:\s+(?:el|en))?|ablauf(?:\s+(?:am|im))?"),
     # "Month 09, year 2028", "Monat 09, Jahr 2028": month and year as labelled fields
     (
@@ -188,6 +212,7 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|account(?=\s{0,32}[:#])",
     ),
     ("bank", r"acct\.?(?:\s*(?:number|no\.?|\#))?|a/c(?:\s*no\.?)?"),
+    ("bank", r"numer\s+(?:konta|rachunku)|nr\.?\s+(?:konta|rachunku)|hesap\s+numaras[ıi]"),
     ("bank", r"checking\s+account(?:\s+(?:number|no\.?))?|savings\s+account(?:\s+(?:number|no\.?))?"),
     ("bank", r"current\s+account(?:\s+(?:number|no\.?))?|routing(?:\s+(?:number|no\.?|\#))?"),
     ("bank", r"aba(?:\s+routing)?(?:\s+(?:number|no\.?|\#))?|rtn|sort\s*code|bsb(?:\s+number)?"),
@@ -209,7 +234,13 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|code\s+secret",
     ),
     ("pin", r"c[óo]digo\s+pin|n[úu]mero\s+secreto|code\s+confidentiel"),
+    # Polish, Swedish, Turkish PINs (issue 13, probe 4): "pinkoden är 8826", "kart şifrem 4550", "kod PIN: 1234"
+    (
+        "pin",
+        r"pinkod(?:en)?|pin[\s-]kod(?:en|u)?|kod\s+pin|numer\s+pin|pin\s+numaras[ıi]|kart\s+[şs]ifre(?:m|si|niz)?",
+    ),
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+(?:word|phrase)|kennwort|pwd|pw|mot\s+de\s+passe|mdp|motdepasse"),
+    ("pw", r"şifre(?:m|miz|si|niz)?|sifre(?:m|miz|si|niz)?|parolam|parolas[ıi]|has[łl]o\s+do\s+(?:konta|banku)"),
     ("pw", r"contrase[ñn]a|clave|wachtwoord|senha|has[łl]o|l[öo]senord|passord|adgangskode|salasana|heslo"),
     ("pw", r"pass(?=\s{0,32}(?:is\b|was\b|[:=]))"),
     ("pw", r"parola\s+d['’]ordine|palavra[\s-](?:passe|chave)|mijn\s+ww|p/w"),
@@ -231,12 +262,17 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     # an IBAN cue naming its country, for an IBAN written without the country letters ("ES-IBAN: 7445…"): see iban
     ("ibancc", _COUNTRY_IBAN),
+    # "Meine IBAN (ohne DE): 5843…": the country named in brackets as left out (see iban.iban_without_country)
+    (
+        "ibancc",
+        r"iban[ \t]*\((?:ohne|without|minus|sin|sans|senza|zonder|sem|bez|utan)[ \t]+[a-z]{2}\)",
+    ),
     # a card word, for a number typed off a photo ("card no. 5l48 8142 O642 3614") or broken by a hyphen at a line
     # end: the cue runs on to the first letter typed for a digit (or to the hyphen), so its trigger fires only
     # there, not at every card word; see cards.card_after_word
     (
         "cardno",
-        rf"card{_CARD_LABEL}{_OCR_LEAD}|kaart(?:nummer)?{_OCR_LEAD}|kartennummer{_OCR_LEAD}"
+        rf"card{_CARD_LABEL}{_OCR_LEAD}|kaart(?:nummer)?{_OCR_LEAD}|kartennummer{_OCR_LEAD}|kartennr\.?{_OCR_LEAD}"
         rf"|karte{_CARD_LABEL}{_OCR_LEAD}|carte{_CARD_LABEL}{_OCR_LEAD}|tarjeta{_CARD_LABEL}{_OCR_LEAD}"
         rf"|cart[ãa]o{_CARD_LABEL}{_OCR_LEAD}|carta{_CARD_LABEL}{_OCR_LEAD}|creditcard{_OCR_LEAD}",
     ),

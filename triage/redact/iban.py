@@ -183,6 +183,9 @@ def iban_trigger() -> str:
 # "ES-IBAN: 7445 2446 …", "ES IBAN (ES) 7445…": an IBAN written without its country letters, the country named in
 # its cue (or in brackets after it, or "the country is ES" right after the number).
 _CC_IN_PARENS_RE: Final = re.compile(r"[ \t]*\(([A-Z]{2})\)")
+_CC_LEFT_OUT_RE: Final = re.compile(
+    r"(?i)\((?:ohne|without|minus|sin|sans|senza|zonder|sem|bez|utan)[ \t]+([a-z]{2})\)"
+)
 _NO_CC_BODY_RE: Final = re.compile(
     r"[ \t]*(?:\([A-Z]{2}\))?[ \t]*[:#]?[ \t]*(?:(?:is|ist|lautet|es|est|é|è)[ \t]*:?[ \t]*)?"
     r"(\d{2}(?:[ \-]?[0-9A-Za-z]){10,30})(?![0-9A-Za-z])"
@@ -205,6 +208,8 @@ def iban_without_country(text: str, cue_start: int, pos: int) -> Finding | None:
         countries.append(text[cue_start : cue_start + 2])
     if p := _CC_IN_PARENS_RE.match(text, pos):
         countries.append(p.group(1))
+    if w := _CC_LEFT_OUT_RE.search(text, cue_start, pos):  # "IBAN (ohne DE)"
+        countries.append(w.group(1).upper())
     if n := _CC_NAMED_RE.search(text, e, min(len(text), e + 40)):
         countries.append(n.group(1))
     compact = _IBAN_SEP_RE.sub("", text[s:e]).upper()

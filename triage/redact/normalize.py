@@ -48,8 +48,10 @@ ENTITY: Final = (
 )
 # Percent-encoded punctuation only ("pan%3D4111…"): encoded letters and digits are not a disguise we meet.
 PERCENT: Final = r"2[0-9A-Fa-f]|3[A-Fa-f]|5[BbDdFf]|7[B-Eb-e]"
-# A line break (maybe with a "> " quote prefix) before a digit; the digit before it is checked in _rewrite.
-_BREAK: Final = r"(?:[ \t]*>)*[ \t]*(?=\d)"
+# A line break (maybe with a "> " quote prefix or a list bullet) before a digit; the digit before it is
+# checked in _rewrite.
+BULLETS: Final = "•◦▪‣∙·⁃"
+_BREAK: Final = rf"(?:[ \t]*[>{BULLETS}])*[ \t]*(?=\d)"
 # One pattern whose first character is one plain class, so the regex engine skips ahead at C speed: the
 # ASCII characters that may start a rewrite, and the non-ASCII blocks that hold a digit, format character
 # or space, less the Latin letters, typographic punctuation and currency signs mail is full of (a class
@@ -57,7 +59,7 @@ _BREAK: Final = r"(?:[ \t]*>)*[ \t]*(?=\d)"
 # Markup between two digits ("4111</td><td>1111", "4111<br>\n1111") when `redact` reads raw HTML.
 _TAGS: Final = r"/?[A-Za-z][^<>]{0,200}>(?:\s*<[^<>]{1,200}>)*\s*(?=\d)"
 _REWRITE_RE: Final = re.compile(
-    r"[&%<\r\n\t\x80-\xbf\u0250-\u200f\u202a-\u202f\u205f-\u209f\u20d0-\U0010ffff]"
+    r"[&%<\r\n\t~\x80-\xbf\u0250-\u200f\u2022\u2023\u2043\u202a-\u202f\u205f-\u209f\u20d0-\U0010ffff]"
     rf"(?:(?<=&)(?:{ENTITY})|(?<=%)(?:{PERCENT})|(?<=\r)\n{_BREAK}|(?<=\n){_BREAK}|(?<=<){_TAGS}"
     r"|(?<=[^&%<\r\n]))"
 )
@@ -168,6 +170,41 @@ def _digits_after(text: str, k: int) -> int:
     return n
 
 
+# Symbols, emoji and bullets put between digit groups ("4698👉3792", "5269 • 3567", "4378 ~ 3299"): read as one
+# space when at most three of them (with a blank on either side) stand between two digits. Not the dashes and
+# signs the digit scans already read as separators or that join numbers in prices and sizes.
+_SYMBOL_CATEGORIES: Final = frozenset({"So", "Sm", "Po", "Sk"})
+_NOT_SYMBOL: Final = frozenset("–—−×÷±°%‰′″")
+_JOINERS: Final = frozenset("\ufe0e\ufe0f\u20e3\u200d")
+SYMBOL_RUN: Final = 3
+
+
+def symbolish(c: str) -> bool:
+    """Whether `c` may stand in a run of symbols between digit groups (an emoji's variation selector too)."""
+    if c == "~" or c in _JOINERS:
+        return True
+    return c >= "\x80" and c not in _NOT_SYMBOL and unicodedata.category(c) in _SYMBOL_CATEGORIES
+
+
+def symbol_separator(text: str, s: int, last: int = 0) -> tuple[int, int] | None:
+    """The span (blanks around it included) of a run of at most SYMBOL_RUN symbols starting at `s` that stands
+    between two digits, or None. `last`: where the previous rewrite ended (the span starts no earlier)."""
+    n = len(text)
+    e = s
+    while e < n and e - s < SYMBOL_RUN and symbolish(text[e]):
+        e += 1
+    if e == s or text[s] in _JOINERS:
+        return None
+    if e < n and text[e] == " ":
+        e += 1
+    if e >= n or not text[e].isdecimal():
+        return None
+    b = s - 1 if s > 0 and text[s - 1] == " " else s
+    if b == 0 or b < last or not text[b - 1].isdecimal():
+        return None
+    return b, e
+
+
 def normalise(text: str, candidates: list[int] | None = None) -> Normalised:
     """Digits to ASCII, format characters and invisible entities dropped, odd spaces and tabs folded to a
     space, a line break (with its quote prefix) or markup inside a digit run read as a space, `%3D` decoded.
@@ -189,7 +226,19 @@ def normalise(text: str, candidates: list[int] | None = None) -> Normalised:
         if s < last:
             continue  # inside the previous rewrite
         c = text[s]
-        if c >= "\x80" and c not in RELEVANT:
+        if (c >= "\x80" or c == "~") and c not in RELEVANT:
+            run = symbol_separator(text, s, last)  # "4145 🔹 8780", "5269 • 3567", "4378 ~ 3299"
+            if run is None:
+                continue
+            parts.append(text[last : run[0]])
+            clean_len += run[0] - last
+            cs.append(clean_len)
+            ce.append(clean_len + 1)
+            os_.append(run[0])
+            oe.append(run[1])
+            parts.append(" ")
+            clean_len += 1
+            last = run[1]
             continue
         if c in "\r\n<":
             # Only inside a digit run: a digit before the break (trailing blanks were folded already).

@@ -90,7 +90,7 @@ from typing import Final
 from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
 from triage.redact.cues import CUE_MARGIN, cue_patterns, cue_rows_ending_text
 from triage.redact.iban import IBAN_COUNTRIES, iban_may_start, iban_trigger
-from triage.redact.normalize import ENTITY, PERCENT, RELEVANT
+from triage.redact.normalize import BULLETS, ENTITY, PERCENT, RELEVANT, SYMBOL_RUN, symbolish
 from triage.redact.spelled import DIGIT_WORDS
 from triage.redact.spelled import SEPARATORS as SPELL_SEPARATORS
 
@@ -233,6 +233,7 @@ def shadow_pattern(pattern: str, *, fold: bool) -> str:
 
 
 # Trigger kinds; the ids of "first" words start at _FIRST, of "last" words at _LAST, of cue patterns at _CUE.
+
 # (One Final constant each: compiled by mypyc, a Final int is inlined, a plain global is a dict look-up.)
 _NUMBER: Final = 0
 _IBAN: Final = 1
@@ -245,6 +246,7 @@ _SPELL: Final = 7
 _FIRST: Final = 100
 _LAST: Final = 200
 _CUE: Final = 1000
+_SYM: Final = 8  # a run of symbols between digit groups (normalize.symbol_separator)
 _WORD_LEN: Final = {_FIRST + k: len(w) for k, w in enumerate(FIRST_WORDS)} | {
     _LAST + k: len(w) for k, w in enumerate(LAST_WORDS)
 }
@@ -258,11 +260,13 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
     digit = f"[0-9{sub}]"  # an ASCII digit or a non-ASCII one (FOREIGN_DIGITS are all beyond Latin-1)
     seps = "".join(sorted({_byte(c) for c in WIDE_CHARS}))
     rewrites = [
-        (_BREAK, rf"{digit}[ \t]*\r?\n(?:[ \t]*>)*[ \t]*{digit}", 0),
+        (_BREAK, rf"{digit}[ \t]*\r?\n(?:[ \t]*[>{''.join(_byte(c) for c in BULLETS)}])*[ \t]*{digit}", 0),
         (_ENTITY, f"&(?:{ENTITY})", 0),
         (_PERCENT, f"%(?:{PERCENT})", 0),
         (_TAG, rf"{digit}[ \t]*<", 0),
         (_CHAR, _bytes_class(RELEVANT), 0),
+        # A superset of normalize.symbol_separator: every character beyond Latin-1 is SUB, so the class holds it.
+        (_SYM, rf"{digit} ?{_latin1_class(_symbol_or_sub)}{{1,{SYMBOL_RUN}}} ?{digit}", 0),
     ]
     som = hs.HS_FLAG_SOM_LEFTMOST
     detectors = [
@@ -302,6 +306,10 @@ def _latin1_class(keep: Callable[[str], bool]) -> str:
     chars = {c for c in map(chr, range(256)) if keep(c)}
     assert SUB in chars
     return _bytes_class(chars)
+
+
+def _symbol_or_sub(c: str) -> bool:
+    return c == SUB or symbolish(c)
 
 
 _LETTER_RE: Final = re.compile(r"[^\W\d_]")  # what CUE_END forbids right after a cue
@@ -508,6 +516,8 @@ def rewrites(text: str, data: bytes | None = None) -> list[int] | None:
             out.append(end - 3)
         elif kind == _TAG:  # the character before the end
             out.append(end - 1)
+        elif kind == _SYM:  # every symbol of the run: `normalise` tries each, the first one rewrites
+            out.extend(i for i in range(max(0, end - 2 - SYMBOL_RUN - 1), end - 1) if symbolish(text[i]))
         elif text[end - 1] in RELEVANT:  # _CHAR: a SUB also stands for "€", "“", an emoji, and "?" is itself;
             out.append(end - 1)  # `normalise` passes over any character not in RELEVANT, so it is no candidate
     return sorted(set(out))

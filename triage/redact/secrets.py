@@ -13,6 +13,17 @@ from typing import Final
 from triage.records import Finding
 from triage.redact.cards import card_after_word, card_word_in
 from triage.redact.cues import find_cues
+from triage.redact.gaps import (
+    APART_KINDS,
+    clause_value,
+    expiry_in_words,
+    password_phrase,
+    secret_after_login,
+    value_before,
+    value_in_cells,
+    value_next_line,
+    whole_token,
+)
 from triage.redact.iban import iban_without_country
 from triage.redact.spelled import spelled_value
 
@@ -27,7 +38,9 @@ _SP: Final = r"[ \t]*(?:\n[ \t]*(?:\n[ \t]*)?)?"  # after a colon the value may 
 _STRONG_RE: Final = re.compile(
     _GAP + r"""(?:[ \t]*\([^()\n\ue000]{1,24}\))?(?:["'”’»)\]*]{1,2})?[ \t]*(?:"""
     r"[:=]" + _SP + r"(?:(?:is|ist|est|es)[ \t]+)?"
-    r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn)[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
+    # ("to" only after Polish "hasło": "moje hasło to …"; "the password to log in" has no value)
+    r"|(?P<narr>(?:is|was|are|ist|war|lautet|est|était|es|era|è|é|zijn|är|jest|(?<=[łl]o[ \t])to)"
+    r"[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)"
     r"(?:(?:now|still|currently|actually|just|jetzt|nun|noch|maintenant|ahora|ora)[ \t]+)?)"
     r"|(?:changed|set|reset|updated|geändert|gesetzt|changé|cambiad[oa]|cambiata)[ \t]+(?:to|zu|auf|en|à|a)[ \t]+"
     # "the password, it's Blue$ky77", "la contraseña, es Sol#2020", "password -> Zebra!55", "PIN — it's 4321"
@@ -220,6 +233,9 @@ def find_cued(
             continue
         if kind == "cvv" and _LAST_DIGITS_RE.search(text, max(0, cue_start - 12), cue_start):
             continue  # "the last 3 digits": of a number shown anyway
+        if kind in APART_KINDS and (span := _apart(text, kind, cue_start, pos, sentences, cards)):
+            out.append(Finding(APART_KINDS[kind], *span))  # "my CVV, as requested, is 123"
+            continue
         if kind == "cvv":
             v = _CVV_VALUE_RE.match(text, pos)
             if v:
@@ -241,6 +257,14 @@ def find_cued(
             by_fields = text[cue_start : cue_start + 3].lower() == "mon"  # "Month 09, year 2028": the cue holds 09
             v = _MONTH_YEAR_RE.match(text, cue_start) if by_fields else _EXP_VALUE_RE.match(text, pos)
             if not v:
+                words = expiry_in_words(text, cue_start, pos)  # "caduca en diciembre del 29"
+                if words and (
+                    _card_context(text, words[0], words[1], cards, sentences)
+                    or not (words[2] or _not_card_expiry(text, words[:2], sentences, cards))
+                ):
+                    out.append(Finding("card_expiry", words[0], words[1]))
+                else:
+                    _before(text, kind, cue_start, pos, out, sentences, cards)  # "12/28 is the expiry"
                 continue
             s, e = v.span("v")
             card = _card_context(text, s, e, cards, sentences)
@@ -258,7 +282,7 @@ def find_cued(
                 continue  # "customer account #58213": the shop's own reference
             v = _BANK_VALUE_RE.match(text, pos)
             if v:
-                out.append(Finding("bank_account", *v.span(1)))
+                out.append(Finding("bank_account", *whole_token(text, *v.span(1))))
         elif kind == "acct":
             # A bare "account 12345678" is a bank account beside a routing number, sort code, BSB, "bank"...
             if _CUSTOMER_BEFORE_RE.search(text, max(0, cue_start - 24), cue_start):
@@ -266,7 +290,7 @@ def find_cued(
             v = _ACCT_VALUE_RE.match(text, pos)
             short = text[cue_start:pos].lower().startswith("acc") and len(text[cue_start:pos]) <= 4
             if v and (short or _BANK_CONTEXT_RE.search(text, max(0, cue_start - 120), min(len(text), v.end() + 60))):
-                out.append(Finding("bank_account", *v.span(1)))
+                out.append(Finding("bank_account", *whole_token(text, *v.span(1))))
         elif kind == "banklogin":
             # An online-banking user name or login is half of a bank login: removed like a password.
             c = _STRONG_RE.match(text, pos)
@@ -280,6 +304,8 @@ def find_cued(
             if span:
                 cue = text[cue_start:pos].lower()
                 out.append(Finding("password" if cue.endswith(_SECRET_CUE_ENDS) else "login", *span))
+                if more := secret_after_login(text, span[1]):  # "… : 0612345678 et code 482911"
+                    out.append(Finding("password", *more))
         elif kind == "code" and not _bare_code_ok(text, cue_start, pos):
             continue  # "zip code: 10115", "error code: 404": a bare "code:" after another word is that word's
         elif kind in ("pin", "otp", "code"):
@@ -288,7 +314,7 @@ def find_cued(
             if span is None:
                 if spelled := spelled_value(text, pos, 4, 8):  # "my PIN is four three two one"
                     out.append(Finding("password", *spelled))
-                elif kind != "code":
+                elif kind != "code" and not _before(text, kind, cue_start, pos, out, sentences, cards):
                     _value_elsewhere(text, kind, cue_start, pos, out)
                 continue
             value = text[span[0] : span[1]]
@@ -330,6 +356,8 @@ def find_cued(
                 span = _weak_password(text, w.end()) if w and w.end() > pos else None
             if span is None:
                 span = _value_on_next_line(text, cue_start, pos)
+            elif not (c and "phrase" in text[cue_start:pos].lower()):
+                span = password_phrase(text, span, _STOPWORDS | _WEAK_WORDS)  # "pw: hunter2 hunter2"
             if span:
                 out.append(Finding("password", *span))
                 _login_before(text, cue_start, out)
@@ -358,15 +386,59 @@ def find_cued(
                 while e > s and text[e - 1] in _TRAIL_PUNCT:
                     e -= 1
                 if e > s and text[s:e].lower() not in _STOPWORDS:
-                    out.append(Finding("password", s, e))
+                    out.append(Finding("password", *password_phrase(text, (s, e), _STOPWORDS | _WEAK_WORDS)))
             span = _login_value(text, cue_start, pos)
             if span:
                 out.append(Finding("login", *span))
-        if len(out) == found and kind in _ELSEWHERE_KINDS:
+                if more := secret_after_login(text, span[1]):
+                    out.append(Finding("password", *more))
+        if (
+            len(out) == found
+            and kind in _ELSEWHERE_KINDS
+            and not _before(text, kind, cue_start, pos, out, sentences, cards)
+        ):
             _value_elsewhere(text, kind, cue_start, pos, out)
         if kind == "pw" and (before := _password_before(text, cue_start, pos)):
             out.append(Finding("password", *before))  # "Sunshine99 is my password"
     return out
+
+
+def _apart(
+    text: str, kind: str, cue_start: int, pos: int, sentences: Sentences, cards: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """A value behind a clause after its cue, or in the cell after or under it (see gaps); an expiry not a
+    voucher's."""
+    span = clause_value(text, kind, pos) or value_in_cells(text, kind, cue_start, pos)
+    if span and kind == "exp" and _not_card_expiry(text, span, sentences, cards):
+        return None
+    return span
+
+
+def _before(
+    text: str,
+    kind: str,
+    cue_start: int,
+    pos: int,
+    out: list[Finding],
+    sentences: Sentences,
+    cards: list[tuple[int, int]],
+) -> bool:
+    """A value named before its cue ("419 es el código de seguridad") or alone on the line after it, into `out`;
+    whether there was one."""
+    span = value_before(text, kind, cue_start) if kind in APART_KINDS else None
+    if span is None and kind in APART_KINDS:
+        span = value_next_line(text, kind, cue_start, pos)  # "PIN\n7301"
+    if span is None or (kind == "exp" and _not_card_expiry(text, span, sentences, cards)):
+        return False
+    out.append(Finding(APART_KINDS[kind], *span))
+    return True
+
+
+def _not_card_expiry(text: str, span: tuple[int, int], sentences: Sentences, cards: list[tuple[int, int]]) -> bool:
+    """A voucher's or an offer's date, with no card in its sentence."""
+    return not _card_context(text, *span, cards, sentences) and bool(
+        _NOT_CARD_EXP_RE.search(text, sentences.start(span[0]), sentences.end(span[1]))
+    )
 
 
 # "my password doesn't work", "passcode won't", "password isn't accepted": English contractions are words.
