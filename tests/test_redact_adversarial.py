@@ -449,6 +449,11 @@ SECRETS: list[tuple[str, list[str]]] = [
 
 DECOYS: list[tuple[str, str]] = [
     ("the voucher is valid thru 12/29", "12/29"),
+    # an identity document's or a contract's date, no card in the sentence
+    ("my passport expires in March 2027, is that a problem for the customs form?", "March 2027"),
+    ("Mein Reisepass läuft im März 2027 ab.", "März 2027"),
+    ("mi pasaporte vence en marzo de 2027", "marzo de 2027"),
+    ("le contrat d'assurance expire fin 03/28", "03/28"),
     ("customer account #58213", "58213"),
     ("tracking number 4111 1111 1111 1111", "4111 1111 1111 1111"),
     ("Sendungsnummer 4111111111111111", "4111111111111111"),

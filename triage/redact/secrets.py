@@ -104,12 +104,16 @@ _LOGIN_PAIR_RE: Final = re.compile(
     r"(?!(?:pw|pwd|pass|password|passwort|kennwort|pin)\b)([^\s\ue000]{1,128})",
     re.IGNORECASE,
 )
-# "the voucher is valid thru 12/29": a voucher, coupon or offer in the sentence and no card: not a card's expiry.
+# "the voucher is valid thru 12/29", "my passport expires in March 2027": a voucher, coupon, offer, document or
+# contract in the sentence and no card: not a card's expiry.
 _NOT_CARD_EXP_RE: Final = re.compile(
     r"(?i)\b(?:voucher|coupon|gutschein\w*|offer|angebot|promo\w*|discount|rabatt|bon\s+d'achat|cup[óo]n|oferta"
     r"|offre|warranty|garantie|garant[íi]a|subscription|abo\w*|ticket|membership|mitgliedschaft"
     r"|buono|offerta|garanzia|abbonamento|waardebon|tegoedbon|aanbieding|abonnement|vale|cup[ãa]o|cupom|oferta"
-    r"|promo[çc][ãa]o|garantia|assinatura|produto|prodotto|product)\b"
+    r"|promo[çc][ãa]o|garantia|assinatura|produto|prodotto|product"
+    # an identity document, a licence or a contract expires too
+    r"|passport|reisepass|personalausweis|ausweis|pasaporte|passeport|carte\s+d'identit[ée]|licen[cs]e|lizenz"
+    r"|f[üu]hrerschein|permis|dni|contract|vertrag|contrat|contrato|insurance|versicherung|assurance|trial)\b"
 )
 _JSON_VALUE_RE: Final = re.compile(r"[\"']?\s*[:=]\s*[\"']?\s*(\d{1,4})(?!\d)")
 _CUSTOMER_BEFORE_RE: Final = re.compile(
