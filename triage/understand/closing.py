@@ -13,10 +13,6 @@ import re
 
 from triage.text import SIGNOFF, fold
 
-_THANKS = re.compile(
-    r"\b(?:thanks?|thank you|thx|ty|cheers|much appreciated|appreciate it|danke\w*|vielen dank|besten dank"
-    r"|gracias|mil gracias|merci|grazie)\b"
-)
 _SETTLED = re.compile(
     r"\b(?:arrived|came|received|got (?:it|them|the \w+)|turned up|showed up|here now|all good|all sorted|sorted"
     r"|solved|resolved|never ?mind|all fine|everything(?:'s| is) fine|perfect|great|found it|that's all"
@@ -68,8 +64,6 @@ def closes_thread(new_text: str) -> bool:
     """True for a short thanks or confirmation that asks nothing ("Never mind, it arrived. Thanks!")."""
     folded = fold(new_text.strip())
     if not folded or len(folded.split()) > _MAX_WORDS:
-        return False
-    if not (_THANKS.search(folded) or _SETTLED.search(folded)):
         return False
     body = _SETTLED_PHRASES.sub(" ", fold(_body(new_text)))
     if _BLOCKERS.search(body) is not None:
