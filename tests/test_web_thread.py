@@ -15,7 +15,19 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.support.cli import TriageCli
-from tests.support.web import AGENT, ETHAN, MANAGER, NINA, PASSWORD, TOM, deliver, thread_config, thread_round
+from tests.support.web import (
+    AGENT,
+    ETHAN,
+    MANAGER,
+    NINA,
+    PASSWORD,
+    TOM,
+    _mail,
+    _t0,
+    deliver,
+    thread_config,
+    thread_round,
+)
 from triage.config import load_config
 from triage.store import QueueFilter, Store
 from triage.web.app import create_app
@@ -258,3 +270,22 @@ def test_a_schema_4_store_keeps_its_conversation_assignments(tmp_path: Path) -> 
     store = Store(tmp_path / "four.db")
     assert store.assignee(3) == "zoe" and not store.needs_regroup()
     assert [c.id for c in store.queue_slice(QueueFilter(assignee="zoe"), 10).conversations] == [3]
+
+
+def test_a_conversation_closed_with_thanks_says_why_it_has_no_draft(
+    client: TestClient, config: Path, triage_cli: TriageCli
+) -> None:
+    from datetime import timedelta
+
+    t0 = _t0()
+    who = "kim.thanks@example.com"
+    ask = _mail("k1", who, "Where is #1047?", "Hi, where is my order #1047?", t0 + timedelta(hours=1))
+    thanks = _mail(
+        "k2", who, "Re: Where is #1047?", "It arrived this morning, all good. Thanks!", t0 + timedelta(hours=6), "k1"
+    )
+    deliver(config.parent / "md", [(ask, t0 + timedelta(hours=1)), (thanks, t0 + timedelta(hours=6))])
+    assert triage_cli("--config", str(config), "once").returncode == 0
+    login(client)
+    page = client.get(f"/c/{conv_of(_store(config), who)}").text
+    assert "the customer closed the conversation with thanks" in page
+    assert "automated mail never gets one" not in page

@@ -289,7 +289,7 @@ def create_app(
         conv = _conversation(conv_id)
         body = str(form.get("body") or "").replace("\r\n", "\n")
         if conv["draft"] is None:
-            raise HTTPException(409, "this conversation has no draft (automated mail never gets one)")
+            raise HTTPException(409, "this conversation has no draft to save over (automated, or closed with thanks)")
         base = str(form.get("base") or "")
         editor = data.last_draft_editor(conv)
         if conv["draft_updated_at"] != base and editor and editor != sess.user and not form.get("confirm"):
