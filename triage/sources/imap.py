@@ -26,6 +26,8 @@ from triage.sources.fetch_response import BODY_ITEMS, META_ITEMS, Fetched, read_
 from triage.sources.tls import client_context
 
 log = logging.getLogger("triage.imap")
+# How long LOGOUT may wait when a connection closes (see ImapMailbox.close).
+LOGOUT_SECONDS = 3.0
 
 # Network failures that mean "reconnect and try again", as opposed to a protocol answer.
 NETWORK_ERRORS: tuple[type[BaseException], ...] = (
@@ -143,6 +145,9 @@ class ImapMailbox:
         client, self._client = self._client, None
         if client is not None:
             try:
+                # A stop signal may have cut a command off mid-response, and LOGOUT would then wait the whole
+                # socket timeout for a reply that never comes: the goodbye is a courtesy, so it gets a few seconds.
+                client.socket().settimeout(LOGOUT_SECONDS)
                 client.logout()
             except Exception:  # the connection may already be gone; closing must not fail
                 with contextlib.suppress(Exception):
