@@ -79,6 +79,11 @@ CASES = [
     ),
     ("", "Ich möchte meine Kochbox ab März abbestellen, die nächste Lieferung kann noch kommen.", {}),
     ("", "Die Stühle bitte aus dem Auftrag raus, den Tisch brauchen wir aber.", {"cancel": "aus dem auftrag raus"}),
+    (
+        "",
+        "Die Jacke ist seit dem 3.11. zurück, bis heute ist keine Rückzahlung eingegangen.",
+        {"refund": "keine rückzahlung"},
+    ),
 ]
 
 

@@ -103,6 +103,7 @@ CASES = [
     ),
     ("", "Two parcels came for order 7710, one with the lamp and one with the bulbs. Not charged twice, I hope?", {}),
     ("", "Got two boxes for order 5512 today. Just checking I'm not charged twice?", {}),
+    ("", "I have received no refund yet for order 4410, returned three weeks ago.", {"refund": "received no refund"}),
 ]
 
 

@@ -61,6 +61,11 @@ CASES = [
     ("", "Le escribí a su chat dos veces por el pedido 5520 y nadie me contesta.", {}),
     ("", "Quería cancelar el pedido 3381… bueno, no, mejor no. Déjenlo como está.", {}),
     ("", "Hace tres semanas cancelé el pedido 5510 y el reembolso todavía no llega.", {"refund": "reembolso"}),
+    (
+        "",
+        "Devolví la lámpara del pedido 4410 hace un mes y no he recibido ningún reembolso.",
+        {"refund": "ningún reembolso"},
+    ),
 ]
 
 

@@ -71,6 +71,11 @@ CASES = [
         "Bonjour, les 30 € de la commande que vous avez annulée, ils reviennent quand ?",
         {"refund": "reviennent quand"},
     ),
+    (
+        "",
+        "Je n'ai toujours reçu aucun remboursement pour la commande 4410, renvoyée il y a un mois.",
+        {"refund": "aucun remboursement"},
+    ),
 ]
 
 

@@ -244,6 +244,21 @@ LEXICON = Lexicon(
             "storno bitte",
         ),
         "refund": (
+            # A refund not received is chased, not declined ('I have received no refund', 'reçu aucun remboursement')
+            "keine erstattung erhalten",
+            "keine rückzahlung erhalten",
+            "keine gutschrift erhalten",
+            "noch nichts erstattet",
+            "noch nichts zurück",
+            # Money still not in ('bis heute ist keine Rückzahlung eingegangen')
+            "keine rückzahlung eingegangen",
+            "ist keine rückzahlung",
+            "ist keine erstattung",
+            "keine erstattung eingegangen",
+            "ist keine gutschrift",
+            "keine gutschrift eingegangen",
+            "noch keine rückzahlung",
+            "noch keine gutschrift",
             # The extra of a double charge given back ("Rückbuchung des doppelt abgebuchten Betrags").
             *combine(
                 ("rückbuchung", "erstattung", "rückzahlung", "rückerstattung"),

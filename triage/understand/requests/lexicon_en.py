@@ -250,6 +250,15 @@ LEXICON = Lexicon(
             "cancel the duplicate",
         ),
         "refund": (
+            # A refund not received is chased, not declined ('I have received no refund', 'reçu aucun remboursement')
+            "received no refund",
+            "had no refund",
+            "got no refund",
+            "no refund yet",
+            "no refund has",
+            "no refund received",
+            "not received any refund",
+            "haven't received any refund",
             # The extra of a double charge given back ("please give back the second payment").
             *combine(
                 ("give back", "return me", "reverse", "refund", "pay back", "send back"),

@@ -195,6 +195,13 @@ LEXICON = Lexicon(
             "anularla",
         ),
         "refund": (
+            # A refund not received is chased, not declined ('I have received no refund', 'reçu aucun remboursement')
+            "recibido ningún reembolso",
+            "ningún reembolso todavía",
+            "no he recibido el reembolso",
+            "no me ha llegado el reembolso",
+            "no me llegó el reembolso",
+            "no he recibido ningún reembolso",
             # The extra of a double charge given back ("solicito la reversión de uno de los cargos").
             *combine(
                 ("reversión", "devolución", "reembolso", "anulación", "revertir", "devolver"),

@@ -135,6 +135,14 @@ LEXICON = Lexicon(
             "ne l'envoyez plus",
         ),
         "refund": (
+            # A refund not received is chased, not declined ('I have received no refund', 'reçu aucun remboursement')
+            "reçu aucun remboursement",
+            "aucun remboursement reçu",
+            "toujours aucun remboursement",
+            "reçu aucun virement",
+            "pas reçu de remboursement",
+            "pas reçu mon remboursement",
+            "pas reçu le remboursement",
             # 'les 45 €, ils reviennent quand ?'
             "reviennent quand",
             "revient quand",
