@@ -936,16 +936,9 @@ def _phrase_value(text: str, pos: int) -> tuple[int, int] | None:
 
 
 # Kinds whose value may stand apart from its cue: in the next HTML cell or paragraph, in the next sentence
-# ("my usual password. It is Herfst2020"), or as the answer on the next chat line; and what they are.
-_ELSEWHERE_KINDS: Final = {
-    "cvv": "card_cvv",
-    "sec": "card_cvv",
-    "pw": "password",
-    "pin": "password",
-    "otp": "password",
-    "exp": "card_expiry",
-    "login": "login",
-}
+# ("my usual password. It is Herfst2020"), or as the answer on the next chat line; and what they are: the
+# kinds a clause may part from their cue (gaps.APART_KINDS), and a login's user name.
+_ELSEWHERE_KINDS: Final = {**APART_KINDS, "login": "login"}
 # A cue closed by markup and the value in the next element: "Kennwort</td><td>", "Password:</p>\n<p>", ": <strong>".
 _TAG_GAP_RE: Final = re.compile(r"[ \t]*:?[ \t]*(?:</?[A-Za-z][^<>\n]{0,80}>[ \t\n]*:?[ \t]*){1,6}")
 _TAG_VALUE_RE: Final = re.compile(r"[^<>\n\ue000]{1,64}(?=<)")
