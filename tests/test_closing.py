@@ -52,6 +52,11 @@ def test_a_short_thanks_or_confirmation_closes(text: str) -> None:
         "Kindly scrap order 5120, thanks.",
         "Danke, Bestellung 5120 stornieren geht auch per Telefon?",
         "Merci d'avance pour le geste commercial.",
+        # something that came twice is a duplicate to sort out, even with a settled word beside it
+        "Got two payment confirmations for one coat, thanks.",
+        "Hab die Bestätigung doppelt erhalten, danke",
+        "Me llegaron dos correos de confirmación de compra, gracias.",
+        "J'ai reçu la confirmation deux fois, merci.",
     ],
 )
 def test_a_thanks_with_a_question_request_or_problem_does_not_close(text: str) -> None:

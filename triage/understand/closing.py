@@ -41,7 +41,11 @@ _BLOCKERS = re.compile(
     r"|nadie|niemand|personne|waiting|wait|warte\w*|esperando|espero|sigo|attends|attente|brauche\w*|benotige\w*"
     r"|mochte|moechte|nachfragen|wissen|ob|invoice|rechnung|factura|facture|receipt|mala|malo|quality|qualitat"
     r"|calidad|qualite|complain\w*|beschwer\w*|reclam\w*|if i|wenn|tell me|let me know|sagen sie|dites-moi"
-    r"|tenez-moi|diganme|avisenme)\b|n't\b|\bdont\b"
+    r"|tenez-moi|diganme|avisenme"
+    # something that came twice is a duplicate to sort out, not a matter settled
+    r"|twice|double\w*|duplicat\w*|doppelt\w*|zweimal|dos veces|doble|duplicad\w*|deux fois|doublon\w*"
+    r"|(?:two|zwei|dos|deux) (?:\w+ ){0,2}(?:order|bestell|pedido|commande|confirm|bestatigung|compra|payment|zahlung"
+    r"|pago|paiement|charge|abbuchung|cargo|prelevement)\w*)\b|n't\b|\bdont\b"
 )
 _MAX_WORDS = 40
 
