@@ -80,6 +80,47 @@ def test_cue_kinds_on_the_table_spellings() -> None:
     assert [k for k, _, _ in got] == ["cvv", "exp", "bank", "pw", "pw", "otp", "pin", "otp", "login"]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(CUE_TEXT.flatmap(cased), _CUE_GLUE), min_size=1, max_size=4))
+def test_cue_kind_by_first_letter_equals_the_whole_alternation(pieces: list[tuple[str, str]]) -> None:
+    """The kind pattern cut down to a cue's first letter matches as the whole alternation does, everywhere."""
+    text = "".join(w + g for w, g in pieces)
+    for hay in (text, text.lower()):
+        for s in range(len(hay)):
+            want = cues._CUE_KIND_RE.match(hay, s)
+            rx = cues._kind_re(hay[s])
+            got = rx.match(hay, s) if rx is not None else None
+            assert (got and (got.lastgroup, got.span())) == (want and (want.lastgroup, want.span())), (hay, s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(CUE_TEXT.flatmap(cased), _CUE_GLUE), min_size=1, max_size=5),
+    st.integers(0, 90),
+    st.integers(0, 90),
+)
+def test_window_scan_equals_finditer(pieces: list[tuple[str, str]], lo: int, width: int) -> None:
+    """A window's cue spans tried at the candidate positions only are finditer's over the window and margin."""
+    text = "".join(w + g for w, g in pieces)
+    for scan, candidates, hay in (
+        (cues._CUE_SCAN_I_RE, cues._CUE_CANDIDATE_I_RE, text),
+        (cues._CUE_SCAN_RE, cues._CUE_CANDIDATE_RE, text.lower()),
+    ):
+        start = min(lo, len(hay))
+        hi = min(start + width, len(hay))
+        endpos = min(len(hay), hi + cues.CUE_MARGIN)
+        want = [m.span(1) for m in scan.finditer(hay, start, endpos) if m.end(1) <= hi]
+        assert cues._window_spans(scan, candidates, hay, start, hi, endpos) == want
+
+
+def test_window_scan_on_mail_text() -> None:
+    text = "Hi, my CVV: 123 and exp 12/29.\nPassword: hunter2, PIN 4321 -- login: kim; the sort code 12-34-56"
+    hay = text.lower()
+    want = [m.span(1) for m in cues._CUE_SCAN_RE.finditer(hay, 0, len(hay)) if m.end(1) <= 70]
+    assert len(want) >= 4
+    assert cues._window_spans(cues._CUE_SCAN_RE, cues._CUE_CANDIDATE_RE, hay, 0, 70, len(hay)) == want
+
+
 def _strong_candidate_before(groups: list[str], may_start: list[bool]) -> bool:
     """cards._strong_candidate as it was: any window from a possible start with an issuer and Luhn."""
     for i in range(len(groups)):

@@ -156,6 +156,7 @@ _STOPWORDS_TEXT: Final = """
     el mi incorrecta olvidé bloqueada y o
 """
 _STOPWORDS: Final = frozenset(_STOPWORDS_TEXT.split())
+_COMMON_WORDS: Final = _STOPWORDS | _WEAK_WORDS  # what never runs a password on (password_phrase); built once
 
 
 def _token_value(text: str, pos: int, *, need_mixed: bool, narrative: bool = False) -> tuple[int, int] | None:
@@ -361,7 +362,7 @@ def find_cued(
             if span is None:
                 span = _value_on_next_line(text, cue_start, pos)
             elif not (c and "phrase" in text[cue_start:pos].lower()):
-                span = password_phrase(text, span, _STOPWORDS | _WEAK_WORDS)  # "pw: hunter2 hunter2"
+                span = password_phrase(text, span, _COMMON_WORDS)  # "pw: hunter2 hunter2"
             if span:
                 out.append(Finding("password", *span))
                 _login_before(text, cue_start, out)
@@ -390,7 +391,7 @@ def find_cued(
                 while e > s and text[e - 1] in _TRAIL_PUNCT:
                     e -= 1
                 if e > s and text[s:e].lower() not in _STOPWORDS:
-                    out.append(Finding("password", *password_phrase(text, (s, e), _STOPWORDS | _WEAK_WORDS)))
+                    out.append(Finding("password", *password_phrase(text, (s, e), _COMMON_WORDS)))
             span = _login_value(text, cue_start, pos)
             if span:
                 out.append(Finding("login", *span))
