@@ -84,6 +84,14 @@ CASES = [
         "Die Jacke ist seit dem 3.11. zurück, bis heute ist keine Rückzahlung eingegangen.",
         {"refund": "keine rückzahlung"},
     ),
+    # An impersonal question ("kann man …") asks about the writer's order when the clause names it (issue 14, s29).
+    ("", "Kann man die Bestellung 88104 noch stornieren? Mir ist der Versand zu teuer.", {"cancel": "stornieren"}),
+    (
+        "",
+        "Kann man bei meiner Bestellung die Lieferadresse noch ändern? Neu: Talweg 4, 79098 Freiburg.",
+        {"address_fix": "lieferadresse"},
+    ),
+    ("", "Kann man bei euch Bestellungen stornieren, solange nichts verschickt ist?", {}),
 ]
 
 

@@ -104,6 +104,10 @@ CASES = [
     ("", "Two parcels came for order 7710, one with the lamp and one with the bulbs. Not charged twice, I hope?", {}),
     ("", "Got two boxes for order 5512 today. Just checking I'm not charged twice?", {}),
     ("", "I have received no refund yet for order 4410, returned three weeks ago.", {"refund": "received no refund"}),
+    # An impersonal question ("can one …") asks about the writer's order when the clause names it (issue 14, s29).
+    ("", "Can one still cancel order 55120? I found it cheaper elsewhere.", {"cancel": "cancel order 55120"}),
+    ("", "Can one still cancel my order from this morning?", {"cancel": "cancel my order"}),
+    ("", "Can one cancel orders after they have shipped?", {}),
 ]
 
 

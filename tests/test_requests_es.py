@@ -66,6 +66,11 @@ CASES = [
         "Devolví la lámpara del pedido 4410 hace un mes y no he recibido ningún reembolso.",
         {"refund": "ningún reembolso"},
     ),
+    # An impersonal question ("se puede cancelar un pedido …") asks about the writer's order when the clause names
+    # it (issue 14, s29).
+    ("", "¿Se puede cancelar un pedido ya pagado, el 55120?", {"cancel": "55120"}),
+    ("", "¿Uno puede cancelar todavía mi pedido de ayer?", {"cancel": "mi pedido"}),
+    ("", "¿Se puede cancelar un pedido después de pagarlo? Todavía no compré nada.", {}),
 ]
 
 

@@ -76,6 +76,10 @@ CASES = [
         "Je n'ai toujours reçu aucun remboursement pour la commande 4410, renvoyée il y a un mois.",
         {"refund": "aucun remboursement"},
     ),
+    # An impersonal question ("peut-on …") asks about the writer's order when the clause names it (issue 14, s29).
+    ("", "Peut-on encore annuler la commande 60731 ? J'ai trouvé moins cher ailleurs.", {"cancel": "60731"}),
+    ("", "Est-ce qu'on peut encore annuler ma commande d'hier ?", {"cancel": "ma commande"}),
+    ("", "Peut-on annuler une commande après l'expédition ? Je n'ai encore rien commandé.", {}),
 ]
 
 

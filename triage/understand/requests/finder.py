@@ -75,6 +75,8 @@ _FREQUENT = (
     "about like box all get by card dank den new numb l los si del pay will n stornieren week sorry instead up out",
     "after auf konnen pouvoir",
 )
+# An order's number: a run of at least four digits (a day, an hour or a price of a general question is shorter).
+_ORDER_NUMBER = re.compile(r"\d{4,}")
 # Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
 _WORD = re.compile(r"[^\W_]+|,")
 _DIGITS = re.compile(r"\d+")
@@ -431,6 +433,8 @@ class RequestFinder:
             add("retract", lex.retractions)
             add("keep", lex.keeps)
             add("policy", lex.policy)
+            add("general", lex.general)
+            add("own", lex.own)
             add("hypo", lex.hypothetical)
             add("book", lex.address_book)
             add("idle", lex.nothing_pending)
@@ -531,7 +535,8 @@ class RequestFinder:
                     continue
                 title = isinstance(clauses[c], Title)
                 question = title and clauses[c].rstrip().endswith("?")
-                hit = self._judge(intent, keys, words, (0, len(words)), title, question)
+                named = "general" in keys and ("own" in keys or bool(_ORDER_NUMBER.search(clauses[c])))
+                hit = self._judge(intent, keys, words, (0, len(words)), title, question, named)
                 if hit is None:
                     continue
                 kind, why, strong = hit
@@ -611,11 +616,13 @@ class RequestFinder:
         bounds: tuple[int, int],
         title: bool = False,
         question: bool = False,
+        named: bool = False,
     ) -> tuple[str, str, bool] | None:
         """One clause's finding for one intent (kind, why, strong), or None when the clause does not mention it.
 
         A title that is a question ("Address change?", "Adresse nachträglich ändern?") names a topic to ask
-        about: only a strong phrase makes it a request ("Can I still cancel?")."""
+        about: only a strong phrase makes it a request ("Can I still cancel?"). `named`: the clause names the
+        writer's own order (its number, "meine Bestellung"), so an impersonal question is about that order."""
         term_key, strong_key, boost_key, obj_key = self._keys[intent]
         strong = keys.get(strong_key, [])
         # A term inside a strong phrase is judged with the phrase (an object next to the phrase blocks both).
@@ -625,6 +632,8 @@ class RequestFinder:
         if not terms:
             return None
         if "policy" in keys and self._about(intent, keys["policy"], keys):
+            return BLOCKED, POLICY, False
+        if "general" in keys and not named and self._about(intent, keys["general"], keys):
             return BLOCKED, POLICY, False
         if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
             return BLOCKED, "hypothetical", False

@@ -25,6 +25,10 @@ class Lexicon:
     - `minds`: words of a change of mind ("actually", "finalement"): an item kept after one, in its clause or
       the clause before, takes back what came before it, as a retraction does;
     - `policy`: general policy or fee questions; `hypothetical`: threats and maybes;
+    - `general`: a question asked impersonally ("kann man …", "can one …", "se puede …", "peut-on …"): it
+      blocks as a policy question does, unless the clause names an order of the writer's, by its number or
+      with `own` ("kann man die Bestellung 88104 noch stornieren" asks about that order: a request);
+    - `own`: the writer's own order, named with a possessive ("meine Bestellung", "my order", "ma commande");
     - `objects[intent]`: things that are not orders ("newsletter" blocks cancel, "e-mail address" address_fix);
     - `redirects[intent]`: terms that a request frame alone makes a request ("could you send order 5518 to",
       "kann die Bestellung … ins Büro"): sending an order somewhere is asking for it;
@@ -57,6 +61,8 @@ class Lexicon:
     deliberate: tuple[str, ...] = field(default=())
     keeps: tuple[str, ...] = field(default=())
     minds: tuple[str, ...] = field(default=())
+    general: tuple[str, ...] = field(default=())
+    own: tuple[str, ...] = field(default=())
 
     def words(self) -> set[str]:
         """Every word any phrase uses: the lemma tables keep only the entries that lead to one of them."""
@@ -70,6 +76,8 @@ class Lexicon:
         ]
         phrases += [
             *self.policy,
+            *self.general,
+            *self.own,
             *self.hypothetical,
             *self.post_negations,
             *self.address_book,

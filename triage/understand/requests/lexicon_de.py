@@ -557,7 +557,6 @@ LEXICON = Lexicon(
         "wurde storniert",
         "gebeten",
         "bis wann",
-        "kann man",
         "nichts ändern",
         "adresse stimmt",
         "danke für die erstattung",
@@ -598,6 +597,13 @@ LEXICON = Lexicon(
         "bekomme ich eigentlich",
         "im durchschnitt",
         "durchschnittlich",
+    ),
+    # Asked impersonally: about how it works, unless the clause names the writer's order ("die Bestellung 88104").
+    general=("kann man", "könnte man"),
+    own=combine(
+        ("meine", "meiner", "meinen", "unsere", "unserer", "unseren"),
+        ("", "letzte", "letzten", "aktuelle", "aktuellen", "neue", "neuen"),
+        ("bestellung", "auftrag", "lieferung", "paket", "sendung"),
     ),
     hypothetical=(
         # A verb-first condition: 'kommt sie bis Freitag nicht, storniere ich'.

@@ -770,6 +770,13 @@ LEXICON = Lexicon(
         "has landed",
         "landed",
     ),
+    # Asked impersonally: about how it works, unless the clause names the writer's order ("order 5521").
+    general=("can one", "could one", "can a customer", "can customers", "can people"),
+    own=combine(
+        ("my", "our"),
+        ("", "last", "latest", "recent", "current", "new", "first", "second"),
+        ("order", "orders", "parcel", "package", "purchase", "delivery"),
+    ),
     hypothetical=(
         "about to",
         "going to move",

@@ -564,8 +564,6 @@ LEXICON = Lexicon(
         "me llegó el reembolso",
         "ya llegó el reembolso",
         "ya recibí el reembolso",
-        "se pueden cancelar los pedidos",
-        "se puede cancelar un pedido",
         "pedido anulado",
         "pedido cancelado",
         "voy a tener que",
@@ -615,6 +613,13 @@ LEXICON = Lexicon(
         "reembolso recibido",
         "ya me llegó",
         "recibí el reembolso",
+    ),
+    # Asked impersonally: about how it works, unless the clause names the writer's order ("el pedido 5521").
+    # A bare "se puede" is not one: "si se puede, cancélalo" asks.
+    general=("se pueden cancelar los pedidos", "se puede cancelar un pedido", "uno puede", "puede uno"),
+    own=combine(
+        ("mi", "mis", "nuestro", "nuestra", "nuestros"),
+        ("pedido", "pedidos", "compra", "paquete", "orden", "envío"),
     ),
     hypothetical=(
         # 'como no llegue antes de ..., lo anulo': a threat.

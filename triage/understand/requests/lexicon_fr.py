@@ -513,7 +513,6 @@ LEXICON = Lexicon(
         "je demanderai",
         "merci d'avoir annulé",
         "si on annule",
-        "peut-on annuler une",
         "je vous demanderai",
         "se fait sur",
         "quand on renvoie",
@@ -543,6 +542,13 @@ LEXICON = Lexicon(
         "c'est gratuit",
         "c'est payant",
         "gratuit ou payant",
+    ),
+    # Asked impersonally: about how it works, unless the clause names the writer's order ("la commande 60731").
+    general=("peut-on annuler une", "peut-on", "est-ce qu'on peut", "on peut"),
+    own=combine(
+        ("ma", "mon", "mes", "notre", "nos"),
+        ("", "dernière", "nouvelle"),
+        ("commande", "commandes", "colis", "achat", "livraison"),
     ),
     hypothetical=(
         "je devrai",
