@@ -80,6 +80,11 @@ CASES = [
     ("", "Peut-on encore annuler la commande 60731 ? J'ai trouvé moins cher ailleurs.", {"cancel": "60731"}),
     ("", "Est-ce qu'on peut encore annuler ma commande d'hier ?", {"cancel": "ma commande"}),
     ("", "Peut-on annuler une commande après l'expédition ? Je n'ai encore rien commandé.", {}),
+    # The order named around the object, parts added (issue 14, s29: the German shapes' counterparts).
+    ("", "Il n'a plus besoin de la loupe de la commande 30771.", {"cancel": "plus besoin"}),
+    ("", "Merci de me reverser les 69 euros sur mon compte.", {"refund": "reverser"}),
+    ("", "Merci d'ajouter le numéro de rue à la commande 83515 : c'est le 12.", {"address_fix": "ajouter"}),
+    ("", "Je n'ai plus besoin d'aide, la lampe de la commande 30771 marche de nouveau.", {}),
 ]
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.text import MARKER, fold
-from triage.understand.requests.lexicon import Lexicon
+from triage.understand.requests.lexicon import Lexicon, split_parts
 from triage.understand.requests.tense import cancel_not_asked
 from triage.understand.spelling import Speller, load_speller
 
@@ -39,6 +39,9 @@ OBJECT_LEAD = {"duplicate": 5}
 OBJECT_PHRASE = 5
 OBJECT_STOPS = ("order", "orders", "bestellung", "bestellungen", "pedido", "pedidos", "commande", "commandes")
 NEGATION_WINDOW = 4
+# How many words may sit between the head and the tail of a split phrase ("nehmt bitte den Wasserkocher aus der
+# Bestellung"): a separable verb's object, an adverb or two.
+SPLIT_GAP = 6
 # A line at least this long that ends without punctuation was wrapped by the mail client.
 WRAPPED_LINE = 60
 
@@ -372,7 +375,7 @@ class _PhraseTrie:
 
 
 # The match labels whose phrases make a clause count (see find): the others only qualify these.
-ANCHORED = ("term", "strong", "retract", "keep", "idle", "meant")
+ANCHORED = ("term", "strong", "retract", "keep", "idle", "meant", "part")
 
 
 def _anchors(phrases: Iterable[tuple[str, ...]]) -> frozenset[str]:
@@ -417,6 +420,8 @@ class RequestFinder:
         }
         self._term_keys = tuple((i, self._keys[i][0], self._keys[i][1]) for i in self.intents)
         groups: dict[str, set[tuple[str, ...]]] = {}
+        # (intent, head lemmas, tail lemmas) of every split phrase; their parts are matched under "part".
+        self.splits: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
 
         def add(key: str, phrases: Iterable[str]) -> None:
             groups.setdefault(key, set()).update(t for t in (tuple(self.lemmatise(p)) for p in phrases) if t)
@@ -435,10 +440,16 @@ class RequestFinder:
             add("policy", lex.policy)
             add("general", lex.general)
             add("own", lex.own)
+            for intent, phrases in lex.split.items():
+                for phrase in phrases:
+                    head, tail = (tuple(self.lemmatise(part)) for part in split_parts(phrase))
+                    self.splits.append((intent, head, tail))
+                    groups.setdefault("part", set()).update((head, tail))
             add("hypo", lex.hypothetical)
             add("book", lex.address_book)
             add("idle", lex.nothing_pending)
             add("meant", lex.deliberate)
+        self.splits = list(dict.fromkeys(self.splits))
         self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
         self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
         self.stops = {",", "0", *(w for p in OBJECT_STOPS for w in self.lemmatise(p))}
@@ -508,6 +519,8 @@ class RequestFinder:
                 prev_lem = lem
                 continue
             keys = match(lem)
+            if "part" in keys:
+                keys = self._join(lem, keys)
             if not keys:
                 prev_lem = lem
                 continue
@@ -601,6 +614,31 @@ class RequestFinder:
                 if intent not in found or found[intent].kind == MENTION:
                     found[intent] = Hit(intent, BLOCKED, clauses[said].strip(), "retraction")
         return found
+
+    def _join(self, words: list[str], keys: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
+        """`keys` with each split phrase found in a clause (its head, then its tail within SPLIT_GAP words, no
+        comma or negation between) added to its intent's strong spans, as one span from head to tail; a new
+        dict, so the matcher's own result stays as it found it."""
+        parts = keys["part"]
+        keys = {k: list(v) for k, v in keys.items()}
+        for intent, head, tail in self.splits:
+            m = len(tail)
+            for s, e in parts:
+                if tuple(words[s:e]) != head:
+                    continue
+                for ts, te in parts:
+                    if (
+                        e <= ts <= e + SPLIT_GAP
+                        and te - ts == m
+                        and tuple(words[ts:te]) == tail
+                        and "," not in words[e:ts]
+                        and self.negations.isdisjoint(words[e:ts])
+                    ):
+                        spans = keys.setdefault(f"strong:{intent}", [])
+                        spans.append((s, te))
+                        spans.sort()
+                        break
+        return keys
 
     def _match(self, lemmas: list[str]) -> dict[str, list[tuple[int, int]]]:
         """Every phrase of every label found in one clause's lemmas: label -> (start, end) spans, each label's

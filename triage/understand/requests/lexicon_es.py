@@ -334,6 +334,10 @@ LEXICON = Lexicon(
             "incorrecta",
             "equivocada",
             "corregir",
+            # A part added ('añadan el número de portal al pedido 83515')
+            "añadir",
+            "añadan",
+            "agregar",
             "nueva",
             "otra",
             "error",
@@ -646,6 +650,8 @@ LEXICON = Lexicon(
     objects={
         # "fue anulado por ustedes" is the shop's cancellation, not a request.
         "cancel": (
+            # A replacement in general, not needed any more, is no order given up ("ya no necesito un reemplazo").
+            "un reemplazo",
             # A box or plan that comes every month is a subscription, not an order
             "cada mes",
             "desuscribo",
@@ -706,6 +712,12 @@ LEXICON = Lexicon(
             "rechazaron",
             "a propósito",
             "adrede",
+        ),
+    },
+    # A verb and its order around the object ("ya no necesita la lupa del pedido 30771").
+    split={
+        "cancel": combine(
+            ("ya no necesito …", "ya no necesita …", "ya no necesitamos …"), ("del pedido", "de mi pedido")
         ),
     },
     typo_keys=(

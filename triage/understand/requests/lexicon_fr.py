@@ -53,6 +53,8 @@ LEXICON = Lexicon(
             "mes 0 euros",
             "mes 0 francs",
             "recréditer",
+            # Paid back to an account ('merci de me reverser les 69 euros')
+            "reverser",
             "récupérer les 0",
             "récupérer le montant",
             "récupérer mon argent",
@@ -298,6 +300,10 @@ LEXICON = Lexicon(
             "erreur",
             "mauvaise",
             "corriger",
+            # A part added ('merci d'ajouter le numéro de rue à la commande 83515')
+            "ajouter",
+            "rajouter",
+            "compléter",
             "nouvelle",
             "autre",
             "incorrecte",
@@ -571,6 +577,9 @@ LEXICON = Lexicon(
     ),
     objects={
         "cancel": (
+            # A replacement in general, not needed any more, is no order given up ("je n'ai plus besoin d'un
+            # remplacement").
+            "un remplacement",
             # A box or plan that comes every month is a subscription, not an order
             "chaque mois",
             "box mensuelle",
@@ -630,6 +639,13 @@ LEXICON = Lexicon(
             "volontairement",
             "exprès",
             "sciemment",
+        ),
+    },
+    # A verb and its order around the object ("il n'a plus besoin de la loupe de la commande 30771").
+    split={
+        "cancel": combine(
+            ("n'a plus besoin …", "n'ai plus besoin …", "n'avons plus besoin …"),
+            ("de la commande", "de ma commande"),
         ),
     },
     typo_keys=(
