@@ -104,6 +104,18 @@ CASES = [
     ("", "Ist es schon zu spät, die 48117 noch abzubrechen?", {"cancel": "abzubrechen"}),
     ("", "Einen Ersatz brauchen wir nicht mehr, die Lampe funktioniert jetzt wieder.", {}),
     ("", "Beim Holztraktor aus Bestellung 35581 ist ein Hinterrad abgebrochen. Gibt es das als Ersatzteil?", {}),
+    # A negation across "oder", the same account, umlauts typed out (issue 14, s29).
+    ("", "Die zwei Bestellungen sind Absicht, bitte nicht zusammenlegen oder stornieren.", {}),
+    (
+        "",
+        "Bitte stornieren Sie meine Bestellung 33906 und zahlen Sie mir den Betrag auf das gleiche Konto zurück.",
+        {"cancel": "stornieren", "refund": "zurück"},
+    ),
+    (
+        "",
+        "Hallo, koennten Sie bitte die Lieferadresse fuer Bestellung 86620 aendern? Neu: Muehlweg 3, 79098 Freiburg.",
+        {"address_fix": "lieferadresse"},
+    ),
 ]
 
 

@@ -114,6 +114,7 @@ CASES = [
     ("", "Please transfer the 69 euros back to my account.", {"refund": "transfer"}),
     ("", "Please add the house number to order 83515: it is 12a.", {"address_fix": "house number"}),
     ("", "We don't need a replacement any more, the lamp works again.", {}),
+    ("", "The two orders are on purpose, please don't merge or cancel them.", {}),
 ]
 
 

@@ -75,6 +75,7 @@ CASES = [
     ("", "Ya no necesita la lupa del pedido 30771.", {"cancel": "ya no necesita"}),
     ("", "Por favor, añadan el número de portal al pedido 83515: es el 12.", {"address_fix": "añadan"}),
     ("", "Ya no necesito ayuda, la lámpara del pedido 30771 funciona otra vez.", {}),
+    ("", "Los dos pedidos son a propósito, por favor no los junten ni cancelen.", {}),
 ]
 
 

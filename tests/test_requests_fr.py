@@ -85,6 +85,7 @@ CASES = [
     ("", "Merci de me reverser les 69 euros sur mon compte.", {"refund": "reverser"}),
     ("", "Merci d'ajouter le numéro de rue à la commande 83515 : c'est le 12.", {"address_fix": "ajouter"}),
     ("", "Je n'ai plus besoin d'aide, la lampe de la commande 30771 marche de nouveau.", {}),
+    ("", "Les deux commandes sont voulues, merci de ne pas les regrouper ou annuler.", {}),
 ]
 
 

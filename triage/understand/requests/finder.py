@@ -39,6 +39,9 @@ OBJECT_LEAD = {"duplicate": 5}
 OBJECT_PHRASE = 5
 OBJECT_STOPS = ("order", "orders", "bestellung", "bestellungen", "pedido", "pedidos", "commande", "commandes")
 NEGATION_WINDOW = 4
+# "bitte nicht zusammenlegen oder stornieren", "please don't merge or cancel them": a negation reaches across one
+# verb joined to the term by one of these.
+COORDINATORS = frozenset(("oder", "or", "nor", "ou", "ni", "o"))
 # How many words may sit between the head and the tail of a split phrase ("nehmt bitte den Wasserkocher aus der
 # Bestellung"): a separable verb's object, an adverb or two.
 SPLIT_GAP = 6
@@ -767,12 +770,15 @@ class RequestFinder:
             if a <= s and e <= b:
                 lo, hi = min(lo, a), max(hi, b)
         i = lo - 1
+        joined = False  # one word already crossed because a coordinator joins it to the term
         while i >= bounds[0] and lo - i <= NEGATION_WINDOW:
             w = words[i]
             if w in self.negations:
                 return True
-            if w not in self.gap:
-                break
+            if w not in self.gap and w not in COORDINATORS:
+                if joined or i + 1 >= lo or words[i + 1] not in COORDINATORS:
+                    break
+                joined = True
             i -= 1
         j = hi
         while j < bounds[1] and j - hi < NEGATION_WINDOW:

@@ -452,6 +452,9 @@ LEXICON = Lexicon(
             "0 , nicht 0",
             # A part missing or wrong ('die Hausnummer ergänzen', 'richtig ist 41', 'Stiege und Top vergessen')
             "ergänzen",
+            # Umlauts typed out ('koennten Sie die Lieferadresse aendern?')
+            "aendern",
+            "abaendern",
             "richtig ist",
             "richtig wäre",
             "vergessen",
@@ -462,6 +465,8 @@ LEXICON = Lexicon(
     frames=(
         # Asked informally ('Kannst du die rausnehmen?', 'Könnt ihr mir die zurückbuchen?')
         "kannst du",
+        "koennen sie",
+        "koennten sie",
         "könntest du",
         "könnt ihr",
         "könntet ihr",
@@ -686,6 +691,11 @@ LEXICON = Lexicon(
     ),
     objects={
         "duplicate": (
+            # The same account or card the money goes back to is no second order ('auf das gleiche Konto').
+            *combine(
+                ("das gleiche", "die gleiche", "den gleichen", "dem gleichen", "der gleichen"),
+                ("konto", "karte", "kreditkarte", "adresse", "zahlungsmittel", "zahlungsart", "weg"),
+            ),
             "versandkosten",
             "angerufen",
             "geschrieben",
