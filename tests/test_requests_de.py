@@ -84,9 +84,55 @@ CASES = [
         "Die Jacke ist seit dem 3.11. zurück, bis heute ist keine Rückzahlung eingegangen.",
         {"refund": "keine rückzahlung"},
     ),
+    # An impersonal question ("kann man …") asks about the writer's order when the clause names it (issue 14, s29).
+    ("", "Kann man die Bestellung 88104 noch stornieren? Mir ist der Versand zu teuer.", {"cancel": "stornieren"}),
+    (
+        "",
+        "Kann man bei meiner Bestellung die Lieferadresse noch ändern? Neu: Talweg 4, 79098 Freiburg.",
+        {"address_fix": "lieferadresse"},
+    ),
+    ("", "Kann man bei euch Bestellungen stornieren, solange nichts verschickt ist?", {}),
+    # Separable verbs around their object, parts added, asked informally (issue 14, s29's train rows).
+    (
+        "",
+        "Hallo, nehmt bitte den Wasserkocher aus der Bestellung 60712 raus, den Rest brauche ich noch.",
+        {"cancel": "aus der bestellung"},
+    ),
+    ("", "Er braucht die Lupe aus Bestellung 30771 nicht mehr.", {"cancel": "nicht mehr"}),
+    ("", "Bitte überweisen Sie mir die 69 Euro auf mein Konto zurück.", {"refund": "überweisen"}),
+    ("", "Bei meiner Bestellung 83515 bitte noch die Hausnummer ergänzen: 12a.", {"address_fix": "ergänzen"}),
+    ("", "Ist es schon zu spät, die 48117 noch abzubrechen?", {"cancel": "abzubrechen"}),
+    ("", "Einen Ersatz brauchen wir nicht mehr, die Lampe funktioniert jetzt wieder.", {}),
+    ("", "Beim Holztraktor aus Bestellung 35581 ist ein Hinterrad abgebrochen. Gibt es das als Ersatzteil?", {}),
+    # A negation across "oder", the same account, umlauts typed out (issue 14, s29).
+    ("", "Die zwei Bestellungen sind Absicht, bitte nicht zusammenlegen oder stornieren.", {}),
+    (
+        "",
+        "Bitte stornieren Sie meine Bestellung 33906 und zahlen Sie mir den Betrag auf das gleiche Konto zurück.",
+        {"cancel": "stornieren", "refund": "zurück"},
+    ),
+    (
+        "",
+        "Hallo, koennten Sie bitte die Lieferadresse fuer Bestellung 86620 aendern? Neu: Muehlweg 3, 79098 Freiburg.",
+        {"address_fix": "lieferadresse"},
+    ),
 ]
 
 
 @pytest.mark.parametrize(("subject", "body", "expected"), CASES)
 def test_german(intent_model: IntentModel, subject: str, body: str, expected: dict[str, str]) -> None:
     check(intent_model, subject, body, expected)
+
+
+@pytest.mark.parametrize(
+    ("body", "strong"),
+    [
+        ("Buchen Sie mir die 20 Euro zurück.", True),  # head, object, tail: one strong phrase
+        ("Buchen Sie mir die 20 Euro nicht zurück.", False),  # a negation between takes it back
+        ("Buchen Sie den Kurier für Montag, das Geld kommt dann zurück.", False),  # a comma parts them
+        ("Buchen Sie bitte den Kurier für die Abholung am Montag früh zurück.", False),  # beyond SPLIT_GAP words
+    ],
+)
+def test_a_split_phrase_holds_only_within_its_bounds(intent_model: IntentModel, body: str, strong: bool) -> None:
+    hit = intent_model.finder.find([body]).get("refund")
+    assert (hit is not None and hit.strong) == strong, hit

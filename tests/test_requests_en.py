@@ -104,6 +104,17 @@ CASES = [
     ("", "Two parcels came for order 7710, one with the lamp and one with the bulbs. Not charged twice, I hope?", {}),
     ("", "Got two boxes for order 5512 today. Just checking I'm not charged twice?", {}),
     ("", "I have received no refund yet for order 4410, returned three weeks ago.", {"refund": "received no refund"}),
+    # An impersonal question ("can one …") asks about the writer's order when the clause names it (issue 14, s29).
+    ("", "Can one still cancel order 55120? I found it cheaper elsewhere.", {"cancel": "cancel order 55120"}),
+    ("", "Can one still cancel my order from this morning?", {"cancel": "cancel my order"}),
+    ("", "Can one cancel orders after they have shipped?", {}),
+    # A verb and its particle around the object, parts added (issue 14, s29: the German shapes' counterparts).
+    ("", "Hi, please take the kettle out of order 60712, I still need the rest.", {"cancel": "take the kettle"}),
+    ("", "He doesn't need the magnifier from order 30771 any more.", {"cancel": "any more"}),
+    ("", "Please transfer the 69 euros back to my account.", {"refund": "transfer"}),
+    ("", "Please add the house number to order 83515: it is 12a.", {"address_fix": "house number"}),
+    ("", "We don't need a replacement any more, the lamp works again.", {}),
+    ("", "The two orders are on purpose, please don't merge or cancel them.", {}),
 ]
 
 

@@ -66,6 +66,16 @@ CASES = [
         "Devolví la lámpara del pedido 4410 hace un mes y no he recibido ningún reembolso.",
         {"refund": "ningún reembolso"},
     ),
+    # An impersonal question ("se puede cancelar un pedido …") asks about the writer's order when the clause names
+    # it (issue 14, s29).
+    ("", "¿Se puede cancelar un pedido ya pagado, el 55120?", {"cancel": "55120"}),
+    ("", "¿Uno puede cancelar todavía mi pedido de ayer?", {"cancel": "mi pedido"}),
+    ("", "¿Se puede cancelar un pedido después de pagarlo? Todavía no compré nada.", {}),
+    # The order named around the object, parts added (issue 14, s29: the German shapes' counterparts).
+    ("", "Ya no necesita la lupa del pedido 30771.", {"cancel": "ya no necesita"}),
+    ("", "Por favor, añadan el número de portal al pedido 83515: es el 12.", {"address_fix": "añadan"}),
+    ("", "Ya no necesito ayuda, la lámpara del pedido 30771 funciona otra vez.", {}),
+    ("", "Los dos pedidos son a propósito, por favor no los junten ni cancelen.", {}),
 ]
 
 

@@ -76,6 +76,16 @@ CASES = [
         "Je n'ai toujours reçu aucun remboursement pour la commande 4410, renvoyée il y a un mois.",
         {"refund": "aucun remboursement"},
     ),
+    # An impersonal question ("peut-on …") asks about the writer's order when the clause names it (issue 14, s29).
+    ("", "Peut-on encore annuler la commande 60731 ? J'ai trouvé moins cher ailleurs.", {"cancel": "60731"}),
+    ("", "Est-ce qu'on peut encore annuler ma commande d'hier ?", {"cancel": "ma commande"}),
+    ("", "Peut-on annuler une commande après l'expédition ? Je n'ai encore rien commandé.", {}),
+    # The order named around the object, parts added (issue 14, s29: the German shapes' counterparts).
+    ("", "Il n'a plus besoin de la loupe de la commande 30771.", {"cancel": "plus besoin"}),
+    ("", "Merci de me reverser les 69 euros sur mon compte.", {"refund": "reverser"}),
+    ("", "Merci d'ajouter le numéro de rue à la commande 83515 : c'est le 12.", {"address_fix": "ajouter"}),
+    ("", "Je n'ai plus besoin d'aide, la lampe de la commande 30771 marche de nouveau.", {}),
+    ("", "Les deux commandes sont voulues, merci de ne pas les regrouper ou annuler.", {}),
 ]
 
 

@@ -30,6 +30,11 @@ def read(finder: RequestFinder, text: str) -> dict[str, Hit]:
         ("I'm still waiting for the money from the cancelled jacket, order 61093.", "already cancelled"),
         ("Someone from your team cancelled my order 50213 yesterday.", "the shop's cancellation"),
         ("Die Bestellung 18833 wurde gestern automatisch storniert.", "already cancelled"),
+        # Cancelled by a system, whoever the clause names (s29).
+        ("Meine Bestellung 27045 hat das System gestern automatisch storniert.", "already cancelled"),
+        ("My order 27045 (size 39. blue) got automatically cancelled yesterday, can you undo it?", "already cancelled"),
+        ("Mi pedido 27045 aparece cancelado automáticamente. ¿Lo pueden reactivar?", "already cancelled"),
+        ("Ma commande 27045 apparaît annulée automatiquement, pouvez-vous la réactiver ?", "already cancelled"),
         ("El pedido 5120 fue cancelado sin avisarme.", "already cancelled"),
         ("Ma commande 3310 a été annulée sans raison.", "already cancelled"),
         ("If it doesn't come tomorrow morning I'm going to cancel the whole order.", "threat"),

@@ -25,7 +25,12 @@ DEFAULT_OUT = bundled(MODEL) / "lemmas"  # beside the shipped model that reads t
 # Words the lookup tables miss or that "n't" splitting leaves behind ("won't" -> "wo not").
 # "dont" typed without its apostrophe is the negation; the table would make it "do", and "please do cancel"
 # would then read as a negated request.
-EXTRA = {"en": {"wo": "will", "ca": "can", "ll": "will", "d": "would", "dont": "not"}}
+# German "meiner" is "sich" in the table, as "euch" and "uns" are: "bei meiner Bestellung" must name the writer's
+# own order (Lexicon.own), and "euch Bestellungen" must not.
+EXTRA = {
+    "en": {"wo": "will", "ca": "can", "ll": "will", "d": "would", "dont": "not"},
+    "de": {"meiner": "mein"},
+}
 
 
 def _source(lang: str) -> dict[str, str]:

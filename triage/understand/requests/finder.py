@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.text import MARKER, fold
-from triage.understand.requests.lexicon import Lexicon
+from triage.understand.requests.lexicon import Lexicon, split_parts
 from triage.understand.requests.tense import cancel_not_asked
 from triage.understand.spelling import Speller, load_speller
 
@@ -39,6 +39,12 @@ OBJECT_LEAD = {"duplicate": 5}
 OBJECT_PHRASE = 5
 OBJECT_STOPS = ("order", "orders", "bestellung", "bestellungen", "pedido", "pedidos", "commande", "commandes")
 NEGATION_WINDOW = 4
+# "bitte nicht zusammenlegen oder stornieren", "please don't merge or cancel them": a negation reaches across one
+# verb joined to the term by one of these.
+COORDINATORS = frozenset(("oder", "or", "nor", "ou", "ni", "o"))
+# How many words may sit between the head and the tail of a split phrase ("nehmt bitte den Wasserkocher aus der
+# Bestellung"): a separable verb's object, an adverb or two.
+SPLIT_GAP = 6
 # A line at least this long that ends without punctuation was wrapped by the mail client.
 WRAPPED_LINE = 60
 
@@ -75,6 +81,8 @@ _FREQUENT = (
     "about like box all get by card dank den new numb l los si del pay will n stornieren week sorry instead up out",
     "after auf konnen pouvoir",
 )
+# An order's number: a run of at least four digits (a day, an hour or a price of a general question is shorter).
+_ORDER_NUMBER = re.compile(r"\d{4,}")
 # Words, and commas as tokens of their own: "Oh no, I need to change the address" keeps "no" out of reach.
 _WORD = re.compile(r"[^\W_]+|,")
 _DIGITS = re.compile(r"\d+")
@@ -370,7 +378,7 @@ class _PhraseTrie:
 
 
 # The match labels whose phrases make a clause count (see find): the others only qualify these.
-ANCHORED = ("term", "strong", "retract", "keep", "idle", "meant")
+ANCHORED = ("term", "strong", "retract", "keep", "idle", "meant", "part")
 
 
 def _anchors(phrases: Iterable[tuple[str, ...]]) -> frozenset[str]:
@@ -415,6 +423,8 @@ class RequestFinder:
         }
         self._term_keys = tuple((i, self._keys[i][0], self._keys[i][1]) for i in self.intents)
         groups: dict[str, set[tuple[str, ...]]] = {}
+        # (intent, head lemmas, tail lemmas) of every split phrase; their parts are matched under "part".
+        self.splits: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
 
         def add(key: str, phrases: Iterable[str]) -> None:
             groups.setdefault(key, set()).update(t for t in (tuple(self.lemmatise(p)) for p in phrases) if t)
@@ -431,10 +441,18 @@ class RequestFinder:
             add("retract", lex.retractions)
             add("keep", lex.keeps)
             add("policy", lex.policy)
+            add("general", lex.general)
+            add("own", lex.own)
+            for intent, phrases in lex.split.items():
+                for phrase in phrases:
+                    head, tail = (tuple(self.lemmatise(part)) for part in split_parts(phrase))
+                    self.splits.append((intent, head, tail))
+                    groups.setdefault("part", set()).update((head, tail))
             add("hypo", lex.hypothetical)
             add("book", lex.address_book)
             add("idle", lex.nothing_pending)
             add("meant", lex.deliberate)
+        self.splits = list(dict.fromkeys(self.splits))
         self.negations = {w for lex in lexicons for p in lex.negations for w in self.lemmatise(p)}
         self.post_negations = {w for lex in lexicons for p in lex.post_negations for w in self.lemmatise(p)}
         self.stops = {",", "0", *(w for p in OBJECT_STOPS for w in self.lemmatise(p))}
@@ -504,6 +522,8 @@ class RequestFinder:
                 prev_lem = lem
                 continue
             keys = match(lem)
+            if "part" in keys:
+                keys = self._join(lem, keys)
             if not keys:
                 prev_lem = lem
                 continue
@@ -531,7 +551,8 @@ class RequestFinder:
                     continue
                 title = isinstance(clauses[c], Title)
                 question = title and clauses[c].rstrip().endswith("?")
-                hit = self._judge(intent, keys, words, (0, len(words)), title, question)
+                named = "general" in keys and ("own" in keys or bool(_ORDER_NUMBER.search(clauses[c])))
+                hit = self._judge(intent, keys, words, (0, len(words)), title, question, named)
                 if hit is None:
                     continue
                 kind, why, strong = hit
@@ -597,6 +618,31 @@ class RequestFinder:
                     found[intent] = Hit(intent, BLOCKED, clauses[said].strip(), "retraction")
         return found
 
+    def _join(self, words: list[str], keys: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
+        """`keys` with each split phrase found in a clause (its head, then its tail within SPLIT_GAP words, no
+        comma or negation between) added to its intent's strong spans, as one span from head to tail; a new
+        dict, so the matcher's own result stays as it found it."""
+        parts = keys["part"]
+        keys = {k: list(v) for k, v in keys.items()}
+        for intent, head, tail in self.splits:
+            m = len(tail)
+            for s, e in parts:
+                if tuple(words[s:e]) != head:
+                    continue
+                for ts, te in parts:
+                    if (
+                        e <= ts <= e + SPLIT_GAP
+                        and te - ts == m
+                        and tuple(words[ts:te]) == tail
+                        and "," not in words[e:ts]
+                        and self.negations.isdisjoint(words[e:ts])
+                    ):
+                        spans = keys.setdefault(f"strong:{intent}", [])
+                        spans.append((s, te))
+                        spans.sort()
+                        break
+        return keys
+
     def _match(self, lemmas: list[str]) -> dict[str, list[tuple[int, int]]]:
         """Every phrase of every label found in one clause's lemmas: label -> (start, end) spans, each label's
         in the order spaCy's PhraseMatcher gives (by start, then end). tests/test_finder_equivalence.py holds
@@ -611,11 +657,13 @@ class RequestFinder:
         bounds: tuple[int, int],
         title: bool = False,
         question: bool = False,
+        named: bool = False,
     ) -> tuple[str, str, bool] | None:
         """One clause's finding for one intent (kind, why, strong), or None when the clause does not mention it.
 
         A title that is a question ("Address change?", "Adresse nachträglich ändern?") names a topic to ask
-        about: only a strong phrase makes it a request ("Can I still cancel?")."""
+        about: only a strong phrase makes it a request ("Can I still cancel?"). `named`: the clause names the
+        writer's own order (its number, "meine Bestellung"), so an impersonal question is about that order."""
         term_key, strong_key, boost_key, obj_key = self._keys[intent]
         strong = keys.get(strong_key, [])
         # A term inside a strong phrase is judged with the phrase (an object next to the phrase blocks both).
@@ -625,6 +673,8 @@ class RequestFinder:
         if not terms:
             return None
         if "policy" in keys and self._about(intent, keys["policy"], keys):
+            return BLOCKED, POLICY, False
+        if "general" in keys and not named and self._about(intent, keys["general"], keys):
             return BLOCKED, POLICY, False
         if "hypo" in keys and not strong:  # "please cancel if it hasn't left yet" is a conditional request
             return BLOCKED, "hypothetical", False
@@ -720,12 +770,15 @@ class RequestFinder:
             if a <= s and e <= b:
                 lo, hi = min(lo, a), max(hi, b)
         i = lo - 1
+        joined = False  # one word already crossed because a coordinator joins it to the term
         while i >= bounds[0] and lo - i <= NEGATION_WINDOW:
             w = words[i]
             if w in self.negations:
                 return True
-            if w not in self.gap:
-                break
+            if w not in self.gap and w not in COORDINATORS:
+                if joined or i + 1 >= lo or words[i + 1] not in COORDINATORS:
+                    break
+                joined = True
             i -= 1
         j = hi
         while j < bounds[1] and j - hi < NEGATION_WINDOW:

@@ -25,6 +25,10 @@ class Lexicon:
     - `minds`: words of a change of mind ("actually", "finalement"): an item kept after one, in its clause or
       the clause before, takes back what came before it, as a retraction does;
     - `policy`: general policy or fee questions; `hypothetical`: threats and maybes;
+    - `general`: a question asked impersonally ("kann man …", "can one …", "se puede …", "peut-on …"): it
+      blocks as a policy question does, unless the clause names an order of the writer's, by its number or
+      with `own` ("kann man die Bestellung 88104 noch stornieren" asks about that order: a request);
+    - `own`: the writer's own order, named with a possessive ("meine Bestellung", "my order", "ma commande");
     - `objects[intent]`: things that are not orders ("newsletter" blocks cancel, "e-mail address" address_fix);
     - `redirects[intent]`: terms that a request frame alone makes a request ("could you send order 5518 to",
       "kann die Bestellung … ins Büro"): sending an order somewhere is asking for it;
@@ -35,6 +39,9 @@ class Lexicon:
       the message;
     - `address_book`: adding, saving or setting up an address ("add a new delivery address"): the account's
       or the checkout's, so no order's address to fix unless the clause names an order;
+    - `split[intent]`: a request phrase in two parts written "head … tail", for German separable verbs and the
+      like ("nehmen … aus der bestellung", "überweisen … zurück"): the two in this order in one clause, with at
+      most finder.SPLIT_GAP words, no comma and no negation between, are a strong phrase of the intent;
     - `typo_keys`: the words a typo is read as ("cancfel" -> "cancel"; see triage.understand.spelling).
     """
 
@@ -57,6 +64,9 @@ class Lexicon:
     deliberate: tuple[str, ...] = field(default=())
     keeps: tuple[str, ...] = field(default=())
     minds: tuple[str, ...] = field(default=())
+    general: tuple[str, ...] = field(default=())
+    own: tuple[str, ...] = field(default=())
+    split: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def words(self) -> set[str]:
         """Every word any phrase uses: the lemma tables keep only the entries that lead to one of them."""
@@ -70,6 +80,8 @@ class Lexicon:
         ]
         phrases += [
             *self.policy,
+            *self.general,
+            *self.own,
             *self.hypothetical,
             *self.post_negations,
             *self.address_book,
@@ -79,7 +91,19 @@ class Lexicon:
         for group in (self.terms, self.strong, self.boosters, self.objects, self.redirects):
             for values in group.values():
                 phrases += values
+        phrases += [part for values in self.split.values() for p in values for part in split_parts(p)]
         return {w for p in phrases for w in p.split()}
+
+
+SPLIT = "…"
+
+
+def split_parts(phrase: str) -> tuple[str, str]:
+    """The head and tail of a `split` phrase ("nehmen … aus der bestellung")."""
+    head, _, tail = phrase.partition(SPLIT)
+    if not head.strip() or not tail.strip():
+        raise ValueError(f"split phrase {phrase!r} needs a head and a tail around {SPLIT!r}")
+    return head.strip(), tail.strip()
 
 
 def combine(*parts: tuple[str, ...]) -> tuple[str, ...]:

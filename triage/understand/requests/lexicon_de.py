@@ -36,6 +36,12 @@ LEXICON = Lexicon(
             "nicht mehr schicken",
             "rausnehmen",
             "herausnehmen",
+            # Called off, broken off, as asked ('ist es zu spät, die 81402 noch abzusagen?'); never alone, since the
+            # lemmas make participles of it ('Sie haben meine Bestellung abgesagt', 'ein Hinterrad abgebrochen').
+            "noch absagen",
+            "bitte absagen",
+            "noch abbrechen",
+            "bitte abbrechen",
             # Separable verbs split by their object ("schickt sie nicht los", "ziehe ich meine Bestellung … zurück").
             "schickt sie nicht los",
             "schicken sie nicht los",
@@ -98,6 +104,10 @@ LEXICON = Lexicon(
             "meine 0 euro",
             "an mich zurück",
             "wo bleibt mein geld",
+            # A difference charged too much, booked to the account
+            "differenz zurück",
+            "gutschreiben",
+            "gutgeschrieben",
         ),
         "address_fix": (
             # Austrian staircase number
@@ -218,6 +228,14 @@ LEXICON = Lexicon(
             "lassen sie eine davon bitte einfach weg",
             "lassen sie eine davon einfach weg",
             "eine davon bitte weg",
+            "eins weg",
+            "eins bitte weg",
+            "eins davon weg",
+            # The second order not needed ('die zweite Bestellung ist versehentlich entstanden, die brauche ich nicht')
+            "die brauche ich nicht",
+            "den brauche ich nicht",
+            "von dem kauf zurück",
+            "vom vertrag zurück",
             "eine davon weg",
             "davon bitte weg",
             "bestellung zurückziehen",
@@ -265,6 +283,17 @@ LEXICON = Lexicon(
                 ("des doppelt", "der doppelten", "der zweiten", "des zweiten", "des doppelten"),
             ),
             "geld will ich zurück",
+            # Transfer it, at last ('Überweist bitte endlich die 38 Euro'); not a cent seen; where is my money
+            "überweisen sie mir",
+            "überweist bitte",
+            "bitte überweisen",
+            "noch überweisen",
+            "endlich überweisen",
+            "geld endlich",
+            "keinen cent",
+            "wo bleibt mein geld",
+            "auf dem konto ist nichts",
+            "auf meinem konto ist nichts",
             "will ich sofort zurück",
             # Chasing money not yet back
             "geld ist noch keines",
@@ -378,7 +407,21 @@ LEXICON = Lexicon(
     },
     boosters={
         "cancel": ("bestellung", "auftrag", "0", "sie", "bitte", "noch", "ganze"),
-        "refund": ("0", "bestellung", "retoure", "rücksendung", "noch", "betrag", "wann", "immer noch"),
+        "refund": (
+            "0",
+            "bestellung",
+            "retoure",
+            "rücksendung",
+            "noch",
+            "betrag",
+            "wann",
+            "immer noch",
+            # Waiting for it since a day, as promised ('warte seit zehn Tagen auf die zugesagte Erstattung')
+            "warte",
+            "seit",
+            "zugesagt",
+            "zugesagte",
+        ),
         "address_fix": (
             "ändern",
             "falsch",
@@ -407,10 +450,26 @@ LEXICON = Lexicon(
             "sondern direkt",
             "0 nicht 0",
             "0 , nicht 0",
+            # A part missing or wrong ('die Hausnummer ergänzen', 'richtig ist 41', 'Stiege und Top vergessen')
+            "ergänzen",
+            # Umlauts typed out ('koennten Sie die Lieferadresse aendern?')
+            "aendern",
+            "abaendern",
+            "richtig ist",
+            "richtig wäre",
+            "vergessen",
+            "umstellen",
         ),
         "duplicate": ("bestellung", "versehentlich", "aus versehen"),
     },
     frames=(
+        # Asked informally ('Kannst du die rausnehmen?', 'Könnt ihr mir die zurückbuchen?')
+        "kannst du",
+        "koennen sie",
+        "koennten sie",
+        "könntest du",
+        "könnt ihr",
+        "könntet ihr",
         "bitte",
         "können sie",
         "könnten sie",
@@ -557,7 +616,6 @@ LEXICON = Lexicon(
         "wurde storniert",
         "gebeten",
         "bis wann",
-        "kann man",
         "nichts ändern",
         "adresse stimmt",
         "danke für die erstattung",
@@ -599,6 +657,13 @@ LEXICON = Lexicon(
         "im durchschnitt",
         "durchschnittlich",
     ),
+    # Asked impersonally: about how it works, unless the clause names the writer's order ("die Bestellung 88104").
+    general=("kann man", "könnte man"),
+    own=combine(
+        ("meine", "meiner", "meinen", "unsere", "unserer", "unseren"),
+        ("", "letzte", "letzten", "aktuelle", "aktuellen", "neue", "neuen"),
+        ("bestellung", "auftrag", "lieferung", "paket", "sendung"),
+    ),
     hypothetical=(
         # A verb-first condition: 'kommt sie bis Freitag nicht, storniere ich'.
         "kommt sie bis",
@@ -626,6 +691,11 @@ LEXICON = Lexicon(
     ),
     objects={
         "duplicate": (
+            # The same account or card the money goes back to is no second order ('auf das gleiche Konto').
+            *combine(
+                ("das gleiche", "die gleiche", "den gleichen", "dem gleichen", "der gleichen"),
+                ("konto", "karte", "kreditkarte", "adresse", "zahlungsmittel", "zahlungsart", "weg"),
+            ),
             "versandkosten",
             "angerufen",
             "geschrieben",
@@ -644,6 +714,9 @@ LEXICON = Lexicon(
             "ab januar",
             "ab februar",
             "jeden monat",
+            # A replacement in general, not needed any more, is no order given up ("einen Ersatz brauchen wir nicht
+            # mehr"); the replacement sent ("den Ersatz") may be cancelled.
+            "einen ersatz",
             # Not orders: a repair, an appointment, a booking, a course.
             "reparaturauftrag",
             "reparatur",
@@ -704,6 +777,24 @@ LEXICON = Lexicon(
             "kein geld zurück , nur",
             "kein geld zurück sondern",
             "kein geld zurück nur",
+        ),
+    },
+    # Separable verbs, their object between ("nehmt bitte den Wasserkocher aus der Bestellung 60712 raus",
+    # "überweisen Sie mir die 69 € zurück", "Er braucht Ihre Lupe nicht mehr").
+    split={
+        "cancel": (
+            *combine(
+                ("nehmen …",),
+                ("aus der bestellung", "aus meiner bestellung", "aus dem auftrag", "aus meinem auftrag"),
+            ),
+            "nehmen sie … raus",
+            "nehmen bitte … raus",
+            *combine(("brauche", "braucht", "brauchen", "brauch"), ("… nicht mehr",)),
+        ),
+        "refund": (
+            "überweisen … zurück",
+            "buchen … zurück",
+            "zahlen … zurück",
         ),
     },
     typo_keys=(

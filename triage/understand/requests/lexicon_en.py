@@ -388,6 +388,8 @@ LEXICON = Lexicon(
             "update",
             "correct",
             "fix",
+            # A part added ('please add the house number to order 83515')
+            "add",
             "incorrect",
             "typo",
             "mistake",
@@ -770,6 +772,13 @@ LEXICON = Lexicon(
         "has landed",
         "landed",
     ),
+    # Asked impersonally: about how it works, unless the clause names the writer's order ("order 5521").
+    general=("can one", "could one", "can a customer", "can customers", "can people"),
+    own=combine(
+        ("my", "our"),
+        ("", "last", "latest", "recent", "current", "new", "first", "second"),
+        ("order", "orders", "parcel", "package", "purchase", "delivery"),
+    ),
     hypothetical=(
         "about to",
         "going to move",
@@ -821,6 +830,9 @@ LEXICON = Lexicon(
     ),
     objects={
         "cancel": (
+            # A replacement in general, not needed any more, is no order given up ("we don't need a replacement any
+            # more"); the replacement sent may be cancelled.
+            "a replacement",
             # Messages are no orders.
             "sms alerts",
             "emails about",
@@ -944,6 +956,17 @@ LEXICON = Lexicon(
             "deliberately",
             "intentionally",
         ),
+    },
+    # A verb and its particle or phrase around the object ("take the kettle out of order 60712",
+    # "doesn't need the magnifier any more", "transfer the 69 euros back").
+    split={
+        "cancel": (
+            *combine(
+                ("take …",), ("out of the order", "out of my order", "out of order", "off the order", "off my order")
+            ),
+            *combine(("not need …",), ("any more", "anymore", "any longer")),
+        ),
+        "refund": ("transfer … back", "put … back on my", "credit … back"),
     },
     typo_keys=(
         "cancel",

@@ -334,6 +334,10 @@ LEXICON = Lexicon(
             "incorrecta",
             "equivocada",
             "corregir",
+            # A part added ('añadan el número de portal al pedido 83515')
+            "añadir",
+            "añadan",
+            "agregar",
             "nueva",
             "otra",
             "error",
@@ -564,8 +568,6 @@ LEXICON = Lexicon(
         "me llegó el reembolso",
         "ya llegó el reembolso",
         "ya recibí el reembolso",
-        "se pueden cancelar los pedidos",
-        "se puede cancelar un pedido",
         "pedido anulado",
         "pedido cancelado",
         "voy a tener que",
@@ -616,6 +618,13 @@ LEXICON = Lexicon(
         "ya me llegó",
         "recibí el reembolso",
     ),
+    # Asked impersonally: about how it works, unless the clause names the writer's order ("el pedido 5521").
+    # A bare "se puede" is not one: "si se puede, cancélalo" asks.
+    general=("se pueden cancelar los pedidos", "se puede cancelar un pedido", "uno puede", "puede uno"),
+    own=combine(
+        ("mi", "mis", "nuestro", "nuestra", "nuestros"),
+        ("pedido", "pedidos", "compra", "paquete", "orden", "envío"),
+    ),
     hypothetical=(
         # 'como no llegue antes de ..., lo anulo': a threat.
         "como no llegue",
@@ -641,6 +650,8 @@ LEXICON = Lexicon(
     objects={
         # "fue anulado por ustedes" is the shop's cancellation, not a request.
         "cancel": (
+            # A replacement in general, not needed any more, is no order given up ("ya no necesito un reemplazo").
+            "un reemplazo",
             # A box or plan that comes every month is a subscription, not an order
             "cada mes",
             "desuscribo",
@@ -701,6 +712,12 @@ LEXICON = Lexicon(
             "rechazaron",
             "a propósito",
             "adrede",
+        ),
+    },
+    # A verb and its order around the object ("ya no necesita la lupa del pedido 30771").
+    split={
+        "cancel": combine(
+            ("ya no necesito …", "ya no necesita …", "ya no necesitamos …"), ("del pedido", "de mi pedido")
         ),
     },
     typo_keys=(

@@ -53,6 +53,8 @@ LEXICON = Lexicon(
             "mes 0 euros",
             "mes 0 francs",
             "recréditer",
+            # Paid back to an account ('merci de me reverser les 69 euros')
+            "reverser",
             "récupérer les 0",
             "récupérer le montant",
             "récupérer mon argent",
@@ -298,6 +300,10 @@ LEXICON = Lexicon(
             "erreur",
             "mauvaise",
             "corriger",
+            # A part added ('merci d'ajouter le numéro de rue à la commande 83515')
+            "ajouter",
+            "rajouter",
+            "compléter",
             "nouvelle",
             "autre",
             "incorrecte",
@@ -513,7 +519,6 @@ LEXICON = Lexicon(
         "je demanderai",
         "merci d'avoir annulé",
         "si on annule",
-        "peut-on annuler une",
         "je vous demanderai",
         "se fait sur",
         "quand on renvoie",
@@ -544,6 +549,13 @@ LEXICON = Lexicon(
         "c'est payant",
         "gratuit ou payant",
     ),
+    # Asked impersonally: about how it works, unless the clause names the writer's order ("la commande 60731").
+    general=("peut-on annuler une", "peut-on", "est-ce qu'on peut", "on peut"),
+    own=combine(
+        ("ma", "mon", "mes", "notre", "nos"),
+        ("", "dernière", "nouvelle"),
+        ("commande", "commandes", "colis", "achat", "livraison"),
+    ),
     hypothetical=(
         "je devrai",
         "je devrais",
@@ -565,6 +577,9 @@ LEXICON = Lexicon(
     ),
     objects={
         "cancel": (
+            # A replacement in general, not needed any more, is no order given up ("je n'ai plus besoin d'un
+            # remplacement").
+            "un remplacement",
             # A box or plan that comes every month is a subscription, not an order
             "chaque mois",
             "box mensuelle",
@@ -624,6 +639,13 @@ LEXICON = Lexicon(
             "volontairement",
             "exprès",
             "sciemment",
+        ),
+    },
+    # A verb and its order around the object ("il n'a plus besoin de la loupe de la commande 30771").
+    split={
+        "cancel": combine(
+            ("n'a plus besoin …", "n'ai plus besoin …", "n'avons plus besoin …"),
+            ("de la commande", "de ma commande"),
         ),
     },
     typo_keys=(

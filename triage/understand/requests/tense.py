@@ -34,6 +34,10 @@ _DONE = (
     r"|\b(?:commande|precommande)s?\s+annulee?s?\b|\bhace\s+(?:\w+\s+){1,3}(?:cancele|anule)\b"
     r"|\bstornierung\b[^.?!\n]{0,50}\b(?:durch|erledigt)\s+(?:ist|sei|war)\b"
     r"|\bstornierung\b[^.?!\n]{0,50}\b(?:ist|sei|war)\s+(?:schon\s+|bereits\s+)?(?:durch|erledigt)\b"
+    # Cancelled by a system, whoever the clause names ("got automatically cancelled", "automatisch storniert").
+    r"|\bautomatically (?:cancell?ed|canceled)\b|\bautomatisch storniert\b"
+    r"|\b(?:cancelad|anulad)[oa]s? automaticamente\b|\bautomaticamente (?:cancelad|anulad)"
+    r"|\bannulee?s? automatiquement\b|\bautomatiquement annulee?s?\b"
 )
 # A first-person cancel under a condition, or a hypothetical one ("next time I'm the one cancelling" too):
 # "if it isn't here tomorrow I'm cancelling",
