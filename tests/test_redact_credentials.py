@@ -51,6 +51,7 @@ SECRETS: list[tuple[str, list[str]]] = [
     ("mijn gebruikersnaam bij de bank is devisser.p", ["devisser.p"]),
     ("número de adesão: 7718290034", ["7718290034"]),
     ("my internet banking customer number is 30918277", ["30918277"]),
+    ("el DNI para acceder a la banca online es 48213377K", ["48213377K"]),
     # one-time codes by a bank's or a scheme's name, and a code before its cue
     ("pushTAN: 820417", ["820417"]),
     ("chipTAN 331907", ["331907"]),
@@ -109,6 +110,7 @@ DECOYS: list[tuple[str, str]] = [
     ("I log in with my email address", "my email address"),
     ("je me connecte avec Google", "avec Google"),
     ("VR-Kennung vergessen", "vergessen"),
+    ("mi DNI para la factura: 48213377K", "48213377K"),
     ("the code de confirmation de commande 55120", "55120"),
     ("code d'accès immeuble 4512B", "4512B"),
     ("der Code auf der Rückseite der Packung ist 318", "318"),

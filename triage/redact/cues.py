@@ -49,12 +49,14 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"(?:\s+app)?|client\s+(?:id|number|no\.?)\s+(?:for|of)\s+(?:the\s+|my\s+)?bank(?:ing)?(?:\s+app)?",
     ),
     # bank-login labels of one bank or country: "VR-Kennung", "Postbank ID", "numéro d'abonné", "número de
-    # adesão", "code d'accès client", "identifiant client banque"
+    # adesão", "code d'accès client", "identifiant client banque", the DNI one logs in with
     (
         "banklogin",
         r"vr[\s-]?kennung|postbank[\s-]?(?:id|kennung)|num[ée]ro\s+d['’]abonn[ée]|n[úu]mero\s+de\s+ades[ãa]o"
         r"|code\s+d['’]acc[èe]s\s+client|identifiant\s+client\s+(?:(?:de\s+)?(?:la\s+|ma\s+)?banque|bancaire)"
-        r"(?:\s+en\s+ligne)?",
+        r"(?:\s+en\s+ligne)?"
+        # a Spanish bank's login is often the DNI: "mi DNI para entrar en la banca es …"
+        r"|dni\s+para\s+(?:entrar|acceder)\s+(?:en|a)\s+(?:la\s+)?banca(?:\s+(?:online|en\s+l[íi]nea|electr[óo]nica))?",
     ),
     # "customer number for online banking 12345678", "Kundennummer für das Online-Banking 12345678": the
     # banking words are the cue (rarer than "customer"), the label before them is checked in secrets.
@@ -293,31 +295,34 @@ _CUES: tuple[tuple[str, str], ...] = (
         "pin",
         r"pinkod(?:en)?|pin[\s-]kod(?:en|u)?|kod\s+pin|numer\s+pin|pin\s+numaras[ıi]|kart\s+[şs]ifre(?:m|si|niz)?",
     ),
-    # The answer to a bank's security question, which opens the account like a password (removed as one).
+    # The answer to a bank's security question, which opens the account like a password (removed as one). A bare
+    # "Answer:" holds its colon, so its trigger does not fire on every "answer" of a mail.
     (
         "answer",
         r"mother['’]?s\s+maiden\s+name|maiden\s+name|memorable\s+(?:word|name|answer)|security\s+answer"
         r"|answer\s+to\s+(?:the\s+|my\s+)?security\s+question|name\s+of\s+my\s+first\s+(?:pet|dog|cat|school)"
-        r"|first\s+(?:pet|dog|cat)['’]?s\s+name|answer",
+        r"|first\s+(?:pet|dog|cat)['’]?s\s+name|answer[ \t]*[:=]",
     ),
     (
         "answer",
         r"geburtsname\s+(?:der|meiner)\s+mutter|m[äa]dchenname\s+(?:der|meiner)\s+mutter|sicherheitsantwort"
-        r"|antwort\s+auf\s+die\s+sicherheitsfrage|name\s+meines\s+ersten\s+haustier(?:e?s)?|antwort",
+        r"|antwort\s+auf\s+die\s+sicherheitsfrage|name\s+meines\s+ersten\s+haustier(?:e?s)?|antwort[ \t]*[:=]",
     ),
     (
         "answer",
         r"apellido\s+de\s+soltera\s+de\s+mi\s+madre|nombre\s+de\s+mi\s+primera\s+mascota|respuesta\s+(?:secreta"
-        r"|de\s+seguridad|a\s+la\s+pregunta\s+(?:secreta|de\s+seguridad))|respuesta"
+        r"|de\s+seguridad|a\s+la\s+pregunta\s+(?:secreta|de\s+seguridad))|respuesta[ \t]*[:=]"
         r"|nom\s+de\s+jeune\s+fille\s+de\s+ma\s+m[èe]re|nom\s+de\s+mon\s+premier\s+animal(?:\s+de\s+compagnie)?"
-        r"|r[ée]ponse\s+(?:secr[èe]te|[àa]\s+(?:la|ma)\s+question\s+(?:secr[èe]te|de\s+s[ée]curit[ée]))|r[ée]ponse",
+        r"|r[ée]ponse\s+(?:secr[èe]te|[àa]\s+(?:la|ma)\s+question\s+(?:secr[èe]te|de\s+s[ée]curit[ée]))"
+        r"|r[ée]ponse[ \t]*[:=]",
     ),
     (
         "answer",
         r"cognome\s+(?:da\s+nubile|di\s+nascita)\s+di\s+mia\s+madre|nome\s+del\s+mio\s+primo\s+animale"
-        r"|risposta\s+(?:segreta|di\s+sicurezza)|risposta|meisjesnaam\s+van\s+mijn\s+moeder"
-        r"|naam\s+van\s+mijn\s+eerste\s+huisdier|antwoord\s+op\s+de\s+beveiligingsvraag|antwoord"
-        r"|nome\s+de\s+solteira\s+da\s+minha\s+m[ãa]e|nome\s+do\s+meu\s+primeiro\s+animal|resposta\s+secreta|resposta",
+        r"|risposta\s+(?:segreta|di\s+sicurezza)|risposta[ \t]*[:=]|meisjesnaam\s+van\s+mijn\s+moeder"
+        r"|naam\s+van\s+mijn\s+eerste\s+huisdier|antwoord\s+op\s+de\s+beveiligingsvraag|antwoord[ \t]*[:=]"
+        r"|nome\s+de\s+solteira\s+da\s+minha\s+m[ãa]e|nome\s+do\s+meu\s+primeiro\s+animal|resposta\s+secreta"
+        r"|resposta[ \t]*[:=]",
     ),
     # A password after a log-in verb: "I log in with Bayern1900", "je me connecte avec …", "entro con …", "ich
     # melde mich mit … an" (only a token mixing letters with digits or symbols: see secrets)

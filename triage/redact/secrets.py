@@ -1119,7 +1119,7 @@ _SECURITY_QUESTION_RE: Final = re.compile(
     r"|pergunta\s+(?:secreta|de\s+seguran[çc]a)|maiden|memorable|geburtsname|m[äa]dchenname|soltera|jeune\s+fille"
     r"|nubile|meisjesnaam|solteira"
 )
-_ANSWER_COLON_RE: Final = re.compile(r"[ \t]*[:=][ \t]*")
+_ANSWER_COLON_RE: Final = re.compile(r"[ \t]*")
 # An answer: up to four words to the end of its clause (a name: "van der Berg"), else its first word.
 _ANSWER_WORDS_RE: Final = re.compile(
     r"[^\s\ue000.,;!?:()\"“”«»]+(?:[ \t]+[^\s\ue000.,;!?:()\"“”«»]+){0,3}(?=[ \t]*(?:[.,;!?)\n]|$))"
@@ -1129,7 +1129,7 @@ _ANSWER_WORDS_RE: Final = re.compile(
 def _answer_value(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
     """The answer to a security question after its label ("mother's maiden name is X", "Answer: X" after the
     question): it opens the account as a password does."""
-    if text[cue_start:pos].lower() in _BARE_ANSWERS:
+    if text[cue_start:pos].lower().rstrip(" \t:=") in _BARE_ANSWERS:  # "Answer:", its colon in the cue
         if not _SECURITY_QUESTION_RE.search(text, max(0, cue_start - 120), cue_start):
             return None
         c = _ANSWER_COLON_RE.match(text, pos)
