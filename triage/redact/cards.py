@@ -39,6 +39,9 @@ CARD_WORD_RE: Final = re.compile(
 _NOT_CARD_WORD_RE: Final = re.compile(
     r"\b(?:orders?|bestell\w*|commande|pedido|ordine|tracking|sendung\w*|shipment|parcel|paket|awb"
     r"|invoice|rechnung|facture|factura|ref|reference|ean|gtin|upc|barcode|sku|isbn|article|artikel"
+    # invoice and delivery-note labels in de/it/nl/pt, and a loyalty card's number ("Rechnungsnummer",
+    # "Lieferscheinnummer", "numero fattura", "factuurnummer", "número da fatura", "loyalty number")
+    r"|rechnungs\w*|lieferschein\w*|fattura|factuur\w*|fatura|pakbon\w*|bolla|loyalty|fidelidade|fidelit[àa]"
     r"|item|imei|serial|tel|phone|telefon|fax|mobile|handy|customer|kunden\w*|voucher|gutschein\w*|coupon"
     r"|r[ée]f[ée]rence|referencia|suivi|seguimiento|colis|auftrag\w*|rastreo|lieferung\w*"
     # "envío"/"envio" is a shipment only as a label ("Nº de envio", "número de envío"); alone it is "I send".

@@ -18,7 +18,8 @@ _GOT: Final = ("sent", "got", "received")
 _BANKING: Final = (r"online[\s-]?", r"internet[\s-]?", r"e-?", r"net[\s-]?", r"home[\s-]?", "tele", "")
 _BANK_LOGIN: Final = (
     r"(?:user(?:\s?name|[\s-]?id)?|login(?:\s+(?:name|id))?|benutzer(?:name|kennung)?|anmelde(?:name|kennung)"
-    r"|zugangsnummer|identifiant|usuario|id|pass(?:word|wort)?|pin)"
+    r"|zugangsnummer|identifiant|usuario|customer[\s-]?(?:id|number|no\.?)|client[\s-]?(?:id|number)|id"
+    r"|pass(?:word|wort)?|pin)"
 )
 # What may follow "3 digits" in a CVV cue ("the 3 digits on the back", "os 3 dígitos atrás do cartão").
 _ON_BACK_EN: Final = r"(?:\s+(?:on|at)\s+(?:the\s+)?(?:back|reverse|rear)(?:\s+of\s+(?:the|my)\s+card)?)?"
@@ -47,6 +48,16 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|vr[\s-]?netkey|netkey|customer\s+(?:id|number|no\.?)\s+(?:for|of)\s+(?:the\s+|my\s+)?bank(?:ing)?"
         r"(?:\s+app)?|client\s+(?:id|number|no\.?)\s+(?:for|of)\s+(?:the\s+|my\s+)?bank(?:ing)?(?:\s+app)?",
     ),
+    # bank-login labels of one bank or country: "VR-Kennung", "Postbank ID", "numéro d'abonné", "número de
+    # adesão", "code d'accès client", "identifiant client banque", the DNI one logs in with
+    (
+        "banklogin",
+        r"vr[\s-]?kennung|postbank[\s-]?(?:id|kennung)|num[ée]ro\s+d['’]abonn[ée]|n[úu]mero\s+de\s+ades[ãa]o"
+        r"|code\s+d['’]acc[èe]s\s+client|identifiant\s+client\s+(?:(?:de\s+)?(?:la\s+|ma\s+)?banque|bancaire)"
+        r"(?:\s+en\s+ligne)?"
+        # a Spanish bank's login is often the DNI: "mi DNI para entrar en la banca es …"
+        r"|dni\s+para\s+(?:entrar|acceder)\s+(?:en|a)\s+(?:la\s+)?banca(?:\s+(?:online|en\s+l[íi]nea|electr[óo]nica))?",
+    ),
     # "customer number for online banking 12345678", "Kundennummer für das Online-Banking 12345678": the
     # banking words are the cue (rarer than "customer"), the label before them is checked in secrets.
     (
@@ -69,6 +80,16 @@ _CUES: tuple[tuple[str, str], ...] = (
     ),
     ("otp", r"sms[\s-]?(?:tan|pin|token)|code\s+(?:par|per|por)\s+sms|c[óo]digo\s+(?:sms|por\s+sms)"),
     ("otp", r"einmal(?:code|passwort|kennwort)|best[äa]tigungscode|verifizierungscode"),
+    # a bank's or a card scheme's own name for the code: "pushTAN 587273", "Freigabecode: 701614", "clave SMS",
+    # "código MB WAY", "Visa Secure code", "Mastercard ID Check code", "code de confirmation"
+    (
+        "otp",
+        r"push[\s-]?tan|chip[\s-]?tan|sms[\s-]?tan|photo[\s-]?tan|app[\s-]?tan|freigabe[\s-]?(?:code|tan|nummer)"
+        r"|securecode|secure\s+code|visa\s+secure(?:\s+code)?|mastercard\s+id\s+check(?:\s+code)?"
+        r"|id\s+check\s+code|clave\s+(?:sms|por\s+sms|de\s+(?:un\s+solo\s+uso|confirmaci[óo]n|firma))"
+        r"|c[óo]digo\s+(?:mb[\s-]?way|de\s+autoriza[çc][ãa]o)|code\s+de\s+confirmation"
+        r"(?!\s+(?:de\s+(?:la\s+|votre\s+|ma\s+)?)?(?:commande|r[ée]servation|livraison))",
+    ),
     ("otp", r"code\s+[àa]\s+usage\s+unique|code\s+you\s+(?:texted|sent|emailed)(?:\s+me)?"),
     # A code someone texted: "the 6 digits you texted me: 482913" (the code follows the cue).
     (
@@ -136,7 +157,31 @@ _CUES: tuple[tuple[str, str], ...] = (
         r"|c\.v\.v\.?|c\.v\.c\.?",
     ),
     ("cvv", r"ziffern\s+(?:auf|an)\s+der\s+r[üu]ckseite|zahlen\s+auf\s+der\s+r[üu]ckseite|pr[üu]fnummer"),
-    ("cvv", r"d[íi]gitos\s+(?:del|en\s+el|de\s+atr[áa]s)\s*(?:reverso|dorso)?|n[úu]meros\s+del\s+(?:reverso|dorso)"),
+    # described by where it is printed: "die drei Zahlen hinten drauf", "code on the signature strip", "le code
+    # derrière la carte", an Amex's "4 digits on the front"; "pruefnr=382" in a URL
+    (
+        "cvv",
+        r"zahlen\s+hinten(?:\s+(?:drauf|auf\s+der\s+karte))?|ziffern\s+hinten(?:\s+drauf)?"
+        # (not the back of something else: "der Code auf der Rückseite der Packung")
+        r"|nummer\s+(?:auf|an)\s+der\s+r[üu]ckseite(?!\s+(?:der|des)\s+(?!karte))(?:\s+der\s+karte)?"
+        r"|zahl\s+(?:auf|an)\s+der\s+r[üu]ckseite(?!\s+(?:der|des)\s+(?!karte))(?:\s+der\s+karte)?"
+        r"|code\s+(?:auf|an)\s+der\s+r[üu]ckseite(?!\s+(?:der|des)\s+(?!karte))(?:\s+der\s+karte)?"
+        r"|code\s+(?:on|in)\s+the\s+signature\s+(?:strip|panel)|number\s+(?:on|in)\s+the\s+signature\s+(?:strip|panel)"
+        r"|digits\s+(?:on|in)\s+the\s+signature\s+(?:strip|panel)|signature[\s-](?:strip|panel)\s+code"
+        r"|code\s+(?:derri[èe]re|au\s+dos\s+de)\s+(?:la|ma)\s+carte|chiffres\s+derri[èe]re\s+(?:la|ma)\s+carte"
+        r"|codice\s+(?:sul|nel|dietro\s+al)\s+retro(?!\s+(?:della|del|dello)\s+(?!carta))(?:\s+della\s+carta)?"
+        r"|code\s+(?:op\s+de\s+achterkant|achterop)(?!\s+van\s+(?!(?:de|mijn)\s+(?:kaart|pas)))"
+        r"(?:\s+van\s+(?:de|mijn)\s+(?:kaart|pas))?"
+        r"|c[óo]digo\s+(?:no\s+verso|nas\s+costas|atr[áa]s)(?!\s+d[aoe]\s+(?!(?:meu\s+)?cart[ãa]o))"
+        r"(?:\s+do\s+(?:meu\s+)?cart[ãa]o)?"
+        r"|digits\s+on\s+the\s+front(?!\s+of\s+(?!(?:the|my|your)\s+card))(?:\s+of\s+(?:the|my|your)\s+card)?"
+        r"|pruef(?:nr|nummer|ziffer|code)|pr[üu]fnr",
+    ),
+    (
+        "cvv",
+        r"d[íi]gitos\s+(?:del|en\s+el|de\s+atr[áa]s)\s*(?:reverso|dorso|frente|anverso)?"
+        r"|n[úu]meros\s+del\s+(?:reverso|dorso)",
+    ),
     ("cvv", r"chiffres\s+(?:au|du|sur\s+le)\s+(?:dos|verso)"),
     ("cvv", r"n[úu]meros\s+de\s+atr[áa]s|c[óo]digo\s+de\s+atr[áa]s|tres\s+n[úu]meros\s+de\s+atr[áa]s"),
     # "the 3-digit code", "3-stelliger Prüfcode", "código de 3 dígitos", "code à 3 chiffres", "crypto 456"
@@ -144,11 +189,12 @@ _CUES: tuple[tuple[str, str], ...] = (
     (
         "sec",
         r"digit\s+(?:security\s+)?(?:code|number)(?!\s+(?:from|in|of|via|by|sent|per|aus|de|del|du|par|por)\b)"
-        r"|stellige[rn]?\s+(?:pr[üu]f|sicherheits)?(?:code|nummer|zahl)",
+        r"|stellige[rn]?\s+(?:pr[üu]f|sicherheits)?(?:code|nummer|zahl)(?:\s+(?:vorne|auf\s+der\s+vorderseite))?",
     ),
     (
         "cvv",
-        r"c[óo]digo\s+de\s+(?:3|4|tres|cuatro)\s+d[íi]gitos|code\s+(?:à|a|de)\s+(?:3|4|trois|quatre)\s+chiffres|crypto",
+        r"c[óo]digo\s+de\s+(?:3|4|tres|cuatro)\s+d[íi]gitos|code\s+(?:à|a|de)\s+(?:3|4|trois|quatre)\s+chiffres"
+        r"(?:\s+(?:au|du|sur\s+le)\s+(?:recto|dos|verso))?|crypto",
     ),
     ("sec", r"security[\s_]?code|sicherheitscode|code\s+de\s+s[ée]curit[ée]|c[óo]digo\s+de\s+seguridad"),
     ("sec", r"codice\s+di\s+sicurezza"),
@@ -230,14 +276,61 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("acct", r"account|acc\.?|compte|cuenta"),
     (
         "pin",
-        r"pin\s+de\s+la\s+tarjeta|pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin"
-        r"|code\s+secret",
+        r"pin\s+de\s+la\s+tarjeta|pin\s+(?:do|da|de\s+mi|del|della|van\s+(?:de|mijn))\s+(?:cart[ãa]o|tarjeta|carta|kaart|pas)"
+        r"|pin\s+dispositivo|pin(?:[\s-]?(?:code|nummer|number|no\.?|nr\.?))?|pincode|geheimzahl|code\s+pin"
+        r"|code\s+secret(?:\s+(?:de\s+(?:ma\s+|la\s+)?)?(?:cb|carte(?:\s+bleue|\s+bancaire)?))?",
     ),
     ("pin", r"c[óo]digo\s+pin|n[úu]mero\s+secreto|code\s+confidentiel"),
+    # a card's or an online bank's PIN by its local name ("PIN do cartão", "code secret CB", "PIN dispositivo":
+    # in the row above, before the bare "pin"), "clave de la tarjeta", "code d'accès banque en ligne",
+    # "inlogcode", "código multicanal"
+    (
+        "pin",
+        r"clave\s+de\s+(?:la\s+|mi\s+)?tarjeta|clave\s+de\s+acceso(?:\s+a\s+la\s+banca(?:\s+(?:online|en\s+l[íi]nea"
+        r"|electr[óo]nica))?)?|code\s+d['’]acc[èe]s\s+(?:[àa]\s+)?(?:la\s+|ma\s+)?banque(?:\s+en\s+ligne)?"
+        r"|inlogcode|c[óo]digo\s+multicanal|codice\s+pin",
+    ),
     # Polish, Swedish, Turkish PINs (issue 13, probe 4): "pinkoden är 8826", "kart şifrem 4550", "kod PIN: 1234"
     (
         "pin",
         r"pinkod(?:en)?|pin[\s-]kod(?:en|u)?|kod\s+pin|numer\s+pin|pin\s+numaras[ıi]|kart\s+[şs]ifre(?:m|si|niz)?",
+    ),
+    # The answer to a bank's security question, which opens the account like a password (removed as one). A bare
+    # "Answer:" holds its colon, so its trigger does not fire on every "answer" of a mail.
+    (
+        "answer",
+        r"mother['’]?s\s+maiden\s+name|maiden\s+name|memorable\s+(?:word|name|answer)|security\s+answer"
+        r"|answer\s+to\s+(?:the\s+|my\s+)?security\s+question|name\s+of\s+my\s+first\s+(?:pet|dog|cat|school)"
+        r"|first\s+(?:pet|dog|cat)['’]?s\s+name|answer[ \t]*[:=]",
+    ),
+    (
+        "answer",
+        r"geburtsname\s+(?:der|meiner)\s+mutter|m[äa]dchenname\s+(?:der|meiner)\s+mutter|sicherheitsantwort"
+        r"|antwort\s+auf\s+die\s+sicherheitsfrage|name\s+meines\s+ersten\s+haustier(?:e?s)?|antwort[ \t]*[:=]",
+    ),
+    (
+        "answer",
+        r"apellido\s+de\s+soltera\s+de\s+mi\s+madre|nombre\s+de\s+mi\s+primera\s+mascota|respuesta\s+(?:secreta"
+        r"|de\s+seguridad|a\s+la\s+pregunta\s+(?:secreta|de\s+seguridad))|respuesta[ \t]*[:=]"
+        r"|nom\s+de\s+jeune\s+fille\s+de\s+ma\s+m[èe]re|nom\s+de\s+mon\s+premier\s+animal(?:\s+de\s+compagnie)?"
+        r"|r[ée]ponse\s+(?:secr[èe]te|[àa]\s+(?:la|ma)\s+question\s+(?:secr[èe]te|de\s+s[ée]curit[ée]))"
+        r"|r[ée]ponse[ \t]*[:=]",
+    ),
+    (
+        "answer",
+        r"cognome\s+(?:da\s+nubile|di\s+nascita)\s+di\s+mia\s+madre|nome\s+del\s+mio\s+primo\s+animale"
+        r"|risposta\s+(?:segreta|di\s+sicurezza)|risposta[ \t]*[:=]|meisjesnaam\s+van\s+mijn\s+moeder"
+        r"|naam\s+van\s+mijn\s+eerste\s+huisdier|antwoord\s+op\s+de\s+beveiligingsvraag|antwoord[ \t]*[:=]"
+        r"|nome\s+de\s+solteira\s+da\s+minha\s+m[ãa]e|nome\s+do\s+meu\s+primeiro\s+animal|resposta\s+secreta"
+        r"|resposta[ \t]*[:=]",
+    ),
+    # A password after a log-in verb: "I log in with Bayern1900", "je me connecte avec …", "entro con …", "ich
+    # melde mich mit … an" (only a token mixing letters with digits or symbols: see secrets)
+    (
+        "pwverb",
+        r"log\s?in\s+with|logging\s+in\s+with|sign\s+in\s+with|me\s+connecte\s+avec|entro\s+con"
+        r"|melde\s+mich\s+(?:immer\s+|normalerweise\s+)?mit|logge\s+mich\s+(?:immer\s+|normalerweise\s+)?mit"
+        r"|accedo\s+con|log\s+in\s+met|inloggen\s+met",
     ),
     ("pw", r"pass(?:wor[dt]s?|code|phrase|wd)|pass\s+(?:word|phrase)|kennwort|pwd|pw|mot\s+de\s+passe|mdp|motdepasse"),
     ("pw", r"şifre(?:m|miz|si|niz)?|sifre(?:m|miz|si|niz)?|parolam|parolas[ıi]|has[łl]o\s+do\s+(?:konta|banku)"),
@@ -248,17 +341,23 @@ _CUES: tuple[tuple[str, str], ...] = (
     (
         "login",
         r"log[\s-]?in(?:[\s-]+(?:name|id))?|user(?:\s?name|[\s-]?id)?|benutzer(?:name|kennung|-?id)?"
-        r"|nutzer(?:name|kennung|-?id)|anmelde(?:name|kennung)|zugangskennung|credentials|zugangsdaten"
+        r"|nutzer(?:name|kennung|-?id)|anmelde(?:name|kennung)|zugangskennung|credentials|creds|zugangsdaten"
         r"|identifiant(?:\s+(?:de\s+connexion|client|utilisateur))?|id\s+utilisateur|nom\s+d['’]utilisateur"
         r"|nombre\s+de\s+usuario|usuario|identificador(?:\s+de\s+usuario)?|id\s+de\s+usuario",
     ),
     (
         "login",
-        r"codice\s+utente(?:\s+(?:(?:del|dell['’]|di)\s*)?(?:home|internet|online)[\s-]?banking)?"
+        r"codice\s+(?:utente|cliente)(?:\s+(?:(?:del|dell['’]|di)\s*)?(?:home|internet|online)[\s-]?banking)?"
         r"|nome\s+utente(?:\s+(?:(?:del|dell['’]|di)\s*)?(?:home|internet|online)[\s-]?banking)?"
-        r"|gebruikersnaam(?:\s+(?:(?:voor|van)\s+)?(?:internet|online|mobiel)[\s-]?bankieren)?"
+        r"|gebruikersnaam(?:\s+(?:(?:voor|van)\s+)?(?:internet|online|mobiel)[\s-]?bankieren|\s+(?:bij|van|voor)\s+(?:de|mijn)\s+bank)?"
         r"|nome\s+de\s+utilizador|utilizador(?:\s+(?:do\s+)?(?:home|net|internet|online)[\s-]?banking)?"
         r"|nome\s+de\s+usu[áa]rio|usu[áa]rio(?:\s+(?:do\s+)?(?:home|net|internet)[\s-]?banking)?",
+    ),
+    # a user name and password in a URL ("https://jdoe:S3cret!@bank.example/"): the cue runs on to the end of the
+    # host's first label, so its trigger fires only on a URL with a password in it; see secrets
+    (
+        "urlcreds",
+        r"https?://[a-z0-9\-._~%!$&'()*+,;=À-ɏ]+:[a-z0-9\-._~%!$&'()*+,;=À-ɏ]+@[a-z0-9\-_À-ɏ]*",
     ),
     # an IBAN cue naming its country, for an IBAN written without the country letters ("ES-IBAN: 7445…"): see iban
     ("ibancc", _COUNTRY_IBAN),

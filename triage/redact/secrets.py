@@ -32,7 +32,9 @@ _GAP: Final = (
     r"(?:\s+(?:for|of|to|on|für|fürs|beim|zu|de|du|do|da|di|pour|para|del|per|voor|van)\s+"
     r"(?:[^\s\d:=\ue000\"“”«».,;!?()\[\]{}]+(?:\s+|(?=[ \t]*[:=]))){0,3}?"
     r"|\s+(?:that\s+|which\s+)?(?:i|we|you|ich|wir|je|yo|nous)\s+(?:always\s+|usually\s+|normally\s+)?"
-    r"(?:use|used|have|had|chose|set|type|verwende|benutze|nutze|habe|utilise|uso|tengo)\s+(?:\w+\s+){0,2}?)?"
+    r"(?:use|used|have|had|chose|set|type|verwende|benutze|nutze|habe|utilise|uso|tengo)\s+(?:\w+\s+){0,2}?"
+    # "the same password everywhere: Fenster77"
+    r"|\s+(?:everywhere|überall|partout|en\s+todas\s+partes|dappertutto|overal|em\s+todo\s+o\s+lado))?"
 )
 _SP: Final = r"[ \t]*(?:\n[ \t]*(?:\n[ \t]*)?)?"  # after a colon the value may sit on the next line or paragraph
 _STRONG_RE: Final = re.compile(
@@ -56,6 +58,7 @@ _QUOTED_RE: Final = re.compile(
 )
 _TOKEN_RE: Final = re.compile(r"[^\s\ue000]{1,128}")
 _LIST_MARK_RE: Final = re.compile(r"\d{1,2}[.)]")
+_HOLDS_DIGIT_RE: Final = re.compile(r"[0-9]")
 _TRAIL_PUNCT: Final = ".,;:!?)]}>\"'»”"
 _DIGIT_CODE_RE: Final = re.compile(
     r"(?<!\d)(\d{3}[ -]\d{3}|\d(?: \d){3,7}(?![ ]?\d)|\d{3,8})(?!\w|[/.,:]\d)"
@@ -79,7 +82,7 @@ _EXP_VALUE_RE: Final = re.compile(
     r"(?P<v>(?<![\d/.\-])(?:20\d{2}\s?[/\-.]\s?(?:0?[1-9]|1[0-2])(?![\d/\-]|\.\d)"
     r"|(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}|(?:0[1-9]|1[0-2])(?:20)?\d{2}|(?:0[1-9]|1[0-2])[ \t](?:20)?\d{2}"
     rf"|(?:{_MONTHS})[a-zäéû]*\.?(?:\s+de)?(?:\s+|\s?[/\-]\s?)(?:20)?\d{{2}}"
-    r")(?![\d/]))",
+    r")(?![\d/]|[\-.]\d))",  # ("01-03-2027" is a whole date, no month and year)
     re.IGNORECASE,
 )
 # "Month 09, year 2028", "Monat 09, Jahr 2028": read from the start of the cue, which holds the month's digits.
@@ -107,7 +110,8 @@ _LOGIN_PAIR_RE: Final = re.compile(
 # "the voucher is valid thru 12/29", "my passport expires in March 2027": a voucher, coupon, offer, document or
 # contract in the sentence and no card: not a card's expiry.
 _NOT_CARD_EXP_RE: Final = re.compile(
-    r"(?i)\b(?:voucher|coupon|gutschein\w*|offer|angebot|promo\w*|discount|rabatt|bon\s+d'achat|cup[óo]n|oferta"
+    r"(?i)\b(?:voucher|coupon|gutschein\w*|offer|angebot|promo\w*|discount|rabatt\w*|bon\s+d'achat|cup[óo]n|oferta"
+    r"|korting\w*|cadeaubon\w*|actiecode|waardecode"
     r"|offre|warranty|garantie|garant[íi]a|subscription|abo\w*|ticket|membership|mitgliedschaft"
     r"|buono|offerta|garanzia|abbonamento|waardebon|tegoedbon|aanbieding|abonnement|vale|cup[ãa]o|cupom|oferta"
     r"|promo[çc][ãa]o|garantia|assinatura|produto|prodotto|product"
@@ -171,6 +175,9 @@ def _token_value(text: str, pos: int, *, need_mixed: bool, narrative: bool = Fal
     s, e = t.span()
     while e > s and text[e - 1] in _TRAIL_PUNCT:
         e -= 1
+    if e < t.end() and text[e] in "!?" and _HOLDS_DIGIT_RE.search(text, s, e):
+        while e < t.end() and text[e] in "!?":  # "Sommer2024!": a password's own "!", not the sentence's
+            e += 1
     while s < e and text[s] in "([{<\"'«“„":
         s += 1
     if e <= s:
@@ -304,8 +311,11 @@ def find_cued(
             else:  # after a bare label, a token with a digit ("online banking customer number 12345678")
                 w = _WEAK_RE.match(text, pos)
                 span = _token_value(text, w.end(), need_mixed=False) if w else None
-                if span and not (span[1] - span[0] >= 4 and any(ch.isdigit() for ch in text[span[0] : span[1]])):
-                    span = None
+                if span and not (
+                    span[1] - span[0] >= 4
+                    and (any(ch.isdigit() for ch in text[span[0] : span[1]]) or _ID_LIKE_RE.fullmatch(text, *span))
+                ):
+                    span = None  # ("VR-Kennung devries_jan": a user name with a dot or underscore is one too)
             if span:
                 cue = text[cue_start:pos].lower()
                 out.append(Finding("password" if cue.endswith(_SECRET_CUE_ENDS) else "login", *span))
@@ -348,17 +358,19 @@ def find_cued(
                 if v:
                     out.append(Finding("password", *v.span()))
         elif kind == "pw":
-            c = _STRONG_RE.match(text, pos)
+            adj = _PW_ADJ_AFTER_RE.match(text, pos)
+            at = adj.end() if adj else pos  # "contraseña antigua soleil-2025": the value after the adjective
+            c = _STRONG_RE.match(text, at)
             if c is None and _CHANGED_BEFORE_RE.search(text, max(0, cue_start - 40), cue_start):
-                c = _TO_RE.match(text, pos)  # "I changed my password to Bluebird7"
+                c = _TO_RE.match(text, at)  # "I changed my password to Bluebird7"
             if c and "phrase" in text[cue_start:pos].lower():
                 span = _phrase_value(text, c.end())  # "passphrase: correct horse battery staple"
             elif c:
                 narr = c.groupdict().get("narr") is not None
                 span = _token_value(text, c.end(), need_mixed=False, narrative=narr)
             else:
-                w = _WEAK_RE.match(text, pos)
-                span = _weak_password(text, w.end()) if w and w.end() > pos else None
+                w = _WEAK_RE.match(text, at)
+                span = _weak_password(text, w.end()) if w and w.end() > at else None
             if span is None:
                 span = _value_on_next_line(text, cue_start, pos)
             elif not (c and "phrase" in text[cue_start:pos].lower()):
@@ -366,6 +378,20 @@ def find_cued(
             if span:
                 out.append(Finding("password", *span))
                 _login_before(text, cue_start, out)
+                if new := _new_after_old(text, span[1]):
+                    out.append(Finding("password", *new))
+        elif kind == "answer":
+            if span := _answer_value(text, cue_start, pos):
+                out.append(Finding("password", *span))
+        elif kind == "pwverb":
+            g = _BLANKS_RE.match(text, pos)
+            span = _token_value(text, g.end(), need_mixed=True) if g else None
+            if span and "@" not in text[span[0] : span[1]]:
+                out.append(Finding("password", *span))
+        elif kind == "urlcreds":
+            if u := _URL_CREDS_RE.match(text, cue_start):
+                out.append(Finding("login", *u.span(1)))
+                out.append(Finding("password", *u.span(2)))
         elif kind == "cardno":
             if typed := card_after_word(text, cue_start):
                 out.append(Finding("card_number", *typed))
@@ -385,6 +411,9 @@ def find_cued(
             if span:
                 out.append(Finding("password", *span))
         elif kind == "login":
+            if text[cue_start:pos].lower() in _PAIR_HEADINGS and (pair := _creds_pair(text, pos)):
+                out.extend(pair)  # "creds jmueller84/Roma_Caput9"
+                continue
             v = _LOGIN_PAIR_RE.match(text, pos)
             if v:
                 s, e = v.span(1)
@@ -530,7 +559,7 @@ def _login_value(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
     "I forgot my login" keep every word. An e-mail address stays unless the sentence names a bank."""
     label = text[cue_start:pos]
     low_label = label.lower()
-    if low_label in ("credentials", "zugangsdaten"):
+    if low_label in _PAIR_HEADINGS:
         return None  # a heading for what follows, each part with its own label
     if cue_start > 1 and text[cue_start - 1] in "_-" and text[cue_start - 2].isalnum():
         return None  # part of a longer name ("hash_user=…", "X-MC-User: …"): a parameter or a header
@@ -630,7 +659,8 @@ _SENT_CODE: Final = rf"({_PREFIXED_CODE}|\d{{3}}[ -]\d{{3}})"
 _CODE_END: Final = r"(?!\w|[/.,:]\d)"  # no word or number goes on after it
 # After a cue that says a code came as a text message ("you texted me", "me mandaron por SMS el"): the code.
 _SENT_VALUE_RE: Final = re.compile(
-    r"[ \t]*[:=]?[ \t]*(?:(?:the|this|a|le|ce|el|este|den|die|diesen|un|une)[ \t]+)?"
+    r"[ \t]*[:=]?[ \t]*(?:(?:is|was|ist|war|est|[ée]tait|es|era|fue)[ \t]*:?[ \t]+)?"
+    r"(?:(?:the|this|a|le|ce|el|este|den|die|diesen|un|une)[ \t]+)?"
     r"(?:(?:code|c[óo]digo|pin|tan|nummer|number|num[ée]ro)[ \t]*:?[ \t]*)?"
     rf"{_SENT_CODE}{_CODE_END}",
     re.IGNORECASE,
@@ -764,7 +794,9 @@ _CODE_AFTER_RE: Final = re.compile(
 _CODE_AFTER_EXP_RE: Final = re.compile(r"[ \t]*[,;/|)\]]?[ \t]*(?:\n[ \t]*)?(?:and[ \t]+|und[ \t]+|et[ \t]+|y[ \t]+)?")
 # "4111…|12|2027|123": month and year as two fields, with the separator the fields use.
 _EXP_FIELDS_RE: Final = re.compile(r"(?:0?[1-9]|1[0-2])(?:[ \t]*([|,;])[ \t]*|([ \t]))(?:20)?\d{2}(?![\d/.\-])")
-_CHAIN_GAP_RE: Final = re.compile(r"[ \t,;|/\-()]{1,3}|\s*\n\s*")
+# (Wide blanks: the columns under a header line, "Card number   Expiry   CVV"; a dash or bullet: a list, one
+# value a line.)
+_CHAIN_GAP_RE: Final = re.compile(r"[ \t]{4,24}(?![ \t])|[ \t,;|/\-()]{1,3}|\s*\n\s*(?:[\-*•][ \t]+)?")
 _BARE_CVV_RE: Final = re.compile(
     r"\d{3,4}(?!\w|[/.,:]\d|[ \-\u00a0]\d)"
 )  # a lone group, not the head of another number
@@ -1028,3 +1060,90 @@ def _value_elsewhere(text: str, kind: str, cue_start: int, pos: int, out: list[F
         value = text[m.end() : e].rstrip(" \t.!")
         if value and _value_alone(kind, value):
             out.append(Finding(_ELSEWHERE_KINDS[kind], m.end(), m.end() + len(value)))
+
+
+# "altes Passwort X, neues Y", "ancien mot de passe X, nouveau Y", "old password X, the new one: Y": the new one
+# right after the old one goes too.
+_NEW_AFTER_RE: Final = re.compile(
+    r"[ \t]*[,;/]?[ \t]*(?:(?:and|und|et|y|e|en)[ \t]+)?(?:(?:the|das|le|la|el|il|de|het|o|a)[ \t]+)?"
+    r"(?:new|neues|neue|nouveau|nouvel(?:le)?|nueva|nuevo|nuovo|nuova|nieuwe?|novo|nova)"
+    r"(?:[ \t]+(?:one|password|passwort|kennwort|mot[ \t]+de[ \t]+passe|contrase[ñn]a|clave|wachtwoord|senha))?"
+    r"(?:[ \t]*[:=][ \t]*|[ \t]+(?:is|ist|est|es|è|é|lautet)[ \t]*:?[ \t]+|[ \t]+)",
+    re.IGNORECASE,
+)
+# "contraseña antigua X", "Passwort alt: X", "mot de passe actuel X": an adjective between the cue and its value.
+_PW_ADJ_AFTER_RE: Final = re.compile(
+    r"[ \t]+(?:antigua|anterior|actual|vieja|nueva|ancien|actuel|nouveau|alt|neu|aktuell|vecchia|nuova|attuale"
+    r"|oude|nieuwe|huidige|antiga|nova|atual)(?=[ \t]*[:=]|[ \t]+\S)",
+    re.IGNORECASE,
+)
+
+
+def _new_after_old(text: str, end: int) -> tuple[int, int] | None:
+    """The new password named right after the old one (see `_NEW_AFTER_RE`)."""
+    m = _NEW_AFTER_RE.match(text, end)
+    if m is None:
+        return None
+    span = _token_value(text, m.end(), need_mixed=False)
+    return span if span and _value_alone("pw", text[span[0] : span[1]]) else None
+
+
+_BLANKS_RE: Final = re.compile(r"[ \t]+")
+# "https://jdoe:S3cret!@bank.example/": the user name and the password of a URL.
+_URL_CREDS_RE: Final = re.compile(r"(?i)https?://([^\s/:@\ue000]{1,64}):([^\s/@\ue000]{1,128})@")
+# Headings for a user name and password that follow, each with its own label, or as one "user/pass" pair.
+_PAIR_HEADINGS: Final = ("credentials", "creds", "zugangsdaten")
+_CREDS_PAIR_RE: Final = re.compile(r"[ \t]*[:=]?[ \t]*([^\s/|:\ue000]{2,64})[ \t]*[/|][ \t]*([^\s\ue000]{4,128})")
+
+
+def _creds_pair(text: str, pos: int) -> list[Finding]:
+    """`creds jmueller84/Roma_Caput9`: a user name and its password as one pair after a heading."""
+    m = _CREDS_PAIR_RE.match(text, pos)
+    if m is None:
+        return []
+    s, e = m.span(2)
+    while e > s and text[e - 1] in _TRAIL_PUNCT:
+        e -= 1
+    user, word = m.group(1).lower(), text[s:e]
+    if user in _STOPWORDS or user in _LOGIN_NOT_VALUE or len(word) < 4 or word.lower() in _STOPWORDS:
+        return []
+    return [Finding("login", *m.span(1)), Finding("password", s, e)]
+
+
+# Bare answer labels ("Answer: …", "Antwort: …"): an answer only after a security question, with a colon.
+_BARE_ANSWERS: Final = frozenset(
+    ["answer", "antwort", "respuesta", "réponse", "reponse", "risposta", "antwoord", "resposta"]
+)
+_SECURITY_QUESTION_RE: Final = re.compile(
+    r"(?i)security\s+question|secret\s+question|sicherheitsfrage|pregunta\s+(?:secreta|de\s+seguridad)"
+    r"|question\s+(?:secr[èe]te|de\s+s[ée]curit[ée])|domanda\s+(?:segreta|di\s+sicurezza)|beveiligingsvraag"
+    r"|pergunta\s+(?:secreta|de\s+seguran[çc]a)|maiden|memorable|geburtsname|m[äa]dchenname|soltera|jeune\s+fille"
+    r"|nubile|meisjesnaam|solteira"
+)
+_ANSWER_COLON_RE: Final = re.compile(r"[ \t]*")
+# An answer: up to four words to the end of its clause (a name: "van der Berg"), else its first word.
+_ANSWER_WORDS_RE: Final = re.compile(
+    r"[^\s\ue000.,;!?:()\"“”«»]+(?:[ \t]+[^\s\ue000.,;!?:()\"“”«»]+){0,3}(?=[ \t]*(?:[.,;!?)\n]|$))"
+)
+
+
+def _answer_value(text: str, cue_start: int, pos: int) -> tuple[int, int] | None:
+    """The answer to a security question after its label ("mother's maiden name is X", "Answer: X" after the
+    question): it opens the account as a password does."""
+    if text[cue_start:pos].lower().rstrip(" \t:=") in _BARE_ANSWERS:  # "Answer:", its colon in the cue
+        if not _SECURITY_QUESTION_RE.search(text, max(0, cue_start - 120), cue_start):
+            return None
+        c = _ANSWER_COLON_RE.match(text, pos)
+    else:
+        c = _STRONG_RE.match(text, pos)
+    if c is None:
+        return None
+    q = _QUOTED_RE.match(text, c.end())
+    if q:
+        g = next(i for i in range(1, 6) if q.group(i) is not None)
+        return q.start(g), q.end(g)
+    words = _ANSWER_WORDS_RE.match(text, c.end())
+    first = _token_value(text, c.end(), need_mixed=False)
+    if first is None:
+        return None
+    return words.span() if words and words.end() > first[1] else first
