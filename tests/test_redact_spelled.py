@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.test_redact_properties import issuer_cards
-from triage.redact import find_marked, prescan, redact
+from triage.redact import find_marked, prescan, redact, spelled
 from triage.redact.spelled import DIGIT_WORDS
 
 WORDS_BY_DIGIT: dict[str, list[str]] = {}
@@ -338,3 +338,18 @@ def test_an_expiry_said_after_its_cue_goes(text: str, said: str) -> None:
 def test_a_date_said_without_a_card_stays(text: str) -> None:
     out = redact(text).text
     assert out.endswith(text.split()[-1]), out
+
+
+WORDISH = st.sampled_from(
+    ["one", "Forty", "quatre-vingt", "deux fois", "einundvierzig", "VEINTITRÉS", "ventuno", "the", "card", "4111",
+     "and", "oh", "dreißig", "then", "zwölftausend", "e", "tweeënveertig", "double", "un"]
+)  # fmt: skip
+
+
+@given(st.lists(st.tuples(WORDISH, st.sampled_from([" ", ", ", "-", " - ", "  ", "\n", "", ": "])), max_size=12))
+def test_word_runs_finds_every_pair_of_number_words(pieces: list[tuple[str, str]]) -> None:
+    """The whole-text path's locator (word by word) misses no place the trigger pattern fires at."""
+    text = "".join(w + sep for w, sep in pieces)
+    places = spelled.word_runs(text)
+    for m in spelled._WORDS_TRIGGER_RE.finditer(text):
+        assert any(m.start() <= p <= m.end() for p in places), (text, m.group())
