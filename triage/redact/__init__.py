@@ -19,8 +19,8 @@ How a decision is made, cheapest test first:
   other groups stay. A number labelled as something else ("tracking number",
   "Sendungsnummer", "invoice") with no card word by it survives; with both, it goes.
   "first 8 … last 8" halves by a card word go when together they make a card. A number
-  written partly in words ("4111 1111 1111 one one one one", "vier eins eins eins …") is
-  read as its digits and judged the same way (`spelled`).
+  written partly or wholly in words ("4111 1111 1111 one one one one", "vier eins eins eins …",
+  "forty-one, twelve, …", "double two") is read as its digits and judged the same way (`spelled`).
 - iban: country code (either case) + check digits, the registry length, mod-97 and
   BBAN structure (python-stdnum), a letter O typed for a zero read as one.
 - card_cvv / card_expiry / bank_account / password: only behind a cue word from the
@@ -63,7 +63,7 @@ from triage.redact.markers import KINDS, marker_for, mask, mask_markers
 from triage.redact.normalize import normalise
 from triage.redact.prescan import Hits
 from triage.redact.secrets import Sentences, chained_after_cards, codes_after_expiries, find_cued
-from triage.redact.spelled import spelled_cards
+from triage.redact.spelled import said_cards, spelled_cards
 
 __all__ = ["KINDS", "find_marked", "redact", "redact_message"]
 
@@ -204,11 +204,16 @@ def _resolve(candidates: list[Finding]) -> list[Finding]:
 
 
 def _detect(
-    scan: str, card_context: list[tuple[int, int]], hits: Hits | None, spells: list[int] | None = None
+    scan: str,
+    card_context: list[tuple[int, int]],
+    hits: Hits | None,
+    spells: list[int] | None = None,
+    said: list[int] | None = None,
 ) -> list[Finding]:
     """One pass of every detector over `scan` (where `hits` says they can fire), overlaps settled; `spells`:
-    where a digit meets a digit word (the first prescan's; masking makes no new such place)."""
-    numbers = _find_numbers(scan, hits) + spelled_cards(scan, spells) + chat_split_cards(scan)
+    where a digit meets a digit word, `said`: where two number words stand side by side (the first prescan's;
+    masking makes no new such place)."""
+    numbers = _find_numbers(scan, hits) + spelled_cards(scan, spells) + said_cards(scan, said) + chat_split_cards(scan)
     card_spans = [(f.start, f.end) for f in numbers if f.kind == "card_number"]
     if numbers:
         # The cue patterns then see what a second pass would see: a blank where the number was.
@@ -265,8 +270,9 @@ def _find_all(text: str, hits: Hits | None = None) -> list[Finding]:
     # second call would then find. Detect again on the blanked text until nothing new turns up, so a
     # second call never does.
     spells = hits.spells if hits is not None else None
+    said = hits.said if hits is not None else None
     for _ in range(4):
-        new = _detect(scan, card_context, hits, spells)
+        new = _detect(scan, card_context, hits, spells, said)
         if not new:
             break
         findings.extend(new)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from triage.redact.spelled import said_number
+
 # Which finding a cue kind's value makes.
 APART_KINDS: Final = {
     "cvv": "card_cvv",
@@ -175,6 +177,32 @@ _EXP_IN_BRACKETS_RE: Final = re.compile(
     r"[^\n.!?\ue000\d]{0,60}?\([ \t]*(?P<v>(?:0?[1-9]|1[0-2])[ \t]?/[ \t]?(?:20)?\d{2})[ \t]*\)"
 )
 _END_CUE_RE: Final = re.compile(r"(?i)(?:fin|end|ende|fine|einde|final)$")
+# An expiry said in words: a month's name or "the twelfth month of", then the year in words ("December twenty-nine",
+# "Dezember neunundzwanzig", "diciembre del veintinueve"); or month and year both said ("oh nine twenty-eight").
+_ORDINAL_MONTHS: Final = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+_EXP_SAID_RE: Final = re.compile(
+    r"(?i)[ \t]*[:=\-–]?[ \t]*(?:(?:is|ist|on|am|le|el|en|in|im|a|at|nel|op|em|the|la|der|zum|au|à|de|of)[ \t]+){0,3}"
+    rf"(?P<v>(?:{_MONTH_NAMES}|(?:{_ORDINAL_MONTHS})[ \t]+month)[ \t]+(?:(?:de|del|of|des|van)[ \t]+)?)?"
+)
+
+
+def _said_expiry(text: str, pos: int) -> tuple[int, int] | None:
+    """The span of an expiry said in words right after a cue ending at `pos` (see _EXP_SAID_RE)."""
+    m = _EXP_SAID_RE.match(text, pos)
+    if m is None:
+        return None
+    said = said_number(text, m.end())
+    if said is None:
+        return None
+    start = m.start("v") if m.group("v") else said[0]
+    heard = said[2]
+    if m.group("v"):  # the month is named: the words are its year, "twenty-nine", "two thousand twenty-nine"
+        year = "".join(heard)
+        return (start, said[1]) if len(year) == 2 or (len(year) == 4 and year.startswith("20")) else None
+    digits = "".join(heard)  # month and year said: "twelve twenty-nine", "oh nine twenty-eight"
+    if len(digits) == 4 and 1 <= int(digits[:2]) <= 12 and len(heard) >= 2:
+        return start, said[1]
+    return None
 
 
 def expiry_in_words(text: str, cue_start: int, pos: int) -> tuple[int, int, bool] | None:
@@ -186,6 +214,8 @@ def expiry_in_words(text: str, cue_start: int, pos: int) -> tuple[int, int, bool
         year_alone = text[s].isdigit() and e - s == 4 and text[s : s + 2] == "20"
         if not year_alone or m.group("end") or _END_CUE_RE.search(text, cue_start, pos):
             return s, e, True
+    if said := _said_expiry(text, pos):
+        return (*said, True)
     b = _EXP_IN_BRACKETS_RE.match(text, pos)
     return (*b.span("v"), False) if b else None
 

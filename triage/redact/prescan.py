@@ -91,7 +91,7 @@ from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
 from triage.redact.cues import CUE_MARGIN, cue_patterns, cue_rows_ending_text
 from triage.redact.iban import IBAN_COUNTRIES, iban_may_start, iban_trigger
 from triage.redact.normalize import BULLETS, ENTITY, PERCENT, RELEVANT, SYMBOL_RUN, symbolish
-from triage.redact.spelled import DIGIT_WORDS
+from triage.redact.spelled import DIGIT_WORDS, GLUED_AND, TENS_WORDS, TRIGGER_WORDS, WORD_SEPARATORS
 from triage.redact.spelled import SEPARATORS as SPELL_SEPARATORS
 
 # Imported by name so that a build without hyperscan installed (mypyc's, in pip's isolated build
@@ -243,6 +243,7 @@ _PERCENT: Final = 4
 _TAG: Final = 5
 _CHAR: Final = 6
 _SPELL: Final = 7
+_SAID: Final = 9  # two number words side by side (spelled.said_cards)
 _FIRST: Final = 100
 _LAST: Final = 200
 _CUE: Final = 1000
@@ -284,6 +285,9 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
         # ASCII letter bounds the word, while meets stops at any letter, so this fires wherever meets does).
         (_SPELL, rf"{digit}{_SPELL_SEP}{{0,3}}(?:{_spelled_words()})(?:[^a-zA-Z]|$)", 0),
         (_SPELL, rf"(?:^|[^a-zA-Z])(?:{_spelled_words()}){_SPELL_SEP}{{0,3}}{digit}", 0),
+        # Two number words side by side: a superset of spelled.word_runs (caseless; the words' non-ASCII letters
+        # as classes of both cases; one or more words glued before the separator, the first of the next after it).
+        (_SAID, _said_trigger(), hs.HS_FLAG_CASELESS),
         *(
             (_CUE + k, _cue_trigger(p, at_end=e), som)
             for k, (p, e) in enumerate(zip(cue_patterns(), cue_rows_ending_text(), strict=True))
@@ -298,6 +302,22 @@ _SPELL_SEP: Final = _bytes_class(SPELL_SEPARATORS)
 def _spelled_words() -> str:
     """The digit words of `spelled` as one hyperscan alternation over the shadow, any case."""
     return "|".join(shadow_pattern(re.escape(w), fold=True) for w in sorted(DIGIT_WORDS))
+
+
+def _said_trigger() -> str:
+    """The trigger of spelled.said_cards over the shadow, read with HS_FLAG_CASELESS (one class per letter, as
+    shadow_pattern writes, would make it longer than hyperscan takes)."""
+
+    def word(w: str) -> str:
+        return "".join(
+            c if c.isascii() and c.isalpha() else _bytes_class({c, c.upper()} if len(c.upper()) == 1 else {c})
+            for c in w
+        )
+
+    glued = "|".join(word(w) for w in GLUED_AND)
+    tens = "|".join(word(w) for w in TENS_WORDS)
+    words = "|".join(word(w) for w in TRIGGER_WORDS) + f"|(?:{glued})(?:{tens})"
+    return f"(?:{words})+{_bytes_class(WORD_SEPARATORS)}{{1,3}}(?:{words})"
 
 
 def _latin1_class(keep: Callable[[str], bool]) -> str:
@@ -457,6 +477,7 @@ class Hits:
     firsts: list[int]  # where a "first" word of split_cards starts
     lasts: list[int]  # where a "last" word starts
     spells: list[int] = field(default_factory=list)  # where a digit meets a digit word (in it, or just after)
+    said: list[int] = field(default_factory=list)  # where two number words side by side end
 
 
 _RUN_CHARS: Final = frozenset("0123456789" + WIDE_CHARS)
@@ -533,6 +554,7 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
     firsts: list[int] = []
     lasts: list[int] = []
     spells: list[int] = []
+    said: list[int] = []
     run_end = _RUN_RE.match
     covered = -1  # hits arrive in order of their ends; one inside the last number window adds nothing
     for kind, start, end in _hits(1, shadow(text) if data is None else data):
@@ -555,11 +577,13 @@ def scan(text: str, data: bytes | None = None) -> Hits | None:
                 numbers.append((_run_start(text, start), end))
         elif kind == _SPELL:
             spells.append(end - 1)
+        elif kind == _SAID:
+            said.append(end)
         elif kind >= _LAST:
             lasts.append(end - _WORD_LEN[kind])
         else:  # a "first" word
             firsts.append(end - _WORD_LEN[kind])
-    return Hits(_merge(numbers, 0), _merge(cues, CUE_MARGIN), firsts, lasts, sorted(set(spells)))
+    return Hits(_merge(numbers, 0), _merge(cues, CUE_MARGIN), firsts, lasts, sorted(set(spells)), sorted(set(said)))
 
 
 _RUN_STR: Final = "".join(sorted(_RUN_CHARS))
