@@ -85,6 +85,8 @@ CASES = [
         {"refund": "keine rückzahlung"},
     ),
     # An impersonal question ("kann man …") asks about the writer's order when the clause names it (issue 14, s29).
+    ("", "Nehmt ihr Stornierungen an, wenn schon bezahlt wurde?", {}),
+    ("", "Akzeptiert ihr Stornierungen auch nach dem Versand?", {}),
     ("", "Kann man die Bestellung 88104 noch stornieren? Mir ist der Versand zu teuer.", {"cancel": "stornieren"}),
     (
         "",

@@ -108,6 +108,9 @@ CASES = [
     ("", "Can one still cancel order 55120? I found it cheaper elsewhere.", {"cancel": "cancel order 55120"}),
     ("", "Can one still cancel my order from this morning?", {"cancel": "cancel my order"}),
     ("", "Can one cancel orders after they have shipped?", {}),
+    ("", "Do you let customers cancel orders after payment, or is it final?", {}),
+    ("", "Is it possible to cancel an order once the invoice is out?", {}),
+    ("", "Do you allow customers to cancel? If so, please cancel order 44107.", {"cancel": "cancel order 44107"}),
     # A verb and its particle around the object, parts added (issue 14, s29: the German shapes' counterparts).
     ("", "Hi, please take the kettle out of order 60712, I still need the rest.", {"cancel": "take the kettle"}),
     ("", "He doesn't need the magnifier from order 30771 any more.", {"cancel": "any more"}),

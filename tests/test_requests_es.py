@@ -71,6 +71,8 @@ CASES = [
     ("", "¿Se puede cancelar un pedido ya pagado, el 55120?", {"cancel": "55120"}),
     ("", "¿Uno puede cancelar todavía mi pedido de ayer?", {"cancel": "mi pedido"}),
     ("", "¿Se puede cancelar un pedido después de pagarlo? Todavía no compré nada.", {}),
+    ("", "¿Aceptan cancelaciones de pedidos ya enviados?", {}),
+    ("", "¿Se pueden anular los pedidos una vez confirmados?", {}),
     # The order named around the object, parts added (issue 14, s29: the German shapes' counterparts).
     ("", "Ya no necesita la lupa del pedido 30771.", {"cancel": "ya no necesita"}),
     ("", "Por favor, añadan el número de portal al pedido 83515: es el 12.", {"address_fix": "añadan"}),

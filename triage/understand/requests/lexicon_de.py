@@ -658,7 +658,14 @@ LEXICON = Lexicon(
         "durchschnittlich",
     ),
     # Asked impersonally: about how it works, unless the clause names the writer's order ("die Bestellung 88104").
-    general=("kann man", "könnte man"),
+    general=(
+        "kann man",
+        "könnte man",
+        # asked of the shop's rules: "nehmt ihr Stornierungen an?", "eine Bestellung, sobald sie bezahlt ist"
+        "nehmt ihr stornierungen",
+        "akzeptiert ihr stornierungen",
+        "eine bestellung sobald",
+    ),
     own=combine(
         ("meine", "meiner", "meinen", "unsere", "unserer", "unseren"),
         ("", "letzte", "letzten", "aktuelle", "aktuellen", "neue", "neuen"),

@@ -773,7 +773,21 @@ LEXICON = Lexicon(
         "landed",
     ),
     # Asked impersonally: about how it works, unless the clause names the writer's order ("order 5521").
-    general=("can one", "could one", "can a customer", "can customers", "can people"),
+    general=(
+        "can one",
+        "could one",
+        "can a customer",
+        "can customers",
+        "can people",
+        # asked of the shop's rules: "do you let people cancel orders?", "an order once it's paid"
+        "do you let people",
+        "do you let customers",
+        "do you allow people",
+        "do you allow customers",
+        "do you accept cancellations",
+        "do you take cancellations",
+        "an order once",
+    ),
     own=combine(
         ("my", "our"),
         ("", "last", "latest", "recent", "current", "new", "first", "second"),

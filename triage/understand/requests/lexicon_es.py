@@ -620,7 +620,19 @@ LEXICON = Lexicon(
     ),
     # Asked impersonally: about how it works, unless the clause names the writer's order ("el pedido 5521").
     # A bare "se puede" is not one: "si se puede, cancélalo" asks.
-    general=("se pueden cancelar los pedidos", "se puede cancelar un pedido", "uno puede", "puede uno"),
+    general=(
+        "se pueden cancelar los pedidos",
+        "se puede cancelar un pedido",
+        "uno puede",
+        "puede uno",
+        # asked of the shop's rules: "¿aceptan cancelaciones?", "los pedidos una vez pagados"
+        "se pueden anular los pedidos",
+        "se puede anular un pedido",
+        "aceptan cancelaciones",
+        "aceptan anulaciones",
+        "los pedidos una vez",
+        "un pedido una vez",
+    ),
     own=combine(
         ("mi", "mis", "nuestro", "nuestra", "nuestros"),
         ("pedido", "pedidos", "compra", "paquete", "orden", "envío"),

@@ -550,7 +550,17 @@ LEXICON = Lexicon(
         "gratuit ou payant",
     ),
     # Asked impersonally: about how it works, unless the clause names the writer's order ("la commande 60731").
-    general=("peut-on annuler une", "peut-on", "est-ce qu'on peut", "on peut"),
+    general=(
+        "peut-on annuler une",
+        "peut-on",
+        "est-ce qu'on peut",
+        "on peut",
+        # asked of the shop's rules: "vous acceptez les annulations ?", "une commande une fois validée"
+        "acceptez les annulations",
+        "acceptez-vous les annulations",
+        "une commande une fois",
+        "les commandes une fois",
+    ),
     own=combine(
         ("ma", "mon", "mes", "notre", "nos"),
         ("", "dernière", "nouvelle"),
