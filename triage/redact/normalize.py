@@ -51,7 +51,8 @@ ODD_DIGITS: Final = (
 # digits ("4279‑1121", U+2011; "6011－9690", U+FF0D); "-", "–", "—", "−" are separators already, and the wave
 # dashes of Japanese ranges are left alone.
 DASHES: Final = (
-    "\u058a\u05be\u1400\u1806\u2010-\u2012\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\ufe31\ufe32\ufe58\ufe63\uff0d\u2796"
+    "\u058a\u05be\u1400\u1806\u2010-\u2012\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d"
+    "\ufe31\ufe32\ufe58\ufe63\uff0d\u2796"
 )
 # Marks that follow a digit without changing it: a keycap emoji "4️⃣" (digit, U+FE0F, U+20E3), variation
 # selectors, combining marks ("4̲1̲1̲1̲"). Dropped after a digit only; elsewhere they belong to their letter.
@@ -92,8 +93,6 @@ def _chars(ranges: str) -> frozenset[str]:
 _DASH_CHARS: Final = _chars(DASHES)
 _MARK_CHARS: Final = _chars(MARKS)
 RELEVANT: Final = _chars(FOREIGN_DIGITS + ODD_DIGITS + FORMAT_CHARS + SPACES) | _DASH_CHARS | _MARK_CHARS
-
-
 
 
 MARK_RUN: Final = 4  # the most marks passed over after a digit (a keycap has two)
