@@ -819,17 +819,21 @@ def _words(pattern: re.Pattern[str], text: str, at: list[int] | None, pos: int) 
 
 # A card number after its card word, read off a photo or a scan: letters typed for digits ("5l48 8142 O642 3614",
 # "S162 …"), or a hyphen where a line broke it ("656822-\n2397183774"). The digit scan above never sees these.
-_OCR_DIGITS: Final = str.maketrans("OolISB", "001158")
+# (Probe 5: also i, "|" and "!" for 1, z and Z for 2, A for 4, s for 5, b and G for 6, "&" for 8, q and g for 9.)
+_OCR_DIGITS: Final = str.maketrans("OolISBi|!zZAsbG&qg", "001158111224566899")
+_OCR_CHARS: Final = "0-9OolISBi|!zZAsbG&qg"
+_OCR_LETTERS: Final = frozenset("OolISBi|!zZAsbG&qg")
 _AFTER_CARD_WORD_RE: Final = re.compile(
     r"[ \t]*(?:(?:no\.?|number|nr\.?|nummer|n[º°]|#|is|ist|est|es|é|:)[ \t]*){0,3}"
-    r"(?<![\w\-])((?=[0-9OolISB]{0,5}[0-9])[0-9OolISB]{1,13}(?:(?:[ \-]|-?[ \t]*\n[ \t]*)[0-9OolISB]{1,13}){1,5})"
+    rf"(?<![\w\-])((?=[{_OCR_CHARS}]{{0,5}}[0-9])[{_OCR_CHARS}]{{1,13}}"
+    rf"(?:(?:[ \-]|-?[ \t]*\n[ \t]*)[{_OCR_CHARS}]{{1,13}}){{1,5}})"
     r"(?![\w\-])"
 )
 _GROUP_SPLIT_RE: Final = re.compile(r"-?[ \t]*\n[ \t]*|[ \-]")
 
 
 _CARD_WORD_LEAD_RE: Final = re.compile(
-    r"(?i)creditcard|kartennummer|kartennr\.?|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta"
+    r"(?i)creditcard|kartennummer|kartennr\.?|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta|visa|mastercard"
 )
 
 
@@ -844,11 +848,11 @@ def card_after_word(text: str, cue_start: int) -> tuple[int, int] | None:
     if m is None:
         return None
     raw = m.group(1)
-    if raw.isdigit() or not (any(c.isalpha() for c in raw) or "\n" in raw):
+    if raw.isdigit() or not (any(not c.isdigit() and c not in " -\t" for c in raw) or "\n" in raw):
         return None  # plain digits: the digit scan's
     groups = _GROUP_SPLIT_RE.split(raw.translate(_OCR_DIGITS))
     digits = "".join(groups)
-    letters = sum(c.isalpha() for c in raw)
+    letters = sum(c in _OCR_LETTERS for c in raw)
     if not digits.isdigit() or letters > 6 or len(digits) - letters < 9:
         return None
     if issuer_matches(digits) and luhn_ok(digits) and _card_like_layout(groups):
