@@ -685,3 +685,26 @@ def test_a_chased_conversation_says_sorry_and_a_withdrawn_cancel_keeps_the_order
     assert kept.lower().index(KEEP[lang].lower()) < kept.index(PASSED_ON[lang])
     # A cancel asked for again is not "left as it is".
     assert KEEP[lang].lower() not in draft(ThreadContext(withdrawn=("cancel",)), ("cancel",)).lower()
+
+
+@pytest.mark.parametrize(
+    ("subject", "drafted"),
+    [
+        ("IMEI 356938035643809", True),  # Luhn-valid, labelled: the redactor keeps it, so the draft does too
+        ("Reparatur: IMEI-Nummer 490154203237518", True),
+        ("Numéro de suivi 4155217220794551", True),  # a labelled tracking number passing Luhn, no card word
+        ("número de seguimiento 5136666033093661", True),
+        ("Refund to card 4155 2172 2079 4551", False),  # unredacted card: still refused
+        ("Karte 5136666033093661 belastet", False),
+    ],
+)
+def test_the_subject_guard_agrees_with_the_redactor(subject: str, drafted: bool) -> None:
+    """A number the redactor kept in the subject is no card: the draft is made, with the subject as written."""
+    msg = message(new_text=TEXTS["en"], subject=subject)
+    args = (IntentResult(("other",), {}), Extraction(), OrderMatch(None, "none"), (), {}, SHOP)
+    if drafted:
+        draft = make_draft(msg, *args)
+        assert draft is not None and draft.subject == "Re: " + subject
+    else:
+        with pytest.raises(TemplateError, match="subject contains a card number"):
+            make_draft(msg, *args)

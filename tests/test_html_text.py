@@ -98,3 +98,39 @@ def test_digit_groups_join_around_labels_and_in_quotes(html: str, text: str) -> 
 )
 def test_prose_keeps_its_lines(html: str, text: str) -> None:
     assert html_to_text(html) == text
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ('<p>Karte <span>4155</span><span style="display:none">q</span> <span>2172</span>'
+         '<span style="display: none !important">zz</span> 2079 4551</p>', "Karte 4155 2172 2079 4551"),
+        ('<div>carte 5136<i style="visibility:hidden">7</i> 6660 3309 3661</div>', "carte 5136 6660 3309 3661"),
+        ('<div>tarjeta 6011<font style="font-size:0px">99</font>0822 2287 8391</div>', "tarjeta 60110822 2287 8391"),
+        ("<div>card 3525<span hidden>x<b>y</b>z</span> 3259 4060 6552</div>", "card 3525 3259 4060 6552"),
+        ('<p>Karte 4598<span style="width:0;height:0;overflow:hidden">a1</span> 4230 6140 8237</p>',
+         "Karte 4598 4230 6140 8237"),
+        # an element left open inside the hidden one, or the hidden one left open: closed as a browser does
+        ('<div>Hi<span style="display:none"><p>pre<p>header</span> there</div><div>next</div>', "Hi there\nnext"),
+        ('<div>Hi<p style="display:none">preheader</div><div>shown</div>', "Hi\nshown"),
+    ],
+)  # fmt: skip
+def test_hidden_elements_are_not_the_customers_text(html: str, text: str) -> None:
+    """What the reader does not see is dropped, so filler hidden between a card's groups glues to nothing."""
+    assert html_to_text(html) == text
+    if "[" not in text and any(w in text for w in ("card", "Karte", "carte", "tarjeta")):
+        assert redact(html_to_text(html)).counts().get("card_number") == 1
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ('<p>Order <span style="opacity:0.8">1042</span> shipped</p>', "Order 1042 shipped"),
+        ('<p>Total <span style="width:100px">49,90</span> EUR, <span aria-hidden="true">★</span></p>',
+         "Total 49,90 EUR, ★"),
+        ('<p style="display:block">Tracking 00340434161094042557</p>', "Tracking 00340434161094042557"),
+        ('<p>size <span style="font-size:10px">42</span></p>', "size 42"),
+    ],
+)  # fmt: skip
+def test_visible_styled_elements_stay(html: str, text: str) -> None:
+    assert html_to_text(html) == text

@@ -17,6 +17,27 @@ _FEED_CHUNK = 64 * 1024
 
 # Elements whose text is never shown to a reader.
 _SKIP = frozenset({"script", "style", "title", "template", "noscript", "xml"})
+# Styles that hide an element's text from the reader ("display:none", "visibility:hidden", a zero font size,
+# width or height, "opacity:0"): what the customer does not see is not their text, and filler hidden between
+# the groups of a number ("4111<span style=display:none>x</span> 1111") must not glue to it.
+_HIDDEN_STYLE = re.compile(
+    r"(?i)(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*0(?:\.0*)?\s*(?:;|$|!)"
+    r"|(?:font-size|max-height|height|width|max-width|line-height)\s*:\s*0(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:;|$|!))"
+)
+# Elements with no end tag: never the start of a hidden stretch.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+def _hides(attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether an element's attributes hide it (the `hidden` attribute, `aria-hidden` alone does not)."""
+    return any(
+        name == "hidden" or (name == "style" and bool(value) and _HIDDEN_STYLE.search(value or "") is not None)
+        for name, value in attrs
+    )
+
+
 # Elements that end the current line.
 _BLOCK = frozenset(
     {
@@ -46,6 +67,7 @@ class _TextBuilder(HTMLParser):
         self.cur: list[str] = []
         self.depth = 0  # blockquote nesting
         self.skip = 0
+        self.hidden: list[str] = []  # a hidden element's tag, then the tags opened inside it and not yet closed
         self.pre = 0
         self.size = 0
         self.limit = limit
@@ -100,6 +122,10 @@ class _TextBuilder(HTMLParser):
 
     # -- parser callbacks ------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID and (self.hidden or _hides(attrs)):
+            self.hidden.append(tag)
+        if self.hidden:
+            return  # nothing inside a hidden element is shown, not even its line breaks
         if tag in _SKIP:
             self.skip += 1
         elif tag == "br":
@@ -120,6 +146,8 @@ class _TextBuilder(HTMLParser):
             self.cur.append(" ")  # cells of one row: one space between them, whatever white space came first
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hidden:
+            return
         if tag == "br":
             self._end_line(force=True)
         elif tag in _PARA:
@@ -128,6 +156,11 @@ class _TextBuilder(HTMLParser):
             self._end_line()
 
     def handle_endtag(self, tag: str) -> None:
+        if self.hidden:
+            if tag in self.hidden:  # (tags left open inside close with it, as a browser closes them)
+                del self.hidden[len(self.hidden) - 1 - self.hidden[::-1].index(tag) :]
+                return
+            self.hidden = []  # it closes an element around the hidden one, which then ended unclosed
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
         elif tag == "blockquote":
@@ -142,7 +175,7 @@ class _TextBuilder(HTMLParser):
             self._end_line()
 
     def handle_data(self, data: str) -> None:
-        if self.skip or self.full:
+        if self.skip or self.full or self.hidden:
             return
         if self.pre:
             parts = data.replace("\r\n", "\n").split("\n")

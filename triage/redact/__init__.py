@@ -56,6 +56,7 @@ from triage.redact.cards import (
     cards_in_wide_run,
     chat_split_cards,
     described_cards,
+    joined_cards,
     split_cards,
 )
 from triage.redact.iban import IBAN_CHECK_DIGITS, IBAN_CHECK_RE, iban_at, iban_shape
@@ -214,6 +215,7 @@ def _detect(
     where a digit meets a digit word, `said`: where two number words stand side by side (the first prescan's;
     masking makes no new such place)."""
     numbers = _find_numbers(scan, hits) + spelled_cards(scan, spells) + said_cards(scan, said) + chat_split_cards(scan)
+    numbers += joined_cards(scan, numbers)
     card_spans = [(f.start, f.end) for f in numbers if f.kind == "card_number"]
     if numbers:
         # The cue patterns then see what a second pass would see: a blank where the number was.

@@ -822,17 +822,21 @@ def _words(pattern: re.Pattern[str], text: str, at: list[int] | None, pos: int) 
 
 # A card number after its card word, read off a photo or a scan: letters typed for digits ("5l48 8142 O642 3614",
 # "S162 …"), or a hyphen where a line broke it ("656822-\n2397183774"). The digit scan above never sees these.
-_OCR_DIGITS: Final = str.maketrans("OolISB", "001158")
+# (Probe 5: also i, "|" and "!" for 1, z and Z for 2, A for 4, s for 5, b and G for 6, "&" for 8, q and g for 9.)
+_OCR_DIGITS: Final = str.maketrans("OolISBi|!zZAsbG&qg", "001158111224566899")
+_OCR_CHARS: Final = "0-9OolISBi|!zZAsbG&qg"
+_OCR_LETTERS: Final = frozenset("OolISBi|!zZAsbG&qg")
 _AFTER_CARD_WORD_RE: Final = re.compile(
     r"[ \t]*(?:(?:no\.?|number|nr\.?|nummer|n[º°]|#|is|ist|est|es|é|:)[ \t]*){0,3}"
-    r"(?<![\w\-])((?=[0-9OolISB]{0,5}[0-9])[0-9OolISB]{1,13}(?:(?:[ \-]|-?[ \t]*\n[ \t]*)[0-9OolISB]{1,13}){1,5})"
+    rf"(?<![\w\-])((?=[{_OCR_CHARS}]{{0,5}}[0-9])[{_OCR_CHARS}]{{1,13}}"
+    rf"(?:(?:[ \-]|-?[ \t]*\n[ \t]*)[{_OCR_CHARS}]{{1,13}}){{1,5}})"
     r"(?![\w\-])"
 )
 _GROUP_SPLIT_RE: Final = re.compile(r"-?[ \t]*\n[ \t]*|[ \-]")
 
 
 _CARD_WORD_LEAD_RE: Final = re.compile(
-    r"(?i)creditcard|kartennummer|kartennr\.?|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta"
+    r"(?i)creditcard|kartennummer|kartennr\.?|kaart(?:nummer)?|card|karte|carte|tarjeta|cart[ãa]o|carta|visa|mastercard"
 )
 
 
@@ -847,11 +851,11 @@ def card_after_word(text: str, cue_start: int) -> tuple[int, int] | None:
     if m is None:
         return None
     raw = m.group(1)
-    if raw.isdigit() or not (any(c.isalpha() for c in raw) or "\n" in raw):
+    if raw.isdigit() or not (any(not c.isdigit() and c not in " -\t" for c in raw) or "\n" in raw):
         return None  # plain digits: the digit scan's
     groups = _GROUP_SPLIT_RE.split(raw.translate(_OCR_DIGITS))
     digits = "".join(groups)
-    letters = sum(c.isalpha() for c in raw)
+    letters = sum(c in _OCR_LETTERS for c in raw)
     if not digits.isdigit() or letters > 6 or len(digits) - letters < 9:
         return None
     if issuer_matches(digits) and luhn_ok(digits) and _card_like_layout(groups):
@@ -965,3 +969,99 @@ def _last_match(rx: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[st
     for found in rx.finditer(text, lo, hi):  # noqa: B007 - the last one is wanted
         pass
     return found
+
+
+# A card whose groups stand apart: on lines with blank lines between ("Card number\n\n5562\n\n6144\n\n…"), on chat
+# lines after a "12/3/26, 10:42 - Tom:" prefix, in two sentences ("the card says 4406 8640. … the rest: 9482
+# 2591"), the end told first ("Endziffern 4253, davor 4780 0941 5989"). A piece is a run of groups of 3-6 digits
+# standing alone between blanks (no date, time, price, "#1042" or longer number); consecutive pieces close
+# together, with nothing between but words, blanks and the dates and times of chat prefixes, are read together.
+# They go when together they are a known issuer's number (its own ranges, not Maestro's wide ones) passing Luhn
+# in a card's grouping, and either a card word is near and no order/tracking label names the first piece, or
+# the pieces are exactly 4-4-4-4 close together. One finding from the first piece to the last, so the marker
+# shows no piece's digits but the last four.
+_JOIN_PIECE_RE: Final = re.compile(
+    # (The first digit comes first, so the engine skips ahead to digits at C speed; the look-behinds then read it.)
+    r"[0-9](?<![^\s\"'(«“][0-9])(?<![0-9][ \-][0-9])[0-9]{2,5}(?:[ \-][0-9]{3,6}){0,4}(?![ \-]?[0-9]+(?![0-9/.:,\-]))"
+    r"(?=[.,;:!?)\"'»”]*(?:\s|$))(?!\s*(?i:eur|usd|gbp|chf|euros?|dollars?|€|\$|£|kg|km|cm|mm|ml|st|pcs|x)\b)",
+)
+# A word that tells the piece after it is the end of the number ("ends in 4242; before that …"), in
+# en/de/fr/es/it/nl/pt: only then are the pieces also read with the first one last.
+_END_FIRST_RE: Final = re.compile(
+    r"(?i)\b(?:end\w*|last|letzte\w*|schluss\w*|fin\w*|termin\w*|dernier\w*|derni[èe]re\w*|acab\w*|[úu]ltim\w*"
+    r"|eindig\w*|laatste)\b"
+)
+_JOIN_LENGTHS: Final = frozenset({14, 15, 16, 19})  # Diners, Amex, most, UnionPay and Maestro: not a 13-digit Visa
+_JOIN_GAP_RE: Final = re.compile(
+    r"(?:[^\d\ue000]|(?<![\d/.:])\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}(?![\d/.:])|(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:]))*"
+)
+_JOIN_GAP: Final = 80  # the most characters between two pieces
+_JOIN_SPAN: Final = 200  # the most from the first piece to the last
+_JOIN_BARE_GAP: Final = 40  # between the pieces of a 4-4-4-4 with no card word near
+
+
+def joined_cards(text: str, found: Sequence[Finding]) -> list[Finding]:
+    """Cards whose groups stand apart in the text (see above); `found`: what the other detectors found (no
+    piece is read inside one)."""
+    if sum(map(text.count, "0123456789")) < 14:
+        return []  # (cheap) too few digits for any card
+    taken = [(f.start, f.end) for f in found]
+    pieces = [m.span() for m in _JOIN_PIECE_RE.finditer(text)]
+    if taken:
+        pieces = [p for p in pieces if not overlaps(*p, taken)]
+    out: list[Finding] = []
+    i = 0
+    while i < len(pieces) - 1:
+        # (cheap) the next piece close enough, and this one opens an issuer's number (2-6), or an end word is before
+        # it (it may be the number's end); most pieces in mail (prices, years, order numbers) fail here.
+        if pieces[i + 1][0] - pieces[i][1] > _JOIN_GAP or (
+            text[pieces[i][0]] not in "23456"
+            and not _END_FIRST_RE.search(text, max(0, pieces[i][0] - 40), pieces[i][0])
+        ):
+            i += 1
+            continue
+        hit = _joined_at(text, pieces, i)
+        if hit is None:
+            i += 1
+            continue
+        out.append(Finding("card_number", pieces[i][0], pieces[hit][1]))
+        i = hit + 1
+    return out
+
+
+def _joined_at(text: str, pieces: list[tuple[int, int]], i: int) -> int | None:
+    """The index of the last piece of a card made of pieces[i], pieces[i + 1], …, or None."""
+    groups: list[str] = _SPLIT_RE.split(text[pieces[i][0] : pieces[i][1]])
+    first = len(groups)
+    gaps: list[int] = []
+    for j in range(i + 1, len(pieces)):
+        gap_start, gap_end = pieces[j - 1][1], pieces[j][0]
+        if gap_end - gap_start > _JOIN_GAP or pieces[j][1] - pieces[i][0] > _JOIN_SPAN:
+            return None
+        if _JOIN_GAP_RE.fullmatch(text, gap_start, gap_end) is None:
+            return None  # another number, or a masked finding, between them
+        gaps.append(gap_end - gap_start)
+        groups = groups + _SPLIT_RE.split(text[pieces[j][0] : pieces[j][1]])
+        digits = "".join(groups)
+        if len(digits) > 19:
+            return None
+        if len(digits) in _JOIN_LENGTHS and _joined_card(text, pieces[i][0], pieces[j][1], groups, first, gaps):
+            return j
+    return None
+
+
+def _joined_card(text: str, start: int, end: int, groups: list[str], first: int, gaps: list[int]) -> bool:
+    """Whether the pieces' groups make a card: in order, or, after a word naming the end, with the first piece's
+    `first` groups last."""
+    orders = [groups]
+    if _END_FIRST_RE.search(text, max(0, start - 40), start):
+        orders.append(groups[first:] + groups[:first])
+    for order in orders:
+        digits = "".join(order)
+        if not (issuer_matches(digits, core=True) and luhn_ok(digits) and _card_like_layout(order)):
+            continue
+        if _not_card_word_before(text, start):
+            return False
+        bare = [len(g) for g in order] == [4, 4, 4, 4] and max(gaps) <= _JOIN_BARE_GAP
+        return bare or card_word_in(text, max(0, start - 120), end)
+    return False

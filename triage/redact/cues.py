@@ -38,7 +38,8 @@ _COUNTRY_IBAN: Final = "|".join(
 # After a card word: its number label, then a number's first digits up to a letter typed for a digit ("5l48",
 # "33lO", "S162") or to a hyphen that ends the line ("656822-").
 _CARD_LABEL: Final = r"[ \t]*(?:(?:no\.?|number|nr\.?|nummer|n[º°]|num[ée]ro|n[úu]mero|numero|\#|:)[ \t]*){0,2}"
-_OCR_LEAD: Final = r"[ \t]*(?:[0-9][0-9 \-]{0,14}(?:[OoLlIiSsBb]+|-[ \t]*(?=\n))|[OoLlIiSsBb]{1,2}[0-9])"
+# (Probe 5: also q and g for 9, b and G for 6, z for 2, A for 4, "|" and "!" for 1, "&" for 8.)
+_OCR_LEAD: Final = r"[ \t]*(?:[0-9][0-9 \-]{0,14}(?:[oliqgsbza|!&]+|-[ \t]*(?=\n))|[oliqgsbza|!&]{1,2}[0-9])"
 _CUES: tuple[tuple[str, str], ...] = (
     ("banklogin", "|".join(f"{w}banking[\\s-]+{_BANK_LOGIN}" for w in _BANKING)),
     (
@@ -371,9 +372,11 @@ _CUES: tuple[tuple[str, str], ...] = (
     # there, not at every card word; see cards.card_after_word
     (
         "cardno",
-        rf"card{_CARD_LABEL}{_OCR_LEAD}|kaart(?:nummer)?{_OCR_LEAD}|kartennummer{_OCR_LEAD}|kartennr\.?{_OCR_LEAD}"
+        rf"card{_CARD_LABEL}{_OCR_LEAD}|kaart(?:nummer)?{_CARD_LABEL}{_OCR_LEAD}|kartennummer{_CARD_LABEL}{_OCR_LEAD}"
+        rf"|kartennr\.?{_CARD_LABEL}{_OCR_LEAD}"
         rf"|karte{_CARD_LABEL}{_OCR_LEAD}|carte{_CARD_LABEL}{_OCR_LEAD}|tarjeta{_CARD_LABEL}{_OCR_LEAD}"
-        rf"|cart[ãa]o{_CARD_LABEL}{_OCR_LEAD}|carta{_CARD_LABEL}{_OCR_LEAD}|creditcard{_OCR_LEAD}",
+        rf"|cart[ãa]o{_CARD_LABEL}{_OCR_LEAD}|carta{_CARD_LABEL}{_OCR_LEAD}|creditcard{_OCR_LEAD}"
+        rf"|visa{_CARD_LABEL}{_OCR_LEAD}|mastercard{_CARD_LABEL}{_OCR_LEAD}",
     ),
 )
 # What may stand right before a cue: spelled out (an explicit set is faster to skip to than [\W_]).

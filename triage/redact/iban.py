@@ -69,8 +69,8 @@ def _country_at(text: str, cd: int, *, cue: bool = True) -> tuple[int, str, int]
 def iban_at(text: str, cd: int) -> Finding | None:
     """The IBAN whose check digits start at `cd`, if the registry length, structure and mod-97 agree.
 
-    Upper or lower case alike ("de89 3704 …": mod-97 and the registry are cue enough), and a letter O
-    typed for a zero is read as the zero when that makes the checks pass."""
+    Upper or lower case alike ("de89 3704 …": mod-97 and the registry are cue enough), and a letter O, I or l
+    typed for a digit is read as that digit when that makes the checks pass."""
     found = _country_at(text, cd, cue=False)
     if found is None:
         return None
@@ -79,9 +79,40 @@ def iban_at(text: str, cd: int) -> Finding | None:
     if body is None:
         return None  # too short, or the run goes on mid-group: not this country's IBAN
     compact = (country + text[cd : cd + 2] + _IBAN_SEP_RE.sub("", body.group())).upper()
-    if _valid(compact) or ("O" in compact[2:] and _valid(compact[:2] + compact[2:].replace("O", "0"))):
+    if _valid(compact) or (
+        _OCR_MISREAD.intersection(compact[2:])
+        and (_valid(_misread(compact)) or ("O" in compact[2:] and _valid(compact[:2] + compact[2:].replace("O", "0"))))
+    ):
         return Finding("iban", cc_start, body.end())
     return None
+
+
+# Letters a photo or scan gives for digits: O for 0; I and l (upper-cased: L) for 1. Read so where the country's
+# structure wants a digit (a bank code's letters stay), and only when the checks then pass; an O is also read
+# as 0 anywhere after the country, as before (an account part that may hold letters).
+_OCR_MISREAD: Final = frozenset("OIL")
+_OCR_TO_DIGIT: Final = str.maketrans("OIL", "011")
+
+
+def _misread(compact: str) -> str:
+    """An upper-case IBAN with the misread letters read as digits in its check digits and numeric BBAN parts."""
+    out = [compact[:2], compact[2:4].translate(_OCR_TO_DIGIT)]
+    k = 4
+    for count, kind in _bban_parts(compact[:2]):
+        part = compact[k : k + count]
+        out.append(part.translate(_OCR_TO_DIGIT) if kind == "n" else part)
+        k += count
+    out.append(compact[k:])
+    return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _bban_parts(country: str) -> tuple[tuple[int, str], ...]:
+    """A country's BBAN structure as (length, kind) parts; kind n, a or c as in the registry."""
+    info = _IBAN_DB.info(country + "00")
+    if not info or len(info[0][0]) != 2 or not info[0][1]:
+        return ()
+    return tuple((int(n), kind) for n, kind in _BBAN_PART_RE.findall(info[0][1].get("bban", "")))
 
 
 _MOD97_DIGITS: Final = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
@@ -146,8 +177,8 @@ def iban_cue_before(text: str, cc_start: int) -> bool:
 @lru_cache(maxsize=256)
 def _structure_re(country: str) -> re.Pattern[str]:
     """A country's IBAN as `iban_at` can accept it: code in either case, check digits and the registry's BBAN
-    structure, an O allowed for any digit (the O-for-0 fix), separators as `_iban_body_re` takes them."""
-    classes = {"n": "[0-9Oo]", "a": "[A-Za-z]", "c": "[A-Za-z0-9]"}
+    structure, an O, I or l allowed for any digit (the misread-letter fix), separators as `_iban_body_re` takes them."""
+    classes = {"n": "[0-9OoIl]", "a": "[A-Za-z]", "c": "[A-Za-z0-9]"}
     bban = _IBAN_DB.info(country + "00")[0][1]["bban"]
     parts = "".join(
         rf"(?:[ \-.\u00a0]{{0,2}}{classes[kind]}){{{count}}}" for count, kind in _BBAN_PART_RE.findall(bban)

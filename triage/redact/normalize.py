@@ -40,6 +40,23 @@ FOREIGN_DIGITS: Final = (
     "\U00016b50-\U00016b59\U0001d7ce-\U0001d7ff\U0001e140-\U0001e149\U0001e2f0-\U0001e2f9"
     "\U0001e950-\U0001e959\U0001fbf0-\U0001fbf9"
 )
+# Digits that are not decimal digits (No with a digit value: superscript "³⁶⁷⁰", subscript, circled "④", "⑷", "⒋",
+# "❹", Ethiopic), same Unicode: read as the digit they show ("Card ⁴¹¹¹ …", "① ② …"); tests compare with unicodedata.
+ODD_DIGITS: Final = (
+    "\xb2\xb3\xb9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468\u2474-\u247c\u2488-\u2490"
+    "\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792\U00010a40-\U00010a43"
+    "\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a"
+)
+# Dashes and hyphens (Pd, and minus-like signs) the digit scans do not read as separators, read as "-" between
+# digits ("4279‑1121", U+2011; "6011－9690", U+FF0D); "-", "–", "—", "−" are separators already, and the wave
+# dashes of Japanese ranges are left alone.
+DASHES: Final = (
+    "\u058a\u05be\u1400\u1806\u2010-\u2012\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d"
+    "\ufe31\ufe32\ufe58\ufe63\uff0d\u2796"
+)
+# Marks that follow a digit without changing it: a keycap emoji "4️⃣" (digit, U+FE0F, U+20E3), variation
+# selectors, combining marks ("4̲1̲1̲1̲"). Dropped after a digit only; elsewhere they belong to their letter.
+MARKS: Final = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\U000e0100-\U000e01ef"
 # Unicode spaces (Zs) other than the plain one, and the tab.
 SPACES: Final = "\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _FOREIGN_SPACE: Final = frozenset(map(chr, (0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)))
@@ -59,7 +76,7 @@ _BREAK: Final = rf"(?:[ \t]*[>{BULLETS}])*[ \t]*(?=\d)"
 # Markup between two digits ("4111</td><td>1111", "4111<br>\n1111") when `redact` reads raw HTML.
 _TAGS: Final = r"/?[A-Za-z][^<>]{0,200}>(?:\s*<[^<>]{1,200}>)*\s*(?=\d)"
 _REWRITE_RE: Final = re.compile(
-    r"[&%<\r\n\t~\x80-\xbf\u0250-\u200f\u2022\u2023\u2043\u202a-\u202f\u205f-\u209f\u20d0-\U0010ffff]"
+    r"[&%<>\r\n\t~\x80-\xbf\u0250-\u2012\u2015\u2022\u2023\u2043\u202a-\u202f\u205f-\u209f\u20d0-\U0010ffff]"
     rf"(?:(?<=&)(?:{ENTITY})|(?<=%)(?:{PERCENT})|(?<=\r)\n{_BREAK}|(?<=\n){_BREAK}|(?<=<){_TAGS}"
     r"|(?<=[^&%<\r\n]))"
 )
@@ -73,7 +90,39 @@ def _chars(ranges: str) -> frozenset[str]:
     return frozenset(out)
 
 
-RELEVANT: Final = _chars(FOREIGN_DIGITS + FORMAT_CHARS + SPACES)
+_DASH_CHARS: Final = _chars(DASHES)
+_MARK_CHARS: Final = _chars(MARKS)
+RELEVANT: Final = _chars(FOREIGN_DIGITS + ODD_DIGITS + FORMAT_CHARS + SPACES) | _DASH_CHARS | _MARK_CHARS
+
+
+MARK_RUN: Final = 4  # the most marks passed over after a digit (a keycap has two)
+
+
+def _before_marks(text: str, k: int) -> int:
+    """Where the character at `k` sits once the marks ending there are passed over (a keycap's "4" of "4️⃣")."""
+    stop = max(0, k - MARK_RUN)
+    while k > stop and text[k] in _MARK_CHARS:
+        k -= 1
+    return k
+
+
+def _context_rewrite(text: str, s: int) -> tuple[int, str] | None:
+    """A dash or a run of marks at `s` that stands in a number: (where the rewrite ends, what it reads as), or
+    None. A dash needs a digit on either side (a blank between allowed), marks a digit right before them (a
+    digit in any form: str.isdigit holds exactly for the characters `_rewrite` reads as a digit)."""
+    c = text[s]
+    if c in _MARK_CHARS:
+        if s == 0 or not text[s - 1].isdigit():
+            return None
+        e = s + 1
+        while e < len(text) and text[e] in _MARK_CHARS:
+            e += 1
+        return e, ""
+    b = _before_marks(text, s - 2 if s > 1 and text[s - 1] == " " else s - 1)
+    a = s + 2 if s + 2 < len(text) and text[s + 1] == " " else s + 1
+    if b < 0 or a >= len(text) or not text[b].isdigit() or not text[a].isdigit():
+        return None
+    return s + 1, "-"
 
 
 def _rewrite(piece: str) -> str:
@@ -86,7 +135,7 @@ def _rewrite(piece: str) -> str:
         return chr(int(piece[1:], 16))
     if c in "\r\n<":
         return " "  # a line break or markup inside a digit run (the caller checked the digit before)
-    d = unicodedata.decimal(c, None)
+    d = unicodedata.digit(c, None)
     if d is not None:
         return str(d)
     if unicodedata.category(c) == "Cf":
@@ -186,21 +235,33 @@ def symbolish(c: str) -> bool:
     return c >= "\x80" and c not in _NOT_SYMBOL and unicodedata.category(c) in _SYMBOL_CATEGORIES
 
 
+ARROWS: Final = ("->", "=>")  # typed arrows, each one symbol ("5390 -> 4210 -> …")
+
+
+def _symbol_len(text: str, e: int) -> int:
+    """The length of the symbol at `e` (an arrow is two characters), 0 for none."""
+    if text.startswith(ARROWS, e):
+        return 2
+    return 1 if symbolish(text[e]) else 0
+
+
 def symbol_separator(text: str, s: int, last: int = 0) -> tuple[int, int] | None:
     """The span (blanks around it included) of a run of at most SYMBOL_RUN symbols starting at `s` that stands
     between two digits, or None. `last`: where the previous rewrite ended (the span starts no earlier)."""
     n = len(text)
     e = s
-    while e < n and e - s < SYMBOL_RUN and symbolish(text[e]):
-        e += 1
+    count = 0
+    while e < n and count < SYMBOL_RUN and (k := _symbol_len(text, e)):
+        e += k
+        count += 1
     if e == s or text[s] in _JOINERS:
         return None
     if e < n and text[e] == " ":
         e += 1
-    if e >= n or not text[e].isdecimal():
+    if e >= n or not text[e].isdigit():  # (isdigit: any digit `_rewrite` reads, "⁴" and "④" too)
         return None
     b = s - 1 if s > 0 and text[s - 1] == " " else s
-    if b == 0 or b < last or not text[b - 1].isdecimal():
+    if b == 0 or b < last or not text[_before_marks(text, b - 1)].isdigit():
         return None
     return b, e
 
@@ -226,7 +287,11 @@ def normalise(text: str, candidates: list[int] | None = None) -> Normalised:
         if s < last:
             continue  # inside the previous rewrite
         c = text[s]
-        if (c >= "\x80" or c == "~") and c not in RELEVANT:
+        if (c >= "\x80" or c in "~>") and c not in RELEVANT:
+            if c == ">":  # an arrow's head: the run starts at its shaft ("5390 -> 4210")
+                if not (s and text[s - 1] in "-="):
+                    continue
+                s -= 1
             run = symbol_separator(text, s, last)  # "4145 🔹 8780", "5269 • 3567", "4378 ~ 3299"
             if run is None:
                 continue
@@ -255,9 +320,17 @@ def normalise(text: str, candidates: list[int] | None = None) -> Normalised:
                 # card, a whole number of its own, as in a list of tracking numbers one per line): read on
                 # from the next character, so what the skipped piece held ("<b>٤١١١…") is still rewritten.
                 continue
-        new = _rewrite(m.group())
-        if new == m.group():
-            continue
+        if c in _DASH_CHARS or c in _MARK_CHARS:
+            ctx = _context_rewrite(text, s)  # "4279‑1121", "4️⃣1️⃣"
+            if ctx is None:
+                continue
+            e, new = ctx
+            if not new and last < s and text[s - 1].isascii():
+                s, new = s - 1, text[s - 1]  # the digit and its marks as one: a marker over the digit takes them
+        else:
+            new = _rewrite(m.group())
+            if new == m.group():
+                continue
         parts.append(text[last:s])
         clean_len += s - last
         cs.append(clean_len)

@@ -90,7 +90,7 @@ from typing import Final
 from triage.redact.cards import FIRST_WORDS, LAST_WORDS, WIDE_CHARS
 from triage.redact.cues import CUE_MARGIN, cue_patterns, cue_rows_ending_text
 from triage.redact.iban import IBAN_COUNTRIES, iban_may_start, iban_trigger
-from triage.redact.normalize import BULLETS, ENTITY, PERCENT, RELEVANT, SYMBOL_RUN, symbolish
+from triage.redact.normalize import BULLETS, ENTITY, MARK_RUN, PERCENT, RELEVANT, SYMBOL_RUN, symbolish
 from triage.redact.spelled import DIGIT_WORDS, GLUED_AND, TENS_WORDS, TRIGGER_WORDS, WORD_SEPARATORS
 from triage.redact.spelled import SEPARATORS as SPELL_SEPARATORS
 
@@ -258,7 +258,8 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
     the original text) and those of the detectors (read on the clean text). Each is a superset of its
     Python pattern: a SUB in a class stands for any character beyond Latin-1 that the Python class holds."""
     sub = _byte(SUB)
-    digit = f"[0-9{sub}]"  # an ASCII digit or a non-ASCII one (FOREIGN_DIGITS are all beyond Latin-1)
+    # An ASCII digit or any other (FOREIGN_DIGITS are all beyond Latin-1; of ODD_DIGITS, "²", "³", "¹" are not).
+    digit = f"[0-9{sub}\\xb2\\xb3\\xb9]"
     seps = "".join(sorted({_byte(c) for c in WIDE_CHARS}))
     rewrites = [
         (_BREAK, rf"{digit}[ \t]*\r?\n(?:[ \t]*[>{''.join(_byte(c) for c in BULLETS)}])*[ \t]*{digit}", 0),
@@ -267,7 +268,8 @@ def _triggers(hs: ModuleType) -> tuple[list[tuple[int, str, int]], list[tuple[in
         (_TAG, rf"{digit}[ \t]*<", 0),
         (_CHAR, _bytes_class(RELEVANT), 0),
         # A superset of normalize.symbol_separator: every character beyond Latin-1 is SUB, so the class holds it.
-        (_SYM, rf"{digit} ?{_latin1_class(_symbol_or_sub)}{{1,{SYMBOL_RUN}}} ?{digit}", 0),
+        # (An arrow "->", "=>" is one symbol of two characters; a keycap's marks may end the digit before.)
+        (_SYM, rf"{digit}{sub}{{0,{MARK_RUN}}} ?(?:{_symbols()}|[-=]>){{1,{SYMBOL_RUN}}} ?{digit}", 0),
     ]
     som = hs.HS_FLAG_SOM_LEFTMOST
     detectors = [
@@ -326,6 +328,10 @@ def _latin1_class(keep: Callable[[str], bool]) -> str:
     chars = {c for c in map(chr, range(256)) if keep(c)}
     assert SUB in chars
     return _bytes_class(chars)
+
+
+def _symbols() -> str:
+    return _latin1_class(_symbol_or_sub)
 
 
 def _symbol_or_sub(c: str) -> bool:
@@ -538,7 +544,8 @@ def rewrites(text: str, data: bytes | None = None) -> list[int] | None:
         elif kind == _TAG:  # the character before the end
             out.append(end - 1)
         elif kind == _SYM:  # every symbol of the run: `normalise` tries each, the first one rewrites
-            out.extend(i for i in range(max(0, end - 2 - SYMBOL_RUN - 1), end - 1) if symbolish(text[i]))
+            lo = max(0, end - 2 - 2 * SYMBOL_RUN - 1)  # (an arrow's head stands for its run: see normalise)
+            out.extend(i for i in range(lo, end - 1) if symbolish(text[i]) or (text[i] == ">" and text[i - 1] in "-="))
         elif text[end - 1] in RELEVANT:  # _CHAR: a SUB also stands for "€", "“", an emoji, and "?" is itself;
             out.append(end - 1)  # `normalise` passes over any character not in RELEVANT, so it is no candidate
     return sorted(set(out))
