@@ -108,6 +108,9 @@ CASES = [
     ("", "Can one still cancel order 55120? I found it cheaper elsewhere.", {"cancel": "cancel order 55120"}),
     ("", "Can one still cancel my order from this morning?", {"cancel": "cancel my order"}),
     ("", "Can one cancel orders after they have shipped?", {}),
+    # a threat under an inverted condition is no request; an instruction under one is (issue 14, w16)
+    ("", "Should it fail to arrive by Friday I'm cancelling.", {}),
+    ("", "Should it not be here by Friday, please cancel order 61204.", {"cancel": "please cancel"}),
     ("", "Do you let customers cancel orders after payment, or is it final?", {}),
     ("", "Is it possible to cancel an order once the invoice is out?", {}),
     ("", "Do you allow customers to cancel? If so, please cancel order 44107.", {"cancel": "cancel order 44107"}),

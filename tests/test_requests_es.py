@@ -71,6 +71,9 @@ CASES = [
     ("", "¿Se puede cancelar un pedido ya pagado, el 55120?", {"cancel": "55120"}),
     ("", "¿Uno puede cancelar todavía mi pedido de ayer?", {"cancel": "mi pedido"}),
     ("", "¿Se puede cancelar un pedido después de pagarlo? Todavía no compré nada.", {}),
+    ("", "Como no llegue el martes lo cancelo y listo.", {}),
+    ("", "Si no llega el martes, cancélenlo.", {"cancel": "cancélenlo"}),
+    ("", "Como no llegue el martes, anúlenla por favor.", {"cancel": "anúlenla"}),
     ("", "¿Aceptan cancelaciones de pedidos ya enviados?", {}),
     ("", "¿Se pueden anular los pedidos una vez confirmados?", {}),
     # The order named around the object, parts added (issue 14, s29: the German shapes' counterparts).

@@ -80,6 +80,8 @@ CASES = [
     ("", "Peut-on encore annuler la commande 60731 ? J'ai trouvé moins cher ailleurs.", {"cancel": "60731"}),
     ("", "Est-ce qu'on peut encore annuler ma commande d'hier ?", {"cancel": "ma commande"}),
     ("", "Peut-on annuler une commande après l'expédition ? Je n'ai encore rien commandé.", {}),
+    ("", "S'il n'est pas là mardi, j'annule.", {}),
+    ("", "S'il n'est pas là mardi, annulez la commande 61204.", {"cancel": "annulez"}),
     ("", "Vous acceptez les annulations après le paiement ?", {}),
     ("", "Est-il possible d'annuler une commande une fois payée ?", {}),
     # The order named around the object, parts added (issue 14, s29: the German shapes' counterparts).

@@ -177,6 +177,11 @@ LEXICON = Lexicon(
             "ya no los quiero",
             "cancelar el pedido",
             "cancelen",
+            # the imperative with its pronoun is a request by itself, also under a condition ("si no llega, cancélenlo")
+            "cancelenlo",
+            "cancelenla",
+            "anulenlo",
+            "anulenla",
             "cancelar mi pedido",
             "anular el pedido",
             "anulen",

@@ -42,16 +42,19 @@ _DONE = (
 # A first-person cancel under a condition, or a hypothetical one ("next time I'm the one cancelling" too):
 # "if it isn't here tomorrow I'm cancelling",
 # "wenn … trete ich vom Kauf zurück", "si no llega el lunes, lo cancelo", "si j'annulais ma commande",
-# "si elle n'arrive pas, je l'annule". A
+# "si elle n'arrive pas, je l'annule", "should it fail to turn up I'm cancelling", "como no llegue, lo cancelo",
+# "s'il n'est pas là vendredi, j'annule". A
 # conditional *request* ("if you can't change the address, just cancel it") has no first-person verb.
 _THREAT = (
-    r"\b(?:if|unless|until|otherwise|or else|then)\b.{0,80}?\b(?:i|we|im|i'm|i'll|ill|we'll)\s+"
+    r"\b(?:if|unless|until|otherwise|or else|then|in case|should (?:it|they|the|my|this|that))\b"
+    r".{0,80}?\b(?:i|we|im|i'm|i'll|ill|we'll)\s+"
     r"(?:will\s+|am\s+|are\s+|just\s+|simply\s+|going to\s+|gonna\s+|have to\s+|be\s+|ask\s+you\s+to\s+)*"
     r"(?:cancel\w*)\b"
     r"|\b(?:wenn|falls|sonst|ansonsten|dann)\b.{0,80}?\b(?:storniere|trete|ziehe) ich\b"
-    r"|\bsi\b.{0,80}?\b(?:(?:lo|la|los|las) )?(?:cancelo|anulo|cancelare|anulare)\b"
-    r"|\bsi\b.{0,80}?\bj'?(?:annule|annulerai|annulais|annulerais)\b"
-    r"|\bsi\b.{0,80}?\bje\s+(?:l'|la\s+|le\s+|les\s+)(?:annule|annulerai|annulerais)\b"
+    r"|\b(?:si|como no|a menos que)\b.{0,80}?\b(?:(?:lo|la|los|las) )?(?:cancelo|anulo|cancelare|anulare)\b"
+    r"|\b(?:si|s'il|s'ils|au cas ou|a moins qu)\b.{0,80}?\bj'?(?:annule|annulerai|annulais|annulerais)\b"
+    r"|\b(?:si|s'il|s'ils|au cas ou|a moins qu)\b.{0,80}?\bje\s+(?:l'|la\s+|le\s+|les\s+)"
+    r"(?:annule|annulerai|annulerais)\b"
     r"|\b(?:next time|la prochaine fois|nachsten mal|la proxima vez)\b.{0,60}?\b(?:cancel|annul|storn|anul)\w*"
 )
 # A cancel the customer meant to ask for and did not: "I was going to cancel it, but …", "iba a cancelarlo",
@@ -85,6 +88,8 @@ _PAST = (
 _MEANT = ("going to", "about to", "set to", "ready to", "iba", "allais")
 _CONDITION = (
     "if",
+    "in case",
+    "should ",
     "unless",
     "until",
     "otherwise",
@@ -95,6 +100,11 @@ _CONDITION = (
     "sonst",
     "dann",
     "si",
+    "s'il",
+    "como no",
+    "a menos",
+    "au cas",
+    "a moins",
     "next time",
     "prochaine fois",
     "nachsten mal",
